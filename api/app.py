@@ -1,0 +1,52 @@
+"""The app factory: the store and the keys are opened in the lifespan and closed there."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.keys import KeyStore
+from api.routers import graph as graph_router
+from api.routers import system as system_router
+from graph.settings import Settings, load_settings
+from graph.store import open_store
+
+__all__ = ["create_app"]
+
+DESCRIPTION = """
+rsn answers three questions about a regional SME support network: who can introduce whom,
+where the network is weak, and which centre should take a referral.
+
+Every route under `/v1` needs `Authorization: Bearer KEY` (a key from `rsn keys add`).
+Roles: `analyst` reads; `centre` reads and handles its own centre's referrals; `admin` does
+everything. Status codes: 401 no or unknown key, 403 a role that may not, 404 unknown id,
+409 a state conflict, 422 a malformed or out-of-range parameter.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the API. Settings are read from the environment when the app starts, unless
+    given; the store they name is opened then and closed at shutdown."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        chosen = settings or load_settings()
+        store = open_store(chosen)
+        keys = KeyStore(chosen.data_dir)
+        app.state.settings = chosen
+        app.state.store = store
+        app.state.keys = keys
+        try:
+            yield
+        finally:
+            keys.close()
+            store.close()
+
+    app = FastAPI(title="rsn", version="0.1.0", description=DESCRIPTION, lifespan=lifespan)
+    install_error_handlers(app)
+    app.include_router(system_router.router)
+    app.include_router(graph_router.router, prefix="/v1")
+    return app

@@ -1,0 +1,271 @@
+"""Loading a dataset folder: read, validate every row, then write in batches.
+
+All or nothing by default: every row is validated (fields, ids, endpoints, kinds) before a
+single write, and any problem raises :class:`DatasetInvalid` listing them as
+``file:line: column: what is wrong``. With ``skip_invalid`` the valid rows are written and
+the rejected ones are kept in a rejects file with their reasons.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from graph.errors import DatasetInvalid, Problem, RowInvalid
+from graph.loaders.csvfile import CsvRow, HeaderProblems, read_rows
+from graph.model import (
+    FILE_KIND,
+    RELATION_COLUMNS,
+    Node,
+    NodeKind,
+    Relation,
+    check_endpoints,
+    node_columns,
+    parse_node,
+    parse_relation,
+    required_columns,
+)
+from graph.store.base import GraphStore
+
+__all__ = [
+    "LoadReport",
+    "Progress",
+    "no_progress",
+    "load_dataset",
+    "validate_dataset",
+    "RELATIONS_FILE",
+]
+
+RELATIONS_FILE = "relations.csv"
+#: How many problems a failed load lists before it only counts the rest.
+PROBLEM_LIMIT = 50
+
+#: progress(stage, done, total): total is None when unknown.
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class LoadReport:
+    """What a load wrote and what it rejected."""
+
+    nodes: Counter[str] = field(default_factory=Counter)
+    relations: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    rejects_file: Path | None = None
+
+
+@dataclass
+class _Rejected:
+    problem: Problem
+    fields: list[str]
+
+
+@dataclass
+class _Validated:
+    nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
+    relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[_Rejected] = field(default_factory=list)
+
+    def reject(self, file: str, line: int, column: str, message: str, fields: list[str]) -> None:
+        problem = Problem(file, line, column, message)
+        self.problems.append(problem)
+        self.rejected.append(_Rejected(problem, fields))
+
+    def reject_row(self, file: str, row: CsvRow, column: str, message: str) -> None:
+        self.reject(file, row.line, column, message, row.fields)
+
+
+def no_progress(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def _read_file(
+    folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
+) -> Iterable[CsvRow]:
+    path = folder / name
+    if not path.exists():
+        return
+
+    def reject(line: int, column: str, message: str, fields: list[str]) -> None:
+        out.reject(name, line, column, message, fields)
+
+    try:
+        yield from read_rows(path, required, allowed, reject)
+    except HeaderProblems as error:
+        for problem in error.problems:
+            out.reject(problem.file, problem.line, problem.column, problem.message, [])
+
+
+def _lookup_kinds(store: GraphStore, ids: Iterable[str], chunk: int = 5_000) -> dict[str, NodeKind]:
+    found: dict[str, NodeKind] = {}
+    iterator = iter(ids)
+    while batch := list(islice(iterator, chunk)):
+        found.update(store.node_kinds(batch))
+    return found
+
+
+def validate_dataset(
+    folder: Path, store: GraphStore, progress: Progress = no_progress
+) -> _Validated:
+    """Read and validate every file of ``folder`` against the model and the store.
+
+    Raises DatasetInvalid when the folder holds no dataset file at all.
+    """
+    folder = Path(folder)
+    known = [*FILE_KIND, RELATIONS_FILE]
+    if not folder.is_dir():
+        raise DatasetInvalid([Problem(str(folder), 0, "folder", "is not a folder")])
+    if not any((folder / name).exists() for name in known):
+        raise DatasetInvalid(
+            [
+                Problem(
+                    str(folder), 0, "folder", f"holds none of the dataset files {', '.join(known)}"
+                )
+            ]
+        )
+    out = _Validated()
+    seen: dict[str, tuple[NodeKind, str, int]] = {}
+    for name, kind in FILE_KIND.items():
+        rows: dict[str, Node] = {}
+        for count, row in enumerate(
+            _read_file(folder, name, required_columns(kind), node_columns(kind), out), start=1
+        ):
+            try:
+                node = parse_node(kind, row.values)
+            except RowInvalid as error:
+                for column, message in error.problems:
+                    out.reject_row(name, row, column, message)
+                continue
+            first = seen.get(node.id)
+            if first is not None and first[0] != kind:
+                out.reject_row(
+                    name,
+                    row,
+                    "id",
+                    f"id {node.id!r} is already a {first[0].value} at {first[1]}:{first[2]}",
+                )
+                continue
+            seen[node.id] = (kind, name, row.line)
+            rows[node.id] = node
+            if count % 10_000 == 0:
+                progress(f"checking {name}", count, None)
+        out.nodes[kind] = rows
+
+    in_store = _lookup_kinds(store, seen)
+    for node_id, store_kind in in_store.items():
+        kind, name, line = seen[node_id]
+        if store_kind != kind:
+            out.reject(
+                name, line, "id", f"id {node_id!r} is already a {store_kind.value} in the store", []
+            )
+            del out.nodes[kind][node_id]
+            del seen[node_id]
+
+    pending: list[tuple[CsvRow, Relation]] = []
+    for count, row in enumerate(
+        _read_file(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out), start=1
+    ):
+        try:
+            pending.append((row, parse_relation(row.values)))
+        except RowInvalid as error:
+            for column, message in error.problems:
+                out.reject_row(RELATIONS_FILE, row, column, message)
+        if count % 10_000 == 0:
+            progress(f"checking {RELATIONS_FILE}", count, None)
+
+    outside = {end for _, r in pending for end in (r.source, r.target) if end not in seen}
+    outside_kinds = _lookup_kinds(store, outside)
+    for row, relation in pending:
+        kinds = []
+        for column, end in (("source", relation.source), ("target", relation.target)):
+            kind = seen[end][0] if end in seen else outside_kinds.get(end)
+            if kind is None:
+                out.reject_row(
+                    RELATIONS_FILE,
+                    row,
+                    column,
+                    f"no node with id {end!r} in the dataset or the store",
+                )
+            kinds.append(kind)
+        if None in kinds:
+            continue
+        try:
+            check_endpoints(relation, kinds[0], kinds[1])
+        except RowInvalid as error:
+            for column, message in error.problems:
+                out.reject_row(RELATIONS_FILE, row, column, message)
+            continue
+        out.relations[relation.key] = relation
+    out.problems.sort(key=lambda p: (known.index(p.file) if p.file in known else 99, p.line))
+    return out
+
+
+def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def write_rejects(path: Path, rejected: list[_Rejected]) -> None:
+    """Write every rejected row with its reason, so nothing vanishes silently."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["file", "line", "column", "problem", "row"])
+        for item in rejected:
+            raw = io.StringIO()
+            if item.fields:
+                csv.writer(raw, lineterminator="").writerow(item.fields)
+            p = item.problem
+            writer.writerow([p.file, p.line, p.column, p.message, raw.getvalue()])
+
+
+def load_dataset(
+    folder: Path,
+    store: GraphStore,
+    *,
+    skip_invalid: bool = False,
+    rejects: Path | None = None,
+    batch_size: int = 10_000,
+    progress: Progress = no_progress,
+) -> LoadReport:
+    """Validate ``folder`` and write it into ``store``.
+
+    By default all or nothing: raises DatasetInvalid (with every problem, ordered by file
+    and line) and writes nothing if any row is invalid. With ``skip_invalid`` writes the
+    valid rows and, if ``rejects`` is given, the rejected rows with their reasons there.
+    Loading the same data twice changes nothing. Raises StoreError if the store fails.
+    """
+    started = time.perf_counter()
+    checked = validate_dataset(Path(folder), store, progress)
+    report = LoadReport(problems=checked.problems, rejected=len(checked.rejected))
+    if checked.problems and not skip_invalid:
+        raise DatasetInvalid(checked.problems[:PROBLEM_LIMIT], total=len(checked.problems))
+    if rejects is not None and skip_invalid:
+        write_rejects(Path(rejects), checked.rejected)
+        report.rejects_file = Path(rejects)
+
+    total = sum(len(nodes) for nodes in checked.nodes.values()) + len(checked.relations)
+    done = 0
+    with store.bulk() as writer:
+        for kind, nodes in checked.nodes.items():
+            for batch in _batches(list(nodes.values()), batch_size):
+                writer.upsert_nodes(batch)
+                done += len(batch)
+                report.nodes[kind.value] += len(batch)
+                progress("writing", done, total)
+        for batch in _batches(list(checked.relations.values()), batch_size):
+            writer.upsert_relations(batch)
+            done += len(batch)
+            report.relations += len(batch)
+            progress("writing", done, total)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,55 @@
+"""Writing a few records given as values (from the API), with the same rules as a load."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from graph.errors import InvalidArgument, NotFound
+from graph.model import Node, NodeKind, Relation, check_endpoints, parse_node, parse_relation
+from graph.store.base import GraphStore
+
+__all__ = ["write_nodes", "write_relations"]
+
+
+def write_nodes(store: GraphStore, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Node]:
+    """Validate (kind, values) pairs and upsert them as nodes in one transaction.
+
+    Raises InvalidArgument for an unknown kind, RowInvalid for a bad row and Conflict if an
+    id already names a node of another kind; nothing is written then.
+    """
+    nodes = []
+    for kind, row in items:
+        try:
+            node_kind = NodeKind(kind)
+        except ValueError:
+            names = ", ".join(k.value for k in NodeKind)
+            raise InvalidArgument(f"{kind!r} is not a node kind: use one of {names}") from None
+        nodes.append(parse_node(node_kind, {k: _text(v) for k, v in row.items()}))
+    store.upsert_nodes(nodes)
+    return nodes
+
+
+def write_relations(store: GraphStore, rows: Sequence[Mapping[str, Any]]) -> list[Relation]:
+    """Validate and upsert relations between nodes already in the store, in one transaction.
+
+    Raises RowInvalid for a bad row or a type that the endpoints' kinds do not allow, NotFound
+    for an endpoint that is not in the store; nothing is written then.
+    """
+    relations = [parse_relation({k: v for k, v in row.items() if v is not None}) for row in rows]
+    kinds = store.node_kinds({end for r in relations for end in (r.source, r.target)})
+    for relation in relations:
+        for end in (relation.source, relation.target):
+            if end not in kinds:
+                raise NotFound(f"no node with id {end!r}")
+        check_endpoints(relation, kinds[relation.source], kinds[relation.target])
+    store.upsert_relations(relations)
+    return relations
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)

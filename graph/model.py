@@ -1,0 +1,569 @@
+"""The graph model: node kinds, relation types, allowed endpoints and field rules.
+
+Pure data, no I/O. Rows of a dataset (strings from CSV, or JSON values from the API) are
+validated into :class:`Node` and :class:`Relation` records by :func:`parse_node` and
+:func:`parse_relation`, which raise :class:`graph.errors.RowInvalid` listing every bad
+column in words a person understands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from graph.errors import RowInvalid
+from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
+
+__all__ = [
+    "ACTOR_KINDS",
+    "ALLOWED_ENDPOINTS",
+    "AssetCategory",
+    "CentreKind",
+    "DEFAULT_STRENGTH",
+    "Expertise",
+    "FILE_KIND",
+    "FINANCING_TYPES",
+    "FinancierKind",
+    "Node",
+    "NodeKind",
+    "Relation",
+    "RelationType",
+    "SpecialistBackground",
+    "SYMMETRIC_TYPES",
+    "check_endpoints",
+    "is_valid_id",
+    "node_columns",
+    "parse_node",
+    "parse_relation",
+    "RELATION_COLUMNS",
+    "required_columns",
+]
+
+
+class NodeKind(StrEnum):
+    """The five kinds of node. The value is the label used by every store."""
+
+    ENTERPRISE = "Enterprise"
+    ASSET = "Asset"
+    CENTRE = "Centre"
+    FINANCIER = "Financier"
+    SPECIALIST = "Specialist"
+
+
+#: Kinds that can introduce and be introduced. Assets are not actors.
+ACTOR_KINDS: frozenset[NodeKind] = frozenset(
+    {NodeKind.ENTERPRISE, NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST}
+)
+
+#: The dataset file that holds each kind.
+FILE_KIND: dict[str, NodeKind] = {
+    "enterprises.csv": NodeKind.ENTERPRISE,
+    "assets.csv": NodeKind.ASSET,
+    "centres.csv": NodeKind.CENTRE,
+    "financiers.csv": NodeKind.FINANCIER,
+    "specialists.csv": NodeKind.SPECIALIST,
+}
+
+
+class RelationType(StrEnum):
+    """The relation types of the dataset contract."""
+
+    SUPPORTS = "SUPPORTS"
+    ADVISES = "ADVISES"
+    AFFILIATED_WITH = "AFFILIATED_WITH"
+    WORKED_AT = "WORKED_AT"
+    LENDS_TO = "LENDS_TO"
+    GUARANTEES = "GUARANTEES"
+    INVESTS_IN = "INVESTS_IN"
+    PARTNERS_WITH = "PARTNERS_WITH"
+    COLLABORATES_WITH = "COLLABORATES_WITH"
+    TRADES_WITH = "TRADES_WITH"
+    UTILIZES = "UTILIZES"
+
+
+_E, _A, _C, _F, _S = (
+    NodeKind.ENTERPRISE,
+    NodeKind.ASSET,
+    NodeKind.CENTRE,
+    NodeKind.FINANCIER,
+    NodeKind.SPECIALIST,
+)
+
+#: For each relation type, the (source kind, target kind) pairs it may join.
+ALLOWED_ENDPOINTS: dict[RelationType, frozenset[tuple[NodeKind, NodeKind]]] = {
+    RelationType.SUPPORTS: frozenset({(_C, _E)}),
+    RelationType.ADVISES: frozenset({(_S, _E)}),
+    RelationType.AFFILIATED_WITH: frozenset({(_S, _C)}),
+    RelationType.WORKED_AT: frozenset({(_S, _F), (_S, _E)}),
+    RelationType.LENDS_TO: frozenset({(_F, _E)}),
+    RelationType.GUARANTEES: frozenset({(_F, _E)}),
+    RelationType.INVESTS_IN: frozenset({(_F, _E)}),
+    RelationType.PARTNERS_WITH: frozenset({(_C, _F)}),
+    RelationType.COLLABORATES_WITH: frozenset({(_C, _C), (_E, _E)}),
+    RelationType.TRADES_WITH: frozenset({(_E, _E)}),
+    RelationType.UTILIZES: frozenset({(_E, _A)}),
+}
+
+#: Relation types whose meaning does not depend on direction.
+SYMMETRIC_TYPES: frozenset[RelationType] = frozenset({RelationType.COLLABORATES_WITH})
+
+#: The relation types by which a financier finances an enterprise.
+FINANCING_TYPES: frozenset[RelationType] = frozenset(
+    {RelationType.LENDS_TO, RelationType.GUARANTEES, RelationType.INVESTS_IN}
+)
+
+DEFAULT_STRENGTH = 0.5
+
+
+class AssetCategory(StrEnum):
+    """The three kinds of regional resource of the 2007 Act."""
+
+    AGRICULTURAL = "agricultural"
+    INDUSTRIAL = "industrial"
+    TOURISM = "tourism"
+
+
+class CentreKind(StrEnum):
+    CHAMBER_OF_COMMERCE = "chamber_of_commerce"
+    COMMERCE_ASSOCIATION = "commerce_association"
+    SME_FEDERATION = "sme_federation"
+    PREFECTURAL_CENTRE = "prefectural_centre"
+    SHINKIN_BANK = "shinkin_bank"
+    CREDIT_COOPERATIVE = "credit_cooperative"
+    UNIVERSITY = "university"
+    AGRICULTURAL_COOPERATIVE = "agricultural_cooperative"
+    OTHER = "other"
+
+
+class FinancierKind(StrEnum):
+    CITY_BANK = "city_bank"
+    REGIONAL_BANK = "regional_bank"
+    SECOND_REGIONAL_BANK = "second_regional_bank"
+    SHINKIN_BANK = "shinkin_bank"
+    CREDIT_COOPERATIVE = "credit_cooperative"
+    CREDIT_GUARANTEE_CORPORATION = "credit_guarantee_corporation"
+    GOVERNMENT = "government"
+    FUND = "fund"
+    OTHER = "other"
+
+
+class SpecialistBackground(StrEnum):
+    BUSINESS = "business"
+    CPA = "cpa"
+    BANKER = "banker"
+    CONSULTANT = "consultant"
+    LAWYER = "lawyer"
+    TAX_ACCOUNTANT = "tax_accountant"
+    PATENT_ATTORNEY = "patent_attorney"
+    OTHER = "other"
+
+
+class Expertise(StrEnum):
+    FINANCE = "finance"
+    ACCOUNTING = "accounting"
+    TAX = "tax"
+    LEGAL = "legal"
+    INTELLECTUAL_PROPERTY = "intellectual_property"
+    EXPORT = "export"
+    MARKETING = "marketing"
+    PRODUCT_DEVELOPMENT = "product_development"
+    MANUFACTURING = "manufacturing"
+    FOOD_PROCESSING = "food_processing"
+    AGRICULTURE = "agriculture"
+    TOURISM = "tourism"
+    IT = "it"
+    DESIGN = "design"
+    SUCCESSION = "succession"
+    HR = "hr"
+
+
+# ---------------------------------------------------------------------------
+# Field rules. Each check raises ValueError with the sentence a person reads.
+# ---------------------------------------------------------------------------
+
+_ID_PATTERN = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+MAX_NAME_LENGTH = 500
+
+
+def is_valid_id(value: str) -> bool:
+    """Whether ``value`` is a well-formed node id (1-64 of ``A-Z a-z 0-9 _ . : -``)."""
+    return isinstance(value, str) and _ID_PATTERN.fullmatch(value) is not None
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _check_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    if not is_valid_id(value):
+        if len(value) > 64:
+            raise ValueError(f"must be at most 64 characters, got {len(value)}")
+        raise ValueError(
+            f"{value!r} is not a valid id: use 1 to 64 of the characters A-Z a-z 0-9 _ . : -"
+        )
+    return value
+
+
+def _check_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    if value.strip() == "":
+        raise ValueError("must not be blank")
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValueError(f"must be at most {MAX_NAME_LENGTH} characters, got {len(value)}")
+    return value
+
+
+def _check_prefecture(value: Any) -> str:
+    text = str(value).strip() if value is not None else ""
+    if text not in PREFECTURE_BY_CODE:
+        raise ValueError(
+            f"{text!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
+        )
+    return text
+
+
+def _check_industry(value: Any) -> str:
+    text = str(value).strip() if value is not None else ""
+    if text not in JSIC_DIVISIONS:
+        raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
+    return text
+
+
+def _enum_check(enum: type[StrEnum], what: str):
+    choices = ", ".join(member.value for member in enum)
+
+    def check(value: Any) -> str:
+        text = str(value).strip() if value is not None else ""
+        try:
+            return enum(text).value
+        except ValueError:
+            raise ValueError(f"{text!r} is not a known {what}: use one of {choices}") from None
+
+    return check
+
+
+def _whole_number(minimum: int, maximum: int | None, what: str):
+    def check(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError(f"must be a whole number, got {value!r}")
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            if not re.fullmatch(r"[+-]?\d+", text):
+                raise ValueError(f"must be a whole number, got {text!r}")
+            number = int(text)
+        if number < minimum or (maximum is not None and number > maximum):
+            bound = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
+            raise ValueError(f"{what} must be {bound}, got {number}")
+        return number
+
+    return check
+
+
+def _check_founded(value: Any) -> int:
+    return _whole_number(1600, date.today().year, "a founding year")(value)
+
+
+def _check_expertise(value: Any) -> list[str]:
+    if isinstance(value, str):
+        words = [word.strip() for word in value.split(";")]
+    elif isinstance(value, list | tuple):
+        words = [str(word).strip() for word in value]
+    else:
+        raise ValueError("must be expertise words separated by ';'")
+    words = [word for word in words if word]
+    if not words:
+        raise ValueError("must name at least one expertise")
+    unknown = [word for word in words if word not in Expertise.__members__.values()]
+    if unknown:
+        choices = ", ".join(member.value for member in Expertise)
+        raise ValueError(f"{', '.join(map(repr, unknown))} not known: use {choices}")
+    return list(dict.fromkeys(words))
+
+
+def _check_strength(value: Any) -> float:
+    if value is None:
+        return DEFAULT_STRENGTH
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a number greater than 0 and at most 1, got {value!r}") from None
+    if not (0.0 < number <= 1.0):
+        raise ValueError(f"must be greater than 0 and at most 1, got {value!r}")
+    return number
+
+
+def _check_since(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
+    if day > date.today():
+        raise ValueError(f"must not be in the future, got {text}")
+    return text
+
+
+def _check_relation_type(value: Any) -> str:
+    return _enum_check(RelationType, "relation type")(value)
+
+
+NodeId = Annotated[str, AfterValidator(_check_id)]
+Name = Annotated[str, AfterValidator(_check_name)]
+PrefectureCode = Annotated[str, BeforeValidator(_check_prefecture)]
+OptionalPrefecture = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(lambda v: None if v is None else _check_prefecture(v)),
+]
+
+
+def _optional(check):
+    return Annotated[
+        Any,
+        BeforeValidator(_blank_to_none),
+        AfterValidator(lambda v: None if v is None else check(v)),
+    ]
+
+
+class _Row(BaseModel):
+    """A row of a dataset file; strings in, typed values out."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+
+
+class EnterpriseRow(_Row):
+    id: NodeId
+    name: Name
+    prefecture: PrefectureCode
+    industry: Annotated[str, BeforeValidator(_check_industry)]
+    employees: _optional(_whole_number(0, None, "employees")) = None
+    founded: _optional(_check_founded) = None
+
+
+class AssetRow(_Row):
+    id: NodeId
+    name: Name
+    category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, "asset category"))]
+    prefecture: PrefectureCode
+
+
+class CentreRow(_Row):
+    id: NodeId
+    name: Name
+    prefecture: PrefectureCode
+    kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
+    capacity: _optional(_whole_number(1, None, "capacity")) = None
+
+
+class FinancierRow(_Row):
+    id: NodeId
+    name: Name
+    kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
+    prefecture: OptionalPrefecture = None
+
+
+class SpecialistRow(_Row):
+    id: NodeId
+    name: Name
+    background: Annotated[
+        str, BeforeValidator(_enum_check(SpecialistBackground, "specialist background"))
+    ]
+    expertise: Annotated[list[str], BeforeValidator(_check_expertise)]
+    prefecture: OptionalPrefecture = None
+
+
+class RelationRow(_Row):
+    source: NodeId
+    type: Annotated[str, BeforeValidator(_check_relation_type)]
+    target: NodeId
+    strength: Annotated[float, BeforeValidator(lambda v: _check_strength(_blank_to_none(v)))] = (
+        Field(default=DEFAULT_STRENGTH)
+    )
+    since: Annotated[str | None, BeforeValidator(lambda v: _check_since(_blank_to_none(v)))] = None
+
+
+_ROW_MODELS: dict[NodeKind, type[_Row]] = {
+    NodeKind.ENTERPRISE: EnterpriseRow,
+    NodeKind.ASSET: AssetRow,
+    NodeKind.CENTRE: CentreRow,
+    NodeKind.FINANCIER: FinancierRow,
+    NodeKind.SPECIALIST: SpecialistRow,
+}
+
+RELATION_COLUMNS: tuple[str, ...] = tuple(RelationRow.model_fields)
+
+
+def node_columns(kind: NodeKind) -> tuple[str, ...]:
+    """The columns of a node file of ``kind``, required ones first, in contract order."""
+    return tuple(_ROW_MODELS[kind].model_fields)
+
+
+def required_columns(kind: NodeKind | None) -> tuple[str, ...]:
+    """The columns that must be present in a node file (or relations.csv for None)."""
+    model = RelationRow if kind is None else _ROW_MODELS[kind]
+    return tuple(name for name, info in model.model_fields.items() if info.is_required())
+
+
+# ---------------------------------------------------------------------------
+# Records the stores keep.
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A node as every store keeps it: id, kind, name and the kind's other properties.
+
+    ``props`` holds only the properties that have a value (blank optional columns are absent).
+    """
+
+    id: str
+    kind: NodeKind
+    name: str
+    props: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def prefecture(self) -> str | None:
+        return self.props.get("prefecture")
+
+    def as_dict(self) -> dict[str, Any]:
+        """The node as the API shows it: id, kind, name and its other properties.
+
+        The properties are nested, since a centre's or financier's own ``kind`` column would
+        otherwise clash with the node kind.
+        """
+        return {
+            "id": self.id,
+            "kind": self.kind.value,
+            "name": self.name,
+            "properties": dict(self.props),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """One tie, identified by (source, type, target)."""
+
+    source: str
+    type: RelationType
+    target: str
+    strength: float = DEFAULT_STRENGTH
+    since: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.source, self.type.value, self.target)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "type": self.type.value,
+            "target": self.target,
+            "strength": self.strength,
+            "since": self.since,
+        }
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into (column, sentence) pairs."""
+    problems: list[tuple[str, str]] = []
+    for item in error.errors(include_url=False):
+        column = ".".join(str(part) for part in item["loc"][:1]) or "row"
+        kind = item["type"]
+        if kind == "missing":
+            message = "is required but missing"
+        elif kind == "extra_forbidden":
+            message = "is not a column of this file"
+        elif kind == "value_error":
+            message = str(item["ctx"]["error"]) if "ctx" in item else item["msg"]
+        elif kind in {"string_type", "list_type"}:
+            message = "must be text"
+        else:
+            message = item["msg"]
+        problems.append((column, message))
+    return problems
+
+
+def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
+    """Validate one row of a node file into a :class:`Node`.
+
+    Blank strings count as missing for optional columns. Raises :class:`RowInvalid` with
+    every problem of the row as (column, sentence).
+    """
+    model = _ROW_MODELS[kind]
+    required = {name for name, info in model.model_fields.items() if info.is_required()}
+    cleaned = {
+        key: value
+        for key, value in row.items()
+        if key in required or not (value is None or (isinstance(value, str) and not value.strip()))
+    }
+    try:
+        parsed = model.model_validate(cleaned)
+    except ValidationError as error:
+        raise RowInvalid(_problems(error)) from None
+    values = parsed.model_dump(exclude_none=True)
+    return Node(id=values.pop("id"), kind=kind, name=values.pop("name"), props=values)
+
+
+def parse_relation(row: dict[str, Any]) -> Relation:
+    """Validate one row of relations.csv into a :class:`Relation` (endpoints not yet checked).
+
+    Raises :class:`RowInvalid` with every problem of the row as (column, sentence).
+    """
+    try:
+        parsed = RelationRow.model_validate(row)
+    except ValidationError as error:
+        raise RowInvalid(_problems(error)) from None
+    if parsed.source == parsed.target:
+        raise RowInvalid([("target", "a node cannot be tied to itself")])
+    return Relation(
+        source=parsed.source,
+        type=RelationType(parsed.type),
+        target=parsed.target,
+        strength=parsed.strength,
+        since=parsed.since,
+    )
+
+
+def check_endpoints(relation: Relation, source_kind: NodeKind, target_kind: NodeKind) -> None:
+    """Check that ``relation`` may join a ``source_kind`` node to a ``target_kind`` node.
+
+    Raises :class:`RowInvalid` on the ``type`` column, naming the kinds the type allows.
+    """
+    allowed = ALLOWED_ENDPOINTS[relation.type]
+    if (source_kind, target_kind) in allowed:
+        return
+    options = " or ".join(f"{s.value} -> {t.value}" for s, t in sorted(allowed))
+    raise RowInvalid(
+        [
+            (
+                "type",
+                f"{relation.type.value} cannot join {source_kind.value} {relation.source!r} to "
+                f"{target_kind.value} {relation.target!r}: it joins {options}",
+            )
+        ]
+    )

@@ -1,0 +1,24 @@
+"""Stores: the port and its adapters, wired by one composition root, :func:`open_store`."""
+
+from __future__ import annotations
+
+from graph.settings import Backend, Settings
+from graph.store.base import GraphStore, GraphWriter, Scope, Stats
+
+__all__ = ["GraphStore", "GraphWriter", "Scope", "Stats", "open_store"]
+
+
+def open_store(settings: Settings) -> GraphStore:
+    """Open the store the settings name.
+
+    Raises ConfigurationError for missing Neo4j settings, StoreUnavailable when Neo4j cannot
+    be reached, StoreError when the embedded file cannot be opened.
+    """
+    if settings.backend is Backend.NEO4J:
+        from graph.store.neo4j import Neo4jStore
+
+        uri, user, password = settings.require_neo4j()
+        return Neo4jStore(uri, user, password, database=settings.neo4j_database)
+    from graph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings.data_dir)

@@ -1,0 +1,177 @@
+"""The store port: what loaders, queries and the API may ask of a store.
+
+Two adapters implement it: :mod:`graph.store.embedded` (NetworkX over SQLite, the default)
+and :mod:`graph.store.neo4j` (the official driver). The conformance suite runs the same
+tests on both.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import networkx as nx
+
+from graph.model import ACTOR_KINDS, Node, NodeKind, Relation, RelationType
+
+__all__ = ["GraphStore", "GraphWriter", "Stats", "Scope", "strongest"]
+
+
+class GraphWriter(Protocol):
+    """Writes inside a transaction or a bulk load. Upserts: writing again updates in place."""
+
+    def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        """Create or update nodes by id. Raises Conflict if an id exists with another kind."""
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        """Create or update relations by (source, type, target).
+
+        Raises NotFound if an endpoint is not in the store (nor written earlier in this unit).
+        """
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of nodes by kind and relations by type; every kind and type is present."""
+
+    nodes: dict[str, int] = field(default_factory=dict)
+    relations: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, nodes: dict[str, int], relations: dict[str, int]) -> Stats:
+        return cls(
+            nodes={kind.value: int(nodes.get(kind.value, 0)) for kind in NodeKind},
+            relations={kind.value: int(relations.get(kind.value, 0)) for kind in RelationType},
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What part of the network a projection covers: one prefecture, or all of it (None)."""
+
+    prefecture: str | None = None
+
+    def holds(self, prefecture: str | None) -> bool:
+        return self.prefecture is None or prefecture == self.prefecture
+
+
+def strongest(relations: Iterable[Relation]) -> Relation:
+    """The strongest of several relations between the same two nodes.
+
+    Ties in strength are broken by the relation key, so every store picks the same one.
+    """
+    return min(relations, key=lambda r: (-r.strength, r.type.value, r.source, r.target))
+
+
+class GraphStore(ABC):
+    """A place where the graph lives. Every method may raise StoreError (StoreUnavailable
+    when the store cannot be reached)."""
+
+    #: "embedded" or "neo4j", as /health reports it.
+    backend: str
+
+    # -- writing -----------------------------------------------------------------------
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[GraphWriter]:
+        """A unit of work: every write inside commits together, or none does if the block
+        raises."""
+
+    @abstractmethod
+    def bulk(self) -> AbstractContextManager[GraphWriter]:
+        """A bulk load of batches already validated.
+
+        The embedded store commits it as one transaction. A server store may commit each
+        batch in its own transaction; since writes are upserts, running the same load again
+        after a failure completes it without duplicates.
+        """
+
+    def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        """Write nodes in one transaction."""
+        with self.transaction() as tx:
+            tx.upsert_nodes(nodes)
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        """Write relations in one transaction."""
+        with self.transaction() as tx:
+            tx.upsert_relations(relations)
+
+    # -- reading -----------------------------------------------------------------------
+
+    @abstractmethod
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        """The nodes among ``ids`` that exist, by id."""
+
+    def get_node(self, node_id: str) -> Node | None:
+        """One node, or None."""
+        return self.get_nodes([node_id]).get(node_id)
+
+    def node_kinds(self, ids: Iterable[str]) -> dict[str, NodeKind]:
+        """The kind of each id among ``ids`` that exists."""
+        return {node_id: node.kind for node_id, node in self.get_nodes(ids).items()}
+
+    @abstractmethod
+    def ties(self, node_id: str) -> list[Relation]:
+        """Every relation that has ``node_id`` as source or target, sorted by key."""
+
+    @abstractmethod
+    def stats(self) -> Stats:
+        """Counts of nodes by kind and relations by type."""
+
+    @abstractmethod
+    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+        """Every node of ``kind``, in id order (for export)."""
+
+    @abstractmethod
+    def iter_relations(self) -> Iterator[Relation]:
+        """Every relation, in (source, type, target) order (for export)."""
+
+    @abstractmethod
+    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+        """The nodes whose prefecture is in ``scope`` and the relations between two of them."""
+
+    def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
+        """The undirected simple graph of a scope, as analytics use it.
+
+        Nodes carry ``kind``, ``name`` and ``prefecture``; between two nodes with several
+        relations, the edge carries the strongest as ``strength``, ``type``, ``source`` and
+        ``target``, and every type joining them as ``types``.
+        """
+        nodes, relations = self.scope_graph(scope)
+        graph = nx.Graph()
+        for node in nodes:
+            if actors_only and node.kind not in ACTOR_KINDS:
+                continue
+            graph.add_node(node.id, kind=node.kind, name=node.name, prefecture=node.prefecture)
+        grouped: dict[tuple[str, str], list[Relation]] = {}
+        for relation in relations:
+            if relation.source in graph and relation.target in graph:
+                pair = tuple(sorted((relation.source, relation.target)))
+                grouped.setdefault(pair, []).append(relation)
+        for (u, v), rels in grouped.items():
+            best = strongest(rels)
+            graph.add_edge(
+                u,
+                v,
+                strength=best.strength,
+                type=best.type,
+                source=best.source,
+                target=best.target,
+                types=frozenset(r.type for r in rels),
+            )
+        return graph
+
+    # -- life --------------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release what the store holds. Safe to call twice."""
+
+    def __enter__(self) -> GraphStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,265 @@
+"""The embedded default: the graph in memory over a durable, transactional SQLite file.
+
+Every write goes to SQLite first, in a transaction committed with ``synchronous=FULL`` in WAL
+mode, and only once it is committed is it applied to the in-memory graph that reads use. On
+start the whole graph is read back from the file, so every acknowledged write survives a
+crash or a restart, and a write interrupted by an exception leaves both as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import networkx as nx
+
+from graph.errors import Conflict, NotFound, StoreError
+from graph.model import Node, NodeKind, Relation, RelationType
+from graph.store.base import GraphStore, Scope, Stats
+
+__all__ = ["EmbeddedStore", "STORE_FILE"]
+
+STORE_FILE = "graph.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id    TEXT PRIMARY KEY,
+    kind  TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    props TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relations (
+    source   TEXT NOT NULL REFERENCES nodes(id),
+    type     TEXT NOT NULL,
+    target   TEXT NOT NULL REFERENCES nodes(id),
+    strength REAL NOT NULL,
+    since    TEXT,
+    PRIMARY KEY (source, type, target)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS relations_by_target ON relations(target);
+"""
+
+
+class _Writer:
+    """Writes of one SQLite transaction, kept aside until it commits."""
+
+    def __init__(self, store: EmbeddedStore, connection: sqlite3.Connection):
+        self._store = store
+        self._connection = connection
+        self.nodes: dict[str, Node] = {}
+        self.relations: dict[tuple[str, str, str], Relation] = {}
+
+    def _kind_of(self, node_id: str) -> NodeKind | None:
+        pending = self.nodes.get(node_id)
+        if pending is not None:
+            return pending.kind
+        existing = self._store._nodes.get(node_id)
+        return existing.kind if existing is not None else None
+
+    def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        rows = []
+        for node in nodes:
+            kind = self._kind_of(node.id)
+            if kind is not None and kind != node.kind:
+                raise Conflict(
+                    f"id {node.id!r} is already a {kind.value}; it cannot also be a "
+                    f"{node.kind.value}"
+                )
+            self.nodes[node.id] = node
+            rows.append(
+                (node.id, node.kind.value, node.name, json.dumps(node.props, ensure_ascii=False))
+            )
+        self._connection.executemany(
+            "INSERT INTO nodes (id, kind, name, props) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props",
+            rows,
+        )
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        rows = []
+        for relation in relations:
+            for end in (relation.source, relation.target):
+                if self._kind_of(end) is None:
+                    raise NotFound(f"relation {relation.key}: no node with id {end!r}")
+            self.relations[relation.key] = relation
+            rows.append(
+                (
+                    relation.source,
+                    relation.type.value,
+                    relation.target,
+                    relation.strength,
+                    relation.since,
+                )
+            )
+        self._connection.executemany(
+            "INSERT INTO relations (source, type, target, strength, since) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
+            "strength = excluded.strength, since = excluded.since",
+            rows,
+        )
+
+
+class EmbeddedStore(GraphStore):
+    """The graph of one machine: NetworkX in memory, SQLite in ``data_dir`` underneath.
+
+    Raises StoreError if the file cannot be opened or is not an rsn store.
+    """
+
+    backend = "embedded"
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(
+                self.data_dir / STORE_FILE, isolation_level=None, check_same_thread=False
+            )
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=FULL")
+            self._connection.execute("PRAGMA foreign_keys=ON")
+            self._connection.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as error:
+            raise StoreError(f"cannot open the store in {self.data_dir}: {error}") from error
+        self._write_lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._nodes: dict[str, Node] = {}
+        self._graph = nx.Graph()
+        self._relation_counts: Counter[str] = Counter()
+        self._closed = False
+        self._reload()
+
+    # -- memory ------------------------------------------------------------------------
+
+    def _reload(self) -> None:
+        """Read the whole graph back from the file."""
+        try:
+            for node_id, kind, name, props in self._connection.execute(
+                "SELECT id, kind, name, props FROM nodes"
+            ):
+                self._nodes[node_id] = Node(node_id, NodeKind(kind), name, json.loads(props))
+            self._graph.add_nodes_from(self._nodes)
+            for source, kind, target, strength, since in self._connection.execute(
+                "SELECT source, type, target, strength, since FROM relations"
+            ):
+                self._apply_relation(Relation(source, RelationType(kind), target, strength, since))
+        except (sqlite3.Error, ValueError) as error:
+            raise StoreError(f"the store in {self.data_dir} cannot be read: {error}") from error
+
+    def _apply_relation(self, relation: Relation) -> None:
+        graph = self._graph
+        u, v = relation.source, relation.target
+        if graph.has_edge(u, v):
+            data = graph.edges[u, v]
+        else:
+            graph.add_edge(u, v, rels={}, strength=0.0)
+            data = graph.edges[u, v]
+        if relation.key not in data["rels"]:
+            self._relation_counts[relation.type.value] += 1
+        data["rels"][relation.key] = relation
+        data["strength"] = max(r.strength for r in data["rels"].values())
+
+    def _apply(self, writer: _Writer) -> None:
+        with self._read_lock:
+            for node in writer.nodes.values():
+                self._nodes[node.id] = node
+                self._graph.add_node(node.id)
+            for relation in writer.relations.values():
+                self._apply_relation(relation)
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Writer]:
+        self._check_open()
+        with self._write_lock:
+            connection = self._connection
+            try:
+                connection.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as error:
+                raise StoreError(f"cannot start a transaction: {error}") from error
+            writer = _Writer(self, connection)
+            try:
+                yield writer
+                connection.execute("COMMIT")
+            except sqlite3.Error as error:
+                connection.execute("ROLLBACK")
+                raise StoreError(f"the write failed and was undone: {error}") from error
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            self._apply(writer)
+
+    def bulk(self):
+        """One transaction for the whole load: all or nothing."""
+        return self.transaction()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        nodes = self._nodes
+        return {node_id: nodes[node_id] for node_id in ids if node_id in nodes}
+
+    def ties(self, node_id: str) -> list[Relation]:
+        with self._read_lock:
+            if node_id not in self._graph:
+                return []
+            found = [
+                relation
+                for _, _, rels in self._graph.edges(node_id, data="rels")
+                for relation in rels.values()
+            ]
+        return sorted(found, key=lambda r: r.key)
+
+    def stats(self) -> Stats:
+        with self._read_lock:
+            nodes = Counter(node.kind.value for node in self._nodes.values())
+            return Stats.of(nodes, dict(self._relation_counts))
+
+    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+        with self._read_lock:
+            chosen = sorted((n for n in self._nodes.values() if n.kind == kind), key=_by_id)
+        yield from chosen
+
+    def iter_relations(self) -> Iterator[Relation]:
+        with self._read_lock:
+            found = [r for _, _, rels in self._graph.edges(data="rels") for r in rels.values()]
+        found.sort(key=lambda r: r.key)
+        yield from found
+
+    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+        with self._read_lock:
+            nodes = [n for n in self._nodes.values() if scope.holds(n.prefecture)]
+            inside = {n.id for n in nodes}
+            relations = [
+                relation
+                for u, v, rels in self._graph.edges(data="rels")
+                if u in inside and v in inside
+                for relation in rels.values()
+            ]
+        return nodes, relations
+
+    @property
+    def network(self) -> nx.Graph:
+        """The live undirected graph (edges carry ``rels`` and ``strength``); read only."""
+        return self._graph
+
+    # -- life --------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError("the store is closed")
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            with self._write_lock:
+                self._connection.close()
+
+
+def _by_id(node: Node) -> str:
+    return node.id
