@@ -1,0 +1,292 @@
+"""The Neo4j adapter: the GraphStore port on the official driver.
+
+Reads go through ``execute_query`` routed to readers; writes through managed write
+transactions, so the driver retries transient failures and a cluster (``neo4j://``) routes
+them to its leader. The only explicit transaction is :meth:`Neo4jStore.transaction`, which
+must commit several statements as one. Driver errors become the project's errors.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as neo4j_errors
+
+from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
+from graph.model import Node, NodeKind, Relation, RelationType
+from graph.store import cypher
+from graph.store.base import GraphStore, Scope, Stats
+
+__all__ = ["Neo4jStore"]
+
+T = TypeVar("T")
+
+#: Rows per page when streaming a whole label out (export).
+PAGE = 5_000
+
+
+class _Translate:
+    """Turns driver exceptions into the project's, naming the server."""
+
+    def __init__(self, uri: str):
+        self.uri = uri
+
+    def __call__(self, error: Exception) -> Exception:
+        if isinstance(error, neo4j_errors.AuthError):
+            return StoreUnavailable(
+                f"Neo4j at {self.uri} refused the user name or password (check NEO4J_USER and "
+                "NEO4J_PASSWORD)"
+            )
+        if isinstance(error, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is it running?")
+        if isinstance(error, neo4j_errors.ConstraintError):
+            return Conflict(f"Neo4j refused the write: {error.message}")
+        if isinstance(error, neo4j_errors.Neo4jError):
+            return StoreError(f"Neo4j failed: {error.message or error}")
+        if isinstance(error, neo4j_errors.DriverError | OSError):
+            return StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {error}")
+        return error
+
+
+def _node(node_id: str, kind: str, props: dict[str, Any]) -> Node:
+    values = dict(props)
+    values.pop("id", None)
+    name = values.pop("name", "")
+    return Node(node_id, NodeKind(kind), name, values)
+
+
+def _relation(record: Any) -> Relation:
+    return Relation(
+        record["source"],
+        RelationType(record["type"]),
+        record["target"],
+        float(record["strength"]),
+        record["since"],
+    )
+
+
+def _node_row(node: Node) -> dict[str, Any]:
+    return {"id": node.id, "props": {"id": node.id, "name": node.name, **node.props}}
+
+
+class _Writer:
+    """Writes through a function that runs one statement as part of the unit."""
+
+    def __init__(self, store: Neo4jStore, run: Callable[[str, dict[str, Any]], list[Any]]):
+        self._store = store
+        self._run = run
+        self._kinds: dict[str, NodeKind] = {}
+
+    def _lookup(self, ids: Iterable[str]) -> dict[str, NodeKind]:
+        wanted = [node_id for node_id in set(ids) if node_id not in self._kinds]
+        if wanted:
+            for record in self._run(cypher.NODE_KINDS, {"ids": wanted}):
+                self._kinds[record["id"]] = NodeKind(record["kind"])
+        return self._kinds
+
+    def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        known = self._lookup(node.id for node in nodes)
+        by_kind: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
+        for node in nodes:
+            kind = known.get(node.id)
+            if kind is not None and kind != node.kind:
+                raise Conflict(
+                    f"id {node.id!r} is already a {kind.value}; it cannot also be a "
+                    f"{node.kind.value}"
+                )
+            by_kind[node.kind].append(_node_row(node))
+        for kind, rows in by_kind.items():
+            self._run(cypher.upsert_nodes(kind), {"rows": rows})
+        for node in nodes:
+            self._kinds[node.id] = node.kind
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        known = self._lookup(end for r in relations for end in (r.source, r.target))
+        groups: dict[tuple[RelationType, NodeKind, NodeKind], list[dict[str, Any]]] = defaultdict(
+            list
+        )
+        for relation in relations:
+            for end in (relation.source, relation.target):
+                if end not in known:
+                    raise NotFound(f"relation {relation.key}: no node with id {end!r}")
+            groups[(relation.type, known[relation.source], known[relation.target])].append(
+                {
+                    "source": relation.source,
+                    "target": relation.target,
+                    "strength": relation.strength,
+                    "since": relation.since,
+                }
+            )
+        for (kind, source, target), rows in groups.items():
+            self._run(cypher.upsert_relations(kind, source, target), {"rows": rows})
+
+
+class Neo4jStore(GraphStore):
+    """The graph in a Neo4j server or cluster.
+
+    Opening checks that the server answers and sets up the schema (safe to repeat).
+    Raises StoreUnavailable when it cannot be reached or refuses the credentials.
+    """
+
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
+        self.uri = uri
+        self.database = database
+        self._translate = _Translate(uri)
+        try:
+            self._driver = GraphDatabase.driver(
+                uri,
+                auth=(user, password),
+                connection_timeout=10,
+                max_transaction_retry_time=15,
+                user_agent="rsn",
+            )
+            self._driver.verify_connectivity()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
+            if isinstance(error, ValueError):
+                raise StoreUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j URI: {error}") from error
+            raise self._translate(error) from error
+        self._closed = False
+        self.ensure_schema()
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _guard(self, work: Callable[[], T]) -> T:
+        try:
+            return work()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
+            raise self._translate(error) from error
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        """One read statement, routed to a reader."""
+        return self._guard(
+            lambda: (
+                self._driver.execute_query(
+                    query, params, routing_=RoutingControl.READ, database_=self.database
+                ).records
+            )
+        )
+
+    def _write(self, query: str, **params: Any) -> list[neo4j.Record]:
+        """One write statement in its own managed (retried) transaction."""
+
+        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(query, params))
+
+        def run() -> list[neo4j.Record]:
+            with self._driver.session(database=self.database) as session:
+                return session.execute_write(work)
+
+        return self._guard(run)
+
+    def ensure_schema(self) -> None:
+        """Create the constraints and indexes if missing; safe to run again."""
+        for statement in cypher.schema_statements():
+            self._guard(lambda s=statement: self._driver.execute_query(s, database_=self.database))
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[_Writer]:
+        """An explicit transaction: everything inside commits together or not at all."""
+        with self._guard(lambda: self._driver.session(database=self.database)) as session:
+            tx = self._guard(session.begin_transaction)
+            try:
+                yield _Writer(self, lambda q, p: self._guard(lambda: list(tx.run(q, p))))
+                self._guard(tx.commit)
+            finally:
+                if not tx.closed():
+                    tx.rollback()
+
+    @contextmanager
+    def bulk(self) -> Iterator[_Writer]:
+        """Each batch in its own managed transaction; a rerun after a failure completes."""
+        yield _Writer(self, lambda q, p: self._write(q, **p))
+
+    # -- reading -----------------------------------------------------------------------
+
+    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        return {
+            r["id"]: _node(r["id"], r["kind"], r["props"])
+            for r in self._read(cypher.GET_NODES, ids=wanted)
+        }
+
+    def node_kinds(self, ids: Iterable[str]) -> dict[str, NodeKind]:
+        wanted = list(dict.fromkeys(ids))
+        if not wanted:
+            return {}
+        return {r["id"]: NodeKind(r["kind"]) for r in self._read(cypher.NODE_KINDS, ids=wanted)}
+
+    def ties(self, node_id: str) -> list[Relation]:
+        kind = self.node_kinds([node_id]).get(node_id)
+        if kind is None:
+            return []
+        found = {_relation(r) for r in self._read(cypher.ties_of(kind), id=node_id)}
+        return sorted(found, key=lambda r: r.key)
+
+    def stats(self) -> Stats:
+        nodes: dict[str, int] = {}
+        relations: dict[str, int] = {}
+        for record in self._read(cypher.STATS):
+            target = nodes if record["what"] == "node" else relations
+            target[record["name"]] = record["count"]
+        return Stats.of(nodes, relations)
+
+    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+        after = ""
+        while True:
+            page = self._read(cypher.nodes_page(kind), after=after, limit=PAGE)
+            for record in page:
+                yield _node(record["id"], kind.value, record["props"])
+            if len(page) < PAGE:
+                return
+            after = page[-1]["id"]
+
+    def _relations_from(self, kind: NodeKind) -> Iterator[Relation]:
+        after = ""
+        while True:
+            page = self._read(cypher.relations_page(kind), after=after, limit=PAGE)
+            if not page:
+                return
+            found = sorted(
+                (_relation(r) for r in page if r["type"] is not None), key=lambda r: r.key
+            )
+            yield from found
+            sources = {record["source"] for record in page}
+            if len(sources) < PAGE:
+                return
+            after = max(sources)
+
+    def iter_relations(self) -> Iterator[Relation]:
+        streams = [self._relations_from(kind) for kind in NodeKind]
+        yield from heapq.merge(*streams, key=lambda r: r.key)
+
+    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+        whole = scope.prefecture is None
+        nodes: list[Node] = []
+        relations: list[Relation] = []
+        for kind in NodeKind:
+            for record in self._read(cypher.scope_nodes(kind, whole), prefecture=scope.prefecture):
+                nodes.append(_node(record["id"], kind.value, record["props"]))
+            for record in self._read(
+                cypher.scope_relations(kind, whole), prefecture=scope.prefecture
+            ):
+                relations.append(_relation(record))
+        return nodes, relations
+
+    # -- life --------------------------------------------------------------------------
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._driver.close()
