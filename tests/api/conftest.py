@@ -1,0 +1,68 @@
+"""A live API over real HTTP on loopback, on each backend, with keys of every role."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+import uvicorn
+
+from api import create_app
+from api.keys import KeyStore, Role
+from graph.loaders import load_dataset
+from graph.settings import Settings
+from graph.store import open_store
+from tests.conftest import _free_port
+
+
+@dataclass
+class LiveApi:
+    base_url: str
+    keys: dict[str, str]
+    settings: Settings
+
+    def client(self, role: str | None = None, headers: dict | None = None) -> httpx.Client:
+        sent = {"Authorization": f"Bearer {self.keys[role]}"} if role else {}
+        sent.update(headers or {})
+        return httpx.Client(base_url=self.base_url, headers=sent, timeout=30)
+
+    def add_key(self, name: str, role: Role, centre: str | None = None) -> str:
+        keys = KeyStore(self.settings.data_dir)
+        try:
+            return keys.add(name, role, centre)
+        finally:
+            keys.close()
+
+
+@pytest.fixture
+def live_api(settings: Settings, small_dataset) -> Iterator[LiveApi]:
+    with open_store(settings) as store:
+        load_dataset(small_dataset, store)
+    keys = KeyStore(settings.data_dir)
+    made = {
+        "admin": keys.add("t-admin", Role.ADMIN),
+        "analyst": keys.add("t-analyst", Role.ANALYST),
+        "centre": keys.add("t-centre", Role.CENTRE, "C1"),
+        "centre2": keys.add("t-centre2", Role.CENTRE, "C2"),
+    }
+    keys.close()
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the API server did not start")
+        time.sleep(0.02)
+    try:
+        yield LiveApi(f"http://127.0.0.1:{port}", made, settings)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
