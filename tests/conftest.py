@@ -126,13 +126,24 @@ def _local_neo4j_module():
     return module
 
 
-@pytest.fixture(scope="session")
-def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
-    """A real Neo4j: the one NEO4J_URI names, or a local one started for this session.
+def local_neo4j():
+    """The launcher of a local Neo4j (tools/neo4j/local.py).
 
     Without Java or Maven the Neo4j tests are skipped with the reason, except in CI, where a
     missing Neo4j fails the run.
     """
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        reason = f"Neo4j tests need {' and '.join(missing)} to start a local Neo4j"
+        if IN_CI:
+            pytest.fail(f"CI=true and {reason}", pytrace=False)
+        pytest.skip(f"SKIPPING NEO4J TESTS: {reason}")
+    return _local_neo4j_module()
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """A real Neo4j: the one NEO4J_URI names, or a local one started for this session."""
     if os.environ.get("NEO4J_URI"):
         yield Neo4jServer(
             os.environ["NEO4J_URI"],
@@ -140,13 +151,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
             os.environ.get("NEO4J_PASSWORD", ""),
         )
         return
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
-    if missing:
-        reason = f"Neo4j tests need {' and '.join(missing)} to start a local Neo4j"
-        if IN_CI:
-            pytest.fail(f"CI=true and {reason}", pytrace=False)
-        pytest.skip(f"SKIPPING NEO4J TESTS: {reason}")
-    local = _local_neo4j_module()
+    local = local_neo4j()
     home = tmp_path_factory.mktemp("neo4j-home")
     server = local.start(home, _free_port(), "rsn-test-password", timeout=300)
     try:
