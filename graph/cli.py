@@ -315,7 +315,6 @@ def demo(
         f"[bold]rsn demo[/]: {sum(report.nodes.values()):,} nodes and {report.relations:,} "
         f"relations in the {settings.backend.value} store at {settings.data_dir}"
     )
-    out.print(f"  home and sign-in  {base}/")
     out.print(f"  API docs          {base}/docs")
     out.print(f"  health            {base}/health")
     for _name, role, bound, secret in made:

@@ -137,7 +137,9 @@ def _java() -> str:
         return str(Path(java_home) / "bin" / "java")
     java = shutil.which("java")
     if not java:
-        raise MissingToolError("java not found: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)")
+        raise MissingToolError(
+            "java not found: install a JDK 17 (e.g. apt-get install openjdk-17-jdk-headless)"
+        )
     return java
 
 
@@ -171,7 +173,7 @@ def _pw_digest(password: str, salt: str) -> str:
 
 
 def _source_digest() -> str:
-    """"<pom hash> <pom+sources hash>"; the first part decides whether old jars are dropped."""
+    """ "<pom hash> <pom+sources hash>"; the first part decides whether old jars are dropped."""
     pom = hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
     h = hashlib.sha256()
     for p in [POM, *sorted(SRC.rglob("*.java"))]:
@@ -203,7 +205,10 @@ def build(force: bool = False, quiet: bool = False) -> None:
         _java()
         if not quiet:
             if LIB.is_dir():
-                print("rebuilding the local Neo4j launcher with Maven (pom or source changed)...", file=sys.stderr)
+                print(
+                    "rebuilding the local Neo4j launcher with Maven (pom or source changed)...",
+                    file=sys.stderr,
+                )
             else:
                 print("resolving Neo4j with Maven (first time only)...", file=sys.stderr)
         t0 = time.monotonic()
@@ -294,7 +299,11 @@ def _spawn_detached(cmd: list[str], cwd: Path, log: Path, env: dict) -> int:
     )
     out = subprocess.run(
         [sys.executable, "-c", helper, str(log), str(cwd), *cmd],
-        env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return int(out.stdout.strip())
 
@@ -346,11 +355,11 @@ class LocalNeo4j:
     def kill(self) -> bool:
         return self.stop(kill=True)
 
-    def restart(self, timeout: float = 180) -> "LocalNeo4j":
+    def restart(self, timeout: float = 180) -> LocalNeo4j:
         self.stop()
         return start(self.home, self.port, self.password, timeout=timeout)
 
-    def __enter__(self) -> "LocalNeo4j":
+    def __enter__(self) -> LocalNeo4j:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -394,7 +403,9 @@ def start(
     st = _read_state(home)
     if st and _alive(st["pid"]) and _is_our_launcher(st["pid"], home):
         if int(st.get("port", -1)) != port:
-            raise Neo4jError(f"Neo4j already runs on {home} with port {st.get('port')}; stop it first")
+            raise Neo4jError(
+                f"Neo4j already runs on {home} with port {st.get('port')}; stop it first"
+            )
         if st.get("pw") != _pw_digest(password, st.get("salt", "")):
             raise Neo4jError(f"Neo4j already runs on {home} with another password; stop it first")
         if bolt_handshake(host, port):
@@ -411,9 +422,21 @@ def start(
     offset = log.stat().st_size if log.exists() else 0
 
     extra_opts = shlex.split(os.environ.get("RSN_NEO4J_JAVA_OPTS", ""))
-    cmd = [java, *_heap_flags(), *JVM_FLAGS, *extra_opts,
-           "-cp", f"{CLASSES}{os.pathsep}{LIB}{os.sep}*", MAIN_CLASS,
-           "--home", str(home), "--host", host, "--port", str(port)]
+    cmd = [
+        java,
+        *_heap_flags(),
+        *JVM_FLAGS,
+        *extra_opts,
+        "-cp",
+        f"{CLASSES}{os.pathsep}{LIB}{os.sep}*",
+        MAIN_CLASS,
+        "--home",
+        str(home),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     for k, v in (settings or {}).items():
         cmd += ["--set", f"{k}={v}"]
     env = dict(os.environ, NEO4J_PASSWORD=password)  # not on the command line (ps)
@@ -424,25 +447,45 @@ def start(
     pid = _spawn_detached(cmd, home, log, env)
     (home / PID_FILE).write_text(f"{pid}\n")
     salt = os.urandom(8).hex()
-    (home / STATE_FILE).write_text(json.dumps(
-        {"pid": pid, "host": host, "port": port, "salt": salt, "pw": _pw_digest(password, salt),
-         "started": time.time()}) + "\n")
+    (home / STATE_FILE).write_text(
+        json.dumps(
+            {
+                "pid": pid,
+                "host": host,
+                "port": port,
+                "salt": salt,
+                "pw": _pw_digest(password, salt),
+                "started": time.time(),
+            }
+        )
+        + "\n"
+    )
 
     deadline = t0 + timeout
     while True:
         text = _log_tail(log, offset, lines=10_000)
         if READY_MARK in text and bolt_handshake(host, port):
-            return LocalNeo4j(home=home, port=port, password=password, pid=pid, host=host,
-                              startup_seconds=time.monotonic() - t0)
+            return LocalNeo4j(
+                home=home,
+                port=port,
+                password=password,
+                pid=pid,
+                host=host,
+                startup_seconds=time.monotonic() - t0,
+            )
         if not _alive(pid):
             _clear_state(home)
-            failed = [l for l in text.splitlines() if FAILED_MARK in l]
+            failed = [line for line in text.splitlines() if FAILED_MARK in line]
             why = failed[-1].split(FAILED_MARK, 1)[1].strip(" :") if failed else "the JVM exited"
-            raise Neo4jError(f"Neo4j did not start: {why}\n--- {log} (tail) ---\n{_log_tail(log, offset)}")
+            raise Neo4jError(
+                f"Neo4j did not start: {why}\n--- {log} (tail) ---\n{_log_tail(log, offset)}"
+            )
         if time.monotonic() > deadline:
             stop(home, kill=True)
-            raise Neo4jError(f"Neo4j did not become ready within {timeout:.0f} s; see {log}\n"
-                             f"{_log_tail(log, offset)}")
+            raise Neo4jError(
+                f"Neo4j did not become ready within {timeout:.0f} s; see {log}\n"
+                f"{_log_tail(log, offset)}"
+            )
         time.sleep(0.2)
 
 
@@ -488,8 +531,16 @@ def admin(args: list[str], home: Path | str = DEFAULT_HOME, check: bool = True) 
     build()
     (home / "conf").mkdir(parents=True, exist_ok=True)
     extra_opts = shlex.split(os.environ.get("RSN_NEO4J_JAVA_OPTS", ""))
-    cmd = [java, *_heap_flags(), *JVM_FLAGS, *extra_opts,
-           "-cp", f"{CLASSES}{os.pathsep}{LIB}{os.sep}*", "org.neo4j.cli.AdminTool", *args]
+    cmd = [
+        java,
+        *_heap_flags(),
+        *JVM_FLAGS,
+        *extra_opts,
+        "-cp",
+        f"{CLASSES}{os.pathsep}{LIB}{os.sep}*",
+        "org.neo4j.cli.AdminTool",
+        *args,
+    ]
     env = dict(os.environ, NEO4J_HOME=str(home), NEO4J_CONF=str(home / "conf"))
     rc = subprocess.run(cmd, env=env, cwd=home).returncode
     if check and rc != 0:
@@ -511,22 +562,36 @@ def _parse_set(values: list[str]) -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="local.py", description="Local Neo4j Community 5.26 for rsn (no Docker).")
+    ap = argparse.ArgumentParser(
+        prog="local.py", description="Local Neo4j Community 5.26 for rsn (no Docker)."
+    )
     sub = ap.add_subparsers(dest="cmd", required=True)
     p_start = sub.add_parser("start", help="build if needed, start, wait, print export lines")
     p_stop = sub.add_parser("stop", help="stop (SIGTERM, then SIGKILL after --timeout)")
     p_status = sub.add_parser("status", help="exit 0 if running, 3 if not")
     sub.add_parser("build", help="only resolve/compile (Maven)")
-    p_admin = sub.add_parser("admin", help="run neo4j-admin on the home, e.g. admin -- database import full ...")
+    p_admin = sub.add_parser(
+        "admin", help="run neo4j-admin on the home, e.g. admin -- database import full ..."
+    )
     p_admin.add_argument("args", nargs=argparse.REMAINDER)
     for p in (p_start, p_stop, p_status, p_admin):
-        p.add_argument("--home", type=Path, default=DEFAULT_HOME, help=f"data/log dir (default {DEFAULT_HOME})")
+        p.add_argument(
+            "--home", type=Path, default=DEFAULT_HOME, help=f"data/log dir (default {DEFAULT_HOME})"
+        )
     p_start.add_argument("--port", type=int, default=DEFAULT_PORT)
-    p_start.add_argument("--password", default=None,
-                         help=f"neo4j user's password (default $NEO4J_PASSWORD or {DEFAULT_PASSWORD})")
+    p_start.add_argument(
+        "--password",
+        default=None,
+        help=f"neo4j user's password (default $NEO4J_PASSWORD or {DEFAULT_PASSWORD})",
+    )
     p_start.add_argument("--timeout", type=float, default=180)
-    p_start.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                         help="extra Neo4j setting, e.g. db.transaction.timeout=60s (repeatable)")
+    p_start.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra Neo4j setting, e.g. db.transaction.timeout=60s (repeatable)",
+    )
     p_stop.add_argument("--timeout", type=float, default=60)
     p_stop.add_argument("--kill", action="store_true", help="SIGKILL at once")
     a = ap.parse_args(argv)
@@ -540,10 +605,16 @@ def main(argv: list[str] | None = None) -> int:
         elif a.cmd == "start":
             db = start(a.home, a.port, a.password, a.timeout, settings=_parse_set(a.set))
             if db.startup_seconds is not None:
-                print(f"Neo4j ready on {db.uri} (pid {db.pid}, {db.startup_seconds:.1f} s, home {db.home})",
-                      file=sys.stderr)
+                print(
+                    f"Neo4j ready on {db.uri} (pid {db.pid}, {db.startup_seconds:.1f} s, "
+                    f"home {db.home})",
+                    file=sys.stderr,
+                )
             else:
-                print(f"Neo4j already running on {db.uri} (pid {db.pid}, home {db.home})", file=sys.stderr)
+                print(
+                    f"Neo4j already running on {db.uri} (pid {db.pid}, home {db.home})",
+                    file=sys.stderr,
+                )
             print(db.exports())
         elif a.cmd == "stop":
             was = stop(a.home, kill=a.kill, timeout=a.timeout)
