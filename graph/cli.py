@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -67,6 +68,14 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
             raise _fail(f"{error.strerror or error}{where}") from None
         except KeyboardInterrupt:
             raise _fail("interrupted", 130) from None
+        except typer.Exit:
+            raise
+        except Exception as error:
+            if os.environ.get("RSN_DEBUG"):
+                raise
+            raise _fail(
+                f"unexpected {type(error).__name__}: {error} (set RSN_DEBUG=1 to see where)"
+            ) from None
 
     return run
 
