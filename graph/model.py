@@ -247,14 +247,14 @@ def _check_industry(value: Any) -> str:
 
 
 def _enum_check(enum: type[StrEnum], what: str):
-    choices = ", ".join(member.value for member in enum)
+    values = frozenset(member.value for member in enum)
 
     def check(value: Any) -> str:
         text = str(value).strip() if value is not None else ""
-        try:
-            return enum(text).value
-        except ValueError:
-            raise ValueError(f"{text!r} is not a known {what}: use one of {choices}") from None
+        if text in values:
+            return text
+        choices = ", ".join(member.value for member in enum)
+        raise ValueError(f"{text!r} is not a known {what}: use one of {choices}")
 
     return check
 
@@ -282,6 +282,9 @@ def _check_founded(value: Any) -> int:
     return _whole_number(1600, date.today().year, "a founding year")(value)
 
 
+_EXPERTISE_WORDS = frozenset(member.value for member in Expertise)
+
+
 def _check_expertise(value: Any) -> list[str]:
     if isinstance(value, str):
         words = [word.strip() for word in value.split(";")]
@@ -292,7 +295,7 @@ def _check_expertise(value: Any) -> list[str]:
     words = [word for word in words if word]
     if not words:
         raise ValueError("must name at least one expertise")
-    unknown = [word for word in words if word not in Expertise.__members__.values()]
+    unknown = [word for word in words if word not in _EXPERTISE_WORDS]
     if unknown:
         choices = ", ".join(member.value for member in Expertise)
         raise ValueError(f"{', '.join(map(repr, unknown))} not known: use {choices}")
@@ -328,8 +331,7 @@ def _check_since(value: Any) -> str | None:
     return text
 
 
-def _check_relation_type(value: Any) -> str:
-    return _enum_check(RelationType, "relation type")(value)
+_check_relation_type = _enum_check(RelationType, "relation type")
 
 
 NodeId = Annotated[str, AfterValidator(_check_id)]
@@ -476,7 +478,8 @@ class Relation:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.source, self.type.value, self.target)
+        """(source, type, target); the type is a StrEnum, equal to its text."""
+        return (self.source, self.type, self.target)
 
     def as_dict(self) -> dict[str, Any]:
         return {
