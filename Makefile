@@ -1,6 +1,6 @@
 # rsn: `make demo` runs the demo on the embedded store, `make test` runs the tests.
 # Both set up everything they need on a fresh machine (a virtual environment in .venv, the
-# project, and for the tests a local Neo4j resolved with Maven and Debian's Chromium).
+# project, and for the tests a local Neo4j resolved with Maven).
 
 PYTHON ?= python3
 VENV := .venv
@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 RSN := $(VENV)/bin/rsn
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install lint format neo4j neo4j-stop browser bench bench-smoke clean
+.PHONY: demo test install lint format neo4j neo4j-stop bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+" >&2; exit 2; }
@@ -22,7 +22,7 @@ install: $(STAMP)
 demo: install
 	RSN_DATA_DIR=$${RSN_DATA_DIR:-data/demo} $(RSN) demo
 
-test: install browser
+test: install
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -41,12 +41,8 @@ neo4j: install
 neo4j-stop:
 	@$(PYTHON) tools/neo4j/local.py stop
 
-# Debian's Chromium and ChromeDriver for the browser tests (installed once).
-browser:
-	@bash tools/install-chromium.sh
-
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench.introductions
 
 clean:
 	rm -rf $(VENV) data bench/results test-artifacts tools/neo4j/target tools/neo4j/run
