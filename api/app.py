@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from api.errors import install_error_handlers
 from api.keys import KeyStore
 from api.routers import graph as graph_router
+from api.routers import introductions as introductions_router
 from api.routers import system as system_router
 from graph.settings import Settings, load_settings
 from graph.store import open_store
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(system_router.router)
     app.include_router(graph_router.router, prefix="/v1")
+    app.include_router(introductions_router.router, prefix="/v1")
     return app

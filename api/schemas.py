@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Health(BaseModel):
@@ -50,3 +50,47 @@ class RelationCreate(BaseModel):
 
 class WriteResult(BaseModel):
     written: int
+
+
+class StepPublic(BaseModel):
+    """One tie of an introduction path, walked from ``from`` to ``to``."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", description="The node this step leaves.")
+    type: str = Field(description="The relation type of the tie (the strongest between them).")
+    to: str = Field(description="The node this step reaches.")
+    strength: float
+    source: str = Field(description="The relation's own source (relations have a direction).")
+    target: str = Field(description="The relation's own target.")
+
+
+class IntroductionPathPublic(BaseModel):
+    nodes: list[str] = Field(description="Node ids from source to target.")
+    names: list[str] = Field(description="The names of those nodes, in the same order.")
+    hops: int = Field(description="How many ties the path has.")
+    score: float = Field(description="The product of the ties' strengths.")
+    steps: list[StepPublic] = Field(description="The ties in path order.")
+    explanation: str = Field(description="Who asks whom to introduce whom, and why.")
+
+
+class IntroductionsPublic(BaseModel):
+    source: str
+    target: str
+    paths: list[IntroductionPathPublic] = Field(
+        description="The best paths first; empty when none is short enough."
+    )
+
+
+class IntroducerPublic(BaseModel):
+    id: str
+    kind: str
+    name: str
+    score: float = Field(description="The product of the strengths of its ties to a and b.")
+    ties: list[TiePublic] = Field(description="Its strongest tie to a, then to b.")
+
+
+class IntroducersPublic(BaseModel):
+    a: str
+    b: str
+    introducers: list[IntroducerPublic] = Field(description="Best first; may be empty.")

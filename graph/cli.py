@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.padding import Padding
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -22,6 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from graph.errors import DatasetInvalid, RsnError
 
@@ -334,6 +336,48 @@ def demo(
     )
     if not no_serve:
         _serve(settings, host, port)
+
+
+@app.command()
+@friendly
+def paths(
+    source: Annotated[str, typer.Argument(help="The actor who wants an introduction.")],
+    target: Annotated[str, typer.Argument(help="The actor they want to meet.")],
+    k: Annotated[int, typer.Option("--k", help="How many paths, best first (1 to 20).")] = 3,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", help="The most ties a path may have (1 to 6).")
+    ] = 4,
+) -> None:
+    """Who can introduce SOURCE to TARGET: the best introduction paths, explained."""
+    from graph.queries.introductions import introduction_paths
+
+    with _store() as store:
+        found = introduction_paths(store, source, target, k=k, max_hops=max_hops)
+        names = store.get_nodes([source, target])
+    heading = (
+        f"{_one_line(names[source].name)} ({source}) to {_one_line(names[target].name)} ({target})"
+    )
+    if not found:
+        out.print(
+            f"No introduction path from {heading} within {max_hops} ties.",
+            markup=False,
+            highlight=False,
+        )
+        return
+    out.print(f"Introductions from {heading}:", markup=False, highlight=False)
+    for number, path in enumerate(found, start=1):
+        ties = "tie" if path.hops == 1 else "ties"
+        out.print()
+        out.print(
+            f"{number}. score {path.score:.3f}, {path.hops} {ties}", style="bold", markup=False
+        )
+        chain = " → ".join(_one_line(node.name) for node in path.nodes)
+        out.print(Padding(Text(chain), (0, 0, 0, 3)), highlight=False)
+        out.print(Padding(Text(path.explanation), (0, 0, 0, 3)), highlight=False)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _centre_kind():

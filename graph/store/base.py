@@ -15,9 +15,34 @@ from typing import Protocol
 
 import networkx as nx
 
-from graph.model import ACTOR_KINDS, Node, NodeKind, Relation, RelationType
+from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
 
-__all__ = ["GraphStore", "GraphWriter", "Stats", "Scope", "strongest"]
+__all__ = [
+    "GraphStore",
+    "GraphWriter",
+    "INTRODUCTION_TIE_TYPES",
+    "MAX_HOPS_LIMIT",
+    "ScoredPath",
+    "Stats",
+    "Scope",
+    "strongest",
+]
+
+#: The relation types that count as ties when looking for introductions: those that join two
+#: actors (every type but UTILIZES, which joins an enterprise to an asset). Both stores walk
+#: exactly these, so a path never crosses an asset. Completed referrals between two centres
+#: will count as ties too once referrals exist (see EmbeddedStore._referral_ties).
+INTRODUCTION_TIE_TYPES: tuple[RelationType, ...] = tuple(
+    kind
+    for kind in RelationType
+    if all(
+        source in ACTOR_KINDS and target in ACTOR_KINDS
+        for source, target in ALLOWED_ENDPOINTS[kind]
+    )
+)
+
+#: The most ties an introduction path may have, on every store.
+MAX_HOPS_LIMIT = 6
 
 
 class GraphWriter(Protocol):
@@ -64,6 +89,34 @@ def strongest(relations: Iterable[Relation]) -> Relation:
     Ties in strength are broken by the relation key, so every store picks the same one.
     """
     return min(relations, key=lambda r: (-r.strength, r.type.value, r.source, r.target))
+
+
+@dataclass(frozen=True)
+class ScoredPath:
+    """An introduction path: its nodes from source to target, its score (the product of its
+    ties' strengths, multiplied in path order from the source) and, for each step, the
+    strongest relation between the two nodes (chosen by :func:`strongest`)."""
+
+    nodes: tuple[str, ...]
+    score: float
+    relations: tuple[Relation, ...]
+
+    @property
+    def hops(self) -> int:
+        return len(self.nodes) - 1
+
+    def rank(self) -> tuple[float, int, tuple[str, ...]]:
+        """The contract's order: higher score first, then fewer hops, then the node ids."""
+        return (-self.score, self.hops, self.nodes)
+
+    @classmethod
+    def of(cls, nodes: Sequence[str], relations: Sequence[Relation]) -> ScoredPath:
+        """The path through ``nodes`` over ``relations`` (one per step, in path order), scored
+        in path order."""
+        score = 1.0
+        for relation in relations:
+            score *= relation.strength
+        return cls(tuple(nodes), score, tuple(relations))
 
 
 class GraphStore(ABC):
@@ -132,6 +185,17 @@ class GraphStore(ABC):
     @abstractmethod
     def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
         """The nodes whose prefecture is in ``scope`` and the relations between two of them."""
+
+    @abstractmethod
+    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
+        """The ``k`` best introduction paths from ``source`` to ``target``, best first.
+
+        The meaning is the same on every store (api.md): ties are the undirected relations of
+        INTRODUCTION_TIE_TYPES, the strongest counting between two nodes; a path visits no node
+        twice and has at most ``max_hops`` (1 to MAX_HOPS_LIMIT) ties; paths are ordered by
+        :meth:`ScoredPath.rank`. No path gives an empty list. The caller checks that both ids
+        are distinct actors of the store and that ``k`` >= 1.
+        """
 
     def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
         """The undirected simple graph of a scope, as analytics use it.

@@ -7,7 +7,8 @@ parameters in Cypher, so they come only from the model's enums: :func:`label` an
 
 from __future__ import annotations
 
-from graph.model import NodeKind, RelationType
+from graph.model import ACTOR_KINDS, NodeKind, RelationType
+from graph.store.base import INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT
 
 __all__ = [
     "label",
@@ -23,6 +24,8 @@ __all__ = [
     "relations_page",
     "scope_nodes",
     "scope_relations",
+    "INTRODUCTION_TIES",
+    "k_best_paths",
 ]
 
 
@@ -149,3 +152,84 @@ def scope_relations(kind: NodeKind, whole: bool) -> str:
         "RETURN a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
         "r.since AS since"
     )
+
+
+# -- introductions ---------------------------------------------------------------------
+
+#: The ties an introduction path may take, as a relationship type expression (``A|B|...``).
+INTRODUCTION_TIES = "|".join(rel_type(kind) for kind in INTRODUCTION_TIE_TYPES)
+
+
+def _actor_by_id(variable: str, parameter: str) -> str:
+    """A ``CALL`` subquery binding ``variable`` to the actor whose id is ``$parameter``: one
+    unique-index seek under each actor label."""
+    parts = [
+        f"MATCH ({variable}:{label(kind)} {{id: ${parameter}}}) RETURN {variable}"
+        for kind in NodeKind
+        if kind in ACTOR_KINDS
+    ]
+    return "CALL () { " + " UNION ALL ".join(parts) + " }"
+
+
+def k_best_paths(max_hops: int) -> str:
+    """The ``$k`` best paths of at most ``max_hops`` ties from actor ``$source`` to actor
+    ``$target`` among those scoring at least ``$theta``, best first, with the ties of each step.
+
+    Rows: ``ids`` (node ids in path order), ``score`` (the product of the strengths multiplied
+    in path order, the strongest tie counting between two nodes) and ``ties``, every
+    introduction tie between the two nodes of each step as ``{step, source, type, target,
+    strength, since}`` (step 0 is the first), for the caller to pick the strongest.
+
+    Meet in the middle, in one statement. With a = ceil(max_hops / 2) and b = max_hops - a,
+    every path splits into a forward half of a ties from the source (fewer only if it ends at
+    the target) and a backward half of at most b ties from the target. Both are expanded from
+    unique-index seeks and hash-joined on their meeting node ``m`` (``USING JOIN ON m``: the
+    plan reads NodeUniqueIndexSeek, Repeat(Trail), NodeHashJoin, EagerAggregation, Top). The
+    halves walk only introduction ties, so they never reach an asset. Quantified patterns keep
+    ties distinct but not nodes, so paths that revisit a node are dropped after the join;
+    parallel ties give several rows per node sequence, of which the best is kept.
+
+    Pruning by θ: strengths are at most 1, so a path scoring θ or more has every tie and both
+    halves scoring θ or more; the expansions drop ties and halves below ``$floor`` (θ less a
+    relative slack, as halves multiply from each end). The last filter, ``score >= $theta``,
+    is exact, so the answer holds exactly the k best paths scoring at least θ. When it holds k
+    they are the k best of all, since every path left out scores below θ; when it holds fewer,
+    the caller tries a lower θ, down to 0, which drops nothing.
+    """
+    if isinstance(max_hops, bool) or not isinstance(max_hops, int):
+        raise ValueError(f"max_hops must be a whole number, got {max_hops!r}")
+    if not 1 <= max_hops <= MAX_HOPS_LIMIT:
+        raise ValueError(f"max_hops must be from 1 to {MAX_HOPS_LIMIT}, got {max_hops}")
+    ahead = (max_hops + 1) // 2
+    behind = max_hops - ahead
+    ties = INTRODUCTION_TIES
+    if behind:
+        walk = f"""
+MATCH (s)((x)-[r:{ties}]-(y) WHERE r.strength >= $floor){{1,{ahead}}}(m),
+      (t)((u)-[q:{ties}]-(v) WHERE q.strength >= $floor){{0,{behind}}}(m)
+USING JOIN ON m
+WHERE (size(r) = {ahead} OR m = t)
+  AND reduce(p = 1.0, e IN r | p * e.strength) >= $floor
+  AND reduce(p = 1.0, e IN q | p * e.strength) >= $floor
+WITH [s] + y + reverse([t] + v)[1..] AS ns, r + reverse(q) AS rels"""
+    else:
+        walk = f"""
+MATCH (s)-[r:{ties}]-(t) WHERE r.strength >= $floor
+WITH [s, t] AS ns, [r] AS rels"""
+    return f"""{_actor_by_id("s", "source")}
+{_actor_by_id("t", "target")}{walk}
+WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
+WITH ns, reduce(p = 1.0, e IN rels | p * e.strength) AS score
+WHERE score >= $theta
+WITH ns, max(score) AS score
+WITH ns, score, [n IN ns | n.id] AS ids
+ORDER BY score DESC, size(ns), ids
+LIMIT $k
+CALL (ns) {{
+  UNWIND range(0, size(ns) - 2) AS step
+  WITH step, ns[step] AS a, ns[step + 1] AS b
+  MATCH (a)-[tie:{ties}]-(b)
+  RETURN collect({{step: step, source: startNode(tie).id, type: type(tie),
+                  target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
+}}
+RETURN ids, score, ties"""

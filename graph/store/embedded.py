@@ -14,13 +14,22 @@ import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import pairwise
 from pathlib import Path
 
 import networkx as nx
 
 from graph.errors import Conflict, NotFound, StoreError
 from graph.model import Node, NodeKind, Relation, RelationType
-from graph.store.base import GraphStore, Scope, Stats
+from graph.store.base import (
+    INTRODUCTION_TIE_TYPES,
+    GraphStore,
+    Scope,
+    ScoredPath,
+    Stats,
+    strongest,
+)
+from graph.store.paths import k_best_paths
 
 __all__ = ["EmbeddedStore", "STORE_FILE"]
 
@@ -130,6 +139,8 @@ class EmbeddedStore(GraphStore):
         self._nodes: dict[str, Node] = {}
         self._graph = nx.Graph()
         self._relation_counts: Counter[str] = Counter()
+        # each node's introduction ties, strongest first; dropped when a write touches the node
+        self._sorted_ties: dict[str, list[tuple[float, str]]] = {}
         self._closed = False
         self._reload()
 
@@ -162,6 +173,8 @@ class EmbeddedStore(GraphStore):
             self._relation_counts[relation.type.value] += 1
         data["rels"][relation.key] = relation
         data["strength"] = max(r.strength for r in data["rels"].values())
+        self._sorted_ties.pop(u, None)
+        self._sorted_ties.pop(v, None)
 
     def _apply(self, writer: _Writer) -> None:
         with self._read_lock:
@@ -243,6 +256,41 @@ class EmbeddedStore(GraphStore):
             ]
         return nodes, relations
 
+    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
+        """The k best paths, by the in-memory search of :mod:`graph.store.paths`."""
+        with self._read_lock:
+            found = k_best_paths(self._introduction_ties, source, target, k, max_hops)
+            return [
+                ScoredPath.of(nodes, [self._strongest_tie(u, v) for u, v in pairwise(nodes)])
+                for nodes, _ in found
+            ]
+
+    def _introduction_ties(self, node_id: str) -> list[tuple[float, str]]:
+        """The ties of ``node_id`` that count for introductions, as (strength, neighbour),
+        strongest first, then by neighbour id; cached until a write touches the node."""
+        cached = self._sorted_ties.get(node_id)
+        if cached is None:
+            best: dict[str, float] = {}
+            for neighbour, data in self._graph.adj[node_id].items():
+                strengths = [r.strength for r in data["rels"].values() if r.type in _TIE_TYPES]
+                if strengths:
+                    best[neighbour] = max(strengths)
+            for neighbour, strength in self._referral_ties(node_id):
+                best[neighbour] = max(strength, best.get(neighbour, 0.0))
+            cached = sorted(((s, n) for n, s in best.items()), key=_strongest_first)
+            self._sorted_ties[node_id] = cached
+        return cached
+
+    def _referral_ties(self, node_id: str) -> Iterable[tuple[str, float]]:
+        """Hook for referrals (not built yet): a completed referral between two centres will
+        count as a tie between them. Yields (other centre, strength); none for now."""
+        return ()
+
+    def _strongest_tie(self, u: str, v: str) -> Relation:
+        return strongest(
+            r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES
+        )
+
     @property
     def network(self) -> nx.Graph:
         """The live undirected graph (edges carry ``rels`` and ``strength``); read only."""
@@ -261,5 +309,12 @@ class EmbeddedStore(GraphStore):
                 self._connection.close()
 
 
+_TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)
+
+
 def _by_id(node: Node) -> str:
     return node.id
+
+
+def _strongest_first(tie: tuple[float, str]) -> tuple[float, str]:
+    return (-tie[0], tie[1])

@@ -1,0 +1,101 @@
+"""Who can introduce whom: introduction paths and common acquaintances (any reader)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import Reader, StoreDep
+from api.schemas import (
+    IntroducerPublic,
+    IntroducersPublic,
+    IntroductionPathPublic,
+    IntroductionsPublic,
+    StepPublic,
+    TiePublic,
+)
+from graph.queries import introductions as queries
+
+router = APIRouter(tags=["introductions"])
+
+ActorId = Annotated[str, Query(min_length=1, max_length=64, description="An actor's id.")]
+
+_ERRORS = {
+    404: {"description": "No node has one of these ids."},
+    422: {"description": "A bad parameter: out of range, the same actor twice, or not an actor."},
+}
+
+
+@router.get(
+    "/introductions",
+    response_model=IntroductionsPublic,
+    summary="The best introduction paths from one actor to another",
+    responses=_ERRORS,
+)
+def introductions(
+    store: StoreDep,
+    caller: Reader,
+    source: ActorId,
+    target: ActorId,
+    k: Annotated[
+        int, Query(ge=1, le=queries.MAX_K, description="How many paths, best first.")
+    ] = queries.DEFAULT_K,
+    max_hops: Annotated[
+        int, Query(ge=1, le=queries.MAX_HOPS, description="The most ties a path may have.")
+    ] = queries.DEFAULT_MAX_HOPS,
+) -> IntroductionsPublic:
+    """Paths run through actors only and visit no node twice. A path's score is the product
+    of its ties' strengths (the strongest tie counts between two nodes); equal scores are
+    ordered by fewer hops, then by the node ids."""
+    found = queries.introduction_paths(store, source, target, k=k, max_hops=max_hops)
+    return IntroductionsPublic(
+        source=source,
+        target=target,
+        paths=[
+            IntroductionPathPublic(
+                nodes=[node.id for node in path.nodes],
+                names=[node.name for node in path.nodes],
+                hops=path.hops,
+                score=path.score,
+                steps=[
+                    StepPublic(
+                        from_=step.origin.id,
+                        type=step.relation.type.value,
+                        to=step.destination.id,
+                        strength=step.relation.strength,
+                        source=step.relation.source,
+                        target=step.relation.target,
+                    )
+                    for step in path.steps
+                ],
+                explanation=path.explanation,
+            )
+            for path in found
+        ],
+    )
+
+
+@router.get(
+    "/introducers",
+    response_model=IntroducersPublic,
+    summary="The actors tied to both a and b",
+    responses=_ERRORS,
+)
+def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> IntroducersPublic:
+    """Best first, by the product of the strengths of the introducer's ties to a and to b."""
+    found = queries.introducers(store, a, b)
+    return IntroducersPublic(
+        a=a,
+        b=b,
+        introducers=[
+            IntroducerPublic(
+                id=item.node.id,
+                kind=item.node.kind.value,
+                name=item.node.name,
+                score=item.score,
+                ties=[TiePublic(**item.tie_to_a.as_dict()), TiePublic(**item.tie_to_b.as_dict())],
+            )
+            for item in found
+        ],
+    )
