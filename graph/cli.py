@@ -294,6 +294,7 @@ def demo(
     """Generate the demo dataset if missing, load it, make demo keys and serve the API."""
     from api.keys import KeyStore, Role
     from graph.loaders import load_dataset
+    from graph.model import NodeKind
     from graph.settings import Backend
     from graph.store import open_store
     from seeds import generate_dataset
@@ -308,7 +309,7 @@ def demo(
         store = open_store(settings)
         try:
             report = load_dataset(dataset, store, batch_size=settings.batch_size, progress=progress)
-            centre = next(iter(store.iter_nodes(_centre_kind())), None)
+            centre = next(iter(store.iter_nodes(NodeKind.CENTRE)), None)
         finally:
             store.close()
     keys = KeyStore(settings.data_dir)
@@ -378,12 +379,6 @@ def paths(
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-def _centre_kind():
-    from graph.model import NodeKind
-
-    return NodeKind.CENTRE
 
 
 def main() -> None:

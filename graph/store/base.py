@@ -15,6 +15,7 @@ from typing import Protocol
 
 import networkx as nx
 
+from graph.errors import Conflict
 from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ScoredPath",
     "Stats",
     "Scope",
+    "check_kind_unchanged",
     "strongest",
 ]
 
@@ -81,6 +83,14 @@ class Scope:
 
     def holds(self, prefecture: str | None) -> bool:
         return self.prefecture is None or prefecture == self.prefecture
+
+
+def check_kind_unchanged(node: Node, existing: NodeKind | None) -> None:
+    """Raise Conflict if ``node``'s id already names a node of another kind."""
+    if existing is not None and existing != node.kind:
+        raise Conflict(
+            f"id {node.id!r} is already a {existing.value}; it cannot also be a {node.kind.value}"
+        )
 
 
 def strongest(relations: Iterable[Relation]) -> Relation:

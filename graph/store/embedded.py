@@ -19,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.errors import Conflict, NotFound, StoreError
+from graph.errors import NotFound, StoreError
 from graph.model import Node, NodeKind, Relation, RelationType
 from graph.store.base import (
     INTRODUCTION_TIE_TYPES,
@@ -27,6 +27,7 @@ from graph.store.base import (
     Scope,
     ScoredPath,
     Stats,
+    check_kind_unchanged,
     strongest,
 )
 from graph.store.paths import k_best_paths
@@ -73,12 +74,7 @@ class _Writer:
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
         rows = []
         for node in nodes:
-            kind = self._kind_of(node.id)
-            if kind is not None and kind != node.kind:
-                raise Conflict(
-                    f"id {node.id!r} is already a {kind.value}; it cannot also be a "
-                    f"{node.kind.value}"
-                )
+            check_kind_unchanged(node, self._kind_of(node.id))
             self.nodes[node.id] = node
             rows.append(
                 (node.id, node.kind.value, node.name, json.dumps(node.props, ensure_ascii=False))
@@ -290,11 +286,6 @@ class EmbeddedStore(GraphStore):
         return strongest(
             r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES
         )
-
-    @property
-    def network(self) -> nx.Graph:
-        """The live undirected graph (edges carry ``rels`` and ``strength``); read only."""
-        return self._graph
 
     # -- life --------------------------------------------------------------------------
 

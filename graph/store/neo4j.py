@@ -21,7 +21,14 @@ from neo4j import exceptions as neo4j_errors
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import Node, NodeKind, Relation, RelationType
 from graph.store import cypher
-from graph.store.base import GraphStore, Scope, ScoredPath, Stats, strongest
+from graph.store.base import (
+    GraphStore,
+    Scope,
+    ScoredPath,
+    Stats,
+    check_kind_unchanged,
+    strongest,
+)
 from graph.store.paths import SLACK
 
 __all__ = ["Neo4jStore"]
@@ -112,12 +119,7 @@ class _Writer:
         known = self._lookup(node.id for node in nodes)
         by_kind: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
-            kind = known.get(node.id)
-            if kind is not None and kind != node.kind:
-                raise Conflict(
-                    f"id {node.id!r} is already a {kind.value}; it cannot also be a "
-                    f"{node.kind.value}"
-                )
+            check_kind_unchanged(node, known.get(node.id))
             by_kind[node.kind].append(_node_row(node))
         for kind, rows in by_kind.items():
             self._run(cypher.upsert_nodes(kind), {"rows": rows})
