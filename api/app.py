@@ -11,6 +11,7 @@ from api.errors import install_error_handlers
 from api.keys import KeyStore
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
+from api.routers import referrals as referrals_router
 from api.routers import system as system_router
 from graph.settings import Settings, load_settings
 from graph.store import open_store
@@ -51,4 +52,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router.router)
     app.include_router(graph_router.router, prefix="/v1")
     app.include_router(introductions_router.router, prefix="/v1")
+    app.include_router(referrals_router.router, prefix="/v1")
     return app

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from graph.errors import (
     Conflict,
+    Forbidden,
     InvalidArgument,
     NotFound,
     RowInvalid,
@@ -23,6 +24,7 @@ __all__ = ["install_error_handlers"]
 
 _STATUS: list[tuple[type[RsnError], int]] = [
     (NotFound, 404),
+    (Forbidden, 403),
     (Conflict, 409),
     (InvalidArgument, 422),
     (RowInvalid, 422),

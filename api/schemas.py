@@ -94,3 +94,69 @@ class IntroducersPublic(BaseModel):
     a: str
     b: str
     introducers: list[IntroducerPublic] = Field(description="Best first; may be empty.")
+
+
+# -- referrals -------------------------------------------------------------------------
+
+
+class CentreBrief(BaseModel):
+    id: str
+    name: str
+    prefecture: str | None = None
+
+
+class CandidatePublic(BaseModel):
+    centre: CentreBrief
+    score: float = Field(description="0 to 1; the weights are in the README.")
+    specialists: list[str] = Field(description="Affiliated specialists with the need.")
+    reasons: list[str] = Field(description="One sentence for each part of the score.")
+    parts: dict[str, float] = Field(description="expertise, capacity, closeness, record.")
+
+
+class CandidatesPublic(BaseModel):
+    enterprise: str
+    need: str
+    candidates: list[CandidatePublic]
+
+
+class ReferralCreate(BaseModel):
+    enterprise: str = Field(max_length=64)
+    to_centre: str = Field(max_length=64)
+    need: str = Field(max_length=64)
+    note: str = Field(default="", max_length=2000)
+    from_centre: str | None = Field(
+        default=None, max_length=64, description="Only for admin keys: the sending centre."
+    )
+
+
+class ReferralMove(BaseModel):
+    status: str = Field(max_length=32)
+    reason: str | None = Field(default=None, max_length=2000)
+    outcome: str | None = Field(default=None, max_length=2000)
+
+
+class ReferralEventPublic(BaseModel):
+    at: str
+    by: str
+    status: str
+    from_: str | None = Field(default=None, alias="from", serialization_alias="from")
+    reason: str | None = None
+    outcome: str | None = None
+
+
+class ReferralPublic(BaseModel):
+    id: str
+    from_centre: str
+    to_centre: str
+    enterprise: str
+    need: str
+    note: str
+    status: str
+    outcome: str | None = None
+    created_at: str
+    updated_at: str
+    history: list[ReferralEventPublic]
+
+
+class ReferralList(BaseModel):
+    referrals: list[ReferralPublic]

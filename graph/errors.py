@@ -12,6 +12,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "NotFound",
+    "Forbidden",
     "Conflict",
     "InvalidArgument",
     "RowInvalid",
@@ -38,6 +39,10 @@ class StoreUnavailable(StoreError):
 
 class NotFound(RsnError):
     """An id that names nothing in the store."""
+
+
+class Forbidden(RsnError):
+    """The caller is known but may not do this (a centre acting for another centre)."""
 
 
 class Conflict(RsnError):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.errors import DatasetInvalid, Problem, RowInvalid
 from graph.loaders.csvfile import CsvRow, HeaderProblems, read_rows
+from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import (
     FILE_KIND,
     RELATION_COLUMNS,
@@ -31,6 +32,7 @@ from graph.model import (
     parse_relation,
     required_columns,
 )
+from graph.referrals import Referral
 from graph.store.base import GraphStore
 
 __all__ = [
@@ -56,6 +58,7 @@ class LoadReport:
 
     nodes: Counter[str] = field(default_factory=Counter)
     relations: int = 0
+    referrals: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -72,6 +75,7 @@ class _Rejected:
 class _Validated:
     nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
     relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+    referrals: dict[str, Referral] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rejected: list[_Rejected] = field(default_factory=list)
 
@@ -121,7 +125,7 @@ def validate_dataset(
     Raises DatasetInvalid when the folder holds no dataset file at all.
     """
     folder = Path(folder)
-    known = [*FILE_KIND, RELATIONS_FILE]
+    known = [*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE]
     if not folder.is_dir():
         raise DatasetInvalid([Problem(str(folder), 0, "folder", "is not a folder")])
     if not any((folder / name).exists() for name in known):
@@ -205,8 +209,40 @@ def validate_dataset(
                 out.reject_row(RELATIONS_FILE, row, column, message)
             continue
         out.relations[relation.key] = relation
+    _validate_referrals(folder, store, seen, out)
     out.problems.sort(key=lambda p: (known.index(p.file) if p.file in known else 99, p.line))
     return out
+
+
+def _validate_referrals(
+    folder: Path, store: GraphStore, seen: dict[str, tuple[NodeKind, str, int]], out: _Validated
+) -> None:
+    """Check referrals.csv: fields, and centres and enterprise in the dataset or the store."""
+    pending: list[tuple[CsvRow, Referral]] = []
+    for row in _read_file(folder, REFERRALS_FILE, REFERRAL_COLUMNS, REFERRAL_COLUMNS, out):
+        try:
+            pending.append((row, parse_referral(row.values)))
+        except RowInvalid as error:
+            for column, message in error.problems:
+                out.reject_row(REFERRALS_FILE, row, column, message)
+    ends = {e for _, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
+    stored = _lookup_kinds(store, ends - set(seen))
+    for row, referral in pending:
+        wrong = False
+        for column, end, kind in (
+            ("from_centre", referral.from_centre, NodeKind.CENTRE),
+            ("to_centre", referral.to_centre, NodeKind.CENTRE),
+            ("enterprise", referral.enterprise, NodeKind.ENTERPRISE),
+        ):
+            found = seen[end][0] if end in seen else stored.get(end)
+            if found is not kind:
+                what = "no node" if found is None else f"a {found.value}, not a {kind.value},"
+                out.reject_row(
+                    REFERRALS_FILE, row, column, f"{what} with id {end!r} in the dataset or store"
+                )
+                wrong = True
+        if not wrong:
+            out.referrals[referral.id] = referral
 
 
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
@@ -267,5 +303,8 @@ def load_dataset(
             done += len(batch)
             report.relations += len(batch)
             progress("writing", done, total)
+        for batch in _batches(list(checked.referrals.values()), batch_size):
+            writer.upsert_referrals(batch)
+            report.referrals += len(batch)
     report.seconds = time.perf_counter() - started
     return report

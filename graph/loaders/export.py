@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.loaders.dataset import RELATIONS_FILE, Progress, no_progress
+from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
 from graph.model import FILE_KIND, RELATION_COLUMNS, node_columns
 from graph.store.base import GraphStore
 
@@ -26,7 +27,8 @@ def _cell(value: Any) -> str:
 def export_dataset(
     store: GraphStore, folder: Path, progress: Progress = no_progress
 ) -> dict[str, int]:
-    """Write every node and relation of ``store`` into ``folder`` as dataset CSV files.
+    """Write every node, relation and referral of ``store`` into ``folder`` as dataset CSV
+    files.
 
     Rows are in id (and relation key) order, so two exports of the same graph are the same
     bytes. Returns the number of rows written per file. Raises OSError if the folder cannot
@@ -59,4 +61,10 @@ def export_dataset(
             if count % 10_000 == 0:
                 progress(f"exporting {RELATIONS_FILE}", count, None)
         counts[RELATIONS_FILE] = count
+    with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(REFERRAL_COLUMNS)
+        referrals = sorted(store.list_referrals(), key=lambda r: r.id)
+        writer.writerows(referral_cells(referral) for referral in referrals)
+        counts[REFERRALS_FILE] = len(referrals)
     return counts

@@ -17,6 +17,7 @@ import networkx as nx
 
 from graph.errors import Conflict
 from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
+from graph.referrals import Referral, ReferralStatus
 
 __all__ = [
     "GraphStore",
@@ -57,6 +58,12 @@ class GraphWriter(Protocol):
         """Create or update relations by (source, type, target).
 
         Raises NotFound if an endpoint is not in the store (nor written earlier in this unit).
+        """
+
+    def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        """Create or replace referrals by id, history included (loading an export).
+
+        Raises NotFound if a centre or the enterprise is not in the store.
         """
 
 
@@ -237,6 +244,47 @@ class GraphStore(ABC):
                 types=frozenset(r.type for r in rels),
             )
         return graph
+
+    def boundary_relations(self, scope: Scope) -> list[Relation]:
+        """The relations with exactly one end in ``scope`` (none for the whole network).
+
+        Analytics need them to tell whether an enterprise of a prefecture is financed or
+        supported by someone outside it (a nationwide lender, another prefecture's
+        specialist). This default reads the whole network; a store may answer more directly.
+        """
+        if scope.prefecture is None:
+            return []
+        nodes, relations = self.scope_graph(Scope())
+        inside = {node.id for node in nodes if scope.holds(node.prefecture)}
+        return [r for r in relations if (r.source in inside) != (r.target in inside)]
+
+    # -- referrals -----------------------------------------------------------------------
+
+    @abstractmethod
+    def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
+        """Store a new referral, unless its sender already made one with the same
+        ``request_key``: then return that one. Returns (the stored referral, whether it was
+        created now). Two concurrent calls with one key create one referral."""
+
+    @abstractmethod
+    def get_referral(self, referral_id: str) -> Referral | None:
+        """One referral, or None."""
+
+    @abstractmethod
+    def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
+        """Referrals newest first: those ``centre`` received (box "inbox"), sent ("outbox"),
+        or either (None); every referral when ``centre`` is None."""
+
+    @abstractmethod
+    def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
+        """Write ``moved`` (its new status and history) if the stored referral is still
+        ``expected``, in one guarded write. Raises Conflict if someone moved it first, and
+        NotFound if it does not exist."""
+
+    @abstractmethod
+    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        """Every centre with at least one affiliated specialist whose expertise includes
+        ``need``, with those specialists' ids (sorted), in centre id order."""
 
     # -- life --------------------------------------------------------------------------
 

@@ -25,6 +25,13 @@ __all__ = [
     "scope_nodes",
     "scope_relations",
     "INTRODUCTION_TIES",
+    "RELATION_TYPES",
+    "UPSERT_REFERRALS",
+    "CREATE_REFERRAL",
+    "GET_REFERRAL",
+    "LIST_REFERRALS",
+    "MOVE_REFERRAL",
+    "CENTRES_WITH_EXPERTISE",
     "k_best_paths",
 ]
 
@@ -43,6 +50,11 @@ def rel_type(kind: RelationType) -> str:
     return f"`{kind.value}`"
 
 
+#: Every relation type of the dataset, as a relationship type expression (``A|B|...``), so
+#: that generic reads never pick up the links that tie referrals to their centres.
+RELATION_TYPES = "|".join(rel_type(kind) for kind in RelationType)
+
+
 def schema_statements() -> list[str]:
     """Constraints and indexes, safe to run again: id unique per label, prefecture indexed."""
     statements = []
@@ -55,6 +67,13 @@ def schema_statements() -> list[str]:
         statements.append(
             f"CREATE INDEX {name}_prefecture IF NOT EXISTS FOR (n:{label(kind)}) ON (n.prefecture)"
         )
+    statements += [
+        "CREATE CONSTRAINT referral_id IF NOT EXISTS FOR (r:Referral) REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT referral_request IF NOT EXISTS "
+        "FOR (r:Referral) REQUIRE r.request_id IS UNIQUE",
+        "CREATE INDEX referral_to IF NOT EXISTS FOR (r:Referral) ON (r.to_centre)",
+        "CREATE INDEX referral_from IF NOT EXISTS FOR (r:Referral) ON (r.from_centre)",
+    ]
     return statements
 
 
@@ -96,7 +115,7 @@ GET_NODES = "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind, prop
 def ties_of(kind: NodeKind) -> str:
     """Every relation touching the node ``$id`` of ``kind``."""
     return (
-        f"MATCH (n:{label(kind)} {{id: $id}})-[r]-() "
+        f"MATCH (n:{label(kind)} {{id: $id}})-[r:{RELATION_TYPES}]-() "
         "RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, "
         "r.strength AS strength, r.since AS since"
     )
@@ -132,7 +151,7 @@ def relations_page(kind: NodeKind) -> str:
     return (
         f"MATCH (a:{label(kind)}) WHERE a.id > $after "
         "WITH a ORDER BY a.id LIMIT $limit "
-        "OPTIONAL MATCH (a)-[r]->(b) "
+        f"OPTIONAL MATCH (a)-[r:{RELATION_TYPES}]->(b) "
         "RETURN a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
         "r.since AS since"
     )
@@ -148,7 +167,7 @@ def scope_relations(kind: NodeKind, whole: bool) -> str:
     """Relations from nodes of ``kind`` in a scope to nodes in the same scope."""
     where = "" if whole else " WHERE a.prefecture = $prefecture AND b.prefecture = $prefecture"
     return (
-        f"MATCH (a:{label(kind)})-[r]->(b){where} "
+        f"MATCH (a:{label(kind)})-[r:{RELATION_TYPES}]->(b){where} "
         "RETURN a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
         "r.since AS since"
     )
@@ -233,3 +252,69 @@ CALL (ns) {{
                   target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
 }}
 RETURN ids, score, ties"""
+
+
+# -- referrals -------------------------------------------------------------------------
+# A referral is a (:Referral) node linked to its two centres and its enterprise. Its
+# ``request_id`` (sender id and request key) is unique, so MERGE on it is safe under
+# concurrent retries of one POST.
+
+_REFERRAL_FIELDS = (
+    "r {.id, .from_centre, .to_centre, .enterprise, .need, .note, .status, .created_at, "
+    ".history, .request_key, .fingerprint} AS referral"
+)
+
+#: Store ``$rows`` of referrals by id (load); replaces what was there.
+UPSERT_REFERRALS = (
+    "UNWIND $rows AS row "
+    "MATCH (f:`Centre` {id: row.from_centre}) "
+    "MATCH (t:`Centre` {id: row.to_centre}) "
+    "MATCH (e:`Enterprise` {id: row.enterprise}) "
+    "MERGE (r:Referral {id: row.id}) SET r = row "
+    "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
+    "RETURN count(r) AS written"
+)
+
+#: Create ``$row`` unless its ``request_id`` exists; returns the stored one and ``created``.
+CREATE_REFERRAL = (
+    "MATCH (f:`Centre` {id: $row.from_centre}) "
+    "MATCH (t:`Centre` {id: $row.to_centre}) "
+    "MATCH (e:`Enterprise` {id: $row.enterprise}) "
+    "MERGE (r:Referral {request_id: $row.request_id}) "
+    "ON CREATE SET r = $row, r.just_created = true "
+    "WITH r, f, t, e, coalesce(r.just_created, false) AS created "
+    "REMOVE r.just_created "
+    "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
+    f"RETURN {_REFERRAL_FIELDS}, created"
+)
+
+GET_REFERRAL = f"MATCH (r:Referral {{id: $id}}) RETURN {_REFERRAL_FIELDS}"
+
+#: Referrals of ``$centre`` by box (``$box``: inbox, outbox or null for both), or every
+#: referral when ``$centre`` is null; newest first.
+LIST_REFERRALS = (
+    "MATCH (r:Referral) WHERE $centre IS NULL "
+    "OR ($box = 'inbox' AND r.to_centre = $centre) "
+    "OR ($box = 'outbox' AND r.from_centre = $centre) "
+    "OR ($box IS NULL AND (r.to_centre = $centre OR r.from_centre = $centre)) "
+    f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
+)
+
+#: The guarded move: take the referral's write lock first (the SET), then check that its
+#: status is still ``$expected`` as committed by anyone before us, then write. No row back
+#: means someone else moved it first.
+MOVE_REFERRAL = (
+    "MATCH (r:Referral {id: $id}) "
+    "SET r.locked = true REMOVE r.locked "
+    "WITH r WHERE r.status = $expected "
+    "SET r.status = $status, r.history = $history "
+    "RETURN r.id AS id"
+)
+
+#: Centres with an affiliated specialist whose expertise includes ``$need``.
+CENTRES_WITH_EXPERTISE = (
+    "MATCH (s:`Specialist`)-[:`AFFILIATED_WITH`]->(c:`Centre`) WHERE $need IN s.expertise "
+    "WITH c, s.id AS specialist ORDER BY specialist "
+    "RETURN c.id AS id, properties(c) AS props, collect(specialist) AS specialists "
+    "ORDER BY id"
+)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.errors import NotFound, StoreError
+from graph.errors import Conflict, NotFound, StoreError
 from graph.model import Node, NodeKind, Relation, RelationType
+from graph.referrals import Referral, ReferralStatus
 from graph.store.base import (
     INTRODUCTION_TIE_TYPES,
     GraphStore,
@@ -52,7 +53,74 @@ CREATE TABLE IF NOT EXISTS relations (
     PRIMARY KEY (source, type, target)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS relations_by_target ON relations(target);
+CREATE TABLE IF NOT EXISTS referrals (
+    id          TEXT PRIMARY KEY,
+    from_centre TEXT NOT NULL REFERENCES nodes(id),
+    to_centre   TEXT NOT NULL REFERENCES nodes(id),
+    enterprise  TEXT NOT NULL REFERENCES nodes(id),
+    need        TEXT NOT NULL,
+    note        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    history     TEXT NOT NULL,
+    request_key TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    UNIQUE (from_centre, request_key)
+);
+CREATE INDEX IF NOT EXISTS referrals_by_receiver ON referrals(to_centre);
 """
+
+_INSERT_REFERRAL = (
+    "INSERT OR REPLACE INTO referrals (id, from_centre, to_centre, enterprise, need, note, "
+    "status, created_at, history, request_key, fingerprint) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SELECT_REFERRALS = (
+    "SELECT id, from_centre, to_centre, enterprise, need, note, status, created_at, history, "
+    "request_key, fingerprint FROM referrals "
+)
+#: The filters referrals are read by, each a fixed statement.
+_REFERRALS_BY = {
+    "id": _SELECT_REFERRALS + "WHERE id = ?",
+    "request": _SELECT_REFERRALS + "WHERE from_centre = ? AND request_key = ?",
+    "all": _SELECT_REFERRALS + "ORDER BY created_at DESC, id DESC",
+    "inbox": _SELECT_REFERRALS + "WHERE to_centre = ? ORDER BY created_at DESC, id DESC",
+    "outbox": _SELECT_REFERRALS + "WHERE from_centre = ? ORDER BY created_at DESC, id DESC",
+    "either": _SELECT_REFERRALS
+    + "WHERE to_centre = ? OR from_centre = ? ORDER BY created_at DESC, id DESC",
+}
+
+
+def _referral_row(referral: Referral) -> tuple:
+    return (
+        referral.id,
+        referral.from_centre,
+        referral.to_centre,
+        referral.enterprise,
+        referral.need,
+        referral.note,
+        referral.status.value,
+        referral.created_at,
+        referral.history_json(),
+        referral.request_key,
+        referral.fingerprint,
+    )
+
+
+def _referral_of(row: tuple) -> Referral:
+    return Referral(
+        id=row[0],
+        from_centre=row[1],
+        to_centre=row[2],
+        enterprise=row[3],
+        need=row[4],
+        note=row[5],
+        status=ReferralStatus(row[6]),
+        created_at=row[7],
+        history=Referral.parse_history(row[8]),
+        request_key=row[9],
+        fingerprint=row[10],
+    )
 
 
 class _Writer:
@@ -106,6 +174,15 @@ class _Writer:
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
             "strength = excluded.strength, since = excluded.since",
             rows,
+        )
+
+    def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        for referral in referrals:
+            for end in (referral.from_centre, referral.to_centre, referral.enterprise):
+                if self._kind_of(end) is None:
+                    raise NotFound(f"referral {referral.id}: no node with id {end!r}")
+        self._connection.executemany(
+            _INSERT_REFERRAL, [_referral_row(referral) for referral in referrals]
         )
 
 
@@ -286,6 +363,65 @@ class EmbeddedStore(GraphStore):
         return strongest(
             r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES
         )
+
+    # -- referrals -----------------------------------------------------------------------
+
+    def _select_referrals(self, by: str, params: tuple) -> list[Referral]:
+        self._check_open()
+        with self._write_lock:
+            rows = self._connection.execute(_REFERRALS_BY[by], params).fetchall()
+        return [_referral_of(row) for row in rows]
+
+    def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
+        with self.transaction() as writer:
+            found = self._select_referrals("request", (referral.from_centre, referral.request_key))
+            if found:
+                return found[0], False
+            writer.upsert_referrals([referral])
+        return referral, True
+
+    def get_referral(self, referral_id: str) -> Referral | None:
+        found = self._select_referrals("id", (referral_id,))
+        return found[0] if found else None
+
+    def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
+        if centre is None:
+            return self._select_referrals("all", ())
+        if box in ("inbox", "outbox"):
+            return self._select_referrals(box, (centre,))
+        return self._select_referrals("either", (centre, centre))
+
+    def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
+        with self.transaction():
+            cursor = self._connection.execute(
+                "UPDATE referrals SET status = ?, history = ? WHERE id = ? AND status = ?",
+                (moved.status.value, moved.history_json(), moved.id, expected.value),
+            )
+            if cursor.rowcount == 0:
+                if self.get_referral(moved.id) is None:
+                    raise NotFound(f"no referral with id {moved.id!r}")
+                raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
+        return moved
+
+    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        found: dict[str, set[str]] = {}
+        with self._read_lock:
+            for node in self._nodes.values():
+                if node.kind is not NodeKind.SPECIALIST or need not in node.props.get(
+                    "expertise", ()
+                ):
+                    continue
+                for relation in self._edges_of(node.id):
+                    if relation.type is RelationType.AFFILIATED_WITH and relation.source == node.id:
+                        found.setdefault(relation.target, set()).add(node.id)
+            return [
+                (self._nodes[centre], sorted(specialists))
+                for centre, specialists in sorted(found.items())
+            ]
+
+    def _edges_of(self, node_id: str) -> Iterator[Relation]:
+        for _, _, rels in self._graph.edges(node_id, data="rels"):
+            yield from rels.values()
 
     # -- life --------------------------------------------------------------------------
 

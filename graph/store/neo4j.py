@@ -20,6 +20,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import Node, NodeKind, Relation, RelationType
+from graph.referrals import Referral, ReferralStatus
 from graph.store import cypher
 from graph.store.base import (
     GraphStore,
@@ -145,6 +146,48 @@ class _Writer:
             )
         for (kind, source, target), rows in groups.items():
             self._run(cypher.upsert_relations(kind, source, target), {"rows": rows})
+
+    def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        if not referrals:
+            return
+        written = self._run(
+            cypher.UPSERT_REFERRALS, {"rows": [_referral_row(r) for r in referrals]}
+        )
+        if written[0]["written"] != len(referrals):
+            raise NotFound("a referral names a centre or an enterprise that is not in the store")
+
+
+def _referral_row(referral: Referral) -> dict[str, Any]:
+    return {
+        "id": referral.id,
+        "from_centre": referral.from_centre,
+        "to_centre": referral.to_centre,
+        "enterprise": referral.enterprise,
+        "need": referral.need,
+        "note": referral.note,
+        "status": referral.status.value,
+        "created_at": referral.created_at,
+        "history": referral.history_json(),
+        "request_key": referral.request_key,
+        "request_id": f"{referral.from_centre}|{referral.request_key}",
+        "fingerprint": referral.fingerprint,
+    }
+
+
+def _referral_of(data: dict[str, Any]) -> Referral:
+    return Referral(
+        id=data["id"],
+        from_centre=data["from_centre"],
+        to_centre=data["to_centre"],
+        enterprise=data["enterprise"],
+        need=data["need"],
+        note=data["note"],
+        status=ReferralStatus(data["status"]),
+        created_at=data["created_at"],
+        history=Referral.parse_history(data["history"]),
+        request_key=data["request_key"],
+        fingerprint=data["fingerprint"],
+    )
 
 
 class Neo4jStore(GraphStore):
@@ -329,6 +372,42 @@ class Neo4jStore(GraphStore):
         paths = [_scored_path(record) for record in records]
         paths.sort(key=ScoredPath.rank)
         return paths[:k]
+
+    # -- referrals -----------------------------------------------------------------------
+
+    def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
+        records = self._write(cypher.CREATE_REFERRAL, row=_referral_row(referral))
+        if not records:
+            raise NotFound("the referral names a centre or an enterprise that is not in the store")
+        return _referral_of(records[0]["referral"]), bool(records[0]["created"])
+
+    def get_referral(self, referral_id: str) -> Referral | None:
+        records = self._read(cypher.GET_REFERRAL, id=referral_id)
+        return _referral_of(records[0]["referral"]) if records else None
+
+    def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
+        records = self._read(cypher.LIST_REFERRALS, centre=centre, box=box)
+        return [_referral_of(record["referral"]) for record in records]
+
+    def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
+        records = self._write(
+            cypher.MOVE_REFERRAL,
+            id=moved.id,
+            expected=expected.value,
+            status=moved.status.value,
+            history=moved.history_json(),
+        )
+        if not records:
+            if self.get_referral(moved.id) is None:
+                raise NotFound(f"no referral with id {moved.id!r}")
+            raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
+        return moved
+
+    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        return [
+            (_node(record["id"], NodeKind.CENTRE.value, record["props"]), record["specialists"])
+            for record in self._read(cypher.CENTRES_WITH_EXPERTISE, need=need)
+        ]
 
     # -- life --------------------------------------------------------------------------
 

@@ -119,6 +119,7 @@ def test_round_trip_through_export(open_again, small_dataset, tmp_path):
         "financiers.csv",
         "specialists.csv",
         "relations.csv",
+        "referrals.csv",
     }
     # a second export of the same graph is the same bytes
     export_dataset(first, tmp_path / "out2")

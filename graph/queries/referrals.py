@@ -1,0 +1,340 @@
+"""Which centre should take a referral, and the referral's closed loop between two centres.
+
+Every function takes the :class:`Caller` it acts for and enforces who may see and move what:
+a referral is visible to its two centres and to admins only (anyone else gets NotFound, so
+ids leak nothing); the receiving centre accepts, works on and closes it; the sending centre
+may cancel it. The matching runs in the store (Cypher on Neo4j, NetworkX on the embedded
+store); the score below is computed here, the same for both.
+
+The candidate score, from 0 to 1, is a weighted sum of four parts, each with a reason:
+
+- expertise (35%): affiliated specialists with the need, 1 for three or more;
+- spare capacity (25%): places free (capacity minus open referrals received) over capacity;
+  0.5 when the centre records no capacity;
+- closeness (25%): 1 in the enterprise's prefecture, 0.6 in its regional block, 0.2 further;
+  plus 0.2 for a ``COLLABORATES_WITH`` tie with the caller's centre and 0.1 for each earlier
+  referral completed between the two centres (at most 0.3); at most 1 in all;
+- record (15%): half the share of closed referrals it completed (rejected and failed count
+  against it, cancelled ones not), half the speed of acceptance (1 / (1 + median hours /
+  48)); 0.5 for a centre that has received none yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
+from graph.japan import PREFECTURE_BY_CODE, block_of
+from graph.model import Expertise, Node, NodeKind, RelationType
+from graph.referrals import (
+    OPEN_STATUSES,
+    Party,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+    now_text,
+    plan_move,
+)
+from graph.store.base import GraphStore
+
+__all__ = [
+    "Caller",
+    "Candidate",
+    "WEIGHTS",
+    "candidates",
+    "create_referral",
+    "get_referral",
+    "list_referrals",
+    "move_referral",
+]
+
+WEIGHTS = {"expertise": 0.35, "capacity": 0.25, "closeness": 0.25, "record": 0.15}
+MAX_NOTE = 2000
+MAX_REQUEST_KEY = 200
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is acting: a key's name, the centre a centre key acts for, and whether it is an
+    admin (who may act for either centre)."""
+
+    name: str
+    centre: str | None = None
+    admin: bool = False
+
+    @property
+    def signature(self) -> str:
+        """How the history names the caller."""
+        if self.centre:
+            return f"{self.centre} (key {self.name})"
+        return f"admin (key {self.name})"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    centre: Node
+    score: float
+    specialists: list[str]
+    reasons: list[str]
+    parts: dict[str, float]
+
+
+# -- checks ----------------------------------------------------------------------------
+
+
+def _need(need: str) -> str:
+    if need not in {word.value for word in Expertise}:
+        words = ", ".join(word.value for word in Expertise)
+        raise InvalidArgument(f"need {need!r} is not an expertise word: use one of {words}")
+    return need
+
+
+def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node:
+    node = store.get_node(node_id)
+    if node is None:
+        raise NotFound(f"no node with id {node_id!r}")
+    if node.kind is not kind:
+        raise InvalidArgument(f"{what} {node_id!r} is a {node.kind.value}, not a {kind.value}")
+    return node
+
+
+def _visible(referral: Referral | None, caller: Caller, referral_id: str) -> Referral:
+    if referral is None or not (
+        caller.admin or caller.centre in (referral.from_centre, referral.to_centre)
+    ):
+        raise NotFound(f"no referral with id {referral_id!r}")
+    return referral
+
+
+# -- candidates ------------------------------------------------------------------------
+
+
+def _record(received: list[Referral]) -> tuple[float, str]:
+    closed = [
+        r
+        for r in received
+        if r.status in (ReferralStatus.COMPLETED, ReferralStatus.FAILED, ReferralStatus.REJECTED)
+    ]
+    hours = []
+    for referral in received:
+        accepted = next(
+            (e.at for e in referral.history if e.status is ReferralStatus.ACCEPTED), None
+        )
+        if accepted:
+            delta = datetime.fromisoformat(accepted) - datetime.fromisoformat(referral.created_at)
+            hours.append(delta.total_seconds() / 3600)
+    if not closed and not hours:
+        return 0.5, "no closed or accepted referrals received yet"
+    completed = sum(r.status is ReferralStatus.COMPLETED for r in closed)
+    share = completed / len(closed) if closed else 0.5
+    median = statistics.median(hours) if hours else None
+    speed = 1 / (1 + median / 48) if median is not None else 0.5
+    words = (
+        f"completed {completed} of {len(closed)} closed referrals"
+        if closed
+        else ("no closed referrals yet")
+    )
+    if median is not None:
+        words += f"; accepts in {median:.1f} h (median)"
+    return 0.5 * share + 0.5 * speed, words
+
+
+def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) -> list[Candidate]:
+    """The centres other than the caller's own with at least one affiliated specialist whose
+    expertise includes ``need``, best first (then by centre id), each with its score, the
+    specialists and a reason for every part of the score.
+
+    Raises InvalidArgument for an unknown need or an id that is not an enterprise, NotFound
+    for an unknown enterprise.
+    """
+    _need(need)
+    firm = _node_of(store, enterprise, NodeKind.ENTERPRISE, "enterprise")
+    matches = [(c, s) for c, s in store.centres_with_expertise(need) if c.id != caller.centre]
+    if not matches:
+        return []
+    referrals = store.list_referrals()
+    partners: set[str] = set()
+    if caller.centre:
+        partners = {
+            r.target if r.source == caller.centre else r.source
+            for r in store.ties(caller.centre)
+            if r.type is RelationType.COLLABORATES_WITH
+        }
+    firm_prefecture = firm.prefecture
+    found = []
+    for centre, specialists in matches:
+        reasons = []
+        expertise = min(len(specialists), 3) / 3
+        reasons.append(f"{len(specialists)} affiliated specialist(s) with {need}")
+
+        received = [r for r in referrals if r.to_centre == centre.id]
+        capacity = centre.props.get("capacity")
+        open_count = sum(r.status in OPEN_STATUSES for r in received)
+        if capacity:
+            spare = max(capacity - open_count, 0)
+            room = spare / capacity
+            reasons.append(f"{spare} of {capacity} places free ({open_count} open referrals)")
+        else:
+            room = 0.5
+            reasons.append(f"capacity not recorded ({open_count} open referrals)")
+
+        if centre.prefecture == firm_prefecture:
+            closeness = 1.0
+            reasons.append(f"in the enterprise's prefecture ({_prefecture(firm_prefecture)})")
+        elif block_of(centre.prefecture) == block_of(firm_prefecture):
+            closeness = 0.6
+            reasons.append(f"in the same regional block ({block_of(firm_prefecture)})")
+        else:
+            closeness = 0.2
+            reasons.append(f"outside the enterprise's block ({_prefecture(centre.prefecture)})")
+        if centre.id in partners:
+            closeness += 0.2
+            reasons.append("already collaborates with your centre")
+        if caller.centre:
+            done = sum(
+                r.status is ReferralStatus.COMPLETED
+                and {r.from_centre, r.to_centre} == {caller.centre, centre.id}
+                for r in referrals
+            )
+            if done:
+                closeness += min(0.1 * done, 0.3)
+                reasons.append(f"{done} earlier referral(s) completed with your centre")
+        closeness = min(closeness, 1.0)
+
+        record, words = _record(received)
+        reasons.append(words)
+        parts = {"expertise": expertise, "capacity": room, "closeness": closeness, "record": record}
+        score = round(sum(WEIGHTS[name] * value for name, value in parts.items()), 6)
+        found.append(Candidate(centre, score, specialists, reasons, parts))
+    found.sort(key=lambda c: (-c.score, c.centre.id))
+    return found
+
+
+def _prefecture(code: str | None) -> str:
+    prefecture = PREFECTURE_BY_CODE.get(code or "")
+    return prefecture.name_en if prefecture else "nationwide"
+
+
+# -- the lifecycle ---------------------------------------------------------------------
+
+
+def create_referral(
+    store: GraphStore,
+    caller: Caller,
+    enterprise: str,
+    to_centre: str,
+    need: str,
+    note: str = "",
+    request_key: str | None = None,
+    from_centre: str | None = None,
+) -> tuple[Referral, bool]:
+    """Refer ``enterprise`` from the caller's centre (an admin names ``from_centre``) to
+    ``to_centre`` for ``need``. Returns (the referral, whether it was created now): a retry
+    with the same ``request_key`` returns the first referral.
+
+    Raises Forbidden when a centre key names another sending centre, InvalidArgument for a
+    bad need, note, key or a centre referring to itself, NotFound for unknown ids, and
+    Conflict when ``request_key`` was already used for a different referral.
+    """
+    sender = caller.centre or from_centre
+    if caller.centre and from_centre and from_centre != caller.centre:
+        raise Forbidden(f"a key of centre {caller.centre} cannot send for centre {from_centre}")
+    if not sender:
+        raise InvalidArgument("an admin must name the sending centre in from_centre")
+    _need(need)
+    note = note or ""
+    if len(note) > MAX_NOTE:
+        raise InvalidArgument(f"note must be at most {MAX_NOTE} characters")
+    if request_key is not None and not (
+        0 < len(request_key) <= MAX_REQUEST_KEY and request_key.isprintable()
+    ):
+        raise InvalidArgument(
+            f"Idempotency-Key must be 1 to {MAX_REQUEST_KEY} printable characters"
+        )
+    _node_of(store, sender, NodeKind.CENTRE, "from_centre")
+    _node_of(store, to_centre, NodeKind.CENTRE, "to_centre")
+    _node_of(store, enterprise, NodeKind.ENTERPRISE, "enterprise")
+    if sender == to_centre:
+        raise InvalidArgument("a centre cannot refer an enterprise to itself")
+    fingerprint = hashlib.sha256(
+        json.dumps([sender, to_centre, enterprise, need, note], ensure_ascii=False).encode()
+    ).hexdigest()
+    referral_id = f"ref-{secrets.token_hex(8)}"
+    created_at = now_text()
+    referral = Referral(
+        id=referral_id,
+        from_centre=sender,
+        to_centre=to_centre,
+        enterprise=enterprise,
+        need=need,
+        note=note,
+        status=ReferralStatus.REQUESTED,
+        created_at=created_at,
+        history=(
+            ReferralEvent(
+                created_at, caller.signature, ReferralStatus.REQUESTED, None, note or None
+            ),
+        ),
+        request_key=request_key or referral_id,
+        fingerprint=fingerprint,
+    )
+    stored, created = store.create_referral(referral)
+    if not created and stored.fingerprint != fingerprint:
+        raise Conflict(
+            "this Idempotency-Key was already used for a different referral "
+            f"({stored.id}); use a new key for a new referral"
+        )
+    return stored, created
+
+
+def get_referral(store: GraphStore, caller: Caller, referral_id: str) -> Referral:
+    """One referral, if the caller may see it; raises NotFound otherwise."""
+    return _visible(store.get_referral(referral_id), caller, referral_id)
+
+
+def list_referrals(
+    store: GraphStore, caller: Caller, box: str | None = None, centre: str | None = None
+) -> list[Referral]:
+    """The referrals the caller's centre received (``inbox``) or sent (``outbox``), or both,
+    newest first. An admin names a ``centre`` or sees every referral.
+
+    Raises InvalidArgument for an unknown box, Forbidden when a centre key names another
+    centre.
+    """
+    if box not in (None, "inbox", "outbox"):
+        raise InvalidArgument(f"box {box!r} is not inbox or outbox")
+    if caller.centre and centre and centre != caller.centre:
+        raise Forbidden(f"a key of centre {caller.centre} cannot read centre {centre}'s referrals")
+    whose = caller.centre or centre
+    return store.list_referrals(whose, box)
+
+
+def move_referral(
+    store: GraphStore,
+    caller: Caller,
+    referral_id: str,
+    status: str,
+    reason: str | None = None,
+    outcome: str | None = None,
+) -> Referral:
+    """Move a referral on, as the caller's centre (or as an admin, for either centre).
+
+    One guarded write: when two callers move the same referral at once, one wins and the
+    other gets Conflict. Raises NotFound if the caller may not see it, Forbidden when the
+    move belongs to the other centre, Conflict for a move the table does not allow, and
+    InvalidArgument for an unknown status or a missing reason or outcome.
+    """
+    referral = get_referral(store, caller, referral_id)
+    if caller.admin:
+        party = None
+    elif caller.centre == referral.to_centre:
+        party = Party.RECEIVER
+    else:
+        party = Party.SENDER
+    moved = plan_move(referral, status, party, caller.signature, reason, outcome)
+    return store.move_referral(moved, referral.status)

@@ -1,0 +1,206 @@
+"""Referrals between centres: the states, the moves, who may make them, and the record kept.
+
+Pure data, no I/O. A referral asks another centre to help one enterprise with one need (an
+expertise word). The sending centre creates it; the receiving centre accepts or rejects it,
+works on it and closes it; the sender may cancel it while it is still requested or accepted.
+Every move is kept in the history with who, when and why.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from graph.errors import Conflict, Forbidden, InvalidArgument
+
+__all__ = [
+    "MOVES",
+    "OPEN_STATUSES",
+    "Move",
+    "Party",
+    "Referral",
+    "ReferralEvent",
+    "ReferralStatus",
+    "now_text",
+    "plan_move",
+]
+
+
+class ReferralStatus(StrEnum):
+    REQUESTED = "requested"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+#: Referrals that still take a slot of the receiving centre's capacity.
+OPEN_STATUSES = frozenset(
+    {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}
+)
+
+
+class Party(StrEnum):
+    """Which of the two centres makes a move."""
+
+    SENDER = "sending centre"
+    RECEIVER = "receiving centre"
+
+
+@dataclass(frozen=True)
+class Move:
+    """One allowed move: who makes it and what it must say."""
+
+    party: Party
+    needs_reason: bool = False
+    needs_outcome: bool = False
+
+
+_S = ReferralStatus
+#: Every allowed (from, to) move. Anything else is a conflict.
+MOVES: dict[tuple[ReferralStatus, ReferralStatus], Move] = {
+    (_S.REQUESTED, _S.ACCEPTED): Move(Party.RECEIVER),
+    (_S.REQUESTED, _S.REJECTED): Move(Party.RECEIVER, needs_reason=True),
+    (_S.ACCEPTED, _S.IN_PROGRESS): Move(Party.RECEIVER),
+    (_S.IN_PROGRESS, _S.COMPLETED): Move(Party.RECEIVER, needs_outcome=True),
+    (_S.IN_PROGRESS, _S.FAILED): Move(Party.RECEIVER, needs_reason=True),
+    (_S.REQUESTED, _S.CANCELLED): Move(Party.SENDER, needs_reason=True),
+    (_S.ACCEPTED, _S.CANCELLED): Move(Party.SENDER, needs_reason=True),
+}
+
+
+def now_text() -> str:
+    """The current time as the history records it: ISO 8601 in UTC, to the microsecond."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class ReferralEvent:
+    """One entry of a referral's history."""
+
+    at: str
+    by: str
+    status: ReferralStatus
+    previous: ReferralStatus | None = None
+    reason: str | None = None
+    outcome: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "at": self.at,
+            "by": self.by,
+            "status": self.status.value,
+            "from": self.previous.value if self.previous else None,
+            "reason": self.reason,
+            "outcome": self.outcome,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReferralEvent:
+        previous = data.get("from")
+        return cls(
+            at=data["at"],
+            by=data["by"],
+            status=ReferralStatus(data["status"]),
+            previous=ReferralStatus(previous) if previous else None,
+            reason=data.get("reason"),
+            outcome=data.get("outcome"),
+        )
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A referral as every store keeps it. ``request_key`` is the sender's Idempotency-Key
+    (or the referral's own id when none was sent); ``fingerprint`` what was asked, so a
+    retry can be told from a different request under the same key."""
+
+    id: str
+    from_centre: str
+    to_centre: str
+    enterprise: str
+    need: str
+    note: str
+    status: ReferralStatus
+    created_at: str
+    history: tuple[ReferralEvent, ...] = field(default_factory=tuple)
+    request_key: str = ""
+    fingerprint: str = ""
+
+    @property
+    def updated_at(self) -> str:
+        return self.history[-1].at if self.history else self.created_at
+
+    @property
+    def outcome(self) -> str | None:
+        return next((e.outcome for e in reversed(self.history) if e.outcome), None)
+
+    def history_json(self) -> str:
+        return json.dumps([event.as_dict() for event in self.history], ensure_ascii=False)
+
+    @staticmethod
+    def parse_history(text: str) -> tuple[ReferralEvent, ...]:
+        """Events from their JSON form; raises ValueError if it is not a valid history."""
+        try:
+            items = json.loads(text)
+            if not isinstance(items, list):
+                raise ValueError
+            return tuple(ReferralEvent.from_dict(item) for item in items)
+        except (TypeError, KeyError, ValueError, json.JSONDecodeError):
+            raise ValueError("must be the JSON list of events that rsn export writes") from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from_centre": self.from_centre,
+            "to_centre": self.to_centre,
+            "enterprise": self.enterprise,
+            "need": self.need,
+            "note": self.note,
+            "status": self.status.value,
+            "outcome": self.outcome,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "history": [event.as_dict() for event in self.history],
+        }
+
+
+def plan_move(
+    referral: Referral,
+    to: str,
+    party: Party | None,
+    by: str,
+    reason: str | None = None,
+    outcome: str | None = None,
+) -> Referral:
+    """The referral after ``by`` moves it to ``to`` acting as ``party`` (None: an admin, who
+    may act for either centre).
+
+    Raises InvalidArgument for an unknown status or a missing reason or outcome, Conflict for
+    a move the table does not allow from the current status, and Forbidden when the
+    move belongs to the other centre.
+    """
+    try:
+        target = ReferralStatus(to)
+    except ValueError:
+        names = ", ".join(status.value for status in ReferralStatus)
+        raise InvalidArgument(f"{to!r} is not a referral status: use one of {names}") from None
+    move = MOVES.get((referral.status, target))
+    if move is None:
+        raise Conflict(
+            f"referral {referral.id} is {referral.status.value}; it cannot become {target.value}"
+        )
+    if party is not None and party is not move.party:
+        raise Forbidden(f"only the {move.party.value} may move a referral to {target.value}")
+    reason = (reason or "").strip() or None
+    outcome = (outcome or "").strip() or None
+    if move.needs_reason and not reason:
+        raise InvalidArgument(f"moving a referral to {target.value} needs a reason")
+    if move.needs_outcome and not outcome:
+        raise InvalidArgument(f"moving a referral to {target.value} needs an outcome")
+    event = ReferralEvent(now_text(), by, target, referral.status, reason, outcome)
+    return replace(referral, status=target, history=(*referral.history, event))
