@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph.errors import Conflict, Forbidden, InvalidArgument
+from graph.model import Relation, RelationType
 
 __all__ = [
     "MOVES",
@@ -26,6 +27,8 @@ __all__ = [
     "ReferralStatus",
     "now_text",
     "plan_move",
+    "referral_tie",
+    "referral_tie_strength",
 ]
 
 
@@ -204,3 +207,22 @@ def plan_move(
         raise InvalidArgument(f"moving a referral to {target.value} needs an outcome")
     event = ReferralEvent(now_text(), by, target, referral.status, reason, outcome)
     return replace(referral, status=target, history=(*referral.history, event))
+
+
+#: Completed referrals count as a tie between the two centres, stronger with each one.
+REFERRAL_TIE_CAP = 0.95
+
+
+def referral_tie_strength(completed: int) -> float:
+    """The strength of the tie that ``completed`` referrals make between two centres:
+    0.75 for one, 0.875 for two, 0.9375 for three, then 0.95."""
+    return min(REFERRAL_TIE_CAP, 1 - 0.5 ** (completed + 1))
+
+
+def referral_tie(a: str, b: str, completed: int) -> Relation:
+    """The tie between centres ``a`` and ``b`` as introductions see it: a collaboration,
+    from the smaller id to the larger, of :func:`referral_tie_strength`."""
+    source, target = sorted((a, b))
+    return Relation(
+        source, RelationType.COLLABORATES_WITH, target, referral_tie_strength(completed)
+    )

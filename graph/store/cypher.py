@@ -31,6 +31,7 @@ __all__ = [
     "GET_REFERRAL",
     "LIST_REFERRALS",
     "MOVE_REFERRAL",
+    "REFRESH_REFERRAL_TIES",
     "CENTRES_WITH_EXPERTISE",
     "k_best_paths",
 ]
@@ -176,7 +177,12 @@ def scope_relations(kind: NodeKind, whole: bool) -> str:
 # -- introductions ---------------------------------------------------------------------
 
 #: The ties an introduction path may take, as a relationship type expression (``A|B|...``).
-INTRODUCTION_TIES = "|".join(rel_type(kind) for kind in INTRODUCTION_TIE_TYPES)
+#: Referrals completed between two centres, kept as one relationship per pair of centres
+#: (from the smaller id to the larger) for introductions to walk. It is derived from the
+#: referrals, so it is never exported, counted or loaded; paths report it as a collaboration.
+REFERRAL_TIE = "`REFERRAL_TIE`"
+
+INTRODUCTION_TIES = "|".join(rel_type(kind) for kind in INTRODUCTION_TIE_TYPES) + "|" + REFERRAL_TIE
 
 
 def _actor_by_id(variable: str, parameter: str) -> str:
@@ -248,7 +254,9 @@ CALL (ns) {{
   UNWIND range(0, size(ns) - 2) AS step
   WITH step, ns[step] AS a, ns[step + 1] AS b
   MATCH (a)-[tie:{ties}]-(b)
-  RETURN collect({{step: step, source: startNode(tie).id, type: type(tie),
+  RETURN collect({{step: step, source: startNode(tie).id,
+                  type: CASE type(tie) WHEN 'REFERRAL_TIE' THEN 'COLLABORATES_WITH'
+                        ELSE type(tie) END,
                   target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
 }}
 RETURN ids, score, ties"""
@@ -300,14 +308,43 @@ LIST_REFERRALS = (
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
 )
 
+#: Recount the referrals completed between centres ``a`` and ``b`` (a.id < b.id) and set
+#: their REFERRAL_TIE to match: strength min($cap, 1 - 0.5^(n + 1)), none when n is 0.
+_REFRESH_REFERRAL_TIE = (
+    "CALL (a, b) { "
+    "OPTIONAL MATCH (x:Referral {status: 'completed'}) "
+    "WHERE (x.from_centre = a.id AND x.to_centre = b.id) "
+    "OR (x.from_centre = b.id AND x.to_centre = a.id) "
+    "WITH a, b, count(x) AS n "
+    f"OPTIONAL MATCH (a)-[old:{REFERRAL_TIE}]->(b) DELETE old "
+    "WITH a, b, n WHERE n > 0 "
+    f"CREATE (a)-[:{REFERRAL_TIE} {{strength: CASE WHEN 1 - 0.5 ^ (n + 1) > $cap THEN $cap "
+    "ELSE 1 - 0.5 ^ (n + 1) END}]->(b) "
+    "} "
+)
+
+#: Refresh the referral ties of ``$pairs`` of centre ids (each sorted).
+REFRESH_REFERRAL_TIES = (
+    "UNWIND $pairs AS pair "
+    "MATCH (a:`Centre` {id: pair[0]}) MATCH (b:`Centre` {id: pair[1]}) " + _REFRESH_REFERRAL_TIE
+)
+
 #: The guarded move: take the referral's write lock first (the SET), then check that its
-#: status is still ``$expected`` as committed by anyone before us, then write. No row back
-#: means someone else moved it first.
+#: status is still ``$expected`` as committed by anyone before us, then write; a completion
+#: strengthens the tie between the two centres in the same transaction. No row back means
+#: someone else moved it first.
 MOVE_REFERRAL = (
     "MATCH (r:Referral {id: $id}) "
     "SET r.locked = true REMOVE r.locked "
     "WITH r WHERE r.status = $expected "
     "SET r.status = $status, r.history = $history "
+    "WITH r "
+    "CALL (r) { "
+    "WITH r WHERE r.status = 'completed' "
+    "MATCH (a:`Centre`) WHERE a.id = CASE WHEN r.from_centre < r.to_centre "
+    "THEN r.from_centre ELSE r.to_centre END "
+    "MATCH (b:`Centre`) WHERE b.id = CASE WHEN r.from_centre < r.to_centre "
+    "THEN r.to_centre ELSE r.from_centre END " + _REFRESH_REFERRAL_TIE + "} "
     "RETURN r.id AS id"
 )
 

@@ -21,7 +21,7 @@ import networkx as nx
 
 from graph.errors import Conflict, NotFound, StoreError
 from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import Referral, ReferralStatus
+from graph.referrals import Referral, ReferralStatus, referral_tie, referral_tie_strength
 from graph.store.base import (
     INTRODUCTION_TIE_TYPES,
     GraphStore,
@@ -131,6 +131,7 @@ class _Writer:
         self._connection = connection
         self.nodes: dict[str, Node] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
+        self.touched_referrals = False
 
     def _kind_of(self, node_id: str) -> NodeKind | None:
         pending = self.nodes.get(node_id)
@@ -177,6 +178,7 @@ class _Writer:
         )
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        self.touched_referrals = True
         for referral in referrals:
             for end in (referral.from_centre, referral.to_centre, referral.enterprise):
                 if self._kind_of(end) is None:
@@ -214,6 +216,8 @@ class EmbeddedStore(GraphStore):
         self._relation_counts: Counter[str] = Counter()
         # each node's introduction ties, strongest first; dropped when a write touches the node
         self._sorted_ties: dict[str, list[tuple[float, str]]] = {}
+        # referrals completed between two centres, both ways: {centre: {other: count}}
+        self._completed_referrals: dict[str, dict[str, int]] = {}
         self._closed = False
         self._reload()
 
@@ -231,6 +235,7 @@ class EmbeddedStore(GraphStore):
                 "SELECT source, type, target, strength, since FROM relations"
             ):
                 self._apply_relation(Relation(source, RelationType(kind), target, strength, since))
+            self._count_completed_referrals()
         except (sqlite3.Error, ValueError) as error:
             raise StoreError(f"the store in {self.data_dir} cannot be read: {error}") from error
 
@@ -256,6 +261,23 @@ class EmbeddedStore(GraphStore):
                 self._graph.add_node(node.id)
             for relation in writer.relations.values():
                 self._apply_relation(relation)
+            if writer.touched_referrals:
+                self._count_completed_referrals()
+
+    def _count_completed_referrals(self) -> None:
+        """Recount the referrals completed between each two centres, which introductions
+        take as ties, and forget the sorted ties of every centre whose count changed."""
+        counts: dict[str, dict[str, int]] = {}
+        for sender, receiver in self._connection.execute(
+            "SELECT from_centre, to_centre FROM referrals WHERE status = 'completed'"
+        ):
+            for one, other in ((sender, receiver), (receiver, sender)):
+                partners = counts.setdefault(one, {})
+                partners[other] = partners.get(other, 0) + 1
+        for centre in set(counts) | set(self._completed_referrals):
+            if counts.get(centre) != self._completed_referrals.get(centre):
+                self._sorted_ties.pop(centre, None)
+        self._completed_referrals = counts
 
     # -- writing -----------------------------------------------------------------------
 
@@ -355,14 +377,18 @@ class EmbeddedStore(GraphStore):
         return cached
 
     def _referral_ties(self, node_id: str) -> Iterable[tuple[str, float]]:
-        """Hook for referrals (not built yet): a completed referral between two centres will
-        count as a tie between them. Yields (other centre, strength); none for now."""
-        return ()
+        """The centres that completed referrals with ``node_id``, with the tie's strength."""
+        for other, completed in self._completed_referrals.get(node_id, {}).items():
+            yield other, referral_tie_strength(completed)
 
     def _strongest_tie(self, u: str, v: str) -> Relation:
-        return strongest(
-            r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES
-        )
+        ties = []
+        if self._graph.has_edge(u, v):
+            ties = [r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES]
+        completed = self._completed_referrals.get(u, {}).get(v)
+        if completed:
+            ties.append(referral_tie(u, v, completed))
+        return strongest(ties)
 
     # -- referrals -----------------------------------------------------------------------
 
@@ -392,7 +418,8 @@ class EmbeddedStore(GraphStore):
         return self._select_referrals("either", (centre, centre))
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
-        with self.transaction():
+        with self.transaction() as writer:
+            writer.touched_referrals = True
             cursor = self._connection.execute(
                 "UPDATE referrals SET status = ?, history = ? WHERE id = ? AND status = ?",
                 (moved.status.value, moved.history_json(), moved.id, expected.value),

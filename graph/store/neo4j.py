@@ -20,7 +20,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import Referral, ReferralStatus
+from graph.referrals import REFERRAL_TIE_CAP, Referral, ReferralStatus
 from graph.store import cypher
 from graph.store.base import (
     GraphStore,
@@ -155,6 +155,11 @@ class _Writer:
         )
         if written[0]["written"] != len(referrals):
             raise NotFound("a referral names a centre or an enterprise that is not in the store")
+        pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
+        self._run(
+            cypher.REFRESH_REFERRAL_TIES,
+            {"pairs": [list(pair) for pair in pairs], "cap": REFERRAL_TIE_CAP},
+        )
 
 
 def _referral_row(referral: Referral) -> dict[str, Any]:
@@ -396,6 +401,7 @@ class Neo4jStore(GraphStore):
             expected=expected.value,
             status=moved.status.value,
             history=moved.history_json(),
+            cap=REFERRAL_TIE_CAP,
         )
         if not records:
             if self.get_referral(moved.id) is None:

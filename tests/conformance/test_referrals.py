@@ -287,3 +287,59 @@ def test_candidate_scores_follow_closeness_and_load(network, tmp_path):
     squeezed = {c.centre.id: c for c in candidates(network, ANALYST, "E3", "intellectual_property")}
     assert squeezed["C3"].parts["capacity"] == 0.0
     assert "0 of 5 places free (5 open referrals)" in squeezed["C3"].reasons
+
+
+# -- completed referrals are ties for introductions -----------------------------------
+
+
+def _c1_c2_step(store):
+    from graph.queries.introductions import introduction_paths
+
+    paths = introduction_paths(store, "C1", "C2", k=1, max_hops=1)
+    assert len(paths) == 1
+    return paths[0].steps[0].relation
+
+
+def _complete(store):
+    referral, _ = _new(store)
+    _walk(store, referral.id, PATHS[ReferralStatus.COMPLETED])
+    return referral
+
+
+def test_completed_referrals_grow_a_tie_between_the_centres(network, open_again):
+    # the dataset's collaboration between the two centres has strength 0.4
+    assert _c1_c2_step(network).strength == 0.4
+    open_one, _ = _new(network, need="export")
+    assert _c1_c2_step(network).strength == 0.4  # open referrals do not count
+    _complete(network)
+    tie = _c1_c2_step(network)
+    assert (tie.source, tie.type.value, tie.target, tie.strength) == (
+        "C1",
+        "COLLABORATES_WITH",
+        "C2",
+        0.75,
+    )
+    _complete(network)
+    assert _c1_c2_step(network).strength == 0.875
+    # the tie is derived: not a relation of the dataset, not counted, not exported
+    assert network.stats().relations["COLLABORATES_WITH"] == 2
+    assert ("C1", "COLLABORATES_WITH", "C2") in {t.key for t in network.ties("C1")}
+    assert [t.strength for t in network.ties("C1") if t.target == "C2"] == [0.4]
+    network.close()
+    again = open_again()
+    assert _c1_c2_step(again).strength == 0.875
+
+
+def test_a_referral_tie_can_carry_a_longer_path(network):
+    from graph.queries.introductions import introduction_paths
+
+    # C3 is tied to nothing but its specialist S3; after a completed referral C2 -> C3,
+    # Okinawa's centre is reachable from Tokyo through Ishikawa
+    assert introduction_paths(network, "C1", "C3", k=3, max_hops=4) == []
+    referral, _ = create_referral(network, RECEIVER, "E3", "C3", "export")
+    _walk_as = [("accepted", OUTSIDER), ("in_progress", OUTSIDER), ("completed", OUTSIDER)]
+    for status, who in _walk_as:
+        move_referral(network, who, referral.id, status, outcome="shipped")
+    paths = introduction_paths(network, "C1", "C3", k=3, max_hops=4)
+    assert [tuple(n.id for n in p.nodes) for p in paths][0] == ("C1", "C2", "C3")
+    assert paths[0].score == pytest.approx(0.4 * 0.75, abs=1e-12)
