@@ -418,6 +418,7 @@ _ROW_MODELS: dict[NodeKind, type[_Row]] = {
 }
 
 RELATION_COLUMNS: tuple[str, ...] = tuple(RelationRow.model_fields)
+_RELATION_KEYS = frozenset(RELATION_COLUMNS)
 
 
 def node_columns(kind: NodeKind) -> tuple[str, ...]:
@@ -532,11 +533,55 @@ def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
     return Node(id=values.pop("id"), kind=kind, name=values.pop("name"), props=values)
 
 
+_RELATION_TYPES = {kind.value: kind for kind in RelationType}
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _plain_relation(row: dict[str, Any]) -> Relation | None:
+    """The common case of a well-formed CSV row, checked by hand; None when anything is off
+    (or unusual), so that the model gives the full, readable account of it."""
+    try:
+        source, kind, target = row["source"], row["type"], row["target"]
+        strength, since = row.get("strength") or "", row.get("since") or ""
+    except KeyError:
+        return None
+    if not (row.keys() <= _RELATION_KEYS) or not all(isinstance(v, str) for v in row.values()):
+        return None
+    relation_type = _RELATION_TYPES.get(kind)
+    if (
+        relation_type is None
+        or source == target
+        or not (is_valid_id(source) and is_valid_id(target))
+    ):
+        return None
+    try:
+        value = float(strength) if strength else DEFAULT_STRENGTH
+    except (TypeError, ValueError):
+        return None
+    if not 0.0 < value <= 1.0:
+        return None
+    if since:
+        if not (isinstance(since, str) and _DAY.fullmatch(since)):
+            return None
+        try:
+            if date.fromisoformat(since) > date.today():
+                return None
+        except ValueError:
+            return None
+    return Relation(source, relation_type, target, value, since or None)
+
+
 def parse_relation(row: dict[str, Any]) -> Relation:
     """Validate one row of relations.csv into a :class:`Relation` (endpoints not yet checked).
 
     Raises :class:`RowInvalid` with every problem of the row as (column, sentence).
     """
+    plain = _plain_relation(row)
+    return plain if plain is not None else _modelled_relation(row)
+
+
+def _modelled_relation(row: dict[str, Any]) -> Relation:
+    """parse_relation through the pydantic model, which words every problem."""
     try:
         parsed = RelationRow.model_validate(row)
     except ValidationError as error:

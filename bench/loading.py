@@ -1,0 +1,216 @@
+"""Benchmark of loading: rsn's loader beside a bare baseline on each backend, in one run.
+
+    python -m bench.loading --enterprises 100000 [--backend embedded|neo4j|both]
+
+- embedded: ``load_dataset`` into a new embedded store (validation, SQLite, the in-memory
+  graph) beside a bare ``csv`` + NetworkX build of the same graph, each in a fresh process so
+  its peak memory is its own.
+- neo4j: ``load_dataset`` (validation, MERGE on constraints) beside a bare driver baseline:
+  ``UNWIND $rows CREATE`` of the same rows in batches of the same size, no validation, no
+  MERGE, on the same indexes. The database NEO4J_URI names is WIPED before each run.
+
+Prints a table with each figure beside its baseline and the ratio, and writes
+bench/results/loading.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from bench.introductions import dataset, say
+from graph.model import FILE_KIND
+
+RESULTS = Path(__file__).resolve().parent / "results" / "loading.json"
+BATCH = 10_000
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _in_child(target, *args) -> dict[str, Any]:
+    """Run ``target(*args)`` in a fresh process; its result and its own peak memory."""
+    parent, child = multiprocessing.Pipe(duplex=False)
+
+    def run() -> None:
+        result = target(*args)
+        child.send({**result, "peak_mb": _peak_mb()})
+
+    process = multiprocessing.get_context("fork").Process(target=run)
+    process.start()
+    result = parent.recv()
+    process.join()
+    return result
+
+
+# -- embedded --------------------------------------------------------------------------
+
+
+def _rsn_embedded(folder: Path) -> dict[str, Any]:
+    from graph.loaders import load_dataset
+    from graph.store.embedded import EmbeddedStore
+
+    with tempfile.TemporaryDirectory() as where, EmbeddedStore(Path(where)) as store:
+        started = time.perf_counter()
+        report = load_dataset(folder, store, batch_size=BATCH)
+        return {"seconds": time.perf_counter() - started, "relations": report.relations}
+
+
+def _bare_networkx(folder: Path) -> dict[str, Any]:
+    import networkx as nx
+
+    started = time.perf_counter()
+    graph = nx.MultiDiGraph()
+    for name in FILE_KIND:
+        with (folder / name).open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                graph.add_node(row.pop("id"), **row)
+    relations = 0
+    with (folder / "relations.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            graph.add_edge(
+                row["source"],
+                row["target"],
+                key=row["type"],
+                strength=float(row["strength"] or 0.5),
+                since=row["since"],
+            )
+            relations += 1
+    return {"seconds": time.perf_counter() - started, "relations": relations}
+
+
+# -- neo4j -----------------------------------------------------------------------------
+
+
+def _wipe(settings) -> None:
+    from neo4j import GraphDatabase
+
+    uri, user, password = settings.require_neo4j()
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver, driver.session() as session:
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()
+
+
+def _rsn_neo4j(folder: Path, settings) -> dict[str, Any]:
+    from graph.loaders import load_dataset
+    from graph.store import open_store
+
+    _wipe(settings)
+    with open_store(settings) as store:
+        started = time.perf_counter()
+        report = load_dataset(folder, store, batch_size=BATCH)
+        return {"seconds": time.perf_counter() - started, "relations": report.relations}
+
+
+def _bare_neo4j(folder: Path, settings) -> dict[str, Any]:
+    from neo4j import GraphDatabase
+
+    from graph.store import open_store
+
+    _wipe(settings)
+    with open_store(settings):  # the same constraints and indexes
+        pass
+    uri, user, password = settings.require_neo4j()
+    label: dict[str, str] = {}
+    started = time.perf_counter()
+    with GraphDatabase.driver(uri, auth=(user, password)) as driver:
+        for name, kind in FILE_KIND.items():
+            with (folder / name).open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+            for row in rows:
+                label[row["id"]] = kind.value
+            for start in range(0, len(rows), BATCH):
+                driver.execute_query(
+                    f"UNWIND $rows AS row CREATE (n:`{kind.value}`) SET n = row",
+                    rows=rows[start : start + BATCH],
+                )
+        groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+        relations = 0
+        with (folder / "relations.csv").open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                key = (row["type"], label[row["source"]], label[row["target"]])
+                groups[key].append(row)
+                relations += 1
+        for (kind, source, target), rows in groups.items():
+            statement = (
+                f"UNWIND $rows AS row MATCH (a:`{source}` {{id: row.source}}) "
+                f"MATCH (b:`{target}` {{id: row.target}}) "
+                f"CREATE (a)-[r:`{kind}`]->(b) SET r.strength = row.strength, r.since = row.since"
+            )
+            for start in range(0, len(rows), BATCH):
+                driver.execute_query(statement, rows=rows[start : start + BATCH])
+    return {"seconds": time.perf_counter() - started, "relations": relations}
+
+
+# -- the table -------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2008)
+    parser.add_argument("--backend", choices=["embedded", "neo4j", "both"], default="both")
+    args = parser.parse_args(argv)
+    folder, counts = dataset(args.enterprises, args.seed)
+    rows = []
+    if args.backend in ("embedded", "both"):
+        say("embedded: rsn loader ...")
+        mine = _in_child(_rsn_embedded, folder)
+        say("embedded: bare csv + networkx ...")
+        base = _in_child(_bare_networkx, folder)
+        rows.append(("embedded", mine, base, "csv + networkx"))
+    if args.backend in ("neo4j", "both"):
+        from graph.settings import Backend, load_settings
+
+        settings = load_settings(RSN_BACKEND=Backend.NEO4J.value)
+        say("neo4j: rsn loader (the database is wiped) ...")
+        mine = _rsn_neo4j(folder, settings)
+        say("neo4j: bare UNWIND CREATE ...")
+        base = _bare_neo4j(folder, settings)
+        _wipe(settings)
+        rows.append(("neo4j", mine, base, "UNWIND CREATE"))
+    table = []
+    print(f"\nloading {counts['relations.csv']:,} relations ({args.enterprises:,} enterprises)")
+    print(
+        f"{'backend':10} {'rsn s':>8} {'rsn rel/s':>10} {'base s':>8} {'base rel/s':>10} "
+        f"{'rate ratio':>10} {'rsn MB':>8} {'base MB':>8}  baseline"
+    )
+    for name, mine, base, what in rows:
+        rate, base_rate = (mine["relations"] / mine["seconds"], base["relations"] / base["seconds"])
+        entry = {
+            "backend": name,
+            "rsn_seconds": mine["seconds"],
+            "rsn_relations_per_second": rate,
+            "rsn_peak_mb": mine.get("peak_mb"),
+            "baseline": what,
+            "baseline_seconds": base["seconds"],
+            "baseline_relations_per_second": base_rate,
+            "baseline_peak_mb": base.get("peak_mb"),
+            "rate_ratio": rate / base_rate,
+        }
+        table.append(entry)
+        print(
+            f"{name:10} {mine['seconds']:8.1f} {rate:10,.0f} {base['seconds']:8.1f} "
+            f"{base_rate:10,.0f} {rate / base_rate:10.2f} "
+            f"{mine.get('peak_mb') or 0:8.0f} {base.get('peak_mb') or 0:8.0f}  {what}"
+        )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(
+        json.dumps({"enterprises": args.enterprises, "counts": counts, "results": table}, indent=2)
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
