@@ -23,6 +23,7 @@ demo: install
 	RSN_DATA_DIR=$${RSN_DATA_DIR:-data/demo} $(RSN) demo
 
 test: install
+	@sh tools/install-chromium.sh
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 

@@ -11,8 +11,10 @@ from api.errors import install_error_handlers
 from api.keys import KeyStore
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
+from api.routers import pages as pages_router
 from api.routers import referrals as referrals_router
 from api.routers import system as system_router
+from api.routers import weaknesses as weaknesses_router
 from graph.settings import Settings, load_settings
 from graph.store import open_store
 
@@ -52,5 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(system_router.router)
     app.include_router(graph_router.router, prefix="/v1")
     app.include_router(introductions_router.router, prefix="/v1")
+    app.include_router(weaknesses_router.router, prefix="/v1")
+    app.include_router(pages_router.router)
+    app.include_router(pages_router.viz, prefix="/v1")
     app.include_router(referrals_router.router, prefix="/v1")
     return app

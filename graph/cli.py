@@ -327,6 +327,7 @@ def demo(
         f"[bold]rsn demo[/]: {sum(report.nodes.values()):,} nodes and {report.relations:,} "
         f"relations in the {settings.backend.value} store at {settings.data_dir}"
     )
+    out.print(f"  home (sign in)    {base}/")
     out.print(f"  API docs          {base}/docs")
     out.print(f"  health            {base}/health")
     for _name, role, bound, secret in made:
@@ -375,6 +376,84 @@ def paths(
         chain = " → ".join(_one_line(node.name) for node in path.nodes)
         out.print(Padding(Text(chain), (0, 0, 0, 3)), highlight=False)
         out.print(Padding(Text(path.explanation), (0, 0, 0, 3)), highlight=False)
+
+
+@app.command()
+@friendly
+def weaknesses(
+    prefecture: Annotated[
+        str | None, typer.Option(help="A JIS X 0401 code, 01 to 47; else the whole network.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="Findings shown of each kind.")] = 5,
+) -> None:
+    """Where the network is weak, and the next step for each finding."""
+    from graph.queries.weaknesses import weakness_report
+
+    with _store() as store:
+        report = weakness_report(store, prefecture, limit=limit)
+    where = f"prefecture {prefecture}" if prefecture else "the whole network"
+    out.print(
+        f"Weaknesses of {where}: {report.nodes:,} actors, {report.edges:,} ties",
+        style="bold",
+        markup=False,
+        highlight=False,
+    )
+    sections = (
+        ("articulation_points", "Single points of failure"),
+        ("isolated", "Isolated actors"),
+        ("unfinanced_enterprises", "Enterprises with no financier"),
+        ("unsupported_enterprises", "Enterprises no centre or specialist supports"),
+        ("unused_assets", "Regional assets no enterprise uses"),
+        ("overloaded_centres", "Centres over capacity"),
+    )
+    for field, title in sections:
+        total = report.counts[field]
+        findings = getattr(report, field)
+        out.print()
+        out.print(f"{title}: {total:,}", style="bold", markup=False, highlight=False)
+        for finding in findings:
+            out.print(f"  {_one_line(finding.name)} ({finding.id})", markup=False, highlight=False)
+            out.print(Padding(Text(finding.suggestion), (0, 0, 0, 4)), highlight=False)
+        if total > len(findings):
+            out.print(f"  ... and {total - len(findings):,} more", highlight=False)
+    out.print()
+    out.print(
+        f"Bridges: {report.counts['bridges']:,}; components: {report.counts['components']:,}",
+        highlight=False,
+    )
+    for broker in report.brokers[:limit]:
+        constraint = "-" if broker.constraint is None else f"{broker.constraint:.3f}"
+        out.print(
+            f"  broker {_one_line(broker.name)} ({broker.id}): betweenness "
+            f"{broker.betweenness:.4f}, constraint {constraint}",
+            markup=False,
+            highlight=False,
+        )
+
+
+@app.command()
+@friendly
+def viz(
+    out_file: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    prefecture: Annotated[str | None, typer.Option(help="A JIS X 0401 code.")] = None,
+    centre: Annotated[str | None, typer.Option(help="A centre id.")] = None,
+    depth: Annotated[int, typer.Option(min=1, max=3, help="Ties around the centre.")] = 1,
+) -> None:
+    """Write the network page of a prefecture or of a centre's neighbourhood to a file."""
+    from graph.errors import InvalidArgument
+    from viz.pages import centre_view, network_page, prefecture_view
+
+    if (prefecture is None) == (centre is None):
+        raise InvalidArgument("give either --prefecture or --centre")
+    with _store() as store:
+        if centre is not None:
+            view = centre_view(store, centre, depth)
+        else:
+            view = prefecture_view(store, prefecture)
+    out_file.write_text(network_page(view, nav=False), encoding="utf-8")
+    out.print(
+        f"wrote {out_file}: {view.graph.number_of_nodes():,} nodes", markup=False, highlight=False
+    )
 
 
 def _one_line(text: str) -> str:

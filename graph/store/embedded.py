@@ -248,7 +248,7 @@ class EmbeddedStore(GraphStore):
             graph.add_edge(u, v, rels={}, strength=0.0)
             data = graph.edges[u, v]
         if relation.key not in data["rels"]:
-            self._relation_counts[relation.type.value] += 1
+            self._relation_counts[relation.type] += 1
         data["rels"][relation.key] = relation
         data["strength"] = max(r.strength for r in data["rels"].values())
         self._sorted_ties.pop(u, None)

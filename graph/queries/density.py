@@ -1,0 +1,86 @@
+"""How dense the network is, prefecture by prefecture or block by block (api.md).
+
+A prefecture's row is computed on its actor graph (the actors of the prefecture and every
+relation between two of them): ``density = 2·edges / (nodes·(nodes−1))``, 0 when nodes < 2.
+A regional block's row is the same on the actors of its prefectures. Beside it, the
+inter-centre collaboration density: the same formula on the centres alone and the ties between
+two of them. Nationwide actors (no prefecture) belong to no row.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from graph.errors import InvalidArgument
+from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
+from graph.model import NodeKind
+from graph.store.base import GraphStore
+
+__all__ = ["DensityRow", "GROUPINGS", "density", "density_table"]
+
+GROUPINGS = ("prefecture", "block")
+
+
+@dataclass(frozen=True)
+class DensityRow:
+    """One prefecture or block: its actor graph's size and density, and its centres'."""
+
+    key: str
+    name: str
+    nodes: int
+    edges: int
+    density: float
+    centres: int
+    centre_edges: int
+    centre_density: float
+
+
+def density(nodes: int, edges: int) -> float:
+    """2·edges / (nodes·(nodes−1)); 0 when nodes < 2."""
+    return 2 * edges / (nodes * (nodes - 1)) if nodes >= 2 else 0.0
+
+
+def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]:
+    """One row per prefecture (by JIS code) or regional block (north to south) that has
+    actors. Raises InvalidArgument for a grouping other than ``prefecture`` or ``block``."""
+    if by not in GROUPINGS:
+        raise InvalidArgument(f"by must be prefecture or block, got {by!r}")
+    graph = store.projection()
+
+    def group(prefecture: str | None) -> str | None:
+        found = PREFECTURE_BY_CODE.get(prefecture or "")
+        if found is None:
+            return None
+        return found.code if by == "prefecture" else found.block
+
+    where = {node: group(prefecture) for node, prefecture in graph.nodes(data="prefecture")}
+    nodes, centres = Counter(), Counter()
+    for node, kind in graph.nodes(data="kind"):
+        if where[node] is not None:
+            nodes[where[node]] += 1
+            centres[where[node]] += kind is NodeKind.CENTRE
+    edges, centre_edges = Counter(), Counter()
+    for u, v in graph.edges():
+        if where[u] is not None and where[u] == where[v]:
+            edges[where[u]] += 1
+            both = graph.nodes[u]["kind"] is graph.nodes[v]["kind"] is NodeKind.CENTRE
+            centre_edges[where[u]] += both
+    if by == "prefecture":
+        keys = [(p.code, p.name_en) for p in PREFECTURES]
+    else:
+        keys = [(block, block) for block in REGIONAL_BLOCKS]
+    return [
+        DensityRow(
+            key=key,
+            name=name,
+            nodes=nodes[key],
+            edges=edges[key],
+            density=density(nodes[key], edges[key]),
+            centres=centres[key],
+            centre_edges=centre_edges[key],
+            centre_density=density(centres[key], centre_edges[key]),
+        )
+        for key, name in keys
+        if nodes[key]
+    ]

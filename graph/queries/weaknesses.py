@@ -1,0 +1,924 @@
+"""Where the network is weak: the weakness report, each finding with its next step, and what
+would happen if one actor left.
+
+The meaning is api.md's. The scope is a prefecture's **actor graph** (the actors whose
+prefecture is the code, and every relation between two of them) or, without a prefecture, the
+whole network's. Everything runs in NetworkX on the projection the store hands out
+(:meth:`GraphStore.projection`); every order that could differ between stores (of nodes, of
+ties) is fixed by ids, so both stores give the same answer:
+
+- articulation points, bridges, isolated actors and connected components of the actor graph;
+- unfinanced enterprises (no LENDS_TO, GUARANTEES or INVESTS_IN from any financier, in or
+  outside the scope), unsupported enterprises (no centre SUPPORTS them and no specialist
+  ADVISES them) and unused assets (no enterprise UTILIZES them);
+- brokers: the actors with the highest betweenness (exact on small scopes, estimated from a
+  seeded sample of sources on large ones) with Burt's constraint beside it;
+- centres over capacity: more enterprises SUPPORTed than their ``capacity``.
+
+Every node finding carries a computed ``suggestion`` (a sentence) and a ``next_step`` (the
+same as data): an introduction path to a financier, a centre with room that is near, the
+partner centre whose tie removes a single point of failure, enterprises that could use an
+asset.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.errors import InvalidArgument, NotFound
+from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
+from graph.model import (
+    ACTOR_KINDS,
+    FINANCING_TYPES,
+    AssetCategory,
+    Node,
+    NodeKind,
+    Relation,
+    RelationType,
+)
+from graph.queries.analytics import scope_of
+from graph.queries.introductions import DEFAULT_MAX_HOPS, introduction_paths
+from graph.store.base import GraphStore, Scope
+
+__all__ = [
+    "BETWEENNESS_EXACT_MAX",
+    "BETWEENNESS_SEED",
+    "BETWEENNESS_VISITS",
+    "Bridge",
+    "Broker",
+    "Component",
+    "DEFAULT_LIMIT",
+    "FITTING_INDUSTRIES",
+    "Finding",
+    "MAX_LIMIT",
+    "NextStep",
+    "WeaknessReport",
+    "WhatIf",
+    "betweenness",
+    "burt_constraint",
+    "cut_vertices",
+    "weakness_report",
+    "what_if_removed",
+]
+
+#: How many findings of each kind a report lists by default, and at most (counts are always
+#: of all of them).
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+
+#: Betweenness is exact up to this many actors; above, it is estimated from sampled sources.
+BETWEENNESS_EXACT_MAX = 1_000
+#: The work an estimate may do, in adjacency visits: the number of sampled sources is this
+#: divided by twice the edges, at least BETWEENNESS_MIN_SAMPLES.
+BETWEENNESS_VISITS = 4_000_000
+BETWEENNESS_MIN_SAMPLES = 16
+#: The seed of the sample, so that the same graph gives the same brokers every time.
+BETWEENNESS_SEED = 2008
+
+#: The JSIC divisions that can put a regional asset of each category to use, best fit first.
+FITTING_INDUSTRIES: dict[str, tuple[str, ...]] = {
+    AssetCategory.AGRICULTURAL: ("A", "B", "E", "M", "I"),
+    AssetCategory.INDUSTRIAL: ("E", "D", "L", "I"),
+    AssetCategory.TOURISM: ("M", "N", "H", "I"),
+}
+
+#: The relation a partner centre would make with an actor of each kind to tie it in.
+_TIE_TO: dict[NodeKind, RelationType] = {
+    NodeKind.ENTERPRISE: RelationType.SUPPORTS,
+    NodeKind.CENTRE: RelationType.COLLABORATES_WITH,
+    NodeKind.FINANCIER: RelationType.PARTNERS_WITH,
+    NodeKind.SPECIALIST: RelationType.AFFILIATED_WITH,
+}
+
+
+# -- results ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """A suggestion as data: ``action`` names it; ``targets`` are the actors to contact or tie;
+    ``path`` the chain of ties to walk (ids), ``score`` its strength when it has one."""
+
+    action: str
+    targets: tuple[str, ...] = ()
+    path: tuple[str, ...] = ()
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One node the report points at, why (``details``), and what to do about it."""
+
+    id: str
+    kind: str
+    name: str
+    prefecture: str | None
+    suggestion: str
+    next_step: NextStep
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """A tie whose removal splits the actor graph: the strongest relation between the two
+    actors, in its own direction; ``cut_off`` actors lie on the smaller side."""
+
+    source: str
+    target: str
+    type: str
+    strength: float
+    cut_off: int
+
+
+@dataclass(frozen=True)
+class Component:
+    """A connected part of the actor graph."""
+
+    size: int
+    has_centre: bool
+    has_financier: bool
+    kinds: dict[str, int]
+    sample: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Broker:
+    """An actor many shortest paths run through; low constraint means its contacts are not
+    tied to one another, so it alone bridges them."""
+
+    id: str
+    kind: str
+    name: str
+    betweenness: float
+    constraint: float | None
+    degree: int
+
+
+@dataclass(frozen=True)
+class WeaknessReport:
+    prefecture: str | None
+    nodes: int
+    edges: int
+    counts: dict[str, int]
+    articulation_points: list[Finding]
+    bridges: list[Bridge]
+    isolated: list[Finding]
+    unfinanced_enterprises: list[Finding]
+    unsupported_enterprises: list[Finding]
+    unused_assets: list[Finding]
+    overloaded_centres: list[Finding]
+    components: list[Component]
+    brokers: list[Broker]
+    betweenness_sources: int
+    betweenness_exact: bool
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """The enterprises that would lose every path to any financier, or to any centre, if
+    ``removed`` left the network."""
+
+    removed: Node
+    prefecture: str | None
+    lose_financier: list[Node]
+    lose_centre: list[Node]
+
+
+# -- metrics, each checked against networkx in the tests --------------------------------
+
+
+@dataclass(frozen=True)
+class Cut:
+    """An articulation point and the parts of its component that its removal leaves.
+
+    ``order`` is the component in depth-first order, where each child subtree the node alone
+    holds is the contiguous ``ranges``; what remains besides the node is one more part.
+    """
+
+    node: str
+    order: list[str]
+    ranges: tuple[tuple[int, int], ...]
+
+    @property
+    def sizes(self) -> list[int]:
+        """The parts' sizes, largest first."""
+        children = [stop - start for start, stop in self.ranges]
+        rest = len(self.order) - 1 - sum(children)
+        return sorted(children + ([rest] if rest else []), reverse=True)
+
+    @property
+    def cut_off(self) -> int:
+        """The actors that lose touch with the largest part."""
+        sizes = self.sizes
+        return sum(sizes) - sizes[0]
+
+    def parts(self) -> list[list[str]]:
+        """The parts, each sorted by id, largest first (then by smallest id)."""
+        parts = [self.order[start:stop] for start, stop in self.ranges]
+        taken = {n for part in parts for n in part}
+        taken.add(self.node)
+        rest = [n for n in self.order if n not in taken]
+        if rest:
+            parts.append(rest)
+        return sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+
+
+def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, int]]]:
+    """The articulation points and bridges of ``graph``, by one depth-first search.
+
+    Returns every articulation point as a :class:`Cut`; and every bridge as (u, v, the
+    actors on its smaller side). A child subtree whose low point does not climb above a node is
+    a part of its own (a bridge too, if it does not reach the node itself); what remains of the
+    component is one more part. Subtrees are contiguous in the search's order.
+    """
+    cuts: dict[str, Cut] = {}
+    bridges: list[tuple[str, str, int]] = []
+    discovered: dict[str, int] = {}
+    for root in graph:
+        if root in discovered:
+            continue
+        order = [root]
+        base = len(discovered)
+        discovered[root] = base
+        low = {root: base}
+        size = {root: 1}
+        parent: dict[str, str | None] = {root: None}
+        split: dict[str, list[str]] = defaultdict(list)
+        sides: list[tuple[str, str, int]] = []
+        stack = [(root, iter(graph.adj[root]))]
+        while stack:
+            node, neighbours = stack[-1]
+            for other in neighbours:
+                if other not in discovered:
+                    parent[other] = node
+                    discovered[other] = low[other] = base + len(order)
+                    size[other] = 1
+                    order.append(other)
+                    stack.append((other, iter(graph.adj[other])))
+                    break
+                if other != parent[node]:
+                    low[node] = min(low[node], discovered[other])
+            else:
+                stack.pop()
+                up = parent[node]
+                if up is not None:
+                    low[up] = min(low[up], low[node])
+                    size[up] += size[node]
+                    if low[node] >= discovered[up]:
+                        split[up].append(node)
+                    if low[node] > discovered[up]:
+                        sides.append((up, node, size[node]))
+        total = len(order)
+        bridges.extend((u, v, min(side, total - side)) for u, v, side in sides)
+        for node, children in split.items():
+            if node == root and len(children) < 2:
+                continue
+            ranges = tuple((discovered[c] - base, discovered[c] - base + size[c]) for c in children)
+            cuts[node] = Cut(node, order, ranges)
+    return cuts, bridges
+
+
+def betweenness(graph: nx.Graph, sources: int | None = None, seed: int = BETWEENNESS_SEED):
+    """Normalised shortest-path betweenness of every node (Brandes), as networkx computes it
+    with ``normalized=True``. With ``sources`` below the node count it is estimated from that
+    many sources drawn with ``seed`` from the nodes in id order, scaled by n/sources. Nodes
+    and ties are visited in id order, so any store's projection gives the same values.
+    Returns (values by node, the number of sources used)."""
+    nodes = sorted(graph)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    adjacency = [sorted(index[other] for other in graph.adj[node]) for node in nodes]
+    if sources is None or sources >= n:
+        chosen = range(n)
+        used = n
+    else:
+        chosen = sorted(random.Random(seed).sample(range(n), sources))
+        used = sources
+    totals = [0.0] * n
+    for source in chosen:
+        sigma = [0] * n
+        distance = [-1] * n
+        sigma[source], distance[source] = 1, 0
+        order = [source]
+        i = 0
+        while i < len(order):
+            node = order[i]
+            i += 1
+            step, paths = distance[node] + 1, sigma[node]
+            for other in adjacency[node]:
+                seen = distance[other]
+                if seen < 0:
+                    distance[other] = step
+                    order.append(other)
+                    sigma[other] = paths
+                elif seen == step:
+                    sigma[other] += paths
+        delta = [0.0] * n
+        for node in reversed(order):
+            back = distance[node] - 1
+            share = (1.0 + delta[node]) / sigma[node]
+            for other in adjacency[node]:
+                if distance[other] == back:
+                    delta[other] += sigma[other] * share
+            if node != source:
+                totals[node] += delta[node]
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+    if used < n:
+        scale *= n / used
+    return {node: totals[i] * scale for i, node in enumerate(nodes)}, used
+
+
+def burt_constraint(graph: nx.Graph, node: str) -> float | None:
+    """Burt's constraint of ``node`` on the unweighted graph, as ``networkx.constraint``
+    computes it; None for a node without ties. It costs the sum of the neighbours' degrees."""
+    neighbours = graph.adj[node]
+    if not neighbours:
+        return None
+    own = 1.0 / len(neighbours)
+    # in id order, so that every store's projection sums in the same order
+    invested = dict.fromkeys(sorted(neighbours), own)
+    for middle in invested:
+        through = graph.adj[middle]
+        share = own / len(through)
+        for other in sorted(through) if len(through) <= len(invested) else invested:
+            if other in invested and other in through:
+                invested[other] += share
+    return sum(value * value for value in invested.values())
+
+
+def _sampled_sources(nodes: int, edges: int) -> int | None:
+    """How many sources betweenness uses: all (None) up to BETWEENNESS_EXACT_MAX actors."""
+    if nodes <= BETWEENNESS_EXACT_MAX:
+        return None
+    return min(nodes, max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_VISITS // max(1, 2 * edges)))
+
+
+# -- searches that every suggestion of one kind shares ----------------------------------
+
+
+def _best_reach(
+    graph: nx.Graph, sources: Iterable[str], max_hops: int
+) -> dict[str, tuple[float, int, str]]:
+    """For every node within ``max_hops`` ties of a source: (score, hops, source) of its best
+    path to any source, where a path's score is the product of its strengths; ties go to fewer
+    hops, then the smaller source id. One layered search from all sources at once (a best walk
+    is never better than the simple path inside it, since strengths are at most 1)."""
+    best: dict[str, tuple[float, int, str]] = {s: (1.0, 0, s) for s in sorted(sources)}
+    frontier = sorted(best)
+    for hops in range(1, max_hops + 1):
+        changed: set[str] = set()
+        for node in frontier:
+            score, _, origin = best[node]
+            for other, data in graph.adj[node].items():
+                candidate = (score * data["strength"], hops, origin)
+                known = best.get(other)
+                if known is None or _better(candidate, known):
+                    best[other] = candidate
+                    changed.add(other)
+        frontier = sorted(changed)
+        if not frontier:
+            break
+    return best
+
+
+def _better(a: tuple[float, int, str], b: tuple[float, int, str]) -> bool:
+    return (-a[0], a[1], a[2]) < (-b[0], b[1], b[2])
+
+
+def _nearest(graph: nx.Graph, sources: Iterable[str]) -> dict[str, tuple[int, str, str | None]]:
+    """For every node reachable from a source: (ties to the nearest source, that source, the
+    next node on the way to it), the smallest source id winning among the nearest."""
+    found: dict[str, tuple[int, str, str | None]] = {s: (0, s, None) for s in sources}
+    frontier = sorted(found)
+    distance = 0
+    while frontier:
+        distance += 1
+        offers: dict[str, tuple[str, str]] = {}
+        for node in frontier:
+            origin = found[node][1]
+            for other in graph.adj[node]:
+                if other in found:
+                    continue
+                offer = (origin, node)
+                if other not in offers or offer < offers[other]:
+                    offers[other] = offer
+        for other, (origin, via) in offers.items():
+            found[other] = (distance, origin, via)
+        frontier = sorted(offers)
+    return found
+
+
+def _walk(nearest: dict[str, tuple[int, str, str | None]], start: str) -> tuple[str, ...]:
+    path = [start]
+    while (via := nearest[path[-1]][2]) is not None:
+        path.append(via)
+    return tuple(path)
+
+
+# -- the report -------------------------------------------------------------------------
+
+
+@dataclass
+class _Scope:
+    """What every finding of one report draws on."""
+
+    store: GraphStore
+    everything: nx.Graph  # the projection with assets
+    actors: nx.Graph  # the actor graph
+    nodes: dict[str, Node]  # the full records of the nodes the suggestions describe
+    clients: Counter[str]  # enterprises each centre SUPPORTS, in or outside the scope
+    boundary: list[Relation]
+
+    def name(self, node_id: str) -> str:
+        return " ".join(str(self.everything.nodes[node_id]["name"]).split())
+
+    def finding(self, node_id: str, suggestion: str, step: NextStep, **details: Any) -> Finding:
+        data = self.everything.nodes[node_id]
+        return Finding(
+            id=node_id,
+            kind=data["kind"].value,
+            name=data["name"],
+            prefecture=data["prefecture"],
+            suggestion=suggestion,
+            next_step=step,
+            details=details,
+        )
+
+    def room(self, centre: str) -> int | None:
+        """How many more enterprises a centre can take on; None when it has no capacity."""
+        capacity = self.nodes[centre].props.get("capacity")
+        return None if capacity is None else int(capacity) - self.clients[centre]
+
+
+def weakness_report(
+    store: GraphStore, prefecture: str | None = None, limit: int = DEFAULT_LIMIT
+) -> WeaknessReport:
+    """The weakness report of a prefecture's actor graph (or the whole network's, for None),
+    listing at most ``limit`` findings of each kind, the most telling first; ``counts`` holds
+    how many there are in all.
+
+    Raises InvalidArgument for an unknown prefecture code or a limit outside 1..MAX_LIMIT.
+    """
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+        raise InvalidArgument(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}")
+    scope = scope_of(prefecture)
+    ctx = _context(store, scope)
+    actors = ctx.actors
+    by_kind: dict[NodeKind, list[str]] = defaultdict(list)
+    for node_id, kind in actors.nodes(data="kind"):
+        by_kind[kind].append(node_id)
+
+    cuts, cut_ties = cut_vertices(actors)
+    ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
+    bridges = _bridges(actors, cut_ties)
+    isolated = sorted(nx.isolates(actors))
+    components = _components(actors)
+    sources = _sampled_sources(actors.number_of_nodes(), actors.number_of_edges())
+    brokers, used = _brokers(actors, sources, limit)
+
+    financed, supported = set(), set()
+    for u, v, types in ctx.everything.edges(data="types"):
+        for end in (u, v):
+            if ctx.everything.nodes[end]["kind"] is NodeKind.ENTERPRISE:
+                if types & FINANCING_TYPES:
+                    financed.add(end)
+                if RelationType.SUPPORTS in types or RelationType.ADVISES in types:
+                    supported.add(end)
+    used_assets = {
+        end
+        for u, v, types in ctx.everything.edges(data="types")
+        if RelationType.UTILIZES in types
+        for end in (u, v)
+    }
+    for relation in ctx.boundary:
+        if relation.type in FINANCING_TYPES:
+            financed.add(relation.target)
+        elif relation.type in (RelationType.SUPPORTS, RelationType.ADVISES):
+            supported.add(relation.target)
+        elif relation.type is RelationType.UTILIZES:
+            used_assets.add(relation.target)
+    enterprises = by_kind[NodeKind.ENTERPRISE]
+    unfinanced = [e for e in enterprises if e not in financed]
+    unsupported = [e for e in enterprises if e not in supported]
+    assets = sorted(n for n, kind in ctx.everything.nodes(data="kind") if kind is NodeKind.ASSET)
+    unused = [a for a in assets if a not in used_assets]
+    overloaded = sorted(
+        (c for c in by_kind[NodeKind.CENTRE] if (ctx.room(c) or 0) < 0),
+        key=lambda c: (ctx.room(c), c),
+    )
+
+    asset_users = _asset_users(ctx) if unused else ({}, {})
+    rooms = _centres_with_room(ctx, by_kind[NodeKind.CENTRE])
+    near_room = _nearest(actors, rooms)
+    reach = _best_reach(actors, by_kind[NodeKind.FINANCIER], DEFAULT_MAX_HOPS)
+    unfinanced.sort(key=lambda e: (e not in reach, -reach.get(e, (0.0,))[0], e))
+
+    return WeaknessReport(
+        prefecture=scope.prefecture,
+        nodes=actors.number_of_nodes(),
+        edges=actors.number_of_edges(),
+        counts={
+            "articulation_points": len(cuts),
+            "bridges": len(bridges),
+            "isolated": len(isolated),
+            "unfinanced_enterprises": len(unfinanced),
+            "unsupported_enterprises": len(unsupported),
+            "unused_assets": len(unused),
+            "overloaded_centres": len(overloaded),
+            "components": len(components),
+        },
+        articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
+        bridges=bridges[:limit],
+        isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
+        unfinanced_enterprises=[_unfinanced_finding(ctx, e, reach) for e in unfinanced[:limit]],
+        unsupported_enterprises=[
+            _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
+        ],
+        unused_assets=[_unused_finding(ctx, a, *asset_users) for a in unused[:limit]],
+        overloaded_centres=[
+            _overloaded_finding(ctx, c, near_room, rooms) for c in overloaded[:limit]
+        ],
+        components=components[:limit],
+        brokers=brokers,
+        betweenness_sources=used,
+        betweenness_exact=sources is None,
+    )
+
+
+def _context(store: GraphStore, scope: Scope) -> _Scope:
+    everything = store.projection(scope, actors_only=False)
+    actors = everything.subgraph(
+        n for n, kind in everything.nodes(data="kind") if kind in ACTOR_KINDS
+    ).copy()
+    boundary = store.boundary_relations(scope)
+    wanted = [
+        n
+        for n, kind in everything.nodes(data="kind")
+        if kind in (NodeKind.CENTRE, NodeKind.ASSET, NodeKind.ENTERPRISE)
+    ]
+    nodes = store.get_nodes(wanted)
+    clients: Counter[str] = Counter()
+    for u, v, data in everything.edges(data=True):
+        if RelationType.SUPPORTS in data["types"]:
+            centre = u if everything.nodes[u]["kind"] is NodeKind.CENTRE else v
+            clients[centre] += 1
+    for relation in boundary:
+        if relation.type is RelationType.SUPPORTS and relation.source in everything:
+            clients[relation.source] += 1
+    return _Scope(store, everything, actors, nodes, clients, boundary)
+
+
+def _bridges(actors: nx.Graph, ties: list[tuple[str, str, int]]) -> list[Bridge]:
+    """Every bridge as its strongest relation, the one that cuts off most actors first."""
+    found = []
+    for u, v, cut_off in ties:
+        data = actors.edges[u, v]
+        found.append(
+            Bridge(
+                source=data["source"],
+                target=data["target"],
+                type=data["type"].value,
+                strength=data["strength"],
+                cut_off=cut_off,
+            )
+        )
+    found.sort(key=lambda b: (-b.cut_off, b.source, b.target))
+    return found
+
+
+def _components(actors: nx.Graph) -> list[Component]:
+    found = []
+    for members in nx.connected_components(actors):
+        kinds = Counter(actors.nodes[m]["kind"].value for m in members)
+        found.append(
+            Component(
+                size=len(members),
+                has_centre=kinds[NodeKind.CENTRE.value] > 0,
+                has_financier=kinds[NodeKind.FINANCIER.value] > 0,
+                kinds={kind.value: kinds[kind.value] for kind in NodeKind if kind in ACTOR_KINDS},
+                sample=tuple(sorted(members)[:5]),
+            )
+        )
+    found.sort(key=lambda c: (-c.size, c.sample))
+    return found
+
+
+def _brokers(actors: nx.Graph, sources: int | None, limit: int) -> tuple[list[Broker], int]:
+    values, used = betweenness(actors, sources)
+    top = sorted((v for v in values if values[v] > 0), key=lambda v: (-values[v], v))[:limit]
+    return [
+        Broker(
+            id=v,
+            kind=actors.nodes[v]["kind"].value,
+            name=actors.nodes[v]["name"],
+            betweenness=values[v],
+            constraint=burt_constraint(actors, v),
+            degree=actors.degree(v),
+        )
+        for v in top
+    ], used
+
+
+def _centres_with_room(ctx: _Scope, centres: Iterable[str]) -> list[str]:
+    """Centres that can take one more enterprise on: room left, or no capacity declared."""
+    return sorted(c for c in centres if (room := ctx.room(c)) is None or room > 0)
+
+
+# -- suggestions ------------------------------------------------------------------------
+
+
+def _room_words(ctx: _Scope, centre: str) -> str:
+    room = ctx.room(centre)
+    clients = ctx.clients[centre]
+    if room is None:
+        return f"it supports {clients} enterprises and declares no capacity"
+    return f"it supports {clients} of its capacity of {clients + room}"
+
+
+def _best_centre_of(ctx: _Scope, rooms: Sequence[str], prefecture: str | None) -> str | None:
+    """The centre with most room in a prefecture (any, for None): the one to call first when
+    no tie leads anywhere."""
+    chosen = [c for c in rooms if prefecture is None or ctx.nodes[c].prefecture == prefecture]
+    if not chosen:
+        return None
+    return min(chosen, key=lambda c: (ctx.room(c) is None, -(ctx.room(c) or 0), c))
+
+
+def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
+    """An articulation point: the partner centre that, tied to one actor of each part the
+    node alone holds, would leave no part depending on it."""
+    actors = ctx.actors
+    node, parts = cut.node, cut.parts()
+    is_centre = [any(actors.nodes[m]["kind"] is NodeKind.CENTRE for m in part) for part in parts]
+    hub_index = next((i for i, has in enumerate(is_centre) if has), None)
+    cut_off = cut.cut_off
+    label = f"{ctx.name(node)} alone links {cut_off} actor{'s' if cut_off != 1 else ''}"
+    details = {"cut_off": cut_off, "parts": [len(part) for part in parts]}
+    if hub_index is None:
+        return ctx.finding(
+            node,
+            f"{label} to the rest of its part of the network, and no other centre is in reach: "
+            "bring a centre in to support these actors directly.",
+            NextStep("no_partner_centre"),
+            **details,
+        )
+    partner = _nearest_centre(actors, node, set(parts[hub_index]))
+    anchors = []
+    for i, part in enumerate(parts):
+        if i == hub_index:
+            continue
+        centres = [m for m in part if actors.nodes[m]["kind"] is NodeKind.CENTRE]
+        if centres:
+            anchors.append(centres[0])
+        else:
+            tied = [m for m in part if actors.has_edge(node, m)]
+            anchors.append(min(tied, key=lambda m: (-actors.edges[node, m]["strength"], m)))
+    ties = "; ".join(
+        f"{_TIE_TO[actors.nodes[a]['kind']].value} {ctx.name(a)} ({a})" for a in anchors[:3]
+    )
+    more = f" and {len(anchors) - 3} more" if len(anchors) > 3 else ""
+    return ctx.finding(
+        node,
+        f"{label} (for example {ctx.name(parts[-1][0])}) to the rest: ask partner centre "
+        f"{ctx.name(partner)} ({partner}) to tie in directly, {ties}{more}, so that no part "
+        f"depends on {ctx.name(node)} alone.",
+        NextStep("partner_centre", targets=(partner, *anchors)),
+        **details,
+    )
+
+
+def _nearest_centre(actors: nx.Graph, start: str, allowed: set[str]) -> str:
+    """The centre of ``allowed`` fewest ties from ``start`` (through ``allowed``), the
+    smallest id among the nearest."""
+    seen = {start}
+    frontier = [start]
+    while frontier:
+        following = sorted(
+            {o for n in frontier for o in actors.adj[n] if o in allowed and o not in seen}
+        )
+        centres = [o for o in following if actors.nodes[o]["kind"] is NodeKind.CENTRE]
+        if centres:
+            return centres[0]
+        seen.update(following)
+        frontier = following
+    raise AssertionError("the part holds a centre")
+
+
+def _isolated_finding(ctx: _Scope, node: str, rooms: Sequence[str]) -> Finding:
+    kind = ctx.actors.nodes[node]["kind"]
+    centre = _best_centre_of(
+        ctx, [c for c in rooms if c != node], ctx.actors.nodes[node]["prefecture"]
+    )
+    if centre is None:
+        return ctx.finding(
+            node,
+            f"{ctx.name(node)} has no tie at all and no centre of its prefecture has room: "
+            "it needs a first contact from outside.",
+            NextStep("none"),
+        )
+    verb = _TIE_TO[kind].value if kind is not NodeKind.CENTRE else "COLLABORATES_WITH"
+    return ctx.finding(
+        node,
+        f"{ctx.name(node)} has no tie at all: ask {ctx.name(centre)} ({centre}) to reach out "
+        f"({verb}); {_room_words(ctx, centre)}.",
+        NextStep("contact_centre", targets=(centre,)),
+    )
+
+
+def _unfinanced_finding(ctx: _Scope, enterprise: str, reach: dict) -> Finding:
+    best = reach.get(enterprise)
+    if best is None:
+        return ctx.finding(
+            enterprise,
+            f"No financier of the scope is within {DEFAULT_MAX_HOPS} ties of "
+            f"{ctx.name(enterprise)}: a centre's financing consultation is the first step.",
+            NextStep("none"),
+        )
+    financier = best[2]
+    found = introduction_paths(ctx.store, enterprise, financier, k=1)
+    if not found:  # the store changed since the projection was taken
+        return ctx.finding(
+            enterprise,
+            f"Contact {ctx.name(financier)} ({financier}) directly.",
+            NextStep("contact_financier", targets=(financier,)),
+        )
+    path = found[0]
+    return ctx.finding(
+        enterprise,
+        path.explanation,
+        NextStep(
+            "introduction",
+            targets=(financier,),
+            path=tuple(n.id for n in path.nodes),
+            score=path.score,
+        ),
+    )
+
+
+def _unsupported_finding(ctx: _Scope, enterprise: str, near: dict, rooms: Sequence[str]) -> Finding:
+    hit = near.get(enterprise)
+    if hit is None:
+        centre = _best_centre_of(ctx, rooms, ctx.actors.nodes[enterprise]["prefecture"])
+        if centre is None:
+            return ctx.finding(
+                enterprise,
+                f"No centre with room is tied to {ctx.name(enterprise)}, near or far.",
+                NextStep("none"),
+            )
+        return ctx.finding(
+            enterprise,
+            f"No tie leads from {ctx.name(enterprise)} to a centre with room: contact "
+            f"{ctx.name(centre)} ({centre}) directly; {_room_words(ctx, centre)}.",
+            NextStep("contact_centre", targets=(centre,)),
+        )
+    distance, centre, _ = hit
+    path = _walk(near, enterprise)
+    via = ", ".join(ctx.name(n) for n in path[1:-1])
+    how = f"through {via}" if via else "they already know each other"
+    return ctx.finding(
+        enterprise,
+        f"Ask {ctx.name(centre)} ({centre}) to take {ctx.name(enterprise)} on: it is "
+        f"{distance} tie{'s' if distance != 1 else ''} away ({how}), and "
+        f"{_room_words(ctx, centre)}.",
+        NextStep("refer_to_centre", targets=(centre,), path=path),
+    )
+
+
+def _overloaded_finding(ctx: _Scope, centre: str, near: dict, rooms: Sequence[str]) -> Finding:
+    details = {"clients": ctx.clients[centre], "capacity": ctx.clients[centre] + ctx.room(centre)}
+    over = -ctx.room(centre)
+    hit = near.get(centre)
+    partner = hit[1] if hit else _best_centre_of(ctx, rooms, ctx.nodes[centre].prefecture)
+    if partner is None:
+        return ctx.finding(
+            centre,
+            f"{ctx.name(centre)} supports {over} enterprises more than its capacity, and no "
+            "centre of its prefecture has room to share the load.",
+            NextStep("none"),
+            **details,
+        )
+    return ctx.finding(
+        centre,
+        f"{ctx.name(centre)} supports {over} enterprises more than its capacity: refer some "
+        f"to {ctx.name(partner)} ({partner}); {_room_words(ctx, partner)}.",
+        NextStep("share_load", targets=(partner,), path=_walk(near, centre) if hit else ()),
+        **details,
+    )
+
+
+def _asset_users(ctx: _Scope) -> tuple[dict[str, set[str]], dict[tuple, list[str]]]:
+    """The enterprises that use an asset of each category, and the enterprises of the scope
+    by (prefecture, industry)."""
+    graph = ctx.everything
+    users: dict[str, set[str]] = defaultdict(set)
+    for u, v in graph.edges():
+        for asset, enterprise in ((u, v), (v, u)):
+            if (
+                graph.nodes[asset]["kind"] is NodeKind.ASSET
+                and graph.nodes[enterprise]["kind"] is NodeKind.ENTERPRISE
+            ):
+                users[ctx.nodes[asset].props.get("category", "")].add(enterprise)
+    by_industry: dict[tuple, list[str]] = defaultdict(list)
+    for node_id, kind in graph.nodes(data="kind"):
+        if kind is NodeKind.ENTERPRISE:
+            record = ctx.nodes[node_id]
+            by_industry[(record.prefecture, record.props.get("industry"))].append(node_id)
+    return users, by_industry
+
+
+def _unused_finding(ctx: _Scope, asset: str, users: dict, by_industry: dict) -> Finding:
+    record = ctx.nodes[asset]
+    category = record.props.get("category", "")
+    fitting = FITTING_INDUSTRIES.get(category, ())
+    rank = {division: i for i, division in enumerate(fitting)}
+    users_of_kind = users.get(category, set())
+    candidates = [e for d in fitting for e in by_industry.get((record.prefecture, d), ())]
+    candidates.sort(
+        key=lambda e: (
+            e not in users_of_kind,
+            rank[ctx.nodes[e].props["industry"]],
+            -ctx.everything.degree(e),
+            e,
+        )
+    )
+    chosen = candidates[:3]
+    if not chosen:
+        return ctx.finding(
+            asset,
+            f"No enterprise of {_prefecture_name(record.prefecture)} works in an industry that "
+            f"fits {category} assets ({', '.join(fitting)}).",
+            NextStep("none"),
+            category=category,
+        )
+    names = ", ".join(
+        f"{ctx.name(e)} ({e}, {JSIC_DIVISIONS[ctx.nodes[e].props['industry']].lower()})"
+        for e in chosen
+    )
+    return ctx.finding(
+        asset,
+        f"No enterprise uses {ctx.name(asset)}: present it to {names}, in "
+        f"{_prefecture_name(record.prefecture)} and in an industry that fits {category} assets.",
+        NextStep("match_enterprises", targets=tuple(chosen)),
+        category=category,
+    )
+
+
+def _prefecture_name(code: str | None) -> str:
+    prefecture = PREFECTURE_BY_CODE.get(code or "")
+    return prefecture.name_en if prefecture else "the prefecture"
+
+
+# -- what if ----------------------------------------------------------------------------
+
+
+def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = None) -> WhatIf:
+    """The enterprises of the scope that reach a financier (or a centre) through the actor
+    graph now, but would reach none if ``node_id`` left; sorted by id.
+
+    Raises NotFound for an unknown id, InvalidArgument for a node that is not an actor, an
+    unknown prefecture code, or an actor outside the prefecture asked.
+    """
+    scope = scope_of(prefecture)
+    node = store.get_node(node_id)
+    if node is None:
+        raise NotFound(f"no node with id {node_id!r}")
+    if node.kind not in ACTOR_KINDS:
+        raise InvalidArgument(
+            f"{node_id!r} is an {node.kind.value}, not an actor: only an actor can leave"
+        )
+    if not scope.holds(node.prefecture):
+        raise InvalidArgument(f"{node_id!r} is not in prefecture {scope.prefecture}")
+    actors = store.projection(scope)
+    if node_id not in actors:
+        return WhatIf(node, scope.prefecture, [], [])
+    before = nx.node_connected_component(actors, node_id)
+    rest = actors.subgraph(before - {node_id})
+    lose_financier, lose_centre = [], []
+    for part in nx.connected_components(rest):
+        kinds = {actors.nodes[m]["kind"] for m in part}
+        enterprises = [m for m in part if actors.nodes[m]["kind"] is NodeKind.ENTERPRISE]
+        if NodeKind.FINANCIER not in kinds and (
+            node.kind is NodeKind.FINANCIER or _holds(actors, before, NodeKind.FINANCIER)
+        ):
+            lose_financier.extend(enterprises)
+        if NodeKind.CENTRE not in kinds and (
+            node.kind is NodeKind.CENTRE or _holds(actors, before, NodeKind.CENTRE)
+        ):
+            lose_centre.extend(enterprises)
+    found = store.get_nodes(set(lose_financier) | set(lose_centre))
+    return WhatIf(
+        node,
+        scope.prefecture,
+        [found[e] for e in sorted(lose_financier)],
+        [found[e] for e in sorted(lose_centre)],
+    )
+
+
+def _holds(actors: nx.Graph, members: set[str], kind: NodeKind) -> bool:
+    return any(actors.nodes[m]["kind"] is kind for m in members)
