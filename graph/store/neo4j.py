@@ -215,6 +215,10 @@ class Neo4jStore(GraphStore):
                 connection_timeout=10,
                 max_transaction_retry_time=15,
                 user_agent="rsn",
+                # a referral tie or a property that no row has yet is expected, not news
+                notifications_disabled_classifications=[
+                    neo4j.NotificationDisabledClassification.UNRECOGNIZED
+                ],
             )
             self._driver.verify_connectivity()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
