@@ -189,13 +189,26 @@ def load(
 @friendly
 def export(
     folder: Annotated[Path, typer.Argument(help="Folder to write the dataset into.")],
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="dataset (loads back with rsn load) or neo4j-admin (for neo4j-admin "
+            "database import, a first load of a large network into an empty Neo4j).",
+        ),
+    ] = "dataset",
 ) -> None:
     """Write the whole store as a dataset that loads back unchanged."""
+    from graph.errors import InvalidArgument
     from graph.loaders import export_dataset
+    from graph.loaders.neo4j_admin import export_neo4j_admin
 
+    writers = {"dataset": export_dataset, "neo4j-admin": export_neo4j_admin}
+    if format_ not in writers:
+        raise InvalidArgument(f"--format {format_!r}: use dataset or neo4j-admin")
     started = time.perf_counter()
     with _store() as store, progress_bar() as progress:
-        counts = export_dataset(store, folder, progress)
+        counts = writers[format_](store, folder, progress)
     _print_counts(counts, f"exported to {folder} in {time.perf_counter() - started:.1f} s")
 
 

@@ -1,0 +1,120 @@
+"""Writing the store as the CSV files that ``neo4j-admin database import full`` takes.
+
+For a first load of the national network into an empty Neo4j, the offline importer is far
+faster than any transactional load: it writes the store files directly. The folder holds one
+node file per kind (``nodes-Enterprise.csv``, ...), ``relationships.csv``, the referrals in
+the dataset format (``referrals.csv``, loaded afterwards with ``rsn load``, which also rebuilds
+the ties that completed referrals make) and ``IMPORT.md`` with the commands.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from graph.loaders.dataset import Progress, no_progress
+from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
+from graph.model import FILE_KIND, node_columns
+from graph.store.base import GraphStore
+
+__all__ = ["export_neo4j_admin", "RELATIONSHIPS_FILE"]
+
+RELATIONSHIPS_FILE = "relationships.csv"
+#: The id space every node shares (ids are unique across the store).
+ID_SPACE = "Node"
+#: Import types of the columns that are not strings.
+_TYPES = {"employees": "long", "founded": "long", "capacity": "long", "expertise": "string[]"}
+
+
+def _header(column: str) -> str:
+    if column == "id":
+        return f"id:ID({ID_SPACE})"
+    kind = _TYPES.get(column)
+    return f"{column}:{kind}" if kind else column
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ";".join(str(item) for item in value)
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def node_file(kind_value: str) -> str:
+    return f"nodes-{kind_value}.csv"
+
+
+def export_neo4j_admin(
+    store: GraphStore, folder: Path, progress: Progress = no_progress
+) -> dict[str, int]:
+    """Write ``store`` into ``folder`` for ``neo4j-admin database import full``.
+
+    Returns the rows written per file. Raises OSError if the folder cannot be written.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    node_args = []
+    for kind in FILE_KIND.values():
+        columns = node_columns(kind)
+        name = node_file(kind.value)
+        node_args.append(f"--nodes={kind.value}={name}")
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([_header(column) for column in columns])
+            count = 0
+            for node in store.iter_nodes(kind):
+                values = {"id": node.id, "name": node.name, **node.props}
+                writer.writerow([_cell(values.get(column)) for column in columns])
+                count += 1
+                if count % 10_000 == 0:
+                    progress(f"writing {name}", count, None)
+        counts[name] = count
+    with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            [f":START_ID({ID_SPACE})", ":TYPE", f":END_ID({ID_SPACE})", "strength:double", "since"]
+        )
+        count = 0
+        for relation in store.iter_relations():
+            writer.writerow(
+                [
+                    relation.source,
+                    relation.type.value,
+                    relation.target,
+                    repr(relation.strength),
+                    relation.since or "",
+                ]
+            )
+            count += 1
+            if count % 10_000 == 0:
+                progress(f"writing {RELATIONSHIPS_FILE}", count, None)
+        counts[RELATIONSHIPS_FILE] = count
+    with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(REFERRAL_COLUMNS)
+        referrals = sorted(store.list_referrals(), key=lambda r: r.id)
+        writer.writerows(referral_cells(referral) for referral in referrals)
+        counts[REFERRALS_FILE] = len(referrals)
+    command = " ".join(
+        [
+            "neo4j-admin database import full neo4j",
+            *node_args,
+            f"--relationships={RELATIONSHIPS_FILE}",
+            '--array-delimiter=";"',
+            "--overwrite-destination",
+        ]
+    )
+    (folder / "IMPORT.md").write_text(
+        "# Loading this folder into an empty Neo4j\n\n"
+        "With the Neo4j server stopped, from this folder:\n\n"
+        f"    {command}\n\n"
+        "Then start the server and, with RSN_BACKEND=neo4j, run `rsn load .` here: it creates\n"
+        "rsn's constraints and indexes and loads referrals.csv (the other files are not read).\n",
+        encoding="utf-8",
+    )
+    return counts

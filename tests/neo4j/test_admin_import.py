@@ -1,0 +1,54 @@
+"""The national first load: rsn export --format neo4j-admin, neo4j-admin database import, then
+rsn load for the referrals, gives the same store as the embedded one it came from."""
+
+from __future__ import annotations
+
+from graph.loaders import export_dataset, load_dataset
+from graph.loaders.neo4j_admin import export_neo4j_admin
+from graph.model import NodeKind
+from graph.queries.referrals import Caller, create_referral, move_referral
+from graph.settings import Settings
+from graph.store import open_store
+from graph.store.embedded import EmbeddedStore
+from seeds import generate_dataset
+from tests.conftest import _free_port, local_neo4j
+
+
+def test_an_admin_import_gives_the_same_store(tmp_path):
+    local = local_neo4j()
+    generate_dataset(tmp_path / "seed", enterprises=400, seed=5)
+    with EmbeddedStore(tmp_path / "embedded") as embedded:
+        load_dataset(tmp_path / "seed", embedded)
+        centres = [node.id for node in embedded.iter_nodes(NodeKind.CENTRE)][:2]
+        enterprise = next(embedded.iter_nodes(NodeKind.ENTERPRISE)).id
+        sender, receiver = Caller("a", centre=centres[0]), Caller("b", centre=centres[1])
+        referral, _ = create_referral(embedded, sender, enterprise, centres[1], "finance")
+        for status in ("accepted", "in_progress", "completed"):
+            move_referral(embedded, receiver, referral.id, status, outcome="a loan")
+        export_neo4j_admin(embedded, tmp_path / "admin")
+        export_dataset(embedded, tmp_path / "from-embedded")
+
+    home = tmp_path / "neo4j"
+    port = _free_port()
+    arguments = (tmp_path / "admin" / "IMPORT.md").read_text().split("    neo4j-admin ")[1]
+    arguments = arguments.splitlines()[0].replace('"', "").split()
+    files = [a.replace("=nodes-", f"={tmp_path / 'admin'}/nodes-") for a in arguments]
+    files = [
+        f.replace("=relationships.csv", f"={tmp_path / 'admin'}/relationships.csv") for f in files
+    ]
+    assert local.admin(files, home, check=False) == 0
+    server = local.start(home, port, "admin-import-pw", timeout=300)
+    try:
+        settings = Settings(
+            RSN_BACKEND="neo4j",
+            RSN_DATA_DIR=tmp_path / "d",
+            NEO4J_URI=server.uri,
+            NEO4J_PASSWORD="admin-import-pw",
+        )
+        with open_store(settings) as store:
+            load_dataset(tmp_path / "admin", store)  # reads referrals.csv only
+            export_dataset(store, tmp_path / "from-neo4j")
+    finally:
+        server.stop()
+    for path in sorted((tmp_path / "from-embedded").glob("*.csv")):
+        assert path.read_bytes() == (tmp_path / "from-neo4j" / path.name).read_bytes(), path.name
