@@ -42,8 +42,10 @@ neo4j: install
 neo4j-stop:
 	@$(PYTHON) tools/neo4j/local.py stop
 
+# Every benchmark on the 100,000-enterprise dataset, one table of figures beside their
+# baselines; JSON in bench/results/. Starts its own Neo4j unless NEO4J_URI is set.
 bench: install
-	$(PY) -m bench.introductions
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data bench/results test-artifacts tools/neo4j/target tools/neo4j/run

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import multiprocessing
 import platform
 import random
@@ -32,39 +31,15 @@ from typing import Any
 
 import networkx as nx
 
+from bench.common import DATA, dataset, percentile, say, write_results
 from graph.loaders import load_dataset
 from graph.queries.introductions import introduction_paths
 from graph.settings import load_settings
 from graph.store import GraphStore, open_store
 from graph.store.embedded import EmbeddedStore
 
-HERE = Path(__file__).resolve().parent
-DATA = HERE / ".data"
-RESULTS = HERE / "results" / "introductions.json"
 K, MAX_HOPS = 3, 4
 ACTOR_FILES = ("enterprises.csv", "centres.csv", "financiers.csv", "specialists.csv")
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-# -- data and stores --------------------------------------------------------------------
-
-
-def dataset(enterprises: int, seed: int) -> tuple[Path, dict[str, int]]:
-    """The dataset folder (made if missing) and its row count per file."""
-    from seeds import generate_dataset
-
-    folder = DATA / f"dataset-{enterprises}-{seed}"
-    if not (folder / "relations.csv").exists():
-        say(f"generating {enterprises:,} enterprises into {folder} ...")
-        generate_dataset(folder, enterprises=enterprises, seed=seed)
-    counts = {}
-    for path in sorted(folder.glob("*.csv")):
-        with path.open(encoding="utf-8", newline="") as handle:
-            counts[path.name] = sum(1 for _ in csv.reader(handle)) - 1
-    return folder, counts
 
 
 def holds(store: GraphStore, counts: dict[str, int]) -> bool | None:
@@ -167,11 +142,6 @@ def brute_force(graph: nx.Graph, pair: tuple[str, str], cap: float):
         worker.join()
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
 def same_answer(mine: list, reference: list) -> bool:
     return [p for p, _ in mine] == [p for p, _ in reference] and all(
         abs(a - b) <= 1e-9 for (_, a), (_, b) in zip(mine, reference, strict=True)
@@ -266,7 +236,6 @@ def main(argv: list[str] | None = None) -> int:
         f"(their time counts as {args.cap:g} s, so speed-ups are lower bounds)"
     )
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "question": {"k": K, "max_hops": MAX_HOPS},
         "dataset": {"enterprises": args.enterprises, "seed": args.seed, "rows": counts},
@@ -287,8 +256,7 @@ def main(argv: list[str] | None = None) -> int:
         "speedup_is_lower_bound": lower_bound,
         "mismatches": mismatches,
     }
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {RESULTS.relative_to(HERE.parent)}")
+    write_results("introductions", report)
     return 1 if any(mismatches.values()) else 0
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import multiprocessing
 import resource
 import sys
@@ -27,10 +26,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from bench.introductions import dataset, say
+from bench.common import dataset, say, write_results
 from graph.model import FILE_KIND
 
-RESULTS = Path(__file__).resolve().parent / "results" / "loading.json"
 BATCH = 10_000
 
 
@@ -205,10 +203,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{base_rate:10,.0f} {rate / base_rate:10.2f} "
             f"{mine.get('peak_mb') or 0:8.0f} {base.get('peak_mb') or 0:8.0f}  {what}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps({"enterprises": args.enterprises, "counts": counts, "results": table}, indent=2)
-    )
+    write_results("loading", {"enterprises": args.enterprises, "counts": counts, "results": table})
     return 0
 
 

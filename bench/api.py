@@ -1,0 +1,173 @@
+"""Benchmark of the API: the introductions route beside the query called directly, in one run.
+
+    python -m bench.api --enterprises 100000 [--backend embedded|neo4j|both] [--pairs 200]
+        [--clients 4]
+
+The server is ``rsn serve`` in its own process on 127.0.0.1, on the same store as the direct
+calls (the cached embedded store of bench/.data, or the Neo4j that NEO4J_URI names, which must
+hold this dataset or be empty). For the same same-prefecture pairs: the latency of
+``introduction_paths(k=3, max_hops=4)`` called in this process, the latency of
+``GET /v1/introductions`` one request at a time, and the throughput of ``--clients`` clients
+on loopback, each sending its share of the requests (a bounded count). Prints the table and
+writes bench/results/api.json. Target: the route's p50 at most 1.5 times the direct call's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.common import DATA, dataset, percentile, say, write_results
+from bench.introductions import MAX_HOPS, K, open_backend, ready, same_prefecture_pairs
+from graph.queries.introductions import introduction_paths
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(backend: str, data_dir: Path, port: int) -> subprocess.Popen:
+    env = dict(os.environ, RSN_BACKEND=backend, RSN_DATA_DIR=str(data_dir))
+    return subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _wait(base: str, server: subprocess.Popen, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the API server stopped while starting")
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the API server did not start in time")
+
+
+def _key(data_dir: Path) -> str:
+    from api.keys import KeyStore, Role
+
+    keys = KeyStore(data_dir)
+    try:
+        return keys.add("bench-api", Role.ANALYST, replace=True)
+    finally:
+        keys.close()
+
+
+def _measure(
+    backend: str, enterprises: int, seed: int, pairs: list, warmup: list, clients: int
+) -> dict[str, Any]:
+    folder, counts = dataset(enterprises, seed)
+    data_dir = DATA / f"{'embedded' if backend == 'embedded' else 'api-keys'}-{enterprises}-{seed}"
+    with open_backend(backend, enterprises, seed) as store:
+        ready(store, folder, counts)
+        for source, target in warmup:
+            introduction_paths(store, source, target, k=K, max_hops=MAX_HOPS)
+        direct = []
+        for source, target in pairs:
+            started = time.perf_counter()
+            introduction_paths(store, source, target, k=K, max_hops=MAX_HOPS)
+            direct.append(time.perf_counter() - started)
+    key = _key(data_dir)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(backend, data_dir, port)
+    try:
+        say(f"{backend}: starting rsn serve ...")
+        _wait(base, server)
+        headers = {"Authorization": f"Bearer {key}"}
+        params = [{"source": s, "target": t, "k": K, "max_hops": MAX_HOPS} for s, t in pairs]
+        with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+            for source, target in warmup:
+                client.get("/v1/introductions", params={"source": source, "target": target})
+            route = []
+            for query in params:
+                started = time.perf_counter()
+                answer = client.get("/v1/introductions", params=query)
+                route.append(time.perf_counter() - started)
+                answer.raise_for_status()
+        errors: list[str] = []
+
+        def client_run(share: list[dict]) -> None:
+            with httpx.Client(base_url=base, headers=headers, timeout=60) as own:
+                for query in share:
+                    if own.get("/v1/introductions", params=query).status_code != 200:
+                        errors.append(query["source"])
+
+        threads = [
+            threading.Thread(target=client_run, args=(params[i::clients],)) for i in range(clients)
+        ]
+        started = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    return {
+        "direct_p50_ms": percentile(direct, 0.5) * 1000,
+        "direct_p99_ms": percentile(direct, 0.99) * 1000,
+        "route_p50_ms": percentile(route, 0.5) * 1000,
+        "route_p99_ms": percentile(route, 0.99) * 1000,
+        "ratio_p50": percentile(route, 0.5) / percentile(direct, 0.5),
+        "clients": clients,
+        "requests_per_second": len(params) / wall,
+        "errors": len(errors),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.api", description=__doc__)
+    parser.add_argument("--enterprises", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2008)
+    parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
+    parser.add_argument("--pairs", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--clients", type=int, default=4)
+    args = parser.parse_args(argv)
+    folder, _ = dataset(args.enterprises, args.seed)
+    every = same_prefecture_pairs(folder, args.warmup + args.pairs, 11)
+    warmup, pairs = every[: args.warmup], every[args.warmup :]
+    backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
+    results = {
+        name: _measure(name, args.enterprises, args.seed, pairs, warmup, args.clients)
+        for name in backends
+    }
+    print(f"\nintroductions route vs direct call ({len(pairs)} pairs, k={K}, max_hops={MAX_HOPS})")
+    print(
+        f"{'backend':10} {'direct p50':>11} {'route p50':>10} {'ratio':>6} {'direct p99':>11} "
+        f"{'route p99':>10} {'req/s':>7} {'clients':>7}"
+    )
+    for name, row in results.items():
+        print(
+            f"{name:10} {row['direct_p50_ms']:9.1f}ms {row['route_p50_ms']:8.1f}ms "
+            f"{row['ratio_p50']:6.2f} {row['direct_p99_ms']:9.1f}ms {row['route_p99_ms']:8.1f}ms "
+            f"{row['requests_per_second']:7.1f} {row['clients']:7d}"
+        )
+    write_results(
+        "api", {"enterprises": args.enterprises, "pairs": len(pairs), "backends": results}
+    )
+    return 1 if any(row["errors"] for row in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""A tiny run of `make bench`: every benchmark runs, on both backends, and the table and the
+JSON results come out. Figures at this size mean nothing; the harness working does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+
+def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
+    from tests.conftest import _wipe_neo4j
+
+    _wipe_neo4j(neo4j_server)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RSN_"))}
+    env.update(
+        RSN_BENCH_DATA=str(tmp_path / "data"),
+        RSN_BENCH_RESULTS=str(tmp_path / "results"),
+        NEO4J_URI=neo4j_server.uri,
+        NEO4J_USER=neo4j_server.user,
+        NEO4J_PASSWORD=neo4j_server.password,
+    )
+    run = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--backend", "both"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = json.loads((tmp_path / "results" / "summary.json").read_text())
+    figures = {row["what"] for row in summary["rows"]}
+    for backend in ("embedded", "neo4j"):
+        assert f"load {backend}" in figures
+        assert f"introductions {backend} p50" in figures
+        assert f"api introductions {backend} p50" in figures
+    assert all(row["value"] > 0 for row in summary["rows"])
+    assert "figure" in run.stdout and "load neo4j" in run.stdout
+    _wipe_neo4j(neo4j_server)
