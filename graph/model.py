@@ -193,9 +193,7 @@ class Expertise(StrEnum):
 # Field rules. Each check raises ValueError with the sentence a person reads.
 # ---------------------------------------------------------------------------
 
-_ID_CHARACTERS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-"
-)
+_ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
 MAX_NAME_LENGTH = 500
 
 

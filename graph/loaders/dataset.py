@@ -174,15 +174,23 @@ def validate_dataset(
             del out.nodes[kind][node_id]
             del seen[node_id]
 
+    # rows whose ends are both in the dataset are settled at once; only the others wait for
+    # one batched look-up in the store, so a large dataset's rows are not all kept around
     pending: list[tuple[CsvRow, Relation]] = []
     for count, row in enumerate(
         _read_file(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out), start=1
     ):
         try:
-            pending.append((row, parse_relation(row.values)))
+            relation = parse_relation(row.values)
         except RowInvalid as error:
             for column, message in error.problems:
                 out.reject_row(RELATIONS_FILE, row, column, message)
+            continue
+        source, target = seen.get(relation.source), seen.get(relation.target)
+        if source is not None and target is not None:
+            _accept_relation(out, row, relation, source[0], target[0])
+        else:
+            pending.append((row, relation))
         if count % 10_000 == 0:
             progress(f"checking {RELATIONS_FILE}", count, None)
 
@@ -200,18 +208,24 @@ def validate_dataset(
                     f"no node with id {end!r} in the dataset or the store",
                 )
             kinds.append(kind)
-        if None in kinds:
-            continue
-        try:
-            check_endpoints(relation, kinds[0], kinds[1])
-        except RowInvalid as error:
-            for column, message in error.problems:
-                out.reject_row(RELATIONS_FILE, row, column, message)
-            continue
-        out.relations[relation.key] = relation
+        if None not in kinds:
+            _accept_relation(out, row, relation, kinds[0], kinds[1])
     _validate_referrals(folder, store, seen, out)
     out.problems.sort(key=lambda p: (known.index(p.file) if p.file in known else 99, p.line))
     return out
+
+
+def _accept_relation(
+    out: _Validated, row: CsvRow, relation: Relation, source: NodeKind, target: NodeKind
+) -> None:
+    """Keep ``relation`` if its type may join these kinds; else reject its row."""
+    try:
+        check_endpoints(relation, source, target)
+    except RowInvalid as error:
+        for column, message in error.problems:
+            out.reject_row(RELATIONS_FILE, row, column, message)
+        return
+    out.relations[relation.key] = relation
 
 
 def _validate_referrals(
