@@ -11,10 +11,11 @@ from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referr
 from graph.model import FILE_KIND, RELATION_COLUMNS, node_columns
 from graph.store.base import GraphStore
 
-__all__ = ["export_dataset"]
+__all__ = ["cell_text", "export_dataset", "write_referrals"]
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A property as a CSV cell: blank for none, lists joined by ';', floats exactly."""
     if value is None:
         return ""
     if isinstance(value, list | tuple):
@@ -45,7 +46,7 @@ def export_dataset(
             count = 0
             for node in store.iter_nodes(kind):
                 values = {"id": node.id, "name": node.name, **node.props}
-                writer.writerow([_cell(values.get(column)) for column in columns])
+                writer.writerow([cell_text(values.get(column)) for column in columns])
                 count += 1
                 if count % 10_000 == 0:
                     progress(f"exporting {name}", count, None)
@@ -56,15 +57,21 @@ def export_dataset(
         count = 0
         for relation in store.iter_relations():
             values = relation.as_dict()
-            writer.writerow([_cell(values[column]) for column in RELATION_COLUMNS])
+            writer.writerow([cell_text(values[column]) for column in RELATION_COLUMNS])
             count += 1
             if count % 10_000 == 0:
                 progress(f"exporting {RELATIONS_FILE}", count, None)
         counts[RELATIONS_FILE] = count
+    counts[REFERRALS_FILE] = write_referrals(store, folder)
+    return counts
+
+
+def write_referrals(store: GraphStore, folder: Path) -> int:
+    """Write every referral, history included, as ``folder``/referrals.csv in id order;
+    returns how many."""
+    referrals = sorted(store.list_referrals(), key=lambda r: r.id)
     with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(REFERRAL_COLUMNS)
-        referrals = sorted(store.list_referrals(), key=lambda r: r.id)
         writer.writerows(referral_cells(referral) for referral in referrals)
-        counts[REFERRALS_FILE] = len(referrals)
-    return counts
+    return len(referrals)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
 
 from graph.loaders.dataset import Progress, no_progress
-from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
+from graph.loaders.export import cell_text, write_referrals
+from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND, node_columns
 from graph.store.base import GraphStore
 
@@ -32,16 +32,6 @@ def _header(column: str) -> str:
         return f"id:ID({ID_SPACE})"
     kind = _TYPES.get(column)
     return f"{column}:{kind}" if kind else column
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return ";".join(str(item) for item in value)
-    if isinstance(value, float):
-        return repr(value)
-    return str(value)
 
 
 def node_file(kind_value: str) -> str:
@@ -69,7 +59,7 @@ def export_neo4j_admin(
             count = 0
             for node in store.iter_nodes(kind):
                 values = {"id": node.id, "name": node.name, **node.props}
-                writer.writerow([_cell(values.get(column)) for column in columns])
+                writer.writerow([cell_text(values.get(column)) for column in columns])
                 count += 1
                 if count % 10_000 == 0:
                     progress(f"writing {name}", count, None)
@@ -94,12 +84,7 @@ def export_neo4j_admin(
             if count % 10_000 == 0:
                 progress(f"writing {RELATIONSHIPS_FILE}", count, None)
         counts[RELATIONSHIPS_FILE] = count
-    with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(REFERRAL_COLUMNS)
-        referrals = sorted(store.list_referrals(), key=lambda r: r.id)
-        writer.writerows(referral_cells(referral) for referral in referrals)
-        counts[REFERRALS_FILE] = len(referrals)
+    counts[REFERRALS_FILE] = write_referrals(store, folder)
     command = " ".join(
         [
             "neo4j-admin database import full neo4j",
