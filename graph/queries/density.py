@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
-from graph.model import NodeKind
-from graph.store.base import GraphStore
+from graph.model import ACTOR_KINDS, NodeKind
+from graph.store.base import GraphStore, Scope
 
 __all__ = ["DensityRow", "GROUPINGS", "density", "density_table"]
 
@@ -46,7 +46,8 @@ def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]
     actors. Raises InvalidArgument for a grouping other than ``prefecture`` or ``block``."""
     if by not in GROUPINGS:
         raise InvalidArgument(f"by must be prefecture or block, got {by!r}")
-    graph = store.projection()
+    # counts need no graph: the nodes and relations of the network, each pair counted once
+    everything, relations = store.scope_graph(Scope())
 
     def group(prefecture: str | None) -> str | None:
         found = PREFECTURE_BY_CODE.get(prefecture or "")
@@ -54,18 +55,28 @@ def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]
             return None
         return found.code if by == "prefecture" else found.block
 
-    where = {node: group(prefecture) for node, prefecture in graph.nodes(data="prefecture")}
+    where: dict[str, str] = {}  # each actor in a row, by the row's key
+    centre_ids: set[str] = set()
     nodes, centres = Counter(), Counter()
-    for node, kind in graph.nodes(data="kind"):
-        if where[node] is not None:
-            nodes[where[node]] += 1
-            centres[where[node]] += kind is NodeKind.CENTRE
+    for node in everything:
+        key = group(node.prefecture) if node.kind in ACTOR_KINDS else None
+        if key is not None:
+            where[node.id] = key
+            nodes[key] += 1
+            if node.kind is NodeKind.CENTRE:
+                centres[key] += 1
+                centre_ids.add(node.id)
+    pairs = set()
+    for relation in relations:
+        u, v = relation.source, relation.target
+        key = where.get(u)
+        if key is not None and key == where.get(v):
+            pairs.add((u, v) if u < v else (v, u))
     edges, centre_edges = Counter(), Counter()
-    for u, v in graph.edges():
-        if where[u] is not None and where[u] == where[v]:
-            edges[where[u]] += 1
-            both = graph.nodes[u]["kind"] is graph.nodes[v]["kind"] is NodeKind.CENTRE
-            centre_edges[where[u]] += both
+    for u, v in pairs:
+        edges[where[u]] += 1
+        if u in centre_ids and v in centre_ids:
+            centre_edges[where[u]] += 1
     if by == "prefecture":
         keys = [(p.code, p.name_en) for p in PREFECTURES]
     else:

@@ -23,6 +23,7 @@ asset.
 
 from __future__ import annotations
 
+import heapq
 import random
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -220,13 +221,22 @@ class Cut:
 
     def parts(self) -> list[list[str]]:
         """The parts, each sorted by id, largest first (then by smallest id)."""
-        parts = [self.order[start:stop] for start, stop in self.ranges]
-        taken = {n for part in parts for n in part}
-        taken.add(self.node)
-        rest = [n for n in self.order if n not in taken]
+        return [sorted(part) for part in self.unsorted_parts()]
+
+    def unsorted_parts(self) -> list[list[str]]:
+        """The parts in the order of :meth:`parts`, each in depth-first order (cheaper)."""
+        order = self.order
+        parts = [order[start:stop] for start, stop in self.ranges]
+        rest: list[str] = []
+        at = 0
+        for start, stop in sorted(self.ranges):
+            rest += order[at:start]
+            at = stop
+        rest += order[at:]
+        rest.remove(self.node)
         if rest:
             parts.append(rest)
-        return sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+        return sorted(parts, key=lambda p: (-len(p), min(p)))
 
 
 def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, int]]]:
@@ -482,20 +492,17 @@ def weakness_report(
     sources = _sampled_sources(actors.number_of_nodes(), actors.number_of_edges())
     brokers, used = _brokers(actors, sources, limit)
 
-    financed, supported = set(), set()
-    for u, v, types in ctx.everything.edges(data="types"):
+    financed, supported, used_assets = set(), set(), set()
+    kinds = ctx.everything.nodes
+    for u, v, types in _edges(ctx.everything, "types"):
+        if RelationType.UTILIZES in types:
+            used_assets.update((u, v))
         for end in (u, v):
-            if ctx.everything.nodes[end]["kind"] is NodeKind.ENTERPRISE:
-                if types & FINANCING_TYPES:
+            if kinds[end]["kind"] is NodeKind.ENTERPRISE:
+                if not types.isdisjoint(FINANCING_TYPES):
                     financed.add(end)
                 if RelationType.SUPPORTS in types or RelationType.ADVISES in types:
                     supported.add(end)
-    used_assets = {
-        end
-        for u, v, types in ctx.everything.edges(data="types")
-        if RelationType.UTILIZES in types
-        for end in (u, v)
-    }
     for relation in ctx.boundary:
         if relation.type in FINANCING_TYPES:
             financed.add(relation.target)
@@ -514,6 +521,7 @@ def weakness_report(
     )
 
     asset_users = _asset_users(ctx) if unused else ({}, {})
+    picked: dict[tuple, list[str]] = {}  # the enterprises chosen by (prefecture, category)
     rooms = _centres_with_room(ctx, by_kind[NodeKind.CENTRE])
     near_room = _nearest(actors, rooms)
     reach = _best_reach(actors, by_kind[NodeKind.FINANCIER], DEFAULT_MAX_HOPS)
@@ -540,7 +548,7 @@ def weakness_report(
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
         ],
-        unused_assets=[_unused_finding(ctx, a, *asset_users) for a in unused[:limit]],
+        unused_assets=[_unused_finding(ctx, a, *asset_users, picked) for a in unused[:limit]],
         overloaded_centres=[
             _overloaded_finding(ctx, c, near_room, rooms) for c in overloaded[:limit]
         ],
@@ -553,9 +561,7 @@ def weakness_report(
 
 def _context(store: GraphStore, scope: Scope) -> _Scope:
     everything = store.projection(scope, actors_only=False)
-    actors = everything.subgraph(
-        n for n, kind in everything.nodes(data="kind") if kind in ACTOR_KINDS
-    ).copy()
+    actors = _actor_graph(everything)
     boundary = store.boundary_relations(scope)
     wanted = [
         n
@@ -564,14 +570,39 @@ def _context(store: GraphStore, scope: Scope) -> _Scope:
     ]
     nodes = store.get_nodes(wanted)
     clients: Counter[str] = Counter()
-    for u, v, data in everything.edges(data=True):
-        if RelationType.SUPPORTS in data["types"]:
+    for u, v, types in _edges(everything, "types"):
+        if RelationType.SUPPORTS in types:
             centre = u if everything.nodes[u]["kind"] is NodeKind.CENTRE else v
             clients[centre] += 1
     for relation in boundary:
         if relation.type is RelationType.SUPPORTS and relation.source in everything:
             clients[relation.source] += 1
     return _Scope(store, everything, actors, nodes, clients, boundary)
+
+
+def _actor_graph(everything: nx.Graph) -> nx.Graph:
+    """The actor graph inside a projection with assets, sharing its attribute dicts (read
+    only); built directly, as a subgraph view's copy costs several times more."""
+    actors = nx.Graph()
+    nodes = everything.nodes
+    actors.add_nodes_from((n, data) for n, data in nodes.items() if data["kind"] in ACTOR_KINDS)
+    adjacency = actors._adj  # filled directly, in the projection's order
+    for u, around in everything._adj.items():
+        mine = adjacency.get(u)
+        if mine is not None:
+            mine.update((v, data) for v, data in around.items() if v in adjacency)
+    return actors
+
+
+def _edges(graph: nx.Graph, attribute: str):
+    """(u, v, the attribute) of every edge once, like ``graph.edges(data=attribute)`` at a
+    fraction of its cost (it matters on the whole network)."""
+    seen: set[str] = set()
+    for u, around in graph._adj.items():
+        seen.add(u)
+        for v, data in around.items():
+            if v not in seen:
+                yield u, v, data[attribute]
 
 
 def _bridges(actors: nx.Graph, ties: list[tuple[str, str, int]]) -> list[Bridge]:
@@ -654,8 +685,9 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     """An articulation point: the partner centre that, tied to one actor of each part the
     node alone holds, would leave no part depending on it."""
     actors = ctx.actors
-    node, parts = cut.node, cut.parts()
-    is_centre = [any(actors.nodes[m]["kind"] is NodeKind.CENTRE for m in part) for part in parts]
+    node, parts = cut.node, cut.unsorted_parts()
+    kinds = actors.nodes
+    is_centre = [any(kinds[m]["kind"] is NodeKind.CENTRE for m in part) for part in parts]
     hub_index = next((i for i, has in enumerate(is_centre) if has), None)
     cut_off = cut.cut_off
     label = f"{ctx.name(node)} alone links {cut_off} actor{'s' if cut_off != 1 else ''}"
@@ -668,14 +700,15 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
             NextStep("no_partner_centre"),
             **details,
         )
-    partner = _nearest_centre(actors, node, set(parts[hub_index]))
+    others = {m for i, part in enumerate(parts) if i != hub_index for m in part}
+    partner = _nearest_centre(actors, node, others)
     anchors = []
     for i, part in enumerate(parts):
         if i == hub_index:
             continue
-        centres = [m for m in part if actors.nodes[m]["kind"] is NodeKind.CENTRE]
+        centres = [m for m in part if kinds[m]["kind"] is NodeKind.CENTRE]
         if centres:
-            anchors.append(centres[0])
+            anchors.append(min(centres))
         else:
             tied = [m for m in part if actors.has_edge(node, m)]
             anchors.append(min(tied, key=lambda m: (-actors.edges[node, m]["strength"], m)))
@@ -685,7 +718,7 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     more = f" and {len(anchors) - 3} more" if len(anchors) > 3 else ""
     return ctx.finding(
         node,
-        f"{label} (for example {ctx.name(parts[-1][0])}) to the rest: ask partner centre "
+        f"{label} (for example {ctx.name(min(parts[-1]))}) to the rest: ask partner centre "
         f"{ctx.name(partner)} ({partner}) to tie in directly, {ties}{more}, so that no part "
         f"depends on {ctx.name(node)} alone.",
         NextStep("partner_centre", targets=(partner, *anchors)),
@@ -693,14 +726,15 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     )
 
 
-def _nearest_centre(actors: nx.Graph, start: str, allowed: set[str]) -> str:
-    """The centre of ``allowed`` fewest ties from ``start`` (through ``allowed``), the
-    smallest id among the nearest."""
+def _nearest_centre(actors: nx.Graph, start: str, barred: set[str]) -> str:
+    """The centre fewest ties from ``start`` through nodes not ``barred`` (the other parts
+    of its component, so that the search stays in one part), the smallest id among the
+    nearest."""
     seen = {start}
     frontier = [start]
     while frontier:
         following = sorted(
-            {o for n in frontier for o in actors.adj[n] if o in allowed and o not in seen}
+            {o for n in frontier for o in actors.adj[n] if o not in barred and o not in seen}
         )
         centres = [o for o in following if actors.nodes[o]["kind"] is NodeKind.CENTRE]
         if centres:
@@ -816,14 +850,13 @@ def _asset_users(ctx: _Scope) -> tuple[dict[str, set[str]], dict[tuple, list[str
     """The enterprises that use an asset of each category, and the enterprises of the scope
     by (prefecture, industry)."""
     graph = ctx.everything
+    kinds = graph.nodes
     users: dict[str, set[str]] = defaultdict(set)
-    for u, v in graph.edges():
-        for asset, enterprise in ((u, v), (v, u)):
-            if (
-                graph.nodes[asset]["kind"] is NodeKind.ASSET
-                and graph.nodes[enterprise]["kind"] is NodeKind.ENTERPRISE
-            ):
-                users[ctx.nodes[asset].props.get("category", "")].add(enterprise)
+    for asset, kind in graph.nodes(data="kind"):
+        if kind is NodeKind.ASSET:
+            users[ctx.nodes[asset].props.get("category", "")].update(
+                other for other in graph.adj[asset] if kinds[other]["kind"] is NodeKind.ENTERPRISE
+            )
     by_industry: dict[tuple, list[str]] = defaultdict(list)
     for node_id, kind in graph.nodes(data="kind"):
         if kind is NodeKind.ENTERPRISE:
@@ -832,22 +865,26 @@ def _asset_users(ctx: _Scope) -> tuple[dict[str, set[str]], dict[tuple, list[str
     return users, by_industry
 
 
-def _unused_finding(ctx: _Scope, asset: str, users: dict, by_industry: dict) -> Finding:
+def _unused_finding(
+    ctx: _Scope, asset: str, users: dict, by_industry: dict, picked: dict
+) -> Finding:
     record = ctx.nodes[asset]
     category = record.props.get("category", "")
     fitting = FITTING_INDUSTRIES.get(category, ())
-    rank = {division: i for i, division in enumerate(fitting)}
-    users_of_kind = users.get(category, set())
-    candidates = [e for d in fitting for e in by_industry.get((record.prefecture, d), ())]
-    candidates.sort(
-        key=lambda e: (
-            e not in users_of_kind,
-            rank[ctx.nodes[e].props["industry"]],
-            -ctx.everything.degree(e),
-            e,
+    chosen = picked.get((record.prefecture, category))
+    if chosen is None:  # the same for every asset of one category in one prefecture
+        rank = {division: i for i, division in enumerate(fitting)}
+        users_of_kind = users.get(category, set())
+        degree = ctx.everything.adj
+        chosen = heapq.nsmallest(
+            3,
+            (
+                (e not in users_of_kind, rank[d], -len(degree[e]), e)
+                for d in fitting
+                for e in by_industry.get((record.prefecture, d), ())
+            ),
         )
-    )
-    chosen = candidates[:3]
+        chosen = picked[(record.prefecture, category)] = [key[-1] for key in chosen]
     if not chosen:
         return ctx.finding(
             asset,

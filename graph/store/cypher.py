@@ -24,6 +24,7 @@ __all__ = [
     "relations_page",
     "scope_nodes",
     "scope_relations",
+    "BOUNDARY_RELATIONS",
     "INTRODUCTION_TIES",
     "RELATION_TYPES",
     "UPSERT_REFERRALS",
@@ -172,6 +173,22 @@ def scope_relations(kind: NodeKind, whole: bool) -> str:
         "RETURN a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
         "r.since AS since"
     )
+
+
+#: The relations with exactly one end in prefecture ``$prefecture``: from each node of the
+#: prefecture (an index seek under each label), every relation to a node of another
+#: prefecture or of none. Each such relation has one end inside, so it comes once.
+BOUNDARY_RELATIONS = (
+    "CALL () { "
+    + " UNION ALL ".join(
+        f"MATCH (n:{label(kind)}) WHERE n.prefecture = $prefecture RETURN n" for kind in NodeKind
+    )
+    + " } "
+    f"MATCH (n)-[r:{RELATION_TYPES}]-(m) "
+    "WHERE m.prefecture IS NULL OR m.prefecture <> $prefecture "
+    "RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, "
+    "r.strength AS strength, r.since AS since"
+)
 
 
 # -- introductions ---------------------------------------------------------------------

@@ -356,6 +356,14 @@ class Neo4jStore(GraphStore):
                 relations.append(_relation(record))
         return nodes, relations
 
+    def boundary_relations(self, scope: Scope) -> list[Relation]:
+        """The relations with exactly one end in ``scope``, in one statement."""
+        if scope.prefecture is None:
+            return []
+        return [
+            _relation(r) for r in self._read(cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture)
+        ]
+
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
         """The k best paths, found inside the database by one statement per threshold.
 
