@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from graph.loaders.dataset import RELATIONS_FILE, Progress, no_progress
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
-from graph.model import FILE_KIND, RELATION_COLUMNS, node_columns
+from graph.model import FILE_KIND, RELATION_COLUMNS, NodeKind, node_columns
 from graph.store.base import GraphStore
 
-__all__ = ["cell_text", "export_dataset", "write_referrals"]
+__all__ = ["cell_text", "export_dataset", "write_nodes", "write_referrals"]
 
 
 def cell_text(value: Any) -> str:
@@ -39,18 +40,7 @@ def export_dataset(
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for name, kind in FILE_KIND.items():
-        columns = node_columns(kind)
-        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(columns)
-            count = 0
-            for node in store.iter_nodes(kind):
-                values = {"id": node.id, "name": node.name, **node.props}
-                writer.writerow([cell_text(values.get(column)) for column in columns])
-                count += 1
-                if count % 10_000 == 0:
-                    progress(f"exporting {name}", count, None)
-        counts[name] = count
+        counts[name] = write_nodes(store, kind, folder / name, node_columns(kind), progress)
     with (folder / RELATIONS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(RELATION_COLUMNS)
@@ -64,6 +54,29 @@ def export_dataset(
         counts[RELATIONS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
     return counts
+
+
+def write_nodes(
+    store: GraphStore,
+    kind: NodeKind,
+    path: Path,
+    header: Sequence[str],
+    progress: Progress = no_progress,
+) -> int:
+    """Write every node of ``kind`` as rows of the kind's columns under ``header`` (the
+    column names, or another tool's spelling of them); returns how many."""
+    columns = node_columns(kind)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        count = 0
+        for node in store.iter_nodes(kind):
+            values = {"id": node.id, "name": node.name, **node.props}
+            writer.writerow([cell_text(values.get(column)) for column in columns])
+            count += 1
+            if count % 10_000 == 0:
+                progress(f"writing {path.name}", count, None)
+    return count
 
 
 def write_referrals(store: GraphStore, folder: Path) -> int:

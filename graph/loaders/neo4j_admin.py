@@ -13,7 +13,7 @@ import csv
 from pathlib import Path
 
 from graph.loaders.dataset import Progress, no_progress
-from graph.loaders.export import cell_text, write_referrals
+from graph.loaders.export import write_nodes, write_referrals
 from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND, node_columns
 from graph.store.base import GraphStore
@@ -50,20 +50,10 @@ def export_neo4j_admin(
     counts: dict[str, int] = {}
     node_args = []
     for kind in FILE_KIND.values():
-        columns = node_columns(kind)
         name = node_file(kind.value)
         node_args.append(f"--nodes={kind.value}={name}")
-        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([_header(column) for column in columns])
-            count = 0
-            for node in store.iter_nodes(kind):
-                values = {"id": node.id, "name": node.name, **node.props}
-                writer.writerow([cell_text(values.get(column)) for column in columns])
-                count += 1
-                if count % 10_000 == 0:
-                    progress(f"writing {name}", count, None)
-        counts[name] = count
+        header = [_header(column) for column in node_columns(kind)]
+        counts[name] = write_nodes(store, kind, folder / name, header, progress)
     with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
