@@ -19,6 +19,7 @@ __all__ = [
     "SESSION_COOKIE",
     "SettingsDep",
     "StoreDep",
+    "identify",
     "require_roles",
 ]
 
@@ -27,15 +28,15 @@ SESSION_COOKIE = "rsn_session"
 _bearer = HTTPBearer(auto_error=False, description="An API key made by `rsn keys add`.")
 
 
-def get_store(request: Request) -> GraphStore:
+async def get_store(request: Request) -> GraphStore:
     return request.app.state.store
 
 
-def get_keys(request: Request) -> KeyStore:
+async def get_keys(request: Request) -> KeyStore:
     return request.app.state.keys
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
@@ -52,13 +53,11 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
-def current_key(
-    request: Request,
-    keys: Keys,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+def identify(
+    request: Request, keys: KeyStore, credentials: HTTPAuthorizationCredentials | None
 ) -> ApiKey:
     """The key of the caller: the Bearer header, or for reading (GET) routes the session
-    cookie of a person signed in through the browser. Raises 401 otherwise."""
+    cookie of a person signed in through the browser. Raises 401 (HTTPException) otherwise."""
     if credentials is not None:
         key = keys.authenticate(credentials.credentials)
         if key is None:
@@ -73,13 +72,23 @@ def current_key(
     raise _unauthorized("an API key is required: send Authorization: Bearer KEY")
 
 
+async def current_key(
+    request: Request,
+    keys: Keys,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiKey:
+    """:func:`identify` as a dependency. The key lookup is one indexed SQLite read, so it runs
+    on the event loop: a request then hops to the thread pool once, for its own work."""
+    return identify(request, keys, credentials)
+
+
 Caller = Annotated[ApiKey, Depends(current_key)]
 
 
 def require_roles(*roles: Role):
     """A dependency that lets through only keys of ``roles`` (403 for the others)."""
 
-    def check(key: Caller) -> ApiKey:
+    async def check(key: Caller) -> ApiKey:
         if key.role not in roles:
             allowed = " or ".join(role.value for role in roles)
             raise HTTPException(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Response, status
 
 from api.deps import Admin, Reader, StoreDep
+from api.responses import model_json
 from api.schemas import (
     NodeCreate,
     NodePublic,
@@ -31,12 +32,12 @@ def stats(store: StoreDep, caller: Reader) -> StatsPublic:
     summary="One node and its ties",
     responses={404: {"description": "No node has this id."}},
 )
-def get_node(store: StoreDep, caller: Reader, node_id: str = Path(max_length=64)) -> NodePublic:
+def get_node(store: StoreDep, caller: Reader, node_id: str = Path(max_length=64)) -> Response:
     node = store.get_node(node_id)
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
     ties = [TiePublic(**tie.as_dict()) for tie in store.ties(node_id)]
-    return NodePublic(**node.as_dict(), ties=ties)
+    return model_json(NodePublic(**node.as_dict(), ties=ties))
 
 
 @router.post(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import Reader, StoreDep
+from api.responses import model_json
 from api.schemas import (
     IntroducerPublic,
     IntroducersPublic,
@@ -44,12 +45,12 @@ def introductions(
     max_hops: Annotated[
         int, Query(ge=1, le=queries.MAX_HOPS, description="The most ties a path may have.")
     ] = queries.DEFAULT_MAX_HOPS,
-) -> IntroductionsPublic:
+) -> Response:
     """Paths run through actors only and visit no node twice. A path's score is the product
     of its ties' strengths (the strongest tie counts between two nodes); equal scores are
     ordered by fewer hops, then by the node ids."""
     found = queries.introduction_paths(store, source, target, k=k, max_hops=max_hops)
-    return IntroductionsPublic(
+    answer = IntroductionsPublic(
         source=source,
         target=target,
         paths=[
@@ -74,6 +75,7 @@ def introductions(
             for path in found
         ],
     )
+    return model_json(answer)
 
 
 @router.get(
@@ -82,10 +84,10 @@ def introductions(
     summary="The actors tied to both a and b",
     responses=_ERRORS,
 )
-def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> IntroducersPublic:
+def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> Response:
     """Best first, by the product of the strengths of the introducer's ties to a and to b."""
     found = queries.introducers(store, a, b)
-    return IntroducersPublic(
+    answer = IntroducersPublic(
         a=a,
         b=b,
         introducers=[
@@ -99,3 +101,4 @@ def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> Intr
             for item in found
         ],
     )
+    return model_json(answer)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.deps import SESSION_COOKIE, Keys, Reader, StoreDep, current_key
+from api.deps import SESSION_COOKIE, Keys, Reader, StoreDep, identify
 from api.keys import SESSION_HOURS
 from graph.errors import InvalidArgument
 from graph.queries.density import density_table
@@ -112,7 +112,7 @@ def home(request: Request, store: StoreDep, keys: Keys) -> Response:
     """The network's size, the density table and links to every view; a person who is not
     signed in is sent to the sign-in form."""
     try:
-        caller = current_key(request, keys, None)
+        caller = identify(request, keys, None)
     except HTTPException:
         return RedirectResponse("/sign-in?next=/", status_code=status.HTTP_303_SEE_OTHER)
     stats = store.stats()

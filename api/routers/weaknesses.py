@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from api.deps import Reader, StoreDep
+from api.responses import model_json
 from api.schemas_analytics import (
     ActorPublic,
     DensityPublic,
@@ -41,13 +42,13 @@ def weaknesses(
         int,
         Query(ge=1, le=queries.MAX_LIMIT, description="Findings listed of each kind, at most."),
     ] = queries.DEFAULT_LIMIT,
-) -> WeaknessReportPublic:
+) -> Response:
     """Articulation points, bridges, isolated actors, unfinanced and unsupported enterprises,
     unused assets, overloaded centres, components and brokers of the scope's actor graph; each
     node finding with a computed suggestion. Lists hold the most telling findings first; counts
     hold all."""
     report = queries.weakness_report(store, prefecture, limit=limit)
-    return WeaknessReportPublic.model_validate(report)
+    return model_json(WeaknessReportPublic.model_validate(report))
 
 
 def _actor(node: Node) -> ActorPublic:
@@ -68,16 +69,17 @@ def what_if(
     caller: Reader,
     remove: Annotated[str, Query(min_length=1, max_length=64, description="An actor's id.")],
     prefecture: Prefecture = None,
-) -> WhatIfPublic:
+) -> Response:
     """If the actor left (a specialist retiring, a centre closing): the enterprises that reach
     a financier (or a centre) through ties now and would reach none."""
     found = queries.what_if_removed(store, remove, prefecture)
-    return WhatIfPublic(
+    answer = WhatIfPublic(
         removed=_actor(found.removed),
         prefecture=found.prefecture,
         lose_financier=[_actor(n) for n in found.lose_financier],
         lose_centre=[_actor(n) for n in found.lose_centre],
     )
+    return model_json(answer)
 
 
 @router.get("/density", response_model=DensityPublic, summary="Density by prefecture or block")
@@ -87,11 +89,11 @@ def density(
     by: Annotated[Literal["prefecture", "block"], Query(description="How to group.")] = (
         "prefecture"
     ),
-) -> DensityPublic:
+) -> Response:
     """One row per prefecture (or regional block) that has actors, on its actor graph, with
     the inter-centre collaboration density beside it."""
     rows = density_table(store, by)
-    return DensityPublic(
+    answer = DensityPublic(
         by=by,
         rows=[
             DensityRowPublic(
@@ -108,3 +110,4 @@ def density(
             for row in rows
         ],
     )
+    return model_json(answer)
