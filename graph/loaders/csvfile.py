@@ -6,10 +6,11 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import Problem
 
-__all__ = ["CsvRow", "read_rows", "HeaderProblems", "RejectRow"]
+__all__ = ["CsvRow", "read_records", "read_rows", "HeaderProblems", "RejectRow"]
 
 #: reject(line, column, message, fields): a row that cannot be read as a record.
 RejectRow = Callable[[int, str, str, list[str]], None]
@@ -56,6 +57,21 @@ def read_rows(
     skipped. Raises HeaderProblems when the header lacks a required column, names an unknown
     or repeated one, or the file is not UTF-8.
     """
+    records = read_records(path, required, allowed, reject)
+    header = next(records)
+    for line, fields in records:
+        yield CsvRow(line, dict(zip(header, fields, strict=True)), fields)
+
+
+def read_records(
+    path: Path,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+    reject: RejectRow,
+) -> Iterator[Any]:
+    """:func:`read_rows` without the dictionaries, for files of millions of rows: yields the
+    header (a list of column names) first, then ``(line, fields)`` for each record, each with
+    as many fields as the header has columns. Raises HeaderProblems as read_rows does."""
     name = path.name
     try:
         handle = path.open(encoding="utf-8-sig", newline="")
@@ -90,14 +106,15 @@ def read_rows(
                     )
             if header_problems:
                 raise HeaderProblems(header_problems)
+            yield header
             width = len(header)
             end_of_last = reader.line_num
             for fields in reader:
                 start = end_of_last + 1
                 end_of_last = reader.line_num
-                if not fields or (len(fields) == 1 and fields[0] == "" and width > 1):
-                    continue
                 if len(fields) != width:
+                    if not fields or (len(fields) == 1 and fields[0] == "" and width > 1):
+                        continue
                     reject(
                         start,
                         "row",
@@ -105,7 +122,7 @@ def read_rows(
                         fields,
                     )
                     continue
-                yield CsvRow(start, dict(zip(header, fields, strict=True)), fields)
+                yield start, fields
         except UnicodeDecodeError:
             line = _first_line_not_utf8(path)
             raise HeaderProblems(

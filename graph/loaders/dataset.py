@@ -18,14 +18,16 @@ from itertools import islice
 from pathlib import Path
 
 from graph.errors import DatasetInvalid, Problem, RowInvalid
-from graph.loaders.csvfile import CsvRow, HeaderProblems, read_rows
+from graph.loaders.csvfile import CsvRow, HeaderProblems, read_records, read_rows
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import (
+    ALLOWED_ENDPOINTS,
     FILE_KIND,
     RELATION_COLUMNS,
     Node,
     NodeKind,
     Relation,
+    RelationFields,
     check_endpoints,
     node_columns,
     parse_node,
@@ -109,6 +111,26 @@ def _read_file(
             out.reject(problem.file, problem.line, problem.column, problem.message, [])
 
 
+def _read_relation_records(folder: Path, out: _Validated) -> Iterable[tuple[int, list[str]]]:
+    """The records of relations.csv as ``(line, fields)``, after its header: a header that
+    cannot be used is reported and nothing is read."""
+    path = folder / RELATIONS_FILE
+    if not path.exists():
+        return
+
+    def reject(line: int, column: str, message: str, fields: list[str]) -> None:
+        out.reject(RELATIONS_FILE, line, column, message, fields)
+
+    try:
+        records = read_records(path, required_columns(None), RELATION_COLUMNS, reject)
+        header = next(records)
+        yield header
+        yield from records
+    except HeaderProblems as error:
+        for problem in error.problems:
+            out.reject(problem.file, problem.line, problem.column, problem.message, [])
+
+
 def _lookup_kinds(store: GraphStore, ids: Iterable[str], chunk: int = 5_000) -> dict[str, NodeKind]:
     found: dict[str, NodeKind] = {}
     iterator = iter(ids)
@@ -175,55 +197,68 @@ def validate_dataset(
             del seen[node_id]
 
     # rows whose ends are both in the dataset are settled at once; only the others wait for
-    # one batched look-up in the store, so a large dataset's rows are not all kept around
-    pending: list[tuple[CsvRow, Relation]] = []
-    for count, row in enumerate(
-        _read_file(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out), start=1
-    ):
-        try:
-            relation = parse_relation(row.values)
-        except RowInvalid as error:
-            for column, message in error.problems:
-                out.reject_row(RELATIONS_FILE, row, column, message)
-            continue
+    # one batched look-up in the store, so a large dataset's rows are not all kept around.
+    # Well-formed records take the bulk check; the others go through the model.
+    pending: list[tuple[int, list[str], Relation]] = []
+    records = iter(_read_relation_records(folder, out))
+    header = next(records, None)
+    fast = RelationFields(header) if header is not None else None
+    relations = out.relations
+    for count, (line, fields) in enumerate(records, start=1):
+        relation = fast(fields)
+        if relation is None:
+            try:
+                relation = parse_relation(dict(zip(header, fields, strict=True)))
+            except RowInvalid as error:
+                for column, message in error.problems:
+                    out.reject(RELATIONS_FILE, line, column, message, fields)
+                continue
         source, target = seen.get(relation.source), seen.get(relation.target)
-        if source is not None and target is not None:
-            _accept_relation(out, row, relation, source[0], target[0])
+        if source is None or target is None:
+            pending.append((line, fields, relation))
+        elif (source[0], target[0]) in ALLOWED_ENDPOINTS[relation.type]:
+            relations[(relation.source, relation.type, relation.target)] = relation
         else:
-            pending.append((row, relation))
-        if count % 10_000 == 0:
+            _accept_relation(out, line, fields, relation, source[0], target[0])
+        if count % 50_000 == 0:
             progress(f"checking {RELATIONS_FILE}", count, None)
 
-    outside = {end for _, r in pending for end in (r.source, r.target) if end not in seen}
+    outside = {end for _, _, r in pending for end in (r.source, r.target) if end not in seen}
     outside_kinds = _lookup_kinds(store, outside)
-    for row, relation in pending:
+    for line, fields, relation in pending:
         kinds = []
         for column, end in (("source", relation.source), ("target", relation.target)):
             kind = seen[end][0] if end in seen else outside_kinds.get(end)
             if kind is None:
-                out.reject_row(
+                out.reject(
                     RELATIONS_FILE,
-                    row,
+                    line,
                     column,
                     f"no node with id {end!r} in the dataset or the store",
+                    fields,
                 )
             kinds.append(kind)
         if None not in kinds:
-            _accept_relation(out, row, relation, kinds[0], kinds[1])
+            _accept_relation(out, line, fields, relation, kinds[0], kinds[1])
     _validate_referrals(folder, store, seen, out)
     out.problems.sort(key=lambda p: (known.index(p.file) if p.file in known else 99, p.line))
     return out
 
 
 def _accept_relation(
-    out: _Validated, row: CsvRow, relation: Relation, source: NodeKind, target: NodeKind
+    out: _Validated,
+    line: int,
+    fields: list[str],
+    relation: Relation,
+    source: NodeKind,
+    target: NodeKind,
 ) -> None:
     """Keep ``relation`` if its type may join these kinds; else reject its row."""
     try:
         check_endpoints(relation, source, target)
     except RowInvalid as error:
         for column, message in error.problems:
-            out.reject_row(RELATIONS_FILE, row, column, message)
+            out.reject(RELATIONS_FILE, line, column, message, fields)
         return
     out.relations[relation.key] = relation
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from graph.errors import RowInvalid
-from graph.model import _modelled_relation, _plain_relation, parse_relation
+from graph.model import RelationFields, _modelled_relation, _plain_relation, parse_relation
 
 VALUES = {
     "source": ["E1", "C.2", "a:b-c_d", "", "E 1", "x" * 65, "E2"],
@@ -38,3 +38,45 @@ def test_the_fast_path_agrees_with_the_model_on_random_rows():
             checked += 1
         assert parse_relation(row) == modelled
     assert checked > 50
+
+
+HEADERS = [
+    ["source", "type", "target", "strength", "since"],
+    ["target", "since", "type", "source"],
+    ["type", "source", "strength", "target"],
+    ["source", "target", "type"],
+]
+FIELD_VALUES = {
+    **VALUES,
+    "source": [*VALUES["source"], "E,1", '"E1"', "E1 "],
+    "strength": [*VALUES["strength"], ".5", "1.", "0.5,", "00.5", "0.50"],
+    "since": [*VALUES["since"], "2020-13-01", "0000-01-01", "2020-01-31 "],
+}
+
+
+@pytest.mark.parametrize("header", HEADERS, ids=lambda h: ",".join(h))
+def test_the_bulk_record_check_agrees_with_the_model(header):
+    """RelationFields accepts a record only if the model does, with the same relation."""
+    check = RelationFields(header)
+    chooser = random.Random(len(header))
+    accepted = 0
+    for _ in range(12000):
+        fields = [chooser.choice(FIELD_VALUES[column]) for column in header]
+        fast = check(fields)
+        try:
+            modelled = _modelled_relation(dict(zip(header, fields, strict=True)))
+        except RowInvalid:
+            assert fast is None, fields
+            continue
+        if fast is not None:
+            assert fast == modelled, fields
+            assert type(fast.type) is type(modelled.type)
+            accepted += 1
+    assert accepted > 50
+
+
+def test_the_bulk_record_check_refuses_a_header_that_is_not_of_relations():
+    with pytest.raises(ValueError):
+        RelationFields(["source", "type"])
+    with pytest.raises(ValueError):
+        RelationFields(["source", "type", "target", "note"])
