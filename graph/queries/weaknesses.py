@@ -483,6 +483,8 @@ def weakness_report(
     by_kind: dict[NodeKind, list[str]] = defaultdict(list)
     for node_id, kind in actors.nodes(data="kind"):
         by_kind[kind].append(node_id)
+    for ids in by_kind.values():  # by id, not in the order a store hands the nodes out
+        ids.sort()
 
     cuts, cut_ties = cut_vertices(actors)
     ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
