@@ -1,12 +1,16 @@
 """Network pages made with pyvis, and the density chart, with no request to any other host.
 
-pyvis builds the nodes, edges and options; its own HTML template links Bootstrap and
-vis-network from CDNs even in ``in_line`` mode, so the page here is written from a template of
-our own that inlines the vis-network script shipped inside the pyvis package. Nodes are
-coloured by kind (with a legend), sized by degree, carry a tooltip, and the layout settles:
-physics runs until stabilisation and is then switched off. A view of more than
-:data:`MAX_VIEW_NODES` nodes keeps the most connected ones and says so on the page.
-"""
+pyvis describes the nodes; its own HTML template links Bootstrap and vis-network from CDNs
+even in ``in_line`` mode, so the page here is written from a template of our own that inlines
+the vis-network script shipped inside the pyvis package. Nodes are coloured by kind (with a
+legend), sized by degree and carry a tooltip. Every node comes with its position, computed in
+Python by :func:`viz.layout.layout` (centres, financiers and specialists spread out, every other
+node in a disc around the one it is most strongly tied to), so the browser runs no physics: it
+draws the page once, and after that first draw ``window.rsnNetwork.ready`` is true and
+``body[data-ready]`` set. The ties are written straight into the pyvis edge list, each once,
+as pyvis's ``add_edge`` scans every edge on each call. The same view always gives the same
+page. A view of more than :data:`MAX_VIEW_NODES` nodes keeps the most connected ones and says
+so on the page."""
 
 from __future__ import annotations
 
@@ -25,8 +29,10 @@ from graph.model import NodeKind
 from graph.queries.analytics import scope_of
 from graph.queries.density import DensityRow
 from graph.store.base import GraphStore, Scope
+from viz.layout import layout
 
 __all__ = [
+    "HUB_KINDS",
     "KIND_COLOURS",
     "MAX_DEPTH",
     "MAX_VIEW_NODES",
@@ -40,6 +46,8 @@ __all__ = [
 #: Above this many nodes a view keeps the most connected ones.
 MAX_VIEW_NODES = 2_000
 MAX_DEPTH = 3
+#: Up to this many nodes a view is laid out with room for the labels between the nodes.
+SMALL_VIEW_NODES = 200
 
 KIND_COLOURS: dict[str, str] = {
     NodeKind.ENTERPRISE.value: "#4e79a7",
@@ -48,6 +56,9 @@ KIND_COLOURS: dict[str, str] = {
     NodeKind.SPECIALIST.value: "#f28e2b",
     NodeKind.ASSET.value: "#b07aa1",
 }
+
+#: The kinds the other nodes of a page gather around.
+HUB_KINDS = frozenset({NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST})
 
 
 @dataclass(frozen=True)
@@ -116,21 +127,48 @@ def _tooltip(graph: nx.Graph, node: str) -> str:
     return "\n".join(lines)
 
 
+def _size(degree: int) -> float:
+    """The radius a node is drawn with."""
+    return 8 + 4 * min(degree, 100) ** 0.5
+
+
 def _network(view: NetworkView) -> Network:
+    """The pyvis network of a view: every node with its position, colour, size and tooltip,
+    and every tie once (written directly: pyvis's ``add_edge`` scans all edges per call)."""
     graph = view.graph
+    hubs = [node for node in graph if graph.nodes[node]["kind"] in HUB_KINDS]
+    sizes = {node: _size(graph.degree(node)) for node in graph}
+    # a small view has room for its labels; a large one must fit the screen
+    gap = 40.0 if len(graph) <= SMALL_VIEW_NODES else 8.0
+    positions = layout(graph, hubs, sizes=sizes, gap=gap)
     net = Network(height="100%", width="100%", cdn_resources="in_line")
     for node in sorted(graph):
         data = graph.nodes[node]
+        x, y = positions[node]
         net.add_node(
             node,
             label=" ".join(str(data["name"]).split())[:24],
             title=_tooltip(graph, node),
             color=KIND_COLOURS[data["kind"].value],
-            size=8 + 4 * min(graph.degree(node), 100) ** 0.5,
+            size=sizes[node],
             kind=data["kind"].value,
+            x=x,
+            y=y,
         )
+    seen: set[tuple[str, str]] = set()
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2]))):
-        net.add_edge(u, v, title=f"{data['type'].value} ({data['strength']:g})", width=1)
+        pair = (u, v) if u <= v else (v, u)
+        if pair in seen:
+            continue
+        seen.add(pair)
+        net.edges.append(
+            {
+                "from": u,
+                "to": v,
+                "title": f"{data['type'].value} ({data['strength']:g})",
+                "width": 1,
+            }
+        )
     return net
 
 
@@ -146,11 +184,7 @@ def _script_json(value: object) -> str:
 
 _OPTIONS = {
     "layout": {"improvedLayout": False, "randomSeed": 7},
-    "physics": {
-        "solver": "barnesHut",
-        "barnesHut": {"gravitationalConstant": -3000, "springLength": 120},
-        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50},
-    },
+    "physics": {"enabled": False},
     "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True},
     "nodes": {"shape": "dot", "font": {"size": 11}},
     "edges": {"color": {"color": "#b9b9b9"}, "smooth": False},
@@ -206,7 +240,7 @@ def network_page(view: NetworkView, nav: bool = True) -> str:
 </head><body>
 <header>{_nav() if nav else ""}<h1>{title}</h1>
 <div>{view.graph.number_of_nodes():,} nodes, {view.graph.number_of_edges():,} ties
-<span id="status">laying out…</span></div>{note}{_legend(kinds)}</header>
+<span id="status">drawing…</span></div>{note}{_legend(kinds)}</header>
 <div id="network"></div>
 <script>
 const rsnData = {_script_json(data)};
@@ -216,12 +250,12 @@ const network = new vis.Network(document.getElementById("network"), {{nodes, edg
   {_script_json(_OPTIONS)});
 window.rsnNetwork = {{network, nodes, edges, ready: false}};
 function settled() {{
-  network.setOptions({{physics: false}});
+  if (window.rsnNetwork.ready) return;
   window.rsnNetwork.ready = true;
   document.getElementById("status").textContent = "";
   document.body.dataset.ready = "true";
 }}
-network.once("stabilizationIterationsDone", settled);
+network.once("afterDrawing", settled);
 if (nodes.length === 0) settled();
 </script>
 </body></html>
