@@ -78,6 +78,8 @@ class _Validated:
     nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
     relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
+    #: The kind in the store, when it was validated, of each node of the dataset it had.
+    in_store: dict[str, NodeKind] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rejected: list[_Rejected] = field(default_factory=list)
 
@@ -186,7 +188,9 @@ def validate_dataset(
                 progress(f"checking {name}", count, None)
         out.nodes[kind] = rows
 
-    in_store = _lookup_kinds(store, seen)
+    # a first load into an empty store has nothing to look up
+    in_store = _lookup_kinds(store, seen) if sum(store.stats().nodes.values()) else {}
+    out.in_store = in_store
     for node_id, store_kind in in_store.items():
         kind, name, line = seen[node_id]
         if store_kind != kind:
@@ -340,7 +344,7 @@ def load_dataset(
 
     total = sum(len(nodes) for nodes in checked.nodes.values()) + len(checked.relations)
     done = 0
-    with store.bulk() as writer:
+    with store.bulk(known=checked.in_store) as writer:
         for kind, nodes in checked.nodes.items():
             for batch in _batches(list(nodes.values()), batch_size):
                 writer.upsert_nodes(batch)

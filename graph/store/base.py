@@ -8,7 +8,7 @@ tests on both.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -157,12 +157,17 @@ class GraphStore(ABC):
         raises."""
 
     @abstractmethod
-    def bulk(self) -> AbstractContextManager[GraphWriter]:
+    def bulk(
+        self, known: Mapping[str, NodeKind] | None = None
+    ) -> AbstractContextManager[GraphWriter]:
         """A bulk load of batches already validated.
 
-        The embedded store commits it as one transaction. A server store may commit each
-        batch in its own transaction; since writes are upserts, running the same load again
-        after a failure completes it without duplicates.
+        ``known``, when given, holds the kind of every node of the load that the store
+        already had when the load was validated; the load's other nodes are new, so the store
+        need not look them up again. The embedded store commits the load as one
+        transaction. A server store may commit each batch in its own transaction; since
+        writes are upserts, running the same load again after a failure completes it without
+        duplicates.
         """
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:

@@ -15,8 +15,11 @@ __all__ = [
     "rel_type",
     "schema_statements",
     "upsert_nodes",
+    "create_nodes",
     "upsert_relations",
+    "upsert_relations_by_element",
     "NODE_KINDS",
+    "NODE_ELEMENTS",
     "GET_NODES",
     "ties_of",
     "STATS",
@@ -82,9 +85,23 @@ def schema_statements() -> list[str]:
 def upsert_nodes(kind: NodeKind) -> str:
     """Create or update nodes of ``kind`` from ``$rows`` of ``{id, props}``.
 
-    ``props`` holds id, name and every other property, and replaces what was there.
+    ``props`` holds id, name and every other property, and replaces what was there. Returns
+    one row: the ids and their element ids, as two lists (one row decodes far faster than
+    thousands).
     """
-    return f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n = row.props"
+    return (
+        f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n = row.props "
+        f"RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements"
+    )
+
+
+def create_nodes(kind: NodeKind) -> str:
+    """Create nodes of ``kind`` from ``$rows`` of ``{id, props}``, for ids the store did not
+    have; the unique constraint on id refuses one that appeared meanwhile."""
+    return (
+        f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row.props "
+        f"RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements"
+    )
 
 
 def upsert_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
@@ -95,6 +112,28 @@ def upsert_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> 
         f"MATCH (b:{label(target)} {{id: row.target}}) "
         f"MERGE (a)-[r:{rel_type(kind)}]->(b) "
         f"SET r.strength = row.strength, r.since = row.since"
+    )
+
+
+def upsert_relations_by_element(
+    kind: RelationType, source: NodeKind, target: NodeKind, create: bool = False
+) -> str:
+    """:func:`upsert_relations` finding the ends by element id (``row.a``, ``row.b``), which
+    is a direct seek rather than an index look-up (``properties(a).id`` keeps the planner
+    from turning the check back into one). An end whose element id no longer holds that node
+    (label and id are checked) matches nothing; ``written`` counts the rows that found both
+    ends, so the caller can send the others by id. With ``create`` the relationship is
+    created without looking for one already there: only for an end that did not exist
+    before this load, which can have no relationship but the load's own."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a) WHERE elementId(a) = row.a "
+        f"MATCH (b) WHERE elementId(b) = row.b "
+        f"WITH row, a, b WHERE a:{label(source)} AND properties(a).id = row.source "
+        f"AND b:{label(target)} AND properties(b).id = row.target "
+        f"{'CREATE' if create else 'MERGE'} (a)-[r:{rel_type(kind)}]->(b) "
+        f"SET r.strength = row.strength, r.since = row.since "
+        f"RETURN count(*) AS written"
     )
 
 
@@ -109,6 +148,13 @@ def _union_by_label(body: str) -> str:
 
 #: The kind of each id in ``$ids`` that exists.
 NODE_KINDS = "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind"
+
+#: The kind and element id of each id in ``$ids`` that exists, as three lists in one row.
+NODE_ELEMENTS = (
+    "UNWIND $ids AS id "
+    + _union_by_label("")
+    + " RETURN collect(id) AS ids, collect(kind) AS kinds, collect(elementId(n)) AS elements"
+)
 
 #: Each node of ``$ids`` that exists, with its kind and properties.
 GET_NODES = "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind, properties(n) AS props"

@@ -302,8 +302,9 @@ class EmbeddedStore(GraphStore):
                 raise
             self._apply(writer)
 
-    def bulk(self):
-        """One transaction for the whole load: all or nothing."""
+    def bulk(self, known=None):
+        """One transaction for the whole load: all or nothing. ``known`` is not needed: the
+        store looks nodes up in memory."""
         return self.transaction()
 
     # -- reading -----------------------------------------------------------------------
