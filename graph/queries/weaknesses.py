@@ -26,8 +26,10 @@ from __future__ import annotations
 import heapq
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import networkx as nx
@@ -546,7 +548,9 @@ def weakness_report(
         articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
         bridges=bridges[:limit],
         isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
-        unfinanced_enterprises=[_unfinanced_finding(ctx, e, reach) for e in unfinanced[:limit]],
+        unfinanced_enterprises=_each(
+            store, partial(_unfinanced_finding, ctx, reach=reach), unfinanced[:limit]
+        ),
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
         ],
@@ -765,6 +769,15 @@ def _isolated_finding(ctx: _Scope, node: str, rooms: Sequence[str]) -> Finding:
         f"({verb}); {_room_words(ctx, centre)}.",
         NextStep("contact_centre", targets=(centre,)),
     )
+
+
+def _each(store: GraphStore, work: Callable[[str], Finding], ids: list[str]) -> list[Finding]:
+    """``work`` for each id, in order; run ``store.read_concurrency`` at a time, as each
+    asks the store for a path."""
+    if store.read_concurrency <= 1 or len(ids) <= 1:
+        return [work(node_id) for node_id in ids]
+    with ThreadPoolExecutor(max_workers=store.read_concurrency) as pool:
+        return list(pool.map(work, ids))
 
 
 def _unfinanced_finding(ctx: _Scope, enterprise: str, reach: dict) -> Finding:

