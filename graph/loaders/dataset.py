@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from graph.bulk import collector_paused
 from graph.errors import DatasetInvalid, Problem, RowInvalid
 from graph.loaders.csvfile import CsvRow, HeaderProblems, read_records, read_rows
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
@@ -334,7 +335,20 @@ def load_dataset(
     Loading the same data twice changes nothing. Raises StoreError if the store fails.
     """
     started = time.perf_counter()
-    checked = validate_dataset(Path(folder), store, progress)
+    with collector_paused():
+        return _load(Path(folder), store, skip_invalid, rejects, batch_size, progress, started)
+
+
+def _load(
+    folder: Path,
+    store: GraphStore,
+    skip_invalid: bool,
+    rejects: Path | None,
+    batch_size: int,
+    progress: Progress,
+    started: float,
+) -> LoadReport:
+    checked = validate_dataset(folder, store, progress)
     report = LoadReport(problems=checked.problems, rejected=len(checked.rejected))
     if checked.problems and not skip_invalid:
         raise DatasetInvalid(checked.problems[:PROBLEM_LIMIT], total=len(checked.problems))

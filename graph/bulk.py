@@ -1,0 +1,28 @@
+"""Helpers for work on millions of rows at once."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["collector_paused"]
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the block, then resume it as it was.
+
+    A load makes millions of tuples and dictionaries that live on; each makes the collector
+    run, and its full passes walk every object alive, so on the 100,000-enterprise dataset it
+    took about half of the time of checking the relations. The rows hold no reference
+    cycles, so nothing is kept longer than it would be; reference counting still frees as it
+    goes.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
