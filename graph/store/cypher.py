@@ -156,8 +156,12 @@ NODE_ELEMENTS = (
     + " RETURN collect(id) AS ids, collect(kind) AS kinds, collect(elementId(n)) AS elements"
 )
 
-#: Each node of ``$ids`` that exists, with its kind and properties.
-GET_NODES = "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind, properties(n) AS props"
+#: Each node of ``$ids`` that exists, with its kind and properties, as three lists in one row.
+GET_NODES = (
+    "UNWIND $ids AS id "
+    + _union_by_label("")
+    + " RETURN collect(id) AS ids, collect(kind) AS kinds, collect(properties(n)) AS props"
+)
 
 
 def ties_of(kind: NodeKind) -> str:

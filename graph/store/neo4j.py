@@ -434,10 +434,13 @@ class Neo4jStore(GraphStore):
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        return {
-            r["id"]: _node(r["id"], r["kind"], r["props"])
-            for r in self._read(cypher.GET_NODES, ids=wanted)
-        }
+        found: dict[str, Node] = {}
+        for record in self._read(cypher.GET_NODES, ids=wanted):
+            for node_id, kind, props in zip(
+                record["ids"], record["kinds"], record["props"], strict=True
+            ):
+                found[node_id] = _node(node_id, kind, props)
+        return found
 
     def node_kinds(self, ids: Iterable[str]) -> dict[str, NodeKind]:
         wanted = list(dict.fromkeys(ids))
