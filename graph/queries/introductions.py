@@ -12,7 +12,7 @@ in words who should ask whom.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.errors import InvalidArgument, NotFound
@@ -89,8 +89,14 @@ def _whole_number(value: object, name: str, low: int, high: int) -> int:
     return value
 
 
-def _two_actors(store: GraphStore, first: str, second: str, names: tuple[str, str]) -> list[Node]:
-    """The two actors named by ``first`` and ``second``.
+def _two_actors(
+    store: GraphStore,
+    first: str,
+    second: str,
+    names: tuple[str, str],
+    known: Mapping[str, Node] | None = None,
+) -> list[Node]:
+    """The two actors named by ``first`` and ``second`` (from ``known`` when it has both).
 
     Raises InvalidArgument when they are the same id or one is not an actor, NotFound when one
     is not in the store.
@@ -99,7 +105,10 @@ def _two_actors(store: GraphStore, first: str, second: str, names: tuple[str, st
         raise InvalidArgument(
             f"{names[0]} and {names[1]} are both {first!r}: name two different actors"
         )
-    found = store.get_nodes([first, second])
+    if known is not None and first in known and second in known:
+        found = {first: known[first], second: known[second]}
+    else:
+        found = store.get_nodes([first, second])
     nodes = []
     for node_id in (first, second):
         node = found.get(node_id)
@@ -123,18 +132,24 @@ def introduction_paths(
     target: str,
     k: int = DEFAULT_K,
     max_hops: int = DEFAULT_MAX_HOPS,
+    known: Mapping[str, Node] | None = None,
 ) -> list[Introduction]:
     """The ``k`` best introduction paths from ``source`` to ``target``, best first, each with
     its steps and an explanation; an empty list when none has at most ``max_hops`` ties.
+    ``known`` may hold nodes the caller has already read (a report's scope), which are then
+    not asked of the store again.
 
     Raises InvalidArgument for ``k`` outside 1..MAX_K, ``max_hops`` outside 1..MAX_HOPS, the
     same id twice or an id that is not an actor; NotFound for an id not in the store.
     """
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
-    _two_actors(store, source, target, ("source", "target"))
+    _two_actors(store, source, target, ("source", "target"), known)
     found = store.best_paths(source, target, k, max_hops)
-    nodes = store.get_nodes({node_id for path in found for node_id in path.nodes})
+    wanted = {node_id for path in found for node_id in path.nodes}
+    nodes = {node_id: known[node_id] for node_id in wanted if node_id in known} if known else {}
+    if len(nodes) < len(wanted):
+        nodes.update(store.get_nodes(wanted - set(nodes)))
     backgrounds: dict[str, list[tuple[Relation, Node]]] = {}
     introductions = []
     for path in found:

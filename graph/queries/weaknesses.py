@@ -790,7 +790,7 @@ def _unfinanced_finding(ctx: _Scope, enterprise: str, reach: dict) -> Finding:
             NextStep("none"),
         )
     financier = best[2]
-    found = introduction_paths(ctx.store, enterprise, financier, k=1)
+    found = introduction_paths(ctx.store, enterprise, financier, k=1, known=ctx.nodes)
     if not found:  # the store changed since the projection was taken
         return ctx.finding(
             enterprise,
