@@ -10,7 +10,7 @@ from typing import Any
 
 from graph.errors import Problem
 
-__all__ = ["CsvRow", "read_records", "read_rows", "HeaderProblems", "RejectRow"]
+__all__ = ["CsvRow", "read_records", "HeaderProblems", "RejectRow"]
 
 #: reject(line, column, message, fields): a row that cannot be read as a record.
 RejectRow = Callable[[int, str, str, list[str]], None]
@@ -43,13 +43,15 @@ def _first_line_not_utf8(path: Path) -> int:
     return 1
 
 
-def read_rows(
+def read_records(
     path: Path,
     required: tuple[str, ...],
     allowed: tuple[str, ...],
     reject: RejectRow,
-) -> Iterator[CsvRow]:
-    """Yield the records of ``path`` (UTF-8, a BOM tolerated, RFC 4180 quoting).
+) -> Iterator[Any]:
+    """Read ``path`` (UTF-8, a BOM tolerated, RFC 4180 quoting): yield its header (a list of
+    column names) first, then ``(line, fields)`` for each record, with as many fields as the
+    header has columns.
 
     ``line`` is the line on which a record starts, counting every physical line, so a quoted
     name that spans lines does not shift the numbers of the rows after it. Rows with the
@@ -57,21 +59,6 @@ def read_rows(
     skipped. Raises HeaderProblems when the header lacks a required column, names an unknown
     or repeated one, or the file is not UTF-8.
     """
-    records = read_records(path, required, allowed, reject)
-    header = next(records)
-    for line, fields in records:
-        yield CsvRow(line, dict(zip(header, fields, strict=True)), fields)
-
-
-def read_records(
-    path: Path,
-    required: tuple[str, ...],
-    allowed: tuple[str, ...],
-    reject: RejectRow,
-) -> Iterator[Any]:
-    """:func:`read_rows` without the dictionaries, for files of millions of rows: yields the
-    header (a list of column names) first, then ``(line, fields)`` for each record, each with
-    as many fields as the header has columns. Raises HeaderProblems as read_rows does."""
     name = path.name
     try:
         handle = path.open(encoding="utf-8-sig", newline="")

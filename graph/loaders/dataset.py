@@ -12,14 +12,15 @@ import csv
 import io
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from graph.bulk import collector_paused
 from graph.errors import DatasetInvalid, Problem, RowInvalid
-from graph.loaders.csvfile import CsvRow, HeaderProblems, read_records, read_rows
+from graph.loaders.csvfile import CsvRow, HeaderProblems, read_records
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import (
     ALLOWED_ENDPOINTS,
@@ -97,9 +98,12 @@ def no_progress(stage: str, done: int, total: int | None) -> None:
     return None
 
 
-def _read_file(
+def _read_records(
     folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
-) -> Iterable[CsvRow]:
+) -> Iterator[Any]:
+    """The header of ``name`` (a list of columns), then its records as ``(line, fields)``;
+    nothing for a missing file. A header that cannot be used is reported and nothing is
+    read; a record of the wrong width is reported and skipped."""
     path = folder / name
     if not path.exists():
         return
@@ -108,30 +112,20 @@ def _read_file(
         out.reject(name, line, column, message, fields)
 
     try:
-        yield from read_rows(path, required, allowed, reject)
+        yield from read_records(path, required, allowed, reject)
     except HeaderProblems as error:
         for problem in error.problems:
             out.reject(problem.file, problem.line, problem.column, problem.message, [])
 
 
-def _read_relation_records(folder: Path, out: _Validated) -> Iterable[tuple[int, list[str]]]:
-    """The records of relations.csv as ``(line, fields)``, after its header: a header that
-    cannot be used is reported and nothing is read."""
-    path = folder / RELATIONS_FILE
-    if not path.exists():
-        return
-
-    def reject(line: int, column: str, message: str, fields: list[str]) -> None:
-        out.reject(RELATIONS_FILE, line, column, message, fields)
-
-    try:
-        records = read_records(path, required_columns(None), RELATION_COLUMNS, reject)
-        header = next(records)
-        yield header
-        yield from records
-    except HeaderProblems as error:
-        for problem in error.problems:
-            out.reject(problem.file, problem.line, problem.column, problem.message, [])
+def _read_file(
+    folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
+) -> Iterator[CsvRow]:
+    """The records of ``name`` with their values by column, as :func:`_read_records`."""
+    records = _read_records(folder, name, required, allowed, out)
+    header = next(records, None)
+    for line, fields in records:
+        yield CsvRow(line, dict(zip(header, fields, strict=True)), fields)
 
 
 def _lookup_kinds(store: GraphStore, ids: Iterable[str], chunk: int = 5_000) -> dict[str, NodeKind]:
@@ -205,7 +199,7 @@ def validate_dataset(
     # one batched look-up in the store, so a large dataset's rows are not all kept around.
     # Well-formed records take the bulk check; the others go through the model.
     pending: list[tuple[int, list[str], Relation]] = []
-    records = iter(_read_relation_records(folder, out))
+    records = _read_records(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
     header = next(records, None)
     fast = RelationFields(header) if header is not None else None
     relations = out.relations

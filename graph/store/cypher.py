@@ -18,7 +18,6 @@ __all__ = [
     "create_nodes",
     "upsert_relations",
     "upsert_relations_by_element",
-    "NODE_KINDS",
     "NODE_ELEMENTS",
     "GET_NODES",
     "ties_of",
@@ -145,9 +144,6 @@ def _union_by_label(body: str) -> str:
     ]
     return "CALL (id) { " + " UNION ALL ".join(parts) + " }"
 
-
-#: The kind of each id in ``$ids`` that exists.
-NODE_KINDS = "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind"
 
 #: The kind and element id of each id in ``$ids`` that exists, as three lists in one row.
 NODE_ELEMENTS = (

@@ -446,7 +446,10 @@ class Neo4jStore(GraphStore):
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        return {r["id"]: NodeKind(r["kind"]) for r in self._read(cypher.NODE_KINDS, ids=wanted)}
+        found: dict[str, NodeKind] = {}
+        for record in self._read(cypher.NODE_ELEMENTS, ids=wanted):
+            found.update(zip(record["ids"], map(NodeKind, record["kinds"]), strict=True))
+        return found
 
     def ties(self, node_id: str) -> list[Relation]:
         kind = self.node_kinds([node_id]).get(node_id)
