@@ -6,8 +6,9 @@
 The server is ``rsn serve`` in its own process on 127.0.0.1, on the same store as the direct
 calls (the cached embedded store of bench/.data, or the Neo4j that NEO4J_URI names, which must
 hold this dataset or be empty). For the same same-prefecture pairs: the latency of
-``introduction_paths(k=3, max_hops=4)`` called in this process, the latency of
-``GET /v1/introductions`` one request at a time, and the throughput of ``--clients`` clients
+``introduction_paths(k=3, max_hops=4)`` called in this process and the latency of
+``GET /v1/introductions`` one request at a time, taken in turns pair by pair so that both meet
+the same load on the machine, and then the throughput of ``--clients`` clients
 on loopback, each sending its share of the requests (a bounded count). Prints the table and
 writes bench/results/api.json. Target: the route's p50 at most 1.5 times the direct call's.
 """
@@ -21,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -71,38 +73,60 @@ def _key(data_dir: Path) -> str:
         keys.close()
 
 
+def _interleaved(
+    store: Any, client: httpx.Client, warmup: list, pairs: list
+) -> tuple[list[float], list[float]]:
+    """The latencies of the direct call and of the route for each pair, taken in turns (which
+    goes first alternates), so that both see the same state of the machine."""
+
+    def call_direct(source: str, target: str) -> float:
+        started = time.perf_counter()
+        introduction_paths(store, source, target, k=K, max_hops=MAX_HOPS)
+        return time.perf_counter() - started
+
+    def call_route(source: str, target: str) -> float:
+        query = {"source": source, "target": target, "k": K, "max_hops": MAX_HOPS}
+        started = time.perf_counter()
+        answer = client.get("/v1/introductions", params=query)
+        seconds = time.perf_counter() - started
+        answer.raise_for_status()
+        return seconds
+
+    for source, target in warmup:
+        call_direct(source, target)
+        call_route(source, target)
+    direct: list[float] = []
+    route: list[float] = []
+    for index, (source, target) in enumerate(pairs):
+        if index % 2:
+            route.append(call_route(source, target))
+            direct.append(call_direct(source, target))
+        else:
+            direct.append(call_direct(source, target))
+            route.append(call_route(source, target))
+    return direct, route
+
+
 def _measure(
     backend: str, enterprises: int, seed: int, pairs: list, warmup: list, clients: int
 ) -> dict[str, Any]:
     folder, counts = dataset(enterprises, seed)
     data_dir = DATA / f"{'embedded' if backend == 'embedded' else 'api-keys'}-{enterprises}-{seed}"
-    with open_backend(backend, enterprises, seed) as store:
+    with ExitStack() as stack:
+        store = stack.enter_context(open_backend(backend, enterprises, seed))
         ready(store, folder, counts)
-        for source, target in warmup:
-            introduction_paths(store, source, target, k=K, max_hops=MAX_HOPS)
-        direct = []
-        for source, target in pairs:
-            started = time.perf_counter()
-            introduction_paths(store, source, target, k=K, max_hops=MAX_HOPS)
-            direct.append(time.perf_counter() - started)
-    key = _key(data_dir)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = _serve(backend, data_dir, port)
-    try:
+        key = _key(data_dir)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = _serve(backend, data_dir, port)
+        stack.callback(server.wait, timeout=60)
+        stack.callback(server.terminate)
         say(f"{backend}: starting rsn serve ...")
         _wait(base, server)
         headers = {"Authorization": f"Bearer {key}"}
         params = [{"source": s, "target": t, "k": K, "max_hops": MAX_HOPS} for s, t in pairs]
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-            for source, target in warmup:
-                client.get("/v1/introductions", params={"source": source, "target": target})
-            route = []
-            for query in params:
-                started = time.perf_counter()
-                answer = client.get("/v1/introductions", params=query)
-                route.append(time.perf_counter() - started)
-                answer.raise_for_status()
+            direct, route = _interleaved(store, client, warmup, pairs)
         errors: list[str] = []
 
         def client_run(share: list[dict]) -> None:
@@ -120,9 +144,6 @@ def _measure(
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
     return {
         "direct_p50_ms": percentile(direct, 0.5) * 1000,
         "direct_p99_ms": percentile(direct, 0.99) * 1000,
