@@ -25,7 +25,13 @@ from graph.model import (
     Relation,
     RelationType,
 )
-from graph.store.base import INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT, GraphStore, strongest
+from graph.store.base import (
+    INTRODUCTION_TIE_TYPES,
+    MAX_HOPS_LIMIT,
+    GraphStore,
+    ScoredPath,
+    strongest,
+)
 
 __all__ = [
     "DEFAULT_K",
@@ -35,6 +41,7 @@ __all__ = [
     "MAX_HOPS",
     "MAX_K",
     "Step",
+    "describe",
     "explain",
     "introducers",
     "introduction_paths",
@@ -145,7 +152,15 @@ def introduction_paths(
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
     _two_actors(store, source, target, ("source", "target"), known)
-    found = store.best_paths(source, target, k, max_hops)
+    return describe(store, store.best_paths(source, target, k, max_hops), known)
+
+
+def describe(
+    store: GraphStore, found: Sequence[ScoredPath], known: Mapping[str, Node] | None = None
+) -> list[Introduction]:
+    """Each path of ``found`` as an introduction: its nodes, its steps and what to do with it.
+    The nodes come from ``known`` when it holds them, the others from the store in one call;
+    a specialist first on a path is described by their affiliation and former employer."""
     wanted = {node_id for path in found for node_id in path.nodes}
     nodes = {node_id: known[node_id] for node_id in wanted if node_id in known} if known else {}
     if len(nodes) < len(wanted):

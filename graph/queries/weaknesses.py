@@ -26,10 +26,9 @@ from __future__ import annotations
 import heapq
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
@@ -46,8 +45,9 @@ from graph.model import (
     RelationType,
 )
 from graph.queries.analytics import scope_of
-from graph.queries.introductions import DEFAULT_MAX_HOPS, introduction_paths
-from graph.store.base import GraphStore, Scope
+from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
+from graph.store.base import GraphStore, Scope, ScoredPath
+from graph.store.paths import Ties, k_best_paths
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",
@@ -385,8 +385,9 @@ def _best_reach(
     frontier = sorted(best)
     for hops in range(1, max_hops + 1):
         changed: set[str] = set()
-        for node in frontier:
-            score, _, origin = best[node]
+        # Extend what the frontier held when this layer began: a node improved earlier in
+        # the same layer has a walk of ``hops`` ties, which must not be extended in it.
+        for node, (score, _, origin) in [(node, best[node]) for node in frontier]:
             for other, data in graph.adj[node].items():
                 candidate = (score * data["strength"], hops, origin)
                 known = best.get(other)
@@ -548,9 +549,7 @@ def weakness_report(
         articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
         bridges=bridges[:limit],
         isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
-        unfinanced_enterprises=_each(
-            store, partial(_unfinanced_finding, ctx, reach=reach), unfinanced[:limit]
-        ),
+        unfinanced_enterprises=_unfinanced_findings(ctx, unfinanced[:limit], reach),
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
         ],
@@ -771,43 +770,72 @@ def _isolated_finding(ctx: _Scope, node: str, rooms: Sequence[str]) -> Finding:
     )
 
 
-def _each(store: GraphStore, work: Callable[[str], Finding], ids: list[str]) -> list[Finding]:
-    """``work`` for each id, in order; run ``store.read_concurrency`` at a time, as each
-    asks the store for a path."""
-    if store.read_concurrency <= 1 or len(ids) <= 1:
-        return [work(node_id) for node_id in ids]
-    with ThreadPoolExecutor(max_workers=store.read_concurrency) as pool:
-        return list(pool.map(work, ids))
+def _unfinanced_findings(ctx: _Scope, enterprises: list[str], reach: dict) -> list[Finding]:
+    """A finding for each unfinanced enterprise: the best introduction path, in the scope's
+    actor graph, to the financier it reaches best there (which ``reach`` names), or a first
+    step when no financier is within DEFAULT_MAX_HOPS ties. The paths are searched in memory
+    on the projection the report already holds, exactly as the embedded store searches."""
+    ties = _ties_in(ctx.actors)
+    paths = {}
+    for enterprise in enterprises:
+        if enterprise in reach:
+            found = k_best_paths(ties, enterprise, reach[enterprise][2], 1, DEFAULT_MAX_HOPS)
+            paths[enterprise] = ScoredPath.of(
+                found[0][0], [_relation_on(ctx.actors, u, v) for u, v in pairwise(found[0][0])]
+            )
+    described = dict(zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True))
+    findings = []
+    for enterprise in enterprises:
+        path = described.get(enterprise)
+        if path is None:
+            findings.append(
+                ctx.finding(
+                    enterprise,
+                    f"No financier of the scope is within {DEFAULT_MAX_HOPS} ties of "
+                    f"{ctx.name(enterprise)}: a centre's financing consultation is the first "
+                    "step.",
+                    NextStep("none"),
+                )
+            )
+            continue
+        findings.append(
+            ctx.finding(
+                enterprise,
+                path.explanation,
+                NextStep(
+                    "introduction",
+                    targets=(path.nodes[-1].id,),
+                    path=tuple(n.id for n in path.nodes),
+                    score=path.score,
+                ),
+            )
+        )
+    return findings
 
 
-def _unfinanced_finding(ctx: _Scope, enterprise: str, reach: dict) -> Finding:
-    best = reach.get(enterprise)
-    if best is None:
-        return ctx.finding(
-            enterprise,
-            f"No financier of the scope is within {DEFAULT_MAX_HOPS} ties of "
-            f"{ctx.name(enterprise)}: a centre's financing consultation is the first step.",
-            NextStep("none"),
-        )
-    financier = best[2]
-    found = introduction_paths(ctx.store, enterprise, financier, k=1, known=ctx.nodes)
-    if not found:  # the store changed since the projection was taken
-        return ctx.finding(
-            enterprise,
-            f"Contact {ctx.name(financier)} ({financier}) directly.",
-            NextStep("contact_financier", targets=(financier,)),
-        )
-    path = found[0]
-    return ctx.finding(
-        enterprise,
-        path.explanation,
-        NextStep(
-            "introduction",
-            targets=(financier,),
-            path=tuple(n.id for n in path.nodes),
-            score=path.score,
-        ),
-    )
+def _ties_in(graph: nx.Graph) -> Ties:
+    """The ties of each node of ``graph`` as the in-memory path search takes them:
+    (strength, neighbour), strongest first, then by neighbour id; sorted once per node."""
+    cache: dict[str, list[tuple[float, str]]] = {}
+
+    def ties(node_id: str) -> list[tuple[float, str]]:
+        found = cache.get(node_id)
+        if found is None:
+            around = graph._adj[node_id]
+            found = sorted(
+                ((data["strength"], other) for other, data in around.items()),
+                key=lambda tie: (-tie[0], tie[1]),
+            )
+            cache[node_id] = found
+        return found
+
+    return ties
+
+
+def _relation_on(graph: nx.Graph, u: str, v: str) -> Relation:
+    """The relation that counts between two neighbours of a projection (the strongest)."""
+    data = graph._adj[u][v]
+    return Relation(data["source"], data["type"], data["target"], data["strength"])
 
 
 def _unsupported_finding(ctx: _Scope, enterprise: str, near: dict, rooms: Sequence[str]) -> Finding:

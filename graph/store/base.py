@@ -148,9 +148,6 @@ class GraphStore(ABC):
 
     #: "embedded" or "neo4j", as /health reports it.
     backend: str
-    #: How many independent reads are worth running at once (a report that asks for many
-    #: paths sends them together): a server overlaps them; an in-process store cannot.
-    read_concurrency: int = 1
 
     # -- writing -----------------------------------------------------------------------
 

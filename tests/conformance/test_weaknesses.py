@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+from itertools import pairwise
 
 import networkx as nx
 import pytest
@@ -55,6 +56,16 @@ def reference(graphs, prefecture=None):
     graph = actor_graph(chosen, [r for r in relations if r.source in inside and r.target in inside])
     nx.set_node_attributes(graph, {n.id: n.kind for n in chosen if n.id in graph}, "kind")
     return graph, chosen, relations
+
+
+def best_financier_path(graph: nx.Graph, source: str) -> float:
+    """The best score of a simple path of at most 4 ties from ``source`` to any financier
+    of ``graph``, by enumerating them all."""
+    financiers = [n for n, kind in graph.nodes(data="kind") if kind is NodeKind.FINANCIER]
+    return max(
+        math.prod(graph.edges[u, v]["relation"].strength for u, v in pairwise(path))
+        for path in nx.all_simple_paths(graph, source, financiers, cutoff=4)
+    )
 
 
 def test_the_report_equals_the_networkx_reference(loaded):
@@ -111,6 +122,11 @@ def test_the_report_equals_the_networkx_reference(loaded):
                 path = finding.next_step.path
                 assert path[0] == finding.id
                 assert store.get_node(path[-1]).kind is NodeKind.FINANCIER
+                # A path of the scope's actor graph, as strong as the best to any financier.
+                assert nx.is_path(graph, list(path)) and len(path) - 1 <= 4, where
+                score = math.prod(graph.edges[u, v]["relation"].strength for u, v in pairwise(path))
+                assert finding.next_step.score == pytest.approx(score, abs=1e-12), where
+                assert score == pytest.approx(best_financier_path(graph, finding.id), abs=1e-12)
         for finding in report.articulation_points:
             if finding.next_step.action != "partner_centre":
                 continue
