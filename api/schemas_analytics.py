@@ -13,8 +13,8 @@ class _FromQuery(BaseModel):
 
 class NextStepPublic(_FromQuery):
     action: str = Field(
-        description="introduction, refer_to_centre, contact_centre, contact_financier, "
-        "partner_centre, share_load, match_enterprises, no_partner_centre or none."
+        description="introduction, refer_to_centre, contact_centre, partner_centre, "
+        "share_load, match_enterprises, no_partner_centre or none."
     )
     targets: list[str] = Field(description="The actors to contact or to tie, ids.")
     path: list[str] = Field(description="The chain of ties to walk, ids; may be empty.")

@@ -776,40 +776,33 @@ def _unfinanced_findings(ctx: _Scope, enterprises: list[str], reach: dict) -> li
     step when no financier is within DEFAULT_MAX_HOPS ties. The paths are searched in memory
     on the projection the report already holds, exactly as the embedded store searches."""
     ties = _ties_in(ctx.actors)
-    paths = {}
+    paths: dict[str, ScoredPath] = {}
     for enterprise in enterprises:
-        if enterprise in reach:
-            found = k_best_paths(ties, enterprise, reach[enterprise][2], 1, DEFAULT_MAX_HOPS)
-            paths[enterprise] = ScoredPath.of(
-                found[0][0], [_relation_on(ctx.actors, u, v) for u, v in pairwise(found[0][0])]
+        if enterprise in reach:  # a financier within reach: a path to it exists
+            (nodes, _), *_ = k_best_paths(
+                ties, enterprise, reach[enterprise][2], 1, DEFAULT_MAX_HOPS
             )
-    described = dict(zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True))
+            relations = [_relation_on(ctx.actors, u, v) for u, v in pairwise(nodes)]
+            paths[enterprise] = ScoredPath.of(nodes, relations)
+    described = zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True)
+    introductions = dict(described)
     findings = []
     for enterprise in enterprises:
-        path = described.get(enterprise)
+        path = introductions.get(enterprise)
         if path is None:
-            findings.append(
-                ctx.finding(
-                    enterprise,
-                    f"No financier of the scope is within {DEFAULT_MAX_HOPS} ties of "
-                    f"{ctx.name(enterprise)}: a centre's financing consultation is the first "
-                    "step.",
-                    NextStep("none"),
-                )
+            suggestion = (
+                f"No financier of the scope is within {DEFAULT_MAX_HOPS} ties of "
+                f"{ctx.name(enterprise)}: a centre's financing consultation is the first step."
             )
+            findings.append(ctx.finding(enterprise, suggestion, NextStep("none")))
             continue
-        findings.append(
-            ctx.finding(
-                enterprise,
-                path.explanation,
-                NextStep(
-                    "introduction",
-                    targets=(path.nodes[-1].id,),
-                    path=tuple(n.id for n in path.nodes),
-                    score=path.score,
-                ),
-            )
+        step = NextStep(
+            "introduction",
+            targets=(path.nodes[-1].id,),
+            path=tuple(n.id for n in path.nodes),
+            score=path.score,
         )
+        findings.append(ctx.finding(enterprise, path.explanation, step))
     return findings
 
 
