@@ -374,16 +374,41 @@ class EmbeddedStore(GraphStore):
         yield from found
 
     def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+        """The scope's nodes and the relations between two of them, in the order the graph
+        lists its edges; only the scope's own adjacency is walked."""
         with self._read_lock:
             nodes = [n for n in self._nodes.values() if scope.holds(n.prefecture)]
             inside = {n.id for n in nodes}
-            relations = [
-                relation
-                for u, v, rels in self._graph.edges(data="rels")
-                if u in inside and v in inside
-                for relation in rels.values()
-            ]
+            adjacency = self._graph._adj
+            seen: set[str] = set()
+            relations = []
+            for u in self._graph:
+                if u not in inside:
+                    continue
+                seen.add(u)
+                for v, data in adjacency[u].items():
+                    if v in inside and v not in seen:
+                        relations.extend(data["rels"].values())
         return nodes, relations
+
+    def boundary_relations(self, scope: Scope) -> list[Relation]:
+        """The relations with exactly one end in ``scope``, from the scope's adjacency."""
+        if scope.prefecture is None:
+            return []
+        with self._read_lock:
+            inside = [n.id for n in self._nodes.values() if scope.holds(n.prefecture)]
+            members = set(inside)
+            adjacency = self._graph._adj
+            found = []
+            for u in inside:
+                crossing = [
+                    relation
+                    for v, data in adjacency[u].items()
+                    if v not in members
+                    for relation in data["rels"].values()
+                ]
+                found.extend(sorted(crossing, key=lambda r: r.key))
+        return found
 
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
         """The k best paths, by the in-memory search of :mod:`graph.store.paths`."""

@@ -13,6 +13,7 @@ import pytest
 from graph.errors import InvalidArgument, NotFound
 from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, FINANCING_TYPES, Node, NodeKind, RelationType
+from graph.queries.analytics import scope_of
 from graph.queries.density import density_table
 from graph.queries.weaknesses import MAX_LIMIT, weakness_report, what_if_removed
 from tests.conformance.test_introductions import actor_graph, load, random_graph
@@ -56,6 +57,27 @@ def reference(graphs, prefecture=None):
     graph = actor_graph(chosen, [r for r in relations if r.source in inside and r.target in inside])
     nx.set_node_attributes(graph, {n.id: n.kind for n in chosen if n.id in graph}, "kind")
     return graph, chosen, relations
+
+
+def test_a_scope_holds_its_nodes_the_ties_among_them_and_knows_those_that_leave(loaded):
+    """What every report starts from: the scope's nodes, the relations inside it, and the
+    relations with one end outside (nationwide financiers and specialists here)."""
+    store, graphs = loaded
+    nodes = [n for g in graphs for n in g.nodes]
+    relations = [r for g in graphs for r in g.relations]
+    crossing = 0
+    for prefecture in (None, *PREFECTURES):
+        scope = scope_of(prefecture)
+        inside = {n.id for n in nodes if prefecture is None or n.prefecture == prefecture}
+        found_nodes, found_relations = store.scope_graph(scope)
+        assert {n.id for n in found_nodes} == inside
+        assert sorted(r.key for r in found_relations) == sorted(
+            r.key for r in relations if r.source in inside and r.target in inside
+        )
+        leaving = sorted(r.key for r in relations if (r.source in inside) != (r.target in inside))
+        assert sorted(r.key for r in store.boundary_relations(scope)) == leaving
+        crossing += len(leaving)
+    assert crossing > 20
 
 
 def best_financier_path(graph: nx.Graph, source: str) -> float:
