@@ -46,7 +46,7 @@ from graph.model import (
 )
 from graph.queries.analytics import scope_of
 from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
-from graph.store.base import GraphStore, Scope, ScoredPath
+from graph.store.base import GraphStore, Scope, ScoredPath, project
 from graph.store.paths import Ties, k_best_paths
 
 __all__ = [
@@ -444,7 +444,7 @@ class _Scope:
     store: GraphStore
     everything: nx.Graph  # the projection with assets
     actors: nx.Graph  # the actor graph
-    nodes: dict[str, Node]  # the full records of the nodes the suggestions describe
+    nodes: dict[str, Node]  # the full records of the scope's nodes
     clients: Counter[str]  # enterprises each centre SUPPORTS, in or outside the scope
     boundary: list[Relation]
 
@@ -565,15 +565,11 @@ def weakness_report(
 
 
 def _context(store: GraphStore, scope: Scope) -> _Scope:
-    everything = store.projection(scope, actors_only=False)
+    in_scope, relations = store.scope_graph(scope)
+    everything = project(in_scope, relations, actors_only=False)
     actors = _actor_graph(everything)
     boundary = store.boundary_relations(scope)
-    wanted = [
-        n
-        for n, kind in everything.nodes(data="kind")
-        if kind in (NodeKind.CENTRE, NodeKind.ASSET, NodeKind.ENTERPRISE)
-    ]
-    nodes = store.get_nodes(wanted)
+    nodes = {node.id: node for node in in_scope}
     clients: Counter[str] = Counter()
     for u, v, types in _edges(everything, "types"):
         if RelationType.SUPPORTS in types:

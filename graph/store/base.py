@@ -20,6 +20,7 @@ from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation
 from graph.referrals import Referral, ReferralStatus
 
 __all__ = [
+    "project",
     "GraphStore",
     "GraphWriter",
     "INTRODUCTION_TIE_TYPES",
@@ -142,6 +143,48 @@ _ONE_TYPE: dict[RelationType, frozenset[RelationType]] = {
 }
 
 
+def project(
+    nodes: Iterable[Node], relations: Iterable[Relation], actors_only: bool = True
+) -> nx.Graph:
+    """The undirected simple graph of a scope, as analytics use it.
+
+    Nodes carry ``kind``, ``name`` and ``prefecture``; between two nodes with several
+    relations, the edge carries the strongest as ``strength``, ``type``, ``source`` and
+    ``target``, and every type joining them as ``types``.
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(
+        (node.id, {"kind": node.kind, "name": node.name, "prefecture": node.prefecture})
+        for node in nodes
+        if not actors_only or node.kind in ACTOR_KINDS
+    )
+    # Edges go straight into the adjacency (as networkx's own builders do): add_edges_from
+    # costs several times more on the whole network, and most pairs have one relation.
+    adjacency = graph._adj
+    for relation in relations:
+        u, v = relation.source, relation.target
+        around = adjacency.get(u)
+        if around is None or v not in adjacency:
+            continue
+        data = around.get(v)
+        if data is None:
+            data = {
+                "strength": relation.strength,
+                "type": relation.type,
+                "source": u,
+                "target": v,
+                "types": _ONE_TYPE[relation.type],
+            }
+            around[v] = adjacency[v][u] = data
+        else:
+            data["types"] = data["types"] | _ONE_TYPE[relation.type]
+            # the order of strongest(): higher strength, then type, source, target
+            mine = (-relation.strength, relation.type.value, u, v)
+            if mine < (-data["strength"], data["type"].value, data["source"], data["target"]):
+                data.update(strength=relation.strength, type=relation.type, source=u, target=v)
+    return graph
+
+
 class GraphStore(ABC):
     """A place where the graph lives. Every method may raise StoreError (StoreUnavailable
     when the store cannot be reached)."""
@@ -226,44 +269,8 @@ class GraphStore(ABC):
         """
 
     def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
-        """The undirected simple graph of a scope, as analytics use it.
-
-        Nodes carry ``kind``, ``name`` and ``prefecture``; between two nodes with several
-        relations, the edge carries the strongest as ``strength``, ``type``, ``source`` and
-        ``target``, and every type joining them as ``types``.
-        """
-        nodes, relations = self.scope_graph(scope)
-        graph = nx.Graph()
-        graph.add_nodes_from(
-            (node.id, {"kind": node.kind, "name": node.name, "prefecture": node.prefecture})
-            for node in nodes
-            if not actors_only or node.kind in ACTOR_KINDS
-        )
-        # Edges go straight into the adjacency (as networkx's own builders do): add_edges_from
-        # costs several times more on the whole network, and most pairs have one relation.
-        adjacency = graph._adj
-        for relation in relations:
-            u, v = relation.source, relation.target
-            around = adjacency.get(u)
-            if around is None or v not in adjacency:
-                continue
-            data = around.get(v)
-            if data is None:
-                data = {
-                    "strength": relation.strength,
-                    "type": relation.type,
-                    "source": u,
-                    "target": v,
-                    "types": _ONE_TYPE[relation.type],
-                }
-                around[v] = adjacency[v][u] = data
-            else:
-                data["types"] = data["types"] | _ONE_TYPE[relation.type]
-                # the order of strongest(): higher strength, then type, source, target
-                mine = (-relation.strength, relation.type.value, u, v)
-                if mine < (-data["strength"], data["type"].value, data["source"], data["target"]):
-                    data.update(strength=relation.strength, type=relation.type, source=u, target=v)
-        return graph
+        """The undirected simple graph of a scope, as analytics use it (see :func:`project`)."""
+        return project(*self.scope_graph(scope), actors_only=actors_only)
 
     def boundary_relations(self, scope: Scope) -> list[Relation]:
         """The relations with exactly one end in ``scope`` (none for the whole network).
