@@ -101,9 +101,8 @@ def _two_actors(
     first: str,
     second: str,
     names: tuple[str, str],
-    known: Mapping[str, Node] | None = None,
 ) -> list[Node]:
-    """The two actors named by ``first`` and ``second`` (from ``known`` when it has both).
+    """The two actors named by ``first`` and ``second``.
 
     Raises InvalidArgument when they are the same id or one is not an actor, NotFound when one
     is not in the store.
@@ -112,10 +111,7 @@ def _two_actors(
         raise InvalidArgument(
             f"{names[0]} and {names[1]} are both {first!r}: name two different actors"
         )
-    if known is not None and first in known and second in known:
-        found = {first: known[first], second: known[second]}
-    else:
-        found = store.get_nodes([first, second])
+    found = store.get_nodes([first, second])
     nodes = []
     for node_id in (first, second):
         node = found.get(node_id)
@@ -139,20 +135,17 @@ def introduction_paths(
     target: str,
     k: int = DEFAULT_K,
     max_hops: int = DEFAULT_MAX_HOPS,
-    known: Mapping[str, Node] | None = None,
 ) -> list[Introduction]:
     """The ``k`` best introduction paths from ``source`` to ``target``, best first, each with
     its steps and an explanation; an empty list when none has at most ``max_hops`` ties.
-    ``known`` may hold nodes the caller has already read (a report's scope), which are then
-    not asked of the store again.
 
     Raises InvalidArgument for ``k`` outside 1..MAX_K, ``max_hops`` outside 1..MAX_HOPS, the
     same id twice or an id that is not an actor; NotFound for an id not in the store.
     """
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
-    _two_actors(store, source, target, ("source", "target"), known)
-    return describe(store, store.best_paths(source, target, k, max_hops), known)
+    _two_actors(store, source, target, ("source", "target"))
+    return describe(store, store.best_paths(source, target, k, max_hops))
 
 
 def describe(

@@ -47,7 +47,7 @@ from graph.model import (
 from graph.queries.analytics import scope_of
 from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
 from graph.store.base import GraphStore, Scope, ScoredPath, project
-from graph.store.paths import Ties, k_best_paths
+from graph.store.paths import Ties, k_best_paths, strongest_first
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",
@@ -813,7 +813,7 @@ def _ties_in(graph: nx.Graph) -> Ties:
             around = graph._adj[node_id]
             found = sorted(
                 ((data["strength"], other) for other, data in around.items()),
-                key=lambda tie: (-tie[0], tie[1]),
+                key=strongest_first,
             )
             cache[node_id] = found
         return found

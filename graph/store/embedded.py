@@ -32,7 +32,7 @@ from graph.store.base import (
     check_kind_unchanged,
     strongest,
 )
-from graph.store.paths import k_best_paths
+from graph.store.paths import k_best_paths, strongest_first
 
 __all__ = ["EmbeddedStore", "STORE_FILE"]
 
@@ -431,7 +431,7 @@ class EmbeddedStore(GraphStore):
                     best[neighbour] = max(strengths)
             for neighbour, strength in self._referral_ties(node_id):
                 best[neighbour] = max(strength, best.get(neighbour, 0.0))
-            cached = sorted(((s, n) for n, s in best.items()), key=_strongest_first)
+            cached = sorted(((s, n) for n, s in best.items()), key=strongest_first)
             self._sorted_ties[node_id] = cached
         return cached
 
@@ -527,7 +527,3 @@ _TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)
 
 def _by_id(node: Node) -> str:
     return node.id
-
-
-def _strongest_first(tie: tuple[float, str]) -> tuple[float, str]:
-    return (-tie[0], tie[1])

@@ -38,10 +38,16 @@ import heapq
 from collections.abc import Callable, Sequence
 from itertools import count
 
-__all__ = ["SLACK", "Ties", "k_best_paths"]
+__all__ = ["SLACK", "Ties", "k_best_paths", "strongest_first"]
 
 #: A node's ties as (strength, neighbour), strongest first (then by neighbour id).
 Ties = Callable[[str], Sequence[tuple[float, str]]]
+
+
+def strongest_first(tie: tuple[float, str]) -> tuple[float, str]:
+    """The sort key that puts a node's ties in the order :data:`Ties` gives them."""
+    return (-tie[0], tie[1])
+
 
 #: Relative slack of every pruning test: far above float rounding, far below any real gap.
 SLACK = 1e-9
