@@ -155,12 +155,8 @@ def _network(view: NetworkView) -> Network:
             x=x,
             y=y,
         )
-    seen: set[tuple[str, str]] = set()
+    # a simple graph lists each tie once
     for u, v, data in sorted(graph.edges(data=True), key=lambda e: (min(e[:2]), max(e[:2]))):
-        pair = (u, v) if u <= v else (v, u)
-        if pair in seen:
-            continue
-        seen.add(pair)
         net.edges.append(
             {
                 "from": u,
