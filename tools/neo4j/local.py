@@ -52,6 +52,9 @@ SRC = HERE / "src"
 TARGET = HERE / "target"
 LIB = TARGET / "lib"
 CLASSES = TARGET / "classes"
+#: rsn's procedures as a Neo4j plugin; the launcher loads it from this folder like a server.
+PLUGINS = TARGET / "plugins"
+PLUGIN_JAR = PLUGINS / "rsn-neo4j.jar"
 STAMP = TARGET / ".rsn-build-stamp"
 
 DEFAULT_HOME = HERE / "run"
@@ -182,7 +185,8 @@ def _source_digest() -> str:
 
 
 def build(force: bool = False, quiet: bool = False) -> None:
-    """Resolve Neo4j and compile the launcher if needed (target/lib missing or sources changed)."""
+    """Resolve Neo4j, compile the launcher and package rsn's plugin if needed (target/lib or the
+    plugin missing, or sources changed)."""
     digest = _source_digest()
 
     def fresh() -> bool:
@@ -190,6 +194,7 @@ def build(force: bool = False, quiet: bool = False) -> None:
             not force
             and LIB.is_dir()
             and (CLASSES / "rsn" / "neo4j" / "LocalNeo4j.class").exists()
+            and PLUGIN_JAR.exists()
             and STAMP.exists()
             and STAMP.read_text().strip() == digest
         )
@@ -216,7 +221,7 @@ def build(force: bool = False, quiet: bool = False) -> None:
         if LIB.is_dir() and old[:1] != digest.split()[:1]:
             shutil.rmtree(LIB)  # pom changed: drop jars of an older version
         proc = subprocess.run(
-            [mvn, "-B", "-q", "-f", str(POM), "compile"],
+            [mvn, "-B", "-q", "-f", str(POM), "-DskipTests", "package"],
             cwd=HERE,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
@@ -387,11 +392,14 @@ def start(
     settings: dict[str, str] | None = None,
     host: str = DEFAULT_HOST,
     quiet: bool = False,
+    java_options: list[str] | None = None,
 ) -> LocalNeo4j:
     """Start Neo4j on ``home`` (created if needed) and wait until Bolt accepts connections.
 
     If it is already running on this home with the same port and password, return it as is.
-    ``settings`` are extra Neo4j settings, e.g. ``{"db.transaction.timeout": "60s"}``.
+    ``settings`` are extra Neo4j settings, e.g. ``{"db.transaction.timeout": "60s"}``;
+    ``java_options`` extra JVM flags, after those of RSN_NEO4J_JAVA_OPTS. rsn's plugin
+    (target/plugins) is installed unless ``settings`` name another plugins folder.
     """
     home = Path(home).resolve()
     if password is None:
@@ -421,7 +429,7 @@ def start(
     log = home / LAUNCHER_LOG
     offset = log.stat().st_size if log.exists() else 0
 
-    extra_opts = shlex.split(os.environ.get("RSN_NEO4J_JAVA_OPTS", ""))
+    extra_opts = shlex.split(os.environ.get("RSN_NEO4J_JAVA_OPTS", "")) + list(java_options or ())
     cmd = [
         java,
         *_heap_flags(),
@@ -437,7 +445,7 @@ def start(
         "--port",
         str(port),
     ]
-    for k, v in (settings or {}).items():
+    for k, v in {"server.directories.plugins": str(PLUGINS), **(settings or {})}.items():
         cmd += ["--set", f"{k}={v}"]
     env = dict(os.environ, NEO4J_PASSWORD=password)  # not on the command line (ps)
     with open(log, "ab") as f:
@@ -569,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     p_start = sub.add_parser("start", help="build if needed, start, wait, print export lines")
     p_stop = sub.add_parser("stop", help="stop (SIGTERM, then SIGKILL after --timeout)")
     p_status = sub.add_parser("status", help="exit 0 if running, 3 if not")
-    sub.add_parser("build", help="only resolve/compile (Maven)")
+    sub.add_parser("build", help="only resolve, compile and package the plugin (Maven)")
     p_admin = sub.add_parser(
         "admin", help="run neo4j-admin on the home, e.g. admin -- database import full ..."
     )

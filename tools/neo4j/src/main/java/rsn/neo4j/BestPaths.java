@@ -1,0 +1,532 @@
+package rsn.neo4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.stream.Stream;
+
+import org.neo4j.graphdb.Direction;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.Node;
+import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.CursorFactory;
+import org.neo4j.internal.kernel.api.NodeCursor;
+import org.neo4j.internal.kernel.api.PropertyCursor;
+import org.neo4j.internal.kernel.api.Read;
+import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
+import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.io.pagecache.context.CursorContext;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.api.txstate.TxStateHolder;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
+import org.neo4j.memory.MemoryTracker;
+import org.neo4j.procedure.Context;
+import org.neo4j.procedure.Description;
+import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
+import org.neo4j.procedure.Procedure;
+import org.neo4j.storageengine.api.PropertySelection;
+import org.neo4j.storageengine.api.RelationshipSelection;
+import org.neo4j.storageengine.api.TransactionIdStore;
+import org.neo4j.values.storable.NumberValue;
+import org.neo4j.values.storable.Value;
+
+/**
+ * {@code rsn.kBestPaths}: the k best simple paths between two nodes, inside the database, where a
+ * path's score is the product of its relationships' weights (each in (0, 1]).
+ *
+ * <p>The same exact bidirectional best-first search as rsn's in-memory one
+ * ({@code graph/store/paths.py}): with H = maxHops, a = ceil(H/2) and b = H - a, it grows simple
+ * forward halves of at most a ties from the source and simple backward halves of at most b ties
+ * from the target, always extending the most promising half, joins halves where they meet, and
+ * stops when no half left can beat the k-th best path found (θ). Several relationships between
+ * two nodes count as their strongest. The answer is ranked by score, then fewer ties, then the
+ * {@code key} property of the nodes in path order.
+ *
+ * <p>Why it is fast where Cypher is not, on a network with hubs (banks with tens of thousands of
+ * clients):
+ * <ul>
+ * <li>A node's ties are read at most once per call, straight from the store's cursors, and only
+ *     when a half ending there can still compete; they are handed out strongest first from a
+ *     heap, so ties below θ are never sorted or extended.
+ * <li>A hub's sorted ties are kept between calls ({@link HubCache}) until a write closes.
+ * <li>Where a half's extensions could only be leaves (halves at the depth limit, never
+ *     extended) and its end is a hub, they are not made one by one: the half becomes a fan
+ *     ({@link Fan}), whose leaves are the hub's first ties, and a leaf is made only when it
+ *     meets a half of the other side.
+ * </ul>
+ *
+ * <p>Why it is exact: a path P of h ties splits into a forward half of min(a, h) ties and a
+ * backward half of the rest. If P was not found, one of those halves was never taken from the
+ * queue (or, for a fan's leaf, handed out), so the cursor of its longest ancestor that was taken
+ * is still queued (or was dropped below θ) with a bound of at least score(P). The search stops
+ * only when every bound is below θ.
+ */
+public final class BestPaths {
+    /** Relative slack of every pruning test, as in paths.py: halves multiply from each end. */
+    static final double SLACK = 1e-9;
+
+    /** The transaction of the call; its kernel side gives the store's cursors. */
+    @Context
+    public Transaction tx;
+
+    /** The database, whose last closed transaction tells whether cached hubs still hold. The
+     * kernel and the database's own services are reached by casts (no "unrestricted" setting
+     * needed), so the plugin is built for exactly one Neo4j version (see pom.xml). */
+    @Context
+    public GraphDatabaseService db;
+
+    /** A row of the procedure's answer. */
+    public static final class Found {
+        public List<Node> nodes;
+        public double score;
+
+        Found(List<Node> nodes, double score) {
+            this.nodes = nodes;
+            this.score = score;
+        }
+    }
+
+    @Procedure(name = "rsn.kBestPaths", mode = Mode.READ)
+    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops): the k best simple"
+            + " paths of at most maxHops relationships of the given types (either direction),"
+            + " scored by the product of their weight property, best first; ties in score go to"
+            + " fewer relationships, then to the key property of the nodes in path order.")
+    public Stream<Found> kBestPaths(
+            @Name("source") Node source,
+            @Name("target") Node target,
+            @Name("types") List<String> types,
+            @Name("weight") String weight,
+            @Name("key") String key,
+            @Name("k") long k,
+            @Name("maxHops") long maxHops) {
+        if (k < 1 || k > 10_000) throw new IllegalArgumentException("k must be from 1 to 10000, got " + k);
+        if (maxHops < 1 || maxHops > 64)
+            throw new IllegalArgumentException("maxHops must be from 1 to 64, got " + maxHops);
+        if (source == null || target == null || source.equals(target)) return Stream.empty();
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        TokenRead tokens = ktx.tokenRead();
+        int weightKey = tokens.propertyKey(weight);
+        int[] typeIds = types.stream().mapToInt(tokens::relationshipType).filter(id -> id >= 0).toArray();
+        if (weightKey < 0 || typeIds.length == 0) return Stream.empty(); // no such ties in the store
+        HubCache cache = null;
+        TransactionIdStore closed = null;
+        if (!((TxStateHolder) ktx).hasTxStateWithChanges()) { // else it must see its own changes
+            GraphDatabaseAPI database = (GraphDatabaseAPI) db;
+            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey);
+            closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
+        }
+        RelationshipSelection selection = RelationshipSelection.selection(typeIds, Direction.BOTH);
+        try (Store store = new Store(ktx, selection, weightKey, cache, closed)) {
+            @SuppressWarnings("deprecation")
+            long from = source.getId(), to = target.getId();
+            Search search = new Search(store, (int) k, (int) maxHops);
+            search.run(from, to);
+            return search.ranked(tx, key).stream();
+        }
+    }
+
+    /** Reads a node's ties from the store's cursors, reused for the whole call. */
+    static final class Store implements AutoCloseable {
+        final Read read;
+        final NodeCursor nodes;
+        final RelationshipTraversalCursor relationships;
+        final PropertyCursor properties;
+        final RelationshipSelection selection;
+        final PropertySelection weight;
+
+        final HubCache cache;
+        final TransactionIdStore closed;
+
+        Store(KernelTransaction ktx, RelationshipSelection selection, int weightKey, HubCache cache,
+                TransactionIdStore closed) {
+            this.cache = cache;
+            this.closed = closed;
+            CursorFactory cursors = ktx.cursors();
+            CursorContext context = ktx.cursorContext();
+            MemoryTracker memory = ktx.memoryTracker();
+            this.read = ktx.dataRead();
+            this.nodes = cursors.allocateNodeCursor(context, memory);
+            this.relationships = cursors.allocateRelationshipTraversalCursor(context, memory);
+            this.properties = cursors.allocatePropertyCursor(context, memory);
+            this.selection = selection;
+            this.weight = PropertySelection.selection(weightKey);
+        }
+
+        /** The node's ties, from the hub cache when they are there and still hold. */
+        Ties ties(long node) {
+            if (cache == null) return scan(node);
+            long before = closed.getLastClosedTransactionId();
+            Ties ties = cache.get(node, before);
+            if (ties != null) return ties;
+            ties = scan(node);
+            if (ties.total >= HubCache.MIN_TIES) {
+                ties.complete();
+                cache.put(node, ties, before, closed.getLastClosedTransactionId());
+            }
+            return ties;
+        }
+
+        /** The ties of {@code node} with a positive numeric weight, self-loops left out. */
+        Ties scan(long node) {
+            Ties ties = new Ties();
+            read.singleNode(node, nodes);
+            if (!nodes.next()) return ties;
+            nodes.relationships(relationships, selection);
+            while (relationships.next()) {
+                long other = relationships.otherNodeReference();
+                if (other == node) continue;
+                relationships.properties(properties, weight);
+                if (!properties.next()) continue;
+                Value value = properties.propertyValue();
+                if (!(value instanceof NumberValue number)) continue;
+                double strength = number.doubleValue();
+                if (strength > 0.0) ties.add(other, strength);
+            }
+            ties.heapify();
+            return ties;
+        }
+
+        @Override
+        public void close() {
+            properties.close();
+            relationships.close();
+            nodes.close();
+        }
+    }
+
+    /**
+     * A node's ties, one per neighbour at its strongest, handed out strongest first. They sit in a
+     * max-heap; {@link #has} moves them into the sorted prefix only as far as a cursor asks. Once
+     * {@link #complete}, nothing changes them again, so calls on several threads can share them.
+     */
+    static final class Ties {
+        long[] heapIds = new long[8];
+        double[] heapStrengths = new double[8];
+        int heapSize;
+        long[] ids = new long[0];
+        double[] strengths = new double[0];
+        int size;
+        int total;
+        final LongTables.ToInt rank = new LongTables.ToInt(); // neighbour -> index, once handed out
+
+        void add(long id, double strength) {
+            if (heapSize == heapIds.length) {
+                heapIds = Arrays.copyOf(heapIds, heapSize * 2);
+                heapStrengths = Arrays.copyOf(heapStrengths, heapSize * 2);
+            }
+            heapIds[heapSize] = id;
+            heapStrengths[heapSize++] = strength;
+        }
+
+        void heapify() {
+            total = heapSize;
+            for (int i = heapSize / 2 - 1; i >= 0; i--) siftDown(i);
+        }
+
+        /** Sort them all and drop the heap. */
+        void complete() {
+            has(total);
+            heapIds = null;
+            heapStrengths = null;
+            ids = Arrays.copyOf(ids, size);
+            strengths = Arrays.copyOf(strengths, size);
+        }
+
+        /** Whether the node has an i-th strongest neighbour (from 0). */
+        boolean has(int i) {
+            while (size <= i && heapSize > 0) {
+                long id = heapIds[0];
+                double strength = heapStrengths[0];
+                heapSize--;
+                heapIds[0] = heapIds[heapSize];
+                heapStrengths[0] = heapStrengths[heapSize];
+                siftDown(0);
+                if (!rank.add(id, size)) continue; // a weaker parallel tie to the same neighbour
+                if (size == ids.length) {
+                    ids = Arrays.copyOf(ids, Math.max(4, size * 2));
+                    strengths = Arrays.copyOf(strengths, Math.max(4, size * 2));
+                }
+                ids[size] = id;
+                strengths[size++] = strength;
+            }
+            return i < size;
+        }
+
+        private void siftDown(int i) {
+            long id = heapIds[i];
+            double strength = heapStrengths[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= heapSize) break;
+                if (child + 1 < heapSize && heapStrengths[child + 1] > heapStrengths[child]) child++;
+                if (heapStrengths[child] <= strength) break;
+                heapIds[i] = heapIds[child];
+                heapStrengths[i] = heapStrengths[child];
+                i = child;
+            }
+            heapIds[i] = id;
+            heapStrengths[i] = strength;
+        }
+    }
+
+    /** A simple path from one end: its nodes from that end, its ties' weights, their product. */
+    record Half(long[] nodes, double[] strengths, double score) {
+        long end() {
+            return nodes[nodes.length - 1];
+        }
+
+        boolean contains(long node) {
+            for (long n : nodes) if (n == node) return true;
+            return false;
+        }
+
+        Half extended(long node, double strength) {
+            long[] n = Arrays.copyOf(nodes, nodes.length + 1);
+            n[nodes.length] = node;
+            double[] s = Arrays.copyOf(strengths, strengths.length + 1);
+            s[strengths.length] = strength;
+            return new Half(n, s, score * strength);
+        }
+    }
+
+    /**
+     * The untried extensions of a half, from the end's tie {@code index} on; index -1 means the
+     * end's ties are not read yet. {@code bound} is at least every such extension's score.
+     */
+    record Cursor(double bound, long order, int side, Half half, int index, Fan fan) {}
+
+    /** A path's node ids, compared by content. */
+    record Sequence(long[] ids) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Sequence s && Arrays.equals(ids, s.ids);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(ids);
+        }
+    }
+
+    /**
+     * A half whose extensions would only be leaves (halves at the depth limit, never extended)
+     * and whose end is a hub. Its leaves are kept virtual, as the first {@code done} ties of the
+     * end, instead of being made and recorded one by one: a hub has thousands.
+     */
+    static final class Fan {
+        final Half half;
+        int done;
+
+        Fan(Half half) {
+            this.half = half;
+        }
+    }
+
+    /** The fans of one side that end at one hub. */
+    record FanEnd(Ties ties, List<Fan> fans) {}
+
+    static final class Search {
+        static final int FORWARD = 0, BACKWARD = 1;
+        /** Ties from which a node's leaves are kept virtual (see {@link Fan}); tests set it low. */
+        static final int HUB = Integer.getInteger("rsn.paths.fanTies", 64);
+
+        final Store store;
+        final int k;
+        final int[] depth;
+        final LongTables.ToObject<Ties> read = new LongTables.ToObject<>();
+        final List<LongTables.ToObject<List<Half>>> met =
+                List.of(new LongTables.ToObject<>(), new LongTables.ToObject<>());
+        final List<LongTables.ToObject<FanEnd>> fansAt =
+                List.of(new LongTables.ToObject<>(), new LongTables.ToObject<>());
+        final List<List<FanEnd>> fanEnds = List.of(new ArrayList<>(), new ArrayList<>());
+        final Map<Sequence, Double> found = new HashMap<>();
+        final PriorityQueue<Double> best = new PriorityQueue<>(); // the k best scores, least first
+        final PriorityQueue<Cursor> queue = new PriorityQueue<>(
+                Comparator.comparingDouble((Cursor c) -> -c.bound()).thenComparingLong(Cursor::order));
+        final long[] stopAt = new long[2];
+        long order;
+        double floor; // θ less the slack: bounds below it cannot reach the k best
+
+        Search(Store store, int k, int maxHops) {
+            this.store = store;
+            this.k = k;
+            this.depth = new int[] {(maxHops + 1) / 2, maxHops / 2};
+        }
+
+        void run(long source, long target) {
+            stopAt[FORWARD] = target;
+            stopAt[BACKWARD] = source;
+            reach(FORWARD, new Half(new long[] {source}, new double[0], 1.0));
+            reach(BACKWARD, new Half(new long[] {target}, new double[0], 1.0));
+            while (!queue.isEmpty() && queue.peek().bound() >= floor) {
+                Cursor cursor = queue.poll();
+                int side = cursor.side();
+                Half half = cursor.half();
+                Fan fan = cursor.fan();
+                int index = cursor.index();
+                double bound = cursor.bound();
+                Ties ties = tiesOf(half.end());
+                if (index < 0) { // the end's ties are read just now, so the bound can become exact
+                    index = 0;
+                    bound = bound(half, ties, 0);
+                    if (half.nodes().length == depth[side] && ties.total >= HUB) fan = fan(side, half, ties);
+                }
+                // Go on along this cursor while it stays the most promising one in the queue:
+                // the same order as pushing it back each time, without the queue's work.
+                while (bound >= floor) {
+                    Cursor next = queue.peek();
+                    if (next != null && next.bound() > bound) {
+                        queue.add(new Cursor(bound, order++, side, half, index, fan));
+                        break;
+                    }
+                    long neighbour = ties.ids[index];
+                    double strength = ties.strengths[index];
+                    if (fan == null) {
+                        if (!half.contains(neighbour)) reach(side, half.extended(neighbour, strength));
+                    } else {
+                        if (!half.contains(neighbour) && anyAt(1 - side, neighbour)) {
+                            meet(side, half.extended(neighbour, strength));
+                        }
+                        fan.done = index + 1;
+                    }
+                    index++;
+                    bound = bound(half, ties, index);
+                }
+            }
+        }
+
+        Ties tiesOf(long node) {
+            Ties ties = read.get(node);
+            if (ties == null) {
+                ties = store.ties(node);
+                read.put(node, ties);
+            }
+            return ties;
+        }
+
+        Fan fan(int side, Half half, Ties ties) {
+            FanEnd end = fansAt.get(side).get(half.end());
+            if (end == null) {
+                end = new FanEnd(ties, new ArrayList<>());
+                fansAt.get(side).put(half.end(), end);
+                fanEnds.get(side).add(end);
+            }
+            Fan fan = new Fan(half);
+            end.fans().add(fan);
+            return fan;
+        }
+
+        /** The bound of the extensions of {@code half} from tie {@code index} on; -1 if none. */
+        static double bound(Half half, Ties ties, int index) {
+            return ties.has(index) ? half.score() * ties.strengths[index] : -1.0;
+        }
+
+        /** Record a new half at its end, join it with the other side's halves there, queue it. */
+        void reach(int side, Half half) {
+            long end = half.end();
+            List<Half> here = met.get(side).get(end);
+            if (here == null) {
+                here = new ArrayList<>(2);
+                met.get(side).put(end, here);
+            }
+            here.add(half);
+            meet(side, half);
+            if (half.nodes().length <= depth[side] && end != stopAt[side] && half.score() >= floor) {
+                queue.add(new Cursor(half.score(), order++, side, half, -1, null));
+            }
+        }
+
+        /** Whether some half of {@code side}, recorded or a fan's leaf, ends at {@code node}. */
+        boolean anyAt(int side, long node) {
+            if (met.get(side).get(node) != null) return true;
+            for (FanEnd end : fanEnds.get(side)) {
+                int rank = end.ties().rank.get(node);
+                if (rank < 0) continue;
+                for (Fan fan : end.fans()) if (rank < fan.done) return true;
+            }
+            return false;
+        }
+
+        /** Join {@code half} with every half of the other side that ends where it ends. */
+        void meet(int side, Half half) {
+            long node = half.end();
+            List<Half> others = met.get(1 - side).get(node);
+            if (others != null) for (Half other : others) join(side, half, other);
+            for (FanEnd end : fanEnds.get(1 - side)) {
+                int rank = end.ties().rank.get(node);
+                if (rank < 0) continue;
+                double strength = end.ties().strengths[rank];
+                for (Fan fan : end.fans()) {
+                    if (rank < fan.done && !fan.half.contains(node)) {
+                        join(side, half, fan.half.extended(node, strength));
+                    }
+                }
+            }
+        }
+
+        /** Record the path made of a half and a half of the other side that end at one node. */
+        void join(int side, Half half, Half other) {
+            Half ahead = side == FORWARD ? half : other;
+            Half behind = side == FORWARD ? other : half;
+            long[] a = ahead.nodes(), b = behind.nodes();
+            if (overlap(a, behind)) return;
+            long[] path = Arrays.copyOf(a, a.length + b.length - 1);
+            for (int i = 0; i < b.length - 1; i++) path[a.length + i] = b[b.length - 2 - i];
+            Sequence sequence = new Sequence(path);
+            if (found.containsKey(sequence)) return;
+            // multiplied in path order, as the score of a path is everywhere else
+            double score = 1.0;
+            for (double s : ahead.strengths()) score *= s;
+            double[] bs = behind.strengths();
+            for (int i = bs.length - 1; i >= 0; i--) score *= bs[i];
+            found.put(sequence, score);
+            if (best.size() < k) best.add(score);
+            else if (score > best.peek()) {
+                best.poll();
+                best.add(score);
+            }
+            if (best.size() == k) floor = best.peek() * (1.0 - SLACK);
+        }
+
+        /** Whether the halves share a node other than the one they meet at. */
+        static boolean overlap(long[] ahead, Half behind) {
+            for (int i = 0; i < ahead.length - 1; i++) if (behind.contains(ahead[i])) return true;
+            return false;
+        }
+
+        /** The k best found, by score, then fewer ties, then the nodes' keys in path order. */
+        @SuppressWarnings("deprecation")
+        List<Found> ranked(Transaction tx, String key) {
+            Map<Long, String> keys = new HashMap<>();
+            java.util.function.LongFunction<String> keyOf = id -> keys.computeIfAbsent(
+                    id, n -> String.valueOf(tx.getNodeById(n).getProperty(key, "")));
+            List<Map.Entry<Sequence, Double>> all = new ArrayList<>();
+            for (Map.Entry<Sequence, Double> entry : found.entrySet()) {
+                if (entry.getValue() >= floor) all.add(entry);
+            }
+            all.sort(Comparator.comparingDouble((Map.Entry<Sequence, Double> e) -> -e.getValue())
+                    .thenComparingInt(e -> e.getKey().ids().length)
+                    .thenComparing((x, y) -> {
+                        long[] a = x.getKey().ids(), b = y.getKey().ids();
+                        for (int i = 0; i < a.length; i++) {
+                            int c = keyOf.apply(a[i]).compareTo(keyOf.apply(b[i]));
+                            if (c != 0) return c;
+                        }
+                        return 0;
+                    }));
+            List<Found> rows = new ArrayList<>();
+            for (Map.Entry<Sequence, Double> entry : all.subList(0, Math.min(k, all.size()))) {
+                List<Node> nodes = new ArrayList<>();
+                for (long id : entry.getKey().ids()) nodes.add(tx.getNodeById(id));
+                rows.add(new Found(nodes, entry.getValue()));
+            }
+            return rows;
+        }
+    }
+}
