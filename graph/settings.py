@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     neo4j_user: str = Field(default="neo4j", alias="NEO4J_USER")
     neo4j_password: SecretStr | None = Field(default=None, alias="NEO4J_PASSWORD")
     neo4j_database: str = Field(default="neo4j", alias="NEO4J_DATABASE")
+    #: Use rsn's Neo4j plugin (its path procedure) when the server has it; off: plain Cypher.
+    neo4j_procedures: bool = Field(default=True, alias="RSN_NEO4J_PROCEDURES")
     batch_size: int = Field(default=10_000, alias="RSN_BATCH_SIZE", ge=100, le=200_000)
 
     def require_neo4j(self) -> tuple[str, str, str]:

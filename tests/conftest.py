@@ -117,6 +117,12 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: The plugin's path search keeps the ties of hubs between calls and handles their leaves
+#: apart; real hubs have thousands of ties. Test networks are small, so the thresholds are set
+#: low enough that both ways (and the plain one, below 3 ties) run on every test network.
+PLUGIN_TEST_OPTIONS = ["-Drsn.hubCache.minTies=3", "-Drsn.paths.fanTies=3"]
+
+
 def _local_neo4j_module():
     path = ROOT / "tools" / "neo4j" / "local.py"
     spec = importlib.util.spec_from_file_location("rsn_local_neo4j", path)
@@ -153,7 +159,9 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         return
     local = local_neo4j()
     home = tmp_path_factory.mktemp("neo4j-home")
-    server = local.start(home, _free_port(), "rsn-test-password", timeout=300)
+    server = local.start(
+        home, _free_port(), "rsn-test-password", timeout=300, java_options=PLUGIN_TEST_OPTIONS
+    )
     try:
         yield Neo4jServer(server.uri, server.user, server.password, server)
     finally:

@@ -18,7 +18,13 @@ def open_store(settings: Settings) -> GraphStore:
         from graph.store.neo4j import Neo4jStore
 
         uri, user, password = settings.require_neo4j()
-        return Neo4jStore(uri, user, password, database=settings.neo4j_database)
+        return Neo4jStore(
+            uri,
+            user,
+            password,
+            database=settings.neo4j_database,
+            procedures=settings.neo4j_procedures,
+        )
     from graph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(settings.data_dir)

@@ -37,6 +37,10 @@ __all__ = [
     "REFRESH_REFERRAL_TIES",
     "CENTRES_WITH_EXPERTISE",
     "k_best_paths",
+    "PATHS_PROCEDURE",
+    "HAS_PATHS_PROCEDURE",
+    "INTRODUCTION_TIE_NAMES",
+    "K_BEST_PATHS_IN_DATABASE",
 ]
 
 
@@ -325,16 +329,44 @@ WITH ns, max(score) AS score
 WITH ns, score, [n IN ns | n.id] AS ids
 ORDER BY score DESC, size(ns), ids
 LIMIT $k
-CALL (ns) {{
+{_TIES_OF_EACH_STEP}"""
+
+
+#: The tail of both path statements: from rows of ``ns`` (a path's nodes), ``score`` and
+#: ``ids``, every introduction tie between the two nodes of each step, for the caller to pick
+#: the strongest.
+_TIES_OF_EACH_STEP = f"""CALL (ns) {{
   UNWIND range(0, size(ns) - 2) AS step
   WITH step, ns[step] AS a, ns[step + 1] AS b
-  MATCH (a)-[tie:{ties}]-(b)
+  MATCH (a)-[tie:{INTRODUCTION_TIES}]-(b)
   RETURN collect({{step: step, source: startNode(tie).id,
                   type: CASE type(tie) WHEN 'REFERRAL_TIE' THEN 'COLLABORATES_WITH'
                         ELSE type(tie) END,
                   target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
 }}
 RETURN ids, score, ties"""
+
+#: The name of rsn's path procedure, which the server has when rsn's plugin is installed.
+PATHS_PROCEDURE = "rsn.kBestPaths"
+
+#: Whether the server has :data:`PATHS_PROCEDURE`; one row, ``installed``.
+HAS_PATHS_PROCEDURE = (
+    "SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS installed"
+)
+
+#: The introduction tie types, as values for the procedure's ``types`` argument.
+INTRODUCTION_TIE_NAMES = [kind.value for kind in INTRODUCTION_TIE_TYPES] + [REFERRAL_TIE.strip("`")]
+
+#: The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source`` to
+#: actor ``$target``, found inside the database by rsn's procedure (pass ``$types`` =
+#: :data:`INTRODUCTION_TIE_NAMES`). It runs the same exact search as the embedded store, ranks
+#: as the contract says (score, then fewer ties, then ids) and scores a step by its strongest
+#: tie; the rows are those of :func:`k_best_paths`.
+K_BEST_PATHS_IN_DATABASE = f"""{_actor_by_id("s", "source")}
+{_actor_by_id("t", "target")}
+CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops) YIELD nodes, score
+WITH nodes AS ns, score, [n IN nodes | n.id] AS ids
+{_TIES_OF_EACH_STEP}"""
 
 
 # -- referrals -------------------------------------------------------------------------

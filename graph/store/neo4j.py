@@ -336,9 +336,19 @@ class Neo4jStore(GraphStore):
 
     backend = "neo4j"
 
-    def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
+    def __init__(
+        self,
+        uri: str,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        procedures: bool = True,
+    ):
+        """``procedures=False`` keeps to plain Cypher even where rsn's plugin is installed."""
         self.uri = uri
         self.database = database
+        self._procedures = procedures
+        self._paths_in_database: bool | None = None
         self._translate = _Translate(uri)
         try:
             self._driver = GraphDatabase.driver(
@@ -517,14 +527,45 @@ class Neo4jStore(GraphStore):
             found.extend(_relation_columns(record))
         return found
 
-    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
-        """The k best paths, found inside the database by one statement per threshold.
+    @property
+    def paths_in_database(self) -> bool:
+        """Whether introductions run rsn's procedure (:data:`cypher.PATHS_PROCEDURE`): when
+        the server has rsn's plugin, unless the store was opened with ``procedures=False``.
+        Asked of the server once."""
+        if self._paths_in_database is None:
+            self._paths_in_database = self._procedures and bool(
+                self._read(cypher.HAS_PATHS_PROCEDURE, name=cypher.PATHS_PROCEDURE)[0]["installed"]
+            )
+        return self._paths_in_database
 
-        The statement (:func:`cypher.k_best_paths`) returns exactly the k best paths
-        scoring at least θ. If it holds k, nothing outside it can beat them; if it holds fewer,
-        a lower θ is tried, down to 0, which drops nothing. So the answer is exact whichever θ
-        ends the search; a good first θ only saves work.
+    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
+        """The k best paths, found inside the database.
+
+        With rsn's plugin (:attr:`paths_in_database`), one call of its procedure, which runs
+        the embedded store's exact search next to the data and keeps the sorted ties of hubs
+        between calls until the next write. Without it, one Cypher statement per threshold
+        (:func:`cypher.k_best_paths`), which returns exactly the k best paths scoring at least
+        θ: if it holds k, nothing outside it can beat them; if it holds fewer, a lower θ is
+        tried, down to 0, which drops nothing. So the answer is exact either way.
         """
+        if self.paths_in_database:
+            records = self._read(
+                cypher.K_BEST_PATHS_IN_DATABASE,
+                source=source,
+                target=target,
+                k=k,
+                max_hops=max_hops,
+                types=cypher.INTRODUCTION_TIE_NAMES,
+            )
+        else:
+            records = self._paths_by_thresholds(source, target, k, max_hops)
+        paths = [_scored_path(record) for record in records]
+        paths.sort(key=ScoredPath.rank)
+        return paths[:k]
+
+    def _paths_by_thresholds(
+        self, source: str, target: str, k: int, max_hops: int
+    ) -> list[neo4j.Record]:
         statement = cypher.k_best_paths(max_hops)
         records: list[neo4j.Record] = []
         thresholds = SHORT_PATH_THRESHOLDS if max_hops <= 4 else LONG_PATH_THRESHOLDS
@@ -539,9 +580,7 @@ class Neo4jStore(GraphStore):
             )
             if len(records) >= k:
                 break
-        paths = [_scored_path(record) for record in records]
-        paths.sort(key=ScoredPath.rank)
-        return paths[:k]
+        return records
 
     # -- referrals -----------------------------------------------------------------------
 

@@ -4,6 +4,9 @@ The reference below enumerates every simple path with ``networkx.all_simple_path
 undirected actor graph (the strongest tie counting between two nodes), scores each in path
 order and sorts by the contract. Random graphs are loaded side by side into one store as
 disjoint components with prefixed ids, so one load serves many questions.
+
+Neo4j answers in two ways, both checked here: with rsn's plugin (its procedure; the test
+server has it) and in plain Cypher (``RSN_NEO4J_PROCEDURES=false``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from graph.errors import InvalidArgument, NotFound
 from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
 from graph.queries.introductions import introducers, introduction_paths
+from graph.settings import Backend, Settings
 from graph.store import cypher
 
 GRAPHS = 300
@@ -32,6 +36,34 @@ KIND_WEIGHTS = {
 }
 #: Strengths whose products are exact in binary, so that many paths tie on score.
 EVEN_STRENGTHS = [1.0, 0.5, 0.25, 0.125, 0.75]
+
+
+# -- the stores: embedded, Neo4j with rsn's plugin, Neo4j in plain Cypher ----------------
+
+
+@pytest.fixture(
+    params=[(Backend.EMBEDDED, True), (Backend.NEO4J, True), (Backend.NEO4J, False)],
+    ids=["embedded", "neo4j", "neo4j-cypher"],
+)
+def variant(request: pytest.FixtureRequest) -> tuple[Backend, bool]:
+    return request.param
+
+
+@pytest.fixture
+def backend(variant: tuple[Backend, bool]) -> Backend:
+    return variant[0]
+
+
+@pytest.fixture
+def settings(settings: Settings, variant: tuple[Backend, bool]) -> Settings:
+    return settings.model_copy(update={"neo4j_procedures": variant[1]})
+
+
+def test_neo4j_answers_the_way_the_variant_says(store, variant):
+    """The plugin is really used where it should be, and not where it should not."""
+    backend, procedures = variant
+    if backend is Backend.NEO4J:
+        assert store.paths_in_database is procedures
 
 
 # -- the reference, written plainly ---------------------------------------------------
@@ -285,6 +317,28 @@ def test_a_new_tie_changes_the_answer_at_once(store):
     assert [p.score for p in introduction_paths(store, "E1", "E3")] == [0.5]
     store.upsert_relations([tie("E1", RelationType.COLLABORATES_WITH, "E3", 0.75)])
     assert [p.score for p in introduction_paths(store, "E1", "E3")] == [0.75, 0.5]
+
+
+def test_a_changed_tie_at_a_hub_changes_the_answer_at_once(store):
+    """A hub's ties may be kept between questions (Neo4j's plugin does): a write must show."""
+    F, E = NodeKind.FINANCIER, NodeKind.ENTERPRISE
+    spokes = [f"E{i}" for i in range(1, 7)]
+    store.upsert_nodes([node("H", F), *(node(i, E) for i in spokes)])
+    store.upsert_relations([tie("H", RelationType.LENDS_TO, i, 0.5) for i in spokes])
+    assert [p.score for p in introduction_paths(store, "E1", "E2")] == [0.25]
+    assert [p.score for p in introduction_paths(store, "E3", "E4")] == [0.25]
+    store.upsert_relations([tie("H", RelationType.LENDS_TO, "E2", 1.0)])
+    assert [p.score for p in introduction_paths(store, "E1", "E2")] == [0.5]
+    store.upsert_relations([tie("E5", RelationType.TRADES_WITH, "E6", 0.75)])
+    found = introduction_paths(store, "E5", "E6", k=2)
+    assert [([n.id for n in p.nodes], p.score) for p in found] == [
+        (["E5", "E6"], 0.75),
+        (["E5", "H", "E6"], 0.25),
+    ]
+    with store.transaction() as tx:
+        tx.upsert_nodes([node("E7", E)])
+        tx.upsert_relations([tie("H", RelationType.LENDS_TO, "E7", 1.0)])
+    assert [p.score for p in introduction_paths(store, "E7", "E2")] == [1.0]
 
 
 def test_introductions_on_the_small_network(store, small_dataset):
