@@ -22,7 +22,6 @@ request to another host blocked. Prints a table and writes bench/results/weaknes
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import platform
 import sys
@@ -35,13 +34,13 @@ from typing import Any
 
 import networkx as nx
 
+from bench.common import write_results
 from bench.introductions import DATA, dataset, open_backend, ready, say
 from graph.queries.weaknesses import weakness_report
 from graph.store import GraphStore
 from graph.store.base import Scope
 
 HERE = Path(__file__).resolve().parent
-RESULTS = HERE / "results" / "weaknesses.json"
 CHROMIUM = Path("/usr/bin/chromium")
 #: The flags the browser tests use (tests/e2e/conftest.py).
 FLAGS = [
@@ -348,24 +347,18 @@ def main(argv: list[str] | None = None) -> int:
                     "target": f"< {PAGE_TARGET_S:g} s",
                 }
             )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "dataset": {"enterprises": args.enterprises, "seed": args.seed},
-                "prefecture": args.prefecture,
-                "machine": {"python": platform.python_version(), "platform": platform.platform()},
-                "targets": {"prefecture_report_s": PREFECTURE_TARGET_S, "page_s": PAGE_TARGET_S},
-                "backends": results,
-                "short_of_target": short,
-                "summary": summary,
-            },
-            indent=2,
-        )
-        + "\n",
-        encoding="utf-8",
+    write_results(
+        "weaknesses",
+        {
+            "dataset": {"enterprises": args.enterprises, "seed": args.seed},
+            "prefecture": args.prefecture,
+            "machine": {"python": platform.python_version(), "platform": platform.platform()},
+            "targets": {"prefecture_report_s": PREFECTURE_TARGET_S, "page_s": PAGE_TARGET_S},
+            "backends": results,
+            "short_of_target": short,
+            "summary": summary,
+        },
     )
-    print(f"wrote {RESULTS.relative_to(HERE.parent)}")
     return 1 if short else 0
 
 

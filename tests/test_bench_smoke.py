@@ -35,6 +35,8 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
         assert f"load {backend}" in figures
         assert f"introductions {backend} p50" in figures
         assert f"api introductions {backend} p50" in figures
+        assert any(what.startswith(f"weaknesses {backend} ") for what in figures), figures
+    assert "introductions neo4j-cypher p50" in figures
     assert all(row["value"] > 0 for row in summary["rows"])
     assert "figure" in run.stdout and "load neo4j" in run.stdout
     _wipe_neo4j(neo4j_server)
