@@ -9,6 +9,9 @@
   baseline: ``UNWIND $rows CREATE`` of the same rows in batches of the same size, no
   validation, no MERGE, on the same indexes, one session. Both run once on a small dataset
   first, to warm the server. The database NEO4J_URI names is WIPED before each run.
+- neo4j-admin: the national first load, ``rsn export --format neo4j-admin`` from an embedded
+  store holding the dataset (loaded first, not timed) and ``neo4j-admin database import full``
+  into a new database of a local Neo4j (tools/neo4j), beside the same bare baseline.
 
 Prints a table with each figure beside its baseline and the ratio, and writes
 bench/results/loading.json.
@@ -152,6 +155,28 @@ def _bare_neo4j(folder: Path, settings) -> dict[str, Any]:
     return {"seconds": time.perf_counter() - started, "relations": relations}
 
 
+def _rsn_admin_import(folder: Path) -> dict[str, Any]:
+    from bench.__main__ import _local_neo4j
+    from graph.loaders import load_dataset
+    from graph.loaders.neo4j_admin import export_neo4j_admin, import_arguments
+    from graph.store.embedded import EmbeddedStore
+
+    local = _local_neo4j()
+    with tempfile.TemporaryDirectory() as where:
+        where = Path(where)
+        with EmbeddedStore(where / "embedded") as store:
+            report = load_dataset(folder, store, batch_size=BATCH)
+            started = time.perf_counter()
+            export_neo4j_admin(store, where / "admin")
+        exported = time.perf_counter() - started
+        code = local.admin(import_arguments(where / "admin"), where / "home", check=False)
+        if code != 0:
+            raise RuntimeError(f"neo4j-admin database import failed with exit code {code}")
+        seconds = time.perf_counter() - started
+    say(f"neo4j-admin: export {exported:.1f} s, import {seconds - exported:.1f} s")
+    return {"seconds": seconds, "relations": report.relations}
+
+
 # -- the table -------------------------------------------------------------------------
 
 
@@ -190,10 +215,12 @@ def main(argv: list[str] | None = None) -> int:
         base = _bare_neo4j(folder, settings)
         _wipe(settings)
         rows.append(("neo4j", mine, base, "UNWIND CREATE"))
+        say("neo4j-admin: export, then offline import into a new database ...")
+        rows.append(("neo4j-admin", _rsn_admin_import(folder), base, "UNWIND CREATE"))
     table = []
     print(f"\nloading {counts['relations.csv']:,} relations ({args.enterprises:,} enterprises)")
     print(
-        f"{'backend':10} {'rsn s':>8} {'rsn rel/s':>10} {'base s':>8} {'base rel/s':>10} "
+        f"{'backend':12} {'rsn s':>8} {'rsn rel/s':>10} {'base s':>8} {'base rel/s':>10} "
         f"{'rate ratio':>10} {'rsn MB':>8} {'base MB':>8}  baseline"
     )
     for name, mine, base, what in rows:
@@ -211,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         table.append(entry)
         print(
-            f"{name:10} {mine['seconds']:8.1f} {rate:10,.0f} {base['seconds']:8.1f} "
+            f"{name:12} {mine['seconds']:8.1f} {rate:10,.0f} {base['seconds']:8.1f} "
             f"{base_rate:10,.0f} {rate / base_rate:10.2f} "
             f"{mine.get('peak_mb') or 0:8.0f} {base.get('peak_mb') or 0:8.0f}  {what}"
         )

@@ -37,6 +37,7 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
         assert f"api introductions {backend} p50" in figures
         assert any(what.startswith(f"weaknesses {backend} ") for what in figures), figures
     assert "introductions neo4j-cypher p50" in figures
+    assert "load neo4j-admin" in figures
     assert all(row["value"] > 0 for row in summary["rows"])
     assert "figure" in run.stdout and "load neo4j" in run.stdout
     _wipe_neo4j(neo4j_server)

@@ -10,6 +10,7 @@ the ties that completed referrals make) and ``IMPORT.md`` with the commands.
 from __future__ import annotations
 
 import csv
+import shlex
 from pathlib import Path
 
 from graph.loaders.dataset import Progress, no_progress
@@ -18,7 +19,7 @@ from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND, node_columns
 from graph.store.base import GraphStore
 
-__all__ = ["export_neo4j_admin", "RELATIONSHIPS_FILE"]
+__all__ = ["export_neo4j_admin", "import_arguments", "RELATIONSHIPS_FILE"]
 
 RELATIONSHIPS_FILE = "relationships.csv"
 #: The id space every node shares (ids are unique across the store).
@@ -38,6 +39,25 @@ def node_file(kind_value: str) -> str:
     return f"nodes-{kind_value}.csv"
 
 
+def import_arguments(folder: Path | None = None) -> list[str]:
+    """The arguments of ``neo4j-admin`` that import an export into the database ``neo4j``:
+    the files by name, as from the export's folder, or under ``folder`` when it is given."""
+
+    def at(name: str) -> str:
+        return str(Path(folder) / name) if folder is not None else name
+
+    return [
+        "database",
+        "import",
+        "full",
+        "neo4j",
+        *(f"--nodes={kind.value}={at(node_file(kind.value))}" for kind in FILE_KIND.values()),
+        f"--relationships={at(RELATIONSHIPS_FILE)}",
+        "--array-delimiter=;",
+        "--overwrite-destination",
+    ]
+
+
 def export_neo4j_admin(
     store: GraphStore, folder: Path, progress: Progress = no_progress
 ) -> dict[str, int]:
@@ -48,10 +68,8 @@ def export_neo4j_admin(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
-    node_args = []
     for kind in FILE_KIND.values():
         name = node_file(kind.value)
-        node_args.append(f"--nodes={kind.value}={name}")
         header = [_header(column) for column in node_columns(kind)]
         counts[name] = write_nodes(store, kind, folder / name, header, progress)
     with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
@@ -75,15 +93,7 @@ def export_neo4j_admin(
                 progress(f"writing {RELATIONSHIPS_FILE}", count, None)
         counts[RELATIONSHIPS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
-    command = " ".join(
-        [
-            "neo4j-admin database import full neo4j",
-            *node_args,
-            f"--relationships={RELATIONSHIPS_FILE}",
-            '--array-delimiter=";"',
-            "--overwrite-destination",
-        ]
-    )
+    command = shlex.join(["neo4j-admin", *import_arguments()])
     (folder / "IMPORT.md").write_text(
         "# Loading this folder into an empty Neo4j\n\n"
         "With the Neo4j server stopped, from this folder:\n\n"

@@ -3,8 +3,10 @@ rsn load for the referrals, gives the same store as the embedded one it came fro
 
 from __future__ import annotations
 
+import shlex
+
 from graph.loaders import export_dataset, load_dataset
-from graph.loaders.neo4j_admin import export_neo4j_admin
+from graph.loaders.neo4j_admin import export_neo4j_admin, import_arguments
 from graph.model import NodeKind
 from graph.queries.referrals import Caller, create_referral, move_referral
 from graph.settings import Settings
@@ -30,13 +32,11 @@ def test_an_admin_import_gives_the_same_store(tmp_path):
 
     home = tmp_path / "neo4j"
     port = _free_port()
-    arguments = (tmp_path / "admin" / "IMPORT.md").read_text().split("    neo4j-admin ")[1]
-    arguments = arguments.splitlines()[0].replace('"', "").split()
-    files = [a.replace("=nodes-", f"={tmp_path / 'admin'}/nodes-") for a in arguments]
-    files = [
-        f.replace("=relationships.csv", f"={tmp_path / 'admin'}/relationships.csv") for f in files
-    ]
-    assert local.admin(files, home, check=False) == 0
+    # the command IMPORT.md gives, as a shell reads it, run from the export's folder
+    command = (tmp_path / "admin" / "IMPORT.md").read_text().split("    neo4j-admin ")[1]
+    arguments = shlex.split(command.splitlines()[0])
+    assert arguments == import_arguments()
+    assert local.admin(import_arguments(tmp_path / "admin"), home, check=False) == 0
     server = local.start(home, port, "admin-import-pw", timeout=300)
     try:
         settings = Settings(
