@@ -133,6 +133,7 @@ public final class BestPaths {
 
     /** Reads a node's ties from the store's cursors, reused for the whole call. */
     static final class Store implements AutoCloseable {
+        final KernelTransaction ktx;
         final Read read;
         final NodeCursor nodes;
         final RelationshipTraversalCursor relationships;
@@ -145,6 +146,7 @@ public final class BestPaths {
 
         Store(KernelTransaction ktx, RelationshipSelection selection, int weightKey, HubCache cache,
                 TransactionIdStore closed) {
+            this.ktx = ktx;
             this.cache = cache;
             this.closed = closed;
             CursorFactory cursors = ktx.cursors();
@@ -350,7 +352,7 @@ public final class BestPaths {
         final PriorityQueue<Cursor> queue = new PriorityQueue<>(
                 Comparator.comparingDouble((Cursor c) -> -c.bound()).thenComparingLong(Cursor::order));
         final long[] stopAt = new long[2];
-        long order;
+        long order, steps;
         double floor; // θ less the slack: bounds below it cannot reach the k best
 
         Search(Store store, int k, int maxHops) {
@@ -365,6 +367,7 @@ public final class BestPaths {
             reach(FORWARD, new Half(new long[] {source}, new double[0], 1.0));
             reach(BACKWARD, new Half(new long[] {target}, new double[0], 1.0));
             while (!queue.isEmpty() && queue.peek().bound() >= floor) {
+                if ((++steps & 1023) == 0) store.ktx.assertOpen(); // stop when the call is killed
                 Cursor cursor = queue.poll();
                 int side = cursor.side();
                 Half half = cursor.half();

@@ -12,12 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * through it, and the same few hubs (the big banks, the busy centres) come up again and again.
  *
  * <p>Why it is never stale: every entry holds for one "last closed transaction" id, the stamp.
- * A call looks entries up with the id it sees now; any other id empties the cache first. An entry
- * is stored only if the id was the same before and after its ties were read, so no write closed
+ * A call looks entries up with the id it sees now: a newer one empties the cache first, an older
+ * one (a call that began before the latest write) reads the store instead. An entry is stored
+ * only if the id was the stamp both before and after its ties were read, so no write closed
  * while they were read. Calls whose own transaction has changes never use the cache.
  *
  * <p>Sizes: {@code -Drsn.hubCache.minTies} (default 1000) and {@code -Drsn.hubCache.maxTies},
- * the most ties kept in all (default 2,000,000, about 80 MB of heap).
+ * the most ties kept in all (default 2,000,000, at most about 120 MB of heap: 16 bytes a tie
+ * and a hash table of neighbours).
  */
 final class HubCache {
     static final int MIN_TIES = Integer.getInteger("rsn.hubCache.minTies", 1000);
@@ -39,12 +41,13 @@ final class HubCache {
 
     /** The node's cached ties, if they hold at transaction {@code closed}; else null. */
     synchronized BestPaths.Ties get(long node, long closed) {
-        if (closed != stamp) {
+        if (closed > stamp) { // a write closed since the entries were read
             entries.clear();
             ties = 0;
             stamp = closed;
             return null;
         }
+        if (closed < stamp) return null; // a call that began before the latest write
         return entries.get(node);
     }
 
