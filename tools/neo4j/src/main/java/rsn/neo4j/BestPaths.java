@@ -19,6 +19,7 @@ import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.Read;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.internal.kernel.api.security.AccessMode;
 import org.neo4j.io.pagecache.context.CursorContext;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.api.txstate.TxStateHolder;
@@ -116,7 +117,14 @@ public final class BestPaths {
         if (weightKey < 0 || typeIds.length == 0) return Stream.empty(); // no such ties in the store
         HubCache cache = null;
         TransactionIdStore closed = null;
-        if (!((TxStateHolder) ktx).hasTxStateWithChanges()) { // else it must see its own changes
+        // The cache is shared by every caller: only those who see every node and tie use it (all
+        // users do, on Community; Enterprise can hide some from some), and only calls whose own
+        // transaction has no changes, which they must see.
+        AccessMode mode = ktx.securityContext().mode();
+        boolean seesAll = mode.allowsTraverseAllLabels()
+                && mode.allowsTraverseAllRelTypes()
+                && mode.allowsReadPropertyAllRelTypes(weightKey);
+        if (seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges()) {
             GraphDatabaseAPI database = (GraphDatabaseAPI) db;
             cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey);
             closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);

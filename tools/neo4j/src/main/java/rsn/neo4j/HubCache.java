@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A call looks entries up with the id it sees now: a newer one empties the cache first, an older
  * one (a call that began before the latest write) reads the store instead. An entry is stored
  * only if the id was the stamp both before and after its ties were read, so no write closed
- * while they were read. Calls whose own transaction has changes never use the cache.
+ * while they were read. Calls whose own transaction has changes never use the cache, nor do
+ * users who may not see every node and tie (Enterprise's fine-grained access control).
  *
  * <p>Sizes: {@code -Drsn.hubCache.minTies} (default 1000) and {@code -Drsn.hubCache.maxTies},
  * the most ties kept in all (default 2,000,000, at most about 120 MB of heap: 16 bytes a tie
