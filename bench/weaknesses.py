@@ -40,7 +40,6 @@ from graph.queries.weaknesses import weakness_report
 from graph.store import GraphStore
 from graph.store.base import Scope
 
-HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 #: The flags the browser tests use (tests/e2e/conftest.py).
 FLAGS = [

@@ -223,7 +223,7 @@ public final class BestPaths {
         double[] strengths = new double[0];
         int size;
         int total;
-        final LongTables.ToInt rank = new LongTables.ToInt(); // neighbour -> index, once handed out
+        final NodeIndex rank = new NodeIndex(); // neighbour -> index, once handed out
 
         void add(long id, double strength) {
             if (heapSize == heapIds.length) {
@@ -257,7 +257,7 @@ public final class BestPaths {
                 heapIds[0] = heapIds[heapSize];
                 heapStrengths[0] = heapStrengths[heapSize];
                 siftDown(0);
-                if (!rank.add(id, size)) continue; // a weaker parallel tie to the same neighbour
+                if (rank.add(id) != size) continue; // a weaker parallel tie to the same neighbour
                 if (size == ids.length) {
                     ids = Arrays.copyOf(ids, Math.max(4, size * 2));
                     strengths = Arrays.copyOf(strengths, Math.max(4, size * 2));
@@ -349,11 +349,9 @@ public final class BestPaths {
         final Store store;
         final int k;
         final int[] depth;
-        final LongTables.ToObject<Ties> read = new LongTables.ToObject<>();
-        final List<LongTables.ToObject<List<Half>>> met =
-                List.of(new LongTables.ToObject<>(), new LongTables.ToObject<>());
-        final List<LongTables.ToObject<FanEnd>> fansAt =
-                List.of(new LongTables.ToObject<>(), new LongTables.ToObject<>());
+        final NodeMap<Ties> read = new NodeMap<>();
+        final List<NodeMap<List<Half>>> met = List.of(new NodeMap<>(), new NodeMap<>());
+        final List<NodeMap<FanEnd>> fansAt = List.of(new NodeMap<>(), new NodeMap<>());
         final List<List<FanEnd>> fanEnds = List.of(new ArrayList<>(), new ArrayList<>());
         final Map<Sequence, Double> found = new HashMap<>();
         final PriorityQueue<Double> best = new PriorityQueue<>(); // the k best scores, least first
@@ -457,7 +455,7 @@ public final class BestPaths {
         boolean anyAt(int side, long node) {
             if (met.get(side).get(node) != null) return true;
             for (FanEnd end : fanEnds.get(side)) {
-                int rank = end.ties().rank.get(node);
+                int rank = end.ties().rank.indexOf(node);
                 if (rank < 0) continue;
                 for (Fan fan : end.fans()) if (rank < fan.done) return true;
             }
@@ -470,7 +468,7 @@ public final class BestPaths {
             List<Half> others = met.get(1 - side).get(node);
             if (others != null) for (Half other : others) join(side, half, other);
             for (FanEnd end : fanEnds.get(1 - side)) {
-                int rank = end.ties().rank.get(node);
+                int rank = end.ties().rank.indexOf(node);
                 if (rank < 0) continue;
                 double strength = end.ties().strengths[rank];
                 for (Fan fan : end.fans()) {
