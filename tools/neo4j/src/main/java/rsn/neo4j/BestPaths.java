@@ -352,7 +352,6 @@ public final class BestPaths {
         final NodeMap<Ties> read = new NodeMap<>();
         final List<NodeMap<List<Half>>> met = List.of(new NodeMap<>(), new NodeMap<>());
         final List<NodeMap<FanEnd>> fansAt = List.of(new NodeMap<>(), new NodeMap<>());
-        final List<List<FanEnd>> fanEnds = List.of(new ArrayList<>(), new ArrayList<>());
         final Map<Sequence, Double> found = new HashMap<>();
         final PriorityQueue<Double> best = new PriorityQueue<>(); // the k best scores, least first
         final PriorityQueue<Cursor> queue = new PriorityQueue<>(
@@ -424,7 +423,6 @@ public final class BestPaths {
             if (end == null) {
                 end = new FanEnd(ties, new ArrayList<>());
                 fansAt.get(side).put(half.end(), end);
-                fanEnds.get(side).add(end);
             }
             Fan fan = new Fan(half);
             end.fans().add(fan);
@@ -454,7 +452,7 @@ public final class BestPaths {
         /** Whether some half of {@code side}, recorded or a fan's leaf, ends at {@code node}. */
         boolean anyAt(int side, long node) {
             if (met.get(side).get(node) != null) return true;
-            for (FanEnd end : fanEnds.get(side)) {
+            for (FanEnd end : fansAt.get(side).values()) {
                 int rank = end.ties().rank.indexOf(node);
                 if (rank < 0) continue;
                 for (Fan fan : end.fans()) if (rank < fan.done) return true;
@@ -467,7 +465,7 @@ public final class BestPaths {
             long node = half.end();
             List<Half> others = met.get(1 - side).get(node);
             if (others != null) for (Half other : others) join(side, half, other);
-            for (FanEnd end : fanEnds.get(1 - side)) {
+            for (FanEnd end : fansAt.get(1 - side).values()) {
                 int rank = end.ties().rank.indexOf(node);
                 if (rank < 0) continue;
                 double strength = end.ties().strengths[rank];

@@ -14,6 +14,11 @@ final class NodeMap<V> {
         return number < 0 ? null : values.get(number);
     }
 
+    /** The values, in the order their ids were first put; the map's own list, to read only. */
+    List<V> values() {
+        return values;
+    }
+
     void put(long id, V value) {
         int number = index.add(id);
         if (number == values.size()) values.add(value);
