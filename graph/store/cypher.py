@@ -173,19 +173,17 @@ def ties_of(kind: NodeKind) -> str:
     )
 
 
+#: One row: ``nodes`` maps each node kind to its count and ``relations`` each relation type.
+#: ``COUNT { }`` of one label or one type is read from the count store, so this costs the same
+#: at any size (an aggregation inside a ``UNION`` would scan every node and relationship).
 STATS = (
-    "CALL () { "
-    + " UNION ALL ".join(
-        f"MATCH (n:{label(kind)}) RETURN 'node' AS what, '{kind.value}' AS name, count(n) AS count"
-        for kind in NodeKind
+    "RETURN {"
+    + ", ".join(f"{label(kind)}: COUNT {{ MATCH (:{label(kind)}) }}" for kind in NodeKind)
+    + "} AS nodes, {"
+    + ", ".join(
+        f"{rel_type(kind)}: COUNT {{ MATCH ()-[:{rel_type(kind)}]->() }}" for kind in RelationType
     )
-    + " UNION ALL "
-    + " UNION ALL ".join(
-        f"MATCH ()-[r:{rel_type(kind)}]->() "
-        f"RETURN 'relation' AS what, '{kind.value}' AS name, count(r) AS count"
-        for kind in RelationType
-    )
-    + " } RETURN what, name, count"
+    + "} AS relations"
 )
 
 

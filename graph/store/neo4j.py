@@ -466,12 +466,8 @@ class Neo4jStore(GraphStore):
         return sorted(found, key=lambda r: r.key)
 
     def stats(self) -> Stats:
-        nodes: dict[str, int] = {}
-        relations: dict[str, int] = {}
-        for record in self._read(cypher.STATS):
-            target = nodes if record["what"] == "node" else relations
-            target[record["name"]] = record["count"]
-        return Stats.of(nodes, relations)
+        (record,) = self._read(cypher.STATS)
+        return Stats.of(record["nodes"], record["relations"])
 
     def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
         after = ""
