@@ -55,7 +55,10 @@ import org.neo4j.values.storable.Value;
  * <li>A node's ties are read at most once per call, straight from the store's cursors, and only
  *     when a half ending there can still compete; they are handed out strongest first from a
  *     heap, so ties below θ are never sorted or extended.
- * <li>A hub's sorted ties are kept between calls ({@link HubCache}) until a write closes.
+ * <li>A hub's sorted ties are kept between calls ({@link HubCache}) until a write closes;
+ *     {@code rsn.warmUp} reads the biggest hubs' ties into it at once, e.g. when a server
+ *     starts, and every other node's ties once, so the first questions do not read the store
+ *     from disk.
  * <li>Where a half's extensions could only be leaves (halves at the depth limit, never
  *     extended) and its end is a hub, they are not made one by one: the half becomes a fan
  *     ({@link Fan}), whose leaves are the hub's first ties, and a leaf is made only when it
@@ -110,16 +113,90 @@ public final class BestPaths {
         if (maxHops < 1 || maxHops > 64)
             throw new IllegalArgumentException("maxHops must be from 1 to 64, got " + maxHops);
         if (source == null || target == null || source.equals(target)) return Stream.empty();
+        Store opened = store(types, weight);
+        if (opened == null) return Stream.empty(); // no such ties in the store
+        try (Store store = opened) {
+            @SuppressWarnings("deprecation")
+            long from = source.getId(), to = target.getId();
+            Search search = new Search(store, (int) k, (int) maxHops);
+            search.run(from, to);
+            return search.ranked(tx, key).stream();
+        }
+    }
+
+    /** A row of {@code rsn.warmUp}'s answer: the nodes whose ties it read, and the hubs and
+     * ties now in the hub cache. */
+    public static final class Warmed {
+        public long nodes;
+        public long hubs;
+        public long ties;
+
+        Warmed(long nodes, long hubs, long ties) {
+            this.nodes = nodes;
+            this.hubs = hubs;
+            this.ties = ties;
+        }
+    }
+
+    @Procedure(name = "rsn.warmUp", mode = Mode.READ)
+    @Description("rsn.warmUp(types, weight): reads every node's relationships of the given types"
+            + " and their weight once, so that the pages rsn.kBestPaths reads are in the page"
+            + " cache, and keeps the sorted ties of the nodes with the most of them in its hub"
+            + " cache, biggest first, as far as it holds (not for a caller who may not use it);"
+            + " returns how many nodes it read, and how many hubs and ties are cached.")
+    public Stream<Warmed> warmUp(@Name("types") List<String> types, @Name("weight") String weight) {
+        Store opened = store(types, weight);
+        if (opened == null) return Stream.of(new Warmed(0, 0, 0));
+        KernelTransaction ktx = opened.ktx;
+        try (Store store = opened;
+                NodeCursor all = ktx.cursors().allocateNodeCursor(ktx.cursorContext(), ktx.memoryTracker())) {
+            // nodes with enough relationships (parallel ones and self-loops count here, so this
+            // is at least their ties) wait, the most first: the cache may not hold them all
+            List<long[]> hubs = new ArrayList<>();
+            long nodes = 0;
+            store.read.allNodesScan(all);
+            while (all.next()) {
+                if ((++nodes & 1023) == 0) ktx.assertOpen();
+                all.properties(store.properties); // the ids and names that answers show
+                while (store.properties.next()) store.properties.propertyValue();
+                long node = all.nodeReference();
+                if (store.cache != null
+                        && all.degreeWithMax(HubCache.MIN_TIES, store.selection) >= HubCache.MIN_TIES) {
+                    hubs.add(new long[] {node, all.degree(store.selection)});
+                } else {
+                    store.scan(node);
+                }
+            }
+            hubs.sort(Comparator.comparingLong((long[] hub) -> -hub[1]));
+            long cachedHubs = 0, cachedTies = 0;
+            for (long[] hub : hubs) {
+                int held = cachedTies + hub[1] > HubCache.MAX_TIES ? 0 : store.warm(hub[0]);
+                if (held == 0) {
+                    store.scan(hub[0]);
+                } else {
+                    cachedHubs++;
+                    cachedTies += held;
+                }
+            }
+            return Stream.of(new Warmed(nodes, cachedHubs, cachedTies));
+        }
+    }
+
+    /**
+     * The cursors of a call over the ties of {@code types} weighted by {@code weight}, with the hub
+     * cache if this caller may use it; null when the store has no such type or property. The
+     * cache is shared by every caller: only those who see every node and tie use it (all users
+     * do, on Community; Enterprise can hide some from some), and only calls whose own transaction
+     * has no changes, which they must see.
+     */
+    private Store store(List<String> types, String weight) {
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         int weightKey = tokens.propertyKey(weight);
         int[] typeIds = types.stream().mapToInt(tokens::relationshipType).filter(id -> id >= 0).toArray();
-        if (weightKey < 0 || typeIds.length == 0) return Stream.empty(); // no such ties in the store
+        if (weightKey < 0 || typeIds.length == 0) return null;
         HubCache cache = null;
         TransactionIdStore closed = null;
-        // The cache is shared by every caller: only those who see every node and tie use it (all
-        // users do, on Community; Enterprise can hide some from some), and only calls whose own
-        // transaction has no changes, which they must see.
         AccessMode mode = ktx.securityContext().mode();
         boolean seesAll = mode.allowsTraverseAllLabels()
                 && mode.allowsTraverseAllRelTypes()
@@ -130,13 +207,7 @@ public final class BestPaths {
             closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
         }
         RelationshipSelection selection = RelationshipSelection.selection(typeIds, Direction.BOTH);
-        try (Store store = new Store(ktx, selection, weightKey, cache, closed)) {
-            @SuppressWarnings("deprecation")
-            long from = source.getId(), to = target.getId();
-            Search search = new Search(store, (int) k, (int) maxHops);
-            search.run(from, to);
-            return search.ranked(tx, key).stream();
-        }
+        return new Store(ktx, selection, weightKey, cache, closed);
     }
 
     /** Reads a node's ties from the store's cursors, reused for the whole call. */
@@ -180,6 +251,18 @@ public final class BestPaths {
                 cache.put(node, ties, before, closed.getLastClosedTransactionId());
             }
             return ties;
+        }
+
+        /** Puts the node's ties in the hub cache (which this store must have) if they belong
+         * there; how many it holds for the node, 0 if none. */
+        int warm(long node) {
+            long before = closed.getLastClosedTransactionId();
+            Ties ties = cache.get(node, before);
+            if (ties != null) return ties.total;
+            ties = scan(node);
+            if (ties.total < HubCache.MIN_TIES) return 0;
+            ties.complete();
+            return cache.put(node, ties, before, closed.getLastClosedTransactionId()) ? ties.total : 0;
         }
 
         /** The ties of {@code node} with a positive numeric weight, self-loops left out. */

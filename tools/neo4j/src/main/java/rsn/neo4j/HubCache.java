@@ -54,10 +54,14 @@ final class HubCache {
 
     /**
      * Keep complete, sorted ties read between transactions {@code before} and {@code after}
-     * (the last closed ids before and after reading), if no write closed meanwhile.
+     * (the last closed ids before and after reading), if no write closed meanwhile and they fit;
+     * whether the cache holds the node's ties now.
      */
-    synchronized void put(long node, BestPaths.Ties complete, long before, long after) {
-        if (before != after || after != stamp || ties + complete.total > MAX_TIES) return;
-        if (entries.putIfAbsent(node, complete) == null) ties += complete.total;
+    synchronized boolean put(long node, BestPaths.Ties complete, long before, long after) {
+        if (entries.containsKey(node)) return after == stamp;
+        if (before != after || after != stamp || ties + complete.total > MAX_TIES) return false;
+        entries.put(node, complete);
+        ties += complete.total;
+        return true;
     }
 }
