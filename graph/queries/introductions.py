@@ -26,6 +26,7 @@ from graph.model import (
     RelationType,
 )
 from graph.store.base import (
+    DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_TYPES,
     MAX_HOPS_LIMIT,
     GraphStore,
@@ -49,7 +50,6 @@ __all__ = [
 
 DEFAULT_K = 3
 MAX_K = 20
-DEFAULT_MAX_HOPS = 4
 MAX_HOPS = MAX_HOPS_LIMIT
 
 

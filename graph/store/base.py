@@ -45,8 +45,10 @@ INTRODUCTION_TIE_TYPES: tuple[RelationType, ...] = tuple(
     )
 )
 
-#: The most ties an introduction path may have, on every store.
+#: The most ties an introduction path may have, on every store, and how many a question
+#: allows when it does not say.
 MAX_HOPS_LIMIT = 6
+DEFAULT_MAX_HOPS = 4
 
 
 class GraphWriter(Protocol):
@@ -267,6 +269,12 @@ class GraphStore(ABC):
         :meth:`ScoredPath.rank`. No path gives an empty list. The caller checks that both ids
         are distinct actors of the store and that ``k`` >= 1.
         """
+
+    def warm_up(self) -> dict[str, int]:
+        """Read ahead what the first questions would otherwise wait for, e.g. when a server
+        starts; what was read, by name (nothing by default). Safe to call at any time, on
+        any thread that may use the store; raises StoreError if the store fails."""
+        return {}
 
     def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
         """The undirected simple graph of a scope, as analytics use it (see :func:`project`)."""

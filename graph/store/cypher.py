@@ -41,6 +41,8 @@ __all__ = [
     "HAS_PATHS_PROCEDURE",
     "INTRODUCTION_TIE_NAMES",
     "K_BEST_PATHS_IN_DATABASE",
+    "WARM_UP",
+    "SAMPLE_NODES",
 ]
 
 
@@ -365,6 +367,25 @@ K_BEST_PATHS_IN_DATABASE = f"""{_actor_by_id("s", "source")}
 CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops) YIELD nodes, score
 WITH nodes AS ns, score, [n IN nodes | n.id] AS ids
 {_TIES_OF_EACH_STEP}"""
+
+
+#: Reads every node's introduction ties once, so that the pages the search reads are in the
+#: page cache, and the sorted ties of the biggest hubs into the cache of rsn's procedure; one
+#: row: ``nodes`` read, ``hubs`` and ``ties`` cached (pass ``$types`` =
+#: :data:`INTRODUCTION_TIE_NAMES`).
+WARM_UP = "CALL rsn.warmUp($types, 'strength') YIELD nodes, hubs, ties RETURN nodes, hubs, ties"
+
+#: A node of each kind the store has, the one with the fewest relationships among the first
+#: hundred found (so its ties are few): rows ``id``, ``kind``.
+SAMPLE_NODES = (
+    "CALL () { "
+    + " UNION ALL ".join(
+        f"MATCH (n:{label(kind)}) WITH n LIMIT 100 "
+        f"RETURN n.id AS id, '{kind.value}' AS kind ORDER BY COUNT {{ (n)--() }} LIMIT 1"
+        for kind in NodeKind
+    )
+    + " } RETURN id, kind"
+)
 
 
 # -- referrals -------------------------------------------------------------------------

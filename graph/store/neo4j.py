@@ -25,6 +25,8 @@ from graph.model import Node, NodeKind, Relation, RelationType
 from graph.referrals import REFERRAL_TIE_CAP, Referral, ReferralStatus
 from graph.store import cypher
 from graph.store.base import (
+    DEFAULT_MAX_HOPS,
+    INTRODUCTION_TIE_TYPES,
     GraphStore,
     Scope,
     ScoredPath,
@@ -533,6 +535,32 @@ class Neo4jStore(GraphStore):
                 self._read(cypher.HAS_PATHS_PROCEDURE, name=cypher.PATHS_PROCEDURE)[0]["installed"]
             )
         return self._paths_in_database
+
+    def warm_up(self) -> dict[str, int]:
+        """Get a server that has just started ready for questions: the first run of each
+        statement an introduction uses costs a few hundred milliseconds (the server plans it
+        and compiles the code it runs), so one small question is asked first, about a node of
+        each kind with few ties and between an enterprise and a neighbour. With rsn's plugin,
+        every node's ties are read once before (so the pages the search reads are in the
+        page cache), and the biggest hubs' sorted ties are kept in its cache
+        (:data:`cypher.WARM_UP`). Returns how many nodes were read, how many hubs and ties
+        are cached, and how many sample nodes were asked about."""
+        read: dict[str, int] = {}
+        if self.paths_in_database:
+            (record,) = self._read(cypher.WARM_UP, types=cypher.INTRODUCTION_TIE_NAMES)
+            read.update(nodes=record["nodes"], hubs=record["hubs"], ties=record["ties"])
+        samples = [record["id"] for record in self._read(cypher.SAMPLE_NODES)]
+        self.get_nodes(samples)
+        pairs = [
+            (relation.source, relation.target)
+            for node_id in samples
+            for relation in self.ties(node_id)
+            if relation.type in INTRODUCTION_TIE_TYPES
+        ]
+        if pairs:
+            self.best_paths(*pairs[0], k=3, max_hops=DEFAULT_MAX_HOPS)
+        read["samples"] = len(samples)
+        return read
 
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
         """The k best paths, found inside the database.
