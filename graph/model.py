@@ -418,6 +418,12 @@ _ROW_MODELS: dict[NodeKind, type[_Row]] = {
     NodeKind.SPECIALIST: SpecialistRow,
 }
 
+#: The columns each node file must have.
+_REQUIRED: dict[NodeKind, frozenset[str]] = {
+    kind: frozenset(name for name, info in model.model_fields.items() if info.is_required())
+    for kind, model in _ROW_MODELS.items()
+}
+
 RELATION_COLUMNS: tuple[str, ...] = tuple(RelationRow.model_fields)
 _RELATION_KEYS = frozenset(RELATION_COLUMNS)
 
@@ -520,7 +526,7 @@ def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
     every problem of the row as (column, sentence).
     """
     model = _ROW_MODELS[kind]
-    required = {name for name, info in model.model_fields.items() if info.is_required()}
+    required = _REQUIRED[kind]
     cleaned = {
         key: value
         for key, value in row.items()
@@ -530,7 +536,8 @@ def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
         parsed = model.model_validate(cleaned)
     except ValidationError as error:
         raise RowInvalid(_problems(error)) from None
-    values = parsed.model_dump(exclude_none=True)
+    # the fields hold plain values (text, whole numbers, lists of words): no serializing needed
+    values = {key: value for key, value in parsed.__dict__.items() if value is not None}
     return Node(id=values.pop("id"), kind=kind, name=values.pop("name"), props=values)
 
 
