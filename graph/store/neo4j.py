@@ -540,7 +540,7 @@ class Neo4jStore(GraphStore):
         """Get a server that has just started ready for questions: the first run of each
         statement an introduction uses costs a few hundred milliseconds (the server plans it
         and compiles the code it runs), so one small question is asked first, about a node of
-        each kind with few ties and between an enterprise and a neighbour. With rsn's plugin,
+        each kind with few ties and between one of them and a neighbour. With rsn's plugin,
         every node's ties are read once before (so the pages the search reads are in the
         page cache), and the biggest hubs' sorted ties are kept in its cache
         (:data:`cypher.WARM_UP`). Returns how many nodes were read, how many hubs and ties
