@@ -124,8 +124,9 @@ public final class BestPaths {
         }
     }
 
-    /** A row of {@code rsn.warmUp}'s answer: the nodes whose ties it read, and the hubs and
-     * ties now in the hub cache. */
+    /** A row of {@code rsn.warmUp}'s answer: the nodes it read, and the hubs and ties now in
+     * the hub cache. (Neo4j maps a procedure's rows from public fields, hence the shape Found
+     * has too.) */
     public static final class Warmed {
         public long nodes;
         public long hubs;
@@ -139,9 +140,9 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.warmUp", mode = Mode.READ)
-    @Description("rsn.warmUp(types, weight): reads every node's relationships of the given types"
-            + " and their weight once, so that the pages rsn.kBestPaths reads are in the page"
-            + " cache, and keeps the sorted ties of the nodes with the most of them in its hub"
+    @Description("rsn.warmUp(types, weight): reads every node, its properties and its"
+            + " relationships of the given types with their weight once, so that the pages a"
+            + " question reads are in the page cache, and keeps the sorted ties of the nodes with the most of them in its hub"
             + " cache, biggest first, as far as it holds (not for a caller who may not use it);"
             + " returns how many nodes it read, and how many hubs and ties are cached.")
     public Stream<Warmed> warmUp(@Name("types") List<String> types, @Name("weight") String weight) {
