@@ -254,16 +254,11 @@ public final class BestPaths {
             return ties;
         }
 
-        /** Puts the node's ties in the hub cache (which this store must have) if they belong
-         * there; how many it holds for the node, 0 if none. */
+        /** Reads the node's ties as {@link #ties} does, which keeps them in the hub cache (this
+         * store must have one) if they belong there; how many it holds for the node, 0 if none. */
         int warm(long node) {
-            long before = closed.getLastClosedTransactionId();
-            Ties ties = cache.get(node, before);
-            if (ties != null) return ties.total;
-            ties = scan(node);
-            if (ties.total < HubCache.MIN_TIES) return 0;
-            ties.complete();
-            return cache.put(node, ties, before, closed.getLastClosedTransactionId()) ? ties.total : 0;
+            Ties ties = ties(node);
+            return cache.holds(node, ties) ? ties.total : 0;
         }
 
         /** The ties of {@code node} with a positive numeric weight, self-loops left out. */

@@ -54,14 +54,15 @@ final class HubCache {
 
     /**
      * Keep complete, sorted ties read between transactions {@code before} and {@code after}
-     * (the last closed ids before and after reading), if no write closed meanwhile and they fit;
-     * whether the cache holds the node's ties now.
+     * (the last closed ids before and after reading), if no write closed meanwhile.
      */
-    synchronized boolean put(long node, BestPaths.Ties complete, long before, long after) {
-        if (entries.containsKey(node)) return after == stamp;
-        if (before != after || after != stamp || ties + complete.total > MAX_TIES) return false;
-        entries.put(node, complete);
-        ties += complete.total;
-        return true;
+    synchronized void put(long node, BestPaths.Ties complete, long before, long after) {
+        if (before != after || after != stamp || ties + complete.total > MAX_TIES) return;
+        if (entries.putIfAbsent(node, complete) == null) ties += complete.total;
+    }
+
+    /** Whether these are the ties the cache keeps for the node. */
+    synchronized boolean holds(long node, BestPaths.Ties these) {
+        return entries.get(node) == these;
     }
 }
