@@ -62,6 +62,13 @@ class NodeKind(StrEnum):
     FINANCIER = "Financier"
     SPECIALIST = "Specialist"
 
+    @property
+    def with_article(self) -> str:
+        """The kind after its indefinite article, for sentences: "an Enterprise", "an
+        Asset", "a Centre", "a Financier", "a Specialist"."""
+        article = "an" if self.value[0] in "AEIOU" else "a"
+        return f"{article} {self.value}"
+
 
 #: Kinds that can introduce and be introduced. Assets are not actors.
 ACTOR_KINDS: frozenset[NodeKind] = frozenset(
@@ -196,6 +203,10 @@ class Expertise(StrEnum):
 
 _ID_CHARACTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:-")
 MAX_NAME_LENGTH = 500
+#: The most employees an enterprise may have: more than any firm in the world employs.
+MAX_EMPLOYEES = 10_000_000
+#: The most open referrals a centre may take at once.
+MAX_CAPACITY = 100_000
 
 
 def is_valid_id(value: str) -> bool:
@@ -231,8 +242,20 @@ def _check_name(value: Any) -> str:
     return value
 
 
+def _code_text(value: Any) -> str:
+    """A code column's value as text: text (stripped), or a whole number given through JSON
+    (``13`` for ``"13"``); raises ValueError for anything else (an object, a list)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("must be text")
+
+
 def _check_prefecture(value: Any) -> str:
-    text = str(value).strip() if value is not None else ""
+    text = _code_text(value)
     if text not in PREFECTURE_BY_CODE:
         raise ValueError(
             f"{text!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
@@ -241,7 +264,7 @@ def _check_prefecture(value: Any) -> str:
 
 
 def _check_industry(value: Any) -> str:
-    text = str(value).strip() if value is not None else ""
+    text = _code_text(value)
     if text not in JSIC_DIVISIONS:
         raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
     return text
@@ -251,7 +274,7 @@ def _enum_check(enum: type[StrEnum], what: str):
     values = frozenset(member.value for member in enum)
 
     def check(value: Any) -> str:
-        text = str(value).strip() if value is not None else ""
+        text = _code_text(value)
         if text in values:
             return text
         choices = ", ".join(member.value for member in enum)
@@ -260,20 +283,37 @@ def _enum_check(enum: type[StrEnum], what: str):
     return check
 
 
-def _whole_number(minimum: int, maximum: int | None, what: str):
+#: The most digits a whole number may be written with: the bounds are checked after, and a
+#: huge text is refused before it is turned into a number.
+_MAX_DIGITS = 20
+
+
+def _number_text(number: int) -> str:
+    """A bound or a value as a person reads it: 10,000,000, but 1600 for a year."""
+    if abs(number) >= 10**_MAX_DIGITS:
+        return f"a number of {len(str(abs(number)))} digits"
+    return f"{number:,}" if abs(number) >= 10_000 else str(number)
+
+
+def _whole_number(minimum: int, maximum: int, what: str):
+    """A check of a whole number from ``minimum`` to ``maximum``, given as a number (JSON) or
+    as its digits (CSV); the check raises ValueError naming the bounds."""
+    bounds = f"{what} must be from {_number_text(minimum)} to {_number_text(maximum)}"
+
     def check(value: Any) -> int:
-        if isinstance(value, bool):
+        if isinstance(value, bool) or not isinstance(value, int | str):
             raise ValueError(f"must be a whole number, got {value!r}")
         if isinstance(value, int):
             number = value
         else:
-            text = str(value).strip()
+            text = value.strip()
             if not re.fullmatch(r"[+-]?\d+", text):
                 raise ValueError(f"must be a whole number, got {text!r}")
+            if len(text) > _MAX_DIGITS:
+                raise ValueError(f"{bounds}, got {len(text)} digits")
             number = int(text)
-        if number < minimum or (maximum is not None and number > maximum):
-            bound = f"from {minimum} to {maximum}" if maximum is not None else f"at least {minimum}"
-            raise ValueError(f"{what} must be {bound}, got {number}")
+        if not minimum <= number <= maximum:
+            raise ValueError(f"{bounds}, got {_number_text(number)}")
         return number
 
     return check
@@ -290,7 +330,9 @@ def _check_expertise(value: Any) -> list[str]:
     if isinstance(value, str):
         words = [word.strip() for word in value.split(";")]
     elif isinstance(value, list | tuple):
-        words = [str(word).strip() for word in value]
+        if not all(isinstance(word, str) for word in value):
+            raise ValueError("must be expertise words (text)")
+        words = [word.strip() for word in value]
     else:
         raise ValueError("must be expertise words separated by ';'")
     words = [word for word in words if word]
@@ -364,7 +406,7 @@ class EnterpriseRow(_Row):
     name: Name
     prefecture: PrefectureCode
     industry: Annotated[str, BeforeValidator(_check_industry)]
-    employees: _optional(_whole_number(0, None, "employees")) = None
+    employees: _optional(_whole_number(0, MAX_EMPLOYEES, "employees")) = None
     founded: _optional(_check_founded) = None
 
 
@@ -380,7 +422,7 @@ class CentreRow(_Row):
     name: Name
     prefecture: PrefectureCode
     kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
-    capacity: _optional(_whole_number(1, None, "capacity")) = None
+    capacity: _optional(_whole_number(1, MAX_CAPACITY, "capacity")) = None
 
 
 class FinancierRow(_Row):

@@ -29,6 +29,7 @@ __all__ = [
     "plan_move",
     "referral_tie",
     "referral_tie_strength",
+    "request_key_taken",
 ]
 
 
@@ -225,4 +226,13 @@ def referral_tie(a: str, b: str, completed: int) -> Relation:
     source, target = sorted((a, b))
     return Relation(
         source, RelationType.COLLABORATES_WITH, target, referral_tie_strength(completed)
+    )
+
+
+def request_key_taken(referral: Referral, owner: str) -> str:
+    """The sentence of a write of ``referral`` whose sender and request key are already the
+    referral ``owner``'s (a request key names one referral of its sender)."""
+    return (
+        f"referral {referral.id}: request key {referral.request_key!r} of centre "
+        f"{referral.from_centre} is already referral {owner}'s"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,10 +11,46 @@ from typing import Any
 
 from graph.errors import Problem
 
-__all__ = ["CsvRow", "read_records", "HeaderProblems", "RejectRow"]
+__all__ = [
+    "CsvRow",
+    "read_records",
+    "HeaderProblems",
+    "RejectRow",
+    "spreadsheet_safe",
+    "spreadsheet_value",
+    "spreadsheet_values",
+]
 
 #: reject(line, column, message, fields): a row that cannot be read as a record.
 RejectRow = Callable[[int, str, str, list[str]], None]
+
+
+#: A cell a spreadsheet would run as a formula (it begins with = + - @, a tab or a carriage
+#: return), or such a cell behind one or more ' (so that adding one ' is undone exactly).
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """``text`` as a cell that no spreadsheet runs as a formula: one ' is put before a cell
+    that begins with = + - @, a tab or a carriage return, or with ' characters then one of
+    those. :func:`spreadsheet_value` takes it off again, so what loads back is unchanged."""
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def spreadsheet_value(text: str) -> str:
+    """The value of a cell that :func:`spreadsheet_safe` wrote: one leading ' less when the
+    rest begins with = + - @, a tab or a carriage return (after any more ')."""
+    if text.startswith("'") and _FORMULA.match(text, 1):
+        return text[1:]
+    return text
+
+
+def spreadsheet_values(fields: list[str]) -> list[str]:
+    """:func:`spreadsheet_value` of every field; the same list when no field begins with '."""
+    for field in fields:
+        if field.startswith("'"):
+            return [spreadsheet_value(each) for each in fields]
+    return fields
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,13 @@ from typing import Any
 
 from graph.bulk import collector_paused
 from graph.errors import DatasetInvalid, Problem, RowInvalid
-from graph.loaders.csvfile import CsvRow, HeaderProblems, read_records
+from graph.loaders.csvfile import (
+    CsvRow,
+    HeaderProblems,
+    read_records,
+    spreadsheet_safe,
+    spreadsheet_values,
+)
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import (
     ALLOWED_ENDPOINTS,
@@ -121,11 +127,12 @@ def _read_records(
 def _read_file(
     folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
 ) -> Iterator[CsvRow]:
-    """The records of ``name`` with their values by column, as :func:`_read_records`."""
+    """The records of ``name`` with their values by column, as :func:`_read_records`; a
+    value that ``rsn export`` guarded for spreadsheets (a leading ') is read as it was."""
     records = _read_records(folder, name, required, allowed, out)
     header = next(records, None)
     for line, fields in records:
-        yield CsvRow(line, dict(zip(header, fields, strict=True)), fields)
+        yield CsvRow(line, dict(zip(header, spreadsheet_values(fields), strict=True)), fields)
 
 
 def _lookup_kinds(store: GraphStore, ids: Iterable[str], chunk: int = 5_000) -> dict[str, NodeKind]:
@@ -174,7 +181,7 @@ def validate_dataset(
                     name,
                     row,
                     "id",
-                    f"id {node.id!r} is already a {first[0].value} at {first[1]}:{first[2]}",
+                    f"id {node.id!r} is already {first[0].with_article} at {first[1]}:{first[2]}",
                 )
                 continue
             seen[node.id] = (kind, name, row.line)
@@ -190,14 +197,19 @@ def validate_dataset(
         kind, name, line = seen[node_id]
         if store_kind != kind:
             out.reject(
-                name, line, "id", f"id {node_id!r} is already a {store_kind.value} in the store", []
+                name,
+                line,
+                "id",
+                f"id {node_id!r} is already {store_kind.with_article} in the store",
+                [],
             )
             del out.nodes[kind][node_id]
             del seen[node_id]
 
     # rows whose ends are both in the dataset are settled at once; only the others wait for
     # one batched look-up in the store, so a large dataset's rows are not all kept around.
-    # Well-formed records take the bulk check; the others go through the model.
+    # Well-formed records take the bulk check; the others go through the model. No pattern of
+    # the bulk check admits a ', so a value guarded for spreadsheets takes the model's way.
     pending: list[tuple[int, list[str], Relation]] = []
     records = _read_records(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
     header = next(records, None)
@@ -207,7 +219,8 @@ def validate_dataset(
         relation = fast(fields)
         if relation is None:
             try:
-                relation = parse_relation(dict(zip(header, fields, strict=True)))
+                values = spreadsheet_values(fields)
+                relation = parse_relation(dict(zip(header, values, strict=True)))
             except RowInvalid as error:
                 for column, message in error.problems:
                     out.reject(RELATIONS_FILE, line, column, message, fields)
@@ -265,7 +278,9 @@ def _accept_relation(
 def _validate_referrals(
     folder: Path, store: GraphStore, seen: dict[str, tuple[NodeKind, str, int]], out: _Validated
 ) -> None:
-    """Check referrals.csv: fields, and centres and enterprise in the dataset or the store."""
+    """Check referrals.csv: fields; centres and enterprise in the dataset or the store; and
+    that no row takes the sender and request key of another referral (stored, or on an
+    earlier row), which would replace it."""
     pending: list[tuple[CsvRow, Referral]] = []
     for row in _read_file(folder, REFERRALS_FILE, REFERRAL_COLUMNS, REFERRAL_COLUMNS, out):
         try:
@@ -275,6 +290,7 @@ def _validate_referrals(
                 out.reject_row(REFERRALS_FILE, row, column, message)
     ends = {e for _, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
     stored = _lookup_kinds(store, ends - set(seen))
+    owners = _request_owners(store, [referral for _, referral in pending])
     for row, referral in pending:
         wrong = False
         for column, end, kind in (
@@ -284,13 +300,51 @@ def _validate_referrals(
         ):
             found = seen[end][0] if end in seen else stored.get(end)
             if found is not kind:
-                what = "no node" if found is None else f"a {found.value}, not a {kind.value},"
+                what = (
+                    "no node"
+                    if found is None
+                    else f"{found.with_article}, not {kind.with_article},"
+                )
                 out.reject_row(
                     REFERRALS_FILE, row, column, f"{what} with id {end!r} in the dataset or store"
                 )
                 wrong = True
+        taken = _request_taken(referral, owners, row.line)
+        if taken is not None:
+            out.reject_row(REFERRALS_FILE, row, "request_key", taken)
+            wrong = True
         if not wrong:
             out.referrals[referral.id] = referral
+
+
+def _request_owners(
+    store: GraphStore, referrals: list[Referral], chunk: int = 5_000
+) -> dict[tuple[str, str], tuple[str, int | None]]:
+    """The referral that holds each (from_centre, request_key) of ``referrals`` in the
+    store, as (id, None); rows add theirs as (id, line) as they are checked."""
+    requests = list(dict.fromkeys((r.from_centre, r.request_key) for r in referrals))
+    owners: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for start in range(0, len(requests), chunk):
+        found = store.referral_ids_by_request(requests[start : start + chunk])
+        owners.update((request, (owner, None)) for request, owner in found.items())
+    return owners
+
+
+def _request_taken(
+    referral: Referral, owners: dict[tuple[str, str], tuple[str, int | None]], line: int
+) -> str | None:
+    """Why ``referral`` (on ``line``) may not take its sender's request key, or None: the
+    key already names another referral in the store or on an earlier row. Records the row
+    as the key's holder when it is free."""
+    request = (referral.from_centre, referral.request_key)
+    owner = owners.setdefault(request, (referral.id, line))
+    if owner[0] == referral.id:
+        return None
+    where = "in the store" if owner[1] is None else f"at {REFERRALS_FILE}:{owner[1]}"
+    return (
+        f"{referral.request_key!r} of centre {referral.from_centre} is already the request key "
+        f"of referral {owner[0]} {where}: a request key names one referral of its sender"
+    )
 
 
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
@@ -299,7 +353,8 @@ def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
 
 
 def write_rejects(path: Path, rejected: list[_Rejected]) -> None:
-    """Write every rejected row with its reason, so nothing vanishes silently."""
+    """Write every rejected row with its reason, so nothing vanishes silently. Cells are
+    guarded for spreadsheets (:func:`spreadsheet_safe`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -309,7 +364,8 @@ def write_rejects(path: Path, rejected: list[_Rejected]) -> None:
             if item.fields:
                 csv.writer(raw, lineterminator="").writerow(item.fields)
             p = item.problem
-            writer.writerow([p.file, p.line, p.column, p.message, raw.getvalue()])
+            cells = [p.file, str(p.line), p.column, p.message, raw.getvalue()]
+            writer.writerow([spreadsheet_safe(cell) for cell in cells])
 
 
 def load_dataset(

@@ -1,4 +1,9 @@
-"""Writing the whole store as a dataset folder that loads back as the same graph."""
+"""Writing the whole store as a dataset folder that loads back as the same graph.
+
+Cells are guarded for spreadsheets (:func:`graph.loaders.csvfile.spreadsheet_safe`: one '
+before a cell a spreadsheet would run as a formula), and the loader reads them back as
+they were.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from graph.loaders.csvfile import spreadsheet_safe
 from graph.loaders.dataset import RELATIONS_FILE, Progress, no_progress
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
 from graph.model import FILE_KIND, RELATION_COLUMNS, NodeKind, node_columns
@@ -47,7 +53,9 @@ def export_dataset(
         count = 0
         for relation in store.iter_relations():
             values = relation.as_dict()
-            writer.writerow([cell_text(values[column]) for column in RELATION_COLUMNS])
+            writer.writerow(
+                [spreadsheet_safe(cell_text(values[column])) for column in RELATION_COLUMNS]
+            )
             count += 1
             if count % 10_000 == 0:
                 progress(f"exporting {RELATIONS_FILE}", count, None)
@@ -62,17 +70,20 @@ def write_nodes(
     path: Path,
     header: Sequence[str],
     progress: Progress = no_progress,
+    guarded: bool = True,
 ) -> int:
     """Write every node of ``kind`` as rows of the kind's columns under ``header`` (the
-    column names, or another tool's spelling of them); returns how many."""
+    column names, or another tool's spelling of them); returns how many. ``guarded``: the
+    cells are guarded for spreadsheets (not for another tool, which would keep the ')."""
     columns = node_columns(kind)
+    guard = spreadsheet_safe if guarded else str
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
         count = 0
         for node in store.iter_nodes(kind):
             values = {"id": node.id, "name": node.name, **node.props}
-            writer.writerow([cell_text(values.get(column)) for column in columns])
+            writer.writerow([guard(cell_text(values.get(column))) for column in columns])
             count += 1
             if count % 10_000 == 0:
                 progress(f"writing {path.name}", count, None)
@@ -80,11 +91,14 @@ def write_nodes(
 
 
 def write_referrals(store: GraphStore, folder: Path) -> int:
-    """Write every referral, history included, as ``folder``/referrals.csv in id order;
-    returns how many."""
+    """Write every referral, history included, as ``folder``/referrals.csv in id order,
+    guarded for spreadsheets; returns how many."""
     referrals = sorted(store.list_referrals(), key=lambda r: r.id)
     with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(REFERRAL_COLUMNS)
-        writer.writerows(referral_cells(referral) for referral in referrals)
+        writer.writerows(
+            [spreadsheet_safe(cell_text(cell)) for cell in referral_cells(referral)]
+            for referral in referrals
+        )
     return len(referrals)

@@ -71,7 +71,8 @@ def export_neo4j_admin(
     for kind in FILE_KIND.values():
         name = node_file(kind.value)
         header = [_header(column) for column in node_columns(kind)]
-        counts[name] = write_nodes(store, kind, folder / name, header, progress)
+        # neo4j-admin would keep a spreadsheet guard as part of the value
+        counts[name] = write_nodes(store, kind, folder / name, header, progress, guarded=False)
     with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(

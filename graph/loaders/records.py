@@ -15,7 +15,8 @@ __all__ = ["write_nodes", "write_relations"]
 def write_nodes(store: GraphStore, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Node]:
     """Validate (kind, values) pairs and upsert them as nodes in one transaction.
 
-    Raises InvalidArgument for an unknown kind, RowInvalid for a bad row and Conflict if an
+    Raises InvalidArgument for an unknown kind, RowInvalid for a bad row (a text column given
+    a number, a list or an object; a number out of its column's bounds) and Conflict if an
     id already names a node of another kind; nothing is written then.
     """
     nodes = []
@@ -25,7 +26,7 @@ def write_nodes(store: GraphStore, items: Sequence[tuple[str, Mapping[str, Any]]
         except ValueError:
             names = ", ".join(k.value for k in NodeKind)
             raise InvalidArgument(f"{kind!r} is not a node kind: use one of {names}") from None
-        nodes.append(parse_node(node_kind, {k: _text(v) for k, v in row.items()}))
+        nodes.append(parse_node(node_kind, {k: _value(v) for k, v in row.items()}))
     store.upsert_nodes(nodes)
     return nodes
 
@@ -47,9 +48,8 @@ def write_relations(store: GraphStore, rows: Sequence[Mapping[str, Any]]) -> lis
     return relations
 
 
-def _text(value: Any) -> Any:
-    if isinstance(value, list):
-        return ";".join(str(item) for item in value)
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else str(value)
+def _value(value: Any) -> Any:
+    """A JSON value as the model takes it: null as a blank cell, anything else as it is, so
+    that a number stays one (a whole number column takes it, a text column refuses it) and
+    an object or a list is never stored as its printed form."""
+    return "" if value is None else value

@@ -29,6 +29,7 @@ __all__ = [
     "Stats",
     "Scope",
     "check_kind_unchanged",
+    "kind_conflict",
     "strongest",
 ]
 
@@ -70,18 +71,37 @@ class GraphWriter(Protocol):
         """
 
 
+#: The relation types a derived tie can have: completed referrals between two centres make a
+#: collaboration.
+DERIVED_TYPES: tuple[RelationType, ...] = (RelationType.COLLABORATES_WITH,)
+
+
 @dataclass(frozen=True)
 class Stats:
-    """Counts of nodes by kind and relations by type; every kind and type is present."""
+    """Counts of nodes by kind and relations by type; every kind and type is present.
+
+    ``derived_relations`` counts the ties derived from referrals (not relations of the
+    dataset, never exported): the pairs of centres with at least one completed referral
+    between them, by the type introductions see (COLLABORATES_WITH)."""
 
     nodes: dict[str, int] = field(default_factory=dict)
     relations: dict[str, int] = field(default_factory=dict)
+    derived_relations: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, nodes: dict[str, int], relations: dict[str, int]) -> Stats:
+    def of(
+        cls,
+        nodes: dict[str, int],
+        relations: dict[str, int],
+        derived: dict[str, int] | None = None,
+    ) -> Stats:
+        derived = derived or {}
         return cls(
             nodes={kind.value: int(nodes.get(kind.value, 0)) for kind in NodeKind},
             relations={kind.value: int(relations.get(kind.value, 0)) for kind in RelationType},
+            derived_relations={
+                kind.value: int(derived.get(kind.value, 0)) for kind in DERIVED_TYPES
+            },
         )
 
 
@@ -98,9 +118,15 @@ class Scope:
 def check_kind_unchanged(node: Node, existing: NodeKind | None) -> None:
     """Raise Conflict if ``node``'s id already names a node of another kind."""
     if existing is not None and existing != node.kind:
-        raise Conflict(
-            f"id {node.id!r} is already a {existing.value}; it cannot also be a {node.kind.value}"
-        )
+        raise Conflict(kind_conflict(node.id, existing, node.kind))
+
+
+def kind_conflict(node_id: str, existing: NodeKind, wanted: NodeKind) -> str:
+    """The sentence of a write that would change the kind of node ``node_id``."""
+    return (
+        f"id {node_id!r} is already {existing.with_article}; "
+        f"it cannot also be {wanted.with_article}"
+    )
 
 
 def strongest(relations: Iterable[Relation]) -> Relation:
@@ -244,8 +270,16 @@ class GraphStore(ABC):
         """Every relation that has ``node_id`` as source or target, sorted by key."""
 
     @abstractmethod
+    def derived_ties(self, node_id: str) -> list[Relation]:
+        """The ties of ``node_id`` derived from completed referrals, sorted by key: for a
+        centre, one COLLABORATES_WITH per centre it completed referrals with (from the
+        smaller id to the larger, strength :func:`graph.referrals.referral_tie_strength` of
+        their count, no ``since``). Introductions walk them; they are in neither
+        :meth:`ties` nor the dataset. Empty for any other node or an unknown id."""
+
+    @abstractmethod
     def stats(self) -> Stats:
-        """Counts of nodes by kind and relations by type."""
+        """Counts of nodes by kind, relations by type and derived ties by type."""
 
     @abstractmethod
     def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
@@ -315,6 +349,13 @@ class GraphStore(ABC):
     @abstractmethod
     def get_referral(self, referral_id: str) -> Referral | None:
         """One referral, or None."""
+
+    @abstractmethod
+    def referral_ids_by_request(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        """For each (from_centre, request_key) among ``requests`` that a stored referral has,
+        that referral's id."""
 
     @abstractmethod
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:

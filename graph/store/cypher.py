@@ -22,6 +22,8 @@ __all__ = [
     "GET_NODES",
     "ties_of",
     "STATS",
+    "DERIVED_TIES",
+    "REFERRALS_BY_REQUEST",
     "nodes_page",
     "relations_page",
     "scope_nodes",
@@ -63,6 +65,12 @@ def rel_type(kind: RelationType) -> str:
 #: Every relation type of the dataset, as a relationship type expression (``A|B|...``), so
 #: that generic reads never pick up the links that tie referrals to their centres.
 RELATION_TYPES = "|".join(rel_type(kind) for kind in RelationType)
+
+#: Referrals completed between two centres, kept as one relationship per pair of centres
+#: (from the smaller id to the larger) for introductions to walk. It is derived from the
+#: referrals, so it is never exported or loaded, and is counted apart from the dataset's
+#: relations; paths and :data:`DERIVED_TIES` report it as a collaboration.
+REFERRAL_TIE = "`REFERRAL_TIE`"
 
 
 def schema_statements() -> list[str]:
@@ -175,7 +183,8 @@ def ties_of(kind: NodeKind) -> str:
     )
 
 
-#: One row: ``nodes`` maps each node kind to its count and ``relations`` each relation type.
+#: One row: ``nodes`` maps each node kind to its count, ``relations`` each relation type, and
+#: ``derived`` is the number of referral ties (pairs of centres).
 #: ``COUNT { }`` of one label or one type is read from the count store, so this costs the same
 #: at any size (an aggregation inside a ``UNION`` would scan every node and relationship).
 STATS = (
@@ -185,7 +194,15 @@ STATS = (
     + ", ".join(
         f"{rel_type(kind)}: COUNT {{ MATCH ()-[:{rel_type(kind)}]->() }}" for kind in RelationType
     )
-    + "} AS relations"
+    + "} AS relations, "
+    + f"COUNT {{ MATCH ()-[:{REFERRAL_TIE}]->() }} AS derived"
+)
+
+#: The referral ties of the centre ``$id``: rows ``source``, ``target`` (the smaller id
+#: first) and ``strength``.
+DERIVED_TIES = (
+    f"MATCH (c:`Centre` {{id: $id}})-[t:{REFERRAL_TIE}]-() "
+    "RETURN startNode(t).id AS source, endNode(t).id AS target, t.strength AS strength"
 )
 
 
@@ -256,11 +273,6 @@ BOUNDARY_RELATIONS = (
 # -- introductions ---------------------------------------------------------------------
 
 #: The ties an introduction path may take, as a relationship type expression (``A|B|...``).
-#: Referrals completed between two centres, kept as one relationship per pair of centres
-#: (from the smaller id to the larger) for introductions to walk. It is derived from the
-#: referrals, so it is never exported, counted or loaded; paths report it as a collaboration.
-REFERRAL_TIE = "`REFERRAL_TIE`"
-
 INTRODUCTION_TIES = "|".join(rel_type(kind) for kind in INTRODUCTION_TIE_TYPES) + "|" + REFERRAL_TIE
 
 
@@ -423,6 +435,13 @@ CREATE_REFERRAL = (
 )
 
 GET_REFERRAL = f"MATCH (r:Referral {{id: $id}}) RETURN {_REFERRAL_FIELDS}"
+
+#: The id of the referral of each ``request_id`` in ``$requests`` that exists: rows
+#: ``request``, ``id``.
+REFERRALS_BY_REQUEST = (
+    "UNWIND $requests AS request MATCH (r:Referral {request_id: request}) "
+    "RETURN request, r.id AS id"
+)
 
 #: Referrals of ``$centre`` by box (``$box``: inbox, outbox or null for both), or every
 #: referral when ``$centre`` is null; newest first.

@@ -22,7 +22,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import REFERRAL_TIE_CAP, Referral, ReferralStatus
+from graph.referrals import REFERRAL_TIE_CAP, Referral, ReferralStatus, request_key_taken
 from graph.store import cypher
 from graph.store.base import (
     DEFAULT_MAX_HOPS,
@@ -281,12 +281,23 @@ class _Writer:
         self._in_flight.drain()
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        """Raises NotFound for a missing centre or enterprise, and Conflict for a referral
+        whose sender and request key are another referral's (nothing is replaced)."""
         self.flush()
         if not referrals:
             return
-        written = self._run(
-            cypher.UPSERT_REFERRALS, {"rows": [_referral_row(r) for r in referrals]}
-        )
+        rows = [_referral_row(r) for r in referrals]
+        owners = {
+            record["request"]: record["id"]
+            for record in self._run(
+                cypher.REFERRALS_BY_REQUEST, {"requests": [row["request_id"] for row in rows]}
+            )
+        }
+        for referral, row in zip(referrals, rows, strict=True):
+            owner = owners.get(row["request_id"], referral.id)
+            if owner != referral.id:
+                raise Conflict(request_key_taken(referral, owner))
+        written = self._run(cypher.UPSERT_REFERRALS, {"rows": rows})
         if written[0]["written"] != len(referrals):
             raise NotFound("a referral names a centre or an enterprise that is not in the store")
         pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
@@ -469,7 +480,20 @@ class Neo4jStore(GraphStore):
 
     def stats(self) -> Stats:
         (record,) = self._read(cypher.STATS)
-        return Stats.of(record["nodes"], record["relations"])
+        derived = {RelationType.COLLABORATES_WITH.value: record["derived"]}
+        return Stats.of(record["nodes"], record["relations"], derived)
+
+    def derived_ties(self, node_id: str) -> list[Relation]:
+        found = [
+            Relation(
+                record["source"],
+                RelationType.COLLABORATES_WITH,
+                record["target"],
+                float(record["strength"]),
+            )
+            for record in self._read(cypher.DERIVED_TIES, id=node_id)
+        ]
+        return sorted(found, key=lambda r: r.key)
 
     def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
         after = ""
@@ -617,6 +641,15 @@ class Neo4jStore(GraphStore):
     def get_referral(self, referral_id: str) -> Referral | None:
         records = self._read(cypher.GET_REFERRAL, id=referral_id)
         return _referral_of(records[0]["referral"]) if records else None
+
+    def referral_ids_by_request(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        wanted = {f"{sender}|{key}": (sender, key) for sender, key in requests}
+        if not wanted:
+            return {}
+        records = self._read(cypher.REFERRALS_BY_REQUEST, requests=list(wanted))
+        return {wanted[record["request"]]: record["id"] for record in records}
 
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
         records = self._read(cypher.LIST_REFERRALS, centre=centre, box=box)

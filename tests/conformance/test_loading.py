@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -171,11 +172,18 @@ def test_a_transaction_commits_everything_together(store, small_dataset):
 
 def test_store_refuses_a_second_kind_for_an_id(store, small_dataset):
     load_dataset(small_dataset, store)
-    with pytest.raises(Conflict):
+    before = store.get_node("E1")
+    with pytest.raises(Conflict) as caught:
         store.upsert_nodes(
             [Node("E1", NodeKind.CENTRE, "x", {"prefecture": "13", "kind": "other"})]
         )
-    assert store.get_node("E1").kind is NodeKind.ENTERPRISE
+    assert str(caught.value) == "id 'E1' is already an Enterprise; it cannot also be a Centre"
+    assert store.get_node("E1") == before
+    with pytest.raises(Conflict, match="'A1' is already an Asset; it cannot also be a Specialist"):
+        store.upsert_nodes(
+            [Node("A1", NodeKind.SPECIALIST, "x", {"background": "cpa", "expertise": ["tax"]})]
+        )
+    assert store.node_kinds(["A1"]) == {"A1": NodeKind.ASSET}
 
 
 def test_store_refuses_a_relation_to_a_missing_node(store, small_dataset):
@@ -211,14 +219,17 @@ BAD_ROWS = [
     ("enterprises.csv", ["E2", "x", "48", "E", "", ""], "prefecture", "prefecture code"),
     ("enterprises.csv", ["E2", "x", "", "E", "", ""], "prefecture", "prefecture code"),
     ("enterprises.csv", ["E2", "x", "13", "Z", "", ""], "industry", "JSIC division"),
-    ("enterprises.csv", ["E2", "x", "13", "E", "-3", ""], "employees", "at least 0"),
+    ("enterprises.csv", ["E2", "x", "13", "E", "-3", ""], "employees", "from 0 to 10,000,000"),
+    ("enterprises.csv", ["E2", "x", "13", "E", "10000001", ""], "employees", "10,000,000"),
+    ("enterprises.csv", ["E2", "x", "13", "E", "1" + "0" * 29, ""], "employees", "30 digits"),
     ("enterprises.csv", ["E2", "x", "13", "E", "many", ""], "employees", "whole number"),
     ("enterprises.csv", ["E2", "x", "13", "E", "", "1599"], "founded", "from 1600"),
     ("enterprises.csv", ["E2", "x", "13", "E", "", "2999"], "founded", "from 1600"),
     ("assets.csv", ["A1", "x", "mineral", "13"], "category", "asset category"),
     ("assets.csv", ["A1", "x", "tourism", ""], "prefecture", "prefecture code"),
     ("centres.csv", ["C1", "x", "13", "bank", "5"], "kind", "centre kind"),
-    ("centres.csv", ["C1", "x", "13", "university", "0"], "capacity", "at least 1"),
+    ("centres.csv", ["C1", "x", "13", "university", "0"], "capacity", "from 1 to 100,000"),
+    ("centres.csv", ["C1", "x", "13", "university", "100001"], "capacity", "got 100,001"),
     ("centres.csv", ["C1", "x", "", "university", "3"], "prefecture", "prefecture code"),
     ("financiers.csv", ["F1", "x", "pawnshop", ""], "kind", "financier kind"),
     ("financiers.csv", ["F1", "x", "fund", "99"], "prefecture", "prefecture code"),
@@ -281,7 +292,7 @@ def test_an_id_with_two_kinds_is_invalid(store, tmp_path):
     with pytest.raises(DatasetInvalid) as caught:
         load_dataset(folder, store)
     assert [str(p) for p in caught.value.problems] == [
-        "centres.csv:2: id: id 'E1' is already a Enterprise at enterprises.csv:2"
+        "centres.csv:2: id: id 'E1' is already an Enterprise at enterprises.csv:2"
     ]
     assert sum(store.stats().nodes.values()) == 0
 
@@ -291,7 +302,9 @@ def test_an_id_already_in_the_store_with_another_kind_is_invalid(store, small_da
     folder = write_dataset(tmp_path / "bad", {"centres.csv": [["E1", "x", "13", "other", ""]]})
     with pytest.raises(DatasetInvalid, match="1 problem") as caught:
         load_dataset(folder, store)
-    assert str(caught.value.problems[0]).startswith("centres.csv:2: id: id 'E1' is already")
+    assert str(caught.value.problems[0]) == (
+        "centres.csv:2: id: id 'E1' is already an Enterprise in the store"
+    )
     assert store.get_node("E1").kind is NodeKind.ENTERPRISE
 
 
@@ -429,3 +442,93 @@ def test_a_multiline_name_does_not_shift_line_numbers(store, tmp_path):
     with pytest.raises(DatasetInvalid) as caught:
         load_dataset(folder, store)
     assert str(caught.value.problems[0]).startswith("enterprises.csv:6: industry:")
+
+
+# -- cells that a spreadsheet would run --------------------------------------------------
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example","click")'
+
+
+def test_export_guards_formulas_and_loads_them_back_unchanged(store, tmp_path, embedded_store):
+    folder = write_dataset(
+        tmp_path / "formulas",
+        {
+            "enterprises.csv": [
+                ["E1", FORMULA_NAME, "13", "E", "", ""],
+                ["-E2", "+81 Trading", "13", "E", "", ""],
+                ["E3", "@home", "13", "E", "", ""],
+                # a guarded cell, as written by hand: the value is what follows the '
+                ["E4", "''=quoted already", "13", "E", "", ""],
+                ["E5", "'plain quote", "13", "E", "", ""],
+                ["E6", "\tTabbed", "13", "E", "", ""],
+            ],
+            "relations.csv": [["-E2", "TRADES_WITH", "E1", "", ""]],
+        },
+    )
+    load_dataset(folder, store)
+    assert store.get_node("E1").name == FORMULA_NAME
+    assert store.get_node("E4").name == "'=quoted already"
+    export_dataset(store, tmp_path / "out")
+    rows = (tmp_path / "out" / "enterprises.csv").read_text(encoding="utf-8").splitlines()
+    assert "'-E2,'+81 Trading,13,E,," in rows
+    assert 'E1,"\'=HYPERLINK(""http://evil.example"",""click"")",13,E,,' in rows
+    assert "E3,'@home,13,E,," in rows
+    assert "E4,''=quoted already,13,E,," in rows
+    assert "E5,'plain quote,13,E,," in rows
+    assert "E6,'\tTabbed,13,E,," in rows
+    relations = (tmp_path / "out" / "relations.csv").read_text(encoding="utf-8").splitlines()
+    assert relations[1] == "'-E2,TRADES_WITH,E1,0.5,"
+    # every cell of every file: none begins as a formula would
+    for path in (tmp_path / "out").glob("*.csv"):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.reader(handle):
+                assert not any(cell[:1] in ("=", "+", "-", "@", "\t", "\r") for cell in row)
+    load_dataset(tmp_path / "out", embedded_store)
+    assert snapshot(embedded_store) == snapshot(store)
+    export_dataset(embedded_store, tmp_path / "again")
+    assert read_folder(tmp_path / "again") == read_folder(tmp_path / "out")
+
+
+def test_the_rejects_file_guards_formulas(store, tmp_path):
+    folder = write_dataset(
+        tmp_path / "mixed",
+        {"enterprises.csv": [E_OK, ["=cmd|' /C calc'!A0", "x", "13", "E", "", ""]]},
+    )
+    rejects = tmp_path / "rejects.csv"
+    load_dataset(folder, store, skip_invalid=True, rejects=rejects)
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[1][:3] == ["enterprises.csv", "3", "id"]
+    assert rows[1][4].startswith("'=cmd|")
+    assert store.get_node("E1") is not None
+
+
+# -- numbers with bounds that mean something ------------------------------------------
+
+
+def test_whole_numbers_past_their_bounds_are_refused(store, tmp_path):
+    folder = write_dataset(
+        tmp_path / "huge",
+        {
+            "enterprises.csv": [["E1", "x", "13", "E", str(10**29), ""]],
+            "centres.csv": [["C1", "x", "13", "other", str(10**29)]],
+        },
+    )
+    with pytest.raises(DatasetInvalid) as caught:
+        load_dataset(folder, store)
+    assert [str(p) for p in caught.value.problems] == [
+        "enterprises.csv:2: employees: employees must be from 0 to 10,000,000, got 30 digits",
+        "centres.csv:2: capacity: capacity must be from 1 to 100,000, got 30 digits",
+    ]
+    assert sum(store.stats().nodes.values()) == 0
+    # the bounds themselves are fine
+    write_dataset(
+        folder,
+        {
+            "enterprises.csv": [["E1", "x", "13", "E", "10000000", ""]],
+            "centres.csv": [["C1", "x", "13", "other", "100000"]],
+        },
+    )
+    load_dataset(folder, store)
+    assert store.get_node("E1").props["employees"] == 10_000_000
+    assert store.get_node("C1").props["capacity"] == 100_000
