@@ -16,6 +16,12 @@ __all__ = [
     "REGIONAL_BLOCKS",
     "JSIC_DIVISIONS",
     "block_of",
+    "ELSEWHERE",
+    "SAME_BLOCK",
+    "SAME_PREFECTURE",
+    "nearness",
+    "nearness_words",
+    "prefecture_name",
 ]
 
 
@@ -112,3 +118,41 @@ def block_of(code: str | None) -> str | None:
     """The regional block of a prefecture code, or None for a blank or unknown code."""
     prefecture = PREFECTURE_BY_CODE.get(code or "")
     return prefecture.block if prefecture else None
+
+
+#: How near one place is to another, nearest first (see :func:`nearness`).
+SAME_PREFECTURE, SAME_BLOCK, ELSEWHERE = 0, 1, 2
+
+
+def prefecture_name(code: str | None) -> str:
+    """The English name of a prefecture code; "nationwide" for a blank or unknown code."""
+    prefecture = PREFECTURE_BY_CODE.get(code or "")
+    return prefecture.name_en if prefecture else "nationwide"
+
+
+def nearness(home: str | None, other: str | None) -> int:
+    """How near prefecture ``other`` is to ``home``: SAME_PREFECTURE, SAME_BLOCK (another
+    prefecture of the same regional block) or ELSEWHERE (another block, or a blank code on
+    either side)."""
+    if home is None or other is None or home not in PREFECTURE_BY_CODE:
+        return ELSEWHERE
+    if other == home:
+        return SAME_PREFECTURE
+    return SAME_BLOCK if block_of(other) == block_of(home) else ELSEWHERE
+
+
+def nearness_words(home: str | None, other: str | None) -> str:
+    """Where ``other`` is, seen from ``home``, for a sentence: "in the same prefecture
+    (Tokyo)", "elsewhere in the Kanto block (Saitama)", "outside the Kanto block (Hokkaido)",
+    "in Osaka" when ``home`` is blank, "nationwide" when ``other`` is."""
+    if other is None or other not in PREFECTURE_BY_CODE:
+        return "nationwide"
+    name = prefecture_name(other)
+    if home is None or home not in PREFECTURE_BY_CODE:
+        return f"in {name}"
+    block = block_of(home)
+    return (
+        f"in the same prefecture ({name})",
+        f"elsewhere in the {block} block ({name})",
+        f"outside the {block} block ({name})",
+    )[nearness(home, other)]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from graph.errors import InvalidArgument
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import ACTOR_KINDS, NodeKind
+from graph.queries.analytics import readable
 from graph.store.base import GraphStore, Scope
 
 __all__ = ["DensityRow", "GROUPINGS", "density", "density_table"]
@@ -24,7 +25,8 @@ GROUPINGS = ("prefecture", "block")
 
 @dataclass(frozen=True)
 class DensityRow:
-    """One prefecture or block: its actor graph's size and density, and its centres'."""
+    """One prefecture or block: its actor graph's size and density, and its centres'; the
+    densities as a person reads them (:func:`readable`)."""
 
     key: str
     name: str
@@ -87,10 +89,10 @@ def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]
             name=name,
             nodes=nodes[key],
             edges=edges[key],
-            density=density(nodes[key], edges[key]),
+            density=readable(density(nodes[key], edges[key])),
             centres=centres[key],
             centre_edges=centre_edges[key],
-            centre_density=density(centres[key], centre_edges[key]),
+            centre_density=readable(density(centres[key], centre_edges[key])),
         )
         for key, name in keys
         if nodes[key]

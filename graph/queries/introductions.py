@@ -25,6 +25,7 @@ from graph.model import (
     Relation,
     RelationType,
 )
+from graph.queries.analytics import a_kind
 from graph.store.base import (
     DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_TYPES,
@@ -65,7 +66,8 @@ class Step:
 
 @dataclass(frozen=True)
 class Introduction:
-    """An introduction path from ``nodes[0]`` to ``nodes[-1]`` and what to do with it."""
+    """An introduction path from ``nodes[0]`` to ``nodes[-1]`` and what to do with it;
+    ``score`` is exact (the API and the CLI show it as :func:`readable` gives it)."""
 
     nodes: tuple[Node, ...]
     score: float
@@ -79,7 +81,8 @@ class Introduction:
 
 @dataclass(frozen=True)
 class Introducer:
-    """An actor tied to both ``a`` and ``b``; ``score`` is the product of the two ties."""
+    """An actor tied to both ``a`` and ``b``; ``score`` is the exact product of the two ties
+    (the API and the CLI show it as :func:`readable` gives it)."""
 
     node: Node
     score: float
@@ -119,7 +122,7 @@ def _two_actors(
             raise NotFound(f"no node with id {node_id!r}")
         if node.kind not in ACTOR_KINDS:
             raise InvalidArgument(
-                f"{node_id!r} is an {node.kind.value}, not an actor: introductions join "
+                f"{node_id!r} is {a_kind(node.kind)}, not an actor: introductions join "
                 "enterprises, centres, financiers and specialists"
             )
         nodes.append(node)
@@ -190,15 +193,13 @@ def introducers(store: GraphStore, a: str, b: str) -> list[Introducer]:
     to_b = _strongest_by_neighbour(store.ties(b), b)
     common = (set(to_a) & set(to_b)) - {a, b}
     nodes = store.get_nodes(common)
-    found = [
-        Introducer(
-            node, to_a[node.id].strength * to_b[node.id].strength, to_a[node.id], to_b[node.id]
-        )
+    scored = [
+        (to_a[node.id].strength * to_b[node.id].strength, node)
         for node in nodes.values()
         if node.kind in ACTOR_KINDS
     ]
-    found.sort(key=lambda introducer: (-introducer.score, introducer.node.id))
-    return found
+    scored.sort(key=lambda item: (-item[0], item[1].id))
+    return [Introducer(node, score, to_a[node.id], to_b[node.id]) for score, node in scored]
 
 
 def _strongest_by_neighbour(ties: Sequence[Relation], node_id: str) -> dict[str, Relation]:

@@ -17,6 +17,17 @@ The candidate score, from 0 to 1, is a weighted sum of four parts, each with a r
 - record (15%): half the share of closed referrals it completed (rejected and failed count
   against it, cancelled ones not), half the speed of acceptance (1 / (1 + median hours /
   48)); 0.5 for a centre that has received none yet.
+
+Candidates are ordered on the exact score; equal scores go to the centre nearer the
+enterprise (its prefecture, then its regional block, then the rest), then to more places free
+(a centre with no recorded capacity after those with a number), then to the smaller centre id.
+The score and its parts are shown rounded (:func:`readable`).
+
+While a referral of one enterprise for one need from one centre is open (requested, accepted
+or in progress), that centre referring the same enterprise for the same need again, to any
+centre, is a Conflict that names the open referral, unless the caller says it is intended
+(``allow_duplicate``). Only the sending centre's own referrals count, so the answer never
+reveals another centre's referral.
 """
 
 from __future__ import annotations
@@ -29,8 +40,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
-from graph.japan import PREFECTURE_BY_CODE, block_of
+from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
+from graph.queries.analytics import a_kind, readable
 from graph.referrals import (
     OPEN_STATUSES,
     Party,
@@ -77,6 +89,9 @@ class Caller:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A centre that could take the referral: its score from 0 to 1 and the parts of it (by
+    name, before weighting), as a person reads them, with a reason for each part."""
+
     centre: Node
     score: float
     specialists: list[str]
@@ -99,7 +114,7 @@ def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
     if node.kind is not kind:
-        raise InvalidArgument(f"{what} {node_id!r} is a {node.kind.value}, not a {kind.value}")
+        raise InvalidArgument(f"{what} {node_id!r} is {a_kind(node.kind)}, not {a_kind(kind)}")
     return node
 
 
@@ -146,8 +161,9 @@ def _record(received: list[Referral]) -> tuple[float, str]:
 
 def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) -> list[Candidate]:
     """The centres other than the caller's own with at least one affiliated specialist whose
-    expertise includes ``need``, best first (then by centre id), each with its score, the
-    specialists and a reason for every part of the score.
+    expertise includes ``need``, best first, each with its score, the specialists and a reason
+    for every part of the score. Equal scores go to the centre nearer the enterprise, then to
+    more places free, then to the smaller centre id.
 
     Raises InvalidArgument for an unknown need or an id that is not an enterprise, NotFound
     for an unknown enterprise.
@@ -165,59 +181,80 @@ def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) ->
             for r in store.ties(caller.centre)
             if r.type is RelationType.COLLABORATES_WITH
         }
-    firm_prefecture = firm.prefecture
-    found = []
+    ranked = []
     for centre, specialists in matches:
-        reasons = []
+        reasons = [f"{len(specialists)} affiliated specialist(s) with {need}"]
         expertise = min(len(specialists), 3) / 3
-        reasons.append(f"{len(specialists)} affiliated specialist(s) with {need}")
-
         received = [r for r in referrals if r.to_centre == centre.id]
-        capacity = centre.props.get("capacity")
-        open_count = sum(r.status in OPEN_STATUSES for r in received)
-        if capacity:
-            spare = max(capacity - open_count, 0)
-            room = spare / capacity
-            reasons.append(f"{spare} of {capacity} places free ({open_count} open referrals)")
-        else:
-            room = 0.5
-            reasons.append(f"capacity not recorded ({open_count} open referrals)")
-
-        if centre.prefecture == firm_prefecture:
-            closeness = 1.0
-            reasons.append(f"in the enterprise's prefecture ({_prefecture(firm_prefecture)})")
-        elif block_of(centre.prefecture) == block_of(firm_prefecture):
-            closeness = 0.6
-            reasons.append(f"in the same regional block ({block_of(firm_prefecture)})")
-        else:
-            closeness = 0.2
-            reasons.append(f"outside the enterprise's block ({_prefecture(centre.prefecture)})")
-        if centre.id in partners:
-            closeness += 0.2
-            reasons.append("already collaborates with your centre")
-        if caller.centre:
-            done = sum(
-                r.status is ReferralStatus.COMPLETED
-                and {r.from_centre, r.to_centre} == {caller.centre, centre.id}
-                for r in referrals
-            )
-            if done:
-                closeness += min(0.1 * done, 0.3)
-                reasons.append(f"{done} earlier referral(s) completed with your centre")
-        closeness = min(closeness, 1.0)
-
+        room, spare, words = _room(centre, received)
+        reasons.append(words)
+        closeness, words = _closeness(centre, firm, caller, partners, referrals)
+        reasons += words
         record, words = _record(received)
         reasons.append(words)
         parts = {"expertise": expertise, "capacity": room, "closeness": closeness, "record": record}
-        score = round(sum(WEIGHTS[name] * value for name, value in parts.items()), 6)
-        found.append(Candidate(centre, score, specialists, reasons, parts))
-    found.sort(key=lambda c: (-c.score, c.centre.id))
-    return found
+        score = sum(WEIGHTS[name] * value for name, value in parts.items())
+        order = (
+            # to 1e-9, so that the order of a float sum does not split equal scores
+            -round(score, 9),
+            nearness(firm.prefecture, centre.prefecture),
+            spare is None,
+            -(spare or 0),
+            centre.id,
+        )
+        shown = {name: readable(value) for name, value in parts.items()}
+        ranked.append((order, Candidate(centre, readable(score), specialists, reasons, shown)))
+    ranked.sort(key=lambda item: item[0])
+    return [candidate for _, candidate in ranked]
 
 
-def _prefecture(code: str | None) -> str:
-    prefecture = PREFECTURE_BY_CODE.get(code or "")
-    return prefecture.name_en if prefecture else "nationwide"
+def _room(centre: Node, received: list[Referral]) -> tuple[float, int | None, str]:
+    """The spare-capacity part, the places free (None without a recorded capacity), and its
+    reason."""
+    capacity = centre.props.get("capacity")
+    open_count = sum(r.status in OPEN_STATUSES for r in received)
+    if not capacity:
+        return 0.5, None, f"capacity not recorded ({open_count} open referrals)"
+    spare = max(capacity - open_count, 0)
+    words = f"{spare} of {capacity} places free ({open_count} open referrals)"
+    return spare / capacity, spare, words
+
+
+def _closeness(
+    centre: Node, firm: Node, caller: Caller, partners: set[str], referrals: list[Referral]
+) -> tuple[float, list[str]]:
+    """The closeness part (at most 1) and its reasons: where the centre is, seen from the
+    enterprise, and what it has done with the caller's centre."""
+    near = nearness(firm.prefecture, centre.prefecture)
+    here, block = prefecture_name(firm.prefecture), block_of(firm.prefecture)
+    if near == SAME_PREFECTURE:
+        closeness = 1.0
+        reasons = [f"in the enterprise's prefecture ({here})"]
+    elif near == SAME_BLOCK:
+        closeness = 0.6
+        reasons = [
+            f"in {prefecture_name(centre.prefecture)}, in the {block} block of the "
+            f"enterprise ({here})"
+        ]
+    else:
+        closeness = 0.2
+        reasons = [
+            f"in {prefecture_name(centre.prefecture)}, outside the {block} block of the "
+            f"enterprise ({here})"
+        ]
+    if centre.id in partners:
+        closeness += 0.2
+        reasons.append("already collaborates with your centre")
+    if caller.centre:
+        done = sum(
+            r.status is ReferralStatus.COMPLETED
+            and {r.from_centre, r.to_centre} == {caller.centre, centre.id}
+            for r in referrals
+        )
+        if done:
+            closeness += min(0.1 * done, 0.3)
+            reasons.append(f"{done} earlier referral(s) completed with your centre")
+    return min(closeness, 1.0), reasons
 
 
 # -- the lifecycle ---------------------------------------------------------------------
@@ -232,6 +269,7 @@ def create_referral(
     note: str = "",
     request_key: str | None = None,
     from_centre: str | None = None,
+    allow_duplicate: bool = False,
 ) -> tuple[Referral, bool]:
     """Refer ``enterprise`` from the caller's centre (an admin names ``from_centre``) to
     ``to_centre`` for ``need``. Returns (the referral, whether it was created now): a retry
@@ -239,7 +277,9 @@ def create_referral(
 
     Raises Forbidden when a centre key names another sending centre, InvalidArgument for a
     bad need, note, key or a centre referring to itself, NotFound for unknown ids, and
-    Conflict when ``request_key`` was already used for a different referral.
+    Conflict when ``request_key`` was already used for a different referral, or when the
+    sending centre already has an open referral of the enterprise for the need (to any
+    centre) and ``allow_duplicate`` is not set.
     """
     sender = caller.centre or from_centre
     if caller.centre and from_centre and from_centre != caller.centre:
@@ -283,6 +323,10 @@ def create_referral(
         request_key=request_key or referral_id,
         fingerprint=fingerprint,
     )
+    sent = store.list_referrals(sender, "outbox")
+    retried = next((r for r in sent if request_key and r.request_key == request_key), None)
+    if retried is None and not allow_duplicate:
+        _refuse_duplicate(sent, enterprise, need)
     stored, created = store.create_referral(referral)
     if not created and stored.fingerprint != fingerprint:
         raise Conflict(
@@ -290,6 +334,23 @@ def create_referral(
             f"({stored.id}); use a new key for a new referral"
         )
     return stored, created
+
+
+def _refuse_duplicate(sent: list[Referral], enterprise: str, need: str) -> None:
+    """Raise Conflict naming the oldest open referral of ``sent`` (one centre's outbox) for
+    the same enterprise and need."""
+    open_ones = [
+        r
+        for r in sent
+        if r.enterprise == enterprise and r.need == need and r.status in OPEN_STATUSES
+    ]
+    if open_ones:
+        first = min(open_ones, key=lambda r: (r.created_at, r.id))
+        raise Conflict(
+            f"referral {first.id} of {enterprise} for {need} from {first.from_centre} to "
+            f"{first.to_centre} is still open ({first.status.value}): wait until it closes, "
+            "or say that another one is intended (allow_duplicate)"
+        )
 
 
 def get_referral(store: GraphStore, caller: Caller, referral_id: str) -> Referral:

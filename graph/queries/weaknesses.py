@@ -3,8 +3,9 @@ would happen if one actor left.
 
 The meaning is api.md's. The scope is a prefecture's **actor graph** (the actors whose
 prefecture is the code, and every relation between two of them) or, without a prefecture, the
-whole network's. Everything runs in NetworkX on the projection the store hands out
-(:meth:`GraphStore.projection`); every order that could differ between stores (of nodes, of
+whole network's. The report runs in NetworkX on the projection the store hands out
+(:meth:`GraphStore.projection`), what-if on the actor graph read from the actor outwards (or
+on the projection, for a hub); every order that could differ between stores (of nodes, of
 ties) is fixed by ids, so both stores give the same answer:
 
 - articulation points, bridges, isolated actors and connected components of the actor graph;
@@ -18,15 +19,19 @@ ties) is fixed by ids, so both stores give the same answer:
 Every node finding carries a computed ``suggestion`` (a sentence) and a ``next_step`` (the
 same as data): an introduction path to a financier, a centre with room that is near, the
 partner centre whose tie removes a single point of failure, enterprises that could use an
-asset.
+asset. On the whole network, the centre or financier is sought in the finding's prefecture
+first (nationwide financiers count as of every prefecture), then in its regional block, then
+anywhere, and the suggestion says which. Computed numbers are shown rounded
+(:func:`readable`); every order is decided on the exact ones.
 """
 
 from __future__ import annotations
 
 import heapq
 import random
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -34,7 +39,15 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import InvalidArgument, NotFound
-from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
+from graph.japan import (
+    ELSEWHERE,
+    JSIC_DIVISIONS,
+    PREFECTURE_BY_CODE,
+    SAME_PREFECTURE,
+    block_of,
+    nearness,
+    nearness_words,
+)
 from graph.model import (
     ACTOR_KINDS,
     FINANCING_TYPES,
@@ -44,7 +57,7 @@ from graph.model import (
     Relation,
     RelationType,
 )
-from graph.queries.analytics import scope_of
+from graph.queries.analytics import a_kind, readable, scope_of
 from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
 from graph.store.base import GraphStore, Scope, ScoredPath, project
 from graph.store.paths import Ties, k_best_paths, strongest_first
@@ -184,13 +197,18 @@ class WeaknessReport:
 
 @dataclass(frozen=True)
 class WhatIf:
-    """The enterprises that would lose every path to any financier, or to any centre, if
-    ``removed`` left the network."""
+    """What the enterprises of the scope would lose if ``removed`` left the network: every
+    path to any financier (``lose_financier``) or to any centre (``lose_centre``); their only
+    lender, guarantor or investor (``only_financier``: every LENDS_TO, GUARANTEES or
+    INVESTS_IN tie they have, in or outside the scope, is with it); their only support
+    (``only_support``: every SUPPORTS or ADVISES tie is with it). Each list sorted by id."""
 
     removed: Node
     prefecture: str | None
     lose_financier: list[Node]
     lose_centre: list[Node]
+    only_financier: list[Node] = field(default_factory=list)
+    only_support: list[Node] = field(default_factory=list)
 
 
 # -- metrics, each checked against networkx in the tests --------------------------------
@@ -374,21 +392,121 @@ def _sampled_sources(nodes: int, edges: int) -> int | None:
 # -- searches that every suggestion of one kind shares ----------------------------------
 
 
+#: A node as a search sees it. A search by place reaches a node as (node, the place it was
+#: reached for): a node of a place for that place only; a nationwide node (no place) for each
+#: place it is reached from, or for ANYWHERE when reached from a nationwide source. A search
+#: of the whole actor graph reaches the node itself.
+_State = tuple[str, str] | str
+ANYWHERE = ""
+
+
+class _Places:
+    """A search by place: each node's place (a prefecture or a regional block; none for a
+    nationwide node), the places searched (``searched``), and the ties of each nationwide
+    node to those places grouped by place, so that a search for one place reads only that
+    place's ties of a hub."""
+
+    def __init__(self, graph: nx.Graph, place_of: dict[str, str], searched: set[str]):
+        self.graph = graph
+        self.place_of = place_of
+        self.nationwide: dict[str, dict[str | None, list[tuple[str, dict]]]] = {}
+        for node in graph:
+            if node not in place_of:
+                grouped: dict[str | None, list[tuple[str, dict]]] = defaultdict(list)
+                for other, data in graph.adj[node].items():
+                    theirs = place_of.get(other)
+                    if theirs is None or theirs in searched:
+                        grouped[theirs].append((other, data))
+                self.nationwide[node] = grouped
+
+    def start(self, source: str) -> _State:
+        return (source, self.place_of.get(source, ANYWHERE))
+
+    @staticmethod
+    def node(state: _State) -> str:
+        return state[0]
+
+    @staticmethod
+    def place(state: _State) -> str | None:
+        return state[1]
+
+    def steps(self, state: _State) -> list[tuple[_State, dict]]:
+        """The states one tie away from ``state``: through its place's nodes and nationwide
+        ones; from a nationwide node reached ANYWHERE, into any place searched."""
+        node, place = state
+        grouped = self.nationwide.get(node)
+        if grouped is None:  # a node of ``place``
+            place_of = self.place_of
+            return [
+                ((other, place), data)
+                for other, data in self.graph.adj[node].items()
+                if place_of.get(other, place) == place
+            ]
+        if place == ANYWHERE:
+            return [
+                ((other, ANYWHERE if theirs is None else theirs), data)
+                for theirs, ties in grouped.items()
+                for other, data in ties
+            ]
+        return [
+            ((other, place), data)
+            for other, data in (*grouped.get(place, ()), *grouped.get(None, ()))
+        ]
+
+
+class _Everywhere:
+    """A search of the whole actor graph, with no places."""
+
+    def __init__(self, graph: nx.Graph):
+        self.graph = graph
+
+    def start(self, source: str) -> _State:
+        return source
+
+    def steps(self, state: _State) -> Iterable[tuple[_State, dict]]:
+        return self.graph.adj[state].items()
+
+    @staticmethod
+    def node(state: _State) -> str:
+        return state
+
+    @staticmethod
+    def place(state: _State) -> str | None:
+        return None
+
+
+@dataclass
+class _Search:
+    """What a search from sources found, by state (see _State)."""
+
+    found: dict[_State, tuple]
+    places: _Places | _Everywhere
+
+    def get(self, node: str) -> tuple | None:
+        """What the search found for ``node`` (for a search by place, from a source of the
+        node's own place or a nationwide one)."""
+        return self.found.get(self.places.start(node))
+
+
 def _best_reach(
-    graph: nx.Graph, sources: Iterable[str], max_hops: int
-) -> dict[str, tuple[float, int, str]]:
+    graph: nx.Graph, sources: Iterable[str], max_hops: int, places: _Places | None = None
+) -> _Search:
     """For every node within ``max_hops`` ties of a source: (score, hops, source) of its best
     path to any source, where a path's score is the product of its strengths; ties go to fewer
     hops, then the smaller source id. One layered search from all sources at once (a best walk
-    is never better than the simple path inside it, since strengths are at most 1)."""
-    best: dict[str, tuple[float, int, str]] = {s: (1.0, 0, s) for s in sorted(sources)}
+    is never better than the simple path inside it, since strengths are at most 1). With
+    ``places``, a search by place (see _State)."""
+    walk = places or _Everywhere(graph)
+    best: dict[_State, tuple[float, int, str]] = {
+        walk.start(s): (1.0, 0, s) for s in sorted(sources)
+    }
     frontier = sorted(best)
     for hops in range(1, max_hops + 1):
-        changed: set[str] = set()
+        changed: set[_State] = set()
         # Extend what the frontier held when this layer began: a node improved earlier in
         # the same layer has a walk of ``hops`` ties, which must not be extended in it.
-        for node, (score, _, origin) in [(node, best[node]) for node in frontier]:
-            for other, data in graph.adj[node].items():
+        for state, (score, _, origin) in [(state, best[state]) for state in frontier]:
+            for other, data in walk.steps(state):
                 candidate = (score * data["strength"], hops, origin)
                 known = best.get(other)
                 if known is None or _better(candidate, known):
@@ -397,41 +515,122 @@ def _best_reach(
         frontier = sorted(changed)
         if not frontier:
             break
-    return best
+    return _Search(best, walk)
 
 
 def _better(a: tuple[float, int, str], b: tuple[float, int, str]) -> bool:
     return (-a[0], a[1], a[2]) < (-b[0], b[1], b[2])
 
 
-def _nearest(graph: nx.Graph, sources: Iterable[str]) -> dict[str, tuple[int, str, str | None]]:
+def _nearest(
+    graph: nx.Graph,
+    sources: Iterable[str],
+    places: _Places | None = None,
+    wanted: Iterable[str] | None = None,
+) -> _Search:
     """For every node reachable from a source: (ties to the nearest source, that source, the
-    next node on the way to it), the smallest source id winning among the nearest."""
-    found: dict[str, tuple[int, str, str | None]] = {s: (0, s, None) for s in sources}
-    frontier = sorted(found)
+    state before it on the way there), the smallest source id winning among the nearest.
+    With ``places``, a search by place (see _State). With ``wanted``, the search of a place
+    stops once it has reached every node of it there."""
+    walk = places or _Everywhere(graph)
+    found: dict[_State, tuple[int, str, _State | None]] = {
+        walk.start(s): (0, s, None) for s in sources
+    }
+    pending: dict[str | None, set[_State]] | None = None
+    if wanted is not None:
+        pending = defaultdict(set)
+        for node in wanted:
+            if (state := walk.start(node)) not in found:
+                pending[walk.place(state)].add(state)
+
+    def live(states: Iterable[_State]) -> list[_State]:
+        if pending is None:
+            return sorted(states)
+        return sorted(s for s in states if (p := walk.place(s)) == ANYWHERE or pending.get(p))
+
+    adjacency = graph.adj if places is None else None  # the whole graph: as fast as it gets
+    frontier = live(found)
     distance = 0
     while frontier:
         distance += 1
-        offers: dict[str, tuple[str, str]] = {}
-        for node in frontier:
-            origin = found[node][1]
-            for other in graph.adj[node]:
+        offers: dict[_State, tuple[str, _State]] = {}
+        for state in frontier:
+            origin = found[state][1]
+            if adjacency is not None:
+                neighbours: Iterable[_State] = adjacency[state]
+            else:
+                neighbours = [other for other, _ in walk.steps(state)]
+            for other in neighbours:
                 if other in found:
                     continue
-                offer = (origin, node)
+                offer = (origin, state)
                 if other not in offers or offer < offers[other]:
                     offers[other] = offer
         for other, (origin, via) in offers.items():
             found[other] = (distance, origin, via)
-        frontier = sorted(offers)
-    return found
+            if pending is not None and (place := walk.place(other)) in pending:
+                pending[place].discard(other)
+        frontier = live(offers)
+    return _Search(found, walk)
 
 
-def _walk(nearest: dict[str, tuple[int, str, str | None]], start: str) -> tuple[str, ...]:
+def _walk(search: _Search, start: str) -> tuple[str, ...]:
+    """The path from ``start`` to the source ``search`` found for it."""
     path = [start]
-    while (via := nearest[path[-1]][2]) is not None:
-        path.append(via)
+    state = search.places.start(start)
+    while (via := search.found[state][2]) is not None:
+        path.append(search.places.node(via))
+        state = via
     return tuple(path)
+
+
+def _nearest_place_first(
+    actors: nx.Graph,
+    wanted: Iterable[str],
+    sources: list[str],
+    search: Callable[[list[str], _Places | None, list[str]], _Search],
+    origin: Callable[[tuple], str],
+    whole: bool,
+) -> dict[str, tuple[_Search, tuple]]:
+    """For each node of ``wanted``, what ``search`` (from some of ``sources``) finds for it,
+    the nearest place first, and the search that found it (for its path); ``origin`` tells
+    the source of what a search found.
+
+    A search of the whole actor graph first; on the whole network, a node whose source is
+    of another prefecture (a nationwide source is of every one) is searched again: by
+    prefecture, from the sources of its prefecture and the nationwide ones, through the
+    prefecture's actors and nationwide ones; if that does not reach it and its source is
+    still of another block, the same by regional block; else what was found stands."""
+    todo = list(wanted)
+    everywhere = search(sources, None, todo)
+    answers = {node: (everywhere, hit) for node in todo if (hit := everywhere.get(node))}
+    if not whole:
+        return answers
+    prefectures = {n: p for n, p in actors.nodes(data="prefecture") if p in PREFECTURE_BY_CODE}
+    blocks = {n: block_of(p) for n, p in prefectures.items()}
+    todo = [node for node in answers if node in prefectures]
+    for place_of in (prefectures, blocks):
+        # reached first from a source of another place (a nationwide one is of every place)
+        todo = [
+            node
+            for node in todo
+            if place_of.get(origin(answers[node][1]), ANYWHERE) not in (place_of[node], ANYWHERE)
+        ]
+        searched = {place_of[node] for node in todo}
+        if not searched:
+            break
+        starting = searched | {ANYWHERE}  # nationwide sources search every place
+        chosen = [s for s in sources if place_of.get(s, ANYWHERE) in starting]
+        found = search(chosen, _Places(actors, place_of, searched), todo)
+        rest = []
+        for node in todo:
+            hit = found.get(node)
+            if hit is None:
+                rest.append(node)
+            else:
+                answers[node] = (found, hit)
+        todo = rest
+    return answers
 
 
 # -- the report -------------------------------------------------------------------------
@@ -528,9 +727,28 @@ def weakness_report(
     asset_users = _asset_users(ctx) if unused else ({}, {})
     picked: dict[tuple, list[str]] = {}  # the enterprises chosen by (prefecture, category)
     rooms = _centres_with_room(ctx, by_kind[NodeKind.CENTRE])
-    near_room = _nearest(actors, rooms)
-    reach = _best_reach(actors, by_kind[NodeKind.FINANCIER], DEFAULT_MAX_HOPS)
-    unfinanced.sort(key=lambda e: (e not in reach, -reach.get(e, (0.0,))[0], e))
+    whole = scope.prefecture is None
+    near_room = _nearest_place_first(
+        actors,
+        [*unsupported[:limit], *overloaded[:limit]],
+        rooms,
+        lambda sources, places, wanted: _nearest(actors, sources, places, wanted),
+        lambda hit: hit[1],
+        whole,
+    )
+    financiers = by_kind[NodeKind.FINANCIER]
+    reach = _best_reach(actors, financiers, DEFAULT_MAX_HOPS)
+    unfinanced.sort(key=lambda e: (-(reach.get(e) or (-1.0,))[0], e))
+    reach_near = _nearest_place_first(
+        actors,
+        unfinanced[:limit],
+        financiers,
+        lambda sources, places, _: (
+            _best_reach(actors, sources, DEFAULT_MAX_HOPS, places) if places else reach
+        ),
+        lambda hit: hit[2],
+        whole,
+    )
 
     return WeaknessReport(
         prefecture=scope.prefecture,
@@ -549,7 +767,7 @@ def weakness_report(
         articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
         bridges=bridges[:limit],
         isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
-        unfinanced_enterprises=_unfinanced_findings(ctx, unfinanced[:limit], reach),
+        unfinanced_enterprises=_unfinanced_findings(ctx, unfinanced[:limit], reach_near),
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
         ],
@@ -649,12 +867,16 @@ def _brokers(actors: nx.Graph, sources: int | None, limit: int) -> tuple[list[Br
             id=v,
             kind=actors.nodes[v]["kind"].value,
             name=actors.nodes[v]["name"],
-            betweenness=values[v],
-            constraint=burt_constraint(actors, v),
+            betweenness=readable(values[v]),
+            constraint=_readable_or_none(burt_constraint(actors, v)),
             degree=actors.degree(v),
         )
         for v in top
     ], used
+
+
+def _readable_or_none(value: float | None) -> float | None:
+    return None if value is None else readable(value)
 
 
 def _centres_with_room(ctx: _Scope, centres: Iterable[str]) -> list[str]:
@@ -674,12 +896,23 @@ def _room_words(ctx: _Scope, centre: str) -> str:
 
 
 def _best_centre_of(ctx: _Scope, rooms: Sequence[str], prefecture: str | None) -> str | None:
-    """The centre with most room in a prefecture (any, for None): the one to call first when
-    no tie leads anywhere."""
-    chosen = [c for c in rooms if prefecture is None or ctx.nodes[c].prefecture == prefecture]
+    """The centre to call first when no tie leads anywhere: the one with most room in the
+    prefecture, else in its regional block (any centre, for a nationwide actor); None when
+    none of those has room."""
+    if prefecture is None:
+        chosen = list(rooms)
+    else:
+        chosen = [c for c in rooms if ctx.nodes[c].prefecture == prefecture] or [
+            c for c in rooms if nearness(prefecture, ctx.nodes[c].prefecture) < ELSEWHERE
+        ]
     if not chosen:
         return None
     return min(chosen, key=lambda c: (ctx.room(c) is None, -(ctx.room(c) or 0), c))
+
+
+def _where(ctx: _Scope, home: str, other: str) -> str:
+    """Where ``other`` is, seen from ``home``: "in the same prefecture (Tokyo)", ..."""
+    return nearness_words(ctx.nodes[home].prefecture, ctx.nodes[other].prefecture)
 
 
 def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
@@ -720,29 +953,41 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     return ctx.finding(
         node,
         f"{label} (for example {ctx.name(min(parts[-1]))}) to the rest: ask partner centre "
-        f"{ctx.name(partner)} ({partner}) to tie in directly, {ties}{more}, so that no part "
-        f"depends on {ctx.name(node)} alone.",
+        f"{ctx.name(partner)} ({partner}, {_where(ctx, node, partner)}) to tie in directly, "
+        f"{ties}{more}, so that no part depends on {ctx.name(node)} alone.",
         NextStep("partner_centre", targets=(partner, *anchors)),
         **details,
     )
 
 
 def _nearest_centre(actors: nx.Graph, start: str, barred: set[str]) -> str:
-    """The centre fewest ties from ``start`` through nodes not ``barred`` (the other parts
-    of its component, so that the search stays in one part), the smallest id among the
-    nearest."""
+    """The centre to partner with ``start``, reached through nodes not ``barred`` (the other
+    parts of its component, so that the search stays in one part): the nearest place first
+    (its prefecture, then its regional block, then the rest), then the fewest ties, then the
+    smallest id. Centres up to DEFAULT_MAX_HOPS ties away compete; past that, the nearest
+    centre of any place is taken."""
+    home = actors.nodes[start]["prefecture"]
+    nearest_place = SAME_PREFECTURE if home in PREFECTURE_BY_CODE else ELSEWHERE
+    best: tuple[int, int, str] | None = None
     seen = {start}
     frontier = [start]
+    distance = 0
     while frontier:
+        distance += 1
         following = sorted(
             {o for n in frontier for o in actors.adj[n] if o not in barred and o not in seen}
         )
-        centres = [o for o in following if actors.nodes[o]["kind"] is NodeKind.CENTRE]
-        if centres:
-            return centres[0]
+        for other in following:
+            if actors.nodes[other]["kind"] is NodeKind.CENTRE:
+                key = (nearness(home, actors.nodes[other]["prefecture"]), distance, other)
+                best = key if best is None else min(best, key)
+        if best is not None and (best[0] == nearest_place or distance >= DEFAULT_MAX_HOPS):
+            return best[2]
         seen.update(following)
         frontier = following
-    raise AssertionError("the part holds a centre")
+    if best is None:
+        raise AssertionError("the part holds a centre")
+    return best[2]
 
 
 def _isolated_finding(ctx: _Scope, node: str, rooms: Sequence[str]) -> Finding:
@@ -753,31 +998,33 @@ def _isolated_finding(ctx: _Scope, node: str, rooms: Sequence[str]) -> Finding:
     if centre is None:
         return ctx.finding(
             node,
-            f"{ctx.name(node)} has no tie at all and no centre of its prefecture has room: "
-            "it needs a first contact from outside.",
+            f"{ctx.name(node)} has no tie at all and no centre of its prefecture or regional "
+            "block has room: it needs a first contact from outside.",
             NextStep("none"),
         )
     verb = _TIE_TO[kind].value if kind is not NodeKind.CENTRE else "COLLABORATES_WITH"
     return ctx.finding(
         node,
-        f"{ctx.name(node)} has no tie at all: ask {ctx.name(centre)} ({centre}) to reach out "
-        f"({verb}); {_room_words(ctx, centre)}.",
+        f"{ctx.name(node)} has no tie at all: ask {ctx.name(centre)} ({centre}, "
+        f"{_where(ctx, node, centre)}) to reach out ({verb}); {_room_words(ctx, centre)}.",
         NextStep("contact_centre", targets=(centre,)),
     )
 
 
-def _unfinanced_findings(ctx: _Scope, enterprises: list[str], reach: dict) -> list[Finding]:
+def _unfinanced_findings(
+    ctx: _Scope, enterprises: list[str], reach: dict[str, tuple[_Search, tuple]]
+) -> list[Finding]:
     """A finding for each unfinanced enterprise: the best introduction path, in the scope's
-    actor graph, to the financier it reaches best there (which ``reach`` names), or a first
-    step when no financier is within DEFAULT_MAX_HOPS ties. The paths are searched in memory
-    on the projection the report already holds, exactly as the embedded store searches."""
+    actor graph, to the financier ``reach`` names for it (the one it reaches best, the
+    nearest place first), or a first step when no financier is within DEFAULT_MAX_HOPS ties.
+    The paths are searched in memory on the projection the report already holds, exactly as
+    the embedded store searches."""
     ties = _ties_in(ctx.actors)
     paths: dict[str, ScoredPath] = {}
     for enterprise in enterprises:
-        if enterprise in reach:  # a financier within reach: a path to it exists
-            (nodes, _), *_ = k_best_paths(
-                ties, enterprise, reach[enterprise][2], 1, DEFAULT_MAX_HOPS
-            )
+        hit = reach.get(enterprise)
+        if hit is not None:  # a financier within reach: a path to it exists
+            (nodes, _), *_ = k_best_paths(ties, enterprise, hit[1][2], 1, DEFAULT_MAX_HOPS)
             relations = [_relation_on(ctx.actors, u, v) for u, v in pairwise(nodes)]
             paths[enterprise] = ScoredPath.of(nodes, relations)
     described = zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True)
@@ -798,7 +1045,9 @@ def _unfinanced_findings(ctx: _Scope, enterprises: list[str], reach: dict) -> li
             path=tuple(n.id for n in path.nodes),
             score=path.score,
         )
-        findings.append(ctx.finding(enterprise, path.explanation, step))
+        financier = path.nodes[-1].id
+        where = f"{ctx.name(financier)} is {_where(ctx, enterprise, financier)}."
+        findings.append(ctx.finding(enterprise, f"{path.explanation} {where}", step))
     return findings
 
 
@@ -827,53 +1076,68 @@ def _relation_on(graph: nx.Graph, u: str, v: str) -> Relation:
     return Relation(data["source"], data["type"], data["target"], data["strength"])
 
 
-def _unsupported_finding(ctx: _Scope, enterprise: str, near: dict, rooms: Sequence[str]) -> Finding:
-    hit = near.get(enterprise)
-    if hit is None:
+def _unsupported_finding(
+    ctx: _Scope, enterprise: str, near: dict[str, tuple[_Search, tuple]], rooms: Sequence[str]
+) -> Finding:
+    """An unsupported enterprise: the nearest centre with room that ties lead to, the nearest
+    place first (``near`` names it, with the search that found it), or else the one with
+    most room in its prefecture or block to contact directly."""
+    found = near.get(enterprise)
+    if found is None:
         centre = _best_centre_of(ctx, rooms, ctx.actors.nodes[enterprise]["prefecture"])
         if centre is None:
             return ctx.finding(
                 enterprise,
-                f"No centre with room is tied to {ctx.name(enterprise)}, near or far.",
+                f"No centre with room is tied to {ctx.name(enterprise)}, and none of its "
+                "prefecture or regional block has room.",
                 NextStep("none"),
             )
         return ctx.finding(
             enterprise,
             f"No tie leads from {ctx.name(enterprise)} to a centre with room: contact "
-            f"{ctx.name(centre)} ({centre}) directly; {_room_words(ctx, centre)}.",
+            f"{ctx.name(centre)} ({centre}, {_where(ctx, enterprise, centre)}) directly; "
+            f"{_room_words(ctx, centre)}.",
             NextStep("contact_centre", targets=(centre,)),
         )
-    distance, centre, _ = hit
-    path = _walk(near, enterprise)
+    tier, (distance, centre, _) = found
+    path = _walk(tier, enterprise)
     via = ", ".join(ctx.name(n) for n in path[1:-1])
     how = f"through {via}" if via else "they already know each other"
     return ctx.finding(
         enterprise,
-        f"Ask {ctx.name(centre)} ({centre}) to take {ctx.name(enterprise)} on: it is "
-        f"{distance} tie{'s' if distance != 1 else ''} away ({how}), and "
-        f"{_room_words(ctx, centre)}.",
+        f"Ask {ctx.name(centre)} ({centre}, {_where(ctx, enterprise, centre)}) to take "
+        f"{ctx.name(enterprise)} on: it is {distance} tie{'s' if distance != 1 else ''} away "
+        f"({how}), and {_room_words(ctx, centre)}.",
         NextStep("refer_to_centre", targets=(centre,), path=path),
     )
 
 
-def _overloaded_finding(ctx: _Scope, centre: str, near: dict, rooms: Sequence[str]) -> Finding:
+def _overloaded_finding(
+    ctx: _Scope, centre: str, near: dict[str, tuple[_Search, tuple]], rooms: Sequence[str]
+) -> Finding:
+    """A centre over capacity: the nearest centre with room to share the load with, chosen as
+    for an unsupported enterprise."""
     details = {"clients": ctx.clients[centre], "capacity": ctx.clients[centre] + ctx.room(centre)}
     over = -ctx.room(centre)
-    hit = near.get(centre)
-    partner = hit[1] if hit else _best_centre_of(ctx, rooms, ctx.nodes[centre].prefecture)
+    found = near.get(centre)
+    if found is not None:
+        partner, path = found[1][1], _walk(found[0], centre)
+    else:
+        partner, path = _best_centre_of(ctx, rooms, ctx.nodes[centre].prefecture), ()
     if partner is None:
         return ctx.finding(
             centre,
             f"{ctx.name(centre)} supports {over} enterprises more than its capacity, and no "
-            "centre of its prefecture has room to share the load.",
+            "centre of its prefecture or regional block has room to share the load.",
             NextStep("none"),
             **details,
         )
     return ctx.finding(
         centre,
         f"{ctx.name(centre)} supports {over} enterprises more than its capacity: refer some "
-        f"to {ctx.name(partner)} ({partner}); {_room_words(ctx, partner)}.",
-        NextStep("share_load", targets=(partner,), path=_walk(near, centre) if hit else ()),
+        f"to {ctx.name(partner)} ({partner}, {_where(ctx, centre, partner)}); "
+        f"{_room_words(ctx, partner)}.",
+        NextStep("share_load", targets=(partner,), path=path),
         **details,
     )
 
@@ -947,11 +1211,18 @@ def _prefecture_name(code: str | None) -> str:
 
 
 def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = None) -> WhatIf:
-    """The enterprises of the scope that reach a financier (or a centre) through the actor
-    graph now, but would reach none if ``node_id`` left; sorted by id.
+    """What the enterprises of the scope (a prefecture's actor graph, or the whole network's
+    without ``prefecture``) would lose if ``node_id`` left: see :class:`WhatIf`.
 
-    Raises NotFound for an unknown id, InvalidArgument for a node that is not an actor, an
-    unknown prefecture code, or an actor outside the prefecture asked.
+    On the whole network paths are many, so that few enterprises lose every path; the lists
+    of what they lose directly say who depended on the actor alone. The actor graph is read
+    from the store tie by tie, from the actor outwards, and a search stops in a part as soon
+    as it holds a financier and a centre: the whole network costs about what a prefecture
+    does.
+
+    Raises NotFound for an unknown id; InvalidArgument for a node that is not an actor, an
+    unknown prefecture code, or an actor outside the prefecture asked (a nationwide one
+    belongs to no prefecture: ask without one).
     """
     scope = scope_of(prefecture)
     node = store.get_node(node_id)
@@ -959,35 +1230,198 @@ def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = No
         raise NotFound(f"no node with id {node_id!r}")
     if node.kind not in ACTOR_KINDS:
         raise InvalidArgument(
-            f"{node_id!r} is an {node.kind.value}, not an actor: only an actor can leave"
+            f"{node_id!r} is {a_kind(node.kind)}, not an actor: only an actor can leave"
         )
     if not scope.holds(node.prefecture):
-        raise InvalidArgument(f"{node_id!r} is not in prefecture {scope.prefecture}")
-    actors = store.projection(scope)
-    if node_id not in actors:
-        return WhatIf(node, scope.prefecture, [], [])
-    before = nx.node_connected_component(actors, node_id)
-    rest = actors.subgraph(before - {node_id})
-    lose_financier, lose_centre = [], []
-    for part in nx.connected_components(rest):
-        kinds = {actors.nodes[m]["kind"] for m in part}
-        enterprises = [m for m in part if actors.nodes[m]["kind"] is NodeKind.ENTERPRISE]
-        if NodeKind.FINANCIER not in kinds and (
-            node.kind is NodeKind.FINANCIER or _holds(actors, before, NodeKind.FINANCIER)
-        ):
-            lose_financier.extend(enterprises)
-        if NodeKind.CENTRE not in kinds and (
-            node.kind is NodeKind.CENTRE or _holds(actors, before, NodeKind.CENTRE)
-        ):
-            lose_centre.extend(enterprises)
-    found = store.get_nodes(set(lose_financier) | set(lose_centre))
-    return WhatIf(
-        node,
-        scope.prefecture,
-        [found[e] for e in sorted(lose_financier)],
-        [found[e] for e in sorted(lose_centre)],
-    )
+        where = (
+            "it is nationwide, in no prefecture's actor graph: ask without a prefecture for "
+            "the whole network"
+            if node.prefecture is None
+            else f"it is in {_prefecture_name(node.prefecture)}"
+        )
+        raise InvalidArgument(f"{node_id!r} is not in prefecture {scope.prefecture}: {where}")
+    try:
+        actors: _Around | _Projected = _Around(store, scope, node)
+        found = _what_if(actors, node_id)
+    except _TooFar:  # a hub: reading the scope at once costs less than tie by tie
+        actors = _Projected(store, scope)
+        found = _what_if(actors, node_id)
+    nodes = actors.nodes_of({e for ids in found for e in ids})
+    return WhatIf(node, scope.prefecture, *([nodes[e] for e in sorted(ids)] for ids in found))
 
 
-def _holds(actors: nx.Graph, members: set[str], kind: NodeKind) -> bool:
-    return any(actors.nodes[m]["kind"] is kind for m in members)
+def _what_if(actors: _Around | _Projected, removed: str) -> tuple[list[str], ...]:
+    """The four lists of :class:`WhatIf`, as ids."""
+    lose_financier, lose_centre = _cut_off_without(actors, removed)
+    only_financier = _depending_on(actors, removed, FINANCING_TYPES)
+    only_support = _depending_on(actors, removed, {RelationType.SUPPORTS, RelationType.ADVISES})
+    return lose_financier, lose_centre, only_financier, only_support
+
+
+#: How long a what-if reads the store tie by tie before it reads the scope at once, in
+#: seconds: long enough for most actors on either store; a hub (most of all on a server
+#: store, where a read is a round trip) is read at once, as fast as the scope allows.
+WHAT_IF_SECONDS = 0.5
+
+
+class _TooFar(Exception):
+    """A what-if read the store tie by tie for longer than WHAT_IF_SECONDS."""
+
+
+class _Around:
+    """The actor graph of a scope, read from the store as a search reaches each node: its
+    actors (``nodes``) and, for each node asked about, its ties to them. Raises _TooFar
+    past WHAT_IF_SECONDS of reading."""
+
+    def __init__(self, store: GraphStore, scope: Scope, start: Node):
+        self.store = store
+        self.scope = scope
+        self.until = time.monotonic() + WHAT_IF_SECONDS
+        self.nodes: dict[str, Node] = {start.id: start}
+        self.outside: set[str] = set()  # assets, and actors of another prefecture
+        self.relations: dict[str, list[Relation]] = {}
+        self.adjacency: dict[str, dict[str, set[RelationType]]] = {}
+
+    def kind(self, node_id: str) -> NodeKind:
+        return self.nodes[node_id].kind
+
+    def nodes_of(self, ids: set[str]) -> dict[str, Node]:
+        return self.nodes
+
+    def ties(self, node_id: str) -> dict[str, set[RelationType]]:
+        """The actors of the scope tied to ``node_id``, with the types that join them."""
+        found = self.adjacency.get(node_id)
+        if found is None:
+            relations = self._relations_of(node_id)
+            others = {r.target if r.source == node_id else r.source for r in relations}
+            self._learn(others - {node_id})
+            found = self.adjacency[node_id] = defaultdict(set)
+            for relation in relations:
+                other = relation.target if relation.source == node_id else relation.source
+                if other in self.nodes and other != node_id:
+                    found[other].add(relation.type)
+        return found
+
+    def other_tie(self, node_id: str, types: frozenset[RelationType], removed: str) -> bool:
+        """Whether ``node_id`` has a relation of ``types`` with anyone but ``removed``, in or
+        outside the scope."""
+        return any(
+            r.type in types and removed not in (r.source, r.target)
+            for r in self._relations_of(node_id)
+        )
+
+    def _relations_of(self, node_id: str) -> list[Relation]:
+        found = self.relations.get(node_id)
+        if found is None:
+            self._read()
+            found = self.relations[node_id] = self.store.ties(node_id)
+        return found
+
+    def _learn(self, ids: set[str]) -> None:
+        missing = [i for i in ids if i not in self.nodes and i not in self.outside]
+        if not missing:
+            return
+        self._read()
+        found = self.store.get_nodes(missing)
+        for node_id in missing:
+            node = found.get(node_id)
+            if node and node.kind in ACTOR_KINDS and self.scope.holds(node.prefecture):
+                self.nodes[node_id] = node
+            else:
+                self.outside.add(node_id)
+
+    def _read(self) -> None:
+        if time.monotonic() > self.until:
+            raise _TooFar
+
+
+class _Projected:
+    """The actor graph of a scope read at once (:meth:`GraphStore.projection`), with the
+    relations that leave the scope when it is a prefecture, as :class:`_Around` offers it."""
+
+    def __init__(self, store: GraphStore, scope: Scope):
+        self.store = store
+        self.graph = store.projection(scope)
+        self.leaving: dict[str, set[tuple[RelationType, str]]] | None = None
+        self.scope = scope
+
+    def kind(self, node_id: str) -> NodeKind:
+        return self.graph.nodes[node_id]["kind"]
+
+    def nodes_of(self, ids: set[str]) -> dict[str, Node]:
+        return self.store.get_nodes(ids)
+
+    def ties(self, node_id: str) -> dict[str, frozenset[RelationType]]:
+        return {other: data["types"] for other, data in self.graph.adj[node_id].items()}
+
+    def other_tie(self, node_id: str, types: frozenset[RelationType], removed: str) -> bool:
+        inside = any(
+            other != removed and not data["types"].isdisjoint(types)
+            for other, data in self.graph.adj[node_id].items()
+        )
+        if inside or self.scope.prefecture is None:
+            return inside
+        if self.leaving is None:
+            self.leaving = defaultdict(set)
+            for r in self.store.boundary_relations(self.scope):
+                self.leaving[r.source].add((r.type, r.target))
+                self.leaving[r.target].add((r.type, r.source))
+        return any(kind in types for kind, _ in self.leaving.get(node_id, ()))
+
+
+def _cut_off_without(around: _Around | _Projected, removed: str) -> tuple[list[str], list[str]]:
+    """The enterprises that reach a financier (and those that reach a centre) through the
+    actor graph and would reach none without ``removed``.
+
+    Only the parts that ``removed``'s neighbours fall into can change. Each is searched from
+    a neighbour; a search that finds both a financier and a centre, or meets a part already
+    known to hold both, stops, since none of its enterprises loses anything."""
+    part_of: dict[str, int] = {removed: -1}
+    holds_both: set[int] = set()
+    parts: list[tuple[list[str], set[NodeKind]]] = []
+    for start in sorted(around.ties(removed)):
+        if start in part_of:
+            continue
+        index = len(parts)
+        members, found = [start], {around.kind(start)}
+        part_of[start] = index
+        parts.append((members, found))
+        at = 0
+        while at < len(members) and index not in holds_both:
+            for other in around.ties(members[at]):
+                known = part_of.get(other)
+                if known is None:
+                    part_of[other] = index
+                    members.append(other)
+                    found.add(around.kind(other))
+                elif known in holds_both:
+                    holds_both.add(index)
+            if NodeKind.FINANCIER in found and NodeKind.CENTRE in found:
+                holds_both.add(index)
+            at += 1
+    lost: dict[NodeKind, list[str]] = {NodeKind.FINANCIER: [], NodeKind.CENTRE: []}
+    for kind, enterprises in lost.items():
+        had = around.kind(removed) is kind or any(
+            i in holds_both or kind in found for i, (_, found) in enumerate(parts)
+        )
+        if not had:
+            continue
+        for i, (members, found) in enumerate(parts):
+            if i not in holds_both and kind not in found:
+                enterprises += [m for m in members if around.kind(m) is NodeKind.ENTERPRISE]
+    return lost[NodeKind.FINANCIER], lost[NodeKind.CENTRE]
+
+
+def _depending_on(
+    around: _Around | _Projected, removed: str, types: Iterable[RelationType]
+) -> list[str]:
+    """The enterprises of the scope tied to ``removed`` by one of ``types`` and by no other
+    relation of those types with anyone, in or outside the scope."""
+    types = frozenset(types)
+    return [
+        other
+        for other, joined in around.ties(removed).items()
+        if around.kind(other) is NodeKind.ENTERPRISE
+        and not types.isdisjoint(joined)
+        and not around.other_tie(other, types, removed)
+    ]

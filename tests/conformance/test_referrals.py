@@ -159,7 +159,7 @@ def test_the_same_idempotency_key_returns_the_first_referral(network):
     again, created_again = _new(network, key="retry-1")
     assert created and not created_again
     assert again == first
-    other, created_other = _new(network, key="retry-2")
+    other, created_other = _new(network, key="retry-2", allow_duplicate=True)
     assert created_other and other.id != first.id
     with pytest.raises(Conflict, match="different referral"):
         _new(network, key="retry-1", need="export")
@@ -283,7 +283,7 @@ def test_candidate_scores_follow_closeness_and_load(network, tmp_path):
     assert found[0].parts["closeness"] == 1.0 and found[1].parts["closeness"] == 0.2
     # open referrals take C3's places: 5 places, 5 open referrals, no room left
     for _ in range(5):
-        create_referral(network, SENDER, "E3", "C3", "intellectual_property")
+        create_referral(network, SENDER, "E3", "C3", "intellectual_property", allow_duplicate=True)
     squeezed = {c.centre.id: c for c in candidates(network, ANALYST, "E3", "intellectual_property")}
     assert squeezed["C3"].parts["capacity"] == 0.0
     assert "0 of 5 places free (5 open referrals)" in squeezed["C3"].reasons
@@ -343,3 +343,185 @@ def test_a_referral_tie_can_carry_a_longer_path(network):
     paths = introduction_paths(network, "C1", "C3", k=3, max_hops=4)
     assert [tuple(n.id for n in p.nodes) for p in paths][0] == ("C1", "C2", "C3")
     assert paths[0].score == pytest.approx(0.4 * 0.75, abs=1e-12)
+
+
+def test_completed_referrals_are_derived_ties_apart_from_the_dataset(network):
+    from graph.model import Relation, RelationType
+
+    assert network.derived_ties("C1") == []
+    assert network.stats().derived_relations == {"COLLABORATES_WITH": 0}
+    _new(network, need="export")  # open: no tie yet
+    assert network.derived_ties("C1") == []
+    _complete(network)
+    one = [Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.75)]
+    assert network.derived_ties("C1") == one
+    assert network.derived_ties("C2") == one
+    assert network.stats().derived_relations == {"COLLABORATES_WITH": 1}
+    _complete(network)
+    referral, _ = create_referral(network, RECEIVER, "E3", "C3", "export")
+    for status in ("accepted", "in_progress", "completed"):
+        move_referral(network, OUTSIDER, referral.id, status, outcome="shipped")
+    assert network.derived_ties("C2") == [
+        Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.875),
+        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75),
+    ]
+    assert network.derived_ties("C3") == [
+        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75)
+    ]
+    stats = network.stats()
+    assert stats.derived_relations == {"COLLABORATES_WITH": 2}
+    # the dataset's own relations are counted as before, and ties() holds only them
+    assert stats.relations["COLLABORATES_WITH"] == 2
+    assert "C3" not in {t.source for t in network.ties("C2")} | {
+        t.target for t in network.ties("C2")
+    }
+    assert network.derived_ties("E3") == []
+    assert network.derived_ties("nope") == []
+
+
+def _referral_rows(store, folder):
+    """The rows of an export's referrals.csv: the header, then each referral by id."""
+    import csv
+
+    export_dataset(store, folder)
+    with (folder / "referrals.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], {row[0]: row for row in rows[1:]}
+
+
+def _write_referrals(folder, header, rows):
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "referrals.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    return folder
+
+
+def test_a_referral_row_cannot_take_another_referrals_request_key(network, tmp_path):
+    from graph.errors import DatasetInvalid
+
+    first, _ = _new(network, key="k1")
+    second, _ = _new(network, key="k2", need="export")
+    header, rows = _referral_rows(network, tmp_path / "out")
+    key = header.index("request_key")
+    before = sorted(list_referrals(network, ADMIN), key=lambda r: r.id)
+
+    # another id with the stored referral's sender and key
+    taken = list(rows[second.id])
+    taken[key] = "k1"
+    # and two new referrals of one file with the same sender and key
+    new_one = [*rows[second.id]]
+    new_one[0], new_one[key] = "R-new-1", "k9"
+    new_two = [*new_one]
+    new_two[0] = "R-new-2"
+    bad = _write_referrals(tmp_path / "bad", header, [taken, new_one, new_two])
+    with pytest.raises(DatasetInvalid) as caught:
+        load_dataset(bad, network)
+    assert [str(p) for p in caught.value.problems] == [
+        f"referrals.csv:2: request_key: 'k1' of centre C1 is already the request key of "
+        f"referral {first.id} in the store: a request key names one referral of its sender",
+        "referrals.csv:4: request_key: 'k9' of centre C1 is already the request key of "
+        "referral R-new-1 at referrals.csv:3: a request key names one referral of its sender",
+    ]
+    assert sorted(list_referrals(network, ADMIN), key=lambda r: r.id) == before
+
+    # skipping invalid rows: the valid new one is written, nothing is replaced
+    load_dataset(bad, network, skip_invalid=True)
+    after = {r.id: r for r in list_referrals(network, ADMIN)}
+    assert set(after) == {first.id, second.id, "R-new-1"}
+    assert after[first.id] == before[[r.id for r in before].index(first.id)]
+    assert after[second.id].request_key == "k2"
+
+    # the same id with its own key is an update
+    same = list(rows[first.id])
+    same[header.index("note")] = "updated by a load"
+    load_dataset(_write_referrals(tmp_path / "same", header, [same]), network)
+    assert get_referral(network, ADMIN, first.id).note == "updated by a load"
+
+
+def test_a_store_write_never_replaces_a_referral_by_its_request_key(network):
+    from dataclasses import replace
+
+    first, _ = _new(network, key="k1")
+    with pytest.raises(
+        Conflict, match=f"request key 'k1' of centre C1 is already referral {first.id}"
+    ):
+        with network.transaction() as tx:
+            tx.upsert_referrals([replace(first, id="R-other", note="a thief")])
+    assert [r.id for r in list_referrals(network, ADMIN)] == [first.id]
+    assert get_referral(network, ADMIN, first.id) == first
+
+
+# -- one open referral of an enterprise for a need, and the order of candidates ---------
+
+
+def test_an_open_referral_is_not_sent_twice_unless_intended(network):
+    first, _ = _new(network, key="first")
+    for changes in ({}, {"to_centre": "C3"}, {"note": "another note"}):
+        with pytest.raises(Conflict, match=f"referral {first.id} of E3 .* still open") as refused:
+            _new(network, **changes)
+        assert "(requested)" in str(refused.value) and "allow_duplicate" in str(refused.value)
+    # a retry with the same key is the same referral, not a conflict
+    assert _new(network, key="first") == (first, False)
+    # another need, another enterprise, another sending centre: no conflict
+    assert _new(network, need="export")[1]
+    assert _new(network, enterprise="E4")[1]
+    other, created = create_referral(network, OUTSIDER, "E3", "C2", "intellectual_property")
+    assert created and other.from_centre == "C3"
+    # intended: a second one
+    second, created = _new(network, to_centre="C3", allow_duplicate=True)
+    assert created and second.id != first.id
+    assert len(list_referrals(network, SENDER, "outbox")) == 4
+    # still open once accepted or in progress, named by the oldest
+    _walk(network, first.id, ["accepted", "in_progress"])
+    with pytest.raises(Conflict, match=f"referral {first.id} .*\\(in_progress\\)"):
+        _new(network)
+    # once both are closed, the enterprise can be referred for the need again
+    _walk(network, first.id, ["completed"])
+    move_referral(network, SENDER, second.id, "cancelled", reason="sent twice")
+    assert _new(network)[1]
+
+
+def test_candidates_that_tie_on_score_go_by_place_then_places_free_then_id(network, tmp_path):
+    """E3 is in Ishikawa (Chubu). C9 (Ishikawa, 3 of 5 free), CZ (Ishikawa, 6 of 10 free) and
+    C8 (Toyama, 5 of 5 free) score the same: closeness and spare capacity trade off."""
+    more = write_dataset(
+        tmp_path / "ties",
+        {
+            "centres.csv": [
+                ["C9", "Kanazawa Desk", "17", "other", "5"],
+                ["CZ", "Komatsu Desk", "17", "other", "10"],
+                ["C8", "Toyama Desk", "16", "other", "5"],
+                ["C7", "Sapporo Desk", "01", "other", "5"],
+            ],
+            "specialists.csv": [
+                [f"S{c}", f"Patent {c}", "patent_attorney", "intellectual_property", ""]
+                for c in ("C9", "CZ", "C8", "C7")
+            ],
+            "relations.csv": [
+                [f"S{c}", "AFFILIATED_WITH", c, "", ""] for c in ("C9", "CZ", "C8", "C7")
+            ],
+        },
+    )
+    load_dataset(more, network)
+    for centre, count in (("C9", 2), ("CZ", 4)):
+        for _ in range(count):
+            create_referral(
+                network, SENDER, "E1", centre, "intellectual_property", allow_duplicate=True
+            )
+    found = candidates(network, ANALYST, "E3", "intellectual_property")
+    assert [c.centre.id for c in found] == ["CZ", "C9", "C8", "C2", "C7"]
+    assert found[0].score == found[1].score == found[2].score == 0.5917  # shown rounded
+    assert found[0].parts == {
+        "expertise": 0.3333,
+        "capacity": 0.6,
+        "closeness": 1.0,
+        "record": 0.5,
+    }
+    reasons = {c.centre.id: c.reasons for c in found}
+    assert "in the enterprise's prefecture (Ishikawa)" in reasons["C9"]
+    assert "in Toyama, in the Chubu block of the enterprise (Ishikawa)" in reasons["C8"]
+    assert "in Hokkaido, outside the Chubu block of the enterprise (Ishikawa)" in reasons["C7"]
