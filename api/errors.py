@@ -1,14 +1,22 @@
-"""Turning the project's errors and FastAPI's validation errors into HTTP answers.
+"""Turning the project's errors and FastAPI's validation errors into HTTP answers, and the
+error model the OpenAPI document publishes.
 
 Every error body is ``{"detail": "a sentence"}``; a 422 also lists each bad parameter under
-``errors`` as ``{"field", "message"}``.
+``errors`` as ``{"field", "message"}``. A 503 carries ``Retry-After``. A 500 or 503 never
+carries what the store or its driver said (it may name the server or its address): that goes
+to the server's log, and the client reads a plain sentence.
 """
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from graph.errors import (
     Conflict,
@@ -20,7 +28,84 @@ from graph.errors import (
     StoreUnavailable,
 )
 
-__all__ = ["install_error_handlers"]
+__all__ = [
+    "BUSY_RETRY_SECONDS",
+    "ErrorBody",
+    "FieldProblem",
+    "RETRY_SECONDS",
+    "UNAVAILABLE",
+    "error_json",
+    "install_error_handlers",
+    "responses",
+]
+
+log = logging.getLogger("uvicorn.error")
+
+#: The pattern of ids in the schema (api.schemas.ID_PATTERN, repeated to keep this module
+#: free of the schemas).
+_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+
+#: What ``Retry-After`` says when the store is unavailable (a lock, a server away).
+RETRY_SECONDS = 5
+#: What ``Retry-After`` says when heavy work is already running at its bound.
+BUSY_RETRY_SECONDS = 2
+
+UNAVAILABLE = "the store is unavailable just now; try again shortly"
+INTERNAL = "the server could not answer this request; the reason is in the server's log"
+
+
+class FieldProblem(BaseModel):
+    field: str = Field(description="The parameter or body field, dotted (body for the body).")
+    message: str = Field(description="What is wrong with it, in words.")
+
+
+class ErrorBody(BaseModel):
+    """Every error the API answers."""
+
+    detail: str = Field(description="What went wrong, as a sentence.")
+    errors: list[FieldProblem] | None = Field(
+        default=None, description="422 only: each bad parameter or body field."
+    )
+
+
+_DESCRIPTIONS = {
+    400: "The request is malformed.",
+    401: "No key, or an unknown or revoked key (`WWW-Authenticate: Bearer`).",
+    403: "The key's role may not do this, or it acts for another centre.",
+    404: "No such id (or none the caller may see).",
+    409: "A conflict with the current state; nothing was changed.",
+    413: "The request body is larger than the server's limit.",
+    422: "A malformed or out-of-range parameter or body; `errors` lists each field.",
+    503: "The store is unavailable just now, or heavy work is at its bound; "
+    "`Retry-After` says when to try again.",
+}
+
+_HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"}, "description": "Bearer"}},
+    503: {
+        "Retry-After": {
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+            "description": "Seconds to wait before trying again.",
+            "required": True,
+        }
+    },
+}
+
+
+def responses(*codes: int, **described: str) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of error codes, each with the error model; ``described``
+    overrides a description (``r404="No centre has this id."``)."""
+    made: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        entry: dict[str, Any] = {
+            "model": ErrorBody,
+            "description": described.get(f"r{code}", _DESCRIPTIONS[code]),
+        }
+        if code in _HEADERS:
+            entry["headers"] = _HEADERS[code]
+        made[code] = entry
+    return made
+
 
 _STATUS: list[tuple[type[RsnError], int]] = [
     (NotFound, 404),
@@ -39,11 +124,26 @@ def _status_of(error: RsnError) -> int:
     return 500
 
 
+def error_json(
+    status: int, detail: str, headers: dict[str, str] | None = None, **more: Any
+) -> JSONResponse:
+    """An error answer: ``{"detail": detail, ...more}``; a 503 always says ``Retry-After``."""
+    sent = dict(headers or {})
+    if status == 503:
+        sent.setdefault("Retry-After", str(RETRY_SECONDS))
+    return JSONResponse(status_code=status, content={"detail": detail, **more}, headers=sent)
+
+
 def _field_message(item: dict) -> tuple[str, str]:
-    location = [str(part) for part in item.get("loc", ()) if part not in ("query", "body", "path")]
-    name = ".".join(location) or "request"
+    location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
+    if kind == "json_invalid":
+        at = item.get("loc", ("body", "?"))[-1]
+        return "body", f"is not valid JSON: {ctx.get('error', 'cannot be read')} at character {at}"
+    if location[:1] == ["body"] and len(location) > 1:
+        location = location[1:]
+    name = ".".join(location) or "request"
     if kind == "missing":
         message = "is required"
     elif kind in {"less_than_equal", "less_than"}:
@@ -52,6 +152,19 @@ def _field_message(item: dict) -> tuple[str, str]:
         message = f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {item.get('input')!r}"
     elif kind == "int_parsing":
         message = f"must be a whole number, got {item.get('input')!r}"
+    elif kind == "string_pattern_mismatch" and location[-1:] == ["prefecture"]:
+        message = (
+            f"{item.get('input')!r} is not a prefecture code: use the two-digit JIS X 0401 "
+            "code 01 to 47"
+        )
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+        message = (
+            f"{item.get('input')!r} is not a valid id: use 1 to 64 of the characters "
+            "A-Z a-z 0-9 _ . : -"
+        )
+    elif kind == "enum":
+        expected = ctx.get("expected", "the listed values")
+        message = f"must be one of {expected}, got {item.get('input')!r}"
     elif kind == "value_error" and "error" in ctx:
         message = str(ctx["error"])
     else:
@@ -64,19 +177,42 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RsnError)
     async def rsn_error(request: Request, error: RsnError) -> JSONResponse:
-        body: dict = {"detail": str(error)}
+        status = _status_of(error)
+        if status == 503:
+            log.warning(
+                "%s %s: the store is unavailable: %s", request.method, request.url.path, error
+            )
+            return error_json(503, UNAVAILABLE)
+        if status == 500:
+            log.error("%s %s failed: %s", request.method, request.url.path, error, exc_info=error)
+            return error_json(500, INTERNAL)
+        more: dict[str, Any] = {}
         if isinstance(error, RowInvalid):
-            body["errors"] = [{"field": c, "message": m} for c, m in error.problems]
-        return JSONResponse(status_code=_status_of(error), content=body)
+            more["errors"] = [{"field": c, "message": m} for c, m in error.problems]
+        return error_json(status, str(error), **more)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
         fields = [_field_message(item) for item in error.errors()]
         detail = "; ".join(f"{name}: {message}" for name, message in fields)
-        return JSONResponse(
-            status_code=422,
-            content={
-                "detail": detail,
-                "errors": [{"field": name, "message": message} for name, message in fields],
-            },
+        return error_json(
+            422,
+            detail,
+            errors=[{"field": name, "message": message} for name, message in fields],
         )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        if error.status_code == 400:  # FastAPI's answer to a body it cannot decode
+            return error_json(
+                422,
+                "body: is not UTF-8 JSON",
+                errors=[{"field": "body", "message": "is not UTF-8 JSON"}],
+            )
+        detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        return error_json(error.status_code, detail, headers=error.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+        return error_json(500, INTERNAL)

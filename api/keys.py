@@ -4,12 +4,20 @@ A key reads ``rsn_<key id>_<secret>``. The key id finds the record; the secret i
 against its SHA-256 hash with :func:`hmac.compare_digest`. Keys live in ``keys.sqlite`` in
 ``RSN_DATA_DIR`` whichever graph backend is used, and every request reads the current state,
 so a revoked key is refused by the very next request.
+
+The file is private to its owner (0600, in a folder created 0700). Reads and writes go through
+two connections: reads (one indexed row, run by the server on its event loop) wait at most
+:data:`READ_WAIT_SECONDS` for a lock, which in WAL mode only a checkpoint or a recovery holds
+briefly, so the loop never stalls; writes (a key, a session) wait up to
+:data:`WRITE_WAIT_SECONDS` and run on worker threads. A lock held past the wait raises
+StoreUnavailable, which the API answers 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import sqlite3
 import threading
@@ -18,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
-from graph.errors import Conflict, InvalidArgument, NotFound, StoreError
+from graph.errors import Conflict, InvalidArgument, NotFound, StoreError, StoreUnavailable
 from graph.model import is_valid_id
 
 __all__ = ["ApiKey", "KeyStore", "Role", "KEYS_FILE"]
@@ -44,6 +52,11 @@ CREATE TABLE IF NOT EXISTS sessions (
 
 #: How long a browser session lasts after sign-in.
 SESSION_HOURS = 12
+
+#: How long a read waits for a lock another process holds before giving up (seconds).
+READ_WAIT_SECONDS = 0.25
+#: How long a write waits for a lock another process holds before giving up (seconds).
+WRITE_WAIT_SECONDS = 5.0
 
 
 class Role(StrEnum):
@@ -81,16 +94,58 @@ class KeyStore:
     def __init__(self, data_dir: Path):
         path = Path(data_dir)
         try:
-            path.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(
-                path / KEYS_FILE, isolation_level=None, check_same_thread=False
-            )
-            self._connection.execute("PRAGMA journal_mode=WAL")
-            self._connection.execute("PRAGMA synchronous=FULL")
-            self._connection.executescript(_SCHEMA)
+            _private_folder(path)
+            _private_file(path / KEYS_FILE)
+            self._writer = _connect(path / KEYS_FILE, WRITE_WAIT_SECONDS)
+            self._writer.executescript(_SCHEMA)
+            self._reader = _connect(path / KEYS_FILE, READ_WAIT_SECONDS)
+            for suffix in ("-wal", "-shm"):
+                _private_file(path / (KEYS_FILE + suffix), create=False)
+        except sqlite3.OperationalError as error:
+            if _is_locked(error):
+                raise StoreUnavailable(
+                    f"the API keys in {path} are locked by another process"
+                ) from error
+            raise StoreError(f"cannot open the API keys in {path}: {error}") from error
         except (OSError, sqlite3.Error) as error:
             raise StoreError(f"cannot open the API keys in {path}: {error}") from error
-        self._lock = threading.Lock()
+        self._path = path
+        self._read_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+
+    def _read(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+        """Rows of one query on the reading connection; raises StoreUnavailable on a lock."""
+        try:
+            with self._read_lock:
+                return self._reader.execute(sql, parameters).fetchall()
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from error
+
+    def _write(self, *statements: tuple[str, tuple]) -> int:
+        """Run ``statements`` in one transaction; the rows the last one changed. Raises
+        StoreUnavailable on a lock held too long."""
+        try:
+            with self._write_lock:
+                connection = self._writer
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    changed = 0
+                    for sql, parameters in statements:
+                        changed = connection.execute(sql, parameters).rowcount
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+                return changed
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from error
+
+    def _failure(self, error: sqlite3.OperationalError) -> StoreError:
+        if _is_locked(error):
+            return StoreUnavailable(
+                f"the API keys in {self._path} are locked by another process: {error}"
+            )
+        return StoreError(f"the API keys in {self._path} cannot be used: {error}")
 
     def add(self, name: str, role: Role, centre: str | None = None, replace: bool = False) -> str:
         """Create a key and return it; only its hash is kept, so this is the one chance to
@@ -105,42 +160,47 @@ class KeyStore:
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock:
-            if replace:
-                self._connection.execute(
+        statements: list[tuple[str, tuple]] = []
+        if replace:
+            statements.append(
+                (
                     "DELETE FROM sessions WHERE key_id IN "
                     "(SELECT key_id FROM api_keys WHERE name = ?)",
                     (name,),
                 )
-                self._connection.execute("DELETE FROM api_keys WHERE name = ?", (name,))
-            try:
-                self._connection.execute(
-                    "INSERT INTO api_keys (key_id, name, role, centre, secret_sha, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (key_id, name, role.value, centre, _digest(secret), now),
-                )
-            except sqlite3.IntegrityError:
-                raise Conflict(f"a key named {name!r} already exists") from None
+            )
+            statements.append(("DELETE FROM api_keys WHERE name = ?", (name,)))
+        statements.append(
+            (
+                "INSERT INTO api_keys (key_id, name, role, centre, secret_sha, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (key_id, name, role.value, centre, _digest(secret), now),
+            )
+        )
+        try:
+            self._write(*statements)
+        except sqlite3.IntegrityError:
+            raise Conflict(f"a key named {name!r} already exists") from None
         return f"rsn_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
         """Every key, active or revoked, oldest first."""
-        with self._lock:
-            rows = self._connection.execute(
-                "SELECT name, role, centre, created_at, revoked_at, key_id FROM api_keys "
-                "ORDER BY created_at, name"
-            ).fetchall()
+        rows = self._read(
+            "SELECT name, role, centre, created_at, revoked_at, key_id FROM api_keys "
+            "ORDER BY created_at, name"
+        )
         return [ApiKey(n, Role(r), c, at, rev, kid) for n, r, c, at, rev, kid in rows]
 
     def revoke(self, name: str) -> None:
         """Revoke the key called ``name``; raises NotFound if there is no active one."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock:
-            cursor = self._connection.execute(
+        changed = self._write(
+            (
                 "UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
                 (now, name),
             )
-        if cursor.rowcount == 0:
+        )
+        if changed == 0:
             raise NotFound(f"no active key named {name!r}")
 
     def authenticate(self, presented: str) -> ApiKey | None:
@@ -149,12 +209,12 @@ class KeyStore:
         if len(parts) != 3 or parts[0] != "rsn":
             return None
         _, key_id, secret = parts
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT name, role, centre, created_at, revoked_at, secret_sha FROM api_keys "
-                "WHERE key_id = ?",
-                (key_id,),
-            ).fetchone()
+        rows = self._read(
+            "SELECT name, role, centre, created_at, revoked_at, secret_sha FROM api_keys "
+            "WHERE key_id = ?",
+            (key_id,),
+        )
+        row = rows[0] if rows else None
         expected = row[5] if row else _digest("no such key")
         matches = hmac.compare_digest(_digest(secret), expected)
         if row is None or not matches or row[4] is not None:
@@ -165,35 +225,66 @@ class KeyStore:
         """A new browser session for ``key``; returns the token for the cookie."""
         token = secrets.token_urlsafe(32)
         expires = datetime.now(UTC) + timedelta(hours=SESSION_HOURS)
-        with self._lock:
-            self._connection.execute(
-                "DELETE FROM sessions WHERE expires_at < ?", (datetime.now(UTC).isoformat(),)
-            )
-            self._connection.execute(
+        self._write(
+            ("DELETE FROM sessions WHERE expires_at < ?", (datetime.now(UTC).isoformat(),)),
+            (
                 "INSERT INTO sessions (token_sha, key_id, expires_at) VALUES (?, ?, ?)",
                 (_digest(token), key.key_id, expires.isoformat()),
-            )
+            ),
+        )
         return token
 
     def session_key(self, token: str) -> ApiKey | None:
         """The active key behind a session token, or None if the session or key ended."""
         now = datetime.now(UTC).isoformat()
-        with self._lock:
-            row = self._connection.execute(
-                "SELECT k.name, k.role, k.centre, k.created_at, k.key_id FROM sessions s "
-                "JOIN api_keys k ON k.key_id = s.key_id "
-                "WHERE s.token_sha = ? AND s.expires_at > ? AND k.revoked_at IS NULL",
-                (_digest(token), now),
-            ).fetchone()
-        if row is None:
+        rows = self._read(
+            "SELECT k.name, k.role, k.centre, k.created_at, k.key_id FROM sessions s "
+            "JOIN api_keys k ON k.key_id = s.key_id "
+            "WHERE s.token_sha = ? AND s.expires_at > ? AND k.revoked_at IS NULL",
+            (_digest(token), now),
+        )
+        if not rows:
             return None
+        row = rows[0]
         return ApiKey(row[0], Role(row[1]), row[2], row[3], None, row[4])
 
     def end_session(self, token: str) -> None:
         """Forget a session (sign-out)."""
-        with self._lock:
-            self._connection.execute("DELETE FROM sessions WHERE token_sha = ?", (_digest(token),))
+        self._write(("DELETE FROM sessions WHERE token_sha = ?", (_digest(token),)))
 
     def close(self) -> None:
-        with self._lock:
-            self._connection.close()
+        """Close both connections. Safe to call twice."""
+        with self._read_lock:
+            self._reader.close()
+        with self._write_lock:
+            self._writer.close()
+
+
+def _is_locked(error: sqlite3.OperationalError) -> bool:
+    text = str(error).lower()
+    return "locked" in text or "busy" in text
+
+
+def _connect(file: Path, wait: float) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit) that waits ``wait``
+    seconds for another process's lock."""
+    connection = sqlite3.connect(file, timeout=wait, isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=FULL")
+    return connection
+
+
+def _private_folder(path: Path) -> None:
+    """Create ``path`` (and its parents) if missing; the folder itself is made 0700."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.chmod(path, 0o700)
+
+
+def _private_file(file: Path, create: bool = True) -> None:
+    """Make ``file`` readable by its owner only (0600), creating it empty if ``create``;
+    SQLite gives its -wal and -shm files the database's mode."""
+    if create and not file.exists():
+        os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
+    if file.exists() and file.stat().st_mode & 0o077:
+        os.chmod(file, 0o600)

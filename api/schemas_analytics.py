@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from api.schemas import Score
+from graph.model import NodeKind, RelationType
 
 
 class _FromQuery(BaseModel):
@@ -18,12 +21,12 @@ class NextStepPublic(_FromQuery):
     )
     targets: list[str] = Field(description="The actors to contact or to tie, ids.")
     path: list[str] = Field(description="The chain of ties to walk, ids; may be empty.")
-    score: float | None = Field(description="The product of the path's strengths, if any.")
+    score: Score | None = Field(description="The product of the path's strengths, if any.")
 
 
 class FindingPublic(_FromQuery):
     id: str
-    kind: str
+    kind: NodeKind
     name: str
     prefecture: str | None
     suggestion: str = Field(description="The concrete next step, in words.")
@@ -37,8 +40,8 @@ class FindingPublic(_FromQuery):
 class BridgePublic(_FromQuery):
     source: str
     target: str
-    type: str = Field(description="The strongest relation between the two, in its direction.")
-    strength: float
+    type: RelationType = Field(description="The strongest relation between the two.")
+    strength: Score
     cut_off: int = Field(description="Actors on the smaller side.")
 
 
@@ -52,10 +55,10 @@ class ComponentPublic(_FromQuery):
 
 class BrokerPublic(_FromQuery):
     id: str
-    kind: str
+    kind: NodeKind
     name: str
-    betweenness: float = Field(description="Normalised betweenness (estimated on large scopes).")
-    constraint: float | None = Field(description="Burt's constraint: low means a broker.")
+    betweenness: Score = Field(description="Normalised betweenness (estimated on large scopes).")
+    constraint: Score | None = Field(description="Burt's constraint: low means a broker.")
     degree: int
 
 
@@ -79,7 +82,7 @@ class WeaknessReportPublic(_FromQuery):
 
 class ActorPublic(BaseModel):
     id: str
-    kind: str
+    kind: NodeKind
     name: str
     prefecture: str | None = None
 
@@ -108,5 +111,5 @@ class DensityRowPublic(BaseModel):
 
 
 class DensityPublic(BaseModel):
-    by: str
+    by: Literal["prefecture", "block"]
     rows: list[DensityRowPublic]

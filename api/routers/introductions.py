@@ -7,8 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from api.deps import Reader, StoreDep
+from api.errors import responses
 from api.responses import model_json
 from api.schemas import (
+    ID_PATTERN,
     IntroducerPublic,
     IntroducersPublic,
     IntroductionPathPublic,
@@ -20,12 +22,16 @@ from graph.queries import introductions as queries
 
 router = APIRouter(tags=["introductions"])
 
-ActorId = Annotated[str, Query(min_length=1, max_length=64, description="An actor's id.")]
+ActorId = Annotated[str, Query(pattern=ID_PATTERN, description="An actor's id.")]
 
-_ERRORS = {
-    404: {"description": "No node has one of these ids."},
-    422: {"description": "A bad parameter: out of range, the same actor twice, or not an actor."},
-}
+_ERRORS = responses(
+    401,
+    404,
+    422,
+    503,
+    r404="No node has one of these ids.",
+    r422="A bad parameter: out of range, the same actor twice, or not an actor.",
+)
 
 
 @router.get(

@@ -2,22 +2,28 @@
 density pages under /v1/viz.
 
 A browser cannot send a Bearer header, so the sign-in form takes a key once and sets an
-HttpOnly, SameSite=Strict session cookie that reading (GET) routes accept. The home page sends
-a person who is not signed in to the sign-in form; the /v1/viz pages answer 401 like every
-other /v1 route.
+HttpOnly, SameSite=Strict session cookie that reading (GET) routes accept. A person who is not
+signed in (no session, or one that ended) is sent to the sign-in form with a ``next`` back
+to the page; a program that sends a bad ``Authorization`` header gets 401 as on every other
+route. Sign-in and sign-out only accept a form posted from this site (``Origin`` and
+``Sec-Fetch-Site``), so another site cannot sign a browser in with its own key.
 """
 
 from __future__ import annotations
 
 import html
 from typing import Annotated
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlsplit
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import SESSION_COOKIE, Keys, Reader, StoreDep, identify
-from api.keys import SESSION_HOURS
+from api.deps import SESSION_COOKIE, Heavy, Keys, StoreDep, bearer_scheme, identify, require_roles
+from api.errors import responses
+from api.keys import SESSION_HOURS, ApiKey, Role
+from api.schemas import ID_PATTERN, PREFECTURE_PATTERN
 from graph.errors import InvalidArgument
 from graph.queries.density import density_table
 from viz.pages import MAX_DEPTH, centre_view, density_page, network_page, prefecture_view
@@ -44,10 +50,98 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
 
 
 def _local(target: str | None) -> str:
-    """A redirect target on this site only (never another host)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """A redirect target on this site only: a path from the root, never another host."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not target.isprintable()
+        or urlsplit(target).netloc
+    ):
         return "/"
     return target
+
+
+class SignInFirst(Exception):
+    """A person without a session asked for a page: send them to the sign-in form."""
+
+    def __init__(self, target: str):
+        super().__init__(target)
+        self.target = target
+
+
+def sign_in_redirect(request: Request, error: SignInFirst) -> RedirectResponse:
+    """The answer to :class:`SignInFirst`: 303 to the sign-in form, with ``next``."""
+    return RedirectResponse(
+        f"/sign-in?next={quote(_local(error.target), safe='/')}",
+        status_code=status.HTTP_303_SEE_OTHER,
+    )
+
+
+def _here(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+_check_reader = require_roles(Role.ADMIN, Role.ANALYST, Role.CENTRE)
+
+
+def _a_person(request: Request) -> bool:
+    """Whether the request comes from a person in a browser: it carries a session cookie
+    (one that ended, since it was refused) or it is a browser's navigation to the page."""
+    return SESSION_COOKIE in request.cookies or request.headers.get("sec-fetch-mode") == "navigate"
+
+
+async def page_reader(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> ApiKey:
+    """The key of whoever reads a page: a Bearer key or the session cookie. A person in a
+    browser without a live session (:func:`_a_person`) is sent to the sign-in form
+    (:class:`SignInFirst`); a program gets 401 as on every other route."""
+    try:
+        return await _check_reader(request, credentials)
+    except HTTPException as refused:
+        if (
+            refused.status_code == status.HTTP_401_UNAUTHORIZED
+            and credentials is None
+            and _a_person(request)
+        ):
+            raise SignInFirst(_here(request)) from None
+        raise
+
+
+PageReader = Annotated[ApiKey, Depends(page_reader)]
+
+
+def _same_site(request: Request) -> bool:
+    """Whether a form post comes from this site, or from a client that is not a browser
+    page (no ``Origin``, no ``Sec-Fetch-Site``)."""
+    fetched = request.headers.get("sec-fetch-site")
+    if fetched is not None and fetched.lower() not in {"same-origin", "none"}:
+        return False
+    origin = request.headers.get("origin")
+    if origin is None:
+        return True
+    host = request.headers.get("host", "")
+    return origin.lower() != "null" and urlsplit(origin).netloc.lower() == host.lower()
+
+
+def _cross_site() -> HTMLResponse:
+    return _page(
+        "Sign in to rsn",
+        '<p class="error" role="alert">This form was sent from another site; open '
+        '<a href="/sign-in">the sign-in page</a> and sign in there.</p>',
+        status.HTTP_403_FORBIDDEN,
+    )
+
+
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+_REDIRECT = {
+    "description": "See other: the page to go to (`Location`).",
+    "headers": {"Location": {"schema": {"type": "string"}}},
+}
 
 
 def _sign_in_form(target: str, error: str = "") -> str:
@@ -65,29 +159,76 @@ def _sign_in_form(target: str, error: str = "") -> str:
     )
 
 
-@router.get("/sign-in", response_class=HTMLResponse, summary="The sign-in form")
-def sign_in_form(next: Annotated[str | None, Query()] = None) -> HTMLResponse:  # noqa: A002
+@router.get(
+    "/sign-in",
+    response_class=HTMLResponse,
+    summary="The sign-in form",
+    responses={200: {"content": _HTML, "description": "The form (HTML)."}},
+)
+def sign_in_form(
+    next: Annotated[  # noqa: A002
+        str | None, Query(max_length=2000, description="A path on this site to go to after.")
+    ] = None,
+) -> HTMLResponse:
     return _page("Sign in to rsn", _sign_in_form(_local(next)))
 
 
-@router.post("/sign-in", summary="Sign in with a key; sets the session cookie")
+_SIGN_IN_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["key"],
+                    "properties": {
+                        "key": {"type": "string", "description": "An API key."},
+                        "next": {"type": "string", "description": "A path on this site."},
+                    },
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/sign-in",
+    summary="Sign in with a key; sets the session cookie",
+    response_class=HTMLResponse,
+    status_code=status.HTTP_303_SEE_OTHER,
+    openapi_extra=_SIGN_IN_FORM,
+    responses={
+        303: {
+            **_REDIRECT,
+            "description": "Signed in: `Set-Cookie: rsn_session=...` and `Location`: `next`.",
+        },
+        401: {"content": _HTML, "description": "The key is unknown or revoked: the form again."},
+        403: {"content": _HTML, "description": "The form was posted from another site."},
+        **responses(413, 503),
+    },
+)
 async def sign_in(request: Request, keys: Keys) -> Response:
-    """Takes ``key`` (and ``next``) as a form. A known key gets an HttpOnly, SameSite=Strict
-    session cookie and a redirect to ``next``; an unknown one gets the form again with 401."""
+    """Takes ``key`` (and ``next``) as a form posted from this site. A known key gets an
+    HttpOnly, SameSite=Strict session cookie and a redirect (303) to ``next``; an unknown one
+    gets the form again with 401; a form posted from another site gets 403."""
+    if not _same_site(request):
+        return _cross_site()
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     presented = (form.get("key") or [""])[0].strip()
     target = _local((form.get("next") or ["/"])[0])
-    key = keys.authenticate(presented)
+    key = await run_in_threadpool(keys.authenticate, presented)
     if key is None:
         return _page(
             "Sign in to rsn",
             _sign_in_form(target, "That key is unknown or revoked."),
             status.HTTP_401_UNAUTHORIZED,
         )
+    token = await run_in_threadpool(keys.start_session, key)
     response = RedirectResponse(target, status_code=status.HTTP_303_SEE_OTHER)
     response.set_cookie(
         SESSION_COOKIE,
-        keys.start_session(key),
+        token,
         max_age=SESSION_HOURS * 3600,
         httponly=True,
         samesite="strict",
@@ -97,8 +238,22 @@ async def sign_in(request: Request, keys: Keys) -> Response:
     return response
 
 
-@router.post("/sign-out", summary="End the browser session")
+@router.post(
+    "/sign-out",
+    summary="End the browser session",
+    response_class=HTMLResponse,
+    status_code=status.HTTP_303_SEE_OTHER,
+    responses={
+        303: {**_REDIRECT, "description": "Signed out: the cookie is cleared; `Location`."},
+        403: {"content": _HTML, "description": "The form was posted from another site."},
+        **responses(413, 503),
+    },
+)
 def sign_out(request: Request, keys: Keys) -> Response:
+    """Ends the session of the cookie (if any) and sends the browser to the sign-in form; a
+    form posted from another site gets 403."""
+    if not _same_site(request):
+        return _cross_site()
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         keys.end_session(token)
@@ -107,7 +262,16 @@ def sign_out(request: Request, keys: Keys) -> Response:
     return response
 
 
-@router.get("/", response_class=HTMLResponse, summary="The home page")
+@router.get(
+    "/",
+    response_class=HTMLResponse,
+    summary="The home page",
+    responses={
+        200: {"content": _HTML, "description": "The home page (HTML)."},
+        303: {**_REDIRECT, "description": "Not signed in: to the sign-in form."},
+        **responses(503),
+    },
+)
 def home(request: Request, store: StoreDep, keys: Keys) -> Response:
     """The network's size, the density table and links to every view; a person who is not
     signed in is sent to the sign-in form."""
@@ -150,17 +314,33 @@ def home(request: Request, store: StoreDep, keys: Keys) -> Response:
     return _page("rsn", body)
 
 
+_PAGE_ANSWERS = {
+    200: {"content": _HTML, "description": "The page (HTML)."},
+    303: {
+        **_REDIRECT,
+        "description": "A person in a browser without a live session (a session cookie "
+        "that ended, or a navigation with no key): to the sign-in form, with `next`.",
+    },
+}
+
+
 @viz.get(
     "/viz/network",
     response_class=HTMLResponse,
     summary="A network page: a prefecture, or a centre's neighbourhood",
-    responses={404: {"description": "No node has this id."}, 422: {"description": "Bad query."}},
+    responses={
+        **_PAGE_ANSWERS,
+        **responses(401, 404, 422, 503, r404="No centre has this id."),
+    },
 )
 def network(
     store: StoreDep,
-    caller: Reader,
-    prefecture: Annotated[str | None, Query(description="A JIS X 0401 code.")] = None,
-    centre: Annotated[str | None, Query(max_length=64, description="A centre's id.")] = None,
+    caller: PageReader,
+    _heavy: Annotated[None, Heavy],
+    prefecture: Annotated[
+        str | None, Query(pattern=PREFECTURE_PATTERN, description="A JIS X 0401 code.")
+    ] = None,
+    centre: Annotated[str | None, Query(pattern=ID_PATTERN, description="A centre's id.")] = None,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Ties around the centre.")] = 1,
 ) -> HTMLResponse:
     """Give either ``prefecture`` or ``centre`` (with ``depth``). Above 2,000 nodes the page
@@ -174,6 +354,13 @@ def network(
     return HTMLResponse(network_page(view))
 
 
-@viz.get("/viz/density", response_class=HTMLResponse, summary="Density by prefecture, a chart")
-def density_chart(store: StoreDep, caller: Reader) -> HTMLResponse:
+@viz.get(
+    "/viz/density",
+    response_class=HTMLResponse,
+    summary="Density by prefecture, a chart",
+    responses={**_PAGE_ANSWERS, **responses(401, 503)},
+)
+def density_chart(
+    store: StoreDep, caller: PageReader, _heavy: Annotated[None, Heavy]
+) -> HTMLResponse:
     return HTMLResponse(density_page(density_table(store, "prefecture")))

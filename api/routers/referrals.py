@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
 from api.deps import Caller as CallerKey
 from api.deps import Reader, StoreDep, require_roles
+from api.errors import responses
 from api.keys import ApiKey, Role
 from api.schemas import (
+    ID_PATTERN,
     CandidatePublic,
     CandidatesPublic,
     CentreBrief,
@@ -18,6 +20,7 @@ from api.schemas import (
     ReferralMove,
     ReferralPublic,
 )
+from graph.model import Expertise
 from graph.queries import referrals as queries
 from graph.referrals import Referral
 
@@ -38,21 +41,23 @@ def _public(referral: Referral) -> ReferralPublic:
     return ReferralPublic.model_validate(referral.as_dict())
 
 
-NOT_VISIBLE = {404: {"description": "No referral with this id that the caller may see."}}
+NOT_VISIBLE = "No referral with this id that the caller may see."
+ReferralId = Annotated[str, Path(pattern=ID_PATTERN, description="A referral's id.")]
 
 
 @router.get(
     "/candidates",
     response_model=CandidatesPublic,
     summary="Centres that could take a referral for an enterprise and a need",
+    responses=responses(401, 404, 422, 503, r404="No enterprise has this id."),
 )
 def candidates(
     store: StoreDep,
     key: Reader,
-    enterprise: Annotated[str, Query(max_length=64, description="The enterprise's id.")],
-    need: Annotated[str, Query(max_length=64, description="An expertise word.")],
+    enterprise: Annotated[str, Query(pattern=ID_PATTERN, description="The enterprise's id.")],
+    need: Annotated[Expertise, Query(description="An expertise word.")],
 ) -> CandidatesPublic:
-    found = queries.candidates(store, _caller(key), enterprise, need)
+    found = queries.candidates(store, _caller(key), enterprise, need.value)
     return CandidatesPublic(
         enterprise=enterprise,
         need=need,
@@ -76,7 +81,16 @@ def candidates(
     response_model=ReferralPublic,
     status_code=status.HTTP_201_CREATED,
     summary="Refer an enterprise to another centre (centre or admin keys)",
-    responses={409: {"description": "The Idempotency-Key was used for another referral."}},
+    responses=responses(
+        401,
+        403,
+        404,
+        409,
+        r403="Not a centre or admin key, or a centre key sending for another centre.",
+        r404="No centre or enterprise has one of these ids.",
+        r409="The Idempotency-Key was used for another referral, or the same referral is "
+        "still open (unless `allow_duplicate`).",
+    ),
 )
 def create(
     store: StoreDep,
@@ -85,18 +99,27 @@ def create(
     response: Response,
     idempotency_key: Annotated[
         str | None,
-        Header(description="Makes a retried POST return the first referral."),
+        Header(
+            min_length=1,
+            max_length=queries.MAX_REQUEST_KEY,
+            description="Makes a retried POST return the first referral "
+            "(`Idempotent-Replayed: true`).",
+        ),
     ] = None,
 ) -> ReferralPublic:
+    """An admin key names the sending centre in ``from_centre`` (required then); a centre
+    key sends for its own centre. A second open referral of the same enterprise to the same
+    centre for the same need is 409 naming the open one, unless ``allow_duplicate``."""
     referral, created = queries.create_referral(
         store,
         _caller(key),
         body.enterprise,
         body.to_centre,
-        body.need,
+        body.need.value,
         body.note,
         request_key=idempotency_key,
         from_centre=body.from_centre,
+        allow_duplicate=body.allow_duplicate,
     )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
@@ -107,13 +130,14 @@ def create(
     "",
     response_model=ReferralList,
     summary="The caller's centre's referrals, newest first (centre or admin keys)",
+    responses=responses(401, 403, 422, 503),
 )
 def list_referrals(
     store: StoreDep,
     key: CentreOrAdmin,
     box: Annotated[Literal["inbox", "outbox"] | None, Query()] = None,
     centre: Annotated[
-        str | None, Query(max_length=64, description="Admins: whose referrals.")
+        str | None, Query(pattern=ID_PATTERN, description="Admins: whose referrals.")
     ] = None,
 ) -> ReferralList:
     found = queries.list_referrals(store, _caller(key), box, centre)
@@ -124,9 +148,9 @@ def list_referrals(
     "/{referral_id}",
     response_model=ReferralPublic,
     summary="One referral (its two centres and admins only)",
-    responses=NOT_VISIBLE,
+    responses=responses(401, 404, 422, 503, r404=NOT_VISIBLE),
 )
-def get_one(store: StoreDep, key: CallerKey, referral_id: str) -> ReferralPublic:
+def get_one(store: StoreDep, key: CallerKey, referral_id: ReferralId) -> ReferralPublic:
     return _public(queries.get_referral(store, _caller(key), referral_id))
 
 
@@ -134,10 +158,20 @@ def get_one(store: StoreDep, key: CallerKey, referral_id: str) -> ReferralPublic
     "/{referral_id}",
     response_model=ReferralPublic,
     summary="Move a referral on (see the table of moves in the README)",
-    responses={**NOT_VISIBLE, 409: {"description": "A move that is not allowed now."}},
+    responses=responses(
+        401,
+        403,
+        404,
+        409,
+        r403="A move that belongs to the other centre.",
+        r404=NOT_VISIBLE,
+        r409="A move that is not allowed now (or someone moved it first).",
+    ),
 )
-def move(store: StoreDep, key: CallerKey, referral_id: str, body: ReferralMove) -> ReferralPublic:
+def move(
+    store: StoreDep, key: CallerKey, referral_id: ReferralId, body: ReferralMove
+) -> ReferralPublic:
     moved = queries.move_referral(
-        store, _caller(key), referral_id, body.status, body.reason, body.outcome
+        store, _caller(key), referral_id, body.status.value, body.reason, body.outcome
     )
     return _public(moved)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -50,10 +51,15 @@ def live_api(settings: Settings, small_dataset) -> Iterator[LiveApi]:
         "centre2": keys.add("t-centre2", Role.CENTRE, "C2"),
     }
     keys.close()
+    with serve(create_app(settings)) as base_url:
+        yield LiveApi(base_url, made, settings)
+
+
+@contextmanager
+def serve(app) -> Iterator[str]:
+    """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -62,7 +68,7 @@ def live_api(settings: Settings, small_dataset) -> Iterator[LiveApi]:
             raise RuntimeError("the API server did not start")
         time.sleep(0.02)
     try:
-        yield LiveApi(f"http://127.0.0.1:{port}", made, settings)
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

@@ -87,6 +87,47 @@ def test_a_node_and_its_ties(live_api):
     }
 
 
+def test_a_node_names_the_other_end_of_each_tie(live_api):
+    with live_api.client("analyst") as client:
+        ties = client.get("/v1/nodes/S1").json()["ties"]
+    assert {(t["other"], t["other_name"], t["other_kind"], t["derived"]) for t in ties} == {
+        ("E1", "山田製作所", "Enterprise", False),
+        ("C1", "Tokyo Chamber of Commerce", "Centre", False),
+        ("F1", "Tokyo Credit Guarantee Corporation", "Financier", False),
+    }
+
+
+def test_a_completed_referral_shows_as_a_derived_tie_and_in_the_stats(live_api):
+    with live_api.client("analyst") as client:
+        before = client.get("/v1/stats").json()
+        assert before["derived_relations"] == {"COLLABORATES_WITH": 0}
+        assert not any(t["derived"] for t in client.get("/v1/nodes/C1").json()["ties"])
+    body = {"enterprise": "E1", "to_centre": "C2", "need": "intellectual_property"}
+    with live_api.client("centre") as sender:
+        referral = sender.post("/v1/referrals", json=body).json()
+    with live_api.client("centre2") as receiver:
+        for status, extra in (
+            ("accepted", {}),
+            ("in_progress", {}),
+            ("completed", {"outcome": "a patent filed"}),
+        ):
+            moved = receiver.patch(
+                f"/v1/referrals/{referral['id']}", json={"status": status, **extra}
+            )
+            assert moved.status_code == 200, moved.text
+    with live_api.client("analyst") as client:
+        after = client.get("/v1/stats").json()
+        ties = client.get("/v1/nodes/C1").json()["ties"]
+    assert after["derived_relations"] == {"COLLABORATES_WITH": 1}
+    assert after["relations"] == before["relations"]
+    derived = [t for t in ties if t["derived"]]
+    assert [(t["source"], t["type"], t["target"], t["other_name"]) for t in derived] == [
+        ("C1", "COLLABORATES_WITH", "C2", "Ishikawa Industrial Promotion Centre")
+    ]
+    assert derived[0]["strength"] == 0.75
+    assert ties[-1]["derived"] is True  # derived ties come after the node's own
+
+
 def test_an_unknown_node_is_404(live_api):
     with live_api.client("analyst") as client:
         answer = client.get("/v1/nodes/NOPE")

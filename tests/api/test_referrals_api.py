@@ -214,7 +214,10 @@ def test_bad_bodies_and_parameters_are_422_or_404(api):
 def test_a_retried_post_returns_the_first_referral(api):
     first = _refer(api, headers={"Idempotency-Key": "abc-1"})
     again = _refer(api, headers={"Idempotency-Key": "abc-1"})
-    other = _refer(api, headers={"Idempotency-Key": "abc-2"})
+    duplicate = _refer(api, headers={"Idempotency-Key": "abc-2"})
+    assert duplicate.status_code == 409
+    assert first.json()["id"] in duplicate.json()["detail"]
+    other = _refer(api, headers={"Idempotency-Key": "abc-2"}, allow_duplicate=True)
     assert first.status_code == again.status_code == other.status_code == 201
     assert again.json() == first.json()
     assert again.headers.get("idempotent-replayed") == "true"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 
 def test_the_weakness_report_and_its_errors(live_api):
     with live_api.client("analyst") as client:
@@ -54,3 +56,20 @@ def test_signing_in_sets_a_strict_http_only_cookie_for_reading_only(live_api):
         assert browser.post("/v1/relations", json=[]).status_code == 401
         browser.post("/sign-out")
         assert browser.get("/v1/weaknesses").status_code == 401
+
+
+def test_computed_numbers_are_shown_to_four_significant_digits_in_json(live_api):
+    long_numbers = re.compile(r"\d\.\d*[1-9]\d{4,}")  # 0.7998000000000001, 0.2222222
+    with live_api.client("analyst") as client:
+        report = client.get("/v1/weaknesses")
+        brokers = report.json()["brokers"]
+        assert [b["betweenness"] for b in brokers] == pytest.approx(
+            [0.2222, 0.2222, 0.1667, 0.1667, 0.1111, 0.1111, 0.08333], abs=1e-4
+        )
+        assert brokers[0]["constraint"] == 0.5495
+        paths = client.get("/v1/introductions?source=E2&target=F1&k=4&max_hops=5")
+        assert [p["score"] for p in paths.json()["paths"]] == [0.4125, 0.396, 0.3465, 0.2228]
+        density = client.get("/v1/density")
+        for answer in (report, paths, density):
+            assert answer.status_code == 200
+            assert not long_numbers.search(answer.text), long_numbers.search(answer.text)
