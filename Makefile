@@ -10,17 +10,23 @@ STAMP := $(VENV)/.installed-stamp
 
 .PHONY: demo test install lint format neo4j neo4j-stop bench clean
 
+PORT ?= 8000
+BENCH_STAMP := $(VENV)/.bench-stamp
+
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11+" >&2; exit 2; }
+	@echo "creating .venv and installing rsn and its dependencies into it (about a minute the first time) ..."
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,fast]'
+	$(PY) -m pip install --progress-bar on -e '.[dev,fast]'
 	@touch $(STAMP)
+	@echo "installed: run a command as .venv/bin/rsn ..., or first '. .venv/bin/activate' and then rsn ..."
 
 install: $(STAMP)
 
+# The demo uses the same data folder as every other command (RSN_DATA_DIR, default data/).
 demo: install
-	RSN_DATA_DIR=$${RSN_DATA_DIR:-data/demo} $(RSN) demo
+	$(RSN) demo --port $(PORT)
 
 test: install
 	@sh tools/install-chromium.sh
@@ -44,8 +50,12 @@ neo4j-stop:
 
 # Every benchmark on the 100,000-enterprise dataset, one table of figures beside their
 # baselines; JSON in bench/results/. Starts its own Neo4j unless NEO4J_URI is set.
-bench: install
+bench: install $(BENCH_STAMP)
 	$(PY) -m bench $(BENCH_ARGS)
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --progress-bar on -e '.[dev,fast,bench]'
+	@touch $(BENCH_STAMP)
 
 clean:
 	rm -rf $(VENV) data bench/results test-artifacts tools/neo4j/target tools/neo4j/run

@@ -2,10 +2,11 @@
 
     python -m bench [--enterprises 100000] [--backend embedded|neo4j|both] [--smoke]
 
-Runs bench.loading, bench.introductions, bench.weaknesses (when present) and bench.api in turn,
-then reads their JSON results (bench/results/, or RSN_BENCH_RESULTS) into one summary, which it
-also writes as bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it
-starts a local Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
+Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.api and
+bench.load (the load test, with Locust) in turn, then reads their JSON results (bench/results/,
+or RSN_BENCH_RESULTS) into one summary, which it also writes as bench/results/summary.json,
+so two runs can be compared. Without NEO4J_URI it starts a local Neo4j of its own
+(tools/neo4j) for the Neo4j figures and stops it at the end.
 ``--smoke`` runs everything on a tiny dataset, in a few minutes, to prove the harness works.
 """
 
@@ -137,17 +138,47 @@ def summary_rows() -> list[dict[str, Any]]:
             None,
             "",
         )
+    load = _read("load")
+    for name, result in (load or {}).get("backends", {}).items():
+        add(
+            f"load test {name} throughput ({load['users']} users)",
+            result["requests_per_second"],
+            "req/s",
+            None,
+            "",
+            None,
+            f"light p99 <= {load['light_p99_target_ms']:.0f} ms",
+        )
+        for route, row in result["routes"].items():
+            if row["heavy"] and row["p50_ms"] is None:
+                what = f"load test {name} {route} unfinished"
+                add(what, row["unfinished"], "count", None, "", None, "(heavy; none answered)")
+            elif row["heavy"]:
+                add(f"load test {name} {route} p50", row["p50_ms"], "ms", None, "", None, "(heavy)")
+            elif row["p99_ms"] is not None:
+                target = f"<= {load['light_p99_target_ms']:.0f} ms"
+                add(f"load test {name} {route} p99", row["p99_ms"], "ms", None, "", None, target)
+        add(f"load test {name} 5xx", result["server_errors"], "count", None, "", None, "0")
+        add(
+            f"load test {name} heavy shed (503)",
+            result["shed"],
+            "count",
+            None,
+            "",
+            None,
+            "(Retry-After)",
+        )
     return rows
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    print(f"\n{'figure':42} {'value':>12} {'baseline':>12} {'ratio':>8}  baseline is; target")
+    print(f"\n{'figure':56} {'value':>12} {'baseline':>12} {'ratio':>8}  baseline is; target")
     for row in rows:
         base = f"{row['baseline']:,.1f}" if row.get("baseline") is not None else "-"
         ratio = f"{row['ratio']:.2f}" if row.get("ratio") is not None else "-"
         value = f"{row['value']:,.1f} {row['unit']}"
         print(
-            f"{row['what']:42} {value:>12} {base:>12} {ratio:>8}  "
+            f"{row['what']:56} {value:>12} {base:>12} {ratio:>8}  "
             f"{row.get('baseline_name') or '-'}; {row.get('target') or '-'}"
         )
 
@@ -174,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("weaknesses", size + backend),
         ("api", size + backend + (["--pairs", "10", "--warmup", "2"] if args.smoke else [])),
+        ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
     ]
     server = None
     if args.backend != "embedded" and not os.environ.get("NEO4J_URI"):

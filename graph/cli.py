@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import functools
+import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -37,10 +41,13 @@ app = typer.Typer(
 keys_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
+#: Standard output. For a pipe or a file, lines are never wrapped at a width (a terminal wraps
+#: them itself), so that a name or an id is never cut or split.
 out = Console()
+out.soft_wrap = not out.is_terminal
 err = Console(stderr=True)
 
-#: Keys that `rsn demo` makes afresh each time it starts.
+#: The keys `rsn demo` makes on its first start and reuses on later ones.
 DEMO_KEYS = (("demo-admin", "admin"), ("demo-analyst", "analyst"), ("demo-centre", "centre"))
 
 
@@ -110,14 +117,46 @@ def _settings():
 
 
 @contextmanager
-def _store():
+def _store(existing: bool = False):
+    """The configured store, closed on exit. With ``existing``, a command that only reads
+    refuses an embedded data folder that holds no store (rather than make an empty one)."""
     from graph.store import open_store
 
-    store = open_store(_settings())
+    settings = _settings()
+    if existing:
+        _require_store(settings)
+    store = open_store(settings)
     try:
         yield store
     finally:
         store.close()
+
+
+def _require_store(settings: Any) -> None:
+    """Raise NotFound, in one line, when the embedded store of the data folder is missing."""
+    from graph.errors import NotFound
+    from graph.settings import Backend
+    from graph.store.embedded import STORE_FILE
+
+    if settings.backend is Backend.EMBEDDED and not (settings.data_dir / STORE_FILE).is_file():
+        raise NotFound(
+            f"no store in {_folder(settings.data_dir)} (RSN_DATA_DIR): load a dataset "
+            "with `rsn load DIR`, or run `make demo`, which uses the same folder"
+        )
+
+
+def _folder(path: Path) -> str:
+    """A folder as a message names it: ``data/``."""
+    return f"{str(path).rstrip('/')}/"
+
+
+def _existing_keys(settings: Any):
+    """The KeyStore of the data folder, or None when the folder has no keys file yet."""
+    from api.keys import KEYS_FILE, KeyStore
+
+    if not (settings.data_dir / KEYS_FILE).is_file():
+        return None
+    return KeyStore(settings.data_dir)
 
 
 @app.command()
@@ -207,7 +246,7 @@ def export(
     if format_ not in writers:
         raise InvalidArgument(f"--format {format_!r}: use dataset or neo4j-admin")
     started = time.perf_counter()
-    with _store() as store, progress_bar() as progress:
+    with _store(existing=True) as store, progress_bar() as progress:
         counts = writers[format_](store, folder, progress)
     _print_counts(counts, f"exported to {folder} in {time.perf_counter() - started:.1f} s")
 
@@ -229,7 +268,7 @@ def keys_add(
         raise InvalidArgument(f"{role!r} is not a role: use admin, analyst or centre") from None
     settings = _settings()
     if chosen is Role.CENTRE and centre:
-        with _store() as store:
+        with _store(existing=True) as store:
             node = store.get_node(centre)
             if node is None or node.kind.value != "Centre":
                 raise InvalidArgument(f"{centre!r} is not a centre in the store")
@@ -245,45 +284,111 @@ def keys_add(
 
 @keys_app.command("list")
 @friendly
-def keys_list() -> None:
-    """List the keys (never the secrets)."""
-    from api.keys import KeyStore
-
-    keys = KeyStore(_settings().data_dir)
+def keys_list(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON array of the keys, for scripts.")
+    ] = False,
+) -> None:
+    """List the keys (never the secrets). Names are never shortened."""
+    settings = _settings()
+    keys = _existing_keys(settings)
+    if keys is None:
+        if as_json:
+            print("[]")
+        err.print(
+            f"no API keys in {_folder(settings.data_dir)} (RSN_DATA_DIR); "
+            "make one with `rsn keys add`",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
     try:
-        table = Table()
-        for column in ("name", "role", "centre", "created", "state"):
-            table.add_column(column)
-        for key in keys.list():
-            state = "active" if key.active else f"revoked {key.revoked_at}"
-            table.add_row(key.name, key.role.value, key.centre or "", key.created_at, state)
-        out.print(table)
+        rows = [_key_row(key) for key in keys.list()]
     finally:
         keys.close()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif out.is_terminal:
+        out.print(_keys_table(rows))
+    else:
+        print(_plain_columns(rows), end="")
+
+
+def _key_row(key: Any) -> dict[str, Any]:
+    """One key as the list shows it: name, role, centre, created, state, revoked."""
+    return {
+        "name": key.name,
+        "role": key.role.value,
+        "centre": key.centre,
+        "created": key.created_at,
+        "state": "active" if key.active else "revoked",
+        "revoked": key.revoked_at,
+    }
+
+
+KEY_COLUMNS = ("name", "role", "centre", "created", "state")
+
+
+def _key_cells(row: dict[str, Any]) -> list[str]:
+    state = row["state"] if row["revoked"] is None else f"revoked {row['revoked']}"
+    return [row["name"], row["role"], row["centre"] or "-", row["created"], state]
+
+
+def _keys_table(rows: list[dict[str, Any]]) -> Table:
+    """The keys for a terminal: a cell that does not fit folds onto the next line, whole."""
+    table = Table()
+    for column in KEY_COLUMNS:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text(cell) for cell in _key_cells(row)))
+    return table
+
+
+def _plain_columns(rows: list[dict[str, Any]]) -> str:
+    """The keys for a pipe or a file: aligned columns, every value whole, one key a line.
+    A name holding spaces is quoted so that the columns stay readable."""
+    cells = [list(KEY_COLUMNS)]
+    for row in rows:
+        first, *rest = _key_cells(row)
+        cells.append([json.dumps(first, ensure_ascii=False) if " " in first else first, *rest])
+    widths = [max(len(line[i]) for line in cells) for i in range(len(KEY_COLUMNS))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        for line in cells
+    ]
+    return "\n".join(lines) + "\n"
 
 
 @keys_app.command("revoke")
 @friendly
 def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
     """Revoke a key; requests with it get 401 at once."""
-    from api.keys import KeyStore
+    from graph.errors import NotFound
 
-    keys = KeyStore(_settings().data_dir)
+    settings = _settings()
+    keys = _existing_keys(settings)
+    if keys is None:
+        raise NotFound(
+            f"no active key named {name!r}: {_folder(settings.data_dir)} (RSN_DATA_DIR) "
+            "has no API keys"
+        )
     try:
         keys.revoke(name)
     finally:
         keys.close()
-    out.print(f"revoked {name!r}")
+    out.print(f"revoked {name!r}", markup=False, highlight=False)
 
 
 @app.command()
 @friendly
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the API on the configured store."""
-    _serve(_settings(), host, port)
+    settings = _settings()
+    _check_port(host, port, "")
+    _serve(settings, host, port)
 
 
 def _serve(settings: Any, host: str, port: int) -> None:
@@ -294,18 +399,52 @@ def _serve(settings: Any, host: str, port: int) -> None:
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
+def _check_port(host: str, port: int, also: str) -> None:
+    """Fail in one line, before anything starts, when ``host:port`` cannot be listened on.
+
+    The test binds a socket the way uvicorn will (IPv6 for an address with a colon, else IPv4;
+    SO_REUSEADDR, so a port left in TIME_WAIT by a server that just stopped counts as free)
+    and closes it at once."""
+    from graph.errors import ConfigurationError
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except socket.gaierror:
+            raise ConfigurationError(f"cannot listen on {host!r}: no such address") from None
+        except PermissionError:
+            raise ConfigurationError(
+                f"port {port} on {host} needs more rights than this user has; "
+                f"choose a port above 1023 with --port{also}"
+            ) from None
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise ConfigurationError(
+                    f"port {port} on {host} is in use; stop the other server or choose "
+                    f"another with --port{also}"
+                ) from None
+            raise ConfigurationError(
+                f"cannot listen on {host} port {port}: {error.strerror}"
+            ) from None
+
+
+#: Where `rsn demo` keeps the secrets of its keys, so that they survive a restart.
+DEMO_KEYS_FILE = "demo-keys.txt"
+
+
 @app.command()
 @friendly
 def demo(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     enterprises: Annotated[int, typer.Option(min=1, help="Size of the demo dataset.")] = 3000,
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Prepare everything but do not serve.")
     ] = False,
 ) -> None:
-    """Generate the demo dataset if missing, load it, make demo keys and serve the API."""
-    from api.keys import KeyStore, Role
+    """Generate the demo dataset if missing, load it, make or reuse the demo keys, serve."""
     from graph.loaders import load_dataset
     from graph.model import NodeKind
     from graph.settings import Backend
@@ -313,9 +452,12 @@ def demo(
     from seeds import generate_dataset
 
     settings = _settings()
+    if not no_serve:
+        _check_port(host, port, f" (PORT={_next_port(port)} make demo)")
     if settings.backend is not Backend.EMBEDDED:
         err.print("note: the demo runs on the configured neo4j backend", highlight=False)
     dataset = settings.data_dir / "demo-dataset"
+    settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     with progress_bar() as progress:
         if not (dataset / "relations.csv").exists():
             generate_dataset(dataset, enterprises=enterprises, progress=progress)
@@ -323,34 +465,120 @@ def demo(
         try:
             report = load_dataset(dataset, store, batch_size=settings.batch_size, progress=progress)
             centre = next(iter(store.iter_nodes(NodeKind.CENTRE)), None)
+            neighbour = _enterprise_near(store, centre)
         finally:
             store.close()
-    keys = KeyStore(settings.data_dir)
-    try:
-        made = []
-        for name, role in DEMO_KEYS:
-            bound = centre.id if role == "centre" and centre else None
-            if role == "centre" and bound is None:
-                continue
-            made.append((name, role, bound, keys.add(name, Role(role), bound, replace=True)))
-    finally:
-        keys.close()
+    made = _demo_keys(settings.data_dir, centre.id if centre else None)
     base = f"http://{host}:{port}"
+    say = functools.partial(out.print, highlight=False, markup=False, soft_wrap=True)
     out.print(
         f"[bold]rsn demo[/]: {sum(report.nodes.values()):,} nodes and {report.relations:,} "
-        f"relations in the {settings.backend.value} store at {settings.data_dir}"
+        f"relations in the {settings.backend.value} store at {settings.data_dir}",
+        highlight=False,
     )
-    out.print(f"  home (sign in)    {base}/")
-    out.print(f"  API docs          {base}/docs")
-    out.print(f"  health            {base}/health")
+    say(f"  home (sign in)    {base}/")
+    say(f"  API docs          {base}/docs")
+    say(f"  health            {base}/health")
     for _name, role, bound, secret in made:
         where = f" for centre {bound}" if bound else ""
-        out.print(f"  {role} key{where}: {secret}", highlight=False, soft_wrap=True)
-    out.print(
-        f"  try: curl -H 'Authorization: Bearer {made[0][3]}' {base}/v1/stats", soft_wrap=True
-    )
+        say(f"  {role} key{where}: {secret}")
+    say(f"  (the same keys at every start; kept in {settings.data_dir / DEMO_KEYS_FILE})")
+    say(f"  try: curl -H 'Authorization: Bearer {made[0][3]}' {base}/v1/stats")
+    for line in _cli_hints(settings.data_dir, centre.id if centre else None, neighbour):
+        say(line)
     if not no_serve:
         _serve(settings, host, port)
+
+
+def _next_port(port: int) -> int:
+    return port + 1 if port < 65535 else 8001
+
+
+def _enterprise_near(store: Any, centre: Any) -> str | None:
+    """The first enterprise of the centre's prefecture, for an example command."""
+    from graph.model import NodeKind
+
+    if centre is None:
+        return None
+    for node in store.iter_nodes(NodeKind.ENTERPRISE):
+        if node.prefecture == centre.prefecture:
+            return node.id
+    return None
+
+
+def _demo_keys(data_dir: Path, centre: str | None) -> list[tuple[str, str, str | None, str]]:
+    """The demo's keys as (name, role, centre, secret): those kept from an earlier start
+    while they still work (same name, role and centre, not revoked), new ones otherwise.
+    The secrets are kept in DATA/demo-keys.txt, readable by this user only."""
+    from api.keys import KeyStore, Role
+
+    path = data_dir / DEMO_KEYS_FILE
+    kept = _read_demo_keys(path)
+    keys = KeyStore(data_dir)
+    made = []
+    try:
+        for name, role in DEMO_KEYS:
+            bound = centre if role == "centre" else None
+            if role == "centre" and bound is None:
+                continue
+            secret = kept.get(name)
+            key = keys.authenticate(secret) if secret else None
+            if key is None or (key.name, key.role.value, key.centre) != (name, role, bound):
+                secret = keys.add(name, Role(role), bound, replace=True)
+            made.append((name, role, bound, secret))
+    finally:
+        keys.close()
+    _write_private(path, "".join(f"{name} {role} {secret}\n" for name, role, _, secret in made))
+    return made
+
+
+def _read_demo_keys(path: Path) -> dict[str, str]:
+    """{name: secret} from a demo keys file; empty when there is none."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return {}
+    found = {}
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3:
+            found[parts[0]] = parts[2]
+    return found
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` with mode 0600, replacing it in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(temporary, 0o600)
+    os.replace(temporary, path)
+
+
+def _cli_hints(data_dir: Path, centre: str | None, enterprise: str | None) -> list[str]:
+    """How to run the command line on the demo's store from this folder."""
+    command = Path(sys.argv[0])
+    activate = command.parent / "activate"
+    lines = ["  command line, on the same store:"]
+    if data_dir != Path("data"):
+        lines.append(f"    export RSN_DATA_DIR={data_dir.resolve()}")
+    if activate.is_file() and not os.environ.get("VIRTUAL_ENV"):
+        lines.append(f"    . {_shown(activate)}    (or write {_shown(command)} for rsn)")
+    lines.append("    rsn keys list")
+    lines.append("    rsn weaknesses --prefecture 13")
+    if centre and enterprise:
+        lines.append(f"    rsn paths {enterprise} {centre}")
+    return lines
+
+
+def _shown(path: Path) -> str:
+    """``path`` relative to the working folder when it is inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @app.command()
@@ -366,7 +594,7 @@ def paths(
     """Who can introduce SOURCE to TARGET: the best introduction paths, explained."""
     from graph.queries.introductions import introduction_paths
 
-    with _store() as store:
+    with _store(existing=True) as store:
         found = introduction_paths(store, source, target, k=k, max_hops=max_hops)
         names = store.get_nodes([source, target])
     heading = (
@@ -384,11 +612,11 @@ def paths(
         ties = "tie" if path.hops == 1 else "ties"
         out.print()
         out.print(
-            f"{number}. score {path.score:.3f}, {path.hops} {ties}", style="bold", markup=False
+            f"{number}. score {_number(path.score)}, {path.hops} {ties}", style="bold", markup=False
         )
         chain = " → ".join(_one_line(node.name) for node in path.nodes)
-        out.print(Padding(Text(chain), (0, 0, 0, 3)), highlight=False)
-        out.print(Padding(Text(path.explanation), (0, 0, 0, 3)), highlight=False)
+        _indented(chain, 3)
+        _indented(path.explanation, 3)
 
 
 @app.command()
@@ -402,7 +630,7 @@ def weaknesses(
     """Where the network is weak, and the next step for each finding."""
     from graph.queries.weaknesses import weakness_report
 
-    with _store() as store:
+    with _store(existing=True) as store:
         report = weakness_report(store, prefecture, limit=limit)
     where = f"prefecture {prefecture}" if prefecture else "the whole network"
     out.print(
@@ -426,7 +654,7 @@ def weaknesses(
         out.print(f"{title}: {total:,}", style="bold", markup=False, highlight=False)
         for finding in findings:
             out.print(f"  {_one_line(finding.name)} ({finding.id})", markup=False, highlight=False)
-            out.print(Padding(Text(finding.suggestion), (0, 0, 0, 4)), highlight=False)
+            _indented(finding.suggestion, 4)
         if total > len(findings):
             out.print(f"  ... and {total - len(findings):,} more", highlight=False)
     out.print()
@@ -435,13 +663,42 @@ def weaknesses(
         highlight=False,
     )
     for broker in report.brokers[:limit]:
-        constraint = "-" if broker.constraint is None else f"{broker.constraint:.3f}"
+        constraint = "-" if broker.constraint is None else _number(broker.constraint)
         out.print(
             f"  broker {_one_line(broker.name)} ({broker.id}): betweenness "
-            f"{broker.betweenness:.4f}, constraint {constraint}",
+            f"{_number(broker.betweenness)}, constraint {constraint}",
             markup=False,
             highlight=False,
         )
+
+
+@app.command()
+@friendly
+def stats(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The counts as JSON, as GET /v1/stats gives them.")
+    ] = False,
+) -> None:
+    """How many nodes of each kind and relations of each type the store holds."""
+    with _store(existing=True) as store:
+        found = store.stats()
+    derived = getattr(found, "derived_relations", {}) or {}
+    if as_json:
+        body = {"nodes": found.nodes, "relations": found.relations}
+        if derived:
+            body["derived_relations"] = derived
+        print(json.dumps(body, indent=2))
+        return
+    table = Table(title=f"the {store.backend} store", title_justify="left")
+    table.add_column("nodes or relations", overflow="fold")
+    table.add_column("count", justify="right")
+    for name, count in found.nodes.items():
+        table.add_row(name, f"{count:,}")
+    for name, count in found.relations.items():
+        table.add_row(name, f"{count:,}")
+    for name, count in derived.items():
+        table.add_row(f"{name} (derived from completed referrals)", f"{count:,}")
+    out.print(table)
 
 
 @app.command()
@@ -458,7 +715,7 @@ def viz(
 
     if (prefecture is None) == (centre is None):
         raise InvalidArgument("give either --prefecture or --centre")
-    with _store() as store:
+    with _store(existing=True) as store:
         if centre is not None:
             view = centre_view(store, centre, depth)
         else:
@@ -467,6 +724,21 @@ def viz(
     out.print(
         f"wrote {out_file}: {view.graph.number_of_nodes():,} nodes", markup=False, highlight=False
     )
+
+
+def _indented(text: str, indent: int) -> None:
+    """A paragraph under its heading: wrapped to a terminal's width, or one line as it is
+    for a pipe or a file (no wrapping, no trailing spaces)."""
+    if out.is_terminal:
+        out.print(Padding(Text(text), (0, 0, 0, indent)), highlight=False)
+    else:
+        print(" " * indent + text)
+
+
+def _number(value: float) -> str:
+    """A computed figure as a person reads it, as the API gives it: four significant digits,
+    never in exponent form (0.7998000000000001 is 0.7998; 0.75 is 0.75; 6.4e-05 is 0.000064)."""
+    return format(Decimal(f"{value:.4g}"), "f")
 
 
 def _one_line(text: str) -> str:

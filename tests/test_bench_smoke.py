@@ -1,5 +1,6 @@
 """A tiny run of `make bench`: every benchmark runs, on both backends, and the table and the
-JSON results come out. Figures at this size mean nothing; the harness working does."""
+JSON results come out; the load test too (Locust is in the dev extra). Figures at this size
+mean nothing; the harness working does."""
 
 from __future__ import annotations
 
@@ -36,8 +37,18 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
         assert f"introductions {backend} p50" in figures
         assert f"api introductions {backend} p50" in figures
         assert any(what.startswith(f"weaknesses {backend} ") for what in figures), figures
+        assert f"load test {backend} throughput (5 users)" in figures
+        assert f"load test {backend} GET /v1/nodes/{{id}} p99" in figures
+        assert f"load test {backend} 5xx" in figures
     assert "introductions neo4j-cypher p50" in figures
     assert "load neo4j-admin" in figures
-    assert all(row["value"] > 0 for row in summary["rows"])
+    assert all(row["value"] > 0 for row in summary["rows"] if row["unit"] != "count")
+    counts = {row["what"]: row["value"] for row in summary["rows"] if row["unit"] == "count"}
+    assert counts["load test embedded 5xx"] == 0 and counts["load test neo4j 5xx"] == 0
+    load = json.loads((tmp_path / "results" / "load.json").read_text())
+    for result in load["backends"].values():
+        assert result["errors"] == 0 and result["requests"] > 0
+        assert result["routes"]["GET /v1/weaknesses"]["heavy"]
     assert "figure" in run.stdout and "load neo4j" in run.stdout
+    assert "load test: 5 users" in run.stdout
     _wipe_neo4j(neo4j_server)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +119,147 @@ def test_keys_add_list_revoke(data_dir, small_dataset):
     assert wrong.returncode == 1 and "not a centre" in wrong.stderr
     bad = rsn("keys", "add", "--role", "boss", data_dir=data_dir)
     assert bad.returncode == 1 and "not a role" in bad.stderr
+
+
+# -- a data folder with no store --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "words"),
+    [
+        (("paths", "E1", "C1"), 1, "no store in "),
+        (("weaknesses",), 1, "no store in "),
+        (("stats",), 1, "no store in "),
+        (("export", "out"), 1, "no store in "),
+        (("keys", "add", "--role", "centre", "--centre", "C1"), 1, "no store in "),
+        (("keys", "list"), 0, "no API keys in "),
+        (("keys", "revoke", "someone"), 1, "has no API keys"),
+    ],
+)
+def test_a_read_only_command_on_a_folder_without_a_store_says_so_and_creates_nothing(
+    tmp_path, args, code, words
+):
+    data_dir = tmp_path / "data"
+    result = rsn(*args, data_dir=data_dir, COLUMNS="400")
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and words in lines[0], result.stderr
+    assert "RSN_DATA_DIR" in lines[0] and "Traceback" not in result.stderr
+    assert not data_dir.exists(), sorted(data_dir.rglob("*"))
+
+
+def test_stats_reads_the_loaded_store(data_dir, small_dataset):
+    assert rsn("load", str(small_dataset), data_dir=data_dir).returncode == 0
+    result = rsn("stats", "--json", data_dir=data_dir)
+    assert result.returncode == 0, result.stderr
+    counts = json.loads(result.stdout)
+    assert counts["nodes"]["Enterprise"] == 4 and counts["relations"]["SUPPORTS"] == 1
+    table = rsn("stats", data_dir=data_dir, COLUMNS="200")
+    assert "Enterprise" in table.stdout and "COLLABORATES_WITH" in table.stdout
+
+
+# -- keys list for a person and for a script ---------------------------------------------
+
+LONG_NAME = "fukushima-prefectural-industrial-promotion-centre-referral-system-2026-production"
+
+
+def test_keys_list_never_cuts_a_name_when_piped_and_gives_json(data_dir, small_dataset):
+    assert rsn("load", str(small_dataset), data_dir=data_dir).returncode == 0
+    for role, extra in (("centre", ("--centre", "C1")), ("analyst", ())):
+        name = LONG_NAME if role == "centre" else "analyst one"
+        added = rsn("keys", "add", "--role", role, *extra, "--name", name, data_dir=data_dir)
+        assert added.returncode == 0, added.stderr
+    assert rsn("keys", "revoke", "analyst one", data_dir=data_dir).returncode == 0
+    listed = rsn("keys", "list", data_dir=data_dir, COLUMNS="40")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert "…" not in listed.stdout and len(lines) == 3, listed.stdout
+    assert lines[0].split() == ["name", "role", "centre", "created", "state"]
+    assert lines[1].split()[:3] == [LONG_NAME, "centre", "C1"]
+    assert lines[1].split()[-1] == "active"
+    assert lines[2].startswith('"analyst one"') and "revoked 20" in lines[2]
+    as_json = rsn("keys", "list", "--json", data_dir=data_dir)
+    keys = json.loads(as_json.stdout)
+    assert [(k["name"], k["role"], k["centre"], k["state"]) for k in keys] == [
+        (LONG_NAME, "centre", "C1", "active"),
+        ("analyst one", "analyst", None, "revoked"),
+    ]
+    assert keys[1]["revoked"] and "rsn_" not in as_json.stdout
+
+
+# -- serve and demo ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_port():
+    """A port on 127.0.0.1 that another program is listening on."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield holder.getsockname()[1]
+
+
+def test_serve_on_a_busy_port_fails_in_one_line(data_dir, busy_port):
+    result = rsn("serve", "--port", str(busy_port), data_dir=data_dir, COLUMNS="400")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"error: port {busy_port} on 127.0.0.1 is in use; stop the other server or choose "
+        "another with --port"
+    )
+    assert result.stdout == ""
+
+
+def test_demo_on_a_busy_port_fails_before_doing_anything(data_dir, busy_port):
+    result = rsn("demo", "--port", str(busy_port), data_dir=data_dir, COLUMNS="400")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert f"port {busy_port} on 127.0.0.1 is in use" in lines[0]
+    assert f"(PORT={busy_port + 1} make demo)" in lines[0]
+    assert not data_dir.exists()
+
+
+def _demo_keys(output: str) -> dict[str, str]:
+    found = {}
+    for line in output.splitlines():
+        if " key" in line and ": rsn_" in line:
+            found[line.split()[0]] = line.rsplit(" ", 1)[1]
+    return found
+
+
+def test_demo_keeps_its_keys_and_shares_the_folder_with_the_cli(data_dir):
+    first = rsn("demo", "--no-serve", "--enterprises", "150", data_dir=data_dir, COLUMNS="400")
+    assert first.returncode == 0, first.stderr
+    keys = _demo_keys(first.stdout)
+    assert set(keys) == {"admin", "analyst", "centre"}, first.stdout
+    saved = data_dir / "demo-keys.txt"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
+    assert "rsn keys list" in first.stdout and "rsn paths " in first.stdout
+    assert (data_dir / "demo-dataset" / "relations.csv").exists()
+    again = rsn("demo", "--no-serve", data_dir=data_dir, COLUMNS="400")
+    assert again.returncode == 0, again.stderr
+    assert _demo_keys(again.stdout) == keys
+    listed = json.loads(rsn("keys", "list", "--json", data_dir=data_dir).stdout)
+    assert sorted(k["name"] for k in listed) == ["demo-admin", "demo-analyst", "demo-centre"]
+    stats = json.loads(rsn("stats", "--json", data_dir=data_dir).stdout)
+    assert stats["nodes"]["Enterprise"] == 150
+    assert rsn("keys", "revoke", "demo-analyst", data_dir=data_dir).returncode == 0
+    third = _demo_keys(rsn("demo", "--no-serve", data_dir=data_dir, COLUMNS="400").stdout)
+    assert third["admin"] == keys["admin"] and third["centre"] == keys["centre"]
+    assert third["analyst"] != keys["analyst"]
+    assert keys["admin"] not in (data_dir / "keys.sqlite").read_bytes().decode("latin-1")
+
+
+def test_reports_for_a_pipe_are_whole_lines_with_four_digit_figures(data_dir, small_dataset):
+    assert rsn("load", str(small_dataset), data_dir=data_dir).returncode == 0
+    report = rsn("weaknesses", "--limit", "3", data_dir=data_dir, COLUMNS="40")
+    assert report.returncode == 0, report.stderr
+    lines = report.stdout.splitlines()
+    assert not [line for line in lines if line != line.rstrip()], "trailing spaces"
+    suggestions = [line for line in lines if line.startswith("    ")]
+    assert suggestions and max(len(line) for line in suggestions) > 40
+    for line in lines:
+        if " broker " in line:
+            betweenness = line.split("betweenness ")[1].split(",")[0]
+            assert len(betweenness.replace("0.", "").lstrip("0")) <= 4, line

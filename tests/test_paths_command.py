@@ -13,11 +13,11 @@ def test_paths_are_numbered_with_score_chain_and_explanation(tmp_path, small_dat
     lines = [line.strip() for line in result.stdout.splitlines() if line.strip()]
     assert lines == [
         "Introductions from 山田製作所 (E1) to Tokyo Credit Guarantee Corporation (F1):",
-        "1. score 0.750, 1 tie",
+        "1. score 0.75, 1 tie",
         "山田製作所 → Tokyo Credit Guarantee Corporation",
         "山田製作所 and Tokyo Credit Guarantee Corporation already work together (GUARANTEES): "
         "contact them directly.",
-        "2. score 0.720, 2 ties",
+        "2. score 0.72, 2 ties",
         "山田製作所 → Tokyo Chamber of Commerce → Tokyo Credit Guarantee Corporation",
         "Ask Tokyo Chamber of Commerce (a chamber of commerce that supports 山田製作所) to "
         "introduce 山田製作所 to Tokyo Credit Guarantee Corporation: they support the firm and "
