@@ -1,12 +1,17 @@
-"""Dependencies of the routes: the settings, the store, the keys and who is asking."""
+"""Dependencies of the routes: the settings, the store, the keys, who is asking, and the
+bound on heavy work."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.errors import BUSY_RETRY_SECONDS
+from api.guard import KEY_SCOPE
 from api.keys import ApiKey, KeyStore, Role
 from graph.settings import Settings
 from graph.store.base import GraphStore
@@ -14,18 +19,22 @@ from graph.store.base import GraphStore
 __all__ = [
     "Admin",
     "Caller",
+    "Heavy",
+    "HeavySlots",
     "Keys",
     "Reader",
     "SESSION_COOKIE",
     "SettingsDep",
     "StoreDep",
+    "article",
+    "bearer_scheme",
     "identify",
     "require_roles",
 ]
 
 SESSION_COOKIE = "rsn_session"
 
-_bearer = HTTPBearer(auto_error=False, description="An API key made by `rsn keys add`.")
+bearer_scheme = HTTPBearer(auto_error=False, description="An API key made by `rsn keys add`.")
 
 
 async def get_store(request: Request) -> GraphStore:
@@ -53,11 +62,23 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
+def article(word: str) -> str:
+    """``word`` with its indefinite article: "an admin", "an analyst", "a centre"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 def identify(
     request: Request, keys: KeyStore, credentials: HTTPAuthorizationCredentials | None
 ) -> ApiKey:
     """The key of the caller: the Bearer header, or for reading (GET) routes the session
-    cookie of a person signed in through the browser. Raises 401 (HTTPException) otherwise."""
+    cookie of a person signed in through the browser. Raises 401 (HTTPException) otherwise,
+    and StoreUnavailable if the keys are locked past a short wait.
+
+    A request with a body was identified already, before its body was read (see
+    :mod:`api.guard`); that key is used as it is."""
+    checked = request.scope.get("state", {}).get(KEY_SCOPE)
+    if checked is not None:
+        return checked
     if credentials is not None:
         key = keys.authenticate(credentials.credentials)
         if key is None:
@@ -75,10 +96,11 @@ def identify(
 async def current_key(
     request: Request,
     keys: Keys,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> ApiKey:
-    """:func:`identify` as a dependency. The key lookup is one indexed SQLite read, so it runs
-    on the event loop: a request then hops to the thread pool once, for its own work."""
+    """:func:`identify` as a dependency. The key lookup is one indexed SQLite read that waits
+    at most a quarter of a second for a lock (see :mod:`api.keys`), so it runs on the event
+    loop: a request then hops to the thread pool once, for its own work."""
     return identify(request, keys, credentials)
 
 
@@ -93,14 +115,14 @@ def require_roles(*roles: Role):
 
     async def check(
         request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> ApiKey:
         key = identify(request, request.app.state.keys, credentials)
         if key.role not in roles:
-            allowed = " or ".join(role.value for role in roles)
+            allowed = " or ".join(article(role.value) for role in roles)
             raise HTTPException(
                 status_code=status.HTTP_403_FORBIDDEN,
-                detail=f"a {key.role.value} key may not do this; it needs an {allowed} key",
+                detail=f"{article(key.role.value)} key may not do this; it needs {allowed} key",
             )
         return key
 
@@ -109,3 +131,38 @@ def require_roles(*roles: Role):
 
 Reader = Annotated[ApiKey, Depends(require_roles(Role.ADMIN, Role.ANALYST, Role.CENTRE))]
 Admin = Annotated[ApiKey, Depends(require_roles(Role.ADMIN))]
+
+
+class HeavySlots:
+    """At most ``size`` heavy requests (whole reports, network pages) at once, so that they
+    never hold every worker thread and light routes stay fast beside them."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._slots = threading.BoundedSemaphore(size)
+
+    def try_take(self) -> bool:
+        return self._slots.acquire(blocking=False)
+
+    def give_back(self) -> None:
+        self._slots.release()
+
+
+async def heavy_slot(request: Request) -> AsyncIterator[None]:
+    """Hold one of the app's heavy slots for the request; 503 with ``Retry-After`` when all
+    are taken. Put it after the caller's dependency, so that a request without a key is
+    answered 401 and never takes a slot."""
+    slots: HeavySlots = request.app.state.heavy
+    if not slots.try_take():
+        raise HTTPException(
+            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            detail=f"{slots.size} heavy requests are running already; try again shortly",
+            headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
+        )
+    try:
+        yield
+    finally:
+        slots.give_back()
+
+
+Heavy = Depends(heavy_slot)

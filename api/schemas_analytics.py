@@ -96,6 +96,13 @@ class WhatIfPublic(BaseModel):
     lose_centre: list[ActorPublic] = Field(
         description="Enterprises that reach a centre now and would reach none."
     )
+    only_financier: list[ActorPublic] = Field(
+        description="Enterprises whose every LENDS_TO, GUARANTEES and INVESTS_IN is from the "
+        "removed actor."
+    )
+    only_support: list[ActorPublic] = Field(
+        description="Enterprises whose every SUPPORTS and ADVISES is from the removed actor."
+    )
 
 
 class DensityRowPublic(BaseModel):

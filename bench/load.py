@@ -122,18 +122,26 @@ def serve(backend: str, data_dir: Path, port: int, log: Path) -> subprocess.Pope
         )
 
 
-def wait_warm(log: Path, server: subprocess.Popen, timeout: float = 900) -> float:
-    """Wait until the server says it warmed the store up (it answers meanwhile, slowly), so
+#: What the server logs once it has warmed its store up (Neo4j), and once its heavy work
+#: process has opened its store (both backends, unless RSN_HEAVY_PROCESSES=0).
+WARMED = ("store warmed up", "warming up the store failed")
+WORKER_READY = ("heavy work process ready",)
+
+
+def wait_warm(
+    log: Path, server: subprocess.Popen, says: tuple[str, ...], timeout: float = 900
+) -> float:
+    """Wait until the server's log holds one of ``says`` (it answers meanwhile, slowly), so
     that the run measures a server in its steady state; the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if server.poll() is not None:
             raise RuntimeError(f"the API server stopped; see {log}")
         text = log.read_text(encoding="utf-8", errors="replace")
-        if "store warmed up" in text or "warming up the store failed" in text:
+        if any(said in text for said in says):
             return time.monotonic() - started
         time.sleep(0.5)
-    raise RuntimeError(f"the API server did not warm the store up in {timeout:.0f} s")
+    raise RuntimeError(f"the API server did not get ready ({says[0]}) in {timeout:.0f} s")
 
 
 def run_locust(base: str, plan_file: Path, out_file: Path, users: int, seconds: int) -> None:
@@ -223,7 +231,10 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         stack.callback(server.terminate)
         say(f"{backend}: starting rsn serve on {base} ...")
         _wait(base, server)
-        warm = 0.0 if backend == "embedded" else wait_warm(data_dir / "server.log", server)
+        log = data_dir / "server.log"
+        warm = 0.0 if backend == "embedded" else wait_warm(log, server, WARMED)
+        if os.environ.get("RSN_HEAVY_PROCESSES", "1").strip() != "0":
+            warm = max(warm, wait_warm(log, server, WORKER_READY))
         say(f"{backend}: {args.users} users for {args.seconds} s ...")
         before = os.getloadavg()[0]
         run_locust(base, plan_file, out_file, args.users, args.seconds)

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from graph.loaders import load_dataset
 from graph.settings import Backend, Settings
 from graph.store import GraphStore, open_store
+from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = [Backend.EMBEDDED, Backend.NEO4J]
@@ -98,6 +100,15 @@ SMALL_NETWORK: dict[str, list[list[str]]] = {
 @pytest.fixture
 def small_dataset(tmp_path: Path) -> Path:
     return write_dataset(tmp_path / "small", SMALL_NETWORK)
+
+
+@pytest.fixture
+def small_store_dir(tmp_path: Path, small_dataset: Path) -> Path:
+    """A data folder holding an embedded store loaded with the small network."""
+    folder = tmp_path / "data"
+    with EmbeddedStore(folder, watch_seconds=None) as store:
+        load_dataset(small_dataset, store)
+    return folder
 
 
 # -- Neo4j -----------------------------------------------------------------------------

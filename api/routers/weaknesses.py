@@ -1,13 +1,19 @@
-"""Where the network is weak: the weakness report, what-if and density (any reader)."""
+"""Where the network is weak: the weakness report, what-if and density (any reader).
+
+Each answer is made by a job (:func:`report_json`, :func:`what_if_json`,
+:func:`density_json`) that runs in a heavy work process (see :mod:`api.heavy`) and returns
+the JSON; the route only sends it."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import Reader, StoreDep
-from api.responses import model_json
+from api.deps import Heavy, Reader
+from api.errors import responses
+from api.heavy import HeavyWork, Job
+from api.schemas import ID_PATTERN, PREFECTURE_PATTERN
 from api.schemas_analytics import (
     ActorPublic,
     DensityPublic,
@@ -19,12 +25,28 @@ from graph.japan import block_of
 from graph.model import Node
 from graph.queries import weaknesses as queries
 from graph.queries.density import density_table
+from graph.store.base import GraphStore
 
 router = APIRouter(tags=["weaknesses"])
 
+
+async def _heavy_answer(request: Request, job: Job, *args: object) -> Response:
+    """The JSON answer of ``job``, made by the app's heavy work."""
+    work: HeavyWork = request.app.state.heavy_work
+    body = await work.run(job, *args)
+    return Response(content=body, media_type="application/json")
+
+
+def _json(model: WeaknessReportPublic | WhatIfPublic | DensityPublic) -> bytes:
+    return model.model_dump_json(by_alias=True).encode("utf-8")
+
+
 Prefecture = Annotated[
     str | None,
-    Query(description="A JIS X 0401 prefecture code, 01 to 47; the whole network without it."),
+    Query(
+        pattern=PREFECTURE_PATTERN,
+        description="A JIS X 0401 prefecture code, 01 to 47; the whole network without it.",
+    ),
 ]
 
 
@@ -32,23 +54,32 @@ Prefecture = Annotated[
     "/weaknesses",
     response_model=WeaknessReportPublic,
     summary="The weakness report of a prefecture or of the whole network",
-    responses={422: {"description": "An unknown prefecture code or a bad limit."}},
+    responses=responses(401, 422, 503, r422="An unknown prefecture code or a bad limit."),
 )
-def weaknesses(
-    store: StoreDep,
+async def weaknesses(
+    request: Request,
     caller: Reader,
+    _heavy: Annotated[None, Heavy],
     prefecture: Prefecture = None,
     limit: Annotated[
         int,
         Query(ge=1, le=queries.MAX_LIMIT, description="Findings listed of each kind, at most."),
     ] = queries.DEFAULT_LIMIT,
 ) -> Response:
-    """Articulation points, bridges, isolated actors, unfinanced and unsupported enterprises,
+    """At most a few heavy requests (this report, what-if, density and the network pages) run
+    at once; past that the answer is 503 with ``Retry-After``.
+
+    Articulation points, bridges, isolated actors, unfinanced and unsupported enterprises,
     unused assets, overloaded centres, components and brokers of the scope's actor graph; each
     node finding with a computed suggestion. Lists hold the most telling findings first; counts
     hold all."""
+    return await _heavy_answer(request, report_json, prefecture, limit)
+
+
+def report_json(store: GraphStore, prefecture: str | None, limit: int) -> bytes:
+    """The weakness report's JSON (a heavy job). Raises InvalidArgument for a bad scope."""
     report = queries.weakness_report(store, prefecture, limit=limit)
-    return model_json(WeaknessReportPublic.model_validate(report))
+    return _json(WeaknessReportPublic.model_validate(report))
 
 
 def _actor(node: Node) -> ActorPublic:
@@ -59,39 +90,64 @@ def _actor(node: Node) -> ActorPublic:
     "/weaknesses/what-if",
     response_model=WhatIfPublic,
     summary="Which enterprises would lose every path to a financier or a centre",
-    responses={
-        404: {"description": "No node has this id."},
-        422: {"description": "Not an actor, or an unknown prefecture code."},
-    },
+    responses=responses(
+        401,
+        404,
+        422,
+        503,
+        r404="No node has this id.",
+        r422="Not an actor, or an unknown prefecture code.",
+    ),
 )
-def what_if(
-    store: StoreDep,
+async def what_if(
+    request: Request,
     caller: Reader,
-    remove: Annotated[str, Query(min_length=1, max_length=64, description="An actor's id.")],
+    _heavy: Annotated[None, Heavy],
+    remove: Annotated[str, Query(pattern=ID_PATTERN, description="An actor's id.")],
     prefecture: Prefecture = None,
 ) -> Response:
     """If the actor left (a specialist retiring, a centre closing): the enterprises that reach
     a financier (or a centre) through ties now and would reach none."""
+    return await _heavy_answer(request, what_if_json, remove, prefecture)
+
+
+def what_if_json(store: GraphStore, remove: str, prefecture: str | None) -> bytes:
+    """What-if's JSON (a heavy job). Raises NotFound for an unknown id, InvalidArgument for
+    a node that is not an actor or a bad scope."""
     found = queries.what_if_removed(store, remove, prefecture)
-    answer = WhatIfPublic(
-        removed=_actor(found.removed),
-        prefecture=found.prefecture,
-        lose_financier=[_actor(n) for n in found.lose_financier],
-        lose_centre=[_actor(n) for n in found.lose_centre],
+    return _json(
+        WhatIfPublic(
+            removed=_actor(found.removed),
+            prefecture=found.prefecture,
+            lose_financier=[_actor(n) for n in found.lose_financier],
+            lose_centre=[_actor(n) for n in found.lose_centre],
+            only_financier=[_actor(n) for n in found.only_financier],
+            only_support=[_actor(n) for n in found.only_support],
+        )
     )
-    return model_json(answer)
 
 
-@router.get("/density", response_model=DensityPublic, summary="Density by prefecture or block")
-def density(
-    store: StoreDep,
+@router.get(
+    "/density",
+    response_model=DensityPublic,
+    summary="Density by prefecture or block",
+    responses=responses(401, 422, 503),
+)
+async def density(
+    request: Request,
     caller: Reader,
+    _heavy: Annotated[None, Heavy],
     by: Annotated[Literal["prefecture", "block"], Query(description="How to group.")] = (
         "prefecture"
     ),
 ) -> Response:
     """One row per prefecture (or regional block) that has actors, on its actor graph, with
     the inter-centre collaboration density beside it."""
+    return await _heavy_answer(request, density_json, by)
+
+
+def density_json(store: GraphStore, by: str) -> bytes:
+    """The density table's JSON (a heavy job), grouped ``by`` "prefecture" or "block"."""
     rows = density_table(store, by)
     answer = DensityPublic(
         by=by,
@@ -110,4 +166,4 @@ def density(
             for row in rows
         ],
     )
-    return model_json(answer)
+    return _json(answer)

@@ -4,11 +4,25 @@ Every write goes to SQLite first, in a transaction committed with ``synchronous=
 mode, and only once it is committed is it applied to the in-memory graph that reads use. On
 start the whole graph is read back from the file, so every acknowledged write survives a
 crash or a restart, and a write interrupted by an exception leaves both as they were.
+
+Other processes may write the same file (``rsn load`` beside ``rsn serve``). SQLite's
+``data_version`` tells when one has committed: every write transaction checks it once it
+holds the file's write lock and, if it moved, rereads the graph before it checks or writes
+anything, so no write is decided on a stale graph; and a watcher thread checks it every
+second, so reads see others' commits soon after without a restart. A reread builds a new
+graph aside and swaps it in whole, so a read never sees half of one.
+
+Rereading the whole graph costs seconds on a national network, and most commits (a referral
+created or moved) change no node and no relation. So the file keeps a graph version (the
+``meta`` row ``graph_version``), raised in the same transaction by every write that upserts
+nodes or relations: when another process committed but the graph version did not move, only
+the referrals completed between centres (which introductions take as ties) are recounted.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from collections import Counter
@@ -20,9 +34,15 @@ from pathlib import Path
 import networkx as nx
 
 from graph.bulk import collector_paused
-from graph.errors import Conflict, NotFound, StoreError
+from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import Referral, ReferralStatus, referral_tie, referral_tie_strength
+from graph.referrals import (
+    Referral,
+    ReferralStatus,
+    referral_tie,
+    referral_tie_strength,
+    request_key_taken,
+)
 from graph.store.base import (
     INTRODUCTION_TIE_TYPES,
     GraphStore,
@@ -30,13 +50,19 @@ from graph.store.base import (
     ScoredPath,
     Stats,
     check_kind_unchanged,
+    kind_conflict,
     strongest,
 )
 from graph.store.paths import k_best_paths, strongest_first
 
-__all__ = ["EmbeddedStore", "STORE_FILE"]
+__all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
 
 STORE_FILE = "graph.sqlite"
+#: How long a write waits for another process's write to the file to finish before it gives
+#: up with StoreUnavailable.
+BUSY_SECONDS = 5.0
+#: How often a store looks for commits of other processes, so that reads see them.
+WATCH_SECONDS = 1.0
 #: SQLite's page cache for the store, in KiB (its default is 2 MiB): a national load's
 #: inserts land all over the relations B-tree, and a small cache rereads it from disk.
 CACHE_KIB = 131_072
@@ -72,12 +98,45 @@ CREATE TABLE IF NOT EXISTS referrals (
     UNIQUE (from_centre, request_key)
 );
 CREATE INDEX IF NOT EXISTS referrals_by_receiver ON referrals(to_centre);
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
+#: Raise the graph version by one (a store written before it existed has none: 0).
+_BUMP_GRAPH_VERSION = (
+    "INSERT INTO meta (key, value) VALUES ('graph_version', 1) "
+    "ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value"
+)
+
+
+def _graph_version_of(connection: sqlite3.Connection) -> int:
+    """The file's graph version as ``connection`` sees it: how many transactions upserted
+    nodes or relations (0 for a store written before the version was kept). Raises
+    sqlite3.Error."""
+    row = connection.execute("SELECT value FROM meta WHERE key = 'graph_version'").fetchone()
+    return row[0] if row is not None else 0
+
+
+#: Upsert nodes by id; a row whose id is stored with another kind changes nothing (the
+#: writer counts the rows written to tell).
+_UPSERT_NODES = (
+    "INSERT INTO nodes (id, kind, name, props) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props "
+    "WHERE nodes.kind = excluded.kind"
+)
+#: Upsert referrals by id. Never a replace: a row whose (from_centre, request_key) is another
+#: referral's fails on the unique index instead of deleting that referral.
 _INSERT_REFERRAL = (
-    "INSERT OR REPLACE INTO referrals (id, from_centre, to_centre, enterprise, need, note, "
+    "INSERT INTO referrals (id, from_centre, to_centre, enterprise, need, note, "
     "status, created_at, history, request_key, fingerprint) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET from_centre = excluded.from_centre, "
+    "to_centre = excluded.to_centre, enterprise = excluded.enterprise, need = excluded.need, "
+    "note = excluded.note, status = excluded.status, created_at = excluded.created_at, "
+    "history = excluded.history, request_key = excluded.request_key, "
+    "fingerprint = excluded.fingerprint"
 )
 _SELECT_REFERRALS = (
     "SELECT id, from_centre, to_centre, enterprise, need, note, status, created_at, history, "
@@ -127,6 +186,143 @@ def _referral_of(row: tuple) -> Referral:
     )
 
 
+def _is_busy(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says another connection holds the file's lock (SQLITE_BUSY or
+    SQLITE_LOCKED, with any extended code)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def _make_private(folder: Path) -> None:
+    """Create ``folder`` (and its parents) if missing, readable by its owner only (0700)
+    whatever the umask; a folder that exists is left as it is."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+        folder.chmod(0o700)
+
+
+def _private_file(path: Path) -> None:
+    """Create the file ``path`` if missing and make it and SQLite's companions (-wal,
+    -shm), if there, readable and writable by the owner only (0600); SQLite gives the
+    companions it creates the database file's mode.
+
+    A file that exists is never opened here: closing any descriptor of a file drops every
+    lock the process holds on it, which would break another connection of this process.
+    """
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
+        except FileExistsError:
+            pass
+    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if each.exists() and each.stat().st_mode & 0o077:
+            each.chmod(0o600)
+
+
+class _Memory:
+    """The graph as reads see it, read whole from the file: nodes by id, the graph of
+    relations (one edge per pair of nodes, holding its relations by key), counts by type, each
+    node's sorted introduction ties (a cache), the referrals completed between centres, and
+    the graph version it was read at (None: not read from a file)."""
+
+    __slots__ = (
+        "nodes",
+        "graph",
+        "relation_counts",
+        "sorted_ties",
+        "completed_referrals",
+        "graph_version",
+    )
+
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.graph = nx.Graph()
+        self.relation_counts: Counter[str] = Counter()
+        self.sorted_ties: dict[str, list[tuple[float, str]]] = {}
+        self.completed_referrals: dict[str, dict[str, int]] = {}
+        self.graph_version: int | None = None
+
+
+def _add_relations(
+    graph: nx.Graph,
+    counts: Counter[str],
+    touched: dict[str, list[tuple[float, str]]],
+    relations: Iterable[Relation],
+) -> None:
+    """Put relations into ``graph``, counting new ones by type in ``counts`` and dropping the
+    sorted ties of their ends from ``touched``: each pair of nodes has one edge holding its
+    relations by key and the strength of the strongest. Written into the graph's adjacency
+    directly (the same data dict both ways, as ``add_edge`` would), since a load applies
+    millions and ``add_edge`` costs several times more per call."""
+    adjacency = graph._adj
+    many = False
+    for count, relation in enumerate(relations):
+        u, v = relation.source, relation.target
+        around = adjacency[u]
+        data = around.get(v)
+        if data is None:
+            data = {"rels": {}, "strength": 0.0}
+            around[v] = data
+            adjacency[v][u] = data
+        rels = data["rels"]
+        key = (u, relation.type, v)
+        if key in rels:
+            rels[key] = relation
+            data["strength"] = max(r.strength for r in rels.values())
+        else:
+            counts[relation.type] += 1
+            rels[key] = relation
+            if relation.strength > data["strength"]:
+                data["strength"] = relation.strength
+        if count < 1000:
+            touched.pop(u, None)
+            touched.pop(v, None)
+        else:
+            many = True
+    if many:
+        touched.clear()
+
+
+def _completed_counts(connection: sqlite3.Connection) -> dict[str, dict[str, int]]:
+    """The referrals completed between each two centres, both ways: {centre: {other: n}}."""
+    counts: dict[str, dict[str, int]] = {}
+    for sender, receiver in connection.execute(
+        "SELECT from_centre, to_centre FROM referrals WHERE status = 'completed'"
+    ):
+        for one, other in ((sender, receiver), (receiver, sender)):
+            partners = counts.setdefault(one, {})
+            partners[other] = partners.get(other, 0) + 1
+    return counts
+
+
+def _read_memory(connection: sqlite3.Connection) -> _Memory:
+    """The whole graph read from the file, in a new :class:`_Memory`. The caller holds a
+    transaction, so every table is read from one snapshot. Raises sqlite3.Error or
+    ValueError if the file cannot be read."""
+    memory = _Memory()
+    memory.graph_version = _graph_version_of(connection)
+    nodes = memory.nodes
+    for node_id, kind, name, props in connection.execute("SELECT id, kind, name, props FROM nodes"):
+        nodes[node_id] = Node(node_id, NodeKind(kind), name, json.loads(props))
+    memory.graph.add_nodes_from(nodes)
+    types = {kind.value: kind for kind in RelationType}
+    _add_relations(
+        memory.graph,
+        memory.relation_counts,
+        memory.sorted_ties,
+        (
+            Relation(source, types[kind], target, strength, since)
+            for source, kind, target, strength, since in connection.execute(
+                "SELECT source, type, target, strength, since FROM relations"
+            )
+        ),
+    )
+    memory.completed_referrals = _completed_counts(connection)
+    return memory
+
+
 class _Writer:
     """Writes of one SQLite transaction, kept aside until it commits."""
 
@@ -136,6 +332,8 @@ class _Writer:
         self.nodes: dict[str, Node] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
         self.touched_referrals = False
+        #: whether nodes or relations were upserted (the graph version then moves)
+        self.touched_graph = False
 
     def _kind_of(self, node_id: str) -> NodeKind | None:
         pending = self.nodes.get(node_id)
@@ -145,6 +343,10 @@ class _Writer:
         return existing.kind if existing is not None else None
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        """Raises Conflict if an id is stored (or written earlier here) with another kind;
+        the file is checked too, so a graph in memory that missed a write cannot let one
+        through."""
+        self.touched_graph = True
         rows = []
         for node in nodes:
             check_kind_unchanged(node, self._kind_of(node.id))
@@ -152,13 +354,22 @@ class _Writer:
             rows.append(
                 (node.id, node.kind.value, node.name, json.dumps(node.props, ensure_ascii=False))
             )
-        self._connection.executemany(
-            "INSERT INTO nodes (id, kind, name, props) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props",
-            rows,
-        )
+        written = self._connection.executemany(_UPSERT_NODES, rows).rowcount
+        if written != len(rows):
+            self._refuse_kind_changes(nodes)
+
+    def _refuse_kind_changes(self, nodes: Sequence[Node]) -> None:
+        """Raise Conflict naming the first of ``nodes`` the file holds with another kind."""
+        for node in nodes:
+            row = self._connection.execute(
+                "SELECT kind FROM nodes WHERE id = ?", (node.id,)
+            ).fetchone()
+            if row is not None and row[0] != node.kind.value:
+                raise Conflict(kind_conflict(node.id, NodeKind(row[0]), node.kind))
+        raise StoreError("the store wrote fewer nodes than it was given")
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        self.touched_graph = True
         rows = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
         for relation in relations:
@@ -183,157 +394,272 @@ class _Writer:
         )
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
+        """Raises NotFound for a missing centre or enterprise, and Conflict for a referral
+        whose sender and request key are another referral's (nothing is replaced)."""
         self.touched_referrals = True
         for referral in referrals:
             for end in (referral.from_centre, referral.to_centre, referral.enterprise):
                 if self._kind_of(end) is None:
                     raise NotFound(f"referral {referral.id}: no node with id {end!r}")
-        self._connection.executemany(
-            _INSERT_REFERRAL, [_referral_row(referral) for referral in referrals]
-        )
+            owner = self._connection.execute(
+                "SELECT id FROM referrals WHERE from_centre = ? AND request_key = ?",
+                (referral.from_centre, referral.request_key),
+            ).fetchone()
+            if owner is not None and owner[0] != referral.id:
+                raise Conflict(request_key_taken(referral, owner[0]))
+        try:
+            self._connection.executemany(
+                _INSERT_REFERRAL, [_referral_row(referral) for referral in referrals]
+            )
+        except sqlite3.IntegrityError as error:
+            raise Conflict(
+                f"two referrals of one load have the same sender and request key: {error}"
+            ) from error
 
 
 class EmbeddedStore(GraphStore):
     """The graph of one machine: NetworkX in memory, SQLite in ``data_dir`` underneath.
 
-    Raises StoreError if the file cannot be opened or is not an rsn store.
+    ``watch_seconds`` is how often a thread of the store looks for commits of other
+    processes and rereads the graph when there are (None: never; writes still check), and
+    ``busy_seconds`` how long a write waits for another process's write to finish.
+    Raises StoreError if the file cannot be opened or is not an rsn store, StoreUnavailable
+    if another process keeps it locked.
     """
 
     backend = "embedded"
 
-    def __init__(self, data_dir: Path):
+    def __init__(
+        self,
+        data_dir: Path,
+        watch_seconds: float | None = WATCH_SECONDS,
+        busy_seconds: float = BUSY_SECONDS,
+    ):
         self.data_dir = Path(data_dir)
+        self._busy_seconds = busy_seconds
+        # writes (and what a write reads) on one connection, referral reads on another, and
+        # rereads of the graph on a third, so that neither waits for the others
+        self._write_lock = threading.RLock()
+        self._reader_lock = threading.Lock()
+        self._build_lock = threading.Lock()
+        self._read_lock = threading.RLock()
+        self._stop = threading.Event()
+        self._watcher: threading.Thread | None = None
+        self._closed = False
+        self._version: int | None = None
+        # the graph version of the file that the graph in memory holds (None: none yet)
+        self._graph_version: int | None = None
+        self._changes = 0  # times the graph in memory changed, by a write or a reread
+        #: times the whole graph was read from the file (for tests and diagnosis)
+        self.graph_reads = 0
+        self._swap(_Memory())
+        path = self.data_dir / STORE_FILE
+        opened: list[sqlite3.Connection] = []
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            self._connection = sqlite3.connect(
-                self.data_dir / STORE_FILE, isolation_level=None, check_same_thread=False
-            )
+            _make_private(self.data_dir)
+            _private_file(path)
+            self._connection = self._connect(path, opened)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=FULL")
             self._connection.execute("PRAGMA foreign_keys=ON")
             # a load inserts relations all over the table's B-tree: keep it in memory
             self._connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._connection.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the store in {self.data_dir}: {error}") from error
-        self._write_lock = threading.RLock()
-        self._read_lock = threading.RLock()
-        self._nodes: dict[str, Node] = {}
-        self._graph = nx.Graph()
-        self._relation_counts: Counter[str] = Counter()
-        # each node's introduction ties, strongest first; dropped when a write touches the node
-        self._sorted_ties: dict[str, list[tuple[float, str]]] = {}
-        # referrals completed between two centres, both ways: {centre: {other: count}}
-        self._completed_referrals: dict[str, dict[str, int]] = {}
-        self._closed = False
-        self._reload()
+            self._reader = self._connect(path, opened, read_only=True)
+            self._builder = self._connect(path, opened, read_only=True)
+            self.refresh()
+        except BaseException as error:
+            for connection in opened:
+                connection.close()
+            if isinstance(error, OSError | sqlite3.Error):
+                raise self._failure(error, f"cannot open the store in {self.data_dir}") from error
+            raise
+        if watch_seconds is not None:
+            self._watcher = threading.Thread(
+                target=self._watch, args=(watch_seconds,), name="rsn-store-watch", daemon=True
+            )
+            self._watcher.start()
+
+    def _connect(
+        self, path: Path, opened: list[sqlite3.Connection], read_only: bool = False
+    ) -> sqlite3.Connection:
+        """A connection to the file, added to ``opened``; raises sqlite3.Error."""
+        connection = sqlite3.connect(
+            path, timeout=self._busy_seconds, isolation_level=None, check_same_thread=False
+        )
+        opened.append(connection)
+        if read_only:
+            connection.execute("PRAGMA query_only=ON")
+        return connection
 
     # -- memory ------------------------------------------------------------------------
 
-    def _reload(self) -> None:
-        """Read the whole graph back from the file."""
-        with collector_paused():
-            self._read_back()
-
-    def _read_back(self) -> None:
-        try:
-            for node_id, kind, name, props in self._connection.execute(
-                "SELECT id, kind, name, props FROM nodes"
-            ):
-                self._nodes[node_id] = Node(node_id, NodeKind(kind), name, json.loads(props))
-            self._graph.add_nodes_from(self._nodes)
-            types = {kind.value: kind for kind in RelationType}
-            self._apply_relations(
-                Relation(source, types[kind], target, strength, since)
-                for source, kind, target, strength, since in self._connection.execute(
-                    "SELECT source, type, target, strength, since FROM relations"
-                )
+    def _failure(self, error: sqlite3.Error | OSError, doing: str) -> StoreError:
+        """The project's error for an SQLite failure: StoreUnavailable when another process
+        kept the file locked past the busy timeout, else StoreError."""
+        if isinstance(error, sqlite3.Error) and _is_busy(error):
+            return StoreUnavailable(
+                f"the store is busy: another process has been writing to it for more than "
+                f"{self._busy_seconds:g} s; try again when it is done"
             )
-            self._count_completed_referrals()
-        except (sqlite3.Error, ValueError) as error:
+        return StoreError(f"{doing}: {error}")
+
+    def _swap(self, memory: _Memory) -> None:
+        """Make ``memory`` the graph that reads see, all at once."""
+        with self._read_lock:
+            self._nodes = memory.nodes
+            self._graph = memory.graph
+            self._relation_counts = memory.relation_counts
+            # each node's introduction ties, strongest first; dropped when a write touches it
+            self._sorted_ties = memory.sorted_ties
+            # referrals completed between two centres, both ways: {centre: {other: count}}
+            self._completed_referrals = memory.completed_referrals
+            self._graph_version = memory.graph_version
+            self._changes += 1
+
+    def _data_version(self) -> int:
+        """SQLite's count of commits by other connections to the file, as the writing
+        connection sees it (its own commits do not count)."""
+        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+
+    def _read_file(self, connection: sqlite3.Connection) -> _Memory:
+        """The whole graph from ``connection``'s transaction; raises StoreError if the file
+        holds something that is not an rsn store, sqlite3.Error if it cannot be read."""
+        with self._read_lock:
+            self.graph_reads += 1
+        try:
+            with collector_paused():
+                return _read_memory(connection)
+        except ValueError as error:
             raise StoreError(f"the store in {self.data_dir} cannot be read: {error}") from error
 
-    def _apply_relations(self, relations: Iterable[Relation]) -> None:
-        """Put relations into the in-memory graph: each pair of nodes has one edge holding
-        its relations by key and the strength of the strongest. Written into the graph's
-        adjacency directly (the same data dict both ways, as ``add_edge`` would), since a
-        load applies millions and ``add_edge`` costs several times more per call."""
-        adjacency = self._graph._adj
-        counts = self._relation_counts
-        touched = self._sorted_ties
-        many = False
-        for count, relation in enumerate(relations):
-            u, v = relation.source, relation.target
-            around = adjacency[u]
-            data = around.get(v)
-            if data is None:
-                data = {"rels": {}, "strength": 0.0}
-                around[v] = data
-                adjacency[v][u] = data
-            rels = data["rels"]
-            key = (u, relation.type, v)
-            if key in rels:
-                rels[key] = relation
-                data["strength"] = max(r.strength for r in rels.values())
+    def _catch_up(self) -> None:
+        """Bring the graph up to what other processes committed since it was last read: a
+        reread if the graph version moved, else a recount of the completed referrals. The
+        caller holds the write lock and a write transaction, so the file cannot change
+        meanwhile."""
+        version = self._data_version()
+        if version != self._version:
+            if _graph_version_of(self._connection) != self._graph_version:
+                self._swap(self._read_file(self._connection))
             else:
-                counts[relation.type] += 1
-                rels[key] = relation
-                if relation.strength > data["strength"]:
-                    data["strength"] = relation.strength
-            if count < 1000:
-                touched.pop(u, None)
-                touched.pop(v, None)
-            else:
-                many = True
-        if many:
-            touched.clear()
+                self._count_completed_referrals()
+            self._version = version
 
-    def _apply(self, writer: _Writer) -> None:
+    def refresh(self) -> bool:
+        """Bring the graph up to what other processes committed since it was last read;
+        returns whether the whole graph was reread. Commits that upserted no node and no
+        relation (the graph version did not move: referrals created or moved) cost only a
+        recount of the completed referrals; any other commit, a reread.
+
+        Reads and this process's writes go on during a reread on the graph as it was; if a
+        write of this process commits meanwhile, the reread is dropped (that write read the
+        file itself) and tried at the next call. When this returns, the graph holds at least
+        every commit made before the call.
+
+        Raises StoreUnavailable if the file stays locked, StoreError if it cannot be read."""
+        with self._build_lock:
+            builder = self._builder
+            try:
+                with self._write_lock:
+                    self._check_open()
+                    # the data version first: a graph version read after it is at least as
+                    # recent, so an unmoved graph version means no graph commit up to it
+                    version = self._data_version()
+                    if version == self._version:
+                        return False
+                    if _graph_version_of(self._connection) == self._graph_version:
+                        self._count_completed_referrals()
+                        self._version = version
+                        return False
+                    changes = self._changes
+                    # the snapshot starts here, so it holds every write of this process
+                    builder.execute("BEGIN")
+                    builder.execute("SELECT 1 FROM nodes LIMIT 1").fetchall()
+                memory = self._read_file(builder)
+            except sqlite3.Error as error:
+                raise self._failure(
+                    error, f"the store in {self.data_dir} cannot be read"
+                ) from error
+            finally:
+                if not self._closed and builder.in_transaction:
+                    builder.execute("ROLLBACK")
+            with self._write_lock:
+                if self._closed or self._changes != changes:
+                    return False
+                self._swap(memory)
+                self._version = version
+            return True
+
+    def _watch(self, seconds: float) -> None:
+        """Every ``seconds``, reread the graph if another process committed, until closed. A
+        failed look (the file busy for long) is tried again at the next one."""
+        while not self._stop.wait(seconds):
+            try:
+                self.refresh()
+            except StoreError:
+                continue
+
+    def _apply(self, writer: _Writer, graph_version: int | None) -> None:
+        """Apply a committed write to the graph in memory; ``graph_version`` is the file's
+        graph version the write left (None: it upserted no node and no relation)."""
         with self._read_lock:
+            self._changes += 1
             for node in writer.nodes.values():
                 self._nodes[node.id] = node
                 self._graph.add_node(node.id)
-            self._apply_relations(writer.relations.values())
+            _add_relations(
+                self._graph, self._relation_counts, self._sorted_ties, writer.relations.values()
+            )
+            if graph_version is not None:
+                self._graph_version = graph_version
             if writer.touched_referrals:
                 self._count_completed_referrals()
 
     def _count_completed_referrals(self) -> None:
         """Recount the referrals completed between each two centres, which introductions
-        take as ties, and forget the sorted ties of every centre whose count changed."""
-        counts: dict[str, dict[str, int]] = {}
-        for sender, receiver in self._connection.execute(
-            "SELECT from_centre, to_centre FROM referrals WHERE status = 'completed'"
-        ):
-            for one, other in ((sender, receiver), (receiver, sender)):
-                partners = counts.setdefault(one, {})
-                partners[other] = partners.get(other, 0) + 1
-        for centre in set(counts) | set(self._completed_referrals):
-            if counts.get(centre) != self._completed_referrals.get(centre):
-                self._sorted_ties.pop(centre, None)
-        self._completed_referrals = counts
+        take as ties, and forget the sorted ties of every centre whose count changed.
+
+        Reads on the writing connection, so the caller holds the write lock: outside a
+        transaction that connection sees the latest commit, inside one it sees the file as
+        the transaction does. Raises sqlite3.Error."""
+        counts = _completed_counts(self._connection)
+        with self._read_lock:
+            for centre in set(counts) | set(self._completed_referrals):
+                if counts.get(centre) != self._completed_referrals.get(centre):
+                    self._sorted_ties.pop(centre, None)
+            self._completed_referrals = counts
+            self._changes += 1
 
     # -- writing -----------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[_Writer]:
+        """Holds the file's write lock from the start: what other processes committed before
+        is read first, and none can commit until this does. Raises StoreUnavailable when
+        another process keeps the lock past the busy timeout."""
         self._check_open()
         with self._write_lock:
             connection = self._connection
             try:
                 connection.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise StoreError(f"cannot start a transaction: {error}") from error
-            writer = _Writer(self, connection)
+                raise self._failure(error, "cannot start a transaction") from error
             try:
+                self._catch_up()
+                writer = _Writer(self, connection)
                 yield writer
+                graph_version = None
+                if writer.touched_graph:
+                    graph_version = connection.execute(_BUMP_GRAPH_VERSION).fetchall()[0][0]
                 connection.execute("COMMIT")
             except sqlite3.Error as error:
                 connection.execute("ROLLBACK")
-                raise StoreError(f"the write failed and was undone: {error}") from error
+                raise self._failure(error, "the write failed and was undone") from error
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
-            self._apply(writer)
+            self._apply(writer, graph_version)
 
     def bulk(self, known=None):
         """One transaction for the whole load: all or nothing. ``known`` is not needed: the
@@ -360,7 +686,19 @@ class EmbeddedStore(GraphStore):
     def stats(self) -> Stats:
         with self._read_lock:
             nodes = Counter(node.kind.value for node in self._nodes.values())
-            return Stats.of(nodes, dict(self._relation_counts))
+            # each pair of centres is listed under both
+            pairs = sum(len(others) for others in self._completed_referrals.values()) // 2
+            return Stats.of(
+                nodes,
+                dict(self._relation_counts),
+                {RelationType.COLLABORATES_WITH.value: pairs},
+            )
+
+    def derived_ties(self, node_id: str) -> list[Relation]:
+        with self._read_lock:
+            partners = dict(self._completed_referrals.get(node_id, {}))
+        found = [referral_tie(node_id, other, count) for other, count in partners.items()]
+        return sorted(found, key=lambda r: r.key)
 
     def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
         with self._read_lock:
@@ -451,15 +789,38 @@ class EmbeddedStore(GraphStore):
 
     # -- referrals -----------------------------------------------------------------------
 
-    def _select_referrals(self, by: str, params: tuple) -> list[Referral]:
+    def _select_referrals(
+        self, by: str, params: tuple, connection: sqlite3.Connection | None = None
+    ) -> list[Referral]:
+        """Referrals by one of the fixed filters: on ``connection`` (a write's own, whose
+        caller holds the write lock), or else on the reading connection, which waits for no
+        write."""
         self._check_open()
-        with self._write_lock:
-            rows = self._connection.execute(_REFERRALS_BY[by], params).fetchall()
+        try:
+            if connection is not None:
+                rows = connection.execute(_REFERRALS_BY[by], params).fetchall()
+            else:
+                with self._reader_lock:
+                    self._check_open()
+                    rows = self._reader.execute(_REFERRALS_BY[by], params).fetchall()
+        except sqlite3.Error as error:
+            raise self._failure(error, "cannot read the referrals") from error
         return [_referral_of(row) for row in rows]
+
+    def referral_ids_by_request(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        for request in dict.fromkeys(requests):
+            for referral in self._select_referrals("request", request):
+                found[request] = referral.id
+        return found
 
     def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
         with self.transaction() as writer:
-            found = self._select_referrals("request", (referral.from_centre, referral.request_key))
+            found = self._select_referrals(
+                "request", (referral.from_centre, referral.request_key), self._connection
+            )
             if found:
                 return found[0], False
             writer.upsert_referrals([referral])
@@ -516,10 +877,17 @@ class EmbeddedStore(GraphStore):
             raise StoreError("the store is closed")
 
     def close(self) -> None:
-        if not self._closed:
-            self._closed = True
-            with self._write_lock:
-                self._connection.close()
+        """Stop the watcher and close the file."""
+        if self._closed:
+            return
+        self._stop.set()
+        if self._watcher is not None and self._watcher is not threading.current_thread():
+            self._watcher.join()
+        with self._build_lock, self._write_lock, self._reader_lock:
+            if not self._closed:
+                self._closed = True
+                for connection in (self._builder, self._reader, self._connection):
+                    connection.close()
 
 
 _TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)

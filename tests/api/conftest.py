@@ -39,18 +39,30 @@ class LiveApi:
             keys.close()
 
 
+#: The test keys: role name -> (key name, role, centre).
+TEST_KEYS = {
+    "admin": ("t-admin", Role.ADMIN, None),
+    "analyst": ("t-analyst", Role.ANALYST, None),
+    "centre": ("t-centre", Role.CENTRE, "C1"),
+    "centre2": ("t-centre2", Role.CENTRE, "C2"),
+}
+
+
+def load_with_keys(settings: Settings, dataset, roles=tuple(TEST_KEYS)) -> dict[str, str]:
+    """Load ``dataset`` into the store ``settings`` name and make a test key for each of
+    ``roles``; returns the keys' secrets by role."""
+    with open_store(settings) as store:
+        load_dataset(dataset, store)
+    keys = KeyStore(settings.data_dir)
+    try:
+        return {role: keys.add(*TEST_KEYS[role]) for role in roles}
+    finally:
+        keys.close()
+
+
 @pytest.fixture
 def live_api(settings: Settings, small_dataset) -> Iterator[LiveApi]:
-    with open_store(settings) as store:
-        load_dataset(small_dataset, store)
-    keys = KeyStore(settings.data_dir)
-    made = {
-        "admin": keys.add("t-admin", Role.ADMIN),
-        "analyst": keys.add("t-analyst", Role.ANALYST),
-        "centre": keys.add("t-centre", Role.CENTRE, "C1"),
-        "centre2": keys.add("t-centre2", Role.CENTRE, "C2"),
-    }
-    keys.close()
+    made = load_with_keys(settings, small_dataset)
     with serve(create_app(settings)) as base_url:
         yield LiveApi(base_url, made, settings)
 

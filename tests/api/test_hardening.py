@@ -24,10 +24,8 @@ from api import create_app
 from api.deps import SESSION_COOKIE
 from api.guard import Limits
 from api.keys import KeyStore, Role
-from graph.loaders import load_dataset
 from graph.settings import Backend, Settings
-from graph.store import open_store
-from tests.api.conftest import serve
+from tests.api.conftest import load_with_keys, serve
 
 EMBEDDED = pytest.mark.parametrize("backend", [Backend.EMBEDDED], indirect=True)
 LIMIT = 4096
@@ -56,15 +54,7 @@ def served(settings: Settings, small_dataset, monkeypatch) -> Iterator[Served]:
     """The API on the small network with a 4 KiB body limit, one heavy slot, and writes to
     the keys that give up on a lock after 0.3 s."""
     monkeypatch.setattr(api.keys, "WRITE_WAIT_SECONDS", 0.3)
-    with open_store(settings) as store:
-        load_dataset(small_dataset, store)
-    keys = KeyStore(settings.data_dir)
-    made = {
-        "admin": keys.add("t-admin", Role.ADMIN),
-        "analyst": keys.add("t-analyst", Role.ANALYST),
-        "centre": keys.add("t-centre", Role.CENTRE, "C1"),
-    }
-    keys.close()
+    made = load_with_keys(settings, small_dataset, ("admin", "analyst", "centre"))
     app = create_app(settings, Limits(RSN_MAX_BODY_BYTES=LIMIT, RSN_HEAVY_REQUESTS=1))
     with serve(app) as base_url:
         yield Served(base_url, app, made, settings.data_dir)

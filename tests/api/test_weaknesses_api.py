@@ -23,6 +23,9 @@ def test_the_weakness_report_and_its_errors(live_api):
         assert client.get("/v1/weaknesses/what-if", params={"remove": "A1"}).status_code == 422
         what_if = client.get("/v1/weaknesses/what-if", params={"remove": "C1"}).json()
         assert what_if["removed"]["id"] == "C1" and "lose_centre" in what_if
+        assert what_if["only_support"] == []  # E1 is advised by S1 too
+        lender = client.get("/v1/weaknesses/what-if", params={"remove": "F2"}).json()
+        assert [n["id"] for n in lender["only_financier"]] == ["E2", "E3"]
         rows = client.get("/v1/density", params={"by": "prefecture"}).json()["rows"]
         assert [r["prefecture"] for r in rows] == ["13", "17", "47"]
         assert client.get("/v1/density", params={"by": "city"}).status_code == 422

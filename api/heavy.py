@@ -1,0 +1,246 @@
+"""Heavy work (the weakness report, what-if, density) in worker processes of its own.
+
+These answers are seconds of CPU-bound Python (NetworkX). Run in the server's threads, they
+hold the interpreter's lock and every light route waits behind them. So the server hands
+them to a :class:`concurrent.futures.ProcessPoolExecutor` (the spawn start method) of
+``RSN_HEAVY_PROCESSES`` workers (default 1; ``0`` runs them in the server's threads, as
+before). Each worker opens its own store from the app's settings when it starts: on the
+embedded backend its own :class:`~graph.store.embedded.EmbeddedStore` on the same data folder
+(a second copy of the graph in memory), on Neo4j its own driver. Before each job an embedded
+worker brings its graph up to date (:meth:`EmbeddedStore.refresh`), so an answer holds every
+write committed before it was asked. The worker also turns the answer into JSON, so the
+server only sends bytes.
+
+Errors a job raises (NotFound, InvalidArgument, StoreUnavailable, ...) come back to the
+server as the same exceptions, for the API's handlers. A worker that dies (killed, out of
+memory) breaks the pool: it is replaced and the request that met it is answered 503 with
+``Retry-After`` (through :class:`~graph.errors.StoreUnavailable`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copyreg
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import connection as mp_connection
+from multiprocessing import util as mp_util
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.concurrency import run_in_threadpool
+
+from graph.errors import DatasetInvalid, RowInvalid, RsnError, StoreUnavailable
+from graph.settings import Backend, Settings
+from graph.store import open_store
+from graph.store.base import GraphStore
+
+__all__ = ["HeavyConfig", "HeavyWork", "Job", "WORKER_NICENESS", "WORKER_STOPPED"]
+
+log = logging.getLogger("uvicorn.error")
+
+#: A heavy job: a module-level function (so that it pickles by name) of the store and
+#: picklable arguments, returning the answer's JSON. It runs in a worker, or in a thread of
+#: the server when there is no worker.
+Job = Callable[..., bytes]
+
+#: How much lower the workers' CPU priority is than the server's (``nice``): when the cores
+#: are all busy, the light routes in the server go first and a report takes longer.
+WORKER_NICENESS = 10
+
+#: How long a stopping server waits for a worker to exit before it terminates it.
+STOP_SECONDS = 2.0
+
+#: The sentence (for the log) when a worker died under a request.
+WORKER_STOPPED = "the heavy work process stopped; it was replaced, try again shortly"
+
+
+class HeavyConfig(BaseSettings):
+    """How heavy work runs, from the environment (or ``.env``)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    processes: int = Field(default=1, alias="RSN_HEAVY_PROCESSES", ge=0, le=16)
+
+
+# -- errors cross the process boundary -----------------------------------------------------
+# An exception pickles as its class and ``args``; these two take other arguments than their
+# message, so they say how to rebuild them.
+
+
+def _rebuild_row_invalid(problems: list[tuple[str, str]]) -> RowInvalid:
+    return RowInvalid(problems)
+
+
+def _rebuild_dataset_invalid(problems: list, total: int) -> DatasetInvalid:
+    return DatasetInvalid(problems, total)
+
+
+copyreg.pickle(RowInvalid, lambda error: (_rebuild_row_invalid, (error.problems,)))
+copyreg.pickle(
+    DatasetInvalid, lambda error: (_rebuild_dataset_invalid, (error.problems, error.total))
+)
+
+
+# -- inside a worker -------------------------------------------------------------------------
+
+_settings: Settings | None = None
+_store: GraphStore | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    """The worker's initializer: ignore Ctrl-C (the server stops its workers itself), exit
+    if the server dies, yield the CPU to the server (:data:`WORKER_NICENESS`), and open the
+    store now so that the first job does not wait for it. A store that cannot be opened now
+    is tried again by each job, which then raises why."""
+    global _settings
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(WORKER_NICENESS)
+    _settings = settings
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(
+            target=_exit_with, args=(parent.sentinel,), name="rsn-heavy-parent", daemon=True
+        ).start()
+    try:
+        _worker_store()
+    except RsnError as error:
+        log.warning("the heavy work process could not open the store yet: %s", error)
+
+
+def _exit_with(sentinel: int) -> None:
+    """Exit the worker at once when the server's process ends (its sentinel is ready)."""
+    mp_connection.wait([sentinel])
+    os._exit(1)
+
+
+def _worker_store() -> GraphStore:
+    """The worker's store, opened on first use. An embedded store watches no file: each job
+    brings it up to date itself. Raises what opening the store raises."""
+    global _store
+    if _store is None:
+        if _settings is None:
+            raise RuntimeError("not a heavy work process")
+        if _settings.backend is Backend.EMBEDDED:
+            from graph.store.embedded import EmbeddedStore
+
+            _store = EmbeddedStore(_settings.data_dir, watch_seconds=None)
+        else:
+            _store = open_store(_settings)
+        mp_util.Finalize(None, _store.close, exitpriority=10)
+    return _store
+
+
+def _ready() -> bool:
+    """The no-op sent at start: it makes the pool start its worker, which opens its store."""
+    return True
+
+
+def _said_ready(done: Future, started: float) -> None:
+    """Log that a worker has opened its store (the no-op answered after its initializer)."""
+    if not done.cancelled() and done.exception() is None:
+        log.info("heavy work process ready in %.1f s", time.perf_counter() - started)
+
+
+def _run(job: Job, args: tuple) -> bytes:
+    """Run ``job`` in a worker on a store brought up to date with every commit made before."""
+    store = _worker_store()
+    refresh = getattr(store, "refresh", None)
+    if refresh is not None:  # the embedded store; a Neo4j server is always current
+        refresh()
+    return job(store, *args)
+
+
+# -- in the server -------------------------------------------------------------------------
+
+
+class HeavyWork:
+    """The server's side: runs heavy jobs in the worker processes (or, with ``processes``
+    0, in the server's threads on ``store``). :meth:`start` starts the workers in the
+    background; :meth:`close` stops them."""
+
+    def __init__(self, settings: Settings, store: GraphStore, processes: int):
+        self.settings = settings
+        self.processes = processes
+        self._store = store
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+
+    def start(self) -> None:
+        """Start the workers: each opens its store meanwhile, while the server answers."""
+        if self.processes > 0:
+            with self._lock:
+                self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(
+            max_workers=self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.settings,),
+        )
+        started = time.perf_counter()
+        for _ in range(self.processes):  # one no-op each: every worker starts now
+            pool.submit(_ready).add_done_callback(lambda done: _said_ready(done, started))
+        return pool
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the running workers (empty without workers): for tests and
+        diagnosis (a worker's memory, say)."""
+        return sorted(process.pid for process in _processes_of(self._pool) if process.pid)
+
+    async def run(self, job: Job, *args: object) -> bytes:
+        """``job(store, *args)``'s JSON, from a worker (or a thread without workers).
+
+        Raises what the job raised, and StoreUnavailable if the worker died meanwhile (the
+        pool is then replaced for the next request) or the work is stopping."""
+        if self.processes == 0:
+            return await run_in_threadpool(job, self._store, *args)
+        pool = self._pool
+        if pool is None or self._closed:
+            raise StoreUnavailable("the heavy work processes are stopping")
+        try:
+            return await asyncio.wrap_future(pool.submit(_run, job, args))
+        except BrokenProcessPool as error:
+            await run_in_threadpool(self._replace, pool)
+            raise StoreUnavailable(WORKER_STOPPED) from error
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """Put a new pool in place of ``broken`` (once, however many requests met it)."""
+        with self._lock:
+            if self._pool is broken and not self._closed:
+                log.warning("a heavy work process stopped; starting a new one")
+                self._pool = self._new_pool()
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        """Stop the workers: jobs not started are cancelled; an idle worker exits (closing
+        its store), one still busy after :data:`STOP_SECONDS` (opening a large store, or a
+        report nobody waits for) is terminated, so that the server stops promptly."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = _processes_of(pool)
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(STOP_SECONDS)
+            if process.is_alive():
+                process.terminate()
+                process.join(STOP_SECONDS)
+
+
+def _processes_of(pool: ProcessPoolExecutor | None) -> list[multiprocessing.process.BaseProcess]:
+    """The worker processes of ``pool``, from the pool's own table of them."""
+    table = getattr(pool, "_processes", None) or {}
+    return list(table.values())
