@@ -515,6 +515,10 @@ class EmbeddedStore(GraphStore):
             # referrals completed between two centres, both ways: {centre: {other: count}}
             self._completed_referrals = memory.completed_referrals
             self._graph_version = memory.graph_version
+            # node counts by kind, kept up to date by each write (a kind never changes)
+            self._kind_counts = Counter(node.kind.value for node in memory.nodes.values())
+            # centres_with_expertise's answers by need, until nodes or relations change
+            self._expertise = {}
             self._changes += 1
 
     def _data_version(self) -> int:
@@ -605,7 +609,11 @@ class EmbeddedStore(GraphStore):
         graph version the write left (None: it upserted no node and no relation)."""
         with self._read_lock:
             self._changes += 1
+            if writer.nodes or writer.relations:
+                self._expertise = {}
             for node in writer.nodes.values():
+                if node.id not in self._nodes:
+                    self._kind_counts[node.kind.value] += 1
                 self._nodes[node.id] = node
                 self._graph.add_node(node.id)
             _add_relations(
@@ -685,7 +693,7 @@ class EmbeddedStore(GraphStore):
 
     def stats(self) -> Stats:
         with self._read_lock:
-            nodes = Counter(node.kind.value for node in self._nodes.values())
+            nodes = dict(self._kind_counts)
             # each pair of centres is listed under both
             pairs = sum(len(others) for others in self._completed_referrals.values()) // 2
             return Stats.of(
@@ -851,6 +859,15 @@ class EmbeddedStore(GraphStore):
         return moved
 
     def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        """The answer is kept by need until a write changes nodes or relations (referrals,
+        the frequent writes, do not), since it walks every specialist."""
+        with self._read_lock:
+            kept = self._expertise.get(need)
+            if kept is None:
+                kept = self._expertise[need] = self._find_expertise(need)
+            return list(kept)
+
+    def _find_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
         found: dict[str, set[str]] = {}
         with self._read_lock:
             for node in self._nodes.values():

@@ -10,6 +10,7 @@ import pytest
 
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.loaders import export_dataset, load_dataset
+from graph.model import Node, NodeKind, Relation, RelationType
 from graph.queries.referrals import (
     Caller,
     candidates,
@@ -525,3 +526,24 @@ def test_candidates_that_tie_on_score_go_by_place_then_places_free_then_id(netwo
     assert "in the enterprise's prefecture (Ishikawa)" in reasons["C9"]
     assert "in Toyama, in the Chubu block of the enterprise (Ishikawa)" in reasons["C8"]
     assert "in Hokkaido, outside the Chubu block of the enterprise (Ishikawa)" in reasons["C7"]
+
+
+def test_candidates_and_counts_follow_writes_of_specialists_and_ties(network):
+    """What the stores keep between questions (the centres by expertise, node counts) is
+    current after a write of nodes or relations, and a node written again counts once."""
+    assert candidates(network, SENDER, "E1", "hr") == []
+    before = network.stats().nodes["Specialist"]
+    hr = Node(
+        "S9", NodeKind.SPECIALIST, "Mori Aya", {"background": "consultant", "expertise": ["hr"]}
+    )
+    with network.transaction() as writer:
+        writer.upsert_nodes([hr])
+    assert network.stats().nodes["Specialist"] == before + 1
+    assert candidates(network, SENDER, "E1", "hr") == []  # not affiliated yet
+    with network.transaction() as writer:
+        writer.upsert_nodes([hr])
+        writer.upsert_relations([Relation("S9", RelationType.AFFILIATED_WITH, "C2", 0.5, None)])
+    assert network.stats().nodes["Specialist"] == before + 1
+    assert [(c.centre.id, c.specialists) for c in candidates(network, SENDER, "E1", "hr")] == [
+        ("C2", ["S9"])
+    ]
