@@ -36,6 +36,7 @@ import hashlib
 import json
 import secrets
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -173,7 +174,12 @@ def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) ->
     matches = [(c, s) for c, s in store.centres_with_expertise(need) if c.id != caller.centre]
     if not matches:
         return []
-    referrals = store.list_referrals()
+    received_by: dict[str, list[Referral]] = {}
+    done_with: Counter[str] = Counter()  # referrals completed with the caller's centre
+    for r in store.list_referrals():
+        received_by.setdefault(r.to_centre, []).append(r)
+        if r.status is ReferralStatus.COMPLETED and caller.centre in (r.from_centre, r.to_centre):
+            done_with[r.to_centre if r.from_centre == caller.centre else r.from_centre] += 1
     partners: set[str] = set()
     if caller.centre:
         partners = {
@@ -185,10 +191,10 @@ def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) ->
     for centre, specialists in matches:
         reasons = [f"{len(specialists)} affiliated specialist(s) with {need}"]
         expertise = min(len(specialists), 3) / 3
-        received = [r for r in referrals if r.to_centre == centre.id]
+        received = received_by.get(centre.id, [])
         room, spare, words = _room(centre, received)
         reasons.append(words)
-        closeness, words = _closeness(centre, firm, caller, partners, referrals)
+        closeness, words = _closeness(centre, firm, partners, done_with[centre.id])
         reasons += words
         record, words = _record(received)
         reasons.append(words)
@@ -220,11 +226,10 @@ def _room(centre: Node, received: list[Referral]) -> tuple[float, int | None, st
     return spare / capacity, spare, words
 
 
-def _closeness(
-    centre: Node, firm: Node, caller: Caller, partners: set[str], referrals: list[Referral]
-) -> tuple[float, list[str]]:
+def _closeness(centre: Node, firm: Node, partners: set[str], done: int) -> tuple[float, list[str]]:
     """The closeness part (at most 1) and its reasons: where the centre is, seen from the
-    enterprise, and what it has done with the caller's centre."""
+    enterprise, and what it has done with the caller's centre (``partners``: the centres it
+    collaborates with; ``done``: referrals completed between the two)."""
     near = nearness(firm.prefecture, centre.prefecture)
     here, block = prefecture_name(firm.prefecture), block_of(firm.prefecture)
     if near == SAME_PREFECTURE:
@@ -245,15 +250,9 @@ def _closeness(
     if centre.id in partners:
         closeness += 0.2
         reasons.append("already collaborates with your centre")
-    if caller.centre:
-        done = sum(
-            r.status is ReferralStatus.COMPLETED
-            and {r.from_centre, r.to_centre} == {caller.centre, centre.id}
-            for r in referrals
-        )
-        if done:
-            closeness += min(0.1 * done, 0.3)
-            reasons.append(f"{done} earlier referral(s) completed with your centre")
+    if done:
+        closeness += min(0.1 * done, 0.3)
+        reasons.append(f"{done} earlier referral(s) completed with your centre")
     return min(closeness, 1.0), reasons
 
 

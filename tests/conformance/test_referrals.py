@@ -547,3 +547,21 @@ def test_candidates_and_counts_follow_writes_of_specialists_and_ties(network):
     assert [(c.centre.id, c.specialists) for c in candidates(network, SENDER, "E1", "hr")] == [
         ("C2", ["S9"])
     ]
+
+
+def test_referrals_completed_together_bring_a_centre_closer(network):
+    """Closeness grows by 0.1 for each referral completed between the caller's centre and the
+    candidate, and only for the caller whose centre it was. (C2 is outside E1's block and
+    collaborates with C1: 0.2 + 0.2 before.)"""
+
+    def closeness(caller):
+        [found] = candidates(network, caller, "E1", "intellectual_property")
+        return found.parts["closeness"], found.reasons
+
+    assert closeness(SENDER)[0] == pytest.approx(0.4)
+    _complete(network)
+    _complete(network)
+    after, reasons = closeness(SENDER)
+    assert after == pytest.approx(0.6)
+    assert "2 earlier referral(s) completed with your centre" in reasons
+    assert closeness(ANALYST)[0] == pytest.approx(0.2)
