@@ -53,9 +53,7 @@ def test_an_open_store_answers_for_what_another_process_loaded(small_store_dir, 
     with EmbeddedStore(small_store_dir) as store:
         assert store.get_node("LIVE1") is None
         started = time.monotonic()
-        done = rsn(
-            "load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir
-        )
+        done = rsn("load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir)
         assert done.returncode == 0, done.stderr
         node = _wait_for(store, "LIVE1")
         assert node is not None and node.kind is NodeKind.ENTERPRISE
@@ -69,9 +67,7 @@ def test_an_open_store_answers_for_what_another_process_loaded(small_store_dir, 
 def test_an_upsert_cannot_change_a_kind_another_process_wrote(small_store_dir, tmp_path):
     # no watcher: the store's graph is stale when it writes, and the write finds out
     with EmbeddedStore(small_store_dir, watch_seconds=None) as store:
-        done = rsn(
-            "load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir
-        )
+        done = rsn("load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir)
         assert done.returncode == 0, done.stderr
         assert store.get_node("LIVE1") is None  # nothing has reread the file yet
         before = _stored_row(small_store_dir, "LIVE1")
@@ -127,9 +123,7 @@ class _Blind(EmbeddedStore):
 
 def test_the_file_refuses_a_kind_change_the_graph_in_memory_missed(small_store_dir, tmp_path):
     with _Blind(small_store_dir, watch_seconds=None) as store:
-        done = rsn(
-            "load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir
-        )
+        done = rsn("load", str(write_dataset(tmp_path / "live", LIVE)), data_dir=small_store_dir)
         assert done.returncode == 0, done.stderr
         before = _stored_row(small_store_dir, "LIVE1")
         with pytest.raises(Conflict, match="'LIVE1' is already an Enterprise; .* a Centre"):
