@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import sqlite3
 import threading
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from graph.errors import Conflict, InvalidArgument, NotFound, StoreError, StoreUnavailable
 from graph.model import is_valid_id
+from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 
 __all__ = ["ApiKey", "KeyStore", "Role", "KEYS_FILE"]
 
@@ -94,15 +94,14 @@ class KeyStore:
     def __init__(self, data_dir: Path):
         path = Path(data_dir)
         try:
-            _private_folder(path)
-            _private_file(path / KEYS_FILE)
+            make_private_folder(path)
+            make_private_file(path / KEYS_FILE)
             self._writer = _connect(path / KEYS_FILE, WRITE_WAIT_SECONDS)
             self._writer.executescript(_SCHEMA)
             self._reader = _connect(path / KEYS_FILE, READ_WAIT_SECONDS)
-            for suffix in ("-wal", "-shm"):
-                _private_file(path / (KEYS_FILE + suffix), create=False)
+            make_private_file(path / KEYS_FILE)  # and the -wal and -shm SQLite made now
         except sqlite3.OperationalError as error:
-            if _is_locked(error):
+            if is_busy(error):
                 raise StoreUnavailable(
                     f"the API keys in {path} are locked by another process"
                 ) from error
@@ -141,7 +140,7 @@ class KeyStore:
             raise self._failure(error) from error
 
     def _failure(self, error: sqlite3.OperationalError) -> StoreError:
-        if _is_locked(error):
+        if is_busy(error):
             return StoreUnavailable(
                 f"the API keys in {self._path} are locked by another process: {error}"
             )
@@ -260,11 +259,6 @@ class KeyStore:
             self._writer.close()
 
 
-def _is_locked(error: sqlite3.OperationalError) -> bool:
-    text = str(error).lower()
-    return "locked" in text or "busy" in text
-
-
 def _connect(file: Path, wait: float) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) that waits ``wait``
     seconds for another process's lock."""
@@ -272,19 +266,3 @@ def _connect(file: Path, wait: float) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=FULL")
     return connection
-
-
-def _private_folder(path: Path) -> None:
-    """Create ``path`` (and its parents) if missing; the folder itself is made 0700."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(path, 0o700)
-
-
-def _private_file(file: Path, create: bool = True) -> None:
-    """Make ``file`` readable by its owner only (0600), creating it empty if ``create``;
-    SQLite gives its -wal and -shm files the database's mode."""
-    if create and not file.exists():
-        os.close(os.open(file, os.O_CREAT | os.O_RDWR, 0o600))
-    if file.exists() and file.stat().st_mode & 0o077:
-        os.chmod(file, 0o600)

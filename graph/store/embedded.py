@@ -22,7 +22,6 @@ the referrals completed between centres (which introductions take as ties) are r
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import threading
 from collections import Counter
@@ -54,6 +53,7 @@ from graph.store.base import (
     strongest,
 )
 from graph.store.paths import k_best_paths, strongest_first
+from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
 
@@ -184,41 +184,6 @@ def _referral_of(row: tuple) -> Referral:
         request_key=row[9],
         fingerprint=row[10],
     )
-
-
-def _is_busy(error: sqlite3.Error) -> bool:
-    """Whether ``error`` says another connection holds the file's lock (SQLITE_BUSY or
-    SQLITE_LOCKED, with any extended code)."""
-    code = getattr(error, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
-
-
-def _make_private(folder: Path) -> None:
-    """Create ``folder`` (and its parents) if missing, readable by its owner only (0700)
-    whatever the umask; a folder that exists is left as it is."""
-    if not folder.is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        folder.chmod(0o700)
-
-
-def _private_file(path: Path) -> None:
-    """Create the file ``path`` if missing and make it and SQLite's companions (-wal,
-    -shm), if there, readable and writable by the owner only (0600); SQLite gives the
-    companions it creates the database file's mode.
-
-    A file that exists is never opened here: closing any descriptor of a file drops every
-    lock the process holds on it, which would break another connection of this process.
-    """
-    if not path.exists():
-        try:
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600))
-        except FileExistsError:
-            pass
-    for each in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        if each.exists() and each.stat().st_mode & 0o077:
-            each.chmod(0o600)
 
 
 class _Memory:
@@ -456,8 +421,8 @@ class EmbeddedStore(GraphStore):
         path = self.data_dir / STORE_FILE
         opened: list[sqlite3.Connection] = []
         try:
-            _make_private(self.data_dir)
-            _private_file(path)
+            make_private_folder(self.data_dir)
+            make_private_file(path)
             self._connection = self._connect(path, opened)
             self._connection.execute("PRAGMA journal_mode=WAL")
             self._connection.execute("PRAGMA synchronous=FULL")
@@ -497,7 +462,7 @@ class EmbeddedStore(GraphStore):
     def _failure(self, error: sqlite3.Error | OSError, doing: str) -> StoreError:
         """The project's error for an SQLite failure: StoreUnavailable when another process
         kept the file locked past the busy timeout, else StoreError."""
-        if isinstance(error, sqlite3.Error) and _is_busy(error):
+        if isinstance(error, sqlite3.Error) and is_busy(error):
             return StoreUnavailable(
                 f"the store is busy: another process has been writing to it for more than "
                 f"{self._busy_seconds:g} s; try again when it is done"
