@@ -20,7 +20,6 @@ memory) breaks the pool: it is replaced and the request that met it is answered 
 from __future__ import annotations
 
 import asyncio
-import copyreg
 import logging
 import multiprocessing
 import os
@@ -37,7 +36,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
-from graph.errors import DatasetInvalid, RowInvalid, RsnError, StoreUnavailable
+from graph.errors import RsnError, StoreUnavailable
 from graph.settings import Backend, Settings
 from graph.store import open_store
 from graph.store.base import GraphStore
@@ -68,25 +67,6 @@ class HeavyConfig(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     processes: int = Field(default=1, alias="RSN_HEAVY_PROCESSES", ge=0, le=16)
-
-
-# -- errors cross the process boundary -----------------------------------------------------
-# An exception pickles as its class and ``args``; these two take other arguments than their
-# message, so they say how to rebuild them.
-
-
-def _rebuild_row_invalid(problems: list[tuple[str, str]]) -> RowInvalid:
-    return RowInvalid(problems)
-
-
-def _rebuild_dataset_invalid(problems: list, total: int) -> DatasetInvalid:
-    return DatasetInvalid(problems, total)
-
-
-copyreg.pickle(RowInvalid, lambda error: (_rebuild_row_invalid, (error.problems,)))
-copyreg.pickle(
-    DatasetInvalid, lambda error: (_rebuild_dataset_invalid, (error.problems, error.total))
-)
 
 
 # -- inside a worker -------------------------------------------------------------------------

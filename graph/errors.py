@@ -60,6 +60,10 @@ class RowInvalid(RsnError):
         self.problems = problems
         super().__init__("; ".join(f"{column}: {message}" for column, message in problems))
 
+    def __reduce__(self):
+        # pickled by its arguments, not its message (a heavy-work process sends it back)
+        return type(self), (self.problems,)
+
 
 class Problem:
     """One problem of a dataset: where it is and what is wrong."""
@@ -87,3 +91,7 @@ class DatasetInvalid(RsnError):
         self.total = total if total is not None else len(problems)
         noun = "problem" if self.total == 1 else "problems"
         super().__init__(f"the dataset has {self.total} {noun}; nothing was loaded")
+
+    def __reduce__(self):
+        # pickled by its arguments, not its message (a heavy-work process sends it back)
+        return type(self), (self.problems, self.total)
