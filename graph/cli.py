@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.errors import DatasetInvalid, RsnError
+from graph.queries.analytics import readable
 
 app = typer.Typer(
     name="rsn",
@@ -738,7 +739,7 @@ def _indented(text: str, indent: int) -> None:
 def _number(value: float) -> str:
     """A computed figure as a person reads it, as the API gives it: four significant digits,
     never in exponent form (0.7998000000000001 is 0.7998; 0.75 is 0.75; 6.4e-05 is 0.000064)."""
-    return format(Decimal(f"{value:.4g}"), "f")
+    return format(Decimal(f"{readable(value):g}"), "f")
 
 
 def _one_line(text: str) -> str:
