@@ -13,6 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import BUSY_RETRY_SECONDS
 from api.guard import KEY_SCOPE
 from api.keys import ApiKey, KeyStore, Role
+from graph.model import with_article
 from graph.settings import Settings
 from graph.store.base import GraphStore
 
@@ -26,7 +27,6 @@ __all__ = [
     "SESSION_COOKIE",
     "SettingsDep",
     "StoreDep",
-    "article",
     "bearer_scheme",
     "identify",
     "require_roles",
@@ -60,11 +60,6 @@ def _unauthorized(message: str) -> HTTPException:
         detail=message,
         headers={"WWW-Authenticate": "Bearer"},
     )
-
-
-def article(word: str) -> str:
-    """``word`` with its indefinite article: "an admin", "an analyst", "a centre"."""
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
 
 
 def identify(
@@ -119,10 +114,12 @@ def require_roles(*roles: Role):
     ) -> ApiKey:
         key = identify(request, request.app.state.keys, credentials)
         if key.role not in roles:
-            allowed = " or ".join(article(role.value) for role in roles)
+            allowed = " or ".join(with_article(role.value) for role in roles)
             raise HTTPException(
                 status_code=status.HTTP_403_FORBIDDEN,
-                detail=f"{article(key.role.value)} key may not do this; it needs {allowed} key",
+                detail=(
+                    f"{with_article(key.role.value)} key may not do this; it needs {allowed} key"
+                ),
             )
         return key
 

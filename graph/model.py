@@ -53,6 +53,12 @@ __all__ = [
 ]
 
 
+def with_article(word: str) -> str:
+    """``word`` after its indefinite article, for sentences: "an Enterprise", "a Centre",
+    "an analyst key"."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
 class NodeKind(StrEnum):
     """The five kinds of node. The value is the label used by every store."""
 
@@ -66,8 +72,7 @@ class NodeKind(StrEnum):
     def with_article(self) -> str:
         """The kind after its indefinite article, for sentences: "an Enterprise", "an
         Asset", "a Centre", "a Financier", "a Specialist"."""
-        article = "an" if self.value[0] in "AEIOU" else "a"
-        return f"{article} {self.value}"
+        return with_article(self.value)
 
 
 #: Kinds that can introduce and be introduced. Assets are not actors.

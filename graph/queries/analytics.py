@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from graph.errors import InvalidArgument
 from graph.japan import PREFECTURE_BY_CODE
-from graph.model import NodeKind
 from graph.store.base import Scope
 
-__all__ = ["READABLE_DIGITS", "a_kind", "readable", "scope_of"]
+__all__ = ["READABLE_DIGITS", "readable", "scope_of"]
 
 #: Significant digits of a computed number a person reads (a score, a density).
 READABLE_DIGITS = 4
@@ -33,9 +32,3 @@ def readable(value: float) -> float:
     (0.7998000000000001 is 0.7998; 0.000123456 is 0.0001235, where four decimal places would
     leave 0.0001). Only results are rounded: every order is decided on the exact values."""
     return float(f"{value:.{READABLE_DIGITS}g}")
-
-
-def a_kind(kind: NodeKind | str) -> str:
-    """The kind with its article, for a sentence: "an Enterprise", "a Centre"."""
-    word = kind.value if isinstance(kind, NodeKind) else str(kind)
-    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"

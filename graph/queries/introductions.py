@@ -25,7 +25,6 @@ from graph.model import (
     Relation,
     RelationType,
 )
-from graph.queries.analytics import a_kind
 from graph.store.base import (
     DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_TYPES,
@@ -122,7 +121,7 @@ def _two_actors(
             raise NotFound(f"no node with id {node_id!r}")
         if node.kind not in ACTOR_KINDS:
             raise InvalidArgument(
-                f"{node_id!r} is {a_kind(node.kind)}, not an actor: introductions join "
+                f"{node_id!r} is {node.kind.with_article}, not an actor: introductions join "
                 "enterprises, centres, financiers and specialists"
             )
         nodes.append(node)

@@ -43,7 +43,7 @@ from datetime import datetime
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
-from graph.queries.analytics import a_kind, readable
+from graph.queries.analytics import readable
 from graph.referrals import (
     OPEN_STATUSES,
     Party,
@@ -115,7 +115,9 @@ def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
     if node.kind is not kind:
-        raise InvalidArgument(f"{what} {node_id!r} is {a_kind(node.kind)}, not {a_kind(kind)}")
+        raise InvalidArgument(
+            f"{what} {node_id!r} is {node.kind.with_article}, not {kind.with_article}"
+        )
     return node
 
 

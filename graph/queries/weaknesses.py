@@ -57,7 +57,7 @@ from graph.model import (
     Relation,
     RelationType,
 )
-from graph.queries.analytics import a_kind, readable, scope_of
+from graph.queries.analytics import readable, scope_of
 from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
 from graph.store.base import GraphStore, Scope, ScoredPath, project
 from graph.store.paths import Ties, k_best_paths, strongest_first
@@ -1230,7 +1230,7 @@ def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = No
         raise NotFound(f"no node with id {node_id!r}")
     if node.kind not in ACTOR_KINDS:
         raise InvalidArgument(
-            f"{node_id!r} is {a_kind(node.kind)}, not an actor: only an actor can leave"
+            f"{node_id!r} is {node.kind.with_article}, not an actor: only an actor can leave"
         )
     if not scope.holds(node.prefecture):
         where = (

@@ -7,7 +7,7 @@ import pytest
 
 from graph.japan import ELSEWHERE, SAME_BLOCK, SAME_PREFECTURE, nearness, nearness_words
 from graph.model import NodeKind
-from graph.queries.analytics import a_kind, readable
+from graph.queries.analytics import readable
 
 
 @pytest.mark.parametrize(
@@ -28,7 +28,7 @@ def test_a_computed_number_is_shown_to_four_significant_digits(exact, shown):
 
 
 def test_a_kind_takes_its_article():
-    assert [a_kind(kind) for kind in NodeKind] == [
+    assert [kind.with_article for kind in NodeKind] == [
         "an Enterprise",
         "an Asset",
         "a Centre",
