@@ -18,6 +18,7 @@ from graph.queries.analytics import scope_of
 from graph.queries.density import density_table
 from graph.queries.weaknesses import MAX_LIMIT, weakness_report, what_if_removed
 from tests.conformance.test_introductions import actor_graph, load, random_graph
+from tests.conftest import write_dataset
 
 PREFECTURES = ("13", "17", "47")
 
@@ -319,8 +320,6 @@ GEOGRAPHY: dict[str, list[list[str]]] = {
 
 @pytest.fixture
 def geography(store, tmp_path):
-    from tests.conftest import write_dataset
-
     load_dataset(write_dataset(tmp_path / "geography", GEOGRAPHY), store)
     report = weakness_report(store, limit=MAX_LIMIT)
     findings = {
@@ -383,8 +382,6 @@ def test_a_prefecture_report_is_unchanged_by_places(geography):
 def test_what_if_on_the_whole_network_names_the_firms_a_nationwide_lender_alone_finances(
     store, small_dataset, tmp_path
 ):
-    from tests.conftest import write_dataset
-
     load_dataset(small_dataset, store)
     found = what_if_removed(store, "F2")  # the nationwide public lender
     assert found.prefecture is None
