@@ -15,7 +15,6 @@ from api.docs import install_docs
 from api.errors import ErrorBody, install_error_handlers, responses
 from api.guard import Gate, Limits
 from api.heavy import HeavyConfig, HeavyWork
-from api.keys import KeyStore
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
 from api.routers import pages as pages_router
@@ -25,6 +24,7 @@ from api.routers import weaknesses as weaknesses_router
 from graph.settings import Settings, load_settings
 from graph.store import open_store
 from graph.store.base import GraphStore
+from graph.store.keys import KeyStore
 
 __all__ = ["create_app"]
 

@@ -12,10 +12,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import BUSY_RETRY_SECONDS
 from api.guard import KEY_SCOPE
-from api.keys import ApiKey, KeyStore, Role
 from graph.model import with_article
 from graph.settings import Settings
 from graph.store.base import GraphStore
+from graph.store.keys import ApiKey, KeyStore, Role
 
 __all__ = [
     "Admin",
@@ -94,7 +94,7 @@ async def current_key(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> ApiKey:
     """:func:`identify` as a dependency. The key lookup is one indexed SQLite read that waits
-    at most a quarter of a second for a lock (see :mod:`api.keys`), so it runs on the event
+    at most a quarter of a second for a lock (see :mod:`graph.store.keys`), so it runs on the event
     loop: a request then hops to the thread pool once, for its own work."""
     return identify(request, keys, credentials)
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 from graph.model import Expertise, NodeKind, RelationType
-from graph.queries.analytics import readable
-from graph.referrals import ReferralStatus
+from graph.queries.readable import readable
+from graph.referral_lifecycle import ReferralStatus
 
 #: A JIS X 0401 prefecture code, 01 to 47.
 PREFECTURE_PATTERN = r"^(0[1-9]|[1-3][0-9]|4[0-7])$"

@@ -42,7 +42,7 @@ def _free_port() -> int:
 def _serve(backend: str, data_dir: Path, port: int) -> subprocess.Popen:
     env = dict(os.environ, RSN_BACKEND=backend, RSN_DATA_DIR=str(data_dir))
     return subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -64,7 +64,7 @@ def _wait(base: str, server: subprocess.Popen, timeout: float = 600) -> None:
 
 
 def _key(data_dir: Path) -> str:
-    from api.keys import KeyStore, Role
+    from graph.store.keys import KeyStore, Role
 
     keys = KeyStore(data_dir)
     try:

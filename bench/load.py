@@ -80,7 +80,7 @@ def plan(folder: Path, keys: dict[str, str], args: argparse.Namespace) -> dict[s
 
 def make_keys(data_dir: Path, centre: str) -> dict[str, str]:
     """An admin, an analyst and a centre key (bound to ``centre``) for this run."""
-    from api.keys import KeyStore, Role
+    from graph.store.keys import KeyStore, Role
 
     keys = KeyStore(data_dir)
     try:
@@ -115,7 +115,7 @@ def serve(backend: str, data_dir: Path, port: int, log: Path) -> subprocess.Pope
     env = dict(os.environ, RSN_BACKEND=backend, RSN_DATA_DIR=str(data_dir))
     with log.open("wb") as handle:
         return subprocess.Popen(
-            [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -252,7 +252,7 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 def _forget_referrals() -> None:
     """Delete this run's referrals from the bench's Neo4j and recount the ties they made, so
     that the next benchmarks meet the dataset as it was loaded."""
-    from graph.referrals import REFERRAL_TIE_CAP
+    from graph.referral_lifecycle import REFERRAL_TIE_CAP
     from graph.settings import load_settings
     from graph.store import cypher
     from graph.store.neo4j import Neo4jStore

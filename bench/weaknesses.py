@@ -36,9 +36,9 @@ import networkx as nx
 
 from bench.common import write_results
 from bench.introductions import DATA, dataset, open_backend, ready, say
+from graph.model import Scope
 from graph.queries.weaknesses import weakness_report
 from graph.store import GraphStore
-from graph.store.base import Scope
 
 CHROMIUM = Path("/usr/bin/chromium")
 #: The flags the browser tests use (tests/e2e/conftest.py).

@@ -27,7 +27,6 @@ from pathlib import Path
 
 from graph.japan import JSIC_DIVISIONS, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import (
-    RELATION_COLUMNS,
     AssetCategory,
     CentreKind,
     Expertise,
@@ -35,8 +34,8 @@ from graph.model import (
     NodeKind,
     RelationType,
     SpecialistBackground,
-    node_columns,
 )
+from graph.rows import RELATION_COLUMNS, node_columns
 from seeds import vocab
 
 __all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "Progress", "generate_dataset", "scale_of"]

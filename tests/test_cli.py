@@ -19,7 +19,7 @@ def rsn(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProcess[s
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "RSN_"))}
     environment.update({"RSN_DATA_DIR": str(data_dir), "RSN_BACKEND": "embedded", **env})
     return subprocess.run(
-        [sys.executable, "-m", "graph.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         capture_output=True,
         text=True,
         env=environment,

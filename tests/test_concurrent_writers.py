@@ -95,7 +95,7 @@ def test_reads_see_the_graph_before_or_after_a_load_never_half(small_store_dir, 
     with EmbeddedStore(small_store_dir, watch_seconds=0.05) as store:
         seen: set[tuple[int, int]] = set()
         loader = subprocess.Popen(
-            [sys.executable, "-m", "graph.cli", "load", str(folder)],
+            [sys.executable, "-m", "cli.main", "load", str(folder)],
             env=_rsn_env(small_store_dir),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

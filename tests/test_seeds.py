@@ -14,16 +14,12 @@ from graph.japan import PREFECTURES
 from graph.model import (
     ALLOWED_ENDPOINTS,
     FILE_KIND,
-    RELATION_COLUMNS,
     FinancierKind,
     NodeKind,
     RelationType,
     SpecialistBackground,
-    check_endpoints,
-    node_columns,
-    parse_node,
-    parse_relation,
 )
+from graph.rows import RELATION_COLUMNS, check_endpoints, node_columns, parse_node, parse_relation
 from seeds import DEFAULT_ENTERPRISES, DEFAULT_SEED, generate_dataset
 from seeds.generator import asset_count, centre_count, financier_counts
 

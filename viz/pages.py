@@ -25,10 +25,10 @@ from pyvis.network import Network
 
 from graph.errors import InvalidArgument, NotFound
 from graph.japan import PREFECTURE_BY_CODE
-from graph.model import NodeKind
-from graph.queries.analytics import scope_of
+from graph.model import NodeKind, Scope
 from graph.queries.density import DensityRow
-from graph.store.base import GraphStore, Scope
+from graph.queries.scope import scope_of
+from graph.store.base import GraphStore
 from viz.layout import layout
 
 __all__ = [

@@ -17,7 +17,7 @@ from api.schemas import (
     WriteResult,
 )
 from graph.errors import NotFound
-from graph.loaders.records import write_nodes, write_relations
+from graph.loaders.values import write_nodes, write_relations
 from graph.model import Relation
 
 router = APIRouter(tags=["graph"])

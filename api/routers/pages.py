@@ -22,10 +22,10 @@ from fastapi.security import HTTPAuthorizationCredentials
 
 from api.deps import SESSION_COOKIE, Heavy, Keys, StoreDep, bearer_scheme, identify, require_roles
 from api.errors import responses
-from api.keys import SESSION_HOURS, ApiKey, Role
 from api.schemas import ID_PATTERN, PREFECTURE_PATTERN
 from graph.errors import InvalidArgument
 from graph.queries.density import density_table
+from graph.store.keys import SESSION_HOURS, ApiKey, Role
 from viz.pages import MAX_DEPTH, centre_view, density_page, network_page, prefecture_view
 
 router = APIRouter(tags=["pages"])

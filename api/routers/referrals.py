@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from api.deps import Caller as CallerKey
 from api.deps import Reader, StoreDep, require_roles
 from api.errors import responses
-from api.keys import ApiKey, Role
 from api.schemas import (
     ID_PATTERN,
     CandidatePublic,
@@ -22,7 +21,8 @@ from api.schemas import (
 )
 from graph.model import Expertise
 from graph.queries import referrals as queries
-from graph.referrals import Referral
+from graph.referral_lifecycle import Referral
+from graph.store.keys import ApiKey, Role
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 

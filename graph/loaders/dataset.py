@@ -18,7 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from graph.bulk import collector_paused
+from graph.collector import collector_paused
 from graph.errors import DatasetInvalid, Problem, RowInvalid
 from graph.loaders.csvfile import (
     CsvRow,
@@ -28,13 +28,10 @@ from graph.loaders.csvfile import (
     spreadsheet_values,
 )
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
-from graph.model import (
-    ALLOWED_ENDPOINTS,
-    FILE_KIND,
+from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation
+from graph.referral_lifecycle import Referral
+from graph.rows import (
     RELATION_COLUMNS,
-    Node,
-    NodeKind,
-    Relation,
     RelationFields,
     check_endpoints,
     node_columns,
@@ -42,7 +39,6 @@ from graph.model import (
     parse_relation,
     required_columns,
 )
-from graph.referrals import Referral
 from graph.store.base import GraphStore
 
 __all__ = [

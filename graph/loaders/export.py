@@ -15,7 +15,8 @@ from typing import Any
 from graph.loaders.csvfile import spreadsheet_safe
 from graph.loaders.dataset import RELATIONS_FILE, Progress, no_progress
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
-from graph.model import FILE_KIND, RELATION_COLUMNS, NodeKind, node_columns
+from graph.model import FILE_KIND, NodeKind
+from graph.rows import RELATION_COLUMNS, node_columns
 from graph.store.base import GraphStore
 
 __all__ = ["cell_text", "export_dataset", "write_nodes", "write_referrals"]

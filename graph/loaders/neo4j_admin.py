@@ -16,7 +16,8 @@ from pathlib import Path
 from graph.loaders.dataset import Progress, no_progress
 from graph.loaders.export import write_nodes, write_referrals
 from graph.loaders.referral_rows import REFERRALS_FILE
-from graph.model import FILE_KIND, node_columns
+from graph.model import FILE_KIND
+from graph.rows import node_columns
 from graph.store.base import GraphStore
 
 __all__ = ["export_neo4j_admin", "import_arguments", "RELATIONSHIPS_FILE"]

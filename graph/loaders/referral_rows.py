@@ -7,7 +7,7 @@ from typing import Any
 
 from graph.errors import RowInvalid
 from graph.model import Expertise, is_valid_id
-from graph.referrals import Referral, ReferralStatus
+from graph.referral_lifecycle import Referral, ReferralStatus
 
 __all__ = ["REFERRALS_FILE", "REFERRAL_COLUMNS", "parse_referral", "referral_cells"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
-from graph.model import ACTOR_KINDS, NodeKind
-from graph.queries.analytics import readable
-from graph.store.base import GraphStore, Scope
+from graph.model import ACTOR_KINDS, NodeKind, Scope
+from graph.queries.readable import readable
+from graph.store.base import GraphStore
 
 __all__ = ["DensityRow", "GROUPINGS", "density", "density_table"]
 

@@ -18,21 +18,19 @@ from dataclasses import dataclass
 from graph.errors import InvalidArgument, NotFound
 from graph.model import (
     ACTOR_KINDS,
+    DEFAULT_MAX_HOPS,
+    INTRODUCTION_TIE_TYPES,
+    MAX_HOPS_LIMIT,
     CentreKind,
     FinancierKind,
     Node,
     NodeKind,
     Relation,
     RelationType,
-)
-from graph.store.base import (
-    DEFAULT_MAX_HOPS,
-    INTRODUCTION_TIE_TYPES,
-    MAX_HOPS_LIMIT,
-    GraphStore,
     ScoredPath,
     strongest,
 )
+from graph.store.base import GraphStore
 
 __all__ = [
     "DEFAULT_K",

@@ -43,8 +43,8 @@ from datetime import datetime
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
-from graph.queries.analytics import readable
-from graph.referrals import (
+from graph.queries.readable import readable
+from graph.referral_lifecycle import (
     OPEN_STATUSES,
     Party,
     Referral,

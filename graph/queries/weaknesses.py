@@ -38,6 +38,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.algorithms.paths import Ties, k_best_paths, strongest_first
 from graph.errors import InvalidArgument, NotFound
 from graph.japan import (
     ELSEWHERE,
@@ -56,11 +57,14 @@ from graph.model import (
     NodeKind,
     Relation,
     RelationType,
+    Scope,
+    ScoredPath,
 )
-from graph.queries.analytics import readable, scope_of
 from graph.queries.introductions import DEFAULT_MAX_HOPS, describe
-from graph.store.base import GraphStore, Scope, ScoredPath, project
-from graph.store.paths import Ties, k_best_paths, strongest_first
+from graph.queries.readable import readable
+from graph.queries.scope import scope_of
+from graph.store.base import GraphStore
+from graph.store.projection import project
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",

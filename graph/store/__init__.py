@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from graph.model import Scope
 from graph.settings import Backend, Settings
-from graph.store.base import GraphStore, GraphWriter, Scope, Stats
+from graph.store.base import GraphStore, GraphWriter, Stats
 
 __all__ = ["GraphStore", "GraphWriter", "Scope", "Stats", "open_store"]
 

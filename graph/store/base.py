@@ -15,41 +15,11 @@ from typing import Protocol
 
 import networkx as nx
 
-from graph.errors import Conflict
-from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
-from graph.referrals import Referral, ReferralStatus
+from graph.model import DERIVED_TYPES, Node, NodeKind, Relation, RelationType, Scope, ScoredPath
+from graph.referral_lifecycle import Referral, ReferralStatus
+from graph.store.projection import project
 
-__all__ = [
-    "project",
-    "GraphStore",
-    "GraphWriter",
-    "INTRODUCTION_TIE_TYPES",
-    "MAX_HOPS_LIMIT",
-    "ScoredPath",
-    "Stats",
-    "Scope",
-    "check_kind_unchanged",
-    "kind_conflict",
-    "strongest",
-]
-
-#: The relation types that count as ties when looking for introductions: those that join two
-#: actors (every type but UTILIZES, which joins an enterprise to an asset). Both stores walk
-#: exactly these, so a path never crosses an asset. Completed referrals between two centres
-#: will count as ties too once referrals exist (see EmbeddedStore._referral_ties).
-INTRODUCTION_TIE_TYPES: tuple[RelationType, ...] = tuple(
-    kind
-    for kind in RelationType
-    if all(
-        source in ACTOR_KINDS and target in ACTOR_KINDS
-        for source, target in ALLOWED_ENDPOINTS[kind]
-    )
-)
-
-#: The most ties an introduction path may have, on every store, and how many a question
-#: allows when it does not say.
-MAX_HOPS_LIMIT = 6
-DEFAULT_MAX_HOPS = 4
+__all__ = ["GraphStore", "GraphWriter", "Stats"]
 
 
 class GraphWriter(Protocol):
@@ -69,11 +39,6 @@ class GraphWriter(Protocol):
 
         Raises NotFound if a centre or the enterprise is not in the store.
         """
-
-
-#: The relation types a derived tie can have: completed referrals between two centres make a
-#: collaboration.
-DERIVED_TYPES: tuple[RelationType, ...] = (RelationType.COLLABORATES_WITH,)
 
 
 @dataclass(frozen=True)
@@ -103,114 +68,6 @@ class Stats:
                 kind.value: int(derived.get(kind.value, 0)) for kind in DERIVED_TYPES
             },
         )
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What part of the network a projection covers: one prefecture, or all of it (None)."""
-
-    prefecture: str | None = None
-
-    def holds(self, prefecture: str | None) -> bool:
-        return self.prefecture is None or prefecture == self.prefecture
-
-
-def check_kind_unchanged(node: Node, existing: NodeKind | None) -> None:
-    """Raise Conflict if ``node``'s id already names a node of another kind."""
-    if existing is not None and existing != node.kind:
-        raise Conflict(kind_conflict(node.id, existing, node.kind))
-
-
-def kind_conflict(node_id: str, existing: NodeKind, wanted: NodeKind) -> str:
-    """The sentence of a write that would change the kind of node ``node_id``."""
-    return (
-        f"id {node_id!r} is already {existing.with_article}; "
-        f"it cannot also be {wanted.with_article}"
-    )
-
-
-def strongest(relations: Iterable[Relation]) -> Relation:
-    """The strongest of several relations between the same two nodes.
-
-    Ties in strength are broken by the relation key, so every store picks the same one.
-    """
-    return min(relations, key=lambda r: (-r.strength, r.type.value, r.source, r.target))
-
-
-@dataclass(frozen=True)
-class ScoredPath:
-    """An introduction path: its nodes from source to target, its score (the product of its
-    ties' strengths, multiplied in path order from the source) and, for each step, the
-    strongest relation between the two nodes (chosen by :func:`strongest`)."""
-
-    nodes: tuple[str, ...]
-    score: float
-    relations: tuple[Relation, ...]
-
-    @property
-    def hops(self) -> int:
-        return len(self.nodes) - 1
-
-    def rank(self) -> tuple[float, int, tuple[str, ...]]:
-        """The contract's order: higher score first, then fewer hops, then the node ids."""
-        return (-self.score, self.hops, self.nodes)
-
-    @classmethod
-    def of(cls, nodes: Sequence[str], relations: Sequence[Relation]) -> ScoredPath:
-        """The path through ``nodes`` over ``relations`` (one per step, in path order), scored
-        in path order."""
-        score = 1.0
-        for relation in relations:
-            score *= relation.strength
-        return cls(tuple(nodes), score, tuple(relations))
-
-
-#: The set of one relation type, shared by every edge with a single relation.
-_ONE_TYPE: dict[RelationType, frozenset[RelationType]] = {
-    kind: frozenset((kind,)) for kind in RelationType
-}
-
-
-def project(
-    nodes: Iterable[Node], relations: Iterable[Relation], actors_only: bool = True
-) -> nx.Graph:
-    """The undirected simple graph of a scope, as analytics use it.
-
-    Nodes carry ``kind``, ``name`` and ``prefecture``; between two nodes with several
-    relations, the edge carries the strongest as ``strength``, ``type``, ``source`` and
-    ``target``, and every type joining them as ``types``.
-    """
-    graph = nx.Graph()
-    graph.add_nodes_from(
-        (node.id, {"kind": node.kind, "name": node.name, "prefecture": node.prefecture})
-        for node in nodes
-        if not actors_only or node.kind in ACTOR_KINDS
-    )
-    # Edges go straight into the adjacency (as networkx's own builders do): add_edges_from
-    # costs several times more on the whole network, and most pairs have one relation.
-    adjacency = graph._adj
-    for relation in relations:
-        u, v = relation.source, relation.target
-        around = adjacency.get(u)
-        if around is None or v not in adjacency:
-            continue
-        data = around.get(v)
-        if data is None:
-            data = {
-                "strength": relation.strength,
-                "type": relation.type,
-                "source": u,
-                "target": v,
-                "types": _ONE_TYPE[relation.type],
-            }
-            around[v] = adjacency[v][u] = data
-        else:
-            data["types"] = data["types"] | _ONE_TYPE[relation.type]
-            # the order of strongest(): higher strength, then type, source, target
-            mine = (-relation.strength, relation.type.value, u, v)
-            if mine < (-data["strength"], data["type"].value, data["source"], data["target"]):
-                data.update(strength=relation.strength, type=relation.type, source=u, target=v)
-    return graph
 
 
 class GraphStore(ABC):
@@ -273,7 +130,7 @@ class GraphStore(ABC):
     def derived_ties(self, node_id: str) -> list[Relation]:
         """The ties of ``node_id`` derived from completed referrals, sorted by key: for a
         centre, one COLLABORATES_WITH per centre it completed referrals with (from the
-        smaller id to the larger, strength :func:`graph.referrals.referral_tie_strength` of
+        smaller id to the larger, strength :func:`graph.referral_lifecycle.referral_tie_strength` of
         their count, no ``since``). Introductions walk them; they are in neither
         :meth:`ties` nor the dataset. Empty for any other node or an unknown id."""
 

@@ -7,8 +7,7 @@ parameters in Cypher, so they come only from the model's enums: :func:`label` an
 
 from __future__ import annotations
 
-from graph.model import ACTOR_KINDS, NodeKind, RelationType
-from graph.store.base import INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT
+from graph.model import ACTOR_KINDS, INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT, NodeKind, RelationType
 
 __all__ = [
     "label",

@@ -32,27 +32,29 @@ from pathlib import Path
 
 import networkx as nx
 
-from graph.bulk import collector_paused
+from graph.algorithms.paths import k_best_paths, strongest_first
+from graph.collector import collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
-from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import (
+from graph.model import (
+    INTRODUCTION_TIE_TYPES,
+    Node,
+    NodeKind,
+    Relation,
+    RelationType,
+    Scope,
+    ScoredPath,
+    check_kind_unchanged,
+    kind_conflict,
+    strongest,
+)
+from graph.referral_lifecycle import (
     Referral,
     ReferralStatus,
     referral_tie,
     referral_tie_strength,
     request_key_taken,
 )
-from graph.store.base import (
-    INTRODUCTION_TIE_TYPES,
-    GraphStore,
-    Scope,
-    ScoredPath,
-    Stats,
-    check_kind_unchanged,
-    kind_conflict,
-    strongest,
-)
-from graph.store.paths import k_best_paths, strongest_first
+from graph.store.base import GraphStore, Stats
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
@@ -722,7 +724,7 @@ class EmbeddedStore(GraphStore):
         return found
 
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
-        """The k best paths, by the in-memory search of :mod:`graph.store.paths`."""
+        """The k best paths, by the in-memory search of :mod:`graph.algorithms.paths`."""
         with self._read_lock:
             found = k_best_paths(self._introduction_ties, source, target, k, max_hops)
             return [

@@ -20,21 +20,23 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from graph.algorithms.paths import SLACK
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
-from graph.model import Node, NodeKind, Relation, RelationType
-from graph.referrals import REFERRAL_TIE_CAP, Referral, ReferralStatus, request_key_taken
-from graph.store import cypher
-from graph.store.base import (
+from graph.model import (
     DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_TYPES,
-    GraphStore,
+    Node,
+    NodeKind,
+    Relation,
+    RelationType,
     Scope,
     ScoredPath,
-    Stats,
     check_kind_unchanged,
     strongest,
 )
-from graph.store.paths import SLACK
+from graph.referral_lifecycle import REFERRAL_TIE_CAP, Referral, ReferralStatus, request_key_taken
+from graph.store import cypher
+from graph.store.base import GraphStore, Stats
 
 __all__ = ["Neo4jStore"]
 

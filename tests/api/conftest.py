@@ -13,10 +13,10 @@ import pytest
 import uvicorn
 
 from api import create_app
-from api.keys import KeyStore, Role
 from graph.loaders import load_dataset
 from graph.settings import Settings
 from graph.store import open_store
+from graph.store.keys import KeyStore, Role
 from tests.conftest import _free_port
 
 

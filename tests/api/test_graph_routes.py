@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.keys import Role
+from graph.store.keys import Role
 
 READING_ROUTES = ["/v1/stats", "/v1/nodes/E1"]
 
@@ -139,7 +139,7 @@ def test_a_revoked_key_is_refused_at_once(live_api):
     secret = live_api.add_key("short-lived", Role.ANALYST)
     with live_api.client(headers={"Authorization": f"Bearer {secret}"}) as client:
         assert client.get("/v1/stats").status_code == 200
-        from api.keys import KeyStore
+        from graph.store.keys import KeyStore
 
         keys = KeyStore(live_api.settings.data_dir)
         keys.revoke("short-lived")

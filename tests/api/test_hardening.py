@@ -19,12 +19,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-import api.keys
+import graph.store.keys
 from api import create_app
 from api.deps import SESSION_COOKIE
 from api.guard import Limits
-from api.keys import KeyStore, Role
 from graph.settings import Backend, Settings
+from graph.store.keys import KeyStore, Role
 from tests.api.conftest import load_with_keys, serve
 
 EMBEDDED = pytest.mark.parametrize("backend", [Backend.EMBEDDED], indirect=True)
@@ -53,7 +53,7 @@ class Served:
 def served(settings: Settings, small_dataset, monkeypatch) -> Iterator[Served]:
     """The API on the small network with a 4 KiB body limit, one heavy slot, and writes to
     the keys that give up on a lock after 0.3 s."""
-    monkeypatch.setattr(api.keys, "WRITE_WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(graph.store.keys, "WRITE_WAIT_SECONDS", 0.3)
     made = load_with_keys(settings, small_dataset, ("admin", "analyst", "centre"))
     app = create_app(settings, Limits(RSN_MAX_BODY_BYTES=LIMIT, RSN_HEAVY_REQUESTS=1))
     with serve(app) as base_url:
@@ -161,7 +161,7 @@ def test_heavy_work_past_its_bound_is_503_while_light_routes_answer(served):
 
 @EMBEDDED
 def test_locked_keys_are_a_503_with_retry_after_and_no_detail_of_the_store(served):
-    other = sqlite3.connect(served.data_dir / api.keys.KEYS_FILE, isolation_level=None)
+    other = sqlite3.connect(served.data_dir / graph.store.keys.KEYS_FILE, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process writing the keys, and taking long
     try:
         with served.client() as client:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.queries.analytics import readable
 from graph.queries.introductions import introducers, introduction_paths
+from graph.queries.readable import readable
 from graph.store import open_store
 
 BAD_INTRODUCTIONS = [

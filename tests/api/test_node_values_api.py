@@ -94,7 +94,7 @@ def test_the_server_answers_for_what_rsn_load_wrote_and_keeps_its_kind(live_api,
     with live_api.client("admin") as client:
         assert client.get("/v1/nodes/LIVE1").status_code == 404
         done = subprocess.run(
-            [sys.executable, "-m", "graph.cli", "load", str(folder)],
+            [sys.executable, "-m", "cli.main", "load", str(folder)],
             env=_rsn_env(live_api.settings),
             capture_output=True,
             text=True,

@@ -8,7 +8,7 @@ import threading
 import httpx
 import pytest
 
-from api.keys import Role
+from graph.store.keys import Role
 
 BODY = {
     "enterprise": "E3",

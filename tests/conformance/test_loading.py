@@ -9,8 +9,7 @@ import pytest
 
 from graph.errors import Conflict, DatasetInvalid, NotFound
 from graph.loaders import export_dataset, load_dataset
-from graph.model import Node, NodeKind, Relation, RelationType
-from graph.store.base import Scope
+from graph.model import Node, NodeKind, Relation, RelationType, Scope
 from tests.conftest import SMALL_NETWORK, write_csv, write_dataset
 
 

@@ -19,7 +19,7 @@ from graph.queries.referrals import (
     list_referrals,
     move_referral,
 )
-from graph.referrals import MOVES, Party, ReferralStatus
+from graph.referral_lifecycle import MOVES, Party, ReferralStatus
 from tests.conftest import write_dataset
 
 SENDER = Caller("tokyo-key", centre="C1")

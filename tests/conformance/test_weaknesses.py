@@ -14,8 +14,8 @@ import pytest
 from graph.errors import InvalidArgument, NotFound
 from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, FINANCING_TYPES, Node, NodeKind, RelationType
-from graph.queries.analytics import scope_of
 from graph.queries.density import density_table
+from graph.queries.scope import scope_of
 from graph.queries.weaknesses import MAX_LIMIT, weakness_report, what_if_removed
 from tests.conformance.test_introductions import actor_graph, load, random_graph
 from tests.conftest import write_dataset

@@ -46,7 +46,7 @@ def _rsn_load(
         RSN_BATCH_SIZE="100",
     )
     return subprocess.Popen(
-        [sys.executable, "-m", "graph.cli", "load", str(folder)],
+        [sys.executable, "-m", "cli.main", "load", str(folder)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

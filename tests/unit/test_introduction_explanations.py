@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.model import Node, NodeKind, Relation, RelationType
+from graph.model import INTRODUCTION_TIE_TYPES, Node, NodeKind, Relation, RelationType
 from graph.queries.introductions import Step, explain
-from graph.store.base import INTRODUCTION_TIE_TYPES
 
 FIRM = Node("E1", NodeKind.ENTERPRISE, "山田製作所")
 PARTNER = Node("E2", NodeKind.ENTERPRISE, "Sakura\nFoods")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 
-from graph.model import _ROW_MODELS, FILE_KIND, parse_node
+from graph.model import FILE_KIND
+from graph.rows import _ROW_MODELS, parse_node
 
 
 def test_the_properties_are_the_models_values(small_dataset):

@@ -7,7 +7,7 @@ import pytest
 
 from graph.japan import ELSEWHERE, SAME_BLOCK, SAME_PREFECTURE, nearness, nearness_words
 from graph.model import NodeKind
-from graph.queries.analytics import readable
+from graph.queries.readable import readable
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from graph.errors import RowInvalid
-from graph.model import RelationFields, _modelled_relation, _plain_relation, parse_relation
+from graph.rows import RelationFields, _modelled_relation, _plain_relation, parse_relation
 
 VALUES = {
     "source": ["E1", "C.2", "a:b-c_d", "", "E 1", "x" * 65, "E2"],

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.errors import InvalidArgument, NotFound
-from graph.model import Node, NodeKind, Relation, check_endpoints, parse_node, parse_relation
+from graph.model import Node, NodeKind, Relation
+from graph.rows import check_endpoints, parse_node, parse_relation
 from graph.store.base import GraphStore
 
 __all__ = ["write_nodes", "write_relations"]

@@ -30,7 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.errors import DatasetInvalid, RsnError
-from graph.queries.analytics import readable
+from graph.queries.readable import readable
 
 app = typer.Typer(
     name="rsn",
@@ -153,7 +153,7 @@ def _folder(path: Path) -> str:
 
 def _existing_keys(settings: Any):
     """The KeyStore of the data folder, or None when the folder has no keys file yet."""
-    from api.keys import KEYS_FILE, KeyStore
+    from graph.store.keys import KEYS_FILE, KeyStore
 
     if not (settings.data_dir / KEYS_FILE).is_file():
         return None
@@ -260,8 +260,8 @@ def keys_add(
     name: Annotated[str | None, typer.Option(help="A name to list and revoke it by.")] = None,
 ) -> None:
     """Create an API key. The key is the last line printed; only its hash is kept."""
-    from api.keys import KeyStore, Role
     from graph.errors import InvalidArgument
+    from graph.store.keys import KeyStore, Role
 
     try:
         chosen = Role(role)
@@ -511,7 +511,7 @@ def _demo_keys(data_dir: Path, centre: str | None) -> list[tuple[str, str, str |
     """The demo's keys as (name, role, centre, secret): those kept from an earlier start
     while they still work (same name, role and centre, not revoked), new ones otherwise.
     The secrets are kept in DATA/demo-keys.txt, readable by this user only."""
-    from api.keys import KeyStore, Role
+    from graph.store.keys import KeyStore, Role
 
     path = data_dir / DEMO_KEYS_FILE
     kept = _read_demo_keys(path)

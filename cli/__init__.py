@@ -1,0 +1,1 @@
+"""The command line, ``rsn``: an entry point beside the HTTP API."""

@@ -1,0 +1,515 @@
+"""Rows of a dataset as records: the field rules of each file's columns.
+
+Rows (strings from CSV, or JSON values from the API) are validated into
+:class:`graph.model.Node` and :class:`graph.model.Relation` records by :func:`parse_node` and
+:func:`parse_relation`, which raise :class:`graph.errors.RowInvalid` listing every bad column
+in words a person understands.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from graph.errors import RowInvalid
+from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
+from graph.model import (
+    ALLOWED_ENDPOINTS,
+    DEFAULT_STRENGTH,
+    AssetCategory,
+    CentreKind,
+    Expertise,
+    FinancierKind,
+    Node,
+    NodeKind,
+    Relation,
+    RelationType,
+    SpecialistBackground,
+    is_valid_id,
+)
+
+__all__ = [
+    "MAX_CAPACITY",
+    "MAX_EMPLOYEES",
+    "MAX_NAME_LENGTH",
+    "RELATION_COLUMNS",
+    "RelationFields",
+    "check_endpoints",
+    "node_columns",
+    "parse_node",
+    "parse_relation",
+    "required_columns",
+]
+
+# ---------------------------------------------------------------------------
+# Field rules. Each check raises ValueError with the sentence a person reads.
+# ---------------------------------------------------------------------------
+
+MAX_NAME_LENGTH = 500
+#: The most employees an enterprise may have: more than any firm in the world employs.
+MAX_EMPLOYEES = 10_000_000
+#: The most open referrals a centre may take at once.
+MAX_CAPACITY = 100_000
+
+
+def _blank_to_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _check_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    if not is_valid_id(value):
+        if len(value) > 64:
+            raise ValueError(f"must be at most 64 characters, got {len(value)}")
+        raise ValueError(
+            f"{value!r} is not a valid id: use 1 to 64 of the characters A-Z a-z 0-9 _ . : -"
+        )
+    return value
+
+
+def _check_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    if value.strip() == "":
+        raise ValueError("must not be blank")
+    if len(value) > MAX_NAME_LENGTH:
+        raise ValueError(f"must be at most {MAX_NAME_LENGTH} characters, got {len(value)}")
+    return value
+
+
+def _code_text(value: Any) -> str:
+    """A code column's value as text: text (stripped), or a whole number given through JSON
+    (``13`` for ``"13"``); raises ValueError for anything else (an object, a list)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError("must be text")
+
+
+def _check_prefecture(value: Any) -> str:
+    text = _code_text(value)
+    if text not in PREFECTURE_BY_CODE:
+        raise ValueError(
+            f"{text!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
+        )
+    return text
+
+
+def _check_industry(value: Any) -> str:
+    text = _code_text(value)
+    if text not in JSIC_DIVISIONS:
+        raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
+    return text
+
+
+def _enum_check(enum: type[StrEnum], what: str):
+    values = frozenset(member.value for member in enum)
+
+    def check(value: Any) -> str:
+        text = _code_text(value)
+        if text in values:
+            return text
+        choices = ", ".join(member.value for member in enum)
+        raise ValueError(f"{text!r} is not a known {what}: use one of {choices}")
+
+    return check
+
+
+#: The most digits a whole number may be written with: the bounds are checked after, and a
+#: huge text is refused before it is turned into a number.
+_MAX_DIGITS = 20
+
+
+def _number_text(number: int) -> str:
+    """A bound or a value as a person reads it: 10,000,000, but 1600 for a year."""
+    if abs(number) >= 10**_MAX_DIGITS:
+        return f"a number of {len(str(abs(number)))} digits"
+    return f"{number:,}" if abs(number) >= 10_000 else str(number)
+
+
+def _whole_number(minimum: int, maximum: int, what: str):
+    """A check of a whole number from ``minimum`` to ``maximum``, given as a number (JSON) or
+    as its digits (CSV); the check raises ValueError naming the bounds."""
+    bounds = f"{what} must be from {_number_text(minimum)} to {_number_text(maximum)}"
+
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError(f"must be a whole number, got {value!r}")
+        if isinstance(value, int):
+            number = value
+        else:
+            text = value.strip()
+            if not re.fullmatch(r"[+-]?\d+", text):
+                raise ValueError(f"must be a whole number, got {text!r}")
+            if len(text) > _MAX_DIGITS:
+                raise ValueError(f"{bounds}, got {len(text)} digits")
+            number = int(text)
+        if not minimum <= number <= maximum:
+            raise ValueError(f"{bounds}, got {_number_text(number)}")
+        return number
+
+    return check
+
+
+def _check_founded(value: Any) -> int:
+    return _whole_number(1600, date.today().year, "a founding year")(value)
+
+
+_EXPERTISE_WORDS = frozenset(member.value for member in Expertise)
+
+
+def _check_expertise(value: Any) -> list[str]:
+    if isinstance(value, str):
+        words = [word.strip() for word in value.split(";")]
+    elif isinstance(value, list | tuple):
+        if not all(isinstance(word, str) for word in value):
+            raise ValueError("must be expertise words (text)")
+        words = [word.strip() for word in value]
+    else:
+        raise ValueError("must be expertise words separated by ';'")
+    words = [word for word in words if word]
+    if not words:
+        raise ValueError("must name at least one expertise")
+    unknown = [word for word in words if word not in _EXPERTISE_WORDS]
+    if unknown:
+        choices = ", ".join(member.value for member in Expertise)
+        raise ValueError(f"{', '.join(map(repr, unknown))} not known: use {choices}")
+    return list(dict.fromkeys(words))
+
+
+def _check_strength(value: Any) -> float:
+    if value is None:
+        return DEFAULT_STRENGTH
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a number greater than 0 and at most 1, got {value!r}") from None
+    if not (0.0 < number <= 1.0):
+        raise ValueError(f"must be greater than 0 and at most 1, got {value!r}")
+    return number
+
+
+def _check_since(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
+    if day > date.today():
+        raise ValueError(f"must not be in the future, got {text}")
+    return text
+
+
+_check_relation_type = _enum_check(RelationType, "relation type")
+
+
+NodeId = Annotated[str, AfterValidator(_check_id)]
+Name = Annotated[str, AfterValidator(_check_name)]
+PrefectureCode = Annotated[str, BeforeValidator(_check_prefecture)]
+OptionalPrefecture = Annotated[
+    str | None,
+    BeforeValidator(_blank_to_none),
+    AfterValidator(lambda v: None if v is None else _check_prefecture(v)),
+]
+
+
+def _optional(check):
+    return Annotated[
+        Any,
+        BeforeValidator(_blank_to_none),
+        AfterValidator(lambda v: None if v is None else check(v)),
+    ]
+
+
+class _Row(BaseModel):
+    """A row of a dataset file; strings in, typed values out."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+
+
+class EnterpriseRow(_Row):
+    id: NodeId
+    name: Name
+    prefecture: PrefectureCode
+    industry: Annotated[str, BeforeValidator(_check_industry)]
+    employees: _optional(_whole_number(0, MAX_EMPLOYEES, "employees")) = None
+    founded: _optional(_check_founded) = None
+
+
+class AssetRow(_Row):
+    id: NodeId
+    name: Name
+    category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, "asset category"))]
+    prefecture: PrefectureCode
+
+
+class CentreRow(_Row):
+    id: NodeId
+    name: Name
+    prefecture: PrefectureCode
+    kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
+    capacity: _optional(_whole_number(1, MAX_CAPACITY, "capacity")) = None
+
+
+class FinancierRow(_Row):
+    id: NodeId
+    name: Name
+    kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
+    prefecture: OptionalPrefecture = None
+
+
+class SpecialistRow(_Row):
+    id: NodeId
+    name: Name
+    background: Annotated[
+        str, BeforeValidator(_enum_check(SpecialistBackground, "specialist background"))
+    ]
+    expertise: Annotated[list[str], BeforeValidator(_check_expertise)]
+    prefecture: OptionalPrefecture = None
+
+
+class RelationRow(_Row):
+    source: NodeId
+    type: Annotated[str, BeforeValidator(_check_relation_type)]
+    target: NodeId
+    strength: Annotated[float, BeforeValidator(lambda v: _check_strength(_blank_to_none(v)))] = (
+        Field(default=DEFAULT_STRENGTH)
+    )
+    since: Annotated[str | None, BeforeValidator(lambda v: _check_since(_blank_to_none(v)))] = None
+
+
+_ROW_MODELS: dict[NodeKind, type[_Row]] = {
+    NodeKind.ENTERPRISE: EnterpriseRow,
+    NodeKind.ASSET: AssetRow,
+    NodeKind.CENTRE: CentreRow,
+    NodeKind.FINANCIER: FinancierRow,
+    NodeKind.SPECIALIST: SpecialistRow,
+}
+
+#: The columns each node file must have.
+_REQUIRED: dict[NodeKind, frozenset[str]] = {
+    kind: frozenset(name for name, info in model.model_fields.items() if info.is_required())
+    for kind, model in _ROW_MODELS.items()
+}
+
+RELATION_COLUMNS: tuple[str, ...] = tuple(RelationRow.model_fields)
+_RELATION_KEYS = frozenset(RELATION_COLUMNS)
+
+
+def node_columns(kind: NodeKind) -> tuple[str, ...]:
+    """The columns of a node file of ``kind``, required ones first, in contract order."""
+    return tuple(_ROW_MODELS[kind].model_fields)
+
+
+def required_columns(kind: NodeKind | None) -> tuple[str, ...]:
+    """The columns that must be present in a node file (or relations.csv for None)."""
+    model = RelationRow if kind is None else _ROW_MODELS[kind]
+    return tuple(name for name, info in model.model_fields.items() if info.is_required())
+
+
+def _problems(error: ValidationError) -> list[tuple[str, str]]:
+    """Turn pydantic's errors into (column, sentence) pairs."""
+    problems: list[tuple[str, str]] = []
+    for item in error.errors(include_url=False):
+        column = ".".join(str(part) for part in item["loc"][:1]) or "row"
+        kind = item["type"]
+        if kind == "missing":
+            message = "is required but missing"
+        elif kind == "extra_forbidden":
+            message = "is not a column of this file"
+        elif kind == "value_error":
+            message = str(item["ctx"]["error"]) if "ctx" in item else item["msg"]
+        elif kind in {"string_type", "list_type"}:
+            message = "must be text"
+        else:
+            message = item["msg"]
+        problems.append((column, message))
+    return problems
+
+
+def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
+    """Validate one row of a node file into a :class:`Node`.
+
+    Blank strings count as missing for optional columns. Raises :class:`RowInvalid` with
+    every problem of the row as (column, sentence).
+    """
+    model = _ROW_MODELS[kind]
+    required = _REQUIRED[kind]
+    cleaned = {
+        key: value
+        for key, value in row.items()
+        if key in required or not (value is None or (isinstance(value, str) and not value.strip()))
+    }
+    try:
+        parsed = model.model_validate(cleaned)
+    except ValidationError as error:
+        raise RowInvalid(_problems(error)) from None
+    # the fields hold plain values (text, whole numbers, lists of words): no serializing needed
+    values = {key: value for key, value in parsed.__dict__.items() if value is not None}
+    return Node(id=values.pop("id"), kind=kind, name=values.pop("name"), props=values)
+
+
+_RELATION_TYPES = {kind.value: kind for kind in RelationType}
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+#: Today when the module was imported: a later date sends a row to the model, which knows
+#: the real date, so a server running past midnight is slower for such rows, never wrong.
+_IMPORTED_ON = date.today().isoformat()
+
+
+def _plain_relation(row: dict[str, Any]) -> Relation | None:
+    """The common case of a well-formed CSV row, checked by hand; None when anything is off
+    (or unusual), so that the model gives the full, readable account of it."""
+    if not row.keys() <= _RELATION_KEYS:
+        return None
+    source, kind, target = row.get("source"), row.get("type"), row.get("target")
+    strength, since = row.get("strength", ""), row.get("since", "")
+    if not (
+        type(source) is str and type(target) is str and type(strength) is str and type(since) is str
+    ):
+        return None
+    relation_type = _RELATION_TYPES.get(kind)
+    if (
+        relation_type is None
+        or source == target
+        or not (is_valid_id(source) and is_valid_id(target))
+    ):
+        return None
+    try:
+        value = float(strength) if strength else DEFAULT_STRENGTH
+    except ValueError:
+        return None
+    if not 0.0 < value <= 1.0:
+        return None
+    if since:
+        if since > _IMPORTED_ON or not _DAY.fullmatch(since):
+            return None
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            return None
+    return Relation(source, relation_type, target, value, since or None)
+
+
+_COLUMN_PATTERNS = {
+    "source": r"[A-Za-z0-9_.:\-]{1,64}",
+    "target": r"[A-Za-z0-9_.:\-]{1,64}",
+    "type": "(?:" + "|".join(re.escape(kind.value) for kind in RelationType) + ")",
+    "strength": r"(?:[01](?:\.[0-9]+)?)?",
+    "since": r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?",
+}
+
+
+class RelationFields:
+    """The common case of relations.csv records, checked in bulk for one file's header.
+
+    One regular expression, built for the header's column order, checks a whole record at
+    once (no pattern admits a comma, so a record whose fields hold one never matches); the
+    few checks left (the range of the strength, a real past date, two different ends) are
+    done by hand. A record that is unusual in any way gives None, and goes to
+    :func:`parse_relation`, whose model words every problem. Both accept the same records
+    and give the same relation, which a test checks on random records.
+    """
+
+    def __init__(self, header: list[str]):
+        if not {"source", "type", "target"} <= set(header) <= _RELATION_KEYS:
+            raise ValueError(f"not a relations.csv header: {header!r}")
+        self._match = re.compile(",".join(_COLUMN_PATTERNS[column] for column in header)).fullmatch
+        self._source = header.index("source")
+        self._type = header.index("type")
+        self._target = header.index("target")
+        self._strength = header.index("strength") if "strength" in header else None
+        self._since = header.index("since") if "since" in header else None
+        self._days: set[str] = set()
+
+    def __call__(self, fields: list[str]) -> Relation | None:
+        """The relation of a well-formed record, or None to send it through the model."""
+        if self._match(",".join(fields)) is None:
+            return None
+        source, target = fields[self._source], fields[self._target]
+        if source == target:
+            return None
+        strength = fields[self._strength] if self._strength is not None else ""
+        value = float(strength) if strength else DEFAULT_STRENGTH
+        if not 0.0 < value <= 1.0:
+            return None
+        since = fields[self._since] if self._since is not None else ""
+        if since and since not in self._days:
+            if since > _IMPORTED_ON:
+                return None
+            try:
+                date.fromisoformat(since)
+            except ValueError:
+                return None
+            self._days.add(since)
+        return Relation(source, _RELATION_TYPES[fields[self._type]], target, value, since or None)
+
+
+def parse_relation(row: dict[str, Any]) -> Relation:
+    """Validate one row of relations.csv into a :class:`Relation` (endpoints not yet checked).
+
+    Raises :class:`RowInvalid` with every problem of the row as (column, sentence).
+    """
+    plain = _plain_relation(row)
+    return plain if plain is not None else _modelled_relation(row)
+
+
+def _modelled_relation(row: dict[str, Any]) -> Relation:
+    """parse_relation through the pydantic model, which words every problem."""
+    try:
+        parsed = RelationRow.model_validate(row)
+    except ValidationError as error:
+        raise RowInvalid(_problems(error)) from None
+    if parsed.source == parsed.target:
+        raise RowInvalid([("target", "a node cannot be tied to itself")])
+    return Relation(
+        source=parsed.source,
+        type=RelationType(parsed.type),
+        target=parsed.target,
+        strength=parsed.strength,
+        since=parsed.since,
+    )
+
+
+def check_endpoints(relation: Relation, source_kind: NodeKind, target_kind: NodeKind) -> None:
+    """Check that ``relation`` may join a ``source_kind`` node to a ``target_kind`` node.
+
+    Raises :class:`RowInvalid` on the ``type`` column, naming the kinds the type allows.
+    """
+    allowed = ALLOWED_ENDPOINTS[relation.type]
+    if (source_kind, target_kind) in allowed:
+        return
+    options = " or ".join(f"{s.value} -> {t.value}" for s, t in sorted(allowed))
+    raise RowInvalid(
+        [
+            (
+                "type",
+                f"{relation.type.value} cannot join {source_kind.value} {relation.source!r} to "
+                f"{target_kind.value} {relation.target!r}: it joins {options}",
+            )
+        ]
+    )
