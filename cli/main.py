@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from graph.errors import DatasetInvalid, RsnError
+from graph.model import one_line
 from graph.queries.readable import readable
 
 app = typer.Typer(
@@ -599,7 +600,7 @@ def paths(
         found = introduction_paths(store, source, target, k=k, max_hops=max_hops)
         names = store.get_nodes([source, target])
     heading = (
-        f"{_one_line(names[source].name)} ({source}) to {_one_line(names[target].name)} ({target})"
+        f"{one_line(names[source].name)} ({source}) to {one_line(names[target].name)} ({target})"
     )
     if not found:
         out.print(
@@ -615,7 +616,7 @@ def paths(
         out.print(
             f"{number}. score {_number(path.score)}, {path.hops} {ties}", style="bold", markup=False
         )
-        chain = " → ".join(_one_line(node.name) for node in path.nodes)
+        chain = " → ".join(one_line(node.name) for node in path.nodes)
         _indented(chain, 3)
         _indented(path.explanation, 3)
 
@@ -654,7 +655,7 @@ def weaknesses(
         out.print()
         out.print(f"{title}: {total:,}", style="bold", markup=False, highlight=False)
         for finding in findings:
-            out.print(f"  {_one_line(finding.name)} ({finding.id})", markup=False, highlight=False)
+            out.print(f"  {one_line(finding.name)} ({finding.id})", markup=False, highlight=False)
             _indented(finding.suggestion, 4)
         if total > len(findings):
             out.print(f"  ... and {total - len(findings):,} more", highlight=False)
@@ -666,7 +667,7 @@ def weaknesses(
     for broker in report.brokers[:limit]:
         constraint = "-" if broker.constraint is None else _number(broker.constraint)
         out.print(
-            f"  broker {_one_line(broker.name)} ({broker.id}): betweenness "
+            f"  broker {one_line(broker.name)} ({broker.id}): betweenness "
             f"{_number(broker.betweenness)}, constraint {constraint}",
             markup=False,
             highlight=False,
@@ -740,10 +741,6 @@ def _number(value: float) -> str:
     """A computed figure as a person reads it, as the API gives it: four significant digits,
     never in exponent form (0.7998000000000001 is 0.7998; 0.75 is 0.75; 6.4e-05 is 0.000064)."""
     return format(Decimal(f"{readable(value):g}"), "f")
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 def main() -> None:

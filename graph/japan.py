@@ -124,10 +124,11 @@ def block_of(code: str | None) -> str | None:
 SAME_PREFECTURE, SAME_BLOCK, ELSEWHERE = 0, 1, 2
 
 
-def prefecture_name(code: str | None) -> str:
-    """The English name of a prefecture code; "nationwide" for a blank or unknown code."""
+def prefecture_name(code: str | None, unknown: str = "nationwide") -> str:
+    """The English name of a prefecture code; ``unknown`` ("nationwide" unless given) for a
+    blank or unknown code."""
     prefecture = PREFECTURE_BY_CODE.get(code or "")
-    return prefecture.name_en if prefecture else "nationwide"
+    return prefecture.name_en if prefecture else unknown
 
 
 def nearness(home: str | None, other: str | None) -> int:

@@ -39,6 +39,7 @@ __all__ = [
     "check_kind_unchanged",
     "is_valid_id",
     "kind_conflict",
+    "one_line",
     "strongest",
     "with_article",
 ]
@@ -48,6 +49,12 @@ def with_article(word: str) -> str:
     """``word`` after its indefinite article, for sentences: "an Enterprise", "a Centre",
     "an analyst key"."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, as a sentence or a label shows a name (names may hold line
+    breaks and runs of spaces): "Sakura\\n  Works" is "Sakura Works"."""
+    return " ".join(text.split())
 
 
 class NodeKind(StrEnum):

@@ -4,6 +4,6 @@
 dataset contract into ``out``; see ``seeds/README.md`` for the assumptions behind them.
 """
 
-from seeds.generator import DEFAULT_ENTERPRISES, DEFAULT_SEED, Progress, generate_dataset
+from seeds.generator import DEFAULT_ENTERPRISES, DEFAULT_SEED, generate_dataset
 
-__all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "Progress", "generate_dataset"]
+__all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "generate_dataset"]

@@ -35,12 +35,11 @@ from graph.model import (
     RelationType,
     SpecialistBackground,
 )
+from graph.progress import Progress
 from graph.rows import RELATION_COLUMNS, node_columns
 from seeds import vocab
 
-__all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "Progress", "generate_dataset", "scale_of"]
-
-Progress = Callable[[str, int, int], None]
+__all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "generate_dataset", "scale_of"]
 
 DEFAULT_ENTERPRISES = 3000
 DEFAULT_SEED = 2008

@@ -12,7 +12,7 @@ import csv
 import io
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -29,6 +29,7 @@ from graph.loaders.csvfile import (
 )
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation
+from graph.progress import Progress, no_progress
 from graph.referral_lifecycle import Referral
 from graph.rows import (
     RELATION_COLUMNS,
@@ -53,9 +54,6 @@ __all__ = [
 RELATIONS_FILE = "relations.csv"
 #: How many problems a failed load lists before it only counts the rest.
 PROBLEM_LIMIT = 50
-
-#: progress(stage, done, total): total is None when unknown.
-Progress = Callable[[str, int, int | None], None]
 
 
 @dataclass
@@ -94,10 +92,6 @@ class _Validated:
 
     def reject_row(self, file: str, row: CsvRow, column: str, message: str) -> None:
         self.reject(file, row.line, column, message, row.fields)
-
-
-def no_progress(stage: str, done: int, total: int | None) -> None:
-    return None
 
 
 def _read_records(

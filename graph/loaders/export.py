@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.loaders.csvfile import spreadsheet_safe
-from graph.loaders.dataset import RELATIONS_FILE, Progress, no_progress
+from graph.loaders.dataset import RELATIONS_FILE
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
 from graph.model import FILE_KIND, NodeKind
+from graph.progress import Progress, no_progress
 from graph.rows import RELATION_COLUMNS, node_columns
 from graph.store.base import GraphStore
 

@@ -13,10 +13,10 @@ import csv
 import shlex
 from pathlib import Path
 
-from graph.loaders.dataset import Progress, no_progress
 from graph.loaders.export import write_nodes, write_referrals
 from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND
+from graph.progress import Progress, no_progress
 from graph.rows import node_columns
 from graph.store.base import GraphStore
 

@@ -11,7 +11,6 @@ in words who should ask whom.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -28,6 +27,7 @@ from graph.model import (
     Relation,
     RelationType,
     ScoredPath,
+    one_line,
     strongest,
 )
 from graph.store.base import GraphStore
@@ -286,11 +286,6 @@ _FINANCIER_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _name(node: Node) -> str:
-    """The node's name on one line (names may hold line breaks)."""
-    return re.sub(r"\s+", " ", node.name).strip()
-
-
 def _words(node: Node) -> tuple[str, str]:
     """How to call a node in general ("a regional bank") and once named ("the bank")."""
     if node.kind is NodeKind.CENTRE:
@@ -317,20 +312,20 @@ def _introduce_who(first: Node, step_in: Step, background: Sequence[tuple[Relati
         affiliations = [(r, n) for r, n in background if r.type is RelationType.AFFILIATED_WITH]
         employers = [(r, n) for r, n in background if r.type is RelationType.WORKED_AT]
         if affiliations:
-            words += " of " + _name(_strongest_with(affiliations))
+            words += " of " + one_line(_strongest_with(affiliations).name)
         if employers:
-            words += ", formerly at " + _name(_strongest_with(employers))
+            words += ", formerly at " + one_line(_strongest_with(employers).name)
         return words
     if first.kind is NodeKind.ENTERPRISE:
-        partner = _name(step_in.origin)
+        partner = one_line(step_in.origin.name)
         if step_in.relation.type is RelationType.TRADES_WITH:
             return f"a trade partner of {partner}"
         if step_in.relation.type is RelationType.COLLABORATES_WITH:
             return f"a firm that collaborates with {partner}"
     if first.kind is NodeKind.CENTRE and step_in.relation.type is RelationType.SUPPORTS:
-        return f"{_words(first)[0]} that supports {_name(step_in.origin)}"
+        return f"{_words(first)[0]} that supports {one_line(step_in.origin.name)}"
     if first.kind is NodeKind.FINANCIER and step_in.relation.type is RelationType.LENDS_TO:
-        return f"{_words(first)[0]} that lends to {_name(step_in.origin)}"
+        return f"{_words(first)[0]} that lends to {one_line(step_in.origin.name)}"
     return _words(first)[0]
 
 
@@ -351,32 +346,35 @@ def explain(steps: Sequence[Step], background: Sequence[tuple[Relation, Node]] =
     source, target = steps[0].origin, steps[-1].destination
     if len(steps) == 1:
         return (
-            f"{_name(source)} and {_name(target)} already work together "
+            f"{one_line(source.name)} and {one_line(target.name)} already work together "
             f"({steps[0].relation.type.value}): contact them directly."
         )
     first = steps[0].destination
     who = _introduce_who(first, steps[0], background)
-    chain = "".join(f", who can introduce them to {_name(step.destination)}" for step in steps[2:])
+    chain = "".join(
+        f", who can introduce them to {one_line(step.destination.name)}" for step in steps[2:]
+    )
     ask = (
-        f"Ask {_name(first)} ({who}) to introduce {_name(source)} to "
-        f"{_name(steps[1].destination)}{chain}"
+        f"Ask {one_line(first.name)} ({who}) to introduce {one_line(source.name)} to "
+        f"{one_line(steps[1].destination.name)}{chain}"
     )
     if len(steps) == 2:
         near, far = _words(source)[1], _words(target)[1]
         if near == far:
-            near, far = _name(source), _name(target)
+            near, far = one_line(source.name), one_line(target.name)
         why = (
             f"they {_does(first, steps[0].relation)} {near} and "
             f"{_does(first, steps[1].relation)} {far}"
         )
         return f"{ask}: {why}."
     reasons = [
-        f"{_name(first)} {_does(first, steps[0].relation, one=True)} {_name(source)} and "
-        f"{_does(first, steps[1].relation, one=True)} {_name(steps[1].destination)}"
+        f"{one_line(first.name)} {_does(first, steps[0].relation, one=True)} "
+        f"{one_line(source.name)} and "
+        f"{_does(first, steps[1].relation, one=True)} {one_line(steps[1].destination.name)}"
     ]
     reasons += [
-        f"{_name(step.origin)} {_does(step.origin, step.relation, one=True)} "
-        f"{_name(step.destination)}"
+        f"{one_line(step.origin.name)} {_does(step.origin, step.relation, one=True)} "
+        f"{one_line(step.destination.name)}"
         for step in steps[2:]
     ]
     return f"{ask}: " + "; ".join(reasons) + "."

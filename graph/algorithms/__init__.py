@@ -1,0 +1,1 @@
+"""Graph algorithms on NetworkX graphs and plain adjacency: pure functions, no store."""

@@ -1,0 +1,97 @@
+"""The composition root: what both entry points (the command line and the HTTP API) open.
+
+:func:`open_services` reads the settings and gives the store they name and the key store of
+the data folder, each opened on first use and closed when the block ends. The entry points
+never build a store or a key store themselves, so a change of backend or of where keys live
+is made here once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from graph.errors import NotFound
+from graph.settings import Backend, Settings, load_settings
+from graph.store import open_store
+from graph.store.base import GraphStore
+from graph.store.embedded import STORE_FILE
+from graph.store.keys import KEYS_FILE, KeyStore
+
+__all__ = ["Services", "open_services"]
+
+
+class Services:
+    """The settings, and the store and key store they name, opened when first asked for.
+
+    With ``existing``, asking for the store of an embedded data folder that holds none raises
+    NotFound (a command that only reads should not make an empty store)."""
+
+    def __init__(self, settings: Settings, existing: bool = False) -> None:
+        self.settings = settings
+        self._existing = existing
+        self._store: GraphStore | None = None
+        self._keys: KeyStore | None = None
+
+    @property
+    def store(self) -> GraphStore:
+        """The configured store. Raises NotFound (see the class), ConfigurationError,
+        StoreUnavailable or StoreError as :func:`graph.store.open_store` does."""
+        if self._store is None:
+            if self._existing:
+                self.require_store()
+            self._store = open_store(self.settings)
+        return self._store
+
+    @property
+    def keys(self) -> KeyStore:
+        """The API key store of the data folder, made when missing. Raises StoreError when
+        its file cannot be opened."""
+        if self._keys is None:
+            self._keys = KeyStore(self.settings.data_dir)
+        return self._keys
+
+    def existing_keys(self) -> KeyStore | None:
+        """The key store, or None when the data folder has no keys file yet (nothing is
+        made)."""
+        if self._keys is None and not (self.settings.data_dir / KEYS_FILE).is_file():
+            return None
+        return self.keys
+
+    def require_store(self) -> None:
+        """Raise NotFound, in one line, when the embedded store of the data folder is
+        missing; nothing for Neo4j."""
+        data_dir = self.settings.data_dir
+        if self.settings.backend is Backend.EMBEDDED and not (data_dir / STORE_FILE).is_file():
+            raise NotFound(
+                f"no store in {folder_name(data_dir)} (RSN_DATA_DIR): load a dataset "
+                "with `rsn load DIR`, or run `make demo`, which uses the same folder"
+            )
+
+    def close(self) -> None:
+        """Close what was opened, the key store first. Safe to call twice."""
+        keys, store = self._keys, self._store
+        self._keys = self._store = None
+        try:
+            if keys is not None:
+                keys.close()
+        finally:
+            if store is not None:
+                store.close()
+
+
+@contextmanager
+def open_services(settings: Settings | None = None, existing: bool = False) -> Iterator[Services]:
+    """The services of ``settings`` (read from the environment when None), closed when the
+    block ends. Raises ConfigurationError for a bad setting; see :class:`Services`."""
+    services = Services(settings or load_settings(), existing=existing)
+    try:
+        yield services
+    finally:
+        services.close()
+
+
+def folder_name(path: Path) -> str:
+    """A folder as a message names it: ``data/``."""
+    return f"{str(path).rstrip('/')}/"
