@@ -31,11 +31,15 @@ demo: install
 test: install
 	@sh tools/install-chromium.sh
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 	$(PY) -m pytest
 
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(PY) -m mypy
 
 format: install
 	$(PY) -m ruff format .

@@ -10,10 +10,10 @@ import socket
 import sys
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,6 +32,12 @@ from rich.text import Text
 from graph.errors import DatasetInvalid, RsnError
 from graph.model import one_line
 from graph.queries.readable import readable
+
+if TYPE_CHECKING:
+    from graph.bootstrap import Services
+    from graph.settings import Settings
+    from graph.store.base import GraphStore
+    from graph.store.keys import KeyStore
 
 app = typer.Typer(
     name="rsn",
@@ -112,53 +118,34 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[str, int, int | Non
         yield update
 
 
-def _settings():
+def _settings() -> Settings:
     from graph.settings import load_settings
 
     return load_settings()
 
 
-@contextmanager
-def _store(existing: bool = False):
-    """The configured store, closed on exit. With ``existing``, a command that only reads
-    refuses an embedded data folder that holds no store (rather than make an empty one)."""
-    from graph.store import open_store
+def _services(
+    settings: Settings | None = None, existing: bool = False
+) -> AbstractContextManager[Services]:
+    """The composition root's services (see :mod:`graph.bootstrap`), imported when a command
+    runs so that ``rsn --help`` does not load the stores."""
+    from graph.bootstrap import open_services
 
-    settings = _settings()
-    if existing:
-        _require_store(settings)
-    store = open_store(settings)
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def _require_store(settings: Any) -> None:
-    """Raise NotFound, in one line, when the embedded store of the data folder is missing."""
-    from graph.errors import NotFound
-    from graph.settings import Backend
-    from graph.store.embedded import STORE_FILE
-
-    if settings.backend is Backend.EMBEDDED and not (settings.data_dir / STORE_FILE).is_file():
-        raise NotFound(
-            f"no store in {_folder(settings.data_dir)} (RSN_DATA_DIR): load a dataset "
-            "with `rsn load DIR`, or run `make demo`, which uses the same folder"
-        )
+    return open_services(settings, existing=existing)
 
 
 def _folder(path: Path) -> str:
-    """A folder as a message names it: ``data/``."""
-    return f"{str(path).rstrip('/')}/"
+    from graph.bootstrap import folder_name
+
+    return folder_name(path)
 
 
-def _existing_keys(settings: Any):
-    """The KeyStore of the data folder, or None when the folder has no keys file yet."""
-    from graph.store.keys import KEYS_FILE, KeyStore
-
-    if not (settings.data_dir / KEYS_FILE).is_file():
-        return None
-    return KeyStore(settings.data_dir)
+@contextmanager
+def _store(existing: bool = False) -> Iterator[GraphStore]:
+    """The configured store, closed on exit. With ``existing``, a command that only reads
+    refuses an embedded data folder that holds no store (rather than make an empty one)."""
+    with _services(existing=existing) as services:
+        yield services.store
 
 
 @app.command()
@@ -262,24 +249,19 @@ def keys_add(
 ) -> None:
     """Create an API key. The key is the last line printed; only its hash is kept."""
     from graph.errors import InvalidArgument
-    from graph.store.keys import KeyStore, Role
+    from graph.store.keys import Role
 
     try:
         chosen = Role(role)
     except ValueError:
         raise InvalidArgument(f"{role!r} is not a role: use admin, analyst or centre") from None
-    settings = _settings()
-    if chosen is Role.CENTRE and centre:
-        with _store(existing=True) as store:
-            node = store.get_node(centre)
+    with _services(existing=True) as services:
+        if chosen is Role.CENTRE and centre:
+            node = services.store.get_node(centre)
             if node is None or node.kind.value != "Centre":
                 raise InvalidArgument(f"{centre!r} is not a centre in the store")
-    keys = KeyStore(settings.data_dir)
-    try:
         label = name or f"{chosen.value}-{time.strftime('%Y%m%d-%H%M%S')}"
-        secret = keys.add(label, chosen, centre)
-    finally:
-        keys.close()
+        secret = services.keys.add(label, chosen, centre)
     err.print(f"created key {label!r} ({chosen.value}); it is shown once:", highlight=False)
     print(secret)
 
@@ -292,22 +274,19 @@ def keys_list(
     ] = False,
 ) -> None:
     """List the keys (never the secrets). Names are never shortened."""
-    settings = _settings()
-    keys = _existing_keys(settings)
-    if keys is None:
-        if as_json:
-            print("[]")
-        err.print(
-            f"no API keys in {_folder(settings.data_dir)} (RSN_DATA_DIR); "
-            "make one with `rsn keys add`",
-            highlight=False,
-            soft_wrap=True,
-        )
-        return
-    try:
+    with _services() as services:
+        keys = services.existing_keys()
+        if keys is None:
+            if as_json:
+                print("[]")
+            err.print(
+                f"no API keys in {_folder(services.settings.data_dir)} (RSN_DATA_DIR); "
+                "make one with `rsn keys add`",
+                highlight=False,
+                soft_wrap=True,
+            )
+            return
         rows = [_key_row(key) for key in keys.list()]
-    finally:
-        keys.close()
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif out.is_terminal:
@@ -367,17 +346,14 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     """Revoke a key; requests with it get 401 at once."""
     from graph.errors import NotFound
 
-    settings = _settings()
-    keys = _existing_keys(settings)
-    if keys is None:
-        raise NotFound(
-            f"no active key named {name!r}: {_folder(settings.data_dir)} (RSN_DATA_DIR) "
-            "has no API keys"
-        )
-    try:
+    with _services() as services:
+        keys = services.existing_keys()
+        if keys is None:
+            raise NotFound(
+                f"no active key named {name!r}: {_folder(services.settings.data_dir)} "
+                "(RSN_DATA_DIR) has no API keys"
+            )
         keys.revoke(name)
-    finally:
-        keys.close()
     out.print(f"revoked {name!r}", markup=False, highlight=False)
 
 
@@ -450,7 +426,6 @@ def demo(
     from graph.loaders import load_dataset
     from graph.model import NodeKind
     from graph.settings import Backend
-    from graph.store import open_store
     from seeds import generate_dataset
 
     settings = _settings()
@@ -460,17 +435,15 @@ def demo(
         err.print("note: the demo runs on the configured neo4j backend", highlight=False)
     dataset = settings.data_dir / "demo-dataset"
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with progress_bar() as progress:
-        if not (dataset / "relations.csv").exists():
-            generate_dataset(dataset, enterprises=enterprises, progress=progress)
-        store = open_store(settings)
-        try:
+    with _services(settings) as services:
+        with progress_bar() as progress:
+            if not (dataset / "relations.csv").exists():
+                generate_dataset(dataset, enterprises=enterprises, progress=progress)
+            store = services.store
             report = load_dataset(dataset, store, batch_size=settings.batch_size, progress=progress)
             centre = next(iter(store.iter_nodes(NodeKind.CENTRE)), None)
             neighbour = _enterprise_near(store, centre)
-        finally:
-            store.close()
-    made = _demo_keys(settings.data_dir, centre.id if centre else None)
+        made = _demo_keys(services.keys, settings.data_dir, centre.id if centre else None)
     base = f"http://{host}:{port}"
     say = functools.partial(out.print, highlight=False, markup=False, soft_wrap=True)
     out.print(
@@ -508,28 +481,26 @@ def _enterprise_near(store: Any, centre: Any) -> str | None:
     return None
 
 
-def _demo_keys(data_dir: Path, centre: str | None) -> list[tuple[str, str, str | None, str]]:
+def _demo_keys(
+    keys: KeyStore, data_dir: Path, centre: str | None
+) -> list[tuple[str, str, str | None, str]]:
     """The demo's keys as (name, role, centre, secret): those kept from an earlier start
     while they still work (same name, role and centre, not revoked), new ones otherwise.
     The secrets are kept in DATA/demo-keys.txt, readable by this user only."""
-    from graph.store.keys import KeyStore, Role
+    from graph.store.keys import Role
 
     path = data_dir / DEMO_KEYS_FILE
     kept = _read_demo_keys(path)
-    keys = KeyStore(data_dir)
     made = []
-    try:
-        for name, role in DEMO_KEYS:
-            bound = centre if role == "centre" else None
-            if role == "centre" and bound is None:
-                continue
-            secret = kept.get(name)
-            key = keys.authenticate(secret) if secret else None
-            if key is None or (key.name, key.role.value, key.centre) != (name, role, bound):
-                secret = keys.add(name, Role(role), bound, replace=True)
-            made.append((name, role, bound, secret))
-    finally:
-        keys.close()
+    for name, role in DEMO_KEYS:
+        bound = centre if role == "centre" else None
+        if role == "centre" and bound is None:
+            continue
+        secret = kept.get(name)
+        key = keys.authenticate(secret) if secret else None
+        if key is None or (key.name, key.role.value, key.centre) != (name, role, bound):
+            secret = keys.add(name, Role(role), bound, replace=True)
+        made.append((name, role, bound, secret))
     _write_private(path, "".join(f"{name} {role} {secret}\n" for name, role, _, secret in made))
     return made
 

@@ -1,4 +1,5 @@
-"""Helpers for work on millions of rows at once."""
+"""The garbage collector paused while millions of rows are made at once (a load, a store
+opening)."""
 
 from __future__ import annotations
 
@@ -15,13 +16,12 @@ def collector_paused() -> Iterator[None]:
     what the block made and kept (a loaded graph) moved out of its reach.
 
     A load makes millions of tuples and dictionaries that live on; each makes the collector
-    run, and its full passes walk every object alive, so on the 100,000-enterprise dataset it
-    took about half of the time of checking the relations. The rows hold no reference
-    cycles, so nothing is kept longer than it would be: reference counting still frees as it
-    goes. At the end :func:`gc.freeze` puts every object alive into the permanent
-    generation, so that the next reports do not pay for walking the graph (the first Tokyo
-    report on the 100k store took 9 s after opening it, 6 s with the graph frozen); an
-    object frozen there is still freed when its last reference goes.
+    run, and its full passes walk every object alive, so on a national dataset they cost a
+    large share of the time of checking the relations. The rows hold no reference cycles,
+    so nothing is kept longer than it would be: reference counting still frees as it goes.
+    At the end :func:`gc.freeze` puts every object alive into the permanent generation, so
+    that the next reports do not pay for walking the graph; an object frozen there is still
+    freed when its last reference goes. ``make bench`` measures loads and reports with it.
     """
     was_enabled = gc.isenabled()
     gc.disable()

@@ -60,7 +60,7 @@ class RowInvalid(RsnError):
         self.problems = problems
         super().__init__("; ".join(f"{column}: {message}" for column, message in problems))
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[RowInvalid], tuple[list[tuple[str, str]]]]:
         # pickled by its arguments, not its message (a heavy-work process sends it back)
         return type(self), (self.problems,)
 
@@ -92,6 +92,6 @@ class DatasetInvalid(RsnError):
         noun = "problem" if self.total == 1 else "problems"
         super().__init__(f"the dataset has {self.total} {noun}; nothing was loaded")
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[DatasetInvalid], tuple[list[Problem], int]]:
         # pickled by its arguments, not its message (a heavy-work process sends it back)
         return type(self), (self.problems, self.total)
