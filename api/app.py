@@ -1,4 +1,5 @@
-"""The app factory: the store and the keys are opened in the lifespan and closed there."""
+"""The app factory: the store and the keys are opened in the lifespan (through the
+composition root, :func:`graph.bootstrap.open_services`) and closed there."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from api.deps import HeavySlots
 from api.docs import install_docs
-from api.errors import ErrorBody, install_error_handlers, responses
+from api.errors import install_error_handlers, responses
 from api.guard import Gate, Limits
 from api.heavy import HeavyConfig, HeavyWork
 from api.routers import graph as graph_router
@@ -21,10 +23,10 @@ from api.routers import pages as pages_router
 from api.routers import referrals as referrals_router
 from api.routers import system as system_router
 from api.routers import weaknesses as weaknesses_router
-from graph.settings import Settings, load_settings
-from graph.store import open_store
-from graph.store.base import GraphStore
-from graph.store.keys import KeyStore
+from api.schemas.shared import ErrorBody
+from graph.bootstrap import open_services
+from graph.settings import Settings
+from graph.store.ports import GraphStore
 
 __all__ = ["create_app"]
 
@@ -76,27 +78,23 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        chosen = settings or load_settings()
-        store = open_store(chosen)
-        keys = KeyStore(chosen.data_dir)
-        app.state.settings = chosen
-        app.state.store = store
-        app.state.keys = keys
-        app.state.heavy = HeavySlots(bounds.heavy_requests)
-        work = HeavyWork(chosen, store, config.processes)
-        app.state.heavy_work = work
-        stopping = threading.Event()
-        try:
-            work.start()
-            threading.Thread(
-                target=_warm_up, args=(store, stopping), name="rsn-warm-up", daemon=True
-            ).start()
-            yield
-        finally:
-            stopping.set()
-            work.close()
-            keys.close()
-            store.close()
+        with open_services(settings) as services:
+            store = services.store
+            app.state.store = store
+            app.state.keys = services.keys
+            app.state.heavy = HeavySlots(bounds.heavy_requests)
+            work = HeavyWork(services.settings, store, config.processes)
+            app.state.heavy_work = work
+            stopping = threading.Event()
+            try:
+                work.start()
+                threading.Thread(
+                    target=_warm_up, args=(store, stopping), name="rsn-warm-up", daemon=True
+                ).start()
+                yield
+            finally:
+                stopping.set()
+                work.close()
 
     app = FastAPI(
         title="rsn",
@@ -109,7 +107,11 @@ def create_app(
     )
     app.add_middleware(Gate, limits=bounds)
     install_error_handlers(app)
-    app.add_exception_handler(pages_router.SignInFirst, pages_router.sign_in_redirect)
+    # Starlette types a handler's error as Exception; this one only ever gets SignInFirst
+    app.add_exception_handler(
+        pages_router.SignInFirst,
+        pages_router.sign_in_redirect,  # type: ignore[arg-type]
+    )
     install_docs(app)
     app.include_router(system_router.router)
     app.include_router(graph_router.router, prefix="/v1")
@@ -135,7 +137,7 @@ def _publish_contract(app: FastAPI) -> None:
     route with a body."""
     build = app.openapi
 
-    def openapi() -> dict:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
         document = build()
@@ -172,12 +174,12 @@ def _publish_contract(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-def _is_fastapi_error(answer: dict) -> bool:
+def _is_fastapi_error(answer: dict[str, Any]) -> bool:
     text = str(answer)
     return any(name in text for name in _FASTAPI_ERRORS)
 
 
-def _error_answer(code: int, error_ref: dict) -> dict:
+def _error_answer(code: int, error_ref: dict[str, Any]) -> dict[str, Any]:
     entry = responses(code)[code]
     made = {
         "description": entry["description"],

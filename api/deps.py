@@ -1,20 +1,19 @@
-"""Dependencies of the routes: the settings, the store, the keys, who is asking, and the
-bound on heavy work."""
+"""Dependencies of the routes: the store, the keys, who is asking, and the bound on heavy
+work."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import BUSY_RETRY_SECONDS
+from api.errors import BUSY_RETRY_SECONDS, KEY_REQUIRED, KEY_UNKNOWN
 from api.guard import KEY_SCOPE
 from graph.model import with_article
-from graph.settings import Settings
-from graph.store.base import GraphStore
+from graph.store import Store
 from graph.store.keys import ApiKey, KeyStore, Role
 
 __all__ = [
@@ -24,10 +23,11 @@ __all__ = [
     "HeavySlots",
     "Keys",
     "Reader",
+    "READER_ROLES",
     "SESSION_COOKIE",
-    "SettingsDep",
     "StoreDep",
     "bearer_scheme",
+    "check_reader",
     "identify",
     "require_roles",
 ]
@@ -37,21 +37,18 @@ SESSION_COOKIE = "rsn_session"
 bearer_scheme = HTTPBearer(auto_error=False, description="An API key made by `rsn keys add`.")
 
 
-async def get_store(request: Request) -> GraphStore:
-    return request.app.state.store
+async def get_store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
 
 
 async def get_keys(request: Request) -> KeyStore:
-    return request.app.state.keys
+    keys: KeyStore = request.app.state.keys
+    return keys
 
 
-async def get_settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-StoreDep = Annotated[GraphStore, Depends(get_store)]
+StoreDep = Annotated[Store, Depends(get_store)]
 Keys = Annotated[KeyStore, Depends(get_keys)]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def _unauthorized(message: str) -> HTTPException:
@@ -71,13 +68,13 @@ def identify(
 
     A request with a body was identified already, before its body was read (see
     :mod:`api.guard`); that key is used as it is."""
-    checked = request.scope.get("state", {}).get(KEY_SCOPE)
+    checked: ApiKey | None = request.scope.get("state", {}).get(KEY_SCOPE)
     if checked is not None:
         return checked
     if credentials is not None:
         key = keys.authenticate(credentials.credentials)
         if key is None:
-            raise _unauthorized("the API key is unknown or revoked")
+            raise _unauthorized(KEY_UNKNOWN)
         return key
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and request.method in {"GET", "HEAD"}:
@@ -85,7 +82,7 @@ def identify(
         if key is not None:
             return key
         raise _unauthorized("the session has ended; sign in again")
-    raise _unauthorized("an API key is required: send Authorization: Bearer KEY")
+    raise _unauthorized(KEY_REQUIRED)
 
 
 async def current_key(
@@ -102,7 +99,11 @@ async def current_key(
 Caller = Annotated[ApiKey, Depends(current_key)]
 
 
-def require_roles(*roles: Role):
+#: A dependency that checks the caller: (request, Bearer credentials) -> the caller's key.
+KeyCheck = Callable[[Request, HTTPAuthorizationCredentials | None], Awaitable[ApiKey]]
+
+
+def require_roles(*roles: Role) -> KeyCheck:
     """A dependency that lets through only keys of ``roles`` (401 without a valid key, 403
     for the other roles). It reads the keys itself rather than through :data:`Caller`, which
     spares FastAPI two levels of dependencies on every request; the bearer scheme stays a
@@ -126,7 +127,12 @@ def require_roles(*roles: Role):
     return check
 
 
-Reader = Annotated[ApiKey, Depends(require_roles(Role.ADMIN, Role.ANALYST, Role.CENTRE))]
+#: The roles that may read: every role.
+READER_ROLES = (Role.ADMIN, Role.ANALYST, Role.CENTRE)
+#: The check of :data:`Reader`, for a route that calls it itself (the pages do).
+check_reader = require_roles(*READER_ROLES)
+
+Reader = Annotated[ApiKey, Depends(check_reader)]
 Admin = Annotated[ApiKey, Depends(require_roles(Role.ADMIN))]
 
 

@@ -56,5 +56,5 @@ def install_docs(app: FastAPI) -> None:
             '<p style="font:12px sans-serif;margin:1rem">Swagger UI is served from this server '
             f'under the <a href="{ASSETS}/LICENSE">Apache License 2.0</a>.</p></body>'
         )
-        text = page.body.decode("utf-8").replace("</body>", notice, 1)
+        text = bytes(page.body).decode("utf-8").replace("</body>", notice, 1)
         return HTMLResponse(text)

@@ -1,5 +1,5 @@
 """Turning the project's errors and FastAPI's validation errors into HTTP answers, and the
-error model the OpenAPI document publishes.
+error model the OpenAPI document publishes (:class:`~api.schemas.shared.ErrorBody`).
 
 Every error body is ``{"detail": "a sentence"}``; a 422 also lists each bad parameter under
 ``errors`` as ``{"field", "message"}``. A 503 carries ``Retry-After``. A 500 or 503 never
@@ -10,14 +10,15 @@ to the server's log, and the client reads a plain sentence.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas.shared import ID_PATTERN, ErrorBody
 from graph.errors import (
     Conflict,
     Forbidden,
@@ -30,8 +31,9 @@ from graph.errors import (
 
 __all__ = [
     "BUSY_RETRY_SECONDS",
-    "ErrorBody",
-    "FieldProblem",
+    "INTERNAL",
+    "KEY_REQUIRED",
+    "KEY_UNKNOWN",
     "RETRY_SECONDS",
     "UNAVAILABLE",
     "error_json",
@@ -41,10 +43,6 @@ __all__ = [
 
 log = logging.getLogger("uvicorn.error")
 
-#: The pattern of ids in the schema (api.schemas.ID_PATTERN, repeated to keep this module
-#: free of the schemas).
-_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
-
 #: What ``Retry-After`` says when the store is unavailable (a lock, a server away).
 RETRY_SECONDS = 5
 #: What ``Retry-After`` says when heavy work is already running at its bound.
@@ -52,20 +50,9 @@ BUSY_RETRY_SECONDS = 2
 
 UNAVAILABLE = "the store is unavailable just now; try again shortly"
 INTERNAL = "the server could not answer this request; the reason is in the server's log"
-
-
-class FieldProblem(BaseModel):
-    field: str = Field(description="The parameter or body field, dotted (body for the body).")
-    message: str = Field(description="What is wrong with it, in words.")
-
-
-class ErrorBody(BaseModel):
-    """Every error the API answers."""
-
-    detail: str = Field(description="What went wrong, as a sentence.")
-    errors: list[FieldProblem] | None = Field(
-        default=None, description="422 only: each bad parameter or body field."
-    )
+#: The 401 answers: no key at all, and a key that is not (or no longer) valid.
+KEY_REQUIRED = "an API key is required: send Authorization: Bearer KEY"
+KEY_UNKNOWN = "the API key is unknown or revoked"
 
 
 _DESCRIPTIONS = {
@@ -125,7 +112,7 @@ def _status_of(error: RsnError) -> int:
 
 
 def error_json(
-    status: int, detail: str, headers: dict[str, str] | None = None, **more: Any
+    status: int, detail: str, headers: Mapping[str, str] | None = None, **more: Any
 ) -> JSONResponse:
     """An error answer: ``{"detail": detail, ...more}``; a 503 always says ``Retry-After``."""
     sent = dict(headers or {})
@@ -134,7 +121,7 @@ def error_json(
     return JSONResponse(status_code=status, content={"detail": detail, **more}, headers=sent)
 
 
-def _field_message(item: dict) -> tuple[str, str]:
+def _field_message(item: Mapping[str, Any]) -> tuple[str, str]:
     location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
@@ -157,7 +144,7 @@ def _field_message(item: dict) -> tuple[str, str]:
             f"{item.get('input')!r} is not a prefecture code: use the two-digit JIS X 0401 "
             "code 01 to 47"
         )
-    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == _ID_PATTERN:
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
         message = (
             f"{item.get('input')!r} is not a valid id: use 1 to 64 of the characters "
             "A-Z a-z 0-9 _ . : -"

@@ -27,7 +27,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import RETRY_SECONDS, UNAVAILABLE
+from api.errors import KEY_REQUIRED, KEY_UNKNOWN, RETRY_SECONDS, UNAVAILABLE
 from graph.errors import StoreError, StoreUnavailable
 
 __all__ = ["CSP", "Gate", "KEY_SCOPE", "Limits", "OPEN_PATHS"]
@@ -68,7 +68,9 @@ class Limits(BaseSettings):
     heavy_requests: int = Field(default=2, alias="RSN_HEAVY_REQUESTS", ge=1, le=64)
 
 
-def _json_answer(status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]) -> tuple:
+def _json_answer(
+    status: int, body: dict[str, Any], headers: list[tuple[bytes, bytes]]
+) -> tuple[Message, Message]:
     content = json.dumps(body).encode("utf-8")
     return (
         {
@@ -168,13 +170,15 @@ class Gate:
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
 
-    async def _identify(self, scope: Scope, head: _Head) -> tuple | None:
+    async def _identify(
+        self, scope: Scope, head: _Head
+    ) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
         """Check the Bearer key of a request with a body; None if it may go on, else the
         (status, detail, headers) to answer. The key found is kept in the request's state."""
         challenge = [(b"www-authenticate", b"Bearer")]
         scheme, _, presented = (head.authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
-            return 401, "an API key is required: send Authorization: Bearer KEY", challenge
+            return 401, KEY_REQUIRED, challenge
         keys = scope["app"].state.keys
         try:
             key = keys.authenticate(presented.strip())
@@ -183,7 +187,7 @@ class Gate:
         except StoreError:
             return 500, "the server could not check the key; the reason is in its log", []
         if key is None:
-            return 401, "the API key is unknown or revoked", challenge
+            return 401, KEY_UNKNOWN, challenge
         scope.setdefault("state", {})[KEY_SCOPE] = key
         return None
 
@@ -260,7 +264,7 @@ class Gate:
         return headers
 
 
-def _methods_by_path(document: dict) -> list[tuple[re.Pattern[str], str]]:
+def _methods_by_path(document: dict[str, Any]) -> list[tuple[re.Pattern[str], str]]:
     """For each path of an OpenAPI document, a pattern of its URLs and its methods."""
     made = []
     for template, operations in document.get("paths", {}).items():

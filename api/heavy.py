@@ -39,7 +39,7 @@ from starlette.concurrency import run_in_threadpool
 from graph.errors import RsnError, StoreUnavailable
 from graph.settings import Backend, Settings
 from graph.store import open_store
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore
 
 __all__ = ["HeavyConfig", "HeavyWork", "Job", "WORKER_NICENESS", "WORKER_STOPPED"]
 
@@ -124,13 +124,13 @@ def _ready() -> bool:
     return True
 
 
-def _said_ready(done: Future, started: float) -> None:
+def _said_ready(done: Future[bool], started: float) -> None:
     """Log that a worker has opened its store (the no-op answered after its initializer)."""
     if not done.cancelled() and done.exception() is None:
         log.info("heavy work process ready in %.1f s", time.perf_counter() - started)
 
 
-def _run(job: Job, args: tuple) -> bytes:
+def _run(job: Job, args: tuple[object, ...]) -> bytes:
     """Run ``job`` in a worker on a store brought up to date with every commit made before."""
     store = _worker_store()
     refresh = getattr(store, "refresh", None)

@@ -252,10 +252,9 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 def _forget_referrals() -> None:
     """Delete this run's referrals from the bench's Neo4j and recount the ties they made, so
     that the next benchmarks meet the dataset as it was loaded."""
-    from graph.referral_lifecycle import REFERRAL_TIE_CAP
     from graph.settings import load_settings
     from graph.store import cypher
-    from graph.store.neo4j import Neo4jStore
+    from graph.store.neo4j import REFERRAL_TIE_PARAMETERS, Neo4jStore
 
     settings = load_settings(RSN_BACKEND="neo4j")
     uri, user, password = settings.require_neo4j()
@@ -274,7 +273,7 @@ def _forget_referrals() -> None:
             driver.execute_query(
                 cypher.REFRESH_REFERRAL_TIES,
                 pairs=pairs,
-                cap=REFERRAL_TIE_CAP,
+                **REFERRAL_TIE_PARAMETERS,
                 database_=settings.neo4j_database,
             )
     finally:

@@ -36,8 +36,8 @@ from graph.queries.readable import readable
 if TYPE_CHECKING:
     from graph.bootstrap import Services
     from graph.settings import Settings
-    from graph.store.base import GraphStore
     from graph.store.keys import KeyStore
+    from graph.store.ports import GraphStore
 
 app = typer.Typer(
     name="rsn",

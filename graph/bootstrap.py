@@ -15,9 +15,9 @@ from pathlib import Path
 from graph.errors import NotFound
 from graph.settings import Backend, Settings, load_settings
 from graph.store import open_store
-from graph.store.base import GraphStore
 from graph.store.embedded import STORE_FILE
 from graph.store.keys import KEYS_FILE, KeyStore
+from graph.store.ports import Store
 
 __all__ = ["Services", "open_services"]
 
@@ -31,11 +31,11 @@ class Services:
     def __init__(self, settings: Settings, existing: bool = False) -> None:
         self.settings = settings
         self._existing = existing
-        self._store: GraphStore | None = None
+        self._store: Store | None = None
         self._keys: KeyStore | None = None
 
     @property
-    def store(self) -> GraphStore:
+    def store(self) -> Store:
         """The configured store. Raises NotFound (see the class), ConfigurationError,
         StoreUnavailable or StoreError as :func:`graph.store.open_store` does."""
         if self._store is None:

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_paused"]
+__all__ = ["collector_off", "collector_paused"]
 
 
 @contextmanager
@@ -29,5 +29,26 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector for the block, then turn it back on if it
+    was on.
+
+    A projection makes a few dictionaries per node and per edge at once, each of which
+    counts towards the collector's next pass, and its full passes walk every object alive (a
+    store's whole graph among them). The dictionaries hold no reference cycles, so reference
+    counting frees them as usual. Unlike :func:`collector_paused`, nothing
+    is frozen: a projection is dropped after use, and a frozen graph that later took part in
+    a cycle would never be freed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
         if was_enabled:
             gc.enable()

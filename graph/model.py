@@ -24,7 +24,10 @@ __all__ = [
     "DERIVED_TYPES",
     "Expertise",
     "FILE_KIND",
+    "COUNTS_AS",
     "FINANCING_TYPES",
+    "SUPPORT_TYPES",
+    "USE_TYPES",
     "FinancierKind",
     "INTRODUCTION_TIE_TYPES",
     "MAX_HOPS_LIMIT",
@@ -130,9 +133,35 @@ ALLOWED_ENDPOINTS: dict[RelationType, frozenset[tuple[NodeKind, NodeKind]]] = {
 #: Relation types whose meaning does not depend on direction.
 SYMMETRIC_TYPES: frozenset[RelationType] = frozenset({RelationType.COLLABORATES_WITH})
 
+#: What a relation of each type gives its target, as analytics count it: an enterprise is
+#: "financing"-ed or "support"-ed by it, an asset put to "use"; None for a type that counts as
+#: none of these. Every type has an entry (tests/unit/test_tables_model.py), so a new type
+#: must be placed here.
+COUNTS_AS: dict[RelationType, str | None] = {
+    RelationType.SUPPORTS: "support",
+    RelationType.ADVISES: "support",
+    RelationType.AFFILIATED_WITH: None,
+    RelationType.WORKED_AT: None,
+    RelationType.LENDS_TO: "financing",
+    RelationType.GUARANTEES: "financing",
+    RelationType.INVESTS_IN: "financing",
+    RelationType.PARTNERS_WITH: None,
+    RelationType.COLLABORATES_WITH: None,
+    RelationType.TRADES_WITH: None,
+    RelationType.UTILIZES: "use",
+}
+
 #: The relation types by which a financier finances an enterprise.
 FINANCING_TYPES: frozenset[RelationType] = frozenset(
-    {RelationType.LENDS_TO, RelationType.GUARANTEES, RelationType.INVESTS_IN}
+    kind for kind, counts in COUNTS_AS.items() if counts == "financing"
+)
+#: The relation types by which a centre or a specialist supports an enterprise.
+SUPPORT_TYPES: frozenset[RelationType] = frozenset(
+    kind for kind, counts in COUNTS_AS.items() if counts == "support"
+)
+#: The relation types by which an enterprise puts an asset to use.
+USE_TYPES: frozenset[RelationType] = frozenset(
+    kind for kind, counts in COUNTS_AS.items() if counts == "use"
 )
 
 DEFAULT_STRENGTH = 0.5
@@ -228,19 +257,6 @@ class Node:
     @property
     def prefecture(self) -> str | None:
         return self.props.get("prefecture")
-
-    def as_dict(self) -> dict[str, Any]:
-        """The node as the API shows it: id, kind, name and its other properties.
-
-        The properties are nested, since a centre's or financier's own ``kind`` column would
-        otherwise clash with the node kind.
-        """
-        return {
-            "id": self.id,
-            "kind": self.kind.value,
-            "name": self.name,
-            "properties": dict(self.props),
-        }
 
 
 class Relation(NamedTuple):

@@ -20,6 +20,8 @@ from graph.model import Relation, RelationType
 __all__ = [
     "MOVES",
     "OPEN_STATUSES",
+    "REFERRAL_TIE_CAP",
+    "REFERRAL_TIE_STRENGTHS",
     "Move",
     "Party",
     "Referral",
@@ -34,6 +36,8 @@ __all__ = [
 
 
 class ReferralStatus(StrEnum):
+    """Where a referral stands; :data:`MOVES` says which status may follow which."""
+
     REQUESTED = "requested"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
@@ -95,6 +99,7 @@ class ReferralEvent:
     outcome: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
+        """The event as the history's JSON and the API hold it (``from``: the status before)."""
         return {
             "at": self.at,
             "by": self.by,
@@ -106,6 +111,8 @@ class ReferralEvent:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReferralEvent:
+        """The event of :meth:`as_dict`'s form; raises KeyError for a missing ``at``, ``by``
+        or ``status`` and ValueError for a status that is not one."""
         previous = data.get("from")
         return cls(
             at=data["at"],
@@ -137,13 +144,16 @@ class Referral:
 
     @property
     def updated_at(self) -> str:
+        """When it last moved (when it was created, if it never did)."""
         return self.history[-1].at if self.history else self.created_at
 
     @property
     def outcome(self) -> str | None:
+        """The outcome of its latest move that gave one, or None."""
         return next((e.outcome for e in reversed(self.history) if e.outcome), None)
 
     def history_json(self) -> str:
+        """The history as the JSON list of events that stores and ``rsn export`` keep."""
         return json.dumps([event.as_dict() for event in self.history], ensure_ascii=False)
 
     @staticmethod
@@ -158,6 +168,8 @@ class Referral:
             raise ValueError("must be the JSON list of events that rsn export writes") from None
 
     def as_dict(self) -> dict[str, Any]:
+        """The referral as the API shows it: its fields with its outcome and when it last
+        moved (not its request key nor its fingerprint)."""
         return {
             "id": self.id,
             "from_centre": self.from_centre,
@@ -215,9 +227,25 @@ REFERRAL_TIE_CAP = 0.95
 
 
 def referral_tie_strength(completed: int) -> float:
-    """The strength of the tie that ``completed`` referrals make between two centres:
-    0.75 for one, 0.875 for two, 0.9375 for three, then 0.95."""
+    """The strength of the tie that ``completed`` referrals (one or more) make between two
+    centres: 1 - 0.5 ** (completed + 1), at most :data:`REFERRAL_TIE_CAP` (0.75 for one, 0.875
+    for two, 0.9375 for three, then 0.95)."""
     return min(REFERRAL_TIE_CAP, 1 - 0.5 ** (completed + 1))
+
+
+def _strengths_to_cap() -> tuple[float, ...]:
+    """:func:`referral_tie_strength` of 1, 2, ... completed referrals, up to the first count
+    that reaches the cap (the curve rises towards 1, so one does)."""
+    strengths = [referral_tie_strength(1)]
+    while strengths[-1] < REFERRAL_TIE_CAP:
+        strengths.append(referral_tie_strength(len(strengths) + 1))
+    return tuple(strengths)
+
+
+#: The whole curve as a table: the strength of n completed referrals is item n - 1, and the
+#: last item (the cap) for any n beyond. A server store takes the curve from here, as a
+#: parameter, rather than writing it again in its own language.
+REFERRAL_TIE_STRENGTHS: tuple[float, ...] = _strengths_to_cap()
 
 
 def referral_tie(a: str, b: str, completed: int) -> Relation:

@@ -9,9 +9,10 @@ in words a person understands.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -62,14 +63,18 @@ MAX_EMPLOYEES = 10_000_000
 #: The most open referrals a centre may take at once.
 MAX_CAPACITY = 100_000
 
+_V = TypeVar("_V")
+
 
 def _blank_to_none(value: Any) -> Any:
+    """``value``, or None for a blank (empty or all-space) text: an absent optional value."""
     if isinstance(value, str) and value.strip() == "":
         return None
     return value
 
 
 def _check_id(value: Any) -> str:
+    """A node id (1 to 64 of A-Z a-z 0-9 _ . : -); raises ValueError saying what is wrong."""
     if not isinstance(value, str):
         raise ValueError("must be text")
     if not is_valid_id(value):
@@ -82,6 +87,7 @@ def _check_id(value: Any) -> str:
 
 
 def _check_name(value: Any) -> str:
+    """A name: text, not blank, at most MAX_NAME_LENGTH characters; raises ValueError."""
     if not isinstance(value, str):
         raise ValueError("must be text")
     if value.strip() == "":
@@ -104,6 +110,7 @@ def _code_text(value: Any) -> str:
 
 
 def _check_prefecture(value: Any) -> str:
+    """A JIS X 0401 prefecture code, 01 to 47; raises ValueError for any other value."""
     text = _code_text(value)
     if text not in PREFECTURE_BY_CODE:
         raise ValueError(
@@ -113,13 +120,16 @@ def _check_prefecture(value: Any) -> str:
 
 
 def _check_industry(value: Any) -> str:
+    """A JSIC division letter, A to T; raises ValueError for any other value."""
     text = _code_text(value)
     if text not in JSIC_DIVISIONS:
         raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
     return text
 
 
-def _enum_check(enum: type[StrEnum], what: str):
+def _enum_check(enum: type[StrEnum], what: str) -> Callable[[Any], str]:
+    """A check that a code column holds one of the values of ``enum`` (a ``what``); the
+    check raises ValueError listing them."""
     values = frozenset(member.value for member in enum)
 
     def check(value: Any) -> str:
@@ -144,7 +154,7 @@ def _number_text(number: int) -> str:
     return f"{number:,}" if abs(number) >= 10_000 else str(number)
 
 
-def _whole_number(minimum: int, maximum: int, what: str):
+def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]:
     """A check of a whole number from ``minimum`` to ``maximum``, given as a number (JSON) or
     as its digits (CSV); the check raises ValueError naming the bounds."""
     bounds = f"{what} must be from {_number_text(minimum)} to {_number_text(maximum)}"
@@ -169,6 +179,7 @@ def _whole_number(minimum: int, maximum: int, what: str):
 
 
 def _check_founded(value: Any) -> int:
+    """A founding year from 1600 to this year; raises ValueError naming the bounds."""
     return _whole_number(1600, date.today().year, "a founding year")(value)
 
 
@@ -176,6 +187,8 @@ _EXPERTISE_WORDS = frozenset(member.value for member in Expertise)
 
 
 def _check_expertise(value: Any) -> list[str]:
+    """Expertise words (a ';'-separated text, or a list of texts), each known, at least
+    one; repeated words once, in order. Raises ValueError naming the unknown words."""
     if isinstance(value, str):
         words = [word.strip() for word in value.split(";")]
     elif isinstance(value, list | tuple):
@@ -195,6 +208,8 @@ def _check_expertise(value: Any) -> list[str]:
 
 
 def _check_strength(value: Any) -> float:
+    """A tie's strength, greater than 0 and at most 1 (DEFAULT_STRENGTH when absent);
+    raises ValueError otherwise."""
     if value is None:
         return DEFAULT_STRENGTH
     try:
@@ -207,6 +222,8 @@ def _check_strength(value: Any) -> float:
 
 
 def _check_since(value: Any) -> str | None:
+    """The day a tie began, YYYY-MM-DD and not in the future (None when absent); raises
+    ValueError otherwise."""
     if value is None:
         return None
     if isinstance(value, date):
@@ -236,12 +253,15 @@ OptionalPrefecture = Annotated[
 ]
 
 
-def _optional(check):
-    return Annotated[
-        Any,
-        BeforeValidator(_blank_to_none),
-        AfterValidator(lambda v: None if v is None else check(v)),
-    ]
+def _optional(check: Callable[[Any], _V]) -> BeforeValidator:
+    """The validator of an optional column: a blank cell (or None) is absent, any other
+    value must pass ``check``, which gives the value kept."""
+
+    def validate(value: Any) -> _V | None:
+        value = _blank_to_none(value)
+        return None if value is None else check(value)
+
+    return BeforeValidator(validate)
 
 
 class _Row(BaseModel):
@@ -251,15 +271,19 @@ class _Row(BaseModel):
 
 
 class EnterpriseRow(_Row):
+    """A row of enterprises.csv."""
+
     id: NodeId
     name: Name
     prefecture: PrefectureCode
     industry: Annotated[str, BeforeValidator(_check_industry)]
-    employees: _optional(_whole_number(0, MAX_EMPLOYEES, "employees")) = None
-    founded: _optional(_check_founded) = None
+    employees: Annotated[int | None, _optional(_whole_number(0, MAX_EMPLOYEES, "employees"))] = None
+    founded: Annotated[int | None, _optional(_check_founded)] = None
 
 
 class AssetRow(_Row):
+    """A row of assets.csv."""
+
     id: NodeId
     name: Name
     category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, "asset category"))]
@@ -267,14 +291,18 @@ class AssetRow(_Row):
 
 
 class CentreRow(_Row):
+    """A row of centres.csv."""
+
     id: NodeId
     name: Name
     prefecture: PrefectureCode
     kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
-    capacity: _optional(_whole_number(1, MAX_CAPACITY, "capacity")) = None
+    capacity: Annotated[int | None, _optional(_whole_number(1, MAX_CAPACITY, "capacity"))] = None
 
 
 class FinancierRow(_Row):
+    """A row of financiers.csv; a blank prefecture is a nationwide financier."""
+
     id: NodeId
     name: Name
     kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
@@ -282,6 +310,8 @@ class FinancierRow(_Row):
 
 
 class SpecialistRow(_Row):
+    """A row of specialists.csv; a blank prefecture is a nationwide specialist."""
+
     id: NodeId
     name: Name
     background: Annotated[
@@ -292,6 +322,8 @@ class SpecialistRow(_Row):
 
 
 class RelationRow(_Row):
+    """A row of relations.csv (its ends not yet checked)."""
+
     source: NodeId
     type: Annotated[str, BeforeValidator(_check_relation_type)]
     target: NodeId
@@ -392,7 +424,7 @@ def _plain_relation(row: dict[str, Any]) -> Relation | None:
         type(source) is str and type(target) is str and type(strength) is str and type(since) is str
     ):
         return None
-    relation_type = _RELATION_TYPES.get(kind)
+    relation_type = _RELATION_TYPES.get(kind) if isinstance(kind, str) else None
     if (
         relation_type is None
         or source == target

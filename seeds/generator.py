@@ -35,7 +35,7 @@ from graph.model import (
     RelationType,
     SpecialistBackground,
 )
-from graph.progress import Progress
+from graph.progress import Progress, no_progress
 from graph.rows import RELATION_COLUMNS, node_columns
 from seeds import vocab
 
@@ -111,6 +111,7 @@ def _allocate(total: int, weights: Sequence[float], minimum: int = 0) -> list[in
 
 
 def _cumulative(weights: Sequence[float]) -> list[float]:
+    """The running sums of ``weights``, the form :func:`_pick` draws from."""
     total = 0.0
     out = []
     for w in weights:
@@ -125,6 +126,7 @@ def _pick(rnd: Callable[[], float], cum: Sequence[float]) -> int:
 
 
 def _poisson(rnd: Callable[[], float], lam: float) -> int:
+    """A count drawn from the Poisson distribution of mean ``lam`` (Knuth's method)."""
     limit = math.exp(-lam)
     k = 0
     p = rnd()
@@ -132,6 +134,32 @@ def _poisson(rnd: Callable[[], float], lam: float) -> int:
         k += 1
         p *= rnd()
     return k
+
+
+def _draw_distinct(
+    count: int,
+    tries: int,
+    draw: Callable[[], int | None],
+    accept: Callable[[int], bool] | None = None,
+) -> list[int]:
+    """Up to ``count`` different items, in the order drawn, from at most ``tries`` draws.
+
+    ``draw()`` gives a candidate, or None for a draw that missed. A candidate already chosen
+    is passed over; any other is kept when ``accept(candidate)`` says so (asked only then,
+    so that it may draw random numbers of its own). Fewer than ``count`` come back when the
+    tries run out first, as they do on a small pool.
+    """
+    chosen: list[int] = []
+    for _ in range(tries):
+        choice = draw()
+        if choice is None or choice in chosen:
+            continue
+        if accept is not None and not accept(choice):
+            continue
+        chosen.append(choice)
+        if len(chosen) == count:
+            break
+    return chosen
 
 
 def _stem(name_ja: str) -> str:
@@ -159,11 +187,13 @@ class _Writer:
         self.rows = 0
 
     def close(self) -> int:
+        """Move the complete file into place; returns its row count (``rows``)."""
         self.handle.close()
         os.replace(self.partial, self.final)
         return self.rows
 
     def abort(self) -> None:
+        """Remove the incomplete file, leaving no trace of it."""
         self.handle.close()
         self.partial.unlink(missing_ok=True)
 
@@ -215,6 +245,7 @@ def _industry_weights(code: str) -> list[float]:
 
 
 def _enterprise_counts(n: int) -> list[int]:
+    """Enterprises per prefecture: by economic weight, at least 3 each when there are enough."""
     weights = [_economic_weight(i) for i in range(_NP)]
     return _allocate(n, weights, minimum=min(3, n // _NP))
 
@@ -226,29 +257,54 @@ class _Enterprises:
     n: int
     prefs: bytearray
     inds: bytearray
-    emps: array  # latent size, also when the employees column is blank
-    founded: array  # founding year, 0 when blank
-    members: list[array]  # per prefecture: enterprise indices in ascending order
-    cum: list[array]  # per prefecture: running sums of the attachment weights
+    emps: array[int]  # latent size, also when the employees column is blank
+    founded: array[int]  # founding year, 0 when blank
+    members: list[array[int]]  # per prefecture: enterprise indices in ascending order
+    cum: list[array[float]]  # per prefecture: running sums of the attachment weights
     pref_cum: list[float]  # running sums of the enterprise counts by prefecture
+
+    @classmethod
+    def empty(cls, prefs: bytearray, counts: Sequence[int]) -> _Enterprises:
+        """Room for the enterprises of ``prefs`` (the prefecture of each), drawn by count."""
+        n = len(prefs)
+        return cls(
+            n,
+            prefs,
+            bytearray(n),
+            array("H", bytes(2 * n)),
+            array("H", bytes(2 * n)),
+            [array("i") for _ in range(_NP)],
+            [array("d") for _ in range(_NP)],
+            _cumulative(counts),
+        )
+
+
+def _enterprise_prefectures(rng: random.Random, n: int) -> tuple[bytearray, list[int]]:
+    """The prefecture of each of ``n`` enterprises, shuffled so that ids do not follow
+    prefectures, and the count per prefecture."""
+    counts = _enterprise_counts(n)
+    prefs = bytearray()
+    for index, count in enumerate(counts):
+        prefs.extend(bytes([index]) * count)
+    rng.shuffle(prefs)
+    return prefs, counts
+
+
+def _founding_year(rnd: Callable[[], float], letter: str) -> int:
+    """A founding year: now and then an old house (1600-1899), mostly by decade from 1900."""
+    old_share = 0.012 if letter in "EIM" else 0.003
+    if rnd() < old_share:
+        return 1600 + int(300 * math.sqrt(rnd()))
+    decade = _pick(rnd, _DECADE_CUM)
+    return min(2024, 1900 + 10 * decade + int(10 * rnd()))
 
 
 def _enterprise_name(rng: random.Random, code: str, industry: str, founded: int) -> str:
+    """A firm's name: mostly Japanese (legal form, stem, trade word), some English-style."""
     r = rng.random()
-    places = vocab.PLACES[code]
     if r < 0.05 or r >= 0.996:
-        # English-style names: commas (and, now and then, double quotes) exercise CSV quoting.
-        pick = rng.random()
-        if pick < 0.4:
-            stem = rng.choice(vocab.BRANDS)[1]
-        elif pick < 0.7:
-            stem = rng.choice(places)[1]
-        else:
-            stem = rng.choice(vocab.SURNAMES)[1]
-        trade = rng.choice(vocab.TRADE_EN[industry])
-        if r >= 0.996:
-            return f'"{stem}" {trade}{rng.choice((", Ltd.", " Co., Ltd."))}'
-        return f"{stem} {trade}{rng.choice(vocab.ENGLISH_SUFFIXES)}"
+        return _english_name(rng, code, industry, quoted=r >= 0.996)
+    places = vocab.PLACES[code]
     pick = rng.random()
     if pick < 0.45:
         stem = rng.choice(vocab.SURNAMES)[0]
@@ -276,24 +332,35 @@ def _enterprise_name(rng: random.Random, code: str, industry: str, founded: int)
     return f"{stem}{trade}"
 
 
+def _english_name(rng: random.Random, code: str, industry: str, quoted: bool) -> str:
+    """An English-style name: its comma (and, when ``quoted``, its double quotes) exercise
+    CSV quoting."""
+    pick = rng.random()
+    if pick < 0.4:
+        stem = rng.choice(vocab.BRANDS)[1]
+    elif pick < 0.7:
+        stem = rng.choice(vocab.PLACES[code])[1]
+    else:
+        stem = rng.choice(vocab.SURNAMES)[1]
+    trade = rng.choice(vocab.TRADE_EN[industry])
+    if quoted:
+        return f'"{stem}" {trade}{rng.choice((", Ltd.", " Co., Ltd."))}'
+    return f"{stem} {trade}{rng.choice(vocab.ENGLISH_SUFFIXES)}"
+
+
 def _write_enterprises(
-    folder: Path, n: int, seed: int, progress: Progress | None
+    folder: Path, n: int, seed: int, progress: Progress
 ) -> tuple[_Enterprises, int]:
+    """Draw ``n`` enterprises and write them as enterprises.csv, keeping what the relation
+    stage needs of each; returns that and the row count. Raises OSError if the file cannot
+    be written (and leaves none behind)."""
     rng = _rng(seed, "enterprises")
     rnd = rng.random
     gauss = rng.gauss
-    counts = _enterprise_counts(n)
-    prefs = bytearray()
-    for index, count in enumerate(counts):
-        prefs.extend(bytes([index]) * count)
-    rng.shuffle(prefs)
-
+    prefs, counts = _enterprise_prefectures(rng, n)
     industry_cum = [_cumulative(_industry_weights(code)) for code in _CODES]
-    inds = bytearray(n)
-    emps = array("H", bytes(2 * n))
-    founded = array("H", bytes(2 * n))
-    members = [array("i") for _ in range(_NP)]
-    cum = [array("d") for _ in range(_NP)]
+    ent = _Enterprises.empty(prefs, counts)
+    inds, emps, founded, members, cum = ent.inds, ent.emps, ent.founded, ent.members, ent.cum
     totals = [0.0] * _NP
 
     writer = _Writer(folder, "enterprises.csv", node_columns(NodeKind.ENTERPRISE))
@@ -305,13 +372,7 @@ def _write_enterprises(
             ind = _pick(rnd, industry_cum[p])
             letter = _INDUSTRIES[ind]
             employees = min(_EMPLOYEE_MAX, int(math.exp(gauss(_EMPLOYEE_MU.get(letter, 1.5), 1.2))))
-            old_share = 0.012 if letter in "EIM" else 0.003
-            r = rnd()
-            if r < old_share:
-                year = 1600 + int(300 * math.sqrt(rnd()))
-            else:
-                decade = _pick(rnd, _DECADE_CUM)
-                year = min(2024, 1900 + 10 * decade + int(10 * rnd()))
+            year = _founding_year(rnd, letter)
             name = _enterprise_name(rng, code, letter, year)
             shown_employees = "" if rnd() < 0.10 else str(employees)
             shown_year = "" if rnd() < 0.05 else str(year)
@@ -323,17 +384,15 @@ def _write_enterprises(
             totals[p] += weight
             members[p].append(i)
             cum[p].append(totals[p])
-            if progress is not None and (i + 1) % PROGRESS_EVERY == 0:
+            if (i + 1) % PROGRESS_EVERY == 0:
                 progress("write enterprises.csv", i + 1, n)
         writer.rows = n
         written = writer.close()
     except BaseException:
         writer.abort()
         raise
-    if progress is not None:
-        progress("write enterprises.csv", n, n)
-    state = _Enterprises(n, prefs, inds, emps, founded, members, cum, _cumulative(counts))
-    return state, written
+    progress("write enterprises.csv", n, n)
+    return ent, written
 
 
 # ---------------------------------------------------------------------------
@@ -347,6 +406,8 @@ _ASSET_FULL_SCALE = 200_000
 
 @dataclass(slots=True)
 class _Asset:
+    """A regional asset as drawn."""
+
     id: str
     name: str
     category: int
@@ -361,6 +422,9 @@ def asset_count(enterprises: int) -> int:
 
 
 def _make_assets(n: int, seed: int) -> list[_Asset]:
+    """The regional assets of a dataset of ``n`` enterprises: at least one of each category
+    per prefecture, the rest by category share, prefectures by the square root of their
+    population; each with a popularity (0 when dormant)."""
     rng = _rng(seed, "assets")
     per_pref = _allocate(asset_count(n), [math.sqrt(p.population) for p in PREFECTURES], minimum=3)
     share_cum = _cumulative(_CATEGORY_SHARE)
@@ -371,18 +435,7 @@ def _make_assets(n: int, seed: int) -> list[_Asset]:
             by_category[_pick(rng.random, share_cum)] += 1
         places = [romaji for _, romaji in vocab.PLACES[_CODES[p]]]
         for c, category in enumerate(_CATEGORIES):
-            products = vocab.PRODUCTS[category.value]
-            names = [f"{place} {product}" for place in places for product in products]
-            rng.shuffle(names)
-            if by_category[c] > len(names):
-                more = [
-                    f"{prefix}-{place} {product}"
-                    for prefix in vocab.PLACE_PREFIXES
-                    for place in places
-                    for product in products
-                ]
-                rng.shuffle(more)
-                names += more
+            names = _asset_names(rng, places, category, by_category[c])
             for k in range(by_category[c]):
                 dormant = k > 0 and rng.random() < 0.12
                 weight = 0.0 if dormant else rng.paretovariate(2.0)
@@ -393,6 +446,26 @@ def _make_assets(n: int, seed: int) -> list[_Asset]:
     return assets
 
 
+def _asset_names(
+    rng: random.Random, places: Sequence[str], category: AssetCategory, wanted: int
+) -> list[str]:
+    """Candidate names "<place> <product>" in a random order, with "<prefix>-<place>
+    <product>" ones after them when ``wanted`` is more than the plain ones."""
+    products = vocab.PRODUCTS[category.value]
+    names = [f"{place} {product}" for place in places for product in products]
+    rng.shuffle(names)
+    if wanted > len(names):
+        more = [
+            f"{prefix}-{place} {product}"
+            for prefix in vocab.PLACE_PREFIXES
+            for place in places
+            for product in products
+        ]
+        rng.shuffle(more)
+        names += more
+    return names
+
+
 # ---------------------------------------------------------------------------
 # Financiers
 # ---------------------------------------------------------------------------
@@ -400,6 +473,8 @@ def _make_assets(n: int, seed: int) -> list[_Asset]:
 
 @dataclass(slots=True)
 class _Financier:
+    """A financier as drawn."""
+
     id: str
     name: str
     kind: FinancierKind
@@ -443,50 +518,84 @@ def _local_names(rng: random.Random, p: int, word: str, suffixes: Sequence[str])
     return first + rest
 
 
-def _make_financiers(n: int, seed: int) -> list[_Financier]:
-    rng = _rng(seed, "financiers")
-    counts = financier_counts(n)
-    fins: list[_Financier] = []
-    taken: set[str] = set()
+class _FinancierRoll:
+    """The financiers drawn so far, in id order, and the names they have taken."""
 
-    def add(name: str, kind: FinancierKind, pref: int) -> None:
-        taken.add(name)
-        fins.append(_Financier("", name, kind, pref))
+    def __init__(self) -> None:
+        self.fins: list[_Financier] = []
+        self.taken: set[str] = set()
 
-    def first_free(names: Sequence[str]) -> str:
+    def add(self, name: str, kind: FinancierKind, pref: int) -> None:
+        """Add a financier named ``name`` (its id is set when the roll is complete)."""
+        self.taken.add(name)
+        self.fins.append(_Financier("", name, kind, pref))
+
+    def first_free(self, names: Sequence[str]) -> str:
+        """The first of ``names`` no financier has taken, else the first with a number."""
         for name in names:
-            if name not in taken:
+            if name not in self.taken:
                 return name
         base = names[0]
         k = 2
-        while f"{base}{k}" in taken:
+        while f"{base}{k}" in self.taken:
             k += 1
         return f"{base}{k}"
 
+
+def _make_financiers(n: int, seed: int) -> list[_Financier]:
+    """The financiers of a dataset of ``n`` enterprises, as many of each kind as
+    :func:`financier_counts` says, nationwide ones first."""
+    rng = _rng(seed, "financiers")
+    counts = financier_counts(n)
+    roll = _FinancierRoll()
+    _add_national_and_guarantors(roll)
+    _add_regional_banks(rng, roll, counts[FinancierKind.REGIONAL_BANK])
+    _add_local_banks(rng, roll, counts)
+    _add_funds(rng, roll, counts[FinancierKind.FUND])
+    for number, fin in enumerate(roll.fins, start=1):
+        fin.id = f"F{number:04d}"
+    return roll.fins
+
+
+def _add_national_and_guarantors(roll: _FinancierRoll) -> None:
+    """The city banks, the public lender, and each prefecture's guarantee corporation (with
+    the city ones after their prefecture's)."""
     for name in _CITY_BANKS:
-        add(name, FinancierKind.CITY_BANK, -1)
-    add(_PUBLIC_LENDER, FinancierKind.GOVERNMENT, -1)
+        roll.add(name, FinancierKind.CITY_BANK, -1)
+    roll.add(_PUBLIC_LENDER, FinancierKind.GOVERNMENT, -1)
     for p, prefecture in enumerate(PREFECTURES):
         stem = _stem(prefecture.name_ja)
         cgc = f"{prefecture.name_ja if prefecture.name_ja.endswith('県') else stem}信用保証協会"
-        add(cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
+        roll.add(cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
         for code, city_cgc in _CITY_CGC:
             if code == prefecture.code:
-                add(city_cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
+                roll.add(city_cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
 
+
+def _add_regional_banks(rng: random.Random, roll: _FinancierRoll, total: int) -> None:
+    """``total`` regional banks: one per prefecture, named after it, the others to the most
+    populous prefectures, named by number or after a place."""
     weights = [p.population for p in PREFECTURES]
-    softened = [p.population**0.75 for p in PREFECTURES]
-    regional = _allocate(counts[FinancierKind.REGIONAL_BANK], weights, minimum=1)
+    regional = _allocate(total, weights, minimum=1)
     numbers = list(vocab.NUMBER_BANKS)
     rng.shuffle(numbers)
     for p, count in enumerate(regional):
         stem = _stem(PREFECTURES[p].name_ja)
-        add(f"{stem}銀行", FinancierKind.REGIONAL_BANK, p)
+        roll.add(f"{stem}銀行", FinancierKind.REGIONAL_BANK, p)
         for _ in range(count - 1):
             if numbers and rng.random() < 0.5:
-                add(f"{numbers.pop()}銀行", FinancierKind.REGIONAL_BANK, p)
+                roll.add(f"{numbers.pop()}銀行", FinancierKind.REGIONAL_BANK, p)
             else:
-                add(first_free(_local_names(rng, p, "銀行", ())), FinancierKind.REGIONAL_BANK, p)
+                name = roll.first_free(_local_names(rng, p, "銀行", ()))
+                roll.add(name, FinancierKind.REGIONAL_BANK, p)
+
+
+def _add_local_banks(
+    rng: random.Random, roll: _FinancierRoll, counts: dict[FinancierKind, int]
+) -> None:
+    """Second regional banks, shinkin banks and credit cooperatives, spread over the
+    prefectures in proportion to population^0.75."""
+    softened = [p.population**0.75 for p in PREFECTURES]
     local_kinds = (
         (FinancierKind.SECOND_REGIONAL_BANK, "銀行", vocab.SECOND_BANK_SUFFIXES),
         (FinancierKind.SHINKIN_BANK, "信用金庫", vocab.LOCAL_SUFFIXES),
@@ -505,18 +614,20 @@ def _make_financiers(n: int, seed: int) -> list[_Financier]:
             else:
                 names = _local_names(rng, p, word, suffixes)
             for _ in range(count):
-                add(first_free(names), kind, p)
+                roll.add(roll.first_free(names), kind, p)
+
+
+def _add_funds(rng: random.Random, roll: _FinancierRoll, total: int) -> None:
+    """``total`` funds: the three investment corporations, one nationwide fund, and the
+    rest prefectural revitalisation funds in prefectures drawn at random."""
     for code, name in _INVESTMENT_CORPS:
-        add(name, FinancierKind.FUND, _PIDX[code])
-    add(_NATIONAL_FUND, FinancierKind.FUND, -1)
-    extra = counts[FinancierKind.FUND] - len(_INVESTMENT_CORPS) - 1
+        roll.add(name, FinancierKind.FUND, _PIDX[code])
+    roll.add(_NATIONAL_FUND, FinancierKind.FUND, -1)
+    extra = total - len(_INVESTMENT_CORPS) - 1
     fund_prefs = rng.sample(range(_NP), k=min(_NP, extra))
     for p in sorted(fund_prefs):
         name = f"{_stem(PREFECTURES[p].name_ja)}地域活性化ファンド投資事業有限責任組合"
-        add(name, FinancierKind.FUND, p)
-    for number, fin in enumerate(fins, start=1):
-        fin.id = f"F{number:04d}"
-    return fins
+        roll.add(name, FinancierKind.FUND, p)
 
 
 # ---------------------------------------------------------------------------
@@ -526,6 +637,8 @@ def _make_financiers(n: int, seed: int) -> list[_Financier]:
 
 @dataclass(slots=True)
 class _Centre:
+    """A centre as drawn."""
+
     id: str
     name: str
     kind: CentreKind
@@ -565,7 +678,22 @@ _CAPACITY = {
 _TOWN_SUFFIXES = ("", "東", "西", "南", "北", "中央", "みなと", "山手", "高原", "川辺", "北部")
 
 
+# The word after a town's name by centre kind, for the kinds named that way.
+_CENTRE_WORD = {
+    CentreKind.CHAMBER_OF_COMMERCE: "商工会議所",
+    CentreKind.COMMERCE_ASSOCIATION: "商工会",
+    CentreKind.AGRICULTURAL_COOPERATIVE: "農業協同組合",
+}
+_OTHER_CENTRE_WORDS = ("観光協会", "地域産業振興協議会")
+# Centres run by a bank, named after a financier of the same kind when one is free.
+_BANK_CENTRES = (CentreKind.SHINKIN_BANK, CentreKind.CREDIT_COOPERATIVE)
+
+
 def _make_centres(n: int, seed: int, fins: list[_Financier]) -> list[_Centre]:
+    """The centres of a dataset of ``n`` enterprises: at least one per prefecture, the rest
+    by economic weight^0.8; a prefectural centre in each prefecture (from 141 centres on)
+    and one university. A shinkin or credit-cooperative centre is named after one of its
+    prefecture's financiers of that kind when there is one free."""
     rng = _rng(seed, "centres")
     total = centre_count(n)
     per_pref = _allocate(total, [_economic_weight(i) ** 0.8 for i in range(_NP)], minimum=1)
@@ -578,8 +706,6 @@ def _make_centres(n: int, seed: int, fins: list[_Financier]) -> list[_Centre]:
     taken: set[str] = set()
     centres: list[_Centre] = []
     for p, count in enumerate(per_pref):
-        prefecture = PREFECTURES[p]
-        stem = _stem(prefecture.name_ja)
         kinds: list[CentreKind] = []
         if with_prefectural:
             kinds.append(CentreKind.PREFECTURAL_CENTRE)
@@ -587,55 +713,72 @@ def _make_centres(n: int, seed: int, fins: list[_Financier]) -> list[_Centre]:
             kinds.append(CentreKind.UNIVERSITY)
         while len(kinds) < count:
             kinds.append(_CENTRE_KIND_WEIGHTS[_pick(rng.random, _CENTRE_KIND_CUM)][0])
-        kinds = kinds[:count]
         towns = _local_names(rng, p, "", _TOWN_SUFFIXES)
         used_banks: set[int] = set()
-        for kind in kinds:
+        for kind in kinds[:count]:
             namesake = -1
-            if kind is CentreKind.PREFECTURAL_CENTRE:
-                name = f"{prefecture.name_ja}中小企業振興センター"
-            elif kind is CentreKind.UNIVERSITY:
-                name = f"{stem}大学 地域連携推進センター"
-            elif kind in (CentreKind.SHINKIN_BANK, CentreKind.CREDIT_COOPERATIVE):
-                fin_kind = FinancierKind(kind.value)
-                word = "信用金庫" if kind is CentreKind.SHINKIN_BANK else "信用組合"
-                free = [i for i in banks_by_pref.get((p, fin_kind), []) if i not in used_banks]
+            if kind in _BANK_CENTRES:
+                banks = banks_by_pref.get((p, FinancierKind(kind.value)), [])
+                free = [i for i in banks if i not in used_banks]
                 if free:
                     namesake = rng.choice(free)
                     used_banks.add(namesake)
-                    name = f"{fins[namesake].name} 地域支援センター"
-                else:
-                    name = f"{rng.choice(towns)}{word} 地域支援センター"
-            elif kind is CentreKind.SME_FEDERATION:
-                name = f"{prefecture.name_ja}中小企業団体中央会"
-                if name in taken:
-                    name = f"{rng.choice(towns)}中小企業協同組合連合会"
+            if namesake >= 0:
+                name = f"{fins[namesake].name} 地域支援センター"
             else:
-                word = {
-                    CentreKind.CHAMBER_OF_COMMERCE: "商工会議所",
-                    CentreKind.COMMERCE_ASSOCIATION: "商工会",
-                    CentreKind.AGRICULTURAL_COOPERATIVE: "農業協同組合",
-                    CentreKind.OTHER: rng.choice(("観光協会", "地域産業振興協議会")),
-                }[kind]
-                name = next(
-                    (f"{town}{word}" for town in towns if f"{town}{word}" not in taken),
-                    f"{towns[0]}{word}",
-                )
-            k = 2
-            unique = name
-            while unique in taken:
-                unique = f"{name} 第{k}"
-                k += 1
+                name = _centre_name(rng, kind, p, towns, taken)
+            unique = _unique_name(name, taken)
             taken.add(unique)
-            low, high = _CAPACITY[kind]
-            if kind is not CentreKind.PREFECTURAL_CENTRE and rng.random() < 0.07:
-                capacity = None
-            else:
-                capacity = int(rng.triangular(low, high, low + (high - low) * 0.3))
-            centres.append(_Centre("", unique, kind, p, capacity, namesake))
+            centres.append(_Centre("", unique, kind, p, _capacity(rng, kind), namesake))
     for number, centre in enumerate(centres, start=1):
         centre.id = f"C{number:04d}"
     return centres
+
+
+def _centre_name(
+    rng: random.Random, kind: CentreKind, p: int, towns: Sequence[str], taken: set[str]
+) -> str:
+    """The name of a centre of ``kind`` in prefecture ``p`` (a bank-run one that is not
+    named after its bank): after the prefecture, or after one of ``towns`` that no centre
+    of the same word has taken yet."""
+    prefecture = PREFECTURES[p]
+    if kind is CentreKind.PREFECTURAL_CENTRE:
+        return f"{prefecture.name_ja}中小企業振興センター"
+    if kind is CentreKind.UNIVERSITY:
+        return f"{_stem(prefecture.name_ja)}大学 地域連携推進センター"
+    if kind in _BANK_CENTRES:
+        word = "信用金庫" if kind is CentreKind.SHINKIN_BANK else "信用組合"
+        return f"{rng.choice(towns)}{word} 地域支援センター"
+    if kind is CentreKind.SME_FEDERATION:
+        name = f"{prefecture.name_ja}中小企業団体中央会"
+        return f"{rng.choice(towns)}中小企業協同組合連合会" if name in taken else name
+    # The word of an "other" centre is drawn for the kinds named after a town too: the draws
+    # that follow, and so the dataset, depend on it.
+    other = rng.choice(_OTHER_CENTRE_WORDS)
+    word = _CENTRE_WORD.get(kind, other)
+    return next(
+        (f"{town}{word}" for town in towns if f"{town}{word}" not in taken),
+        f"{towns[0]}{word}",
+    )
+
+
+def _unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name 第k`` with the first k from 2 that no other has taken."""
+    k = 2
+    unique = name
+    while unique in taken:
+        unique = f"{name} 第{k}"
+        k += 1
+    return unique
+
+
+def _capacity(rng: random.Random, kind: CentreKind) -> int | None:
+    """Open referrals a centre of ``kind`` can take at once; None (blank) for 7% of the
+    centres that are not prefectural."""
+    low, high = _CAPACITY[kind]
+    if kind is not CentreKind.PREFECTURAL_CENTRE and rng.random() < 0.07:
+        return None
+    return int(rng.triangular(low, high, low + (high - low) * 0.3))
 
 
 # ---------------------------------------------------------------------------
@@ -645,6 +788,8 @@ def _make_centres(n: int, seed: int, fins: list[_Financier]) -> list[_Centre]:
 
 @dataclass(slots=True)
 class _Specialist:
+    """A specialist as drawn, with the centres they are affiliated with (their own first)."""
+
     id: str
     name: str
     background: SpecialistBackground
@@ -709,6 +854,7 @@ _GENERAL_NEEDS = (_X.FINANCE, _X.ACCOUNTING, _X.TAX, _X.SUCCESSION)
 
 
 def _expertise(rng: random.Random, background: SpecialistBackground) -> tuple[Expertise, ...]:
+    """1 to 3 expertise words fitting ``background``, a core one first."""
     core, further = _EXPERTISE[background]
     words = [rng.choice(core)]
     size = 1 + (rng.random() < 0.65) + (rng.random() < 0.3)
@@ -719,39 +865,23 @@ def _expertise(rng: random.Random, background: SpecialistBackground) -> tuple[Ex
 
 
 def _make_specialists(seed: int, centres: list[_Centre]) -> list[_Specialist]:
+    """The specialists of ``centres``: about three per centre, every background present,
+    each with expertise, a unique name and now and then a second centre (or, nationwide
+    ones, more anywhere)."""
     rng = _rng(seed, "specialists")
-    specs: list[_Specialist] = []
-    taken: set[str] = set()
-    for c, centre in enumerate(centres):
-        capacity = centre.capacity if centre.capacity is not None else 25
-        count = 1 + _poisson(rng.random, 1.3 + capacity / 60)
-        for k in range(count):
-            background = _BACKGROUND_WEIGHTS[_pick(rng.random, _BACKGROUND_CUM)][0]
-            nationwide = 0.25 if background is _B.PATENT_ATTORNEY else 0.05
-            pref = -1 if k > 0 and rng.random() < nationwide else centre.pref
-            specs.append(_Specialist("", "", background, (), pref, [c]))
-    # Every background appears, even in the smallest dataset.
-    present = {s.background for s in specs}
-    for background in SpecialistBackground:
-        if background not in present:
-            tally: dict[SpecialistBackground, int] = {}
-            for s in specs:
-                tally[s.background] = tally.get(s.background, 0) + 1
-            spare = [i for i, s in enumerate(specs) if tally[s.background] > 1]
-            specs[rng.choice(spare)].background = background
+    specs = _draw_specialists(rng, centres)
+    _cover_every_background(rng, specs)
     by_pref: list[list[int]] = [[] for _ in range(_NP)]
     by_block: list[list[int]] = [[] for _ in REGIONAL_BLOCKS]
     for c, centre in enumerate(centres):
         by_pref[centre.pref].append(c)
         by_block[_BLOCK[centre.pref]].append(c)
+    taken: set[str] = set()
     for number, spec in enumerate(specs, start=1):
         spec.id = f"S{number:06d}"
         spec.expertise = _expertise(rng, spec.background)
-        name = f"{rng.choice(vocab.SURNAMES)[0]} {rng.choice(vocab.GIVEN_NAMES)}"
-        while name in taken and len(taken) < len(vocab.SURNAMES) * len(vocab.GIVEN_NAMES):
-            name = f"{rng.choice(vocab.SURNAMES)[0]} {rng.choice(vocab.GIVEN_NAMES)}"
-        taken.add(name)
-        spec.name = name
+        spec.name = _specialist_name(rng, taken)
+        taken.add(spec.name)
         home = centres[spec.centres[0]].pref
         if spec.pref == -1:
             extra = rng.sample(range(len(centres)), k=min(len(centres), 1 + (rng.random() < 0.5)))
@@ -766,14 +896,56 @@ def _make_specialists(seed: int, centres: list[_Centre]) -> list[_Specialist]:
     return specs
 
 
+def _draw_specialists(rng: random.Random, centres: list[_Centre]) -> list[_Specialist]:
+    """Per centre 1 + Poisson(1.3 + capacity / 60) specialists with a background, living in
+    the centre's prefecture (some after the first nationwide); no name or expertise yet."""
+    specs: list[_Specialist] = []
+    for c, centre in enumerate(centres):
+        capacity = centre.capacity if centre.capacity is not None else 25
+        count = 1 + _poisson(rng.random, 1.3 + capacity / 60)
+        for k in range(count):
+            background = _BACKGROUND_WEIGHTS[_pick(rng.random, _BACKGROUND_CUM)][0]
+            nationwide = 0.25 if background is _B.PATENT_ATTORNEY else 0.05
+            pref = -1 if k > 0 and rng.random() < nationwide else centre.pref
+            specs.append(_Specialist("", "", background, (), pref, [c]))
+    return specs
+
+
+def _cover_every_background(rng: random.Random, specs: list[_Specialist]) -> None:
+    """Give each missing background to a specialist whose background others share, so that
+    every background appears even in the smallest dataset."""
+    present = {s.background for s in specs}
+    for background in SpecialistBackground:
+        if background not in present:
+            tally: dict[SpecialistBackground, int] = {}
+            for s in specs:
+                tally[s.background] = tally.get(s.background, 0) + 1
+            spare = [i for i, s in enumerate(specs) if tally[s.background] > 1]
+            specs[rng.choice(spare)].background = background
+
+
+def _specialist_name(rng: random.Random, taken: set[str]) -> str:
+    """ "<surname> <given name>", one that ``taken`` does not hold while any is left."""
+    name = f"{rng.choice(vocab.SURNAMES)[0]} {rng.choice(vocab.GIVEN_NAMES)}"
+    while name in taken and len(taken) < len(vocab.SURNAMES) * len(vocab.GIVEN_NAMES):
+        name = f"{rng.choice(vocab.SURNAMES)[0]} {rng.choice(vocab.GIVEN_NAMES)}"
+    return name
+
+
 # ---------------------------------------------------------------------------
 # Node files
 # ---------------------------------------------------------------------------
 
 
 def _write_rows(
-    folder: Path, name: str, kind: NodeKind, rows: list[tuple], progress: Progress | None
+    folder: Path,
+    name: str,
+    kind: NodeKind,
+    rows: Sequence[tuple[object, ...]],
+    progress: Progress,
 ) -> int:
+    """Write ``rows`` (in the columns of ``kind``) as ``folder``/``name``; returns how many.
+    Raises OSError if the file cannot be written (and leaves none behind)."""
     writer = _Writer(folder, name, node_columns(kind))
     try:
         writer.csv.writerows(rows)
@@ -782,13 +954,36 @@ def _write_rows(
     except BaseException:
         writer.abort()
         raise
-    if progress is not None:
-        progress(f"write {name}", written, written)
+    progress(f"write {name}", written, written)
     return written
 
 
 def _code(p: int) -> str:
+    """The prefecture code of index ``p``; blank for -1 (nationwide)."""
     return "" if p < 0 else _CODES[p]
+
+
+def _asset_rows(assets: list[_Asset]) -> list[tuple[object, ...]]:
+    """The rows of assets.csv."""
+    return [(a.id, a.name, _CATEGORIES[a.category].value, _CODES[a.pref]) for a in assets]
+
+
+def _centre_rows(centres: list[_Centre]) -> list[tuple[object, ...]]:
+    """The rows of centres.csv (a blank capacity for none)."""
+    return [
+        (c.id, c.name, _CODES[c.pref], c.kind.value, "" if c.capacity is None else c.capacity)
+        for c in centres
+    ]
+
+
+def _financier_rows(fins: list[_Financier]) -> list[tuple[object, ...]]:
+    """The rows of financiers.csv."""
+    return [(f.id, f.name, f.kind.value, _code(f.pref)) for f in fins]
+
+
+def _specialist_rows(specs: list[_Specialist]) -> list[tuple[object, ...]]:
+    """The rows of specialists.csv (expertise joined by ';')."""
+    return [(s.id, s.name, s.background.value, ";".join(s.expertise), _code(s.pref)) for s in specs]
 
 
 # ---------------------------------------------------------------------------
@@ -796,8 +991,8 @@ def _code(p: int) -> str:
 # ---------------------------------------------------------------------------
 
 _R = RelationType
-# (lowest strength, highest strength, share with a blank since) by relation type.
-_TIE = {
+#: (lowest strength, highest strength, share with a blank since) by relation type.
+_TIE: dict[RelationType, tuple[float, float, float]] = {
     _R.SUPPORTS: (0.4, 0.9, 0.05),
     _R.ADVISES: (0.35, 0.85, 0.10),
     _R.AFFILIATED_WITH: (0.7, 1.0, 0.05),
@@ -848,7 +1043,8 @@ _UTILIZE = {
 }  # fmt: skip
 _UTILIZE_OTHER = (0.02, (0.25, 0.25, 0.5))
 
-# How well a centre kind fits an enterprise division (for SUPPORTS), default 1.
+# How well a centre kind fits an enterprise division (for SUPPORTS): by division where it
+# differs from the kind's fit to every other division.
 _CENTRE_FIT = {
     CentreKind.AGRICULTURAL_COOPERATIVE: {"A": 4.0, "B": 3.0, "E": 1.2, "I": 0.8, "M": 0.8},
     CentreKind.UNIVERSITY: {"E": 2.0, "G": 2.0, "L": 3.0},
@@ -856,6 +1052,8 @@ _CENTRE_FIT = {
     CentreKind.PREFECTURAL_CENTRE: {"E": 1.5, "G": 1.3, "L": 1.3},
 }
 _CENTRE_FIT_DEFAULT = {
+    CentreKind.CHAMBER_OF_COMMERCE: 1.0,
+    CentreKind.COMMERCE_ASSOCIATION: 1.0,
     CentreKind.AGRICULTURAL_COOPERATIVE: 0.1,
     CentreKind.UNIVERSITY: 0.2,
     CentreKind.SME_FEDERATION: 0.8,
@@ -871,6 +1069,37 @@ _CORP_OF_BLOCK = {"Hokkaido": "13", "Tohoku": "13", "Kanto": "13", "Chubu": "23"
 # Split of guarantees where a city has its own guarantee corporation.
 _CGC_SPLIT = {"14": (0.6, 0.28, 0.12), "21": (0.8, 0.2), "23": (0.65, 0.35)}
 
+# The private lenders of a prefecture, by how often small (under 20 staff) and larger firms
+# borrow from each kind; the prefecture's leading regional bank counts 1.5 times.
+_LENDER_WEIGHT_SMALL = {
+    FinancierKind.REGIONAL_BANK: 4.0,
+    FinancierKind.SECOND_REGIONAL_BANK: 2.0,
+    FinancierKind.SHINKIN_BANK: 2.2,
+    FinancierKind.CREDIT_COOPERATIVE: 0.9,
+}
+_LENDER_WEIGHT_LARGE = {
+    FinancierKind.REGIONAL_BANK: 6.0,
+    FinancierKind.SECOND_REGIONAL_BANK: 2.0,
+    FinancierKind.SHINKIN_BANK: 1.2,
+    FinancierKind.CREDIT_COOPERATIVE: 0.4,
+}
+# (small firms, larger firms): the weight of each city bank, in and outside the metropoles.
+_CITY_BANK_WEIGHT_METRO = (0.8, 3.0)
+_CITY_BANK_WEIGHT_ELSEWHERE = (0.1, 0.5)
+
+# The banks a retired banker worked at, by kind (of their prefecture, or else a city bank).
+_FORMER_BANK_WEIGHT = {
+    FinancierKind.REGIONAL_BANK: 3.0,
+    FinancierKind.SECOND_REGIONAL_BANK: 1.5,
+    FinancierKind.SHINKIN_BANK: 1.0,
+    FinancierKind.CREDIT_COOPERATIVE: 0.5,
+}
+# The share of specialists of a background who keep a tie to a firm they worked at.
+_FORMER_FIRM_SHARE = {_B.BUSINESS: 0.45, _B.CONSULTANT: 0.1, _B.OTHER: 0.1}
+
+_WHOLESALE = _IIDX["I"]
+_INVESTABLE = {_IIDX["E"], _IIDX["G"], _IIDX["L"]}
+
 
 class _RelationWriter:
     """Buffers relation rows and writes them in batches; counts them."""
@@ -880,6 +1109,9 @@ class _RelationWriter:
         self.buffer: list[tuple[str, str, str, str, str]] = []
         self.rnd = rng.random
         self.count = 0
+        # the text of each day from _FIRST_DAY on, once written: looked up faster than
+        # written again
+        self.days: list[str | None] = [None] * (_LAST_DAY - _FIRST_DAY + 1)
 
     def add(
         self,
@@ -901,20 +1133,59 @@ class _RelationWriter:
         if rnd() < blank:
             since = ""
         else:
-            since = date.fromordinal(earliest + int((_LAST_DAY - earliest + 1) * rnd())).isoformat()
-        self.buffer.append((source, kind.value, target, strength, since))
+            day = earliest - _FIRST_DAY + int((_LAST_DAY - earliest + 1) * rnd())
+            since = self.days[day] or self._write_day(day)
+        # the type is a StrEnum: its text is its value, and the CSV writer writes that
+        self.buffer.append((source, kind, target, strength, since))
         if len(self.buffer) >= 8192:
             self.flush()
 
+    def _write_day(self, day: int) -> str:
+        """The text of the ``day``-th day from _FIRST_DAY (YYYY-MM-DD), kept for next time."""
+        text = self.days[day] = date.fromordinal(_FIRST_DAY + day).isoformat()
+        return text
+
     def flush(self) -> None:
+        """Write the buffered rows."""
         self.out.csv.writerows(self.buffer)
         self.count += len(self.buffer)
         self.buffer.clear()
 
     def close(self) -> int:
+        """Write what is left and move the file into place; returns the row count."""
         self.flush()
         self.out.rows = self.count
         return self.out.close()
+
+
+def _write_relations(
+    folder: Path,
+    seed: int,
+    ent: _Enterprises,
+    assets: list[_Asset],
+    centres: list[_Centre],
+    fins: list[_Financier],
+    specs: list[_Specialist],
+    progress: Progress,
+) -> int:
+    """Draw every tie and write them as relations.csv: first the ties among centres,
+    financiers and specialists, then each enterprise's. Returns the row count; raises
+    OSError if the file cannot be written (and leaves none behind)."""
+    rng = _rng(seed, "relations")
+    w = _RelationWriter(folder, _rng(seed, "ties"))
+    try:
+        _structural_relations(w, rng, ent, centres, fins, specs)
+        _enterprise_relations(w, rng, ent, assets, centres, fins, specs, progress)
+        written = w.close()
+    except BaseException:
+        w.out.abort()
+        raise
+    return written
+
+
+# ---------------------------------------------------------------------------
+# Ties among centres, financiers and specialists
+# ---------------------------------------------------------------------------
 
 
 def _structural_relations(
@@ -926,45 +1197,67 @@ def _structural_relations(
     specs: list[_Specialist],
 ) -> None:
     """Ties among centres, financiers and specialists (and specialists' former employers)."""
-    rnd = rng.random
-    # A specialist can be dispatched by their centre(s) from the day the centres began.
+    _affiliations(w, centres, specs)
+    _former_employers(w, rng.random, ent, fins, specs)
+    _partnerships(w, rng, centres, fins)
+    _centre_collaborations(w, rng, centres)
+
+
+def _affiliations(w: _RelationWriter, centres: list[_Centre], specs: list[_Specialist]) -> None:
+    """Each specialist with their centre(s), from the day the centres began."""
     for spec in specs:
         for c in spec.centres:
             w.add(spec.id, _R.AFFILIATED_WITH, centres[c].id, _CENTRES_START)
-    # Retired bankers keep a tie to their bank; some business people to their old firm.
+
+
+def _city_banks(fins: list[_Financier]) -> list[int]:
+    """The indices of the city banks among ``fins``."""
+    return [index for index, fin in enumerate(fins) if fin.kind is FinancierKind.CITY_BANK]
+
+
+def _former_employers(
+    w: _RelationWriter,
+    rnd: Callable[[], float],
+    ent: _Enterprises,
+    fins: list[_Financier],
+    specs: list[_Specialist],
+) -> None:
+    """Retired bankers keep a tie to their bank; some business people, consultants and
+    others to a firm they worked at."""
     banks_of_pref: list[list[int]] = [[] for _ in range(_NP)]
-    city_banks: list[int] = []
-    bank_kinds = {
-        FinancierKind.REGIONAL_BANK: 3.0,
-        FinancierKind.SECOND_REGIONAL_BANK: 1.5,
-        FinancierKind.SHINKIN_BANK: 1.0,
-        FinancierKind.CREDIT_COOPERATIVE: 0.5,
-    }
     for index, fin in enumerate(fins):
-        if fin.kind is FinancierKind.CITY_BANK:
-            city_banks.append(index)
-        elif fin.kind in bank_kinds:
+        if fin.kind in _FORMER_BANK_WEIGHT:
             banks_of_pref[fin.pref].append(index)
+    city_banks = _city_banks(fins)
     for spec in specs:
         if spec.background is _B.BANKER and rnd() < 0.9:
             pool = banks_of_pref[spec.pref] if spec.pref >= 0 and rnd() < 0.85 else city_banks
             if pool:
-                weights = _cumulative([bank_kinds.get(fins[i].kind, 1.0) for i in pool])
+                weights = _cumulative([_FORMER_BANK_WEIGHT.get(fins[i].kind, 1.0) for i in pool])
                 bank = pool[_pick(rnd, weights)]
                 w.add(spec.id, _R.WORKED_AT, fins[bank].id, _FIRST_DAY)
-        share = {_B.BUSINESS: 0.45, _B.CONSULTANT: 0.1, _B.OTHER: 0.1}.get(spec.background, 0)
+        share = _FORMER_FIRM_SHARE.get(spec.background, 0)
         if share and rnd() < share:
             p = spec.pref if spec.pref >= 0 else _pick(rnd, ent.pref_cum)
             if ent.members[p]:
                 firm = ent.members[p][_pick(rnd, ent.cum[p])]
                 w.add(spec.id, _R.WORKED_AT, f"E{firm + 1:07d}", _FIRST_DAY)
-    # Partnership agreements between centres and financiers.
+
+
+def _partnerships(
+    w: _RelationWriter, rng: random.Random, centres: list[_Centre], fins: list[_Financier]
+) -> None:
+    """Partnership agreements between each centre and financiers: its namesake bank, its
+    prefecture's guarantee corporation and leading regional bank, the public lender, and
+    now and then other local banks, a city bank or a fund."""
+    rnd = rng.random
     by_kind_pref: dict[tuple[FinancierKind, int], list[int]] = {}
     public = -1
     for index, fin in enumerate(fins):
         by_kind_pref.setdefault((fin.kind, fin.pref), []).append(index)
         if fin.kind is FinancierKind.GOVERNMENT:
             public = index
+    city_banks = _city_banks(fins)
     for centre in centres:
         p = centre.pref
         partners: list[int] = []
@@ -992,7 +1285,12 @@ def _structural_relations(
         maybe(by_kind_pref.get((FinancierKind.FUND, p), []), 0.1)
         for index in partners:
             w.add(centre.id, _R.PARTNERS_WITH, fins[index].id, _CENTRES_START)
-    # Centres work together, mostly within their prefecture or block; some work alone.
+
+
+def _centre_collaborations(w: _RelationWriter, rng: random.Random, centres: list[_Centre]) -> None:
+    """Centres work together, mostly within their prefecture or block; some work alone. A
+    pair of centres collaborates once, started by the first of them to draw the other."""
+    rnd = rng.random
     alone = [rnd() < 0.12 for _ in centres]
     by_pref: list[list[int]] = [[] for _ in range(_NP)]
     by_block: list[list[int]] = [[] for _ in REGIONAL_BLOCKS]
@@ -1024,63 +1322,339 @@ def _structural_relations(
         w.add(centres[a].id, _R.COLLABORATES_WITH, centres[b].id, _CENTRES_START)
 
 
-def _write_relations(
-    folder: Path,
-    seed: int,
-    ent: _Enterprises,
-    assets: list[_Asset],
-    centres: list[_Centre],
-    fins: list[_Financier],
-    specs: list[_Specialist],
-    progress: Progress | None,
-) -> int:
-    rng = _rng(seed, "relations")
-    w = _RelationWriter(folder, _rng(seed, "ties"))
-    try:
-        _structural_relations(w, rng, ent, centres, fins, specs)
-        _enterprise_relations(w, rng, ent, assets, centres, fins, specs, progress)
-        written = w.close()
-    except BaseException:
-        w.out.abort()
-        raise
-    return written
+# ---------------------------------------------------------------------------
+# Each enterprise's ties
+# ---------------------------------------------------------------------------
 
 
 def _lender_tables(
     fins: list[_Financier],
 ) -> tuple[list[list[int]], list[list[float]], list[list[float]]]:
-    """Per prefecture, the private lenders and their weights for small and larger firms."""
-    small_w = {
-        FinancierKind.REGIONAL_BANK: 4.0,
-        FinancierKind.SECOND_REGIONAL_BANK: 2.0,
-        FinancierKind.SHINKIN_BANK: 2.2,
-        FinancierKind.CREDIT_COOPERATIVE: 0.9,
-    }
-    large_w = {
-        FinancierKind.REGIONAL_BANK: 6.0,
-        FinancierKind.SECOND_REGIONAL_BANK: 2.0,
-        FinancierKind.SHINKIN_BANK: 1.2,
-        FinancierKind.CREDIT_COOPERATIVE: 0.4,
-    }
+    """Per prefecture, the private lenders and the running sums of their weights for small
+    and for larger firms: the local banks, then the city banks."""
     pools: list[list[int]] = [[] for _ in range(_NP)]
     small: list[list[float]] = [[] for _ in range(_NP)]
     large: list[list[float]] = [[] for _ in range(_NP)]
-    city = [i for i, f in enumerate(fins) if f.kind is FinancierKind.CITY_BANK]
+    city = _city_banks(fins)
     for p in range(_NP):
         metro = _CODES[p] in _METROPOLITAN
         for index, fin in enumerate(fins):
-            if fin.pref == p and fin.kind in small_w:
+            if fin.pref == p and fin.kind in _LENDER_WEIGHT_SMALL:
                 first = fin.kind is FinancierKind.REGIONAL_BANK and not any(
                     fins[i].kind is FinancierKind.REGIONAL_BANK for i in pools[p]
                 )
                 pools[p].append(index)
-                small[p].append(small_w[fin.kind] * (1.5 if first else 1.0))
-                large[p].append(large_w[fin.kind] * (1.5 if first else 1.0))
+                small[p].append(_LENDER_WEIGHT_SMALL[fin.kind] * (1.5 if first else 1.0))
+                large[p].append(_LENDER_WEIGHT_LARGE[fin.kind] * (1.5 if first else 1.0))
+        city_small, city_large = _CITY_BANK_WEIGHT_METRO if metro else _CITY_BANK_WEIGHT_ELSEWHERE
         for index in city:
             pools[p].append(index)
-            small[p].append(0.8 if metro else 0.1)
-            large[p].append(3.0 if metro else 0.5)
+            small[p].append(city_small)
+            large[p].append(city_large)
     return pools, [_cumulative(s) for s in small], [_cumulative(s) for s in large]
+
+
+def _guarantor_tables(fins: list[_Financier]) -> tuple[list[list[int]], list[list[float]]]:
+    """Per prefecture, its guarantee corporations and the running sums of their shares of
+    the guarantees (a city's own corporation takes part of them)."""
+    pools: list[list[int]] = [[] for _ in range(_NP)]
+    for index, fin in enumerate(fins):
+        if fin.kind is FinancierKind.CREDIT_GUARANTEE_CORPORATION:
+            pools[fin.pref].append(index)
+    cums = [_cumulative(_CGC_SPLIT.get(_CODES[p], (1.0,))[: len(pools[p])]) for p in range(_NP)]
+    return pools, cums
+
+
+def _fund_pools(fins: list[_Financier]) -> list[list[int]]:
+    """Per prefecture, the funds that may invest there: its own, the nationwide ones and
+    the investment corporation of its block (Osaka's where the block has none)."""
+    funds = [i for i, f in enumerate(fins) if f.kind is FinancierKind.FUND]
+    pools: list[list[int]] = []
+    for p in range(_NP):
+        corp = _CORP_OF_BLOCK.get(PREFECTURES[p].block, "27")
+        pools.append([i for i in funds if fins[i].pref in (p, -1) or _code(fins[i].pref) == corp])
+    return pools
+
+
+def _asset_tables(
+    assets: list[_Asset],
+) -> tuple[list[list[list[int]]], list[list[list[float]]]]:
+    """By prefecture and category, the assets and the running sums of their popularity."""
+    pools: list[list[list[int]]] = [[[] for _ in _CATEGORIES] for _ in range(_NP)]
+    weights: list[list[list[float]]] = [[[] for _ in _CATEGORIES] for _ in range(_NP)]
+    for a, asset in enumerate(assets):
+        pools[asset.pref][asset.category].append(a)
+        weights[asset.pref][asset.category].append(asset.weight)
+    return pools, [[_cumulative(ws) for ws in per_cat] for per_cat in weights]
+
+
+@dataclass(slots=True)
+class _Firm:
+    """The enterprise whose ties are being drawn."""
+
+    index: int
+    id: str
+    pref: int
+    ind: int
+    size: int  # latent employees
+    year: int  # founding year, 0 when blank
+    earliest: int  # the first day (an ordinal) its ties may date from
+
+
+class _EnterpriseTies:
+    """Draws the ties of one enterprise after another: financing, support, advice,
+    regional assets, trade and collaboration. The pools drawn from are built once (those
+    of centres and specialists by prefecture and division, when first needed)."""
+
+    def __init__(
+        self,
+        w: _RelationWriter,
+        rng: random.Random,
+        ent: _Enterprises,
+        assets: list[_Asset],
+        centres: list[_Centre],
+        fins: list[_Financier],
+        specs: list[_Specialist],
+    ) -> None:
+        self.add = w.add
+        self.rng = rng
+        self.rnd = rng.random
+        self.ent = ent
+        # financiers
+        self.fin_ids = [f.id for f in fins]
+        self.lenders, self.small_cum, self.large_cum = _lender_tables(fins)
+        self.public = next(i for i, f in enumerate(fins) if f.kind is FinancierKind.GOVERNMENT)
+        self.guarantors, self.guarantor_cum = _guarantor_tables(fins)
+        self.funds = _fund_pools(fins)
+        # centres and specialists
+        self.centres = centres
+        self.centre_ids = [c.id for c in centres]
+        self.centres_of: list[list[int]] = [[] for _ in range(_NP)]
+        for c, centre in enumerate(centres):
+            self.centres_of[centre.pref].append(c)
+        self.centre_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        self.specs = specs
+        self.spec_ids = [s.id for s in specs]
+        self.spec_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        # assets
+        self.asset_ids = [a.id for a in assets]
+        self.asset_pool, self.asset_cum = _asset_tables(assets)
+        self.utilize = [_UTILIZE.get(letter, _UTILIZE_OTHER) for letter in _INDUSTRIES]
+        self.utilize_cum = [_cumulative(mix) for _, mix in self.utilize]
+        # other enterprises
+        self.same_block = [
+            [q for q in range(_NP) if _BLOCK[q] == _BLOCK[p] and q != p] for p in range(_NP)
+        ]
+
+    def draw(self, i: int) -> None:
+        """Draw and add the ties of enterprise ``i``: from its financiers, centres and
+        specialists, and its own to assets and to other enterprises."""
+        ent = self.ent
+        year = ent.founded[i]
+        firm = _Firm(
+            i,
+            f"E{i + 1:07d}",
+            ent.prefs[i],
+            ent.inds[i],
+            ent.emps[i],
+            year,
+            _YEAR_START[year] if year > 1990 else _FIRST_DAY,
+        )
+        self._financing(firm)
+        supported = self._support(firm)
+        self._advice(firm, supported)
+        self._assets(firm)
+        self._trade(firm)
+        self._collaboration(firm)
+
+    def _financing(self, firm: _Firm) -> None:
+        """Most firms bank locally, with a main bank and perhaps others and the public
+        lender; some with a guarantee, a few with an investment; some with no financier."""
+        rnd, add, fin_ids = self.rnd, self.add, self.fin_ids
+        p, size, year, eid, earliest = firm.pref, firm.size, firm.year, firm.id, firm.earliest
+        small_firm = size < 20
+        no_finance = 0.17 + (0.08 if size <= 2 else -0.08 if size >= 20 else 0.0)
+        if year >= 2015:
+            no_finance += 0.05
+        if rnd() < no_finance:
+            return
+        lenders = 1
+        more = 0.33 + 0.07 * min(3.0, math.log10(1 + size))
+        while lenders < 5 and rnd() < more:
+            lenders += 1
+        public_share = 0.15 if year >= 2015 else 0.08 if small_firm else 0.04
+        use_public = rnd() < public_share
+        if use_public and lenders > 1 and rnd() < 0.5:
+            lenders -= 1
+        pool = self.lenders[p]
+        cum = self.small_cum[p] if small_firm else self.large_cum[p]
+        chosen = _draw_distinct(lenders, 3 * lenders, lambda: pool[_pick(rnd, cum)])
+        for rank, lender in enumerate(chosen):
+            # The main bank is the strongest tie.
+            if rank == 0:
+                add(fin_ids[lender], _R.LENDS_TO, eid, earliest, 0.75, 0.95)
+            else:
+                add(fin_ids[lender], _R.LENDS_TO, eid, earliest)
+        if use_public:
+            add(fin_ids[self.public], _R.LENDS_TO, eid, earliest)
+        guarantors = self.guarantors[p]
+        if guarantors and rnd() < (0.45 if small_firm else 0.25):
+            cgc = guarantors[_pick(rnd, self.guarantor_cum[p])]
+            add(fin_ids[cgc], _R.GUARANTEES, eid, earliest)
+        invest = 0.004 * (2.5 if firm.ind in _INVESTABLE else 1.0) * (2.0 if year >= 2010 else 1)
+        if self.funds[p] and rnd() < invest:
+            fund = self.rng.choice(self.funds[p])
+            add(fin_ids[fund], _R.INVESTS_IN, eid, max(earliest, _YEAR_START[2000]))
+
+    def _support(self, firm: _Firm) -> bool:
+        """Centres of the prefecture take part of the firms as clients, by capacity and fit;
+        whether this firm is one."""
+        rnd = self.rnd
+        if rnd() >= (0.44 if firm.size <= 20 else 0.30):
+            return False
+        key = (firm.pref, firm.ind)
+        pool, cum = self.centre_tables.get(key) or self._centre_table(*key)
+        count = 1 + (rnd() < 0.15) + (rnd() < 0.03)
+        for c in _draw_distinct(count, 3 * count, lambda: pool[_pick(rnd, cum)]):
+            self.add(self.centre_ids[c], _R.SUPPORTS, firm.id, max(firm.earliest, _CENTRES_START))
+        return True
+
+    def _centre_table(self, p: int, ind: int) -> tuple[list[int], list[float]]:
+        """The centres of prefecture ``p`` and the running sums of their weights for a firm
+        of division ``ind``: capacity (25 when blank) times fit."""
+        letter = _INDUSTRIES[ind]
+        pool = self.centres_of[p]
+        weights = []
+        for c in pool:
+            centre = self.centres[c]
+            fit = _CENTRE_FIT.get(centre.kind, {}).get(letter, _CENTRE_FIT_DEFAULT[centre.kind])
+            weights.append((centre.capacity or 25) * fit)
+        table = (pool, _cumulative(weights))
+        self.centre_tables[p, ind] = table
+        return table
+
+    def _advice(self, firm: _Firm, supported: bool) -> None:
+        """Specialists advise mostly supported firms, mostly from the firm's prefecture."""
+        rnd = self.rnd
+        if rnd() >= (0.25 if supported else 0.05):
+            return
+        key = (firm.pref, firm.ind) if rnd() >= 0.04 else (-1, firm.ind)
+        pool, cum = self.spec_tables.get(key) or self._specialist_table(*key)
+        if not pool:
+            return
+        count = 1 + (rnd() < 0.2)
+        for s in _draw_distinct(count, 3 * count, lambda: pool[_pick(rnd, cum)]):
+            self.add(self.spec_ids[s], _R.ADVISES, firm.id, max(firm.earliest, _CENTRES_START))
+
+    def _specialist_table(self, p: int, ind: int) -> tuple[list[int], list[float]]:
+        """The specialists who may advise a firm of division ``ind`` in prefecture ``p``
+        (anywhere for -1) and the running sums of their weights: expertise that fits the
+        division's needs counts most; nationwide ones count little in a prefecture."""
+        needs = set(_NEEDS[_INDUSTRIES[ind]])
+        pool, weights = [], []
+        for s, spec in enumerate(self.specs):
+            if p >= 0 and spec.pref not in (p, -1):
+                continue
+            fit = 1.0 + 2.0 * sum(x in needs for x in spec.expertise)
+            fit += 0.5 * sum(x in _GENERAL_NEEDS for x in spec.expertise)
+            pool.append(s)
+            weights.append(fit * (0.1 if p >= 0 and spec.pref == -1 else 1.0))
+        table = (pool, _cumulative(weights))
+        self.spec_tables[p, ind] = table
+        return table
+
+    def _assets(self, firm: _Firm) -> None:
+        """Regional assets of the prefecture, of a category that fits the industry."""
+        rnd = self.rnd
+        p, ind = firm.pref, firm.ind
+        if rnd() >= self.utilize[ind][0]:
+            return
+        category_cum, asset_cum, asset_pool = (
+            self.utilize_cum[ind],
+            self.asset_cum[p],
+            self.asset_pool[p],
+        )
+
+        def draw() -> int | None:
+            category = _pick(rnd, category_cum)
+            cum = asset_cum[category]
+            if not cum or cum[-1] <= 0:
+                return None
+            return asset_pool[category][_pick(rnd, cum)]
+
+        count = 1 + (rnd() < 0.2)
+        for a in _draw_distinct(count, 3 * count, draw):
+            self.add(firm.id, _R.UTILIZES, self.asset_ids[a], max(firm.earliest, _ACT_START))
+
+    def _trade(self, firm: _Firm) -> None:
+        """Suppliers sell to customers, mostly in the prefecture; big firms are hubs."""
+        rnd = self.rnd
+        wholesale = 1.3 if firm.ind == _WHOLESALE else 1
+        trades = _poisson(rnd, 1.8 + 0.75 * math.log1p(firm.size) * wholesale)
+        if not trades:
+            return
+        fit, inds = _TRADE_FIT[firm.ind], self.ent.inds
+        draw = self._partners(firm, 0.035, initiated=False)
+        chosen = _draw_distinct(trades, 4 * trades, draw, lambda j: rnd() < fit[inds[j]])
+        self._add_pair_ties(firm, _R.TRADES_WITH, chosen)
+
+    def _collaboration(self, firm: _Firm) -> None:
+        """Collaborations, preferring fitting divisions; symmetric, so each pair has one
+        possible initiator."""
+        rnd = self.rnd
+        if rnd() >= 0.4:
+            return
+        count = 1
+        while count < 8 and rnd() < 0.35:
+            count += 1
+        fit, inds = _COLLAB_FIT[firm.ind], self.ent.inds
+        draw = self._partners(firm, 0.05, initiated=True)
+        chosen = _draw_distinct(count, 6 * count, draw, lambda j: rnd() < fit[inds[j]])
+        self._add_pair_ties(firm, _R.COLLABORATES_WITH, chosen)
+
+    def _partners(self, firm: _Firm, away: float, initiated: bool) -> Callable[[], int | None]:
+        """A draw of another enterprise by attachment weight: of the firm's prefecture, or
+        of another one with chance ``away``. The draw gives None for the firm itself, an
+        empty prefecture or (when ``initiated``) a partner the firm may not start a
+        collaboration with: each unordered pair has one possible initiator, decided by the
+        parity of the sum of their indices."""
+        rnd, members, cums = self.rnd, self.ent.members, self.ent.cum
+        other_prefecture = self._other_prefecture
+        i, p = firm.index, firm.pref
+
+        def draw() -> int | None:
+            q = p if rnd() >= away else other_prefecture(p)
+            cum = cums[q]
+            if not cum:
+                return None
+            j = members[q][bisect_right(cum, rnd() * cum[-1])]  # _pick, on the hottest path
+            if j == i or (initiated and (i < j) != bool((i + j) & 1)):
+                return None
+            return j
+
+        return draw
+
+    def _other_prefecture(self, p: int) -> int:
+        """A prefecture other than ``p``: half the time one of its block, else by enterprise
+        count (``p`` itself only when eight draws all give it)."""
+        rnd = self.rnd
+        same_block = self.same_block[p]
+        if same_block and rnd() < 0.5:
+            return self.rng.choice(same_block)
+        for _ in range(8):
+            q = _pick(rnd, self.ent.pref_cum)
+            if q != p:
+                return q
+        return p
+
+    def _add_pair_ties(self, firm: _Firm, kind: RelationType, partners: list[int]) -> None:
+        """Add a tie of ``kind`` from the firm to each of ``partners`` (enterprises), dated
+        from the founding of the younger of the two."""
+        founded, year, earliest = self.ent.founded, firm.year, firm.earliest
+        for j in partners:
+            other = founded[j]
+            start = _YEAR_START[other] if other > 1990 and other > year else earliest
+            self.add(firm.id, kind, f"E{j + 1:07d}", start)
 
 
 def _enterprise_relations(
@@ -1091,246 +1665,16 @@ def _enterprise_relations(
     centres: list[_Centre],
     fins: list[_Financier],
     specs: list[_Specialist],
-    progress: Progress | None,
+    progress: Progress,
 ) -> None:
     """Financing, support, advice, asset use, trade and collaboration, enterprise by enterprise."""
-    rnd = rng.random
-    add = w.add
+    ties = _EnterpriseTies(w, rng, ent, assets, centres, fins, specs)
     n = ent.n
-    prefs, inds, emps, founded = ent.prefs, ent.inds, ent.emps, ent.founded
-    members, cum, pref_cum = ent.members, ent.cum, ent.pref_cum
-
-    # --- financiers
-    pools, small_cum, large_cum = _lender_tables(fins)
-    fin_ids = [f.id for f in fins]
-    public = next(i for i, f in enumerate(fins) if f.kind is FinancierKind.GOVERNMENT)
-    cgc_pool: list[list[int]] = [[] for _ in range(_NP)]
-    for index, fin in enumerate(fins):
-        if fin.kind is FinancierKind.CREDIT_GUARANTEE_CORPORATION:
-            cgc_pool[fin.pref].append(index)
-    cgc_cum = [
-        _cumulative(_CGC_SPLIT.get(_CODES[p], (1.0,))[: len(cgc_pool[p])]) for p in range(_NP)
-    ]
-    funds = [i for i, f in enumerate(fins) if f.kind is FinancierKind.FUND]
-    fund_pool: list[list[int]] = []
-    for p in range(_NP):
-        corp = _CORP_OF_BLOCK.get(PREFECTURES[p].block, "27")
-        fund_pool.append(
-            [i for i in funds if fins[i].pref in (p, -1) or _code(fins[i].pref) == corp]
-        )
-
-    # --- centres and specialists, by (prefecture, division), built when first needed
-    centre_ids = [c.id for c in centres]
-    centres_of: list[list[int]] = [[] for _ in range(_NP)]
-    for c, centre in enumerate(centres):
-        centres_of[centre.pref].append(c)
-    centre_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-
-    def centre_table(p: int, ind: int) -> tuple[list[int], list[float]]:
-        letter = _INDUSTRIES[ind]
-        pool = centres_of[p]
-        weights = []
-        for c in pool:
-            centre = centres[c]
-            fit = _CENTRE_FIT.get(centre.kind, {}).get(
-                letter, _CENTRE_FIT_DEFAULT.get(centre.kind, 1.0)
-            )
-            weights.append((centre.capacity or 25) * fit)
-        table = (pool, _cumulative(weights))
-        centre_tables[p, ind] = table
-        return table
-
-    spec_ids = [s.id for s in specs]
-    spec_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
-
-    def spec_table(p: int, ind: int) -> tuple[list[int], list[float]]:
-        needs = set(_NEEDS[_INDUSTRIES[ind]])
-        pool, weights = [], []
-        for s, spec in enumerate(specs):
-            if p >= 0 and spec.pref not in (p, -1):
-                continue
-            fit = 1.0 + 2.0 * sum(x in needs for x in spec.expertise)
-            fit += 0.5 * sum(x in _GENERAL_NEEDS for x in spec.expertise)
-            pool.append(s)
-            weights.append(fit * (0.1 if p >= 0 and spec.pref == -1 else 1.0))
-        table = (pool, _cumulative(weights))
-        spec_tables[p, ind] = table
-        return table
-
-    # --- assets by (prefecture, category)
-    asset_ids = [a.id for a in assets]
-    asset_pool: list[list[list[int]]] = [[[] for _ in _CATEGORIES] for _ in range(_NP)]
-    asset_weights: list[list[list[float]]] = [[[] for _ in _CATEGORIES] for _ in range(_NP)]
-    for a, asset in enumerate(assets):
-        asset_pool[asset.pref][asset.category].append(a)
-        asset_weights[asset.pref][asset.category].append(asset.weight)
-    asset_cum = [[_cumulative(ws) for ws in per_cat] for per_cat in asset_weights]
-    utilize = [_UTILIZE.get(letter, _UTILIZE_OTHER) for letter in _INDUSTRIES]
-    utilize_cum = [_cumulative(mix) for _, mix in utilize]
-
-    trade_fit, collab_fit = _TRADE_FIT, _COLLAB_FIT
-    blocks = _BLOCK
-    same_block = [[q for q in range(_NP) if blocks[q] == blocks[p] and q != p] for p in range(_NP)]
-    year_start = _YEAR_START
-
-    def other_pref(p: int) -> int:
-        if same_block[p] and rnd() < 0.5:
-            return rng.choice(same_block[p])
-        for _ in range(8):
-            q = _pick(rnd, pref_cum)
-            if q != p:
-                return q
-        return p
-
     for i in range(n):
-        p = prefs[i]
-        ind = inds[i]
-        size = emps[i]
-        year = founded[i]
-        eid = f"E{i + 1:07d}"
-        earliest = year_start[year] if year > 1990 else _FIRST_DAY
-        small_firm = size < 20
-
-        # Financing: most firms bank locally; some have no financier at all.
-        no_finance = 0.17 + (0.08 if size <= 2 else -0.08 if size >= 20 else 0.0)
-        if year >= 2015:
-            no_finance += 0.05
-        if rnd() >= no_finance:
-            lenders = 1
-            more = 0.33 + 0.07 * min(3.0, math.log10(1 + size))
-            while lenders < 5 and rnd() < more:
-                lenders += 1
-            public_share = 0.15 if year >= 2015 else 0.08 if small_firm else 0.04
-            use_public = rnd() < public_share
-            if use_public and lenders > 1 and rnd() < 0.5:
-                lenders -= 1
-            pool = pools[p]
-            lender_cum = small_cum[p] if small_firm else large_cum[p]
-            chosen: list[int] = []
-            for _ in range(3 * lenders):
-                choice = pool[_pick(rnd, lender_cum)]
-                if choice not in chosen:
-                    chosen.append(choice)
-                    if len(chosen) == lenders:
-                        break
-            for rank, lender in enumerate(chosen):
-                # The main bank is the strongest tie.
-                if rank == 0:
-                    add(fin_ids[lender], _R.LENDS_TO, eid, earliest, 0.75, 0.95)
-                else:
-                    add(fin_ids[lender], _R.LENDS_TO, eid, earliest)
-            if use_public:
-                add(fin_ids[public], _R.LENDS_TO, eid, earliest)
-            if cgc_pool[p] and rnd() < (0.45 if small_firm else 0.25):
-                cgc = cgc_pool[p][_pick(rnd, cgc_cum[p])]
-                add(fin_ids[cgc], _R.GUARANTEES, eid, earliest)
-            invest = 0.004 * (2.5 if ind in _INVESTABLE else 1.0) * (2.0 if year >= 2010 else 1)
-            if fund_pool[p] and rnd() < invest:
-                fund = rng.choice(fund_pool[p])
-                add(fin_ids[fund], _R.INVESTS_IN, eid, max(earliest, _YEAR_START[2000]))
-
-        # Support: centres of the prefecture take part of the firms as clients.
-        supported = rnd() < (0.44 if size <= 20 else 0.30)
-        if supported:
-            pool, ccum = centre_tables.get((p, ind)) or centre_table(p, ind)
-            count = 1 + (rnd() < 0.15) + (rnd() < 0.03)
-            chosen = []
-            for _ in range(3 * count):
-                choice = pool[_pick(rnd, ccum)]
-                if choice not in chosen:
-                    chosen.append(choice)
-                    if len(chosen) == count:
-                        break
-            for c in chosen:
-                add(centre_ids[c], _R.SUPPORTS, eid, max(earliest, _CENTRES_START))
-
-        # Advice: mostly to supported firms, by specialists of the prefecture.
-        if rnd() < (0.25 if supported else 0.05):
-            key = (p, ind) if rnd() >= 0.04 else (-1, ind)
-            pool, scum = spec_tables.get(key) or spec_table(*key)
-            if pool:
-                count = 1 + (rnd() < 0.2)
-                chosen = []
-                for _ in range(3 * count):
-                    choice = pool[_pick(rnd, scum)]
-                    if choice not in chosen:
-                        chosen.append(choice)
-                        if len(chosen) == count:
-                            break
-                for s in chosen:
-                    add(spec_ids[s], _R.ADVISES, eid, max(earliest, _CENTRES_START))
-
-        # Regional assets that fit the industry.
-        if rnd() < utilize[ind][0]:
-            count = 1 + (rnd() < 0.2)
-            chosen = []
-            for _ in range(3 * count):
-                category = _pick(rnd, utilize_cum[ind])
-                acum = asset_cum[p][category]
-                if not acum or acum[-1] <= 0:
-                    continue
-                choice = asset_pool[p][category][_pick(rnd, acum)]
-                if choice not in chosen:
-                    chosen.append(choice)
-                    if len(chosen) == count:
-                        break
-            for a in chosen:
-                add(eid, _R.UTILIZES, asset_ids[a], max(earliest, _ACT_START))
-
-        # Trade: suppliers sell to customers, mostly in the prefecture; big firms are hubs.
-        trades = _poisson(rnd, 1.8 + 0.75 * math.log1p(size) * (1.3 if ind == _WHOLESALE else 1))
-        if trades:
-            chosen = []
-            fit = trade_fit[ind]
-            for _ in range(4 * trades):
-                q = p if rnd() >= 0.035 else other_pref(p)
-                qcum = cum[q]
-                if not qcum:
-                    continue
-                j = members[q][_pick(rnd, qcum)]
-                if j == i or j in chosen or rnd() >= fit[inds[j]]:
-                    continue
-                chosen.append(j)
-                if len(chosen) == trades:
-                    break
-            for j in chosen:
-                other = founded[j]
-                start = year_start[other] if other > 1990 and other > year else earliest
-                add(eid, _R.TRADES_WITH, f"E{j + 1:07d}", start)
-
-        # Collaboration: symmetric, so each pair has one initiator (decided by parity).
-        if rnd() < 0.4:
-            count = 1
-            while count < 8 and rnd() < 0.35:
-                count += 1
-            chosen = []
-            fit = collab_fit[ind]
-            for _ in range(6 * count):
-                q = p if rnd() >= 0.05 else other_pref(p)
-                qcum = cum[q]
-                if not qcum:
-                    continue
-                j = members[q][_pick(rnd, qcum)]
-                if j == i or ((i < j) != bool((i + j) & 1)) or j in chosen:
-                    continue
-                if rnd() >= fit[inds[j]]:
-                    continue
-                chosen.append(j)
-                if len(chosen) == count:
-                    break
-            for j in chosen:
-                other = founded[j]
-                start = year_start[other] if other > 1990 and other > year else earliest
-                add(eid, _R.COLLABORATES_WITH, f"E{j + 1:07d}", start)
-
-        if progress is not None and (i + 1) % PROGRESS_EVERY == 0:
+        ties.draw(i)
+        if (i + 1) % PROGRESS_EVERY == 0:
             progress("write relations.csv", i + 1, n)
-    if progress is not None:
-        progress("write relations.csv", n, n)
-
-
-_WHOLESALE = _IIDX["I"]
-_INVESTABLE = {_IIDX["E"], _IIDX["G"], _IIDX["L"]}
+    progress("write relations.csv", n, n)
 
 
 # ---------------------------------------------------------------------------
@@ -1342,7 +1686,7 @@ def generate_dataset(
     out: Path,
     enterprises: int = DEFAULT_ENTERPRISES,
     seed: int = DEFAULT_SEED,
-    progress: Progress | None = None,
+    progress: Progress = no_progress,
 ) -> dict[str, int]:
     """Write a synthetic dataset of ``enterprises`` SMEs and their support network to ``out``.
 
@@ -1352,6 +1696,9 @@ def generate_dataset(
     give byte-identical files. ``progress(stage, done, total)`` is called every
     10,000 rows and at the end of each file; for ``relations.csv`` ``done`` and ``total``
     count enterprises whose ties have been written.
+
+    Raises ValueError when ``enterprises`` is less than 1, TypeError when it is not a whole
+    number, and OSError when ``out`` cannot be written.
     """
     enterprises = operator.index(enterprises)
     if enterprises < 1:
@@ -1361,47 +1708,18 @@ def generate_dataset(
     # relations.csv comes last: while it is missing the folder is known to be incomplete.
     (out / "relations.csv").unlink(missing_ok=True)
     counts: dict[str, int] = {}
-
     ent, counts["enterprises.csv"] = _write_enterprises(out, enterprises, seed, progress)
-
     assets = _make_assets(enterprises, seed)
-    counts["assets.csv"] = _write_rows(
-        out,
-        "assets.csv",
-        NodeKind.ASSET,
-        [(a.id, a.name, _CATEGORIES[a.category].value, _CODES[a.pref]) for a in assets],
-        progress,
-    )
-
     fins = _make_financiers(enterprises, seed)
     centres = _make_centres(enterprises, seed, fins)
-    counts["centres.csv"] = _write_rows(
-        out,
-        "centres.csv",
-        NodeKind.CENTRE,
-        [
-            (c.id, c.name, _CODES[c.pref], c.kind.value, "" if c.capacity is None else c.capacity)
-            for c in centres
-        ],
-        progress,
-    )
-    counts["financiers.csv"] = _write_rows(
-        out,
-        "financiers.csv",
-        NodeKind.FINANCIER,
-        [(f.id, f.name, f.kind.value, _code(f.pref)) for f in fins],
-        progress,
-    )
-
     specs = _make_specialists(seed, centres)
-    counts["specialists.csv"] = _write_rows(
-        out,
-        "specialists.csv",
-        NodeKind.SPECIALIST,
-        [(s.id, s.name, s.background.value, ";".join(s.expertise), _code(s.pref)) for s in specs],
-        progress,
-    )
-
+    for name, kind, rows in (
+        ("assets.csv", NodeKind.ASSET, _asset_rows(assets)),
+        ("centres.csv", NodeKind.CENTRE, _centre_rows(centres)),
+        ("financiers.csv", NodeKind.FINANCIER, _financier_rows(fins)),
+        ("specialists.csv", NodeKind.SPECIALIST, _specialist_rows(specs)),
+    ):
+        counts[name] = _write_rows(out, name, kind, rows, progress)
     counts["relations.csv"] = _write_relations(
         out, seed, ent, assets, centres, fins, specs, progress
     )

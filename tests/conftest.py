@@ -16,8 +16,11 @@ from pathlib import Path
 import pytest
 
 from graph.loaders import load_dataset
+from graph.loaders.dataset import RELATIONS_FILE
+from graph.model import FILE_KIND
+from graph.rows import RELATION_COLUMNS, node_columns
 from graph.settings import Backend, Settings
-from graph.store import GraphStore, open_store
+from graph.store import Store, open_store
 from graph.store.embedded import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,13 +30,11 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 # -- datasets --------------------------------------------------------------------------
 
-HEADERS = {
-    "enterprises.csv": ["id", "name", "prefecture", "industry", "employees", "founded"],
-    "assets.csv": ["id", "name", "category", "prefecture"],
-    "centres.csv": ["id", "name", "prefecture", "kind", "capacity"],
-    "financiers.csv": ["id", "name", "kind", "prefecture"],
-    "specialists.csv": ["id", "name", "background", "expertise", "prefecture"],
-    "relations.csv": ["source", "type", "target", "strength", "since"],
+#: The standard header of each dataset file, as the model gives it: the rows below are
+#: written in these columns.
+HEADERS: dict[str, list[str]] = {
+    **{name: list(node_columns(kind)) for name, kind in FILE_KIND.items()},
+    RELATIONS_FILE: list(RELATION_COLUMNS),
 }
 
 
@@ -192,7 +193,7 @@ def _wipe_neo4j(server: Neo4jServer) -> None:
 # -- stores of both backends -----------------------------------------------------------
 
 
-StoreFactory = Callable[[], GraphStore]
+StoreFactory = Callable[[], Store]
 
 
 @pytest.fixture(params=BACKENDS, ids=lambda b: b.value)
@@ -221,9 +222,9 @@ def settings(backend: Backend, tmp_path: Path, request: pytest.FixtureRequest) -
 @pytest.fixture
 def open_again(settings: Settings) -> Iterator[StoreFactory]:
     """Open (again) the store of ``settings``: the second call sees what the first wrote."""
-    opened: list[GraphStore] = []
+    opened: list[Store] = []
 
-    def factory() -> GraphStore:
+    def factory() -> Store:
         store = open_store(settings)
         opened.append(store)
         return store
@@ -234,13 +235,13 @@ def open_again(settings: Settings) -> Iterator[StoreFactory]:
 
 
 @pytest.fixture
-def store(open_again: StoreFactory) -> GraphStore:
+def store(open_again: StoreFactory) -> Store:
     """A fresh, empty store; the same tests run on every backend."""
     return open_again()
 
 
 @pytest.fixture
-def embedded_store(tmp_path: Path) -> Iterator[GraphStore]:
+def embedded_store(tmp_path: Path) -> Iterator[Store]:
     """A second, empty embedded store, beside whichever ``store`` a test has."""
     from graph.store.embedded import EmbeddedStore
 

@@ -40,14 +40,14 @@ def test_referral_commits_of_another_connection_recount_without_a_reread(small_s
         EmbeddedStore(small_store_dir, watch_seconds=None) as reader,
         EmbeddedStore(small_store_dir, watch_seconds=None) as writer,
     ):
-        reads, graph = reader.graph_reads, reader._graph
+        reads, graph = reader.graph_reads, reader._adjacency
         assert reader.derived_ties("C1") == []
         # the dataset's own collaboration, 0.4 (and C1's sorted ties are cached now)
         assert [p.score for p in reader.best_paths("C1", "C2", k=1, max_hops=1)] == [0.4]
         _complete_a_referral(writer, "first")
 
         assert reader.refresh() is False  # nothing reread ...
-        assert reader.graph_reads == reads and reader._graph is graph
+        assert reader.graph_reads == reads and reader._adjacency is graph
         # ... yet the completed referral is a tie between the two centres now
         assert [(t.source, t.target) for t in reader.derived_ties("C1")] == [("C1", "C2")]
         assert _completed_pairs(reader) == 1
@@ -58,7 +58,7 @@ def test_referral_commits_of_another_connection_recount_without_a_reread(small_s
         # a node written by the other connection is a reread
         writer.upsert_nodes([Node("E9", NodeKind.ENTERPRISE, "New Co", {"prefecture": "13"})])
         assert reader.refresh() is True
-        assert reader.graph_reads == reads + 1 and reader._graph is not graph
+        assert reader.graph_reads == reads + 1 and reader._adjacency is not graph
         assert reader.get_node("E9") is not None
         assert _completed_pairs(reader) == 1
 

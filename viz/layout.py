@@ -14,10 +14,10 @@ gathers every other node in a disc around the hub it is most strongly tied to, i
    the least pulled elsewhere nearest the hub. Each ring of the spiral is turned so that a node
    sits on the side of the disc that faces the other hubs it is tied to.
 
-Cost: O(H² · iterations) for H hubs (capped at :data:`MAX_HUBS`, the most connected kept) plus
-O(nodes + ties) for the rest; about 0.5 s for 2,000 nodes, 145 hubs and 11,000 ties on a slow
-machine. Nothing is random but a seeded jitter and nodes are taken in sorted order, so the same
-graph always gets the same positions.
+Cost: O(H² · iterations) for H hubs (capped at :data:`MAX_HUBS`, the most connected kept, and
+the iterations bounded by a budget of work) plus O(nodes + ties) for the rest, so a page of
+the largest view stays quick to make. Nothing is random but a seeded jitter and nodes are taken
+in sorted order, so the same graph always gets the same positions.
 """
 
 from __future__ import annotations
@@ -349,7 +349,7 @@ def _unoverlap(
             grid.setdefault((math.floor(p.real / cell), math.floor(p.imag / cell)), []).append(i)
         moved = False
         for (cx, cy), here in grid.items():
-            near = []
+            near: list[int] = []
             for key in ((cx + 1, cy - 1), (cx + 1, cy), (cx + 1, cy + 1), (cx, cy + 1)):
                 near.extend(grid.get(key, ()))
             for x, a in enumerate(here):

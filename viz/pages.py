@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Sequence, Set
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -24,11 +25,11 @@ import networkx as nx
 from pyvis.network import Network
 
 from graph.errors import InvalidArgument, NotFound
-from graph.japan import PREFECTURE_BY_CODE
-from graph.model import NodeKind, Scope
+from graph.japan import prefecture_name
+from graph.model import NodeKind, Scope, one_line
 from graph.queries.density import DensityRow
 from graph.queries.scope import scope_of
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore
 from viz.layout import layout
 
 __all__ = [
@@ -49,16 +50,20 @@ MAX_DEPTH = 3
 #: Up to this many nodes a view is laid out with room for the labels between the nodes.
 SMALL_VIEW_NODES = 200
 
-KIND_COLOURS: dict[str, str] = {
-    NodeKind.ENTERPRISE.value: "#4e79a7",
-    NodeKind.CENTRE.value: "#e15759",
-    NodeKind.FINANCIER.value: "#59a14f",
-    NodeKind.SPECIALIST.value: "#f28e2b",
-    NodeKind.ASSET.value: "#b07aa1",
+#: The colour of each node kind, in the legend's order (every kind has one:
+#: tests/unit/test_tables_pages.py holds the keys equal to NodeKind).
+KIND_COLOURS: dict[NodeKind, str] = {
+    NodeKind.ENTERPRISE: "#4e79a7",
+    NodeKind.CENTRE: "#e15759",
+    NodeKind.FINANCIER: "#59a14f",
+    NodeKind.SPECIALIST: "#f28e2b",
+    NodeKind.ASSET: "#b07aa1",
 }
 
-#: The kinds the other nodes of a page gather around.
-HUB_KINDS = frozenset({NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST})
+#: The kinds the other nodes of a page gather around, and that a trimmed view keeps first.
+HUB_KINDS: frozenset[NodeKind] = frozenset(
+    {NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST}
+)
 
 
 @dataclass(frozen=True)
@@ -71,18 +76,17 @@ class NetworkView:
 
     @property
     def trimmed(self) -> int:
-        return self.total_nodes - self.graph.number_of_nodes()
+        return self.total_nodes - int(self.graph.number_of_nodes())
 
 
-def _trim(graph: nx.Graph, keep: set[str] = frozenset()) -> nx.Graph:
-    """At most MAX_VIEW_NODES nodes: ``keep``, then every node that is not an enterprise or an
-    asset, then the most connected (ties broken by id)."""
+def _trim(graph: nx.Graph, keep: Set[str] = frozenset()) -> nx.Graph:
+    """At most MAX_VIEW_NODES nodes: ``keep``, then every node of the :data:`HUB_KINDS` (not
+    an enterprise or an asset), then the most connected (ties broken by id)."""
     if graph.number_of_nodes() <= MAX_VIEW_NODES:
         return graph
 
-    def rank(node: str) -> tuple:
-        kind = graph.nodes[node]["kind"]
-        common = kind in (NodeKind.ENTERPRISE, NodeKind.ASSET)
+    def rank(node: str) -> tuple[bool, bool, int, str]:
+        common = graph.nodes[node]["kind"] not in HUB_KINDS
         return (node not in keep, common, -graph.degree(node), node)
 
     chosen = sorted(graph, key=rank)[:MAX_VIEW_NODES]
@@ -95,8 +99,8 @@ def prefecture_view(store: GraphStore, prefecture: str) -> NetworkView:
     Raises InvalidArgument for an unknown prefecture code."""
     scope = scope_of(prefecture)
     graph = store.projection(scope, actors_only=False)
-    name = PREFECTURE_BY_CODE[prefecture].name_en
-    return NetworkView(f"The network of {name} ({prefecture})", _trim(graph), len(graph))
+    title = f"The network of {prefecture_name(prefecture)} ({prefecture})"
+    return NetworkView(title, _trim(graph), len(graph))
 
 
 def centre_view(store: GraphStore, centre: str, depth: int = 1) -> NetworkView:
@@ -113,7 +117,7 @@ def centre_view(store: GraphStore, centre: str, depth: int = 1) -> NetworkView:
         raise InvalidArgument(f"{centre!r} is an {node.kind.value}, not a centre")
     graph = store.projection(Scope(node.prefecture), actors_only=False)
     around = nx.ego_graph(graph, centre, radius=depth)
-    title = f"{' '.join(node.name.split())} ({centre}) and its ties, {depth} deep"
+    title = f"{one_line(node.name)} ({centre}) and its ties, {depth} deep"
     return NetworkView(title, _trim(around, {centre}), len(around))
 
 
@@ -121,15 +125,14 @@ def _tooltip(graph: nx.Graph, node: str) -> str:
     data = graph.nodes[node]
     lines = [data["name"], f"{data['kind'].value} {node}"]
     if data.get("prefecture"):
-        prefecture = PREFECTURE_BY_CODE.get(data["prefecture"])
-        lines.append(prefecture.name_en if prefecture else data["prefecture"])
+        lines.append(prefecture_name(data["prefecture"], unknown=data["prefecture"]))
     lines.append(f"{graph.degree(node)} ties")
     return "\n".join(lines)
 
 
 def _size(degree: int) -> float:
     """The radius a node is drawn with."""
-    return 8 + 4 * min(degree, 100) ** 0.5
+    return float(8 + 4 * min(degree, 100) ** 0.5)
 
 
 def _network(view: NetworkView) -> Network:
@@ -147,9 +150,9 @@ def _network(view: NetworkView) -> Network:
         x, y = positions[node]
         net.add_node(
             node,
-            label=" ".join(str(data["name"]).split())[:24],
+            label=one_line(str(data["name"]))[:24],
             title=_tooltip(graph, node),
-            color=KIND_COLOURS[data["kind"].value],
+            color=KIND_COLOURS[data["kind"]],
             size=sizes[node],
             kind=data["kind"].value,
             x=x,
@@ -203,7 +206,7 @@ td:first-child, th:first-child { text-align: left; }
 """
 
 
-def _legend(kinds: list[str]) -> str:
+def _legend(kinds: Sequence[NodeKind]) -> str:
     items = "".join(
         f'<span data-kind="{kind}"><i style="background:{KIND_COLOURS[kind]}"></i>{kind}</span>'
         for kind in kinds

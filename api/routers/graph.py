@@ -7,8 +7,7 @@ from fastapi import APIRouter, Path, Response, status
 from api.deps import Admin, Reader, StoreDep
 from api.errors import responses
 from api.responses import model_json
-from api.schemas import (
-    ID_PATTERN,
+from api.schemas.graph import (
     NodeCreate,
     NodePublic,
     NodeTiePublic,
@@ -16,9 +15,11 @@ from api.schemas import (
     StatsPublic,
     WriteResult,
 )
+from api.schemas.shared import ID_PATTERN
 from graph.errors import NotFound
 from graph.loaders.values import write_nodes, write_relations
 from graph.model import Relation
+from graph.store import GraphStore
 
 router = APIRouter(tags=["graph"])
 
@@ -32,15 +33,12 @@ NodeId = Path(pattern=ID_PATTERN, description="A node's id.")
     responses=responses(401, 503),
 )
 def stats(store: StoreDep, caller: Reader) -> StatsPublic:
-    counts = store.stats()
-    return StatsPublic(
-        nodes=counts.nodes,
-        relations=counts.relations,
-        derived_relations=counts.derived_relations,
-    )
+    return StatsPublic.from_domain(store.stats())
 
 
-def _node_ties(store, node_id: str, ties: list[Relation], derived: list[Relation]) -> list:
+def _node_ties(
+    store: GraphStore, node_id: str, ties: list[Relation], derived: list[Relation]
+) -> list[NodeTiePublic]:
     """The node's ties, then its derived ones, each with the other end's name and kind (read
     in one call)."""
     others = {tie.target if tie.source == node_id else tie.source for tie in (*ties, *derived)}
@@ -51,15 +49,7 @@ def _node_ties(store, node_id: str, ties: list[Relation], derived: list[Relation
         node = nodes.get(other)
         if node is None:  # written away between the two reads
             continue
-        made.append(
-            NodeTiePublic(
-                **tie.as_dict(),
-                other=other,
-                other_name=node.name,
-                other_kind=node.kind,
-                derived=is_derived,
-            )
-        )
+        made.append(NodeTiePublic.from_domain(tie, node, derived=is_derived))
     return made
 
 
@@ -76,7 +66,7 @@ def get_node(store: StoreDep, caller: Reader, node_id: str = NodeId) -> Response
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
     ties = _node_ties(store, node_id, store.ties(node_id), store.derived_ties(node_id))
-    return model_json(NodePublic(**node.as_dict(), ties=ties))
+    return model_json(NodePublic.from_domain(node, ties))
 
 
 @router.post(

@@ -9,15 +9,13 @@ from fastapi import APIRouter, Query, Response
 from api.deps import Reader, StoreDep
 from api.errors import responses
 from api.responses import model_json
-from api.schemas import (
-    ID_PATTERN,
+from api.schemas.introductions import (
     IntroducerPublic,
     IntroducersPublic,
     IntroductionPathPublic,
     IntroductionsPublic,
-    StepPublic,
-    TiePublic,
 )
+from api.schemas.shared import ID_PATTERN
 from graph.queries import introductions as queries
 
 router = APIRouter(tags=["introductions"])
@@ -59,27 +57,7 @@ def introductions(
     answer = IntroductionsPublic(
         source=source,
         target=target,
-        paths=[
-            IntroductionPathPublic(
-                nodes=[node.id for node in path.nodes],
-                names=[node.name for node in path.nodes],
-                hops=path.hops,
-                score=path.score,
-                steps=[
-                    StepPublic(
-                        from_=step.origin.id,
-                        type=step.relation.type.value,
-                        to=step.destination.id,
-                        strength=step.relation.strength,
-                        source=step.relation.source,
-                        target=step.relation.target,
-                    )
-                    for step in path.steps
-                ],
-                explanation=path.explanation,
-            )
-            for path in found
-        ],
+        paths=[IntroductionPathPublic.from_domain(path) for path in found],
     )
     return model_json(answer)
 
@@ -96,15 +74,6 @@ def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> Resp
     answer = IntroducersPublic(
         a=a,
         b=b,
-        introducers=[
-            IntroducerPublic(
-                id=item.node.id,
-                kind=item.node.kind.value,
-                name=item.node.name,
-                score=item.score,
-                ties=[TiePublic(**item.tie_to_a.as_dict()), TiePublic(**item.tie_to_b.as_dict())],
-            )
-            for item in found
-        ],
+        introducers=[IntroducerPublic.from_domain(item) for item in found],
     )
     return model_json(answer)

@@ -12,7 +12,7 @@ route. Sign-in and sign-out only accept a form posted from this site (``Origin``
 from __future__ import annotations
 
 import html
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
@@ -20,12 +20,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import SESSION_COOKIE, Heavy, Keys, StoreDep, bearer_scheme, identify, require_roles
+from api.deps import SESSION_COOKIE, Heavy, Keys, StoreDep, bearer_scheme, check_reader, identify
 from api.errors import responses
-from api.schemas import ID_PATTERN, PREFECTURE_PATTERN
+from api.schemas.shared import ID_PATTERN, PREFECTURE_PATTERN
 from graph.errors import InvalidArgument
 from graph.queries.density import density_table
-from graph.store.keys import SESSION_HOURS, ApiKey, Role
+from graph.store.keys import SESSION_HOURS, ApiKey
 from viz.pages import MAX_DEPTH, centre_view, density_page, network_page, prefecture_view
 
 router = APIRouter(tags=["pages"])
@@ -84,9 +84,6 @@ def _here(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-_check_reader = require_roles(Role.ADMIN, Role.ANALYST, Role.CENTRE)
-
-
 def _a_person(request: Request) -> bool:
     """Whether the request comes from a person in a browser: it carries a session cookie
     (one that ended, since it was refused) or it is a browser's navigation to the page."""
@@ -101,7 +98,7 @@ async def page_reader(
     browser without a live session (:func:`_a_person`) is sent to the sign-in form
     (:class:`SignInFirst`); a program gets 401 as on every other route."""
     try:
-        return await _check_reader(request, credentials)
+        return await check_reader(request, credentials)
     except HTTPException as refused:
         if (
             refused.status_code == status.HTTP_401_UNAUTHORIZED
@@ -278,7 +275,7 @@ def home(request: Request, store: StoreDep, keys: Keys) -> Response:
     try:
         caller = identify(request, keys, None)
     except HTTPException:
-        return RedirectResponse("/sign-in?next=/", status_code=status.HTTP_303_SEE_OTHER)
+        return sign_in_redirect(request, SignInFirst("/"))
     stats = store.stats()
     rows = density_table(store, "prefecture")
     sizes = "".join(
@@ -314,7 +311,7 @@ def home(request: Request, store: StoreDep, keys: Keys) -> Response:
     return _page("rsn", body)
 
 
-_PAGE_ANSWERS = {
+_PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
     200: {"content": _HTML, "description": "The page (HTML)."},
     303: {
         **_REDIRECT,
@@ -345,12 +342,12 @@ def network(
 ) -> HTMLResponse:
     """Give either ``prefecture`` or ``centre`` (with ``depth``). Above 2,000 nodes the page
     keeps the most connected ones and says so."""
-    if (prefecture is None) == (centre is None):
-        raise InvalidArgument("give either prefecture or centre")
-    if centre is not None:
+    if centre is not None and prefecture is None:
         view = centre_view(store, centre, depth)
-    else:
+    elif prefecture is not None and centre is None:
         view = prefecture_view(store, prefecture)
+    else:
+        raise InvalidArgument("give either prefecture or centre")
     return HTMLResponse(network_page(view))
 
 

@@ -9,19 +9,17 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 from api.deps import Caller as CallerKey
 from api.deps import Reader, StoreDep, require_roles
 from api.errors import responses
-from api.schemas import (
-    ID_PATTERN,
+from api.schemas.referrals import (
     CandidatePublic,
     CandidatesPublic,
-    CentreBrief,
     ReferralCreate,
     ReferralList,
     ReferralMove,
     ReferralPublic,
 )
+from api.schemas.shared import ID_PATTERN
 from graph.model import Expertise
 from graph.queries import referrals as queries
-from graph.referral_lifecycle import Referral
 from graph.store.keys import ApiKey, Role
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
@@ -35,10 +33,6 @@ def _caller(key: ApiKey) -> queries.Caller:
         centre=key.centre if key.role is Role.CENTRE else None,
         admin=key.role is Role.ADMIN,
     )
-
-
-def _public(referral: Referral) -> ReferralPublic:
-    return ReferralPublic.model_validate(referral.as_dict())
 
 
 NOT_VISIBLE = "No referral with this id that the caller may see."
@@ -61,18 +55,7 @@ def candidates(
     return CandidatesPublic(
         enterprise=enterprise,
         need=need,
-        candidates=[
-            CandidatePublic(
-                centre=CentreBrief(
-                    id=c.centre.id, name=c.centre.name, prefecture=c.centre.prefecture
-                ),
-                score=c.score,
-                specialists=c.specialists,
-                reasons=c.reasons,
-                parts=c.parts,
-            )
-            for c in found
-        ],
+        candidates=[CandidatePublic.from_domain(candidate) for candidate in found],
     )
 
 
@@ -123,7 +106,7 @@ def create(
     )
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
-    return _public(referral)
+    return ReferralPublic.from_domain(referral)
 
 
 @router.get(
@@ -141,7 +124,7 @@ def list_referrals(
     ] = None,
 ) -> ReferralList:
     found = queries.list_referrals(store, _caller(key), box, centre)
-    return ReferralList(referrals=[_public(r) for r in found])
+    return ReferralList(referrals=[ReferralPublic.from_domain(r) for r in found])
 
 
 @router.get(
@@ -151,7 +134,7 @@ def list_referrals(
     responses=responses(401, 404, 422, 503, r404=NOT_VISIBLE),
 )
 def get_one(store: StoreDep, key: CallerKey, referral_id: ReferralId) -> ReferralPublic:
-    return _public(queries.get_referral(store, _caller(key), referral_id))
+    return ReferralPublic.from_domain(queries.get_referral(store, _caller(key), referral_id))
 
 
 @router.patch(
@@ -174,4 +157,4 @@ def move(
     moved = queries.move_referral(
         store, _caller(key), referral_id, body.status.value, body.reason, body.outcome
     )
-    return _public(moved)
+    return ReferralPublic.from_domain(moved)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from api.schemas import Health
+from api.schemas.system import Health
 
 router = APIRouter(tags=["system"])
 

@@ -13,19 +13,18 @@ from fastapi import APIRouter, Query, Request, Response
 from api.deps import Heavy, Reader
 from api.errors import responses
 from api.heavy import HeavyWork, Job
-from api.schemas import ID_PATTERN, PREFECTURE_PATTERN
-from api.schemas_analytics import (
-    ActorPublic,
+from api.responses import json_bytes
+from api.schemas.shared import ID_PATTERN, PREFECTURE_PATTERN
+from api.schemas.weaknesses import (
     DensityPublic,
     DensityRowPublic,
     WeaknessReportPublic,
     WhatIfPublic,
 )
-from graph.japan import block_of
-from graph.model import Node
 from graph.queries import weaknesses as queries
 from graph.queries.density import density_table
-from graph.store.base import GraphStore
+from graph.queries.what_if import what_if_removed
+from graph.store.ports import GraphStore
 
 router = APIRouter(tags=["weaknesses"])
 
@@ -35,10 +34,6 @@ async def _heavy_answer(request: Request, job: Job, *args: object) -> Response:
     work: HeavyWork = request.app.state.heavy_work
     body = await work.run(job, *args)
     return Response(content=body, media_type="application/json")
-
-
-def _json(model: WeaknessReportPublic | WhatIfPublic | DensityPublic) -> bytes:
-    return model.model_dump_json(by_alias=True).encode("utf-8")
 
 
 Prefecture = Annotated[
@@ -79,11 +74,7 @@ async def weaknesses(
 def report_json(store: GraphStore, prefecture: str | None, limit: int) -> bytes:
     """The weakness report's JSON (a heavy job). Raises InvalidArgument for a bad scope."""
     report = queries.weakness_report(store, prefecture, limit=limit)
-    return _json(WeaknessReportPublic.model_validate(report))
-
-
-def _actor(node: Node) -> ActorPublic:
-    return ActorPublic(id=node.id, kind=node.kind.value, name=node.name, prefecture=node.prefecture)
+    return json_bytes(WeaknessReportPublic.from_domain(report))
 
 
 @router.get(
@@ -114,17 +105,8 @@ async def what_if(
 def what_if_json(store: GraphStore, remove: str, prefecture: str | None) -> bytes:
     """What-if's JSON (a heavy job). Raises NotFound for an unknown id, InvalidArgument for
     a node that is not an actor or a bad scope."""
-    found = queries.what_if_removed(store, remove, prefecture)
-    return _json(
-        WhatIfPublic(
-            removed=_actor(found.removed),
-            prefecture=found.prefecture,
-            lose_financier=[_actor(n) for n in found.lose_financier],
-            lose_centre=[_actor(n) for n in found.lose_centre],
-            only_financier=[_actor(n) for n in found.only_financier],
-            only_support=[_actor(n) for n in found.only_support],
-        )
-    )
+    found = what_if_removed(store, remove, prefecture)
+    return json_bytes(WhatIfPublic.from_domain(found))
 
 
 @router.get(
@@ -149,21 +131,5 @@ async def density(
 def density_json(store: GraphStore, by: str) -> bytes:
     """The density table's JSON (a heavy job), grouped ``by`` "prefecture" or "block"."""
     rows = density_table(store, by)
-    answer = DensityPublic(
-        by=by,
-        rows=[
-            DensityRowPublic(
-                prefecture=row.key if by == "prefecture" else None,
-                block=row.key if by == "block" else block_of(row.key),
-                name=row.name,
-                nodes=row.nodes,
-                edges=row.edges,
-                density=row.density,
-                centres=row.centres,
-                centre_edges=row.centre_edges,
-                centre_density=row.centre_density,
-            )
-            for row in rows
-        ],
-    )
-    return _json(answer)
+    answer = DensityPublic(by=by, rows=[DensityRowPublic.from_domain(row, by) for row in rows])
+    return json_bytes(answer)

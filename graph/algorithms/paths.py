@@ -38,15 +38,50 @@ import heapq
 from collections.abc import Callable, Sequence
 from itertools import count
 
-__all__ = ["SLACK", "Ties", "k_best_paths", "strongest_first"]
+import networkx as nx
+
+__all__ = ["SLACK", "Ties", "k_best_paths", "strongest_first", "ties_of"]
 
 #: A node's ties as (strength, neighbour), strongest first (then by neighbour id).
 Ties = Callable[[str], Sequence[tuple[float, str]]]
 
 
 def strongest_first(tie: tuple[float, str]) -> tuple[float, str]:
-    """The sort key that puts a node's ties in the order :data:`Ties` gives them."""
+    """The sort key that puts a node's ties in the order :data:`Ties` gives them.
+
+    >>> sorted([(0.5, "b"), (0.9, "c"), (0.5, "a")], key=strongest_first)
+    [(0.9, 'c'), (0.5, 'a'), (0.5, 'b')]
+    """
     return (-tie[0], tie[1])
+
+
+def ties_of(graph: nx.Graph) -> Ties:
+    """The ties of each node of ``graph`` as :func:`k_best_paths` takes them: (the tie's
+    ``strength``, neighbour), strongest first, then by neighbour id; sorted once per node,
+    when first asked. The graph must not change while they are used. The function raises
+    KeyError for a node not in ``graph``.
+
+    >>> graph = nx.Graph()
+    >>> graph.add_edge("a", "c", strength=0.5)
+    >>> graph.add_edge("a", "b", strength=0.5)
+    >>> graph.add_edge("a", "d", strength=0.75)
+    >>> ties_of(graph)("a")
+    [(0.75, 'd'), (0.5, 'b'), (0.5, 'c')]
+    """
+    cache: dict[str, list[tuple[float, str]]] = {}
+    adjacency = graph.adj
+
+    def ties(node_id: str) -> list[tuple[float, str]]:
+        found = cache.get(node_id)
+        if found is None:
+            around = adjacency[node_id]
+            found = sorted(
+                ((around[other]["strength"], other) for other in around), key=strongest_first
+            )
+            cache[node_id] = found
+        return found
+
+    return ties
 
 
 #: Relative slack of every pruning test: far above float rounding, far below any real gap.
@@ -72,7 +107,20 @@ def k_best_paths(
     Returns (nodes, strengths) pairs, best first: higher score (the product of the strengths
     in path order) first, then fewer ties, then the node ids in order. ``ties`` gives each
     node's ties sorted strongest first; every strength must be in (0, 1]. Requires
-    ``source != target``, ``k >= 1`` and ``max_hops >= 1``.
+    ``source != target``, ``k >= 1`` and ``max_hops >= 1``; raises nothing else of its own
+    (what ``ties`` raises for a node goes through).
+
+    >>> ties = {
+    ...     "s": [(0.9, "a"), (0.5, "t")],
+    ...     "a": [(0.9, "s"), (0.9, "t")],
+    ...     "t": [(0.9, "a"), (0.5, "s")],
+    ... }
+    >>> k_best_paths(ties.__getitem__, "s", "t", k=2, max_hops=2)
+    [(('s', 'a', 't'), (0.9, 0.9)), (('s', 't'), (0.5,))]
+    >>> k_best_paths(ties.__getitem__, "s", "t", k=2, max_hops=1)
+    [(('s', 't'), (0.5,))]
+
+    On a NetworkX graph whose ties carry ``strength``, :func:`ties_of` gives ``ties``.
     """
     depth = ((max_hops + 1) // 2, max_hops // 2)
     stop_at = (target, source)
@@ -115,7 +163,9 @@ def k_best_paths(
             if len(best) == k:
                 floor = best[0] * (1.0 - SLACK)
 
-    def reach(side: int, nodes: tuple[str, ...], strengths: tuple[float, ...], score: float):
+    def reach(
+        side: int, nodes: tuple[str, ...], strengths: tuple[float, ...], score: float
+    ) -> None:
         end = nodes[-1]
         met[side].setdefault(end, []).append((nodes, strengths))
         meet(side, nodes, strengths)

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple, TypeVar
 
 from graph.collector import collector_paused
 from graph.errors import DatasetInvalid, Problem, RowInvalid
 from graph.loaders.csvfile import (
+    CsvRecords,
     CsvRow,
     HeaderProblems,
     read_records,
@@ -40,20 +41,27 @@ from graph.rows import (
     parse_relation,
     required_columns,
 )
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore, ReferralStore, Store
 
 __all__ = [
     "LoadReport",
-    "Progress",
-    "no_progress",
+    "RejectedRow",
+    "ValidatedDataset",
     "load_dataset",
     "validate_dataset",
+    "write_rejects",
     "RELATIONS_FILE",
 ]
 
 RELATIONS_FILE = "relations.csv"
+#: The files of a dataset folder, in the order they are read and their problems listed.
+DATASET_FILES: tuple[str, ...] = (*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE)
 #: How many problems a failed load lists before it only counts the rest.
 PROBLEM_LIMIT = 50
+#: How many ids one look-up in the store asks about.
+LOOKUP_CHUNK = 5_000
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -70,185 +78,273 @@ class LoadReport:
 
 
 @dataclass
-class _Rejected:
+class RejectedRow:
+    """A row that was not loaded: why, and its fields as they were read (none for a
+    problem of a whole file, such as its header)."""
+
     problem: Problem
     fields: list[str]
 
 
+class _Seen(NamedTuple):
+    """Where a node id was first read in the dataset: its kind, file and line."""
+
+    kind: NodeKind
+    file: str
+    line: int
+
+
 @dataclass
-class _Validated:
+class ValidatedDataset:
+    """A dataset folder checked against the model and the store: the valid records to
+    write, and every problem with the row it rejected."""
+
     nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
     relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
     #: The kind in the store, when it was validated, of each node of the dataset it had.
     in_store: dict[str, NodeKind] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    rejected: list[_Rejected] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
 
     def reject(self, file: str, line: int, column: str, message: str, fields: list[str]) -> None:
+        """Record a problem at ``file:line`` and the row it rejects."""
         problem = Problem(file, line, column, message)
         self.problems.append(problem)
-        self.rejected.append(_Rejected(problem, fields))
+        self.rejected.append(RejectedRow(problem, fields))
 
     def reject_row(self, file: str, row: CsvRow, column: str, message: str) -> None:
+        """Record a problem of ``row`` of ``file`` and reject the row."""
         self.reject(file, row.line, column, message, row.fields)
+
+    def reject_invalid(self, file: str, line: int, error: RowInvalid, fields: list[str]) -> None:
+        """Record every problem of a row that failed validation, and reject it."""
+        for column, message in error.problems:
+            self.reject(file, line, column, message, fields)
 
 
 def _read_records(
-    folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
-) -> Iterator[Any]:
-    """The header of ``name`` (a list of columns), then its records as ``(line, fields)``;
-    nothing for a missing file. A header that cannot be used is reported and nothing is
-    read; a record of the wrong width is reported and skipped."""
+    folder: Path,
+    name: str,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+    out: ValidatedDataset,
+) -> CsvRecords | None:
+    """The header and records of ``folder``/``name`` (:func:`read_records`); None for a
+    missing file or one whose header cannot be used, which is reported. A record of the
+    wrong width, or a later line that cannot be read, is reported and not yielded."""
     path = folder / name
     if not path.exists():
-        return
+        return None
 
     def reject(line: int, column: str, message: str, fields: list[str]) -> None:
         out.reject(name, line, column, message, fields)
 
     try:
-        yield from read_records(path, required, allowed, reject)
+        header, records = read_records(path, required, allowed, reject)
     except HeaderProblems as error:
-        for problem in error.problems:
-            out.reject(problem.file, problem.line, problem.column, problem.message, [])
+        _report_file_problems(error, out)
+        return None
+    return CsvRecords(header, _reported(records, out))
+
+
+def _reported(
+    records: Iterator[tuple[int, list[str]]], out: ValidatedDataset
+) -> Iterator[tuple[int, list[str]]]:
+    """``records``, up to a line that cannot be read, which is reported."""
+    try:
+        yield from records
+    except HeaderProblems as error:
+        _report_file_problems(error, out)
+
+
+def _report_file_problems(error: HeaderProblems, out: ValidatedDataset) -> None:
+    """Record the problems of a file that cannot be read (no row of it is rejected)."""
+    for problem in error.problems:
+        out.reject(problem.file, problem.line, problem.column, problem.message, [])
 
 
 def _read_file(
-    folder: Path, name: str, required: tuple[str, ...], allowed: tuple[str, ...], out: _Validated
+    folder: Path,
+    name: str,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+    out: ValidatedDataset,
 ) -> Iterator[CsvRow]:
     """The records of ``name`` with their values by column, as :func:`_read_records`; a
     value that ``rsn export`` guarded for spreadsheets (a leading ') is read as it was."""
-    records = _read_records(folder, name, required, allowed, out)
-    header = next(records, None)
+    opened = _read_records(folder, name, required, allowed, out)
+    if opened is None:
+        return
+    header, records = opened
     for line, fields in records:
         yield CsvRow(line, dict(zip(header, spreadsheet_values(fields), strict=True)), fields)
 
 
-def _lookup_kinds(store: GraphStore, ids: Iterable[str], chunk: int = 5_000) -> dict[str, NodeKind]:
+def _lookup_kinds(store: GraphStore, ids: Iterable[str]) -> dict[str, NodeKind]:
+    """The kind in ``store`` of each of ``ids`` it holds, asked in chunks."""
     found: dict[str, NodeKind] = {}
     iterator = iter(ids)
-    while batch := list(islice(iterator, chunk)):
+    while batch := list(islice(iterator, LOOKUP_CHUNK)):
         found.update(store.node_kinds(batch))
     return found
 
 
 def validate_dataset(
-    folder: Path, store: GraphStore, progress: Progress = no_progress
-) -> _Validated:
+    folder: Path, store: Store, progress: Progress = no_progress
+) -> ValidatedDataset:
     """Read and validate every file of ``folder`` against the model and the store.
 
-    Raises DatasetInvalid when the folder holds no dataset file at all.
+    Every problem is kept, ordered by file (in :data:`DATASET_FILES` order) and line, with
+    the row it rejects: a bad field, an id that names a node of another kind (in the
+    dataset or the store), a relation whose end is missing or whose type may not join the
+    kinds of its ends, a referral that names no such centre or enterprise or takes another
+    referral's request key. ``progress`` hears of the rows checked as they are.
+
+    Raises DatasetInvalid when ``folder`` is not a folder or holds none of the dataset
+    files; StoreError if the store fails.
     """
     folder = Path(folder)
-    known = [*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE]
+    _check_folder(folder)
+    out = ValidatedDataset()
+    seen = _validate_nodes(folder, out, progress)
+    _check_kinds_in_store(store, seen, out)
+    _validate_relations(folder, store, seen, out, progress)
+    _validate_referrals(folder, store, seen, out)
+    out.problems.sort(
+        key=lambda p: (DATASET_FILES.index(p.file) if p.file in DATASET_FILES else 99, p.line)
+    )
+    return out
+
+
+def _check_folder(folder: Path) -> None:
+    """Raise DatasetInvalid unless ``folder`` is a folder holding a dataset file."""
     if not folder.is_dir():
         raise DatasetInvalid([Problem(str(folder), 0, "folder", "is not a folder")])
-    if not any((folder / name).exists() for name in known):
+    if not any((folder / name).exists() for name in DATASET_FILES):
+        names = ", ".join(DATASET_FILES)
         raise DatasetInvalid(
-            [
-                Problem(
-                    str(folder), 0, "folder", f"holds none of the dataset files {', '.join(known)}"
-                )
-            ]
+            [Problem(str(folder), 0, "folder", f"holds none of the dataset files {names}")]
         )
-    out = _Validated()
-    seen: dict[str, tuple[NodeKind, str, int]] = {}
+
+
+def _validate_nodes(folder: Path, out: ValidatedDataset, progress: Progress) -> dict[str, _Seen]:
+    """Validate the node files into ``out.nodes``; returns where each valid id was read. An
+    id read before as another kind is rejected; read again as the same kind, the later row
+    replaces the earlier."""
+    seen: dict[str, _Seen] = {}
     for name, kind in FILE_KIND.items():
         rows: dict[str, Node] = {}
-        for count, row in enumerate(
-            _read_file(folder, name, required_columns(kind), node_columns(kind), out), start=1
-        ):
+        records = _read_file(folder, name, required_columns(kind), node_columns(kind), out)
+        for count, row in enumerate(records, start=1):
             try:
                 node = parse_node(kind, row.values)
             except RowInvalid as error:
-                for column, message in error.problems:
-                    out.reject_row(name, row, column, message)
+                out.reject_invalid(name, row.line, error, row.fields)
                 continue
             first = seen.get(node.id)
-            if first is not None and first[0] != kind:
-                out.reject_row(
-                    name,
-                    row,
-                    "id",
-                    f"id {node.id!r} is already {first[0].with_article} at {first[1]}:{first[2]}",
-                )
+            if first is not None and first.kind != kind:
+                where = f"{first.file}:{first.line}"
+                message = f"id {node.id!r} is already {first.kind.with_article} at {where}"
+                out.reject_row(name, row, "id", message)
                 continue
-            seen[node.id] = (kind, name, row.line)
+            seen[node.id] = _Seen(kind, name, row.line)
             rows[node.id] = node
             if count % 10_000 == 0:
                 progress(f"checking {name}", count, None)
         out.nodes[kind] = rows
+    return seen
 
+
+def _check_kinds_in_store(store: GraphStore, seen: dict[str, _Seen], out: ValidatedDataset) -> None:
+    """Reject each node of the dataset whose id names a node of another kind in the store
+    (dropping it from ``seen`` and ``out.nodes``); keep the stored kinds in ``out.in_store``."""
     # a first load into an empty store has nothing to look up
     in_store = _lookup_kinds(store, seen) if sum(store.stats().nodes.values()) else {}
     out.in_store = in_store
     for node_id, store_kind in in_store.items():
         kind, name, line = seen[node_id]
         if store_kind != kind:
-            out.reject(
-                name,
-                line,
-                "id",
-                f"id {node_id!r} is already {store_kind.with_article} in the store",
-                [],
-            )
+            message = f"id {node_id!r} is already {store_kind.with_article} in the store"
+            out.reject(name, line, "id", message, [])
             del out.nodes[kind][node_id]
             del seen[node_id]
 
-    # rows whose ends are both in the dataset are settled at once; only the others wait for
-    # one batched look-up in the store, so a large dataset's rows are not all kept around.
-    # Well-formed records take the bulk check; the others go through the model. No pattern of
-    # the bulk check admits a ', so a value guarded for spreadsheets takes the model's way.
-    pending: list[tuple[int, list[str], Relation]] = []
-    records = _read_records(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
-    header = next(records, None)
-    fast = RelationFields(header) if header is not None else None
-    relations = out.relations
+
+class _Pending(NamedTuple):
+    """A relation with an end outside the dataset, waiting for the store's look-up."""
+
+    line: int
+    fields: list[str]
+    relation: Relation
+
+
+def _validate_relations(
+    folder: Path,
+    store: GraphStore,
+    seen: dict[str, _Seen],
+    out: ValidatedDataset,
+    progress: Progress,
+) -> None:
+    """Validate relations.csv into ``out.relations``: fields, then the kinds of the ends.
+
+    Rows whose ends are both in the dataset are settled at once; only the others wait for
+    one batched look-up in the store, so a large dataset's rows are not all kept around.
+    Well-formed records take the bulk check (:class:`RelationFields`); the others go through
+    the model. No pattern of the bulk check admits a ', so a value guarded for spreadsheets
+    takes the model's way.
+    """
+    opened = _read_records(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
+    if opened is None:
+        return
+    header, records = opened
+    fast = RelationFields(header)
+    pending: list[_Pending] = []
     for count, (line, fields) in enumerate(records, start=1):
         relation = fast(fields)
         if relation is None:
             try:
-                values = spreadsheet_values(fields)
-                relation = parse_relation(dict(zip(header, values, strict=True)))
+                relation = parse_relation(
+                    dict(zip(header, spreadsheet_values(fields), strict=True))
+                )
             except RowInvalid as error:
-                for column, message in error.problems:
-                    out.reject(RELATIONS_FILE, line, column, message, fields)
+                out.reject_invalid(RELATIONS_FILE, line, error, fields)
                 continue
         source, target = seen.get(relation.source), seen.get(relation.target)
         if source is None or target is None:
-            pending.append((line, fields, relation))
-        elif (source[0], target[0]) in ALLOWED_ENDPOINTS[relation.type]:
-            relations[(relation.source, relation.type, relation.target)] = relation
+            pending.append(_Pending(line, fields, relation))
+        elif (source.kind, target.kind) in ALLOWED_ENDPOINTS[relation.type]:
+            out.relations[(relation.source, relation.type, relation.target)] = relation
         else:
-            _accept_relation(out, line, fields, relation, source[0], target[0])
+            _accept_relation(out, line, fields, relation, source.kind, target.kind)
         if count % 50_000 == 0:
             progress(f"checking {RELATIONS_FILE}", count, None)
+    _settle_pending(store, pending, seen, out)
 
+
+def _settle_pending(
+    store: GraphStore, pending: list[_Pending], seen: dict[str, _Seen], out: ValidatedDataset
+) -> None:
+    """Look up the ends of ``pending`` relations that are not in the dataset in the store,
+    in one batched look-up; keep the relations whose ends exist and whose type joins their
+    kinds, and reject the others."""
     outside = {end for _, _, r in pending for end in (r.source, r.target) if end not in seen}
     outside_kinds = _lookup_kinds(store, outside)
     for line, fields, relation in pending:
-        kinds = []
+        kinds: list[NodeKind] = []
         for column, end in (("source", relation.source), ("target", relation.target)):
-            kind = seen[end][0] if end in seen else outside_kinds.get(end)
+            kind = seen[end].kind if end in seen else outside_kinds.get(end)
             if kind is None:
-                out.reject(
-                    RELATIONS_FILE,
-                    line,
-                    column,
-                    f"no node with id {end!r} in the dataset or the store",
-                    fields,
-                )
-            kinds.append(kind)
-        if None not in kinds:
+                message = f"no node with id {end!r} in the dataset or the store"
+                out.reject(RELATIONS_FILE, line, column, message, fields)
+            else:
+                kinds.append(kind)
+        if len(kinds) == 2:
             _accept_relation(out, line, fields, relation, kinds[0], kinds[1])
-    _validate_referrals(folder, store, seen, out)
-    out.problems.sort(key=lambda p: (known.index(p.file) if p.file in known else 99, p.line))
-    return out
 
 
 def _accept_relation(
-    out: _Validated,
+    out: ValidatedDataset,
     line: int,
     fields: list[str],
     relation: Relation,
@@ -259,14 +355,21 @@ def _accept_relation(
     try:
         check_endpoints(relation, source, target)
     except RowInvalid as error:
-        for column, message in error.problems:
-            out.reject(RELATIONS_FILE, line, column, message, fields)
+        out.reject_invalid(RELATIONS_FILE, line, error, fields)
         return
     out.relations[relation.key] = relation
 
 
+#: The ends of a referral: its column, and the kind of node it must name.
+_REFERRAL_ENDS: tuple[tuple[str, NodeKind], ...] = (
+    ("from_centre", NodeKind.CENTRE),
+    ("to_centre", NodeKind.CENTRE),
+    ("enterprise", NodeKind.ENTERPRISE),
+)
+
+
 def _validate_referrals(
-    folder: Path, store: GraphStore, seen: dict[str, tuple[NodeKind, str, int]], out: _Validated
+    folder: Path, store: Store, seen: dict[str, _Seen], out: ValidatedDataset
 ) -> None:
     """Check referrals.csv: fields; centres and enterprise in the dataset or the store; and
     that no row takes the sender and request key of another referral (stored, or on an
@@ -276,28 +379,23 @@ def _validate_referrals(
         try:
             pending.append((row, parse_referral(row.values)))
         except RowInvalid as error:
-            for column, message in error.problems:
-                out.reject_row(REFERRALS_FILE, row, column, message)
+            out.reject_invalid(REFERRALS_FILE, row.line, error, row.fields)
     ends = {e for _, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
     stored = _lookup_kinds(store, ends - set(seen))
     owners = _request_owners(store, [referral for _, referral in pending])
     for row, referral in pending:
         wrong = False
-        for column, end, kind in (
-            ("from_centre", referral.from_centre, NodeKind.CENTRE),
-            ("to_centre", referral.to_centre, NodeKind.CENTRE),
-            ("enterprise", referral.enterprise, NodeKind.ENTERPRISE),
-        ):
-            found = seen[end][0] if end in seen else stored.get(end)
+        for column, kind in _REFERRAL_ENDS:
+            end = getattr(referral, column)
+            found = seen[end].kind if end in seen else stored.get(end)
             if found is not kind:
                 what = (
                     "no node"
                     if found is None
                     else f"{found.with_article}, not {kind.with_article},"
                 )
-                out.reject_row(
-                    REFERRALS_FILE, row, column, f"{what} with id {end!r} in the dataset or store"
-                )
+                message = f"{what} with id {end!r} in the dataset or store"
+                out.reject_row(REFERRALS_FILE, row, column, message)
                 wrong = True
         taken = _request_taken(referral, owners, row.line)
         if taken is not None:
@@ -308,7 +406,7 @@ def _validate_referrals(
 
 
 def _request_owners(
-    store: GraphStore, referrals: list[Referral], chunk: int = 5_000
+    store: ReferralStore, referrals: list[Referral], chunk: int = LOOKUP_CHUNK
 ) -> dict[tuple[str, str], tuple[str, int | None]]:
     """The referral that holds each (from_centre, request_key) of ``referrals`` in the
     store, as (id, None); rows add theirs as (id, line) as they are checked."""
@@ -337,14 +435,16 @@ def _request_taken(
     )
 
 
-def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
+def _batches(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    """``items`` in slices of ``size``."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def write_rejects(path: Path, rejected: list[_Rejected]) -> None:
+def write_rejects(path: Path, rejected: list[RejectedRow]) -> None:
     """Write every rejected row with its reason, so nothing vanishes silently. Cells are
-    guarded for spreadsheets (:func:`spreadsheet_safe`)."""
+    guarded for spreadsheets (:func:`spreadsheet_safe`). Raises OSError if the file cannot
+    be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -360,7 +460,7 @@ def write_rejects(path: Path, rejected: list[_Rejected]) -> None:
 
 def load_dataset(
     folder: Path,
-    store: GraphStore,
+    store: Store,
     *,
     skip_invalid: bool = False,
     rejects: Path | None = None,
@@ -372,7 +472,9 @@ def load_dataset(
     By default all or nothing: raises DatasetInvalid (with every problem, ordered by file
     and line) and writes nothing if any row is invalid. With ``skip_invalid`` writes the
     valid rows and, if ``rejects`` is given, the rejected rows with their reasons there.
-    Loading the same data twice changes nothing. Raises StoreError if the store fails.
+    Loading the same data twice changes nothing. Raises DatasetInvalid as well when
+    ``folder`` is not a folder or holds no dataset file, StoreError if the store fails and
+    OSError if the rejects file cannot be written.
     """
     started = time.perf_counter()
     with collector_paused():
@@ -381,13 +483,14 @@ def load_dataset(
 
 def _load(
     folder: Path,
-    store: GraphStore,
+    store: Store,
     skip_invalid: bool,
     rejects: Path | None,
     batch_size: int,
     progress: Progress,
     started: float,
 ) -> LoadReport:
+    """:func:`load_dataset`, with the garbage collector paused."""
     checked = validate_dataset(folder, store, progress)
     report = LoadReport(problems=checked.problems, rejected=len(checked.rejected))
     if checked.problems and not skip_invalid:
@@ -400,18 +503,18 @@ def _load(
     done = 0
     with store.bulk(known=checked.in_store) as writer:
         for kind, nodes in checked.nodes.items():
-            for batch in _batches(list(nodes.values()), batch_size):
-                writer.upsert_nodes(batch)
-                done += len(batch)
-                report.nodes[kind.value] += len(batch)
+            for node_batch in _batches(list(nodes.values()), batch_size):
+                writer.upsert_nodes(node_batch)
+                done += len(node_batch)
+                report.nodes[kind.value] += len(node_batch)
                 progress("writing", done, total)
-        for batch in _batches(list(checked.relations.values()), batch_size):
-            writer.upsert_relations(batch)
-            done += len(batch)
-            report.relations += len(batch)
+        for relation_batch in _batches(list(checked.relations.values()), batch_size):
+            writer.upsert_relations(relation_batch)
+            done += len(relation_batch)
+            report.relations += len(relation_batch)
             progress("writing", done, total)
-        for batch in _batches(list(checked.referrals.values()), batch_size):
-            writer.upsert_referrals(batch)
-            report.referrals += len(batch)
+        for referral_batch in _batches(list(checked.referrals.values()), batch_size):
+            writer.upsert_referrals(referral_batch)
+            report.referrals += len(referral_batch)
     report.seconds = time.perf_counter() - started
     return report

@@ -18,7 +18,7 @@ from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referr
 from graph.model import FILE_KIND, NodeKind
 from graph.progress import Progress, no_progress
 from graph.rows import RELATION_COLUMNS, node_columns
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore, ReferralStore, Store
 
 __all__ = ["cell_text", "export_dataset", "write_nodes", "write_referrals"]
 
@@ -34,9 +34,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def export_dataset(
-    store: GraphStore, folder: Path, progress: Progress = no_progress
-) -> dict[str, int]:
+def export_dataset(store: Store, folder: Path, progress: Progress = no_progress) -> dict[str, int]:
     """Write every node, relation and referral of ``store`` into ``folder`` as dataset CSV
     files.
 
@@ -76,7 +74,8 @@ def write_nodes(
 ) -> int:
     """Write every node of ``kind`` as rows of the kind's columns under ``header`` (the
     column names, or another tool's spelling of them); returns how many. ``guarded``: the
-    cells are guarded for spreadsheets (not for another tool, which would keep the ')."""
+    cells are guarded for spreadsheets (not for another tool, which would keep the ').
+    Raises OSError if the file cannot be written and StoreError if the store fails."""
     columns = node_columns(kind)
     guard = spreadsheet_safe if guarded else str
     with path.open("w", encoding="utf-8", newline="") as handle:
@@ -92,9 +91,10 @@ def write_nodes(
     return count
 
 
-def write_referrals(store: GraphStore, folder: Path) -> int:
+def write_referrals(store: ReferralStore, folder: Path) -> int:
     """Write every referral, history included, as ``folder``/referrals.csv in id order,
-    guarded for spreadsheets; returns how many."""
+    guarded for spreadsheets; returns how many. Raises OSError if the file cannot be
+    written and StoreError if the store fails."""
     referrals = sorted(store.list_referrals(), key=lambda r: r.id)
     with (folder / REFERRALS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")

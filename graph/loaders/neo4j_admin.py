@@ -18,25 +18,34 @@ from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND
 from graph.progress import Progress, no_progress
 from graph.rows import node_columns
-from graph.store.base import GraphStore
+from graph.store.ports import Store
 
-__all__ = ["export_neo4j_admin", "import_arguments", "RELATIONSHIPS_FILE"]
+__all__ = ["IMPORT_TYPES", "RELATIONSHIPS_FILE", "export_neo4j_admin", "import_arguments"]
 
 RELATIONSHIPS_FILE = "relationships.csv"
 #: The id space every node shares (ids are unique across the store).
 ID_SPACE = "Node"
-#: Import types of the columns that are not strings.
-_TYPES = {"employees": "long", "founded": "long", "capacity": "long", "expertise": "string[]"}
+#: The import type of each node column that is not text (neo4j-admin reads a column without
+#: one as a string); a test checks it against the row models.
+IMPORT_TYPES: dict[str, str] = {
+    "employees": "long",
+    "founded": "long",
+    "capacity": "long",
+    "expertise": "string[]",
+}
 
 
 def _header(column: str) -> str:
+    """A node column as neo4j-admin's header names it: the id in the shared id space, a
+    column that is not text with its import type."""
     if column == "id":
         return f"id:ID({ID_SPACE})"
-    kind = _TYPES.get(column)
+    kind = IMPORT_TYPES.get(column)
     return f"{column}:{kind}" if kind else column
 
 
 def node_file(kind_value: str) -> str:
+    """The file of the nodes of a kind (given by its label): ``nodes-Enterprise.csv``."""
     return f"nodes-{kind_value}.csv"
 
 
@@ -60,11 +69,12 @@ def import_arguments(folder: Path | None = None) -> list[str]:
 
 
 def export_neo4j_admin(
-    store: GraphStore, folder: Path, progress: Progress = no_progress
+    store: Store, folder: Path, progress: Progress = no_progress
 ) -> dict[str, int]:
     """Write ``store`` into ``folder`` for ``neo4j-admin database import full``.
 
-    Returns the rows written per file. Raises OSError if the folder cannot be written.
+    Returns the rows written per file. Raises OSError if the folder cannot be written and
+    StoreError if the store fails.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)

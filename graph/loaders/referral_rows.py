@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from graph.errors import RowInvalid
 from graph.model import Expertise, is_valid_id
 from graph.referral_lifecycle import Referral, ReferralStatus
+from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 
 __all__ = ["REFERRALS_FILE", "REFERRAL_COLUMNS", "parse_referral", "referral_cells"]
 
 REFERRALS_FILE = "referrals.csv"
+#: The columns of referrals.csv: a referral's fields (:data:`REFERRAL_FIELDS`), the history
+#: (a long JSON list) last, where it has always been.
 REFERRAL_COLUMNS: tuple[str, ...] = (
-    "id",
-    "from_centre",
-    "to_centre",
-    "enterprise",
-    "need",
-    "note",
-    "status",
-    "created_at",
-    "request_key",
-    "fingerprint",
+    *(name for name in REFERRAL_FIELDS if name != "history"),
     "history",
 )
 _EXPERTISE = frozenset(word.value for word in Expertise)
@@ -39,8 +32,9 @@ def parse_referral(row: dict[str, str]) -> Referral:
             problems.append((column, f"{row.get(column)!r} is not a valid id"))
     if row.get("need") not in _EXPERTISE:
         problems.append(("need", f"{row.get('need')!r} is not an expertise word"))
+    status: ReferralStatus | None = None
     try:
-        status = ReferralStatus(row.get("status"))
+        status = ReferralStatus(row.get("status", ""))
     except ValueError:
         status = None
         problems.append(("status", f"{row.get('status')!r} is not a referral status"))
@@ -63,33 +57,11 @@ def parse_referral(row: dict[str, str]) -> Referral:
         problems.append(("request_key", "is required"))
     if problems:
         raise RowInvalid(problems)
-    return Referral(
-        id=row["id"],
-        from_centre=row["from_centre"],
-        to_centre=row["to_centre"],
-        enterprise=row["enterprise"],
-        need=row["need"],
-        note=row.get("note", ""),
-        status=status,
-        created_at=row["created_at"],
-        history=history,
-        request_key=row["request_key"],
-        fingerprint=row.get("fingerprint", ""),
-    )
+    # the optional columns (note, fingerprint) may be missing: blank
+    return from_record({name: row.get(name, "") for name in REFERRAL_FIELDS})
 
 
-def referral_cells(referral: Referral) -> list[Any]:
+def referral_cells(referral: Referral) -> list[str]:
     """The row of referrals.csv for ``referral``, in REFERRAL_COLUMNS order."""
-    return [
-        referral.id,
-        referral.from_centre,
-        referral.to_centre,
-        referral.enterprise,
-        referral.need,
-        referral.note,
-        referral.status.value,
-        referral.created_at,
-        referral.request_key,
-        referral.fingerprint,
-        referral.history_json(),
-    ]
+    record = to_record(referral)
+    return [record[column] for column in REFERRAL_COLUMNS]

@@ -8,7 +8,7 @@ from typing import Any
 from graph.errors import InvalidArgument, NotFound
 from graph.model import Node, NodeKind, Relation
 from graph.rows import check_endpoints, parse_node, parse_relation
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore
 
 __all__ = ["write_nodes", "write_relations"]
 

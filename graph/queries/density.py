@@ -1,4 +1,5 @@
-"""How dense the network is, prefecture by prefecture or block by block (api.md).
+"""How dense the network is, prefecture by prefecture or block by block (see the README's
+section on weaknesses, what-if and density).
 
 A prefecture's row is computed on its actor graph (the actors of the prefecture and every
 relation between two of them): ``density = 2·edges / (nodes·(nodes−1))``, 0 when nodes < 2.
@@ -16,7 +17,7 @@ from graph.errors import InvalidArgument
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import ACTOR_KINDS, NodeKind, Scope
 from graph.queries.readable import readable
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore
 
 __all__ = ["DensityRow", "GROUPINGS", "density", "density_table"]
 
@@ -59,7 +60,8 @@ def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]
 
     where: dict[str, str] = {}  # each actor in a row, by the row's key
     centre_ids: set[str] = set()
-    nodes, centres = Counter(), Counter()
+    nodes: Counter[str] = Counter()
+    centres: Counter[str] = Counter()
     for node in everything:
         key = group(node.prefecture) if node.kind in ACTOR_KINDS else None
         if key is not None:
@@ -74,7 +76,8 @@ def density_table(store: GraphStore, by: str = "prefecture") -> list[DensityRow]
         key = where.get(u)
         if key is not None and key == where.get(v):
             pairs.add((u, v) if u < v else (v, u))
-    edges, centre_edges = Counter(), Counter()
+    edges: Counter[str] = Counter()
+    centre_edges: Counter[str] = Counter()
     for u, v in pairs:
         edges[where[u]] += 1
         if u in centre_ids and v in centre_ids:

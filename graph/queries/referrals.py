@@ -53,7 +53,7 @@ from graph.referral_lifecycle import (
     now_text,
     plan_move,
 )
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore, ReferralStore, Store
 
 __all__ = [
     "Caller",
@@ -104,6 +104,7 @@ class Candidate:
 
 
 def _need(need: str) -> str:
+    """``need``, if it is an expertise word; raises InvalidArgument otherwise."""
     if need not in {word.value for word in Expertise}:
         words = ", ".join(word.value for word in Expertise)
         raise InvalidArgument(f"need {need!r} is not an expertise word: use one of {words}")
@@ -111,6 +112,8 @@ def _need(need: str) -> str:
 
 
 def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node:
+    """The node ``node_id`` (named ``what`` in errors); raises NotFound if there is none and
+    InvalidArgument if it is not of ``kind``."""
     node = store.get_node(node_id)
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
@@ -122,6 +125,8 @@ def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node
 
 
 def _visible(referral: Referral | None, caller: Caller, referral_id: str) -> Referral:
+    """``referral``, if the caller may see it; raises NotFound if it is None or the caller
+    is neither of its centres nor an admin."""
     if referral is None or not (
         caller.admin or caller.centre in (referral.from_centre, referral.to_centre)
     ):
@@ -132,12 +137,16 @@ def _visible(referral: Referral | None, caller: Caller, referral_id: str) -> Ref
 # -- candidates ------------------------------------------------------------------------
 
 
+#: The statuses of the closed referrals that count in a centre's record: completed, against
+#: rejected and failed (a cancelled referral was the sender's doing, not the centre's).
+RECORD_STATUSES: frozenset[ReferralStatus] = frozenset(
+    {ReferralStatus.COMPLETED, ReferralStatus.FAILED, ReferralStatus.REJECTED}
+)
+
+
 def _record(received: list[Referral]) -> tuple[float, str]:
-    closed = [
-        r
-        for r in received
-        if r.status in (ReferralStatus.COMPLETED, ReferralStatus.FAILED, ReferralStatus.REJECTED)
-    ]
+    """The record part of a centre that ``received`` these referrals, and its reason."""
+    closed = [r for r in received if r.status in RECORD_STATUSES]
     hours = []
     for referral in received:
         accepted = next(
@@ -162,7 +171,7 @@ def _record(received: list[Referral]) -> tuple[float, str]:
     return 0.5 * share + 0.5 * speed, words
 
 
-def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) -> list[Candidate]:
+def candidates(store: Store, caller: Caller, enterprise: str, need: str) -> list[Candidate]:
     """The centres other than the caller's own with at least one affiliated specialist whose
     expertise includes ``need``, best first, each with its score, the specialists and a reason
     for every part of the score. Equal scores go to the centre nearer the enterprise, then to
@@ -194,12 +203,12 @@ def candidates(store: GraphStore, caller: Caller, enterprise: str, need: str) ->
         reasons = [f"{len(specialists)} affiliated specialist(s) with {need}"]
         expertise = min(len(specialists), 3) / 3
         received = received_by.get(centre.id, [])
-        room, spare, words = _room(centre, received)
-        reasons.append(words)
-        closeness, words = _closeness(centre, firm, partners, done_with[centre.id])
-        reasons += words
-        record, words = _record(received)
-        reasons.append(words)
+        room, spare, room_words = _room(centre, received)
+        reasons.append(room_words)
+        closeness, near_words = _closeness(centre, firm, partners, done_with[centre.id])
+        reasons += near_words
+        record, record_words = _record(received)
+        reasons.append(record_words)
         parts = {"expertise": expertise, "capacity": room, "closeness": closeness, "record": record}
         score = sum(WEIGHTS[name] * value for name, value in parts.items())
         order = (
@@ -262,7 +271,7 @@ def _closeness(centre: Node, firm: Node, partners: set[str], done: int) -> tuple
 
 
 def create_referral(
-    store: GraphStore,
+    store: Store,
     caller: Caller,
     enterprise: str,
     to_centre: str,
@@ -354,13 +363,13 @@ def _refuse_duplicate(sent: list[Referral], enterprise: str, need: str) -> None:
         )
 
 
-def get_referral(store: GraphStore, caller: Caller, referral_id: str) -> Referral:
+def get_referral(store: ReferralStore, caller: Caller, referral_id: str) -> Referral:
     """One referral, if the caller may see it; raises NotFound otherwise."""
     return _visible(store.get_referral(referral_id), caller, referral_id)
 
 
 def list_referrals(
-    store: GraphStore, caller: Caller, box: str | None = None, centre: str | None = None
+    store: ReferralStore, caller: Caller, box: str | None = None, centre: str | None = None
 ) -> list[Referral]:
     """The referrals the caller's centre received (``inbox``) or sent (``outbox``), or both,
     newest first. An admin names a ``centre`` or sees every referral.
@@ -377,7 +386,7 @@ def list_referrals(
 
 
 def move_referral(
-    store: GraphStore,
+    store: ReferralStore,
     caller: Caller,
     referral_id: str,
     status: str,

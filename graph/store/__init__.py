@@ -1,15 +1,16 @@
-"""Stores: the port and its adapters, wired by one composition root, :func:`open_store`."""
+"""Stores: the ports (graph, referrals) and one adapter per backend implementing both,
+chosen by :func:`open_store`."""
 
 from __future__ import annotations
 
 from graph.model import Scope
 from graph.settings import Backend, Settings
-from graph.store.base import GraphStore, GraphWriter, Stats
+from graph.store.ports import GraphStore, GraphWriter, ReferralStore, Stats, Store
 
-__all__ = ["GraphStore", "GraphWriter", "Scope", "Stats", "open_store"]
+__all__ = ["GraphStore", "GraphWriter", "ReferralStore", "Scope", "Stats", "Store", "open_store"]
 
 
-def open_store(settings: Settings) -> GraphStore:
+def open_store(settings: Settings) -> Store:
     """Open the store the settings name.
 
     Raises ConfigurationError for missing Neo4j settings, StoreUnavailable when Neo4j cannot

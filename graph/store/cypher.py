@@ -8,6 +8,7 @@ parameters in Cypher, so they come only from the model's enums: :func:`label` an
 from __future__ import annotations
 
 from graph.model import ACTOR_KINDS, INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT, NodeKind, RelationType
+from graph.store.referral_records import REFERRAL_FIELDS
 
 __all__ = [
     "label",
@@ -69,7 +70,8 @@ RELATION_TYPES = "|".join(rel_type(kind) for kind in RelationType)
 #: (from the smaller id to the larger) for introductions to walk. It is derived from the
 #: referrals, so it is never exported or loaded, and is counted apart from the dataset's
 #: relations; paths and :data:`DERIVED_TIES` report it as a collaboration.
-REFERRAL_TIE = "`REFERRAL_TIE`"
+REFERRAL_TIE_NAME = "REFERRAL_TIE"
+REFERRAL_TIE = f"`{REFERRAL_TIE_NAME}`"
 
 
 def schema_statements() -> list[str]:
@@ -200,7 +202,7 @@ STATS = (
 #: The referral ties of the centre ``$id``: rows ``source``, ``target`` (the smaller id
 #: first) and ``strength``.
 DERIVED_TIES = (
-    f"MATCH (c:`Centre` {{id: $id}})-[t:{REFERRAL_TIE}]-() "
+    f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}})-[t:{REFERRAL_TIE}]-() "
     "RETURN startNode(t).id AS source, endNode(t).id AS target, t.strength AS strength"
 )
 
@@ -351,8 +353,8 @@ _TIES_OF_EACH_STEP = f"""CALL (ns) {{
   WITH step, ns[step] AS a, ns[step + 1] AS b
   MATCH (a)-[tie:{INTRODUCTION_TIES}]-(b)
   RETURN collect({{step: step, source: startNode(tie).id,
-                  type: CASE type(tie) WHEN 'REFERRAL_TIE' THEN 'COLLABORATES_WITH'
-                        ELSE type(tie) END,
+                  type: CASE type(tie) WHEN '{REFERRAL_TIE_NAME}'
+                        THEN '{RelationType.COLLABORATES_WITH.value}' ELSE type(tie) END,
                   target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
 }}
 RETURN ids, score, ties"""
@@ -366,7 +368,7 @@ HAS_PATHS_PROCEDURE = (
 )
 
 #: The introduction tie types, as values for the procedure's ``types`` argument.
-INTRODUCTION_TIE_NAMES = [kind.value for kind in INTRODUCTION_TIE_TYPES] + [REFERRAL_TIE.strip("`")]
+INTRODUCTION_TIE_NAMES = [kind.value for kind in INTRODUCTION_TIE_TYPES] + [REFERRAL_TIE_NAME]
 
 #: The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source`` to
 #: actor ``$target``, found inside the database by rsn's procedure (pass ``$types`` =
@@ -400,37 +402,41 @@ SAMPLE_NODES = (
 
 
 # -- referrals -------------------------------------------------------------------------
-# A referral is a (:Referral) node linked to its two centres and its enterprise. Its
-# ``request_id`` (sender id and request key) is unique, so MERGE on it is safe under
-# concurrent retries of one POST.
+# A referral is a (:Referral) node linked to its two centres and its enterprise, with the
+# properties of its record (:data:`REFERRAL_FIELDS`) and ``request_id`` (sender id and request
+# key), which is unique, so MERGE on it is safe under concurrent retries of one POST. The
+# statements that recount referral ties take the strength curve as ``$strengths``
+# (:data:`graph.referral_lifecycle.REFERRAL_TIE_STRENGTHS`) and the completed status as
+# ``$completed``.
 
-_REFERRAL_FIELDS = (
-    "r {.id, .from_centre, .to_centre, .enterprise, .need, .note, .status, .created_at, "
-    ".history, .request_key, .fingerprint} AS referral"
+_CENTRE = label(NodeKind.CENTRE)
+_ENTERPRISE = label(NodeKind.ENTERPRISE)
+
+#: Every field of the record of referral ``r``, as one map column ``referral``.
+_REFERRAL_FIELDS = "r {" + ", ".join(f".{name}" for name in REFERRAL_FIELDS) + "} AS referral"
+
+_LINK_REFERRAL = (
+    "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
 )
 
 #: Store ``$rows`` of referrals by id (load); replaces what was there.
 UPSERT_REFERRALS = (
     "UNWIND $rows AS row "
-    "MATCH (f:`Centre` {id: row.from_centre}) "
-    "MATCH (t:`Centre` {id: row.to_centre}) "
-    "MATCH (e:`Enterprise` {id: row.enterprise}) "
-    "MERGE (r:Referral {id: row.id}) SET r = row "
-    "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
-    "RETURN count(r) AS written"
+    f"MATCH (f:{_CENTRE} {{id: row.from_centre}}) "
+    f"MATCH (t:{_CENTRE} {{id: row.to_centre}}) "
+    f"MATCH (e:{_ENTERPRISE} {{id: row.enterprise}}) "
+    "MERGE (r:Referral {id: row.id}) SET r = row " + _LINK_REFERRAL + "RETURN count(r) AS written"
 )
 
 #: Create ``$row`` unless its ``request_id`` exists; returns the stored one and ``created``.
 CREATE_REFERRAL = (
-    "MATCH (f:`Centre` {id: $row.from_centre}) "
-    "MATCH (t:`Centre` {id: $row.to_centre}) "
-    "MATCH (e:`Enterprise` {id: $row.enterprise}) "
+    f"MATCH (f:{_CENTRE} {{id: $row.from_centre}}) "
+    f"MATCH (t:{_CENTRE} {{id: $row.to_centre}}) "
+    f"MATCH (e:{_ENTERPRISE} {{id: $row.enterprise}}) "
     "MERGE (r:Referral {request_id: $row.request_id}) "
     "ON CREATE SET r = $row, r.just_created = true "
     "WITH r, f, t, e, coalesce(r.just_created, false) AS created "
-    "REMOVE r.just_created "
-    "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
-    f"RETURN {_REFERRAL_FIELDS}, created"
+    "REMOVE r.just_created " + _LINK_REFERRAL + f"RETURN {_REFERRAL_FIELDS}, created"
 )
 
 GET_REFERRAL = f"MATCH (r:Referral {{id: $id}}) RETURN {_REFERRAL_FIELDS}"
@@ -442,41 +448,41 @@ REFERRALS_BY_REQUEST = (
     "RETURN request, r.id AS id"
 )
 
-#: Referrals of ``$centre`` by box (``$box``: inbox, outbox or null for both), or every
+#: Referrals ``$centre`` received (when ``$received``) or sent (when ``$sent``), or every
 #: referral when ``$centre`` is null; newest first.
 LIST_REFERRALS = (
     "MATCH (r:Referral) WHERE $centre IS NULL "
-    "OR ($box = 'inbox' AND r.to_centre = $centre) "
-    "OR ($box = 'outbox' AND r.from_centre = $centre) "
-    "OR ($box IS NULL AND (r.to_centre = $centre OR r.from_centre = $centre)) "
+    "OR ($received AND r.to_centre = $centre) "
+    "OR ($sent AND r.from_centre = $centre) "
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
 )
 
 #: Recount the referrals completed between centres ``a`` and ``b`` (a.id < b.id) and set
-#: their REFERRAL_TIE to match: strength min($cap, 1 - 0.5^(n + 1)), none when n is 0.
+#: their REFERRAL_TIE to match: of strength ``$strengths[n - 1]`` for n completed referrals
+#: (the last item beyond the table), none when n is 0.
 _REFRESH_REFERRAL_TIE = (
     "CALL (a, b) { "
-    "OPTIONAL MATCH (x:Referral {status: 'completed'}) "
+    "OPTIONAL MATCH (x:Referral {status: $completed}) "
     "WHERE (x.from_centre = a.id AND x.to_centre = b.id) "
     "OR (x.from_centre = b.id AND x.to_centre = a.id) "
     "WITH a, b, count(x) AS n "
     f"OPTIONAL MATCH (a)-[old:{REFERRAL_TIE}]->(b) DELETE old "
     "WITH a, b, n WHERE n > 0 "
-    f"CREATE (a)-[:{REFERRAL_TIE} {{strength: CASE WHEN 1 - 0.5 ^ (n + 1) > $cap THEN $cap "
-    "ELSE 1 - 0.5 ^ (n + 1) END}]->(b) "
+    f"CREATE (a)-[:{REFERRAL_TIE} {{strength: coalesce($strengths[n - 1], $strengths[-1])}}]->(b) "
     "} "
 )
 
 #: Refresh the referral ties of ``$pairs`` of centre ids (each sorted).
 REFRESH_REFERRAL_TIES = (
     "UNWIND $pairs AS pair "
-    "MATCH (a:`Centre` {id: pair[0]}) MATCH (b:`Centre` {id: pair[1]}) " + _REFRESH_REFERRAL_TIE
+    f"MATCH (a:{_CENTRE} {{id: pair[0]}}) MATCH (b:{_CENTRE} {{id: pair[1]}}) "
+    + _REFRESH_REFERRAL_TIE
 )
 
 #: The guarded move: take the referral's write lock first (the SET), then check that its
-#: status is still ``$expected`` as committed by anyone before us, then write; a completion
-#: strengthens the tie between the two centres in the same transaction. No row back means
-#: someone else moved it first.
+#: status is still ``$expected`` as committed by anyone before us, then write ``$status``
+#: and ``$history``; a completion strengthens the tie between the two centres in the same
+#: transaction. No row back means someone else moved it first.
 MOVE_REFERRAL = (
     "MATCH (r:Referral {id: $id}) "
     "SET r.locked = true REMOVE r.locked "
@@ -484,17 +490,19 @@ MOVE_REFERRAL = (
     "SET r.status = $status, r.history = $history "
     "WITH r "
     "CALL (r) { "
-    "WITH r WHERE r.status = 'completed' "
-    "MATCH (a:`Centre`) WHERE a.id = CASE WHEN r.from_centre < r.to_centre "
+    "WITH r WHERE r.status = $completed "
+    f"MATCH (a:{_CENTRE}) WHERE a.id = CASE WHEN r.from_centre < r.to_centre "
     "THEN r.from_centre ELSE r.to_centre END "
-    "MATCH (b:`Centre`) WHERE b.id = CASE WHEN r.from_centre < r.to_centre "
+    f"MATCH (b:{_CENTRE}) WHERE b.id = CASE WHEN r.from_centre < r.to_centre "
     "THEN r.to_centre ELSE r.from_centre END " + _REFRESH_REFERRAL_TIE + "} "
     "RETURN r.id AS id"
 )
 
-#: Centres with an affiliated specialist whose expertise includes ``$need``.
+#: Centres with an affiliated specialist whose expertise includes ``$need``: rows ``id``,
+#: ``props`` and ``specialists`` (their ids, sorted), in centre id order.
 CENTRES_WITH_EXPERTISE = (
-    "MATCH (s:`Specialist`)-[:`AFFILIATED_WITH`]->(c:`Centre`) WHERE $need IN s.expertise "
+    f"MATCH (s:{label(NodeKind.SPECIALIST)})-[:{rel_type(RelationType.AFFILIATED_WITH)}]->"
+    f"(c:{_CENTRE}) WHERE $need IN s.expertise "
     "WITH c, s.id AS specialist ORDER BY specialist "
     "RETURN c.id AS id, properties(c) AS props, collect(specialist) AS specialists "
     "ORDER BY id"

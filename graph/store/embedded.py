@@ -1,4 +1,5 @@
-"""The embedded default: the graph in memory over a durable, transactional SQLite file.
+"""The embedded default: the graph in memory over a durable, transactional SQLite file. It
+implements both store ports (graph and referrals).
 
 Every write goes to SQLite first, in a transaction committed with ``synchronous=FULL`` in WAL
 mode, and only once it is committed is it applied to the in-memory graph that reads use. On
@@ -25,17 +26,18 @@ import json
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
 from pathlib import Path
 
 import networkx as nx
 
 from graph.algorithms.paths import k_best_paths, strongest_first
-from graph.collector import collector_paused
+from graph.collector import collector_off, collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.model import (
+    ACTOR_KINDS,
     INTRODUCTION_TIE_TYPES,
     Node,
     NodeKind,
@@ -54,7 +56,9 @@ from graph.referral_lifecycle import (
     referral_tie_strength,
     request_key_taken,
 )
-from graph.store.base import GraphStore, Stats
+from graph.store.ports import Stats, Store
+from graph.store.projection import Edge, edge_data, projected_graph
+from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
@@ -128,22 +132,19 @@ _UPSERT_NODES = (
     "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props "
     "WHERE nodes.kind = excluded.kind"
 )
+# The statements below name the columns of the referrals table, which are the fields of a
+# referral's record (a test checks the table against them): names from the dataclass, never
+# values, which go as ``?`` parameters.
+_REFERRAL_COLUMNS = ", ".join(REFERRAL_FIELDS)
 #: Upsert referrals by id. Never a replace: a row whose (from_centre, request_key) is another
 #: referral's fails on the unique index instead of deleting that referral.
 _INSERT_REFERRAL = (
-    "INSERT INTO referrals (id, from_centre, to_centre, enterprise, need, note, "
-    "status, created_at, history, request_key, fingerprint) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET from_centre = excluded.from_centre, "
-    "to_centre = excluded.to_centre, enterprise = excluded.enterprise, need = excluded.need, "
-    "note = excluded.note, status = excluded.status, created_at = excluded.created_at, "
-    "history = excluded.history, request_key = excluded.request_key, "
-    "fingerprint = excluded.fingerprint"
+    f"INSERT INTO referrals ({_REFERRAL_COLUMNS}) "  # noqa: S608
+    f"VALUES ({', '.join('?' for _ in REFERRAL_FIELDS)}) "
+    "ON CONFLICT(id) DO UPDATE SET "
+    + ", ".join(f"{name} = excluded.{name}" for name in REFERRAL_FIELDS if name != "id")
 )
-_SELECT_REFERRALS = (
-    "SELECT id, from_centre, to_centre, enterprise, need, note, status, created_at, history, "
-    "request_key, fingerprint FROM referrals "
-)
+_SELECT_REFERRALS = f"SELECT {_REFERRAL_COLUMNS} FROM referrals "  # noqa: S608
 #: The filters referrals are read by, each a fixed statement.
 _REFERRALS_BY = {
     "id": _SELECT_REFERRALS + "WHERE id = ?",
@@ -156,47 +157,33 @@ _REFERRALS_BY = {
 }
 
 
-def _referral_row(referral: Referral) -> tuple:
-    return (
-        referral.id,
-        referral.from_centre,
-        referral.to_centre,
-        referral.enterprise,
-        referral.need,
-        referral.note,
-        referral.status.value,
-        referral.created_at,
-        referral.history_json(),
-        referral.request_key,
-        referral.fingerprint,
-    )
+def _referral_row(referral: Referral) -> tuple[str, ...]:
+    """The row of the referrals table for ``referral``, in column order."""
+    record = to_record(referral)
+    return tuple(record[name] for name in REFERRAL_FIELDS)
 
 
-def _referral_of(row: tuple) -> Referral:
-    return Referral(
-        id=row[0],
-        from_centre=row[1],
-        to_centre=row[2],
-        enterprise=row[3],
-        need=row[4],
-        note=row[5],
-        status=ReferralStatus(row[6]),
-        created_at=row[7],
-        history=Referral.parse_history(row[8]),
-        request_key=row[9],
-        fingerprint=row[10],
-    )
+def _referral_of(row: Sequence[str]) -> Referral:
+    """The referral of a row of the referrals table, read in column order."""
+    return from_record(dict(zip(REFERRAL_FIELDS, row, strict=True)))
+
+
+#: The relations between two nodes, by key.
+_Pair = dict[tuple[str, str, str], Relation]
+#: The graph in memory: each node's neighbours, each with the relations joining the two (the
+#: same dict under both ends). Nodes and neighbours keep the order they were added in.
+_Adjacency = dict[str, dict[str, _Pair]]
 
 
 class _Memory:
-    """The graph as reads see it, read whole from the file: nodes by id, the graph of
-    relations (one edge per pair of nodes, holding its relations by key), counts by type, each
+    """The graph as reads see it, read whole from the file: nodes by id, the adjacency of
+    relations (one entry per pair of nodes, holding its relations by key), counts by type, each
     node's sorted introduction ties (a cache), the referrals completed between centres, and
     the graph version it was read at (None: not read from a file)."""
 
     __slots__ = (
         "nodes",
-        "graph",
+        "adjacency",
         "relation_counts",
         "sorted_ties",
         "completed_referrals",
@@ -205,7 +192,7 @@ class _Memory:
 
     def __init__(self) -> None:
         self.nodes: dict[str, Node] = {}
-        self.graph = nx.Graph()
+        self.adjacency: _Adjacency = {}
         self.relation_counts: Counter[str] = Counter()
         self.sorted_ties: dict[str, list[tuple[float, str]]] = {}
         self.completed_referrals: dict[str, dict[str, int]] = {}
@@ -213,36 +200,25 @@ class _Memory:
 
 
 def _add_relations(
-    graph: nx.Graph,
+    adjacency: _Adjacency,
     counts: Counter[str],
     touched: dict[str, list[tuple[float, str]]],
     relations: Iterable[Relation],
 ) -> None:
-    """Put relations into ``graph``, counting new ones by type in ``counts`` and dropping the
-    sorted ties of their ends from ``touched``: each pair of nodes has one edge holding its
-    relations by key and the strength of the strongest. Written into the graph's adjacency
-    directly (the same data dict both ways, as ``add_edge`` would), since a load applies
-    millions and ``add_edge`` costs several times more per call."""
-    adjacency = graph._adj
+    """Put relations into ``adjacency``, whose nodes hold both ends of each, counting new
+    ones by type in ``counts`` and dropping the sorted ties of their ends from ``touched`` (all
+    of them, past a thousand relations). Raises KeyError for an end that is not a node."""
     many = False
     for count, relation in enumerate(relations):
         u, v = relation.source, relation.target
         around = adjacency[u]
-        data = around.get(v)
-        if data is None:
-            data = {"rels": {}, "strength": 0.0}
-            around[v] = data
-            adjacency[v][u] = data
-        rels = data["rels"]
+        rels = around.get(v)
+        if rels is None:
+            rels = around[v] = adjacency[v][u] = {}
         key = (u, relation.type, v)
-        if key in rels:
-            rels[key] = relation
-            data["strength"] = max(r.strength for r in rels.values())
-        else:
+        if key not in rels:
             counts[relation.type] += 1
-            rels[key] = relation
-            if relation.strength > data["strength"]:
-                data["strength"] = relation.strength
+        rels[key] = relation
         if count < 1000:
             touched.pop(u, None)
             touched.pop(v, None)
@@ -253,10 +229,12 @@ def _add_relations(
 
 
 def _completed_counts(connection: sqlite3.Connection) -> dict[str, dict[str, int]]:
-    """The referrals completed between each two centres, both ways: {centre: {other: n}}."""
+    """The referrals completed between each two centres, both ways: {centre: {other: n}}.
+    Raises sqlite3.Error."""
     counts: dict[str, dict[str, int]] = {}
     for sender, receiver in connection.execute(
-        "SELECT from_centre, to_centre FROM referrals WHERE status = 'completed'"
+        "SELECT from_centre, to_centre FROM referrals WHERE status = ?",
+        (ReferralStatus.COMPLETED.value,),
     ):
         for one, other in ((sender, receiver), (receiver, sender)):
             partners = counts.setdefault(one, {})
@@ -273,10 +251,10 @@ def _read_memory(connection: sqlite3.Connection) -> _Memory:
     nodes = memory.nodes
     for node_id, kind, name, props in connection.execute("SELECT id, kind, name, props FROM nodes"):
         nodes[node_id] = Node(node_id, NodeKind(kind), name, json.loads(props))
-    memory.graph.add_nodes_from(nodes)
-    types = {kind.value: kind for kind in RelationType}
+    memory.adjacency = {node_id: {} for node_id in nodes}
+    types = _RELATION_TYPE_NAMED
     _add_relations(
-        memory.graph,
+        memory.adjacency,
         memory.relation_counts,
         memory.sorted_ties,
         (
@@ -303,6 +281,7 @@ class _Writer:
         self.touched_graph = False
 
     def _kind_of(self, node_id: str) -> NodeKind | None:
+        """The kind of ``node_id``, written earlier here or stored, or None."""
         pending = self.nodes.get(node_id)
         if pending is not None:
             return pending.kind
@@ -336,6 +315,7 @@ class _Writer:
         raise StoreError("the store wrote fewer nodes than it was given")
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        """Raises NotFound if an end is not stored (nor written earlier here)."""
         self.touched_graph = True
         rows = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
@@ -384,8 +364,9 @@ class _Writer:
             ) from error
 
 
-class EmbeddedStore(GraphStore):
-    """The graph of one machine: NetworkX in memory, SQLite in ``data_dir`` underneath.
+class EmbeddedStore(Store):
+    """The graph and referrals of one machine: the graph in memory, SQLite in ``data_dir``
+    underneath (analytics get a NetworkX projection of it, :meth:`projection`).
 
     ``watch_seconds`` is how often a thread of the store looks for commits of other
     processes and rereads the graph when there are (None: never; writes still check), and
@@ -475,7 +456,7 @@ class EmbeddedStore(GraphStore):
         """Make ``memory`` the graph that reads see, all at once."""
         with self._read_lock:
             self._nodes = memory.nodes
-            self._graph = memory.graph
+            self._adjacency = memory.adjacency
             self._relation_counts = memory.relation_counts
             # each node's introduction ties, strongest first; dropped when a write touches it
             self._sorted_ties = memory.sorted_ties
@@ -485,13 +466,14 @@ class EmbeddedStore(GraphStore):
             # node counts by kind, kept up to date by each write (a kind never changes)
             self._kind_counts = Counter(node.kind.value for node in memory.nodes.values())
             # centres_with_expertise's answers by need, until nodes or relations change
-            self._expertise = {}
+            self._expertise: dict[str, list[tuple[Node, list[str]]]] = {}
             self._changes += 1
 
     def _data_version(self) -> int:
         """SQLite's count of commits by other connections to the file, as the writing
-        connection sees it (its own commits do not count)."""
-        return self._connection.execute("PRAGMA data_version").fetchone()[0]
+        connection sees it (its own commits do not count). Raises sqlite3.Error."""
+        version: int = self._connection.execute("PRAGMA data_version").fetchone()[0]
+        return version
 
     def _read_file(self, connection: sqlite3.Connection) -> _Memory:
         """The whole graph from ``connection``'s transaction; raises StoreError if the file
@@ -582,9 +564,12 @@ class EmbeddedStore(GraphStore):
                 if node.id not in self._nodes:
                     self._kind_counts[node.kind.value] += 1
                 self._nodes[node.id] = node
-                self._graph.add_node(node.id)
+                self._adjacency.setdefault(node.id, {})
             _add_relations(
-                self._graph, self._relation_counts, self._sorted_ties, writer.relations.values()
+                self._adjacency,
+                self._relation_counts,
+                self._sorted_ties,
+                writer.relations.values(),
             )
             if graph_version is not None:
                 self._graph_version = graph_version
@@ -636,7 +621,7 @@ class EmbeddedStore(GraphStore):
                 raise
             self._apply(writer, graph_version)
 
-    def bulk(self, known=None):
+    def bulk(self, known: Mapping[str, NodeKind] | None = None) -> AbstractContextManager[_Writer]:
         """One transaction for the whole load: all or nothing. ``known`` is not needed: the
         store looks nodes up in memory."""
         return self.transaction()
@@ -649,13 +634,7 @@ class EmbeddedStore(GraphStore):
 
     def ties(self, node_id: str) -> list[Relation]:
         with self._read_lock:
-            if node_id not in self._graph:
-                return []
-            found = [
-                relation
-                for _, _, rels in self._graph.edges(node_id, data="rels")
-                for relation in rels.values()
-            ]
+            found = list(self._edges_of(node_id))
         return sorted(found, key=lambda r: r.key)
 
     def stats(self) -> Stats:
@@ -682,27 +661,58 @@ class EmbeddedStore(GraphStore):
 
     def iter_relations(self) -> Iterator[Relation]:
         with self._read_lock:
-            found = [r for _, _, rels in self._graph.edges(data="rels") for r in rels.values()]
+            # each pair once: from its end with the smaller id (no node is tied to itself)
+            found = [
+                relation
+                for u, around in self._adjacency.items()
+                for v, rels in around.items()
+                if u < v
+                for relation in rels.values()
+            ]
         found.sort(key=lambda r: r.key)
         yield from found
 
     def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
-        """The scope's nodes and the relations between two of them, in the order the graph
-        lists its edges; only the scope's own adjacency is walked."""
+        """The scope's nodes and the relations between two of them: the pairs of nodes in the
+        order nodes were added, each from its end added first; only the scope's own adjacency
+        is walked."""
         with self._read_lock:
             nodes = [n for n in self._nodes.values() if scope.holds(n.prefecture)]
             inside = {n.id for n in nodes}
-            adjacency = self._graph._adj
             seen: set[str] = set()
-            relations = []
-            for u in self._graph:
+            relations: list[Relation] = []
+            for u, around in self._adjacency.items():
                 if u not in inside:
                     continue
                 seen.add(u)
-                for v, data in adjacency[u].items():
+                for v, rels in around.items():
                     if v in inside and v not in seen:
-                        relations.extend(data["rels"].values())
+                        relations.extend(rels.values())
         return nodes, relations
+
+    def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
+        """The graph :func:`project` makes of :meth:`scope_graph` (node for node, neighbour
+        for neighbour, in the same order), built straight from the graph in memory, whose
+        relations are already grouped by pair of nodes."""
+        with collector_off():
+            with self._read_lock:
+                nodes = [
+                    node
+                    for node in self._nodes.values()
+                    if scope.holds(node.prefecture)
+                    and (not actors_only or node.kind in ACTOR_KINDS)
+                ]
+                later = {node.id for node in nodes}
+                edges: list[Edge] = []
+                for u, around in self._adjacency.items():
+                    if u not in later:
+                        continue
+                    # each pair once, from its end that comes first, as scope_graph lists it
+                    later.discard(u)
+                    edges.extend(
+                        (u, v, edge_data(rels.values())) for v, rels in around.items() if v in later
+                    )
+            return projected_graph(nodes, edges)
 
     def boundary_relations(self, scope: Scope) -> list[Relation]:
         """The relations with exactly one end in ``scope``, from the scope's adjacency."""
@@ -711,14 +721,13 @@ class EmbeddedStore(GraphStore):
         with self._read_lock:
             inside = [n.id for n in self._nodes.values() if scope.holds(n.prefecture)]
             members = set(inside)
-            adjacency = self._graph._adj
-            found = []
+            found: list[Relation] = []
             for u in inside:
                 crossing = [
                     relation
-                    for v, data in adjacency[u].items()
+                    for v, rels in self._adjacency[u].items()
                     if v not in members
-                    for relation in data["rels"].values()
+                    for relation in rels.values()
                 ]
                 found.extend(sorted(crossing, key=lambda r: r.key))
         return found
@@ -738,8 +747,8 @@ class EmbeddedStore(GraphStore):
         cached = self._sorted_ties.get(node_id)
         if cached is None:
             best: dict[str, float] = {}
-            for neighbour, data in self._graph.adj[node_id].items():
-                strengths = [r.strength for r in data["rels"].values() if r.type in _TIE_TYPES]
+            for neighbour, rels in self._adjacency[node_id].items():
+                strengths = [r.strength for r in rels.values() if r.type in _TIE_TYPES]
                 if strengths:
                     best[neighbour] = max(strengths)
             for neighbour, strength in self._referral_ties(node_id):
@@ -754,9 +763,10 @@ class EmbeddedStore(GraphStore):
             yield other, referral_tie_strength(completed)
 
     def _strongest_tie(self, u: str, v: str) -> Relation:
-        ties = []
-        if self._graph.has_edge(u, v):
-            ties = [r for r in self._graph.edges[u, v]["rels"].values() if r.type in _TIE_TYPES]
+        """The strongest introduction tie between ``u`` and ``v`` (a relation or the tie of
+        their completed referrals); raises ValueError if they have none."""
+        rels = self._adjacency.get(u, {}).get(v, {})
+        ties = [r for r in rels.values() if r.type in _TIE_TYPES]
         completed = self._completed_referrals.get(u, {}).get(v)
         if completed:
             ties.append(referral_tie(u, v, completed))
@@ -765,11 +775,11 @@ class EmbeddedStore(GraphStore):
     # -- referrals -----------------------------------------------------------------------
 
     def _select_referrals(
-        self, by: str, params: tuple, connection: sqlite3.Connection | None = None
+        self, by: str, params: tuple[str, ...], connection: sqlite3.Connection | None = None
     ) -> list[Referral]:
         """Referrals by one of the fixed filters: on ``connection`` (a write's own, whose
         caller holds the write lock), or else on the reading connection, which waits for no
-        write."""
+        write. Raises StoreError if they cannot be read."""
         self._check_open()
         try:
             if connection is not None:
@@ -815,9 +825,10 @@ class EmbeddedStore(GraphStore):
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
         with self.transaction() as writer:
             writer.touched_referrals = True
+            record = to_record(moved)
             cursor = self._connection.execute(
                 "UPDATE referrals SET status = ?, history = ? WHERE id = ? AND status = ?",
-                (moved.status.value, moved.history_json(), moved.id, expected.value),
+                (record["status"], record["history"], moved.id, expected.value),
             )
             if cursor.rowcount == 0:
                 if self.get_referral(moved.id) is None:
@@ -835,6 +846,7 @@ class EmbeddedStore(GraphStore):
             return list(kept)
 
     def _find_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        """:meth:`centres_with_expertise`, found by walking every specialist."""
         found: dict[str, set[str]] = {}
         with self._read_lock:
             for node in self._nodes.values():
@@ -851,12 +863,15 @@ class EmbeddedStore(GraphStore):
             ]
 
     def _edges_of(self, node_id: str) -> Iterator[Relation]:
-        for _, _, rels in self._graph.edges(node_id, data="rels"):
+        """Every relation of ``node_id`` (none for an unknown id); the caller holds the read
+        lock."""
+        for rels in self._adjacency.get(node_id, {}).values():
             yield from rels.values()
 
     # -- life --------------------------------------------------------------------------
 
     def _check_open(self) -> None:
+        """Raise StoreError if the store was closed."""
         if self._closed:
             raise StoreError("the store is closed")
 
@@ -875,6 +890,8 @@ class EmbeddedStore(GraphStore):
 
 
 _TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)
+#: Each relation type by its name, as the relations table holds it.
+_RELATION_TYPE_NAMED: dict[str, RelationType] = {kind.value: kind for kind in RelationType}
 
 
 def _by_id(node: Node) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from graph.errors import Conflict, InvalidArgument, NotFound, StoreError, StoreUnavailable
 from graph.model import is_valid_id
@@ -81,10 +82,12 @@ class ApiKey:
 
     @property
     def active(self) -> bool:
+        """Whether the key still opens the API (it was not revoked)."""
         return self.revoked_at is None
 
 
 def _digest(secret: str) -> str:
+    """The SHA-256 hash of ``secret``, in hex: all that is kept of a key or a session."""
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
@@ -112,15 +115,16 @@ class KeyStore:
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
 
-    def _read(self, sql: str, parameters: tuple = ()) -> list[tuple]:
+    def _read(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query on the reading connection; raises StoreUnavailable on a lock."""
         try:
             with self._read_lock:
-                return self._reader.execute(sql, parameters).fetchall()
+                rows: list[tuple[Any, ...]] = self._reader.execute(sql, parameters).fetchall()
+                return rows
         except sqlite3.OperationalError as error:
             raise self._failure(error) from error
 
-    def _write(self, *statements: tuple[str, tuple]) -> int:
+    def _write(self, *statements: tuple[str, tuple[object, ...]]) -> int:
         """Run ``statements`` in one transaction; the rows the last one changed. Raises
         StoreUnavailable on a lock held too long."""
         try:
@@ -140,6 +144,8 @@ class KeyStore:
             raise self._failure(error) from error
 
     def _failure(self, error: sqlite3.OperationalError) -> StoreError:
+        """The project's error for an SQLite failure: StoreUnavailable for a lock held too
+        long, else StoreError."""
         if is_busy(error):
             return StoreUnavailable(
                 f"the API keys in {self._path} are locked by another process: {error}"
@@ -159,7 +165,7 @@ class KeyStore:
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        statements: list[tuple[str, tuple]] = []
+        statements: list[tuple[str, tuple[object, ...]]] = []
         if replace:
             statements.append(
                 (

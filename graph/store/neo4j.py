@@ -1,4 +1,4 @@
-"""The Neo4j adapter: the GraphStore port on the official driver.
+"""The Neo4j adapter: both store ports (graph and referrals) on the official driver.
 
 Reads go through ``execute_query`` routed to readers; writes through managed write
 transactions, so the driver retries transient failures and a cluster (``neo4j://``) routes
@@ -34,11 +34,17 @@ from graph.model import (
     check_kind_unchanged,
     strongest,
 )
-from graph.referral_lifecycle import REFERRAL_TIE_CAP, Referral, ReferralStatus, request_key_taken
+from graph.referral_lifecycle import (
+    REFERRAL_TIE_STRENGTHS,
+    Referral,
+    ReferralStatus,
+    request_key_taken,
+)
 from graph.store import cypher
-from graph.store.base import GraphStore, Stats
+from graph.store.ports import Stats, Store
+from graph.store.referral_records import from_record, to_record
 
-__all__ = ["Neo4jStore"]
+__all__ = ["Neo4jStore", "REFERRAL_TIE_PARAMETERS"]
 
 T = TypeVar("T")
 
@@ -46,21 +52,20 @@ T = TypeVar("T")
 PAGE = 5_000
 
 #: A bulk load's relation rows per statement, and how many statements run at once, each on
-#: its own session. Measured on 100,000 enterprises (bench/loading.py, 2 cores): relations
-#: with a new end are created by element id at about 31,000/s with two sessions and 23,000/s
-#: with one; with MERGE, two sessions often deadlock on dense nodes (the driver retries).
-#: 2,000 to 10,000 rows per statement are alike; 50,000 is slower.
+#: its own session (bench/loading.py measures them): relations with a new end, created by
+#: element id, go faster on two sessions than on one, while with MERGE two sessions often
+#: deadlock on dense nodes (the driver retries); a few thousand rows per statement to ten
+#: thousand are alike, many more are slower.
 BULK_BATCH = 10_000
 BULK_WRITERS = 2
 #: Ids per look-up of kinds and element ids.
 LOOKUP_BATCH = 10_000
 
 #: The thresholds θ that :meth:`Neo4jStore.best_paths` tries in turn until one yields k paths;
-#: the last, 0, drops nothing. Measured on 100,000 enterprises (bench/introductions.py, k=3,
-#: same-prefecture pairs): up to 4 ties the halves have at most 2 ties, θ saves little and 0.25
-#: answers 193 pairs in 200 in one round trip (p99 41 ms; 0.5 first: 116 in 200, p99 73 ms).
-#: From 5 ties the 3-tie halves grow fast as θ falls (6 ties, one statement: p50 86 ms at
-#: θ=0.5, 330 ms at 0.4, 756 ms at 0.3), so the steps start higher and are finer.
+#: the last, 0, drops nothing (bench/introductions.py measures them). Up to 4 ties the halves
+#: have at most 2 ties, so θ saves little, and a low first θ answers nearly every pair in one
+#: round trip where a higher one would often need a second. From 5 ties the 3-tie halves grow
+#: fast as θ falls, so the steps start higher and are finer.
 SHORT_PATH_THRESHOLDS = (0.25, 0.0625, 0.0)
 LONG_PATH_THRESHOLDS = (0.5, 0.4, 0.3, 0.2, 0.0625, 0.0)
 
@@ -72,6 +77,7 @@ class _Translate:
         self.uri = uri
 
     def __call__(self, error: Exception) -> Exception:
+        """The project's error for ``error``; any other exception is returned as it is."""
         if isinstance(error, neo4j_errors.AuthError):
             return StoreUnavailable(
                 f"Neo4j at {self.uri} refused the user name or password (check NEO4J_USER and "
@@ -89,6 +95,8 @@ class _Translate:
 
 
 def _node(node_id: str, kind: str, props: dict[str, Any]) -> Node:
+    """The node of ``kind`` whose properties are ``props`` (id and name among them). Raises
+    ValueError for a kind that is not a NodeKind."""
     values = dict(props)
     values.pop("id", None)
     name = values.pop("name", "")
@@ -96,6 +104,8 @@ def _node(node_id: str, kind: str, props: dict[str, Any]) -> Node:
 
 
 def _relation(record: Any) -> Relation:
+    """The relation of a row of ``source``, ``type``, ``target``, ``strength`` and ``since``.
+    Raises ValueError for a type that is not a RelationType."""
     return Relation(
         record["source"],
         RelationType(record["type"]),
@@ -123,6 +133,8 @@ def _scored_path(record: Any) -> ScoredPath:
 
 
 def _node_row(node: Node) -> dict[str, Any]:
+    """The row the node statements take for ``node``: its id, and every property it is to
+    have (id and name included)."""
     return {"id": node.id, "props": {"id": node.id, "name": node.name, **node.props}}
 
 
@@ -133,14 +145,17 @@ class _InFlight:
     def __init__(self, workers: int):
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rsn-bulk")
         self._limit = 2 * workers
-        self._pending: deque[Future] = deque()
+        self._pending: deque[Future[None]] = deque()
 
     def submit(self, work: Callable[[], None]) -> None:
+        """Run ``work`` on a thread, first waiting while too many are waiting; raises the
+        failure of a statement waited for."""
         while len(self._pending) >= self._limit:
             self._pending.popleft().result()
         self._pending.append(self._pool.submit(work))
 
     def drain(self) -> None:
+        """Wait for every statement sent; raises the first failure among them."""
         failure: BaseException | None = None
         while self._pending:
             try:
@@ -195,6 +210,8 @@ class _Writer:
         self._gathered: dict[_Group, list[dict[str, Any]]] = defaultdict(list)
 
     def _lookup(self, ids: Iterable[str]) -> dict[str, NodeKind]:
+        """Look up the kind and element id of each of ``ids`` not known yet; returns every
+        kind known (of the nodes of ``ids`` that exist, among others)."""
         wanted = [node_id for node_id in set(ids) if node_id not in self._kinds]
         for start in range(0, len(wanted), LOOKUP_BATCH):
             part = wanted[start : start + LOOKUP_BATCH]
@@ -207,7 +224,9 @@ class _Writer:
         return self._kinds
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+        """Raises Conflict if an id is stored (or written earlier here) with another kind."""
         self.flush()
+        known: Mapping[str, NodeKind]
         if self._known is None:
             known = self._lookup(node.id for node in nodes)
         else:  # the load looked its nodes up when it was validated
@@ -225,6 +244,8 @@ class _Writer:
             self._kinds[node.id] = node.kind
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
+        """Raises NotFound if an end is not in the store (nor written earlier here); in a bulk
+        load the rows may be written after this returns (see :meth:`flush`)."""
         known = self._lookup(end for r in relations for end in (r.source, r.target))
         elements, new = self._elements, self._new
         groups = self._gathered if self._in_flight else defaultdict(list)
@@ -256,6 +277,8 @@ class _Writer:
                 self._write_relations(key, rows, self._run)
 
     def _send(self, key: _Group) -> None:
+        """Hand the gathered rows of ``key`` to the bulk load's threads (bulk only)."""
+        assert self._in_flight is not None, "only a bulk load gathers rows"
         rows = self._gathered.pop(key)
         self._in_flight.submit(partial(self._write_relations, key, rows, self._run))
 
@@ -305,44 +328,37 @@ class _Writer:
         pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
         self._run(
             cypher.REFRESH_REFERRAL_TIES,
-            {"pairs": [list(pair) for pair in pairs], "cap": REFERRAL_TIE_CAP},
+            {"pairs": [list(pair) for pair in pairs], **REFERRAL_TIE_PARAMETERS},
         )
 
 
+#: The parameters of the statements that recount referral ties: the strength curve, once,
+#: from the lifecycle, and the status whose referrals count.
+REFERRAL_TIE_PARAMETERS: dict[str, Any] = {
+    "strengths": list(REFERRAL_TIE_STRENGTHS),
+    "completed": ReferralStatus.COMPLETED.value,
+}
+
+
+def _request_id(sender: str, request_key: str) -> str:
+    """The unique ``request_id`` of the referral ``sender`` made under ``request_key``."""
+    return f"{sender}|{request_key}"
+
+
 def _referral_row(referral: Referral) -> dict[str, Any]:
+    """The properties of ``referral``'s node: its record and its ``request_id``."""
     return {
-        "id": referral.id,
-        "from_centre": referral.from_centre,
-        "to_centre": referral.to_centre,
-        "enterprise": referral.enterprise,
-        "need": referral.need,
-        "note": referral.note,
-        "status": referral.status.value,
-        "created_at": referral.created_at,
-        "history": referral.history_json(),
-        "request_key": referral.request_key,
-        "request_id": f"{referral.from_centre}|{referral.request_key}",
-        "fingerprint": referral.fingerprint,
+        **to_record(referral),
+        "request_id": _request_id(referral.from_centre, referral.request_key),
     }
 
 
-def _referral_of(data: dict[str, Any]) -> Referral:
-    return Referral(
-        id=data["id"],
-        from_centre=data["from_centre"],
-        to_centre=data["to_centre"],
-        enterprise=data["enterprise"],
-        need=data["need"],
-        note=data["note"],
-        status=ReferralStatus(data["status"]),
-        created_at=data["created_at"],
-        history=Referral.parse_history(data["history"]),
-        request_key=data["request_key"],
-        fingerprint=data["fingerprint"],
-    )
+def _referral_of(data: Mapping[str, Any]) -> Referral:
+    """The referral of a ``referral`` column (see cypher's referral statements)."""
+    return from_record(data)
 
 
-class Neo4jStore(GraphStore):
+class Neo4jStore(Store):
     """The graph in a Neo4j server or cluster.
 
     Opening checks that the server answers and sets up the schema (safe to repeat).
@@ -388,6 +404,7 @@ class Neo4jStore(GraphStore):
     # -- plumbing ------------------------------------------------------------------------
 
     def _guard(self, work: Callable[[], T]) -> T:
+        """What ``work`` returns; a driver failure is raised as the project's error."""
         try:
             return work()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
@@ -418,7 +435,7 @@ class Neo4jStore(GraphStore):
     def ensure_schema(self) -> None:
         """Create the constraints and indexes if missing; safe to run again."""
         for statement in cypher.schema_statements():
-            self._guard(lambda s=statement: self._driver.execute_query(s, database_=self.database))
+            self._guard(partial(self._driver.execute_query, statement, database_=self.database))
 
     # -- writing -----------------------------------------------------------------------
 
@@ -508,6 +525,8 @@ class Neo4jStore(GraphStore):
             after = page[-1]["id"]
 
     def _relations_from(self, kind: NodeKind) -> Iterator[Relation]:
+        """Every relation from a node of ``kind``, in (source, type, target) order, read a
+        page of source nodes at a time."""
         after = ""
         while True:
             page = self._read(cypher.relations_page(kind), after=after, limit=PAGE)
@@ -564,9 +583,9 @@ class Neo4jStore(GraphStore):
 
     def warm_up(self) -> dict[str, int]:
         """Get a server that has just started ready for questions: the first run of each
-        statement an introduction uses costs a few hundred milliseconds (the server plans it
-        and compiles the code it runs), so one small question is asked first, about a node of
-        each kind with few ties and between one of them and a neighbour. With rsn's plugin,
+        statement an introduction uses is slow (the server plans it and compiles the code it
+        runs), so one small question is asked first, about a node of each kind with few ties
+        and between one of them and a neighbour. With rsn's plugin,
         every node's ties are read once before (so the pages the search reads are in the
         page cache), and the biggest hubs' sorted ties are kept in its cache
         (:data:`cypher.WARM_UP`). Returns how many nodes were read, how many hubs and ties
@@ -616,6 +635,8 @@ class Neo4jStore(GraphStore):
     def _paths_by_thresholds(
         self, source: str, target: str, k: int, max_hops: int
     ) -> list[neo4j.Record]:
+        """The rows of :func:`cypher.k_best_paths` for the first threshold θ that yields
+        ``k`` paths (or for the last, 0)."""
         statement = cypher.k_best_paths(max_hops)
         records: list[neo4j.Record] = []
         thresholds = SHORT_PATH_THRESHOLDS if max_hops <= 4 else LONG_PATH_THRESHOLDS
@@ -647,24 +668,27 @@ class Neo4jStore(GraphStore):
     def referral_ids_by_request(
         self, requests: Iterable[tuple[str, str]]
     ) -> dict[tuple[str, str], str]:
-        wanted = {f"{sender}|{key}": (sender, key) for sender, key in requests}
+        wanted = {_request_id(sender, key): (sender, key) for sender, key in requests}
         if not wanted:
             return {}
         records = self._read(cypher.REFERRALS_BY_REQUEST, requests=list(wanted))
         return {wanted[record["request"]]: record["id"] for record in records}
 
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
-        records = self._read(cypher.LIST_REFERRALS, centre=centre, box=box)
+        records = self._read(
+            cypher.LIST_REFERRALS, centre=centre, received=box != "outbox", sent=box != "inbox"
+        )
         return [_referral_of(record["referral"]) for record in records]
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
+        record = to_record(moved)
         records = self._write(
             cypher.MOVE_REFERRAL,
             id=moved.id,
             expected=expected.value,
-            status=moved.status.value,
-            history=moved.history_json(),
-            cap=REFERRAL_TIE_CAP,
+            status=record["status"],
+            history=record["history"],
+            **REFERRAL_TIE_PARAMETERS,
         )
         if not records:
             if self.get_referral(moved.id) is None:

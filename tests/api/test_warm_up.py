@@ -10,7 +10,7 @@ import pytest
 from api.app import _warm_up, log
 from graph.errors import StoreError
 from graph.settings import Backend
-from graph.store.base import GraphStore
+from graph.store.ports import GraphStore
 
 
 class _Said(logging.Handler):

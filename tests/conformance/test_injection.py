@@ -6,6 +6,7 @@ import pytest
 
 from graph.loaders import export_dataset, load_dataset
 from graph.model import NodeKind, RelationType
+from graph.referral_lifecycle import ReferralStatus
 from graph.store import cypher
 from tests.conftest import write_dataset
 
@@ -62,3 +63,30 @@ def test_every_statement_gets_labels_from_the_enums():
     assert cypher.rel_type(RelationType.LENDS_TO) == "`LENDS_TO`"
     statement = cypher.upsert_nodes(NodeKind.ENTERPRISE)
     assert "$rows" in statement and "row.id" in statement
+
+
+def _statements() -> dict[str, str]:
+    """Every statement of the Cypher module: its constants, and its builders' output for one
+    kind of each."""
+    found = {name: value for name, value in vars(cypher).items() if isinstance(value, str)}
+    for kind in NodeKind:
+        found[f"ties_of({kind})"] = cypher.ties_of(kind)
+        found[f"nodes_page({kind})"] = cypher.nodes_page(kind)
+    for hops in range(1, 7):
+        found[f"k_best_paths({hops})"] = cypher.k_best_paths(hops)
+    return found
+
+
+@pytest.mark.parametrize("value", [status.value for status in ReferralStatus] + ["inbox", "outbox"])
+def test_referral_statuses_and_boxes_travel_as_parameters(value):
+    for name, statement in _statements().items():
+        for quoted in (f"'{value}'", f'"{value}"'):
+            assert quoted not in statement, f"{name} holds the value {quoted}: pass it as a $param"
+
+
+def test_the_referral_tie_curve_travels_as_a_parameter():
+    # the curve is computed once, in Python, and the statements only look it up
+    for name in ("REFRESH_REFERRAL_TIES", "MOVE_REFERRAL"):
+        statement = getattr(cypher, name)
+        assert "$strengths" in statement and "$completed" in statement
+        assert "0.5 ^" not in statement and "$cap" not in statement

@@ -16,7 +16,8 @@ from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, FINANCING_TYPES, Node, NodeKind, RelationType
 from graph.queries.density import density_table
 from graph.queries.scope import scope_of
-from graph.queries.weaknesses import MAX_LIMIT, weakness_report, what_if_removed
+from graph.queries.weaknesses import MAX_LIMIT, weakness_report
+from graph.queries.what_if import what_if_removed
 from tests.conformance.test_introductions import actor_graph, load, random_graph
 from tests.conftest import write_dataset
 
@@ -434,7 +435,7 @@ def _reaches(graph, node, kind):
 def test_what_if_reads_a_hub_at_once_with_the_same_answer(loaded, monkeypatch):
     """Tie by tie from the actor, or (past a time, as for a hub on a server store) the scope
     at once: the same lists, and those an actor alone finances or supports are exactly those."""
-    from graph.queries import weaknesses
+    from graph.queries import what_if
 
     store, graphs = loaded
     nodes = {n.id: n for g in graphs for n in g.nodes}
@@ -449,9 +450,9 @@ def test_what_if_reads_a_hub_at_once_with_the_same_answer(loaded, monkeypatch):
             if n.kind in ACTOR_KINDS and scope_of(code).holds(n.prefecture)
         )
         for removed in rng.sample(actors, 15):
-            monkeypatch.setattr(weaknesses, "WHAT_IF_SECONDS", 60.0)
+            monkeypatch.setattr(what_if, "WHAT_IF_SECONDS", 60.0)
             by_ties = what_if_removed(store, removed, code)
-            monkeypatch.setattr(weaknesses, "WHAT_IF_SECONDS", -1.0)
+            monkeypatch.setattr(what_if, "WHAT_IF_SECONDS", -1.0)
             assert what_if_removed(store, removed, code) == by_ties, (code, removed)
             for types, listed in (
                 (FINANCING_TYPES, by_ties.only_financier),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from graph.model import INTRODUCTION_TIE_TYPES, Node, NodeKind, Relation, RelationType
-from graph.queries.introductions import Step, explain
+from graph.queries.introductions import Step
+from graph.queries.wording import explain
 
 FIRM = Node("E1", NodeKind.ENTERPRISE, "山田製作所")
 PARTNER = Node("E2", NodeKind.ENTERPRISE, "Sakura\nFoods")

@@ -1,4 +1,5 @@
-"""The graph metrics of the weakness report against plain networkx, on many random graphs."""
+"""The graph metrics of the weakness report (graph.algorithms) against plain networkx, on many
+random graphs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import random
 import networkx as nx
 import pytest
 
-from graph.queries.weaknesses import betweenness, burt_constraint, cut_vertices
+from graph.algorithms.centrality import betweenness, burt_constraint
+from graph.algorithms.cuts import cut_vertices
 
 
 def random_graphs(count: int = 150):

@@ -1,8 +1,16 @@
-"""The store port: what loaders, queries and the API may ask of a store.
+"""The store ports: what loaders, queries and the API may ask of a store, one port per
+aggregate.
 
-Two adapters implement it: :mod:`graph.store.embedded` (NetworkX over SQLite, the default)
-and :mod:`graph.store.neo4j` (the official driver). The conformance suite runs the same
-tests on both.
+- :class:`GraphStore`, the graph: writing and reading nodes and relations, counts, the graph
+  of a scope and its NetworkX projection, introduction paths, the ties derived from
+  completed referrals, and the centres whose specialists have an expertise.
+- :class:`ReferralStore`, the referrals between centres: create, read, list and move them.
+- :class:`Store`, both at once: what each backend's one adapter class implements and what
+  :func:`graph.store.open_store` returns. A function takes the narrowest port it needs.
+
+Two adapters implement them: :mod:`graph.store.embedded` (an in-memory graph over SQLite,
+the default) and :mod:`graph.store.neo4j` (the official driver). The conformance suite runs
+the same tests on both.
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, Self
 
 import networkx as nx
 
@@ -19,11 +27,14 @@ from graph.model import DERIVED_TYPES, Node, NodeKind, Relation, RelationType, S
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.projection import project
 
-__all__ = ["GraphStore", "GraphWriter", "Stats"]
+__all__ = ["GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store"]
 
 
 class GraphWriter(Protocol):
-    """Writes inside a transaction or a bulk load. Upserts: writing again updates in place."""
+    """Writes inside a transaction or a bulk load. Upserts: writing again updates in place.
+
+    A unit of work covers the whole store, so a load writes its nodes, relations and
+    referrals through one writer."""
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
         """Create or update nodes by id. Raises Conflict if an id exists with another kind."""
@@ -37,7 +48,8 @@ class GraphWriter(Protocol):
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Create or replace referrals by id, history included (loading an export).
 
-        Raises NotFound if a centre or the enterprise is not in the store.
+        Raises NotFound if a centre or the enterprise is not in the store, and Conflict for
+        a referral whose sender and request key are another referral's (nothing is replaced).
         """
 
 
@@ -56,10 +68,13 @@ class Stats:
     @classmethod
     def of(
         cls,
-        nodes: dict[str, int],
-        relations: dict[str, int],
-        derived: dict[str, int] | None = None,
+        nodes: Mapping[str, int],
+        relations: Mapping[str, int],
+        derived: Mapping[str, int] | None = None,
     ) -> Stats:
+        """The counts of ``nodes`` by kind, ``relations`` by type and ``derived`` ties by
+        type: every kind and type is present, those missing from them as 0, and any other
+        name is left out."""
         derived = derived or {}
         return cls(
             nodes={kind.value: int(nodes.get(kind.value, 0)) for kind in NodeKind},
@@ -71,8 +86,8 @@ class Stats:
 
 
 class GraphStore(ABC):
-    """A place where the graph lives. Every method may raise StoreError (StoreUnavailable
-    when the store cannot be reached)."""
+    """The graph port: where the nodes and relations live. Every method may raise StoreError
+    (StoreUnavailable when the store cannot be reached)."""
 
     #: "embedded" or "neo4j", as /health reports it.
     backend: str
@@ -81,8 +96,9 @@ class GraphStore(ABC):
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[GraphWriter]:
-        """A unit of work: every write inside commits together, or none does if the block
-        raises."""
+        """A unit of work: every write inside (nodes, relations, referrals) commits together,
+        or none does if the block raises. Raises StoreUnavailable when the store cannot be
+        written now."""
 
     @abstractmethod
     def bulk(
@@ -99,12 +115,14 @@ class GraphStore(ABC):
         """
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
-        """Write nodes in one transaction."""
+        """Write nodes in one transaction (see :meth:`GraphWriter.upsert_nodes`); raises
+        Conflict if an id exists with another kind, and nothing is written."""
         with self.transaction() as tx:
             tx.upsert_nodes(nodes)
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
-        """Write relations in one transaction."""
+        """Write relations in one transaction (see :meth:`GraphWriter.upsert_relations`);
+        raises NotFound if an end is not in the store, and nothing is written."""
         with self.transaction() as tx:
             tx.upsert_relations(relations)
 
@@ -154,7 +172,8 @@ class GraphStore(ABC):
     def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
         """The ``k`` best introduction paths from ``source`` to ``target``, best first.
 
-        The meaning is the same on every store (api.md): ties are the undirected relations of
+        The meaning is the same on every store (see the README's section on introductions):
+        ties are the undirected relations of
         INTRODUCTION_TIE_TYPES, the strongest counting between two nodes; a path visits no node
         twice and has at most ``max_hops`` (1 to MAX_HOPS_LIMIT) ties; paths are ordered by
         :meth:`ScoredPath.rank`. No path gives an empty list. The caller checks that both ids
@@ -195,13 +214,35 @@ class GraphStore(ABC):
             if (relation.source in inside) != (relation.target in inside)
         ]
 
-    # -- referrals -----------------------------------------------------------------------
+    @abstractmethod
+    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+        """Every centre with at least one affiliated specialist whose expertise includes
+        ``need``, with those specialists' ids (sorted), in centre id order. A question of the
+        graph (specialists, their expertise, their affiliations) that referrals ask."""
+
+    # -- life --------------------------------------------------------------------------
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release what the store holds. Safe to call twice."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class ReferralStore(ABC):
+    """The referral port: referrals between centres, each kept whole with its history. Every
+    method may raise StoreError (StoreUnavailable when the store cannot be reached)."""
 
     @abstractmethod
     def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
         """Store a new referral, unless its sender already made one with the same
         ``request_key``: then return that one. Returns (the stored referral, whether it was
-        created now). Two concurrent calls with one key create one referral."""
+        created now). Two concurrent calls with one key create one referral. Raises NotFound
+        if a centre or the enterprise it names is not in the store."""
 
     @abstractmethod
     def get_referral(self, referral_id: str) -> Referral | None:
@@ -225,19 +266,7 @@ class GraphStore(ABC):
         ``expected``, in one guarded write. Raises Conflict if someone moved it first, and
         NotFound if it does not exist."""
 
-    @abstractmethod
-    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
-        """Every centre with at least one affiliated specialist whose expertise includes
-        ``need``, with those specialists' ids (sorted), in centre id order."""
 
-    # -- life --------------------------------------------------------------------------
-
-    @abstractmethod
-    def close(self) -> None:
-        """Release what the store holds. Safe to call twice."""
-
-    def __enter__(self) -> GraphStore:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
+class Store(GraphStore, ReferralStore):
+    """Both ports at once: what one adapter class per backend implements, and what
+    :func:`graph.store.open_store` returns."""
