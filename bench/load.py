@@ -110,12 +110,14 @@ def prepare(backend: str, enterprises: int, seed: int) -> tuple[Path, dict[str, 
     return folder, counts, data_dir
 
 
-def serve(backend: str, data_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    """``rsn serve`` on 127.0.0.1:port in a process of its own, its output in ``log``."""
+def serve(backend: str, data_dir: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen:
+    """``rsn serve --workers N`` on 127.0.0.1:port in a process of its own, its output in
+    ``log``."""
     env = dict(os.environ, RSN_BACKEND=backend, RSN_DATA_DIR=str(data_dir))
+    command = [sys.executable, "-m", "cli.main", "serve", "--port", str(port)]
     with log.open("wb") as handle:
         return subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
+            [*command, "--workers", str(workers)],
             env=env,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -129,16 +131,21 @@ WORKER_READY = ("heavy work process ready",)
 
 
 def wait_warm(
-    log: Path, server: subprocess.Popen, says: tuple[str, ...], timeout: float = 900
+    log: Path,
+    server: subprocess.Popen,
+    says: tuple[str, ...],
+    timeout: float = 900,
+    times: int = 1,
 ) -> float:
-    """Wait until the server's log holds one of ``says`` (it answers meanwhile, slowly), so
-    that the run measures a server in its steady state; the seconds waited."""
+    """Wait until the server's log holds ``says`` ``times`` times (once per server process;
+    it answers meanwhile, slowly), so that the run measures a server in its steady state;
+    the seconds waited."""
     started = time.monotonic()
     while time.monotonic() - started < timeout:
         if server.poll() is not None:
             raise RuntimeError(f"the API server stopped; see {log}")
         text = log.read_text(encoding="utf-8", errors="replace")
-        if any(said in text for said in says):
+        if sum(text.count(said) for said in says) >= times:
             return time.monotonic() - started
         time.sleep(0.5)
     raise RuntimeError(f"the API server did not get ready ({says[0]}) in {timeout:.0f} s")
@@ -226,15 +233,16 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
-        server = serve(backend, data_dir, port, data_dir / "server.log")
+        server = serve(backend, data_dir, port, data_dir / "server.log", args.workers)
         stack.callback(server.wait, timeout=60)
         stack.callback(server.terminate)
         say(f"{backend}: starting rsn serve on {base} ...")
         _wait(base, server)
         log = data_dir / "server.log"
-        warm = 0.0 if backend == "embedded" else wait_warm(log, server, WARMED)
+        processes = args.workers
+        warm = 0.0 if backend == "embedded" else wait_warm(log, server, WARMED, times=processes)
         if os.environ.get("RSN_HEAVY_PROCESSES", "1").strip() != "0":
-            warm = max(warm, wait_warm(log, server, WORKER_READY))
+            warm = max(warm, wait_warm(log, server, WORKER_READY, times=processes))
         say(f"{backend}: {args.users} users for {args.seconds} s ...")
         before = os.getloadavg()[0]
         run_locust(base, plan_file, out_file, args.users, args.seconds)
@@ -280,9 +288,12 @@ def _forget_referrals() -> None:
         store.close()
 
 
-def print_table(results: dict[str, dict[str, Any]], users: int) -> None:
+def print_table(results: dict[str, dict[str, Any]], users: int, workers: int = 1) -> None:
     """One line per backend and route."""
-    print(f"\nload test: {users} users on loopback (heavy: a weakness report every few seconds)")
+    print(
+        f"\nload test: {users} users on loopback against {workers} API server process(es) "
+        "(heavy: a weakness report every few seconds)"
+    )
     print(
         f"{'backend':9} {'route':30} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
         f"{'5xx':>4} {'shed':>5} {'errors':>6} {'unfinished':>10}"
@@ -314,11 +325,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=60, choices=range(1, 601), metavar="1..600")
     parser.add_argument("--heavy-every", type=float, default=5.0, help="seconds between reports")
     parser.add_argument("--heavy-users", type=int, default=1, choices=range(0, 6), metavar="0..5")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        choices=range(1, 9),
+        metavar="1..8",
+        help="API server processes (rsn serve --workers)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
     results = {name: measure(name, args) for name in backends}
-    print_table(results, args.users)
+    print_table(results, args.users, args.workers)
     write_results(
         "load",
         {
@@ -326,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
             "users": args.users,
             "seconds": args.seconds,
             "heavy_every": args.heavy_every,
+            "workers": args.workers,
             "light_p99_target_ms": LIGHT_P99_MS,
             "wall_seconds": time.perf_counter() - started,
             "backends": results,

@@ -362,16 +362,37 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            help="API server processes sharing the port (each opens the store itself).",
+        ),
+    ] = 1,
 ) -> None:
     """Serve the API on the configured store."""
     settings = _settings()
     _check_port(host, port, "")
-    _serve(settings, host, port)
+    _serve(settings, host, port, workers)
 
 
-def _serve(settings: Any, host: str, port: int) -> None:
+def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
+    """Serve the API until stopped. With several ``workers``, uvicorn starts that many
+    processes on one socket; each builds the app from the environment (the settings read
+    here are the same ones) and opens the store and the key store itself."""
     import uvicorn
 
+    if workers > 1:
+        uvicorn.run(
+            "api.app:create_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+        )
+        return
     from api import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
