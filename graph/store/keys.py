@@ -189,10 +189,10 @@ class KeyStore:
         return f"rsn_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
-        """Every key, active or revoked, oldest first."""
+        """Every key, active or revoked, oldest first (in the order they were made)."""
         rows = self._read(
             "SELECT name, role, centre, created_at, revoked_at, key_id FROM api_keys "
-            "ORDER BY created_at, name"
+            "ORDER BY created_at, rowid"
         )
         return [ApiKey(n, Role(r), c, at, rev, kid) for n, r, c, at, rev, kid in rows]
 
