@@ -291,7 +291,7 @@ class Relation(NamedTuple):
 #: The relation types that count as ties when looking for introductions: those that join two
 #: actors (every type but UTILIZES, which joins an enterprise to an asset). Both stores walk
 #: exactly these, so a path never crosses an asset. Completed referrals between two centres
-#: will count as ties too once referrals exist (see EmbeddedStore._referral_ties).
+#: count as ties too (DERIVED_TYPES; see GraphStore.derived_ties).
 INTRODUCTION_TIE_TYPES: tuple[RelationType, ...] = tuple(
     kind
     for kind in RelationType

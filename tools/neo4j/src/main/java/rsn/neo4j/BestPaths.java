@@ -42,7 +42,7 @@ import org.neo4j.values.storable.Value;
  * path's score is the product of its relationships' weights (each in (0, 1]).
  *
  * <p>The same exact bidirectional best-first search as rsn's in-memory one
- * ({@code graph/store/paths.py}): with H = maxHops, a = ceil(H/2) and b = H - a, it grows simple
+ * ({@code graph/algorithms/paths.py}): with H = maxHops, a = ceil(H/2) and b = H - a, it grows simple
  * forward halves of at most a ties from the source and simple backward halves of at most b ties
  * from the target, always extending the most promising half, joins halves where they meet, and
  * stops when no half left can beat the k-th best path found (θ). Several relationships between
