@@ -36,7 +36,8 @@ __all__ = [
 
 
 class ReferralStatus(StrEnum):
-    """Where a referral stands; :data:`MOVES` says which status may follow which."""
+    """Where a referral stands. Which status may follow which is in MOVES (the README's
+    referrals section lists the moves)."""
 
     REQUESTED = "requested"
     ACCEPTED = "accepted"
