@@ -36,8 +36,9 @@ __all__ = [
 
 
 class ReferralStatus(StrEnum):
-    """Where a referral stands. Which status may follow which is in MOVES (the README's
-    referrals section lists the moves)."""
+    """Where a referral stands. The receiving centre moves it from requested to accepted or
+    rejected, from accepted to in_progress, and from in_progress to completed or failed; the
+    sending centre may cancel it while it is requested or accepted."""
 
     REQUESTED = "requested"
     ACCEPTED = "accepted"
