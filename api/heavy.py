@@ -36,9 +36,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 
+from graph.bootstrap import Services
 from graph.errors import RsnError, StoreUnavailable
-from graph.settings import Backend, Settings
-from graph.store import open_store
+from graph.settings import Settings
 from graph.store.ports import GraphStore
 
 __all__ = ["HeavyConfig", "HeavyWork", "Job", "WORKER_NICENESS", "WORKER_STOPPED"]
@@ -103,19 +103,16 @@ def _exit_with(sentinel: int) -> None:
 
 
 def _worker_store() -> GraphStore:
-    """The worker's store, opened on first use. An embedded store watches no file: each job
-    brings it up to date itself. Raises what opening the store raises."""
+    """The worker's store, opened on first use through the composition root. An embedded
+    store watches no file: each job brings it up to date itself. Raises what opening the
+    store raises."""
     global _store
     if _store is None:
         if _settings is None:
             raise RuntimeError("not a heavy work process")
-        if _settings.backend is Backend.EMBEDDED:
-            from graph.store.embedded import EmbeddedStore
-
-            _store = EmbeddedStore(_settings.data_dir, watch_seconds=None)
-        else:
-            _store = open_store(_settings)
-        mp_util.Finalize(None, _store.close, exitpriority=10)
+        services = Services(_settings, watch=False)
+        _store = services.store
+        mp_util.Finalize(None, services.close, exitpriority=10)
     return _store
 
 

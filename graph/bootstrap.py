@@ -26,11 +26,14 @@ class Services:
     """The settings, and the store and key store they name, opened when first asked for.
 
     With ``existing``, asking for the store of an embedded data folder that holds none raises
-    NotFound (a command that only reads should not make an empty store)."""
+    NotFound (a command that only reads should not make an empty store). With ``watch``
+    False, an embedded store does not look for other processes' commits by itself (see
+    :func:`graph.store.open_store`)."""
 
-    def __init__(self, settings: Settings, existing: bool = False) -> None:
+    def __init__(self, settings: Settings, existing: bool = False, watch: bool = True) -> None:
         self.settings = settings
         self._existing = existing
+        self._watch = watch
         self._store: Store | None = None
         self._keys: KeyStore | None = None
 
@@ -41,7 +44,7 @@ class Services:
         if self._store is None:
             if self._existing:
                 self.require_store()
-            self._store = open_store(self.settings)
+            self._store = open_store(self.settings, watch=self._watch)
         return self._store
 
     @property
@@ -82,10 +85,12 @@ class Services:
 
 
 @contextmanager
-def open_services(settings: Settings | None = None, existing: bool = False) -> Iterator[Services]:
+def open_services(
+    settings: Settings | None = None, existing: bool = False, watch: bool = True
+) -> Iterator[Services]:
     """The services of ``settings`` (read from the environment when None), closed when the
     block ends. Raises ConfigurationError for a bad setting; see :class:`Services`."""
-    services = Services(settings or load_settings(), existing=existing)
+    services = Services(settings or load_settings(), existing=existing, watch=watch)
     try:
         yield services
     finally:

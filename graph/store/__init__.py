@@ -10,8 +10,10 @@ from graph.store.ports import GraphStore, GraphWriter, ReferralStore, Stats, Sto
 __all__ = ["GraphStore", "GraphWriter", "ReferralStore", "Scope", "Stats", "Store", "open_store"]
 
 
-def open_store(settings: Settings) -> Store:
-    """Open the store the settings name.
+def open_store(settings: Settings, watch: bool = True) -> Store:
+    """Open the store the settings name. An embedded store looks for other processes'
+    commits every second unless ``watch`` is False (then the caller refreshes it before each
+    use, as a heavy-work process does); a Neo4j store always reads the server.
 
     Raises ConfigurationError for missing Neo4j settings, StoreUnavailable when Neo4j cannot
     be reached, StoreError when the embedded file cannot be opened.
@@ -29,4 +31,6 @@ def open_store(settings: Settings) -> Store:
         )
     from graph.store.embedded import EmbeddedStore
 
-    return EmbeddedStore(settings.data_dir)
+    if watch:
+        return EmbeddedStore(settings.data_dir)
+    return EmbeddedStore(settings.data_dir, watch_seconds=None)
