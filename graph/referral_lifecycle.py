@@ -101,7 +101,7 @@ class ReferralEvent:
     outcome: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The event as the history's JSON and the API hold it (``from``: the status before)."""
+        """The event as the stored history's JSON holds it (``from``: the status before)."""
         return {
             "at": self.at,
             "by": self.by,
@@ -168,23 +168,6 @@ class Referral:
             return tuple(ReferralEvent.from_dict(item) for item in items)
         except (TypeError, KeyError, ValueError, json.JSONDecodeError):
             raise ValueError("must be the JSON list of events that rsn export writes") from None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The referral as the API shows it: its fields with its outcome and when it last
-        moved (not its request key nor its fingerprint)."""
-        return {
-            "id": self.id,
-            "from_centre": self.from_centre,
-            "to_centre": self.to_centre,
-            "enterprise": self.enterprise,
-            "need": self.need,
-            "note": self.note,
-            "status": self.status.value,
-            "outcome": self.outcome,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-            "history": [event.as_dict() for event in self.history],
-        }
 
 
 def plan_move(
