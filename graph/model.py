@@ -247,6 +247,7 @@ class Node:
     """A node as every store keeps it: id, kind, name and the kind's other properties.
 
     ``props`` holds only the properties that have a value (blank optional columns are absent).
+    A node that has ended holds the day in ``props["ended"]`` (see :mod:`graph.valid_time`).
     """
 
     id: str
@@ -261,13 +262,17 @@ class Node:
 
 class Relation(NamedTuple):
     """One tie, identified by (source, type, target). A named tuple: a national load holds
-    millions of them, and a tuple is made several times faster than a frozen dataclass."""
+    millions of them, and a tuple is made several times faster than a frozen dataclass.
+
+    It holds from ``since`` (or always) until the day before ``until`` (or for ever); see
+    :mod:`graph.valid_time`."""
 
     source: str
     type: RelationType
     target: str
     strength: float = DEFAULT_STRENGTH
     since: str | None = None
+    until: str | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -281,6 +286,7 @@ class Relation(NamedTuple):
             "target": self.target,
             "strength": self.strength,
             "since": self.since,
+            "until": self.until,
         }
 
 

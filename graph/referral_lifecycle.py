@@ -9,6 +9,7 @@ Every move is kept in the history with who, when and why.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -31,6 +32,7 @@ __all__ = [
     "plan_move",
     "referral_tie",
     "referral_tie_strength",
+    "completion_day",
     "request_key_taken",
 ]
 
@@ -233,13 +235,24 @@ def _strengths_to_cap() -> tuple[float, ...]:
 REFERRAL_TIE_STRENGTHS: tuple[float, ...] = _strengths_to_cap()
 
 
-def referral_tie(a: str, b: str, completed: int) -> Relation:
+def referral_tie(a: str, b: str, completed: int, since: str | None = None) -> Relation:
     """The tie between centres ``a`` and ``b`` as introductions see it: a collaboration,
-    from the smaller id to the larger, of :func:`referral_tie_strength`."""
+    from the smaller id to the larger, of :func:`referral_tie_strength`, since the day the
+    first of their referrals completed."""
     source, target = sorted((a, b))
     return Relation(
-        source, RelationType.COLLABORATES_WITH, target, referral_tie_strength(completed)
+        source, RelationType.COLLABORATES_WITH, target, referral_tie_strength(completed), since
     )
+
+
+def completion_day(history: Sequence[Mapping[str, Any]]) -> str:
+    """The day (``YYYY-MM-DD``, UTC) a completed referral completed: that of the last entry
+    of its stored ``history`` (:meth:`ReferralEvent.as_dict`) whose status is completed.
+    Raises ValueError if the history has no such entry."""
+    for event in reversed(history):
+        if event.get("status") == ReferralStatus.COMPLETED.value:
+            return str(event["at"])[:10]
+    raise ValueError("the referral's history does not say when it completed")
 
 
 def request_key_taken(referral: Referral, owner: str) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -49,9 +50,27 @@ from graph.model import (
     kind_conflict,
     strongest,
 )
+from graph.provenance import (
+    DEFAULT_CONTRIBUTOR,
+    Assertion,
+    Attribution,
+    ContributorSummary,
+    ended_node,
+    ended_relation,
+    is_relation_record,
+    latest_standing,
+    node_from_values,
+    node_values,
+    relation_from_values,
+    relation_key_of,
+    relation_values,
+    values_from_text,
+    values_text,
+)
 from graph.referral_lifecycle import (
     Referral,
     ReferralStatus,
+    completion_day,
     referral_tie,
     referral_tie_strength,
     request_key_taken,
@@ -60,6 +79,7 @@ from graph.store.ports import Stats, Store
 from graph.store.projection import Edge, edge_data, projected_graph
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
+from graph.valid_time import Day, exists_on, holds_on, now_stamp
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
 
@@ -86,6 +106,7 @@ CREATE TABLE IF NOT EXISTS relations (
     target   TEXT NOT NULL REFERENCES nodes(id),
     strength REAL NOT NULL,
     since    TEXT,
+    until    TEXT,
     PRIMARY KEY (source, type, target)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS relations_by_target ON relations(target);
@@ -108,7 +129,41 @@ CREATE TABLE IF NOT EXISTS meta (
     key   TEXT PRIMARY KEY,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS provenance (
+    record       TEXT NOT NULL,
+    contributor  TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    last_seen    TEXT NOT NULL,
+    retracted_at TEXT,
+    vals         TEXT NOT NULL,
+    PRIMARY KEY (record, contributor)
+) WITHOUT ROWID;
 """
+
+#: Assert records: a contributor's first assertion of a record is created, a later one
+#: renews it (last seen now, standing again, its new values; first recorded as it was).
+_ASSERT = (
+    "INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals) "
+    "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT(record, contributor) DO UPDATE SET "
+    "last_seen = excluded.last_seen, retracted_at = NULL, vals = excluded.vals"
+)
+#: Write assertions as they are (loading an export).
+_RESTORE = (
+    "INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(record, contributor) DO UPDATE SET "
+    "recorded_at = excluded.recorded_at, last_seen = excluded.last_seen, "
+    "retracted_at = excluded.retracted_at, vals = excluded.vals"
+)
+#: Every assertion of one record (``?``), in contributor order; of every record, in
+#: (record, contributor) order. Columns in the order :func:`_assertion_of` reads them.
+_PROVENANCE_OF_RECORD = (
+    "SELECT record, contributor, recorded_at, last_seen, retracted_at, vals "
+    "FROM provenance WHERE record = ? ORDER BY contributor"
+)
+_ALL_PROVENANCE = (
+    "SELECT record, contributor, recorded_at, last_seen, retracted_at, vals "
+    "FROM provenance ORDER BY record, contributor"
+)
 
 #: Raise the graph version by one (a store written before it existed has none: 0).
 _BUMP_GRAPH_VERSION = (
@@ -194,15 +249,23 @@ class _Memory:
         self.nodes: dict[str, Node] = {}
         self.adjacency: _Adjacency = {}
         self.relation_counts: Counter[str] = Counter()
-        self.sorted_ties: dict[str, list[tuple[float, str]]] = {}
-        self.completed_referrals: dict[str, dict[str, int]] = {}
+        self.sorted_ties: _SortedTies = {}
+        self.completed_referrals: _Completions = {}
         self.graph_version: int | None = None
+
+
+#: Each node's introduction ties, strongest first, by the day they were read for (None: the
+#: whole history): a cache, dropped for a node when a write touches it or a neighbour.
+_SortedTies = dict[str, dict[Day | None, list[tuple[float, str]]]]
+#: The days referrals completed between two centres, both ways, each list sorted:
+#: {centre: {other: [day, ...]}}.
+_Completions = dict[str, dict[str, list[Day]]]
 
 
 def _add_relations(
     adjacency: _Adjacency,
     counts: Counter[str],
-    touched: dict[str, list[tuple[float, str]]],
+    touched: _SortedTies,
     relations: Iterable[Relation],
 ) -> None:
     """Put relations into ``adjacency``, whose nodes hold both ends of each, counting new
@@ -228,18 +291,89 @@ def _add_relations(
         touched.clear()
 
 
-def _completed_counts(connection: sqlite3.Connection) -> dict[str, dict[str, int]]:
-    """The referrals completed between each two centres, both ways: {centre: {other: n}}.
-    Raises sqlite3.Error."""
-    counts: dict[str, dict[str, int]] = {}
-    for sender, receiver in connection.execute(
-        "SELECT from_centre, to_centre FROM referrals WHERE status = ?",
+def _completed_counts(connection: sqlite3.Connection) -> _Completions:
+    """The days referrals completed between each two centres, both ways. Raises
+    sqlite3.Error, and ValueError for a history that is not one."""
+    completions: _Completions = {}
+    for sender, receiver, history in connection.execute(
+        "SELECT from_centre, to_centre, history FROM referrals WHERE status = ?",
         (ReferralStatus.COMPLETED.value,),
     ):
+        day = completion_day(json.loads(history))
         for one, other in ((sender, receiver), (receiver, sender)):
-            partners = counts.setdefault(one, {})
-            partners[other] = partners.get(other, 0) + 1
-    return counts
+            completions.setdefault(one, {}).setdefault(other, []).append(day)
+    for partners in completions.values():
+        for days in partners.values():
+            days.sort()
+    return completions
+
+
+def _completed_by(days: list[Day], day: Day | None) -> int:
+    """How many of the sorted completion ``days`` fell on or before ``day`` (all: None)."""
+    return len(days) if day is None else bisect_right(days, day)
+
+
+def _assertion_of(row: Sequence[str | None]) -> tuple[str, Assertion]:
+    """The record and assertion of a row of the provenance table (record, contributor,
+    recorded_at, last_seen, retracted_at, vals)."""
+    record, contributor, recorded_at, last_seen, retracted_at, vals = row
+    assert record is not None and contributor is not None and vals is not None
+    assert recorded_at is not None and last_seen is not None
+    values = values_from_text(vals)
+    return record, Assertion(contributor, recorded_at, last_seen, retracted_at, values)
+
+
+def _assertions_of(connection: sqlite3.Connection, record: str) -> list[Assertion]:
+    """Every assertion of ``record``, in contributor order. Raises sqlite3.Error."""
+    rows = connection.execute(_PROVENANCE_OF_RECORD, (record,)).fetchall()
+    return [_assertion_of(row)[1] for row in rows]
+
+
+def _migrate(connection: sqlite3.Connection) -> None:
+    """Bring a file written by an earlier rsn up to this one, in one transaction: relations
+    get their ``until``, and the records of a file written before provenance was kept are
+    asserted by ``local`` now, once. Raises sqlite3.Error."""
+    columns = {row[1] for row in connection.execute("PRAGMA table_info(relations)")}
+    done = connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone()
+    if "until" in columns and done is not None:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(relations)")}
+        if "until" not in columns:
+            connection.execute("ALTER TABLE relations ADD COLUMN until TEXT")
+        if connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone() is None:
+            at = now_stamp()
+            rows: list[tuple[str, str, str, str, str]] = []
+            for node_id, name, props in connection.execute(
+                "SELECT id, name, props FROM nodes WHERE id NOT IN (SELECT record FROM provenance)"
+            ):
+                values = {"name": name, **json.loads(props)}
+                rows.append((node_id, DEFAULT_CONTRIBUTOR, at, at, values_text(values)))
+            for source, kind, target, strength, since, until in connection.execute(
+                "SELECT source, type, target, strength, since, until FROM relations"
+            ):
+                relation = Relation(source, RelationType(kind), target, strength, since, until)
+                rows.append(
+                    (
+                        f"{source} {kind} {target}",
+                        DEFAULT_CONTRIBUTOR,
+                        at,
+                        at,
+                        values_text(relation_values(relation)),
+                    )
+                )
+            connection.executemany(
+                "INSERT OR IGNORE INTO provenance "
+                "(record, contributor, recorded_at, last_seen, retracted_at, vals) "
+                "VALUES (?, ?, ?, ?, NULL, ?)",
+                rows,
+            )
+            connection.execute("INSERT INTO meta (key, value) VALUES ('provenance', 1)")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
 
 
 def _read_memory(connection: sqlite3.Connection) -> _Memory:
@@ -258,9 +392,9 @@ def _read_memory(connection: sqlite3.Connection) -> _Memory:
         memory.relation_counts,
         memory.sorted_ties,
         (
-            Relation(source, types[kind], target, strength, since)
-            for source, kind, target, strength, since in connection.execute(
-                "SELECT source, type, target, strength, since FROM relations"
+            Relation(source, types[kind], target, strength, since, until)
+            for source, kind, target, strength, since, until in connection.execute(
+                "SELECT source, type, target, strength, since, until FROM relations"
             )
         ),
     )
@@ -268,12 +402,18 @@ def _read_memory(connection: sqlite3.Connection) -> _Memory:
     return memory
 
 
-class _Writer:
-    """Writes of one SQLite transaction, kept aside until it commits."""
+#: A row of the relations table, in column order.
+_RelationRow = tuple[str, str, str, float, str | None, str | None]
 
-    def __init__(self, store: EmbeddedStore, connection: sqlite3.Connection):
+
+class _Writer:
+    """Writes of one SQLite transaction made ``by`` a contributor, kept aside until it
+    commits."""
+
+    def __init__(self, store: EmbeddedStore, connection: sqlite3.Connection, by: Attribution):
         self._store = store
         self._connection = connection
+        self._by = by
         self.nodes: dict[str, Node] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
         self.touched_referrals = False
@@ -288,21 +428,44 @@ class _Writer:
         existing = self._store._nodes.get(node_id)
         return existing.kind if existing is not None else None
 
+    def _node(self, node_id: str) -> Node | None:
+        """The node ``node_id`` as written earlier here or stored, or None."""
+        return self.nodes.get(node_id) or self._store._nodes.get(node_id)
+
+    def _relation(self, key: tuple[str, str, str]) -> Relation | None:
+        """The relation of ``key`` as written earlier here or stored, or None."""
+        pending = self.relations.get(key)
+        if pending is not None:
+            return pending
+        source, _, target = key
+        return self._store._adjacency.get(source, {}).get(target, {}).get(key)
+
+    def _assert(self, rows: list[tuple[str, str]]) -> None:
+        """Assert ``(record, values text)`` rows by the unit's contributor, unless it writes
+        without asserting."""
+        by = self._by
+        if by.record:
+            self._connection.executemany(
+                _ASSERT, [(record, by.contributor, by.at, by.at, vals) for record, vals in rows]
+            )
+
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
         """Raises Conflict if an id is stored (or written earlier here) with another kind;
         the file is checked too, so a graph in memory that missed a write cannot let one
         through."""
         self.touched_graph = True
         rows = []
+        asserted = []
         for node in nodes:
             check_kind_unchanged(node, self._kind_of(node.id))
             self.nodes[node.id] = node
-            rows.append(
-                (node.id, node.kind.value, node.name, json.dumps(node.props, ensure_ascii=False))
-            )
+            props = json.dumps(node.props, ensure_ascii=False)
+            rows.append((node.id, node.kind.value, node.name, props))
+            asserted.append((node.id, values_text(node_values(node))))
         written = self._connection.executemany(_UPSERT_NODES, rows).rowcount
         if written != len(rows):
             self._refuse_kind_changes(nodes)
+        self._assert(asserted)
 
     def _refuse_kind_changes(self, nodes: Sequence[Node]) -> None:
         """Raise Conflict naming the first of ``nodes`` the file holds with another kind."""
@@ -318,27 +481,137 @@ class _Writer:
         """Raises NotFound if an end is not stored (nor written earlier here)."""
         self.touched_graph = True
         rows = []
+        asserted = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
         for relation in relations:
             for end in (relation.source, relation.target):
                 if end not in pending and end not in stored:
                     raise NotFound(f"relation {relation.key}: no node with id {end!r}")
+            kind = relation.type.value
             kept[relation.source, relation.type, relation.target] = relation
             rows.append(
                 (
                     relation.source,
-                    relation.type.value,
+                    kind,
                     relation.target,
                     relation.strength,
                     relation.since,
+                    relation.until,
                 )
             )
+            asserted.append(
+                (
+                    f"{relation.source} {kind} {relation.target}",
+                    values_text(relation_values(relation)),
+                )
+            )
+        self._write_relations(rows)
+        self._assert(asserted)
+
+    def _write_relations(self, rows: list[_RelationRow]) -> None:
+        """Upsert relation rows (source, type, target, strength, since, until)."""
         self._connection.executemany(
-            "INSERT INTO relations (source, type, target, strength, since) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
-            "strength = excluded.strength, since = excluded.since",
+            "INSERT INTO relations (source, type, target, strength, since, until) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
+            "strength = excluded.strength, since = excluded.since, until = excluded.until",
             rows,
         )
+
+    def retract(self, records: Sequence[str], contributor: str | None) -> int:
+        """See :meth:`GraphWriter.retract`."""
+        by = self._by
+        connection = self._connection
+        retracted = 0
+        for record in dict.fromkeys(records):
+            assertions = _assertions_of(connection, record)
+            mine = [
+                a
+                for a in assertions
+                if a.retracted_at is None and (contributor is None or a.contributor == contributor)
+            ]
+            if not mine:
+                continue
+            if is_relation_record(record):
+                source, kind, target = relation_key_of(record)
+                if self._relation((source, kind, target)) is None:
+                    continue
+            elif self._node(record) is None:
+                continue
+            connection.executemany(
+                "UPDATE provenance SET retracted_at = ? WHERE record = ? AND contributor = ?",
+                [(by.at, record, a.contributor) for a in mine],
+            )
+            retracted += len(mine)
+            gone = {a.contributor for a in mine}
+            left = latest_standing(a for a in assertions if a.contributor not in gone)
+            self._settle(record, left)
+        if retracted:
+            self.touched_graph = True
+        return retracted
+
+    def _settle(self, record: str, latest: Assertion | None) -> None:
+        """Give ``record`` the values of its ``latest`` standing assertion, or end it on the
+        unit's day when none stands."""
+        day = self._by.day
+        if is_relation_record(record):
+            key = relation_key_of(record)
+            relation = self._relation(key)
+            assert relation is not None
+            if latest is None:
+                settled = ended_relation(relation, day)
+            else:
+                settled = relation_from_values(*key, latest.values)
+            self.relations[key] = settled
+            self._write_relations(
+                [
+                    (
+                        settled.source,
+                        settled.type.value,
+                        settled.target,
+                        settled.strength,
+                        settled.since,
+                        settled.until,
+                    )
+                ]
+            )
+        else:
+            node = self._node(record)
+            assert node is not None
+            if latest is None:
+                settled_node = ended_node(node, day)
+            else:
+                settled_node = node_from_values(node.id, node.kind, latest.values)
+            self.nodes[node.id] = settled_node
+            self._connection.execute(
+                "UPDATE nodes SET name = ?, props = ? WHERE id = ?",
+                (
+                    settled_node.name,
+                    json.dumps(settled_node.props, ensure_ascii=False),
+                    settled_node.id,
+                ),
+            )
+
+    def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
+        """See :meth:`GraphWriter.restore_provenance`."""
+        rows = []
+        for record, a in assertions:
+            if is_relation_record(record):
+                found = self._relation(relation_key_of(record)) is not None
+            else:
+                found = self._node(record) is not None
+            if not found:
+                raise NotFound(f"provenance of {record!r}: no such node or relation")
+            rows.append(
+                (
+                    record,
+                    a.contributor,
+                    a.recorded_at,
+                    a.last_seen,
+                    a.retracted_at,
+                    values_text(a.values),
+                )
+            )
+        self._connection.executemany(_RESTORE, rows)
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Raises NotFound for a missing centre or enterprise, and Conflict for a referral
@@ -413,6 +686,7 @@ class EmbeddedStore(Store):
             # a load inserts relations all over the table's B-tree: keep it in memory
             self._connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._connection.executescript(_SCHEMA)
+            _migrate(self._connection)
             self._reader = self._connect(path, opened, read_only=True)
             self._builder = self._connect(path, opened, read_only=True)
             self.refresh()
@@ -460,13 +734,15 @@ class EmbeddedStore(Store):
             self._relation_counts = memory.relation_counts
             # each node's introduction ties, strongest first; dropped when a write touches it
             self._sorted_ties = memory.sorted_ties
-            # referrals completed between two centres, both ways: {centre: {other: count}}
+            # the days referrals completed between two centres, both ways
             self._completed_referrals = memory.completed_referrals
+            # stats by day, until the graph in memory changes
+            self._stats_by_day: dict[Day, Stats] = {}
             self._graph_version = memory.graph_version
             # node counts by kind, kept up to date by each write (a kind never changes)
             self._kind_counts = Counter(node.kind.value for node in memory.nodes.values())
             # centres_with_expertise's answers by need, until nodes or relations change
-            self._expertise: dict[str, list[tuple[Node, list[str]]]] = {}
+            self._expertise: dict[tuple[str, Day | None], list[tuple[Node, list[str]]]] = {}
             self._changes += 1
 
     def _data_version(self) -> int:
@@ -558,13 +834,18 @@ class EmbeddedStore(Store):
         graph version the write left (None: it upserted no node and no relation)."""
         with self._read_lock:
             self._changes += 1
+            self._stats_by_day = {}
             if writer.nodes or writer.relations:
                 self._expertise = {}
             for node in writer.nodes.values():
                 if node.id not in self._nodes:
                     self._kind_counts[node.kind.value] += 1
                 self._nodes[node.id] = node
-                self._adjacency.setdefault(node.id, {})
+                around = self._adjacency.setdefault(node.id, {})
+                # whether the node exists on a day changes its neighbours' ties that day
+                self._sorted_ties.pop(node.id, None)
+                for neighbour in around:
+                    self._sorted_ties.pop(neighbour, None)
             _add_relations(
                 self._adjacency,
                 self._relation_counts,
@@ -585,6 +866,7 @@ class EmbeddedStore(Store):
         the transaction does. Raises sqlite3.Error."""
         counts = _completed_counts(self._connection)
         with self._read_lock:
+            self._stats_by_day = {}
             for centre in set(counts) | set(self._completed_referrals):
                 if counts.get(centre) != self._completed_referrals.get(centre):
                     self._sorted_ties.pop(centre, None)
@@ -594,7 +876,7 @@ class EmbeddedStore(Store):
     # -- writing -----------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[_Writer]:
+    def transaction(self, by: Attribution | None = None) -> Iterator[_Writer]:
         """Holds the file's write lock from the start: what other processes committed before
         is read first, and none can commit until this does. Raises StoreUnavailable when
         another process keeps the lock past the busy timeout."""
@@ -607,7 +889,7 @@ class EmbeddedStore(Store):
                 raise self._failure(error, "cannot start a transaction") from error
             try:
                 self._catch_up()
-                writer = _Writer(self, connection)
+                writer = _Writer(self, connection, by or Attribution())
                 yield writer
                 graph_version = None
                 if writer.touched_graph:
@@ -621,45 +903,113 @@ class EmbeddedStore(Store):
                 raise
             self._apply(writer, graph_version)
 
-    def bulk(self, known: Mapping[str, NodeKind] | None = None) -> AbstractContextManager[_Writer]:
+    def bulk(
+        self, known: Mapping[str, NodeKind] | None = None, by: Attribution | None = None
+    ) -> AbstractContextManager[_Writer]:
         """One transaction for the whole load: all or nothing. ``known`` is not needed: the
         store looks nodes up in memory."""
-        return self.transaction()
+        return self.transaction(by)
 
     # -- reading -----------------------------------------------------------------------
 
-    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+    def _exists(self, node_id: str, day: Day | None) -> bool:
+        """Whether ``node_id`` is a node (existing on ``day``, when given)."""
+        node = self._nodes.get(node_id)
+        return node is not None and (day is None or exists_on(node.props, day))
+
+    def _holds(self, relation: Relation, day: Day | None) -> bool:
+        """Whether ``relation`` holds on ``day`` with both ends existing then (always for
+        None)."""
+        if day is None:
+            return True
+        if not holds_on(relation.since, relation.until, day):
+            return False
         nodes = self._nodes
-        return {node_id: nodes[node_id] for node_id in ids if node_id in nodes}
+        return exists_on(nodes[relation.source].props, day) and exists_on(
+            nodes[relation.target].props, day
+        )
 
-    def ties(self, node_id: str) -> list[Relation]:
+    def get_nodes(self, ids: Iterable[str], day: Day | None = None) -> dict[str, Node]:
+        nodes = self._nodes
+        found = {node_id: nodes[node_id] for node_id in ids if node_id in nodes}
+        if day is None:
+            return found
+        return {node_id: node for node_id, node in found.items() if exists_on(node.props, day)}
+
+    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
         with self._read_lock:
-            found = list(self._edges_of(node_id))
+            if not self._exists(node_id, day):
+                return []
+            found = [r for r in self._edges_of(node_id) if self._holds(r, day)]
         return sorted(found, key=lambda r: r.key)
 
-    def stats(self) -> Stats:
+    def stats(self, day: Day | None = None) -> Stats:
         with self._read_lock:
-            nodes = dict(self._kind_counts)
-            # each pair of centres is listed under both
-            pairs = sum(len(others) for others in self._completed_referrals.values()) // 2
-            return Stats.of(
-                nodes,
-                dict(self._relation_counts),
-                {RelationType.COLLABORATES_WITH.value: pairs},
+            if day is None:
+                nodes = dict(self._kind_counts)
+                # each pair of centres is listed under both
+                pairs = sum(len(others) for others in self._completed_referrals.values()) // 2
+                return Stats.of(
+                    nodes,
+                    dict(self._relation_counts),
+                    {RelationType.COLLABORATES_WITH.value: pairs},
+                )
+            kept = self._stats_by_day.get(day)
+            if kept is None:
+                kept = self._stats_by_day[day] = self._stats_on(day)
+            return kept
+
+    def _stats_on(self, day: Day) -> Stats:
+        """The counts of the graph as of ``day``; the caller holds the read lock."""
+        existing = {node_id for node_id, node in self._nodes.items() if exists_on(node.props, day)}
+        kinds = Counter(self._nodes[node_id].kind.value for node_id in existing)
+        relations: Counter[str] = Counter()
+        for u, around in self._adjacency.items():
+            if u not in existing:
+                continue
+            for v, rels in around.items():
+                if u < v and v in existing:
+                    for r in rels.values():
+                        if holds_on(r.since, r.until, day):
+                            relations[r.type.value] += 1
+        pairs = sum(
+            1
+            for centre, partners in self._completed_referrals.items()
+            if centre in existing
+            for other, days in partners.items()
+            if centre < other and other in existing and _completed_by(days, day)
+        )
+        return Stats.of(kinds, relations, {RelationType.COLLABORATES_WITH.value: pairs})
+
+    def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+        with self._read_lock:
+            if not self._exists(node_id, day):
+                return []
+            partners = {
+                other: days
+                for other, days in self._completed_referrals.get(node_id, {}).items()
+                if self._exists(other, day)
+            }
+        found = []
+        for other, days in partners.items():
+            completed = _completed_by(days, day)
+            if completed:
+                found.append(referral_tie(node_id, other, completed, days[0]))
+        return sorted(found, key=lambda r: r.key)
+
+    def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
+        with self._read_lock:
+            chosen = sorted(
+                (
+                    n
+                    for n in self._nodes.values()
+                    if n.kind == kind and (day is None or exists_on(n.props, day))
+                ),
+                key=_by_id,
             )
-
-    def derived_ties(self, node_id: str) -> list[Relation]:
-        with self._read_lock:
-            partners = dict(self._completed_referrals.get(node_id, {}))
-        found = [referral_tie(node_id, other, count) for other, count in partners.items()]
-        return sorted(found, key=lambda r: r.key)
-
-    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
-        with self._read_lock:
-            chosen = sorted((n for n in self._nodes.values() if n.kind == kind), key=_by_id)
         yield from chosen
 
-    def iter_relations(self) -> Iterator[Relation]:
+    def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
         with self._read_lock:
             # each pair once: from its end with the smaller id (no node is tied to itself)
             found = [
@@ -668,16 +1018,30 @@ class EmbeddedStore(Store):
                 for v, rels in around.items()
                 if u < v
                 for relation in rels.values()
+                if self._holds(relation, day)
             ]
         found.sort(key=lambda r: r.key)
         yield from found
 
-    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+    def _nodes_in(self, scope: Scope, day: Day | None, actors_only: bool = False) -> list[Node]:
+        """The nodes of ``scope`` (existing on ``day``; actors only when asked), in the order
+        they were added; the caller holds the read lock."""
+        return [
+            node
+            for node in self._nodes.values()
+            if scope.holds(node.prefecture)
+            and (not actors_only or node.kind in ACTOR_KINDS)
+            and (day is None or exists_on(node.props, day))
+        ]
+
+    def scope_graph(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation]]:
         """The scope's nodes and the relations between two of them: the pairs of nodes in the
         order nodes were added, each from its end added first; only the scope's own adjacency
         is walked."""
         with self._read_lock:
-            nodes = [n for n in self._nodes.values() if scope.holds(n.prefecture)]
+            nodes = self._nodes_in(scope, day)
             inside = {n.id for n in nodes}
             seen: set[str] = set()
             relations: list[Relation] = []
@@ -687,21 +1051,23 @@ class EmbeddedStore(Store):
                 seen.add(u)
                 for v, rels in around.items():
                     if v in inside and v not in seen:
-                        relations.extend(rels.values())
+                        if day is None:
+                            relations.extend(rels.values())
+                        else:
+                            relations.extend(
+                                r for r in rels.values() if holds_on(r.since, r.until, day)
+                            )
         return nodes, relations
 
-    def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
+    def projection(
+        self, scope: Scope = Scope(), actors_only: bool = True, day: Day | None = None
+    ) -> nx.Graph:
         """The graph :func:`project` makes of :meth:`scope_graph` (node for node, neighbour
         for neighbour, in the same order), built straight from the graph in memory, whose
         relations are already grouped by pair of nodes."""
         with collector_off():
             with self._read_lock:
-                nodes = [
-                    node
-                    for node in self._nodes.values()
-                    if scope.holds(node.prefecture)
-                    and (not actors_only or node.kind in ACTOR_KINDS)
-                ]
+                nodes = self._nodes_in(scope, day, actors_only)
                 later = {node.id for node in nodes}
                 edges: list[Edge] = []
                 for u, around in self._adjacency.items():
@@ -709,17 +1075,26 @@ class EmbeddedStore(Store):
                         continue
                     # each pair once, from its end that comes first, as scope_graph lists it
                     later.discard(u)
-                    edges.extend(
-                        (u, v, edge_data(rels.values())) for v, rels in around.items() if v in later
-                    )
+                    if day is None:
+                        edges.extend(
+                            (u, v, edge_data(rels.values()))
+                            for v, rels in around.items()
+                            if v in later
+                        )
+                        continue
+                    for v, rels in around.items():
+                        if v in later:
+                            holding = [r for r in rels.values() if holds_on(r.since, r.until, day)]
+                            if holding:
+                                edges.append((u, v, edge_data(holding)))
             return projected_graph(nodes, edges)
 
-    def boundary_relations(self, scope: Scope) -> list[Relation]:
+    def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
         """The relations with exactly one end in ``scope``, from the scope's adjacency."""
         if scope.prefecture is None:
             return []
         with self._read_lock:
-            inside = [n.id for n in self._nodes.values() if scope.holds(n.prefecture)]
+            inside = [n.id for n in self._nodes_in(scope, day)]
             members = set(inside)
             found: list[Relation] = []
             for u in inside:
@@ -728,48 +1103,81 @@ class EmbeddedStore(Store):
                     for v, rels in self._adjacency[u].items()
                     if v not in members
                     for relation in rels.values()
+                    if self._holds(relation, day)
                 ]
                 found.extend(sorted(crossing, key=lambda r: r.key))
         return found
 
-    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
+    def best_paths(
+        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+    ) -> list[ScoredPath]:
         """The k best paths, by the in-memory search of :mod:`graph.algorithms.paths`."""
         with self._read_lock:
-            found = k_best_paths(self._introduction_ties, source, target, k, max_hops)
+            if not (self._exists(source, day) and self._exists(target, day)):
+                return []
+
+            def ties(node_id: str) -> list[tuple[float, str]]:
+                return self._introduction_ties(node_id, day)
+
+            found = k_best_paths(ties, source, target, k, max_hops)
             return [
-                ScoredPath.of(nodes, [self._strongest_tie(u, v) for u, v in pairwise(nodes)])
+                ScoredPath.of(nodes, [self._strongest_tie(u, v, day) for u, v in pairwise(nodes)])
                 for nodes, _ in found
             ]
 
-    def _introduction_ties(self, node_id: str) -> list[tuple[float, str]]:
-        """The ties of ``node_id`` that count for introductions, as (strength, neighbour),
-        strongest first, then by neighbour id; cached until a write touches the node."""
-        cached = self._sorted_ties.get(node_id)
+    def _introduction_ties(self, node_id: str, day: Day | None) -> list[tuple[float, str]]:
+        """The ties of ``node_id`` that count for introductions on ``day``, as (strength,
+        neighbour), strongest first, then by neighbour id; cached until a write touches the
+        node or a neighbour."""
+        by_day = self._sorted_ties.get(node_id)
+        if by_day is None:
+            by_day = self._sorted_ties[node_id] = {}
+        cached = by_day.get(day)
         if cached is None:
             best: dict[str, float] = {}
+            nodes = self._nodes
             for neighbour, rels in self._adjacency[node_id].items():
-                strengths = [r.strength for r in rels.values() if r.type in _TIE_TYPES]
+                if day is None:
+                    strengths = [r.strength for r in rels.values() if r.type in _TIE_TYPES]
+                elif not exists_on(nodes[neighbour].props, day):
+                    continue
+                else:
+                    strengths = [
+                        r.strength
+                        for r in rels.values()
+                        if r.type in _TIE_TYPES and holds_on(r.since, r.until, day)
+                    ]
                 if strengths:
                     best[neighbour] = max(strengths)
-            for neighbour, strength in self._referral_ties(node_id):
+            for neighbour, strength in self._referral_ties(node_id, day):
                 best[neighbour] = max(strength, best.get(neighbour, 0.0))
             cached = sorted(((s, n) for n, s in best.items()), key=strongest_first)
-            self._sorted_ties[node_id] = cached
+            if len(by_day) >= _DAYS_KEPT:
+                by_day.clear()
+            by_day[day] = cached
         return cached
 
-    def _referral_ties(self, node_id: str) -> Iterable[tuple[str, float]]:
-        """The centres that completed referrals with ``node_id``, with the tie's strength."""
-        for other, completed in self._completed_referrals.get(node_id, {}).items():
-            yield other, referral_tie_strength(completed)
+    def _referral_ties(self, node_id: str, day: Day | None) -> Iterable[tuple[str, float]]:
+        """The centres that completed referrals with ``node_id`` (by ``day``, and existing
+        then), with the tie's strength."""
+        for other, days in self._completed_referrals.get(node_id, {}).items():
+            completed = _completed_by(days, day)
+            if completed and self._exists(other, day):
+                yield other, referral_tie_strength(completed)
 
-    def _strongest_tie(self, u: str, v: str) -> Relation:
-        """The strongest introduction tie between ``u`` and ``v`` (a relation or the tie of
-        their completed referrals); raises ValueError if they have none."""
+    def _strongest_tie(self, u: str, v: str, day: Day | None) -> Relation:
+        """The strongest introduction tie between ``u`` and ``v`` on ``day`` (a relation or
+        the tie of their completed referrals); raises ValueError if they have none."""
         rels = self._adjacency.get(u, {}).get(v, {})
-        ties = [r for r in rels.values() if r.type in _TIE_TYPES]
-        completed = self._completed_referrals.get(u, {}).get(v)
-        if completed:
-            ties.append(referral_tie(u, v, completed))
+        ties = [
+            r
+            for r in rels.values()
+            if r.type in _TIE_TYPES and (day is None or holds_on(r.since, r.until, day))
+        ]
+        days = self._completed_referrals.get(u, {}).get(v)
+        completed = _completed_by(days, day) if days else 0
+        if completed and days:
+            ties.append(referral_tie(u, v, completed, days[0]))
         return strongest(ties)
 
     # -- referrals -----------------------------------------------------------------------
@@ -836,16 +1244,18 @@ class EmbeddedStore(Store):
                 raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
         return moved
 
-    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
-        """The answer is kept by need until a write changes nodes or relations (referrals,
-        the frequent writes, do not), since it walks every specialist."""
+    def centres_with_expertise(
+        self, need: str, day: Day | None = None
+    ) -> list[tuple[Node, list[str]]]:
+        """The answer is kept by need and day until a write changes nodes or relations
+        (referrals, the frequent writes, do not), since it walks every specialist."""
         with self._read_lock:
-            kept = self._expertise.get(need)
+            kept = self._expertise.get((need, day))
             if kept is None:
-                kept = self._expertise[need] = self._find_expertise(need)
+                kept = self._expertise[need, day] = self._find_expertise(need, day)
             return list(kept)
 
-    def _find_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+    def _find_expertise(self, need: str, day: Day | None) -> list[tuple[Node, list[str]]]:
         """:meth:`centres_with_expertise`, found by walking every specialist."""
         found: dict[str, set[str]] = {}
         with self._read_lock:
@@ -854,13 +1264,77 @@ class EmbeddedStore(Store):
                     "expertise", ()
                 ):
                     continue
+                if day is not None and not exists_on(node.props, day):
+                    continue
                 for relation in self._edges_of(node.id):
-                    if relation.type is RelationType.AFFILIATED_WITH and relation.source == node.id:
+                    if (
+                        relation.type is RelationType.AFFILIATED_WITH
+                        and relation.source == node.id
+                        and self._holds(relation, day)
+                    ):
                         found.setdefault(relation.target, set()).add(node.id)
             return [
                 (self._nodes[centre], sorted(specialists))
                 for centre, specialists in sorted(found.items())
             ]
+
+    # -- provenance --------------------------------------------------------------------
+
+    def _read_provenance(
+        self, sql: str, params: tuple[str, ...] = ()
+    ) -> list[tuple[str, Assertion]]:
+        """Assertions selected by ``sql`` on the reading connection, which waits for no
+        write. Raises StoreError if they cannot be read."""
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                rows = self._reader.execute(sql, params).fetchall()
+        except (sqlite3.Error, ValueError) as error:
+            raise StoreError(f"cannot read the provenance: {error}") from error
+        return [_assertion_of(row) for row in rows]
+
+    def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
+        found: dict[str, list[Assertion]] = {}
+        for record in dict.fromkeys(records):
+            for _, assertion in self._read_provenance(_PROVENANCE_OF_RECORD, (record,)):
+                found.setdefault(record, []).append(assertion)
+        return found
+
+    def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
+        yield from self._read_provenance(_ALL_PROVENANCE)
+
+    def standing_records(self, contributor: str) -> set[str]:
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                rows = self._reader.execute(
+                    "SELECT record FROM provenance WHERE contributor = ? AND retracted_at IS NULL",
+                    (contributor,),
+                ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot read the provenance: {error}") from error
+        return {row[0] for row in rows}
+
+    def contributors(self) -> list[ContributorSummary]:
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                rows = self._reader.execute(
+                    "SELECT contributor, "
+                    "sum(retracted_at IS NULL AND instr(record, ' ') = 0), "
+                    "sum(retracted_at IS NULL AND instr(record, ' ') > 0), "
+                    "max(max(last_seen, coalesce(retracted_at, ''))) "
+                    "FROM provenance GROUP BY contributor ORDER BY contributor"
+                ).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot read the provenance: {error}") from error
+        return [
+            ContributorSummary(contributor, int(nodes or 0), int(relations or 0), last or None)
+            for contributor, nodes, relations, last in rows
+        ]
 
     def _edges_of(self, node_id: str) -> Iterator[Relation]:
         """Every relation of ``node_id`` (none for an unknown id); the caller holds the read
@@ -890,6 +1364,8 @@ class EmbeddedStore(Store):
 
 
 _TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)
+#: How many days' sorted ties a node keeps at most (today's, and a few asked about).
+_DAYS_KEPT = 4
 #: Each relation type by its name, as the relations table holds it.
 _RELATION_TYPE_NAMED: dict[str, RelationType] = {kind.value: kind for kind in RelationType}
 

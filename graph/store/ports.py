@@ -24,17 +24,23 @@ from typing import Protocol, Self
 import networkx as nx
 
 from graph.model import DERIVED_TYPES, Node, NodeKind, Relation, RelationType, Scope, ScoredPath
+from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.projection import project
+from graph.valid_time import Day
 
 __all__ = ["GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store"]
 
 
 class GraphWriter(Protocol):
-    """Writes inside a transaction or a bulk load. Upserts: writing again updates in place.
+    """Writes inside a transaction or a bulk load, made by the unit of work's
+    :class:`Attribution`. Upserts: writing again updates in place.
 
-    A unit of work covers the whole store, so a load writes its nodes, relations and
-    referrals through one writer."""
+    Each node and relation written is asserted by the attribution's contributor (unless
+    ``record`` is False): its assertion is created (``recorded_at``) or renewed
+    (``last_seen``, standing again if it was retracted) with the values written, which
+    become the record's values. A unit of work covers the whole store, so a load writes its
+    nodes, relations and referrals through one writer."""
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
         """Create or update nodes by id. Raises Conflict if an id exists with another kind."""
@@ -44,6 +50,20 @@ class GraphWriter(Protocol):
 
         Raises NotFound if an endpoint is not in the store (nor written earlier in this unit).
         """
+
+    def retract(self, records: Sequence[str], contributor: str | None) -> int:
+        """Retract ``contributor``'s standing assertions of ``records`` (node ids and
+        relation records, see :mod:`graph.provenance`), or every contributor's for None, at
+        the attribution's time. A record left with a standing assertion takes the values of
+        the latest one; one left with none ends on the attribution's day (a relation's
+        ``until``, a node's ``ended``; earlier ends stay). Records that do not exist, or that
+        the contributor does not assert, are passed over. Returns how many assertions were
+        retracted."""
+
+    def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
+        """Write ``(record, assertion)`` pairs as they are (loading an export), replacing
+        the same contributor's assertion of the same record. Raises NotFound for a record
+        that is not in the store (nor written earlier in this unit)."""
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Create or replace referrals by id, history included (loading an export).
@@ -95,16 +115,16 @@ class GraphStore(ABC):
     # -- writing -----------------------------------------------------------------------
 
     @abstractmethod
-    def transaction(self) -> AbstractContextManager[GraphWriter]:
-        """A unit of work: every write inside (nodes, relations, referrals) commits together,
-        or none does if the block raises. Raises StoreUnavailable when the store cannot be
-        written now."""
+    def transaction(self, by: Attribution | None = None) -> AbstractContextManager[GraphWriter]:
+        """A unit of work made ``by`` a contributor (``local``, now, when None): every write
+        inside (nodes, relations, referrals, retractions) commits together, or none does if
+        the block raises. Raises StoreUnavailable when the store cannot be written now."""
 
     @abstractmethod
     def bulk(
-        self, known: Mapping[str, NodeKind] | None = None
+        self, known: Mapping[str, NodeKind] | None = None, by: Attribution | None = None
     ) -> AbstractContextManager[GraphWriter]:
-        """A bulk load of batches already validated.
+        """A bulk load of batches already validated, made ``by`` a contributor.
 
         ``known``, when given, holds the kind of every node of the load that the store
         already had when the load was validated; the load's other nodes are new, so the store
@@ -114,63 +134,84 @@ class GraphStore(ABC):
         duplicates.
         """
 
-    def upsert_nodes(self, nodes: Sequence[Node]) -> None:
+    def upsert_nodes(self, nodes: Sequence[Node], by: Attribution | None = None) -> None:
         """Write nodes in one transaction (see :meth:`GraphWriter.upsert_nodes`); raises
         Conflict if an id exists with another kind, and nothing is written."""
-        with self.transaction() as tx:
+        with self.transaction(by) as tx:
             tx.upsert_nodes(nodes)
 
-    def upsert_relations(self, relations: Sequence[Relation]) -> None:
+    def upsert_relations(
+        self, relations: Sequence[Relation], by: Attribution | None = None
+    ) -> None:
         """Write relations in one transaction (see :meth:`GraphWriter.upsert_relations`);
         raises NotFound if an end is not in the store, and nothing is written."""
-        with self.transaction() as tx:
+        with self.transaction(by) as tx:
             tx.upsert_relations(relations)
 
     # -- reading -----------------------------------------------------------------------
+    #
+    # Every read takes ``day``: None reads the whole history (every node and relation, ended
+    # or not, as export needs); a day reads the graph as of that day (graph.valid_time): the
+    # nodes that exist that day and the ties that hold that day between two of them, and the
+    # ties derived from the referrals completed by then. Questions read through as_of().
+
+    def as_of(self, day: Day) -> GraphStore:
+        """The graph as of ``day``: a read-only store whose every read is this store's on
+        that day. Writes through it raise StoreError."""
+        from graph.store.dated import DatedStore
+
+        return DatedStore(self, day)
 
     @abstractmethod
-    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
-        """The nodes among ``ids`` that exist, by id."""
+    def get_nodes(self, ids: Iterable[str], day: Day | None = None) -> dict[str, Node]:
+        """The nodes among ``ids`` that exist (on ``day``), by id."""
 
-    def get_node(self, node_id: str) -> Node | None:
+    def get_node(self, node_id: str, day: Day | None = None) -> Node | None:
         """One node, or None."""
-        return self.get_nodes([node_id]).get(node_id)
+        return self.get_nodes([node_id], day).get(node_id)
 
-    def node_kinds(self, ids: Iterable[str]) -> dict[str, NodeKind]:
-        """The kind of each id among ``ids`` that exists."""
-        return {node_id: node.kind for node_id, node in self.get_nodes(ids).items()}
-
-    @abstractmethod
-    def ties(self, node_id: str) -> list[Relation]:
-        """Every relation that has ``node_id`` as source or target, sorted by key."""
+    def node_kinds(self, ids: Iterable[str], day: Day | None = None) -> dict[str, NodeKind]:
+        """The kind of each id among ``ids`` that exists (on ``day``)."""
+        return {node_id: node.kind for node_id, node in self.get_nodes(ids, day).items()}
 
     @abstractmethod
-    def derived_ties(self, node_id: str) -> list[Relation]:
+    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+        """Every relation that has ``node_id`` as source or target (holding on ``day``,
+        with its other end existing then), sorted by key."""
+
+    @abstractmethod
+    def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
         """The ties of ``node_id`` derived from completed referrals, sorted by key: for a
-        centre, one COLLABORATES_WITH per centre it completed referrals with (from the
-        smaller id to the larger, strength :func:`graph.referral_lifecycle.referral_tie_strength` of
-        their count, no ``since``). Introductions walk them; they are in neither
+        centre, one COLLABORATES_WITH per centre it completed referrals with (by ``day``),
+        from the smaller id to the larger, of strength
+        :func:`graph.referral_lifecycle.referral_tie_strength` of their count, ``since`` the
+        day the first of them completed. Introductions walk them; they are in neither
         :meth:`ties` nor the dataset. Empty for any other node or an unknown id."""
 
     @abstractmethod
-    def stats(self) -> Stats:
+    def stats(self, day: Day | None = None) -> Stats:
         """Counts of nodes by kind, relations by type and derived ties by type."""
 
     @abstractmethod
-    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+    def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
         """Every node of ``kind``, in id order (for export)."""
 
     @abstractmethod
-    def iter_relations(self) -> Iterator[Relation]:
+    def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
         """Every relation, in (source, type, target) order (for export)."""
 
     @abstractmethod
-    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+    def scope_graph(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation]]:
         """The nodes whose prefecture is in ``scope`` and the relations between two of them."""
 
     @abstractmethod
-    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
-        """The ``k`` best introduction paths from ``source`` to ``target``, best first.
+    def best_paths(
+        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+    ) -> list[ScoredPath]:
+        """The ``k`` best introduction paths from ``source`` to ``target``, best first, in
+        the graph as of ``day`` (the whole history for None).
 
         The meaning is the same on every store (see the README's section on introductions):
         ties are the undirected relations of
@@ -186,11 +227,13 @@ class GraphStore(ABC):
         any thread that may use the store; raises StoreError if the store fails."""
         return {}
 
-    def projection(self, scope: Scope = Scope(), actors_only: bool = True) -> nx.Graph:
+    def projection(
+        self, scope: Scope = Scope(), actors_only: bool = True, day: Day | None = None
+    ) -> nx.Graph:
         """The undirected simple graph of a scope, as analytics use it (see :func:`project`)."""
-        return project(*self.scope_graph(scope), actors_only=actors_only)
+        return project(*self.scope_graph(scope, day), actors_only=actors_only)
 
-    def boundary_relations(self, scope: Scope) -> list[Relation]:
+    def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
         """The relations with exactly one end in ``scope`` (none for the whole network).
 
         Analytics need them to tell whether an enterprise of a prefecture is financed or
@@ -204,21 +247,42 @@ class GraphStore(ABC):
         inside = {
             node.id
             for kind in NodeKind
-            for node in self.iter_nodes(kind)
+            for node in self.iter_nodes(kind, day)
             if scope.holds(node.prefecture)
         }
         return [
             relation
             for node_id in inside
-            for relation in self.ties(node_id)
+            for relation in self.ties(node_id, day)
             if (relation.source in inside) != (relation.target in inside)
         ]
 
     @abstractmethod
-    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
+    def centres_with_expertise(
+        self, need: str, day: Day | None = None
+    ) -> list[tuple[Node, list[str]]]:
         """Every centre with at least one affiliated specialist whose expertise includes
         ``need``, with those specialists' ids (sorted), in centre id order. A question of the
         graph (specialists, their expertise, their affiliations) that referrals ask."""
+
+    # -- provenance --------------------------------------------------------------------
+
+    @abstractmethod
+    def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
+        """The assertions of each of ``records`` that has any, by record, each list in
+        contributor order."""
+
+    @abstractmethod
+    def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
+        """Every assertion with its record, in (record, contributor) order (for export)."""
+
+    @abstractmethod
+    def standing_records(self, contributor: str) -> set[str]:
+        """The records ``contributor`` asserts now (its assertions not retracted)."""
+
+    @abstractmethod
+    def contributors(self) -> list[ContributorSummary]:
+        """Every contributor that asserted anything, in name order."""
 
     # -- life --------------------------------------------------------------------------
 

@@ -348,13 +348,15 @@ def test_a_referral_tie_can_carry_a_longer_path(network):
 
 def test_completed_referrals_are_derived_ties_apart_from_the_dataset(network):
     from graph.model import Relation, RelationType
+    from graph.valid_time import today
 
     assert network.derived_ties("C1") == []
     assert network.stats().derived_relations == {"COLLABORATES_WITH": 0}
     _new(network, need="export")  # open: no tie yet
     assert network.derived_ties("C1") == []
     _complete(network)
-    one = [Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.75)]
+    day = today()  # the day the referrals complete: the derived tie holds since then
+    one = [Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.75, day)]
     assert network.derived_ties("C1") == one
     assert network.derived_ties("C2") == one
     assert network.stats().derived_relations == {"COLLABORATES_WITH": 1}
@@ -363,11 +365,11 @@ def test_completed_referrals_are_derived_ties_apart_from_the_dataset(network):
     for status in ("accepted", "in_progress", "completed"):
         move_referral(network, OUTSIDER, referral.id, status, outcome="shipped")
     assert network.derived_ties("C2") == [
-        Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.875),
-        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75),
+        Relation("C1", RelationType.COLLABORATES_WITH, "C2", 0.875, day),
+        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75, day),
     ]
     assert network.derived_ties("C3") == [
-        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75)
+        Relation("C2", RelationType.COLLABORATES_WITH, "C3", 0.75, day)
     ]
     stats = network.stats()
     assert stats.derived_relations == {"COLLABORATES_WITH": 2}

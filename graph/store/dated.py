@@ -1,0 +1,140 @@
+"""The graph as of a day: a read-only view of a store (:meth:`GraphStore.as_of`).
+
+Every reading question (introductions, weaknesses, density, candidates, pages) is asked of
+a view, so each answer is the one the store would give if it held only what existed on that
+day. The view forwards each read with its day; referrals (which are not in valid time) pass
+through untouched when the store keeps them; writes are refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from typing import NoReturn
+
+import networkx as nx
+
+from graph.errors import StoreError
+from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
+from graph.provenance import Assertion, Attribution, ContributorSummary
+from graph.referral_lifecycle import Referral, ReferralStatus
+from graph.store.ports import GraphStore, GraphWriter, ReferralStore, Stats, Store
+from graph.valid_time import Day
+
+__all__ = ["DatedStore"]
+
+
+class DatedStore(Store):
+    """``store`` as of ``day``. Reads are the store's on that day (provenance, which is not
+    in valid time, is the store's); referral reads and moves go to the store when it keeps
+    referrals, and raise StoreError when it does not; graph writes raise StoreError."""
+
+    def __init__(self, store: GraphStore, day: Day):
+        self.store = store
+        self.day = day
+        self.backend = store.backend
+
+    def _read_only(self) -> NoReturn:
+        raise StoreError(f"the graph as of {self.day} is read-only; write to the store")
+
+    def _referrals(self) -> ReferralStore:
+        if not isinstance(self.store, ReferralStore):
+            raise StoreError("this store keeps no referrals")
+        return self.store
+
+    # -- writing is refused ------------------------------------------------------------
+
+    def transaction(self, by: Attribution | None = None) -> AbstractContextManager[GraphWriter]:
+        self._read_only()
+
+    def bulk(
+        self, known: Mapping[str, NodeKind] | None = None, by: Attribution | None = None
+    ) -> AbstractContextManager[GraphWriter]:
+        self._read_only()
+
+    # -- reading, on the view's day ----------------------------------------------------
+
+    def as_of(self, day: Day) -> GraphStore:
+        return self.store.as_of(day)
+
+    def get_nodes(self, ids: Iterable[str], day: Day | None = None) -> dict[str, Node]:
+        return self.store.get_nodes(ids, self.day)
+
+    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+        return self.store.ties(node_id, self.day)
+
+    def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+        return self.store.derived_ties(node_id, self.day)
+
+    def stats(self, day: Day | None = None) -> Stats:
+        return self.store.stats(self.day)
+
+    def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
+        return self.store.iter_nodes(kind, self.day)
+
+    def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
+        return self.store.iter_relations(self.day)
+
+    def scope_graph(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation]]:
+        return self.store.scope_graph(scope, self.day)
+
+    def projection(
+        self, scope: Scope = Scope(), actors_only: bool = True, day: Day | None = None
+    ) -> nx.Graph:
+        return self.store.projection(scope, actors_only, self.day)
+
+    def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
+        return self.store.boundary_relations(scope, self.day)
+
+    def best_paths(
+        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+    ) -> list[ScoredPath]:
+        return self.store.best_paths(source, target, k, max_hops, self.day)
+
+    def centres_with_expertise(
+        self, need: str, day: Day | None = None
+    ) -> list[tuple[Node, list[str]]]:
+        return self.store.centres_with_expertise(need, self.day)
+
+    def warm_up(self) -> dict[str, int]:
+        return self.store.warm_up()
+
+    # -- provenance: the store's -------------------------------------------------------
+
+    def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
+        return self.store.provenance(records)
+
+    def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
+        return self.store.iter_provenance()
+
+    def standing_records(self, contributor: str) -> set[str]:
+        return self.store.standing_records(contributor)
+
+    def contributors(self) -> list[ContributorSummary]:
+        return self.store.contributors()
+
+    # -- referrals: the store's --------------------------------------------------------
+
+    def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
+        return self._referrals().create_referral(referral)
+
+    def get_referral(self, referral_id: str) -> Referral | None:
+        return self._referrals().get_referral(referral_id)
+
+    def referral_ids_by_request(
+        self, requests: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], str]:
+        return self._referrals().referral_ids_by_request(requests)
+
+    def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
+        return self._referrals().list_referrals(centre, box)
+
+    def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
+        return self._referrals().move_referral(moved, expected)
+
+    def close(self) -> None:
+        """The view holds nothing of its own: closing it leaves the store open."""
+
+
