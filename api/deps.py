@@ -1,23 +1,29 @@
-"""Dependencies of the routes: the store, the keys, who is asking, and the bound on heavy
-work."""
+"""Dependencies of the routes: the store, the keys, who is asking, the day a question is
+asked about (``as_of``), who a write is attributed to, and the bound on heavy work."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Query, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import BUSY_RETRY_SECONDS, KEY_REQUIRED, KEY_UNKNOWN
 from api.guard import KEY_SCOPE
+from graph.errors import Forbidden, InvalidArgument
 from graph.model import with_article
+from graph.provenance import ADMIN_CONTRIBUTOR, Attribution
 from graph.store import Store
 from graph.store.keys import ApiKey, KeyStore, Role
+from graph.valid_time import Day, parse_day, today
 
 __all__ = [
     "Admin",
+    "AsOf",
     "Caller",
     "Heavy",
     "HeavySlots",
@@ -26,6 +32,7 @@ __all__ = [
     "READER_ROLES",
     "SESSION_COOKIE",
     "StoreDep",
+    "attribution",
     "bearer_scheme",
     "check_reader",
     "identify",
@@ -169,3 +176,67 @@ async def heavy_slot(request: Request) -> AsyncIterator[None]:
 
 
 Heavy = Depends(heavy_slot)
+
+
+# -- the day a question is asked about ---------------------------------------------------
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+AS_OF_DESCRIPTION = (
+    "The day to ask about (YYYY-MM-DD; default today): the answer is the one the store would "
+    "give if it held only the nodes that existed and the ties that held on that day."
+)
+
+
+async def as_of_day(
+    as_of: Annotated[
+        str | None,
+        Query(description=AS_OF_DESCRIPTION, json_schema_extra={"format": "date"}),
+    ] = None,
+) -> Day:
+    """The day of ``as_of`` (today when absent). A value that is not a day written
+    YYYY-MM-DD is a 422 naming ``as_of``, as any malformed parameter. Runs on the event loop:
+    it reads nothing."""
+    if as_of is None:
+        return today()
+    try:
+        if not _DAY.fullmatch(as_of):
+            raise InvalidArgument("not YYYY-MM-DD")
+        return parse_day(as_of, "as_of")
+    except InvalidArgument:
+        message = f"must be a day written YYYY-MM-DD, got {as_of!r}"
+        raise RequestValidationError(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ("query", "as_of"),
+                    "msg": message,
+                    "input": as_of,
+                    "ctx": {"error": message},
+                }
+            ]
+        ) from None
+
+
+#: The day a reading route answers about: ``as_of``, or today.
+AsOf = Annotated[Day, Depends(as_of_day)]
+
+
+# -- who a write is attributed to ------------------------------------------------------
+
+
+def attribution(key: ApiKey, named: str | None = None) -> Attribution:
+    """Who the writes of ``key`` are attributed to, now: a centre key's to its centre; an
+    admin key's to the contributor it ``named``, or to ``admin``. Raises Forbidden when a
+    centre key names another contributor than its centre (and for a key of any other role,
+    which the routes refuse before)."""
+    if key.role is Role.CENTRE and key.centre:
+        if named is not None and named != key.centre:
+            raise Forbidden(
+                f"a key of centre {key.centre} writes as {key.centre}; it cannot name "
+                f"contributor {named!r}"
+            )
+        return Attribution(contributor=key.centre)
+    if key.role is Role.ADMIN:
+        return Attribution(contributor=named or ADMIN_CONTRIBUTOR)
+    raise Forbidden(f"{with_article(key.role.value)} key may not write")

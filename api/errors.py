@@ -18,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.schemas.graph import BODY_SHAPES
 from api.schemas.shared import ID_PATTERN, ErrorBody
 from graph.errors import (
     Conflict,
@@ -130,6 +131,8 @@ def _field_message(item: Mapping[str, Any]) -> tuple[str, str]:
         return "body", f"is not valid JSON: {ctx.get('error', 'cannot be read')} at character {at}"
     if location[:1] == ["body"] and len(location) > 1:
         location = location[1:]
+        if location[0] in BODY_SHAPES:  # which shape of a write's body (a list, an object)
+            location = location[1:] or ["body"]
     name = ".".join(location) or "request"
     if kind == "missing":
         message = "is required"

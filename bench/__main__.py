@@ -2,11 +2,11 @@
 
     python -m bench [--enterprises 100000] [--backend embedded|neo4j|both] [--smoke]
 
-Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.api and
-bench.load (the load test, with Locust) in turn, then reads their JSON results (bench/results/,
-or RSN_BENCH_RESULTS) into one summary, which it also writes as bench/results/summary.json,
-so two runs can be compared. Without NEO4J_URI it starts a local Neo4j of its own
-(tools/neo4j) for the Neo4j figures and stops it at the end.
+Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.history,
+bench.api and bench.load (the load test, with Locust) in turn, then reads their JSON results
+(bench/results/, or RSN_BENCH_RESULTS) into one summary, which it also writes as
+bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it starts a local
+Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
 ``--smoke`` runs everything on a tiny dataset, in a few minutes, to prove the harness works.
 """
 
@@ -115,6 +115,37 @@ def summary_rows() -> list[dict[str, Any]]:
             )
             target = "<= 100 ms" if name != "neo4j-cypher" else "(without the plugin)"
             add(f"introductions {name} p99", row["p99_ms"], "ms", None, "", None, target)
+    history = _read("history")
+    for name, row in (history or {}).get("backends", {}).items():
+        add(
+            f"introductions {name} as of {history['past_day']} p99",
+            row["past_p99_ms"],
+            "ms",
+            row["today_p99_ms"],
+            "today's p99",
+            row["p99_ratio"],
+            "ratio <= 2",
+        )
+        add(
+            f"density history {name} 2008-now",
+            row["history_seconds"],
+            "s",
+            None,
+            "",
+            None,
+            "< 10 s",
+        )
+    writing = (history or {}).get("writing")
+    if writing:
+        add(
+            "embedded load with provenance",
+            writing["with_provenance_rel_per_s"],
+            "rel/s",
+            writing["without_provenance_rel_per_s"],
+            "the same without provenance",
+            writing["rate_ratio"],
+            "ratio >= 0.85",
+        )
     weaknesses = _read("weaknesses")
     for row in (weaknesses or {}).get("summary", []):
         rows.append(row)
@@ -204,6 +235,12 @@ def main(argv: list[str] | None = None) -> int:
             ),
         ),
         ("weaknesses", size + backend),
+        (
+            "history",
+            size
+            + backend
+            + (["--pairs", "10", "--warmup", "2", "--rounds", "1"] if args.smoke else []),
+        ),
         ("api", size + backend + (["--pairs", "10", "--warmup", "2"] if args.smoke else [])),
         ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
     ]

@@ -35,10 +35,12 @@ import networkx as nx
 
 from bench.common import DATA, dataset, percentile, say, write_results
 from graph.loaders import load_dataset
+from graph.model import FILE_KIND
 from graph.queries.introductions import introduction_paths
 from graph.settings import load_settings
 from graph.store import GraphStore, open_store
 from graph.store.embedded import EmbeddedStore
+from graph.valid_time import today
 
 K, MAX_HOPS = 3, 4
 ACTOR_FILES = ("enterprises.csv", "centres.csv", "financiers.csv", "specialists.csv")
@@ -50,7 +52,7 @@ def holds(store: GraphStore, counts: dict[str, int]) -> bool | None:
     nodes, relations = sum(stats.nodes.values()), sum(stats.relations.values())
     if nodes == 0:
         return None
-    wanted = sum(n for name, n in counts.items() if name != "relations.csv")
+    wanted = sum(n for name, n in counts.items() if name in FILE_KIND)
     return nodes == wanted and relations == counts["relations.csv"]
 
 
@@ -103,8 +105,13 @@ def same_prefecture_pairs(folder: Path, count: int, seed: int) -> list[tuple[str
 # -- measuring --------------------------------------------------------------------------
 
 
-def answer(store: GraphStore, pair: tuple[str, str]) -> list[tuple[tuple[str, ...], float]]:
-    found = introduction_paths(store, pair[0], pair[1], k=K, max_hops=MAX_HOPS)
+def answer(
+    store: GraphStore, pair: tuple[str, str], day: str | None = None
+) -> list[tuple[tuple[str, ...], float]]:
+    """The introductions between ``pair`` as of ``day`` (today, as the API asks, for None)."""
+    found = introduction_paths(
+        store.as_of(day or today()), pair[0], pair[1], k=K, max_hops=MAX_HOPS
+    )
     return [(tuple(node.id for node in path.nodes), path.score) for path in found]
 
 
@@ -199,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
             }
             if graph is None:
                 say(f"projecting the actor graph from the {name} store for the brute force ...")
-                graph = store.projection()
+                graph = store.as_of(today()).projection()
 
     subset = pairs[: args.brute_pairs]
     say(f"brute force on {len(subset)} pairs, at most {args.cap:g} s each ...")

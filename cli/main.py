@@ -1,4 +1,9 @@
-"""The ``rsn`` command line. Every error is one line on stderr and a non-zero exit."""
+"""The ``rsn`` command line. Every error is one line on stderr and a non-zero exit.
+
+Every load is made by a contributor (``--contributor``, ``local`` by default), and
+``rsn contributors`` lists them. The commands that answer about the network (``paths``,
+``weaknesses``, ``stats``, ``viz``) read it as of a day: ``--as-of YYYY-MM-DD``, today by
+default."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import os
 import socket
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -35,9 +40,11 @@ from graph.queries.readable import readable
 
 if TYPE_CHECKING:
     from graph.bootstrap import Services
+    from graph.model import Node
+    from graph.provenance import ContributorSummary
     from graph.settings import Settings
     from graph.store.keys import KeyStore
-    from graph.store.ports import GraphStore
+    from graph.store.ports import GraphStore, Store
 
 app = typer.Typer(
     name="rsn",
@@ -141,11 +148,42 @@ def _folder(path: Path) -> str:
 
 
 @contextmanager
-def _store(existing: bool = False) -> Iterator[GraphStore]:
+def _store(existing: bool = False) -> Iterator[Store]:
     """The configured store, closed on exit. With ``existing``, a command that only reads
     refuses an embedded data folder that holds no store (rather than make an empty one)."""
     with _services(existing=existing) as services:
         yield services.store
+
+
+#: The ``--as-of`` option of the commands that answer about the network.
+AsOf = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="YYYY-MM-DD",
+        help="Answer about the network as it was on this day (default: today).",
+        show_default=False,
+    ),
+]
+
+
+def _day(as_of: str | None) -> str:
+    """The day a command asks about: ``--as-of`` when given, else today. Raises
+    InvalidArgument for anything but a real date written YYYY-MM-DD."""
+    from graph.valid_time import parse_day, today
+
+    return today() if as_of is None else parse_day(as_of, "--as-of")
+
+
+def _contributor(name: str) -> str:
+    """``name`` if it can name a contributor; raises InvalidArgument (one line) if not."""
+    from graph.errors import InvalidArgument
+    from graph.provenance import check_contributor
+
+    try:
+        return check_contributor(name)
+    except ValueError as error:
+        raise InvalidArgument(f"--contributor: {error}") from None
 
 
 @app.command()
@@ -185,10 +223,28 @@ def load(
     rejects: Annotated[
         Path | None, typer.Option(help="Where rejected rows go (default: rejects.csv).")
     ] = None,
+    contributor: Annotated[
+        str,
+        typer.Option(
+            help="Who the rows come from (1 to 64 letters, digits or _ . : -): every node and "
+            "relation of the folder is asserted by this contributor (an export, a folder "
+            "holding provenance.csv, keeps the contributors it names)."
+        ),
+    ] = "local",
+    replace: Annotated[
+        bool,
+        typer.Option(
+            "--replace",
+            help="The folder is the contributor's whole current view: retract its earlier "
+            "assertions that the folder does not hold (a tie no one else asserts ends today).",
+        ),
+    ] = False,
 ) -> None:
-    """Validate a dataset and load it into the configured store (all or nothing by default)."""
+    """Validate a dataset and load it into the configured store (all or nothing by default),
+    as made by a contributor."""
     from graph.loaders import load_dataset
 
+    contributor = _contributor(contributor)
     settings = _settings()
     if skip_invalid and rejects is None:
         rejects = Path("rejects.csv")
@@ -196,16 +252,31 @@ def load(
         report = load_dataset(
             folder,
             store,
+            contributor=contributor,
+            replace=replace,
             skip_invalid=skip_invalid,
             rejects=rejects,
             batch_size=settings.batch_size,
             progress=progress,
         )
     nodes = sum(report.nodes.values())
+    if report.restored:
+        made_by = f"with the {report.restored:,} assertions of its provenance.csv"
+    else:
+        made_by = f"as {contributor}"
     out.print(
         f"loaded {nodes:,} nodes and {report.relations:,} relations into the {store.backend} "
-        f"store in {report.seconds:.1f} s"
+        f"store {made_by} in {report.seconds:.1f} s",
+        markup=False,
+        highlight=False,
     )
+    if replace or report.retracted:
+        out.print(
+            f"retracted {report.retracted:,} earlier {_plural(report.retracted, 'assertion')} "
+            f"of {contributor} that the folder no longer holds",
+            markup=False,
+            highlight=False,
+        )
     if report.rejected:
         err.print(
             f"rejected {report.rejected:,} rows; see {report.rejects_file}",
@@ -238,6 +309,79 @@ def export(
     with _store(existing=True) as store, progress_bar() as progress:
         counts = writers[format_](store, folder, progress)
     _print_counts(counts, f"exported to {folder} in {time.perf_counter() - started:.1f} s")
+
+
+@app.command()
+@friendly
+def contributors(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON array of the contributors, for scripts.")
+    ] = False,
+) -> None:
+    """Who contributed to the store: for each contributor, how many nodes and relations it
+    asserts now (not retracted) and when it last loaded (or retracted)."""
+    from graph.queries.contributions import contributors as contributors_of
+
+    with _store(existing=True) as store:
+        found = contributors_of(store)
+    rows = [_contributor_row(summary) for summary in found]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        err.print(
+            "no contributors: nothing in the store was asserted yet; load a dataset with "
+            "`rsn load DIR --contributor NAME`",
+            highlight=False,
+            soft_wrap=True,
+        )
+        return
+    cells = [_contributor_cells(row) for row in rows]
+    if out.is_terminal:
+        table = Table()
+        for column in CONTRIBUTOR_COLUMNS:
+            right = column in {"nodes", "relations"}
+            table.add_column(column, overflow="fold", justify="right" if right else "left")
+        for line in cells:
+            table.add_row(*(Text(cell) for cell in line))
+        out.print(table)
+    else:
+        print(_plain_columns(CONTRIBUTOR_COLUMNS, cells), end="")
+
+
+CONTRIBUTOR_COLUMNS = ("contributor", "nodes", "relations", "last_load")
+
+
+def _contributor_row(summary: ContributorSummary) -> dict[str, Any]:
+    """One contributor as ``rsn contributors --json`` gives it."""
+    return {
+        "contributor": summary.contributor,
+        "nodes": summary.nodes,
+        "relations": summary.relations,
+        "last_load": summary.last_load,
+    }
+
+
+def _contributor_cells(row: dict[str, Any]) -> list[str]:
+    return [
+        row["contributor"],
+        f"{row['nodes']:,}",
+        f"{row['relations']:,}",
+        _stamp(row["last_load"]),
+    ]
+
+
+def _stamp(stamp: str | None) -> str:
+    """A provenance time as a person reads it: to the second (``-`` for none; a text that is
+    not a time, as it is)."""
+    from datetime import datetime
+
+    if stamp is None:
+        return "-"
+    try:
+        return datetime.fromisoformat(stamp).isoformat(timespec="seconds")
+    except ValueError:
+        return stamp
 
 
 @keys_app.command("add")
@@ -292,7 +436,7 @@ def keys_list(
     elif out.is_terminal:
         out.print(_keys_table(rows))
     else:
-        print(_plain_columns(rows), end="")
+        print(_plain_columns(KEY_COLUMNS, [_key_plain_cells(row) for row in rows]), end="")
 
 
 def _key_row(key: Any) -> dict[str, Any]:
@@ -325,14 +469,18 @@ def _keys_table(rows: list[dict[str, Any]]) -> Table:
     return table
 
 
-def _plain_columns(rows: list[dict[str, Any]]) -> str:
-    """The keys for a pipe or a file: aligned columns, every value whole, one key a line.
-    A name holding spaces is quoted so that the columns stay readable."""
-    cells = [list(KEY_COLUMNS)]
-    for row in rows:
-        first, *rest = _key_cells(row)
-        cells.append([json.dumps(first, ensure_ascii=False) if " " in first else first, *rest])
-    widths = [max(len(line[i]) for line in cells) for i in range(len(KEY_COLUMNS))]
+def _key_plain_cells(row: dict[str, Any]) -> list[str]:
+    """A key's cells for a pipe or a file: a name holding spaces is quoted so that the
+    columns stay readable."""
+    first, *rest = _key_cells(row)
+    return [json.dumps(first, ensure_ascii=False) if " " in first else first, *rest]
+
+
+def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A table for a pipe or a file: the header, then one row a line, in aligned columns,
+    every value whole, no trailing spaces."""
+    cells = [list(header), *(list(row) for row in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
     lines = [
         "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
         for line in cells
@@ -490,7 +638,7 @@ def _next_port(port: int) -> int:
     return port + 1 if port < 65535 else 8001
 
 
-def _enterprise_near(store: Any, centre: Any) -> str | None:
+def _enterprise_near(store: GraphStore, centre: Node | None) -> str | None:
     """The first enterprise of the centre's prefecture, for an example command."""
     from graph.model import NodeKind
 
@@ -519,7 +667,11 @@ def _demo_keys(
             continue
         secret = kept.get(name)
         key = keys.authenticate(secret) if secret else None
-        if key is None or (key.name, key.role.value, key.centre) != (name, role, bound):
+        if (
+            secret is None
+            or key is None
+            or (key.name, key.role.value, key.centre) != (name, role, bound)
+        ):
             secret = keys.add(name, Role(role), bound, replace=True)
         made.append((name, role, bound, secret))
     _write_private(path, "".join(f"{name} {role} {secret}\n" for name, role, _, secret in made))
@@ -584,24 +736,29 @@ def paths(
     max_hops: Annotated[
         int, typer.Option("--max-hops", help="The most ties a path may have (1 to 6).")
     ] = 4,
+    as_of: AsOf = None,
 ) -> None:
-    """Who can introduce SOURCE to TARGET: the best introduction paths, explained."""
+    """Who can introduce SOURCE to TARGET: the best introduction paths, explained, in the
+    network as it is today (or was on the day --as-of names)."""
     from graph.queries.introductions import introduction_paths
 
+    day = _day(as_of)
     with _store(existing=True) as store:
-        found = introduction_paths(store, source, target, k=k, max_hops=max_hops)
-        names = store.get_nodes([source, target])
+        dated = store.as_of(day)
+        found = introduction_paths(dated, source, target, k=k, max_hops=max_hops)
+        names = dated.get_nodes([source, target])
     heading = (
         f"{one_line(names[source].name)} ({source}) to {one_line(names[target].name)} ({target})"
     )
+    when = "" if as_of is None else f" as of {day}"
     if not found:
         out.print(
-            f"No introduction path from {heading} within {max_hops} ties.",
+            f"No introduction path from {heading} within {max_hops} ties{when}.",
             markup=False,
             highlight=False,
         )
         return
-    out.print(f"Introductions from {heading}:", markup=False, highlight=False)
+    out.print(f"Introductions from {heading}{when}:", markup=False, highlight=False)
     for number, path in enumerate(found, start=1):
         ties = "tie" if path.hops == 1 else "ties"
         out.print()
@@ -620,15 +777,18 @@ def weaknesses(
         str | None, typer.Option(help="A JIS X 0401 code, 01 to 47; else the whole network.")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="Findings shown of each kind.")] = 5,
+    as_of: AsOf = None,
 ) -> None:
-    """Where the network is weak, and the next step for each finding."""
+    """Where the network is weak, and the next step for each finding, as it is today (or
+    was on the day --as-of names)."""
     from graph.queries.weaknesses import weakness_report
 
+    day = _day(as_of)
     with _store(existing=True) as store:
-        report = weakness_report(store, prefecture, limit=limit)
+        report = weakness_report(store.as_of(day), prefecture, limit=limit)
     where = f"prefecture {prefecture}" if prefecture else "the whole network"
     out.print(
-        f"Weaknesses of {where}: {report.nodes:,} actors, {report.edges:,} ties",
+        f"Weaknesses of {where} as of {day}: {report.nodes:,} actors, {report.edges:,} ties",
         style="bold",
         markup=False,
         highlight=False,
@@ -672,18 +832,21 @@ def stats(
     as_json: Annotated[
         bool, typer.Option("--json", help="The counts as JSON, as GET /v1/stats gives them.")
     ] = False,
+    as_of: AsOf = None,
 ) -> None:
-    """How many nodes of each kind and relations of each type the store holds."""
+    """How many nodes of each kind and relations of each type the network has today (or had
+    on the day --as-of names): those that exist and hold that day."""
+    day = _day(as_of)
     with _store(existing=True) as store:
-        found = store.stats()
-    derived = getattr(found, "derived_relations", {}) or {}
+        found = store.as_of(day).stats()
+    derived = found.derived_relations
     if as_json:
         body = {"nodes": found.nodes, "relations": found.relations}
         if derived:
             body["derived_relations"] = derived
         print(json.dumps(body, indent=2))
         return
-    table = Table(title=f"the {store.backend} store", title_justify="left")
+    table = Table(title=f"the {store.backend} store as of {day}", title_justify="left")
     table.add_column("nodes or relations", overflow="fold")
     table.add_column("count", justify="right")
     for name, count in found.nodes.items():
@@ -702,21 +865,28 @@ def viz(
     prefecture: Annotated[str | None, typer.Option(help="A JIS X 0401 code.")] = None,
     centre: Annotated[str | None, typer.Option(help="A centre id.")] = None,
     depth: Annotated[int, typer.Option(min=1, max=3, help="Ties around the centre.")] = 1,
+    as_of: AsOf = None,
 ) -> None:
-    """Write the network page of a prefecture or of a centre's neighbourhood to a file."""
+    """Write the network page of a prefecture or of a centre's neighbourhood to a file, as
+    the network is today (or was on the day --as-of names)."""
     from graph.errors import InvalidArgument
     from viz.pages import centre_view, network_page, prefecture_view
 
     if (prefecture is None) == (centre is None):
         raise InvalidArgument("give either --prefecture or --centre")
+    day = _day(as_of)
     with _store(existing=True) as store:
+        dated = store.as_of(day)
         if centre is not None:
-            view = centre_view(store, centre, depth)
+            view = centre_view(dated, centre, depth)
         else:
-            view = prefecture_view(store, prefecture)
+            assert prefecture is not None  # one of the two, as checked above
+            view = prefecture_view(dated, prefecture)
     out_file.write_text(network_page(view, nav=False), encoding="utf-8")
     out.print(
-        f"wrote {out_file}: {view.graph.number_of_nodes():,} nodes", markup=False, highlight=False
+        f"wrote {out_file}: {view.graph.number_of_nodes():,} nodes as of {day}",
+        markup=False,
+        highlight=False,
     )
 
 
@@ -727,6 +897,11 @@ def _indented(text: str, indent: int) -> None:
         out.print(Padding(Text(text), (0, 0, 0, indent)), highlight=False)
     else:
         print(" " * indent + text)
+
+
+def _plural(count: int, word: str) -> str:
+    """``word`` for ``count`` of it: an ``s`` unless there is exactly one."""
+    return word if count == 1 else f"{word}s"
 
 
 def _number(value: float) -> str:

@@ -4,13 +4,17 @@ Rows (strings from CSV, or JSON values from the API) are validated into
 :class:`graph.model.Node` and :class:`graph.model.Relation` records by :func:`parse_node` and
 :func:`parse_relation`, which raise :class:`graph.errors.RowInvalid` listing every bad column
 in words a person understands.
+
+Valid time (:mod:`graph.valid_time`): a relation's optional ``until`` (the day it stopped
+holding, after its ``since``; it may be in the future) and every node file's optional
+``ended`` (the day the node stopped existing, kept as ``props["ended"]``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -21,6 +25,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
+    field_validator,
 )
 
 from graph.errors import RowInvalid
@@ -221,23 +227,46 @@ def _check_strength(value: Any) -> float:
     return number
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _check_day(value: Any) -> str:
+    """A real day written YYYY-MM-DD (or a date), as that text; raises ValueError
+    otherwise, e.g. for ``2020-02-30`` or ``2020-1-1``."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if not _DAY.fullmatch(text):
+            raise ValueError
+        date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
+    return text
+
+
 def _check_since(value: Any) -> str | None:
     """The day a tie began, YYYY-MM-DD and not in the future (None when absent); raises
     ValueError otherwise."""
     if value is None:
         return None
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
-    if day > date.today():
+    text = _check_day(value)
+    if text > date.today().isoformat():
         raise ValueError(f"must not be in the future, got {text}")
     return text
+
+
+def _check_until(value: Any) -> str | None:
+    """The day a tie stopped holding, YYYY-MM-DD; it may be in the future (a loan due to be
+    repaid). None when absent; raises ValueError otherwise."""
+    return None if value is None else _check_day(value)
+
+
+def _until_text(until: str, since: str) -> str:
+    """Why a tie may not stop holding on ``until`` when it began on ``since``."""
+    return f"must not be before since ({since}), got {until}"
 
 
 _check_relation_type = _enum_check(RelationType, "relation type")
@@ -264,6 +293,11 @@ def _optional(check: Callable[[Any], _V]) -> BeforeValidator:
     return BeforeValidator(validate)
 
 
+#: Every node file's optional ``ended``: the day the node stopped existing (a centre that
+#: closed, a firm that was wound up); it may be in the future. Kept as ``props["ended"]``.
+Ended = Annotated[str | None, _optional(_check_day)]
+
+
 class _Row(BaseModel):
     """A row of a dataset file; strings in, typed values out."""
 
@@ -279,6 +313,7 @@ class EnterpriseRow(_Row):
     industry: Annotated[str, BeforeValidator(_check_industry)]
     employees: Annotated[int | None, _optional(_whole_number(0, MAX_EMPLOYEES, "employees"))] = None
     founded: Annotated[int | None, _optional(_check_founded)] = None
+    ended: Ended = None
 
 
 class AssetRow(_Row):
@@ -288,6 +323,7 @@ class AssetRow(_Row):
     name: Name
     category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, "asset category"))]
     prefecture: PrefectureCode
+    ended: Ended = None
 
 
 class CentreRow(_Row):
@@ -298,6 +334,7 @@ class CentreRow(_Row):
     prefecture: PrefectureCode
     kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
     capacity: Annotated[int | None, _optional(_whole_number(1, MAX_CAPACITY, "capacity"))] = None
+    ended: Ended = None
 
 
 class FinancierRow(_Row):
@@ -307,6 +344,7 @@ class FinancierRow(_Row):
     name: Name
     kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
     prefecture: OptionalPrefecture = None
+    ended: Ended = None
 
 
 class SpecialistRow(_Row):
@@ -319,6 +357,7 @@ class SpecialistRow(_Row):
     ]
     expertise: Annotated[list[str], BeforeValidator(_check_expertise)]
     prefecture: OptionalPrefecture = None
+    ended: Ended = None
 
 
 class RelationRow(_Row):
@@ -331,6 +370,17 @@ class RelationRow(_Row):
         Field(default=DEFAULT_STRENGTH)
     )
     since: Annotated[str | None, BeforeValidator(lambda v: _check_since(_blank_to_none(v)))] = None
+    until: Annotated[str | None, BeforeValidator(lambda v: _check_until(_blank_to_none(v)))] = None
+
+    @field_validator("until")
+    @classmethod
+    def _until_after_since(cls, until: str | None, info: ValidationInfo) -> str | None:
+        """``until`` may not come before ``since`` (the same day is a tie that never held,
+        as a retraction before the tie began leaves it); raises ValueError otherwise."""
+        since = info.data.get("since")
+        if until is not None and since is not None and until < since:
+            raise ValueError(_until_text(until, since))
+        return until
 
 
 _ROW_MODELS: dict[NodeKind, type[_Row]] = {
@@ -405,12 +455,22 @@ def parse_node(kind: NodeKind, row: dict[str, Any]) -> Node:
 
 
 _RELATION_TYPES = {kind.value: kind for kind in RelationType}
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 #: Today when the module was imported: a later date sends a row to the model, which knows
 #: the real date, so a server running past midnight is slower for such rows, never wrong.
 _IMPORTED_ON = date.today().isoformat()
+
+
+def _real_day(text: str) -> bool:
+    """Whether ``text`` is a real day written YYYY-MM-DD."""
+    if not _DAY.fullmatch(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _plain_relation(row: dict[str, Any]) -> Relation | None:
@@ -420,8 +480,13 @@ def _plain_relation(row: dict[str, Any]) -> Relation | None:
         return None
     source, kind, target = row.get("source"), row.get("type"), row.get("target")
     strength, since = row.get("strength", ""), row.get("since", "")
+    until = row.get("until", "")
     if not (
-        type(source) is str and type(target) is str and type(strength) is str and type(since) is str
+        type(source) is str
+        and type(target) is str
+        and type(strength) is str
+        and type(since) is str
+        and type(until) is str
     ):
         return None
     relation_type = _RELATION_TYPES.get(kind) if isinstance(kind, str) else None
@@ -437,14 +502,11 @@ def _plain_relation(row: dict[str, Any]) -> Relation | None:
         return None
     if not 0.0 < value <= 1.0:
         return None
-    if since:
-        if since > _IMPORTED_ON or not _DAY.fullmatch(since):
-            return None
-        try:
-            date.fromisoformat(since)
-        except ValueError:
-            return None
-    return Relation(source, relation_type, target, value, since or None)
+    if since and (since > _IMPORTED_ON or not _real_day(since)):
+        return None
+    if until and (not _real_day(until) or (since and until < since)):
+        return None
+    return Relation(source, relation_type, target, value, since or None, until or None)
 
 
 _COLUMN_PATTERNS = {
@@ -453,6 +515,7 @@ _COLUMN_PATTERNS = {
     "type": "(?:" + "|".join(re.escape(kind.value) for kind in RelationType) + ")",
     "strength": r"(?:[01](?:\.[0-9]+)?)?",
     "since": r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?",
+    "until": r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2})?",
 }
 
 
@@ -461,10 +524,11 @@ class RelationFields:
 
     One regular expression, built for the header's column order, checks a whole record at
     once (no pattern admits a comma, so a record whose fields hold one never matches); the
-    few checks left (the range of the strength, a real past date, two different ends) are
-    done by hand. A record that is unusual in any way gives None, and goes to
-    :func:`parse_relation`, whose model words every problem. Both accept the same records
-    and give the same relation, which a test checks on random records.
+    few checks left (the range of the strength, real days, a past ``since``, an ``until``
+    not before it, two different ends) are done by hand, each day once per file. A record
+    that is unusual in any way gives None, and goes to :func:`parse_relation`, whose model
+    words every problem. Both accept the same records and give the same relation, which a
+    test checks on random records.
     """
 
     def __init__(self, header: list[str]):
@@ -476,7 +540,10 @@ class RelationFields:
         self._target = header.index("target")
         self._strength = header.index("strength") if "strength" in header else None
         self._since = header.index("since") if "since" in header else None
+        self._until = header.index("until") if "until" in header else None
+        # the days already found real (and, for since, not in the future)
         self._days: set[str] = set()
+        self._until_days: set[str] = set()
 
     def __call__(self, fields: list[str]) -> Relation | None:
         """The relation of a well-formed record, or None to send it through the model."""
@@ -498,7 +565,23 @@ class RelationFields:
             except ValueError:
                 return None
             self._days.add(since)
-        return Relation(source, _RELATION_TYPES[fields[self._type]], target, value, since or None)
+        if self._until is None:
+            return Relation(
+                source, _RELATION_TYPES[fields[self._type]], target, value, since or None
+            )
+        until = fields[self._until]
+        if until:
+            if until not in self._until_days:
+                try:
+                    date.fromisoformat(until)
+                except ValueError:
+                    return None
+                self._until_days.add(until)
+            if since and until < since:
+                return None
+        return Relation(
+            source, _RELATION_TYPES[fields[self._type]], target, value, since or None, until or None
+        )
 
 
 def parse_relation(row: dict[str, Any]) -> Relation:
@@ -524,6 +607,7 @@ def _modelled_relation(row: dict[str, Any]) -> Relation:
         target=parsed.target,
         strength=parsed.strength,
         since=parsed.since,
+        until=parsed.until,
     )
 
 

@@ -1,8 +1,11 @@
 """The synthetic seed dataset: Japan's regional SME support network, believable and repeatable.
 
-:func:`generate_dataset` writes the six files of the dataset contract. Everything is drawn
-from ``random.Random`` instances seeded from ``(seed, stage)`` strings, so the same size and
-seed give byte-identical files, and one stage's draws do not shift another's.
+:func:`generate_dataset` writes the six files of the dataset contract and ``provenance.csv``:
+who contributed each node and tie, when, and with which values (:mod:`seeds.history`).
+Ties end (repaid loans, expired guarantees, clients who left a centre, retired specialists,
+closed centres), so the network of any past day can be read from the files. Everything is
+drawn from ``random.Random`` instances seeded from ``(seed, stage)`` strings, so the same size
+and seed give byte-identical files, and one stage's draws do not shift another's.
 
 Memory stays bounded: the enterprises are written as they are drawn and only a few bytes
 per enterprise are kept (prefecture, industry, size, founding year and an attachment
@@ -14,6 +17,7 @@ README.md beside this file explains the assumptions.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import operator
 import os
@@ -38,6 +42,21 @@ from graph.model import (
 from graph.progress import Progress, no_progress
 from graph.rows import RELATION_COLUMNS, node_columns
 from seeds import vocab
+from seeds.history import (
+    ADMIN,
+    BANK_UNION,
+    CREDIT_BUREAU,
+    METI,
+    REGISTRY,
+    SMRJ,
+    Clock,
+    Events,
+    ProvenanceWriter,
+    csv_values,
+    draw_events,
+    first_day,
+    prefecture_contributor,
+)
 
 __all__ = ["DEFAULT_ENTERPRISES", "DEFAULT_SEED", "generate_dataset", "scale_of"]
 
@@ -60,20 +79,24 @@ _CATEGORIES = (AssetCategory.AGRICULTURAL, AssetCategory.INDUSTRIAL, AssetCatego
 # The node files are written as plain tuples in this column order; fail loudly if the
 # contract's order ever changes.
 _ROW_LAYOUT = {
-    NodeKind.ENTERPRISE: ("id", "name", "prefecture", "industry", "employees", "founded"),
-    NodeKind.ASSET: ("id", "name", "category", "prefecture"),
-    NodeKind.CENTRE: ("id", "name", "prefecture", "kind", "capacity"),
-    NodeKind.FINANCIER: ("id", "name", "kind", "prefecture"),
-    NodeKind.SPECIALIST: ("id", "name", "background", "expertise", "prefecture"),
+    NodeKind.ENTERPRISE: ("id", "name", "prefecture", "industry", "employees", "founded", "ended"),
+    NodeKind.ASSET: ("id", "name", "category", "prefecture", "ended"),
+    NodeKind.CENTRE: ("id", "name", "prefecture", "kind", "capacity", "ended"),
+    NodeKind.FINANCIER: ("id", "name", "kind", "prefecture", "ended"),
+    NodeKind.SPECIALIST: ("id", "name", "background", "expertise", "prefecture", "ended"),
 }
+_RELATION_LAYOUT = ("source", "type", "target", "strength", "since", "until")
 for _kind, _layout in _ROW_LAYOUT.items():
     if node_columns(_kind) != _layout:  # pragma: no cover - a guard against model changes
         raise RuntimeError(f"seeds: {_kind} columns changed to {node_columns(_kind)}")
-if RELATION_COLUMNS != ("source", "type", "target", "strength", "since"):  # pragma: no cover
+if RELATION_COLUMNS != _RELATION_LAYOUT:  # pragma: no cover
     raise RuntimeError(f"seeds: relation columns changed to {RELATION_COLUMNS}")
 
 _FIRST_DAY = date(1990, 1, 1).toordinal()
-_LAST_DAY = date(2024, 12, 31).toordinal()
+#: The last day a tie may begin or end on: the end of fiscal 2025.
+_LAST_DAY = date(2026, 3, 31).toordinal()
+#: The last day a stamp of provenance may fall on (the contributors' last loads).
+_STAMP_LAST_DAY = date(2026, 6, 30).toordinal()
 _CENTRES_START = date(2008, 5, 30).toordinal()  # the 316 centres began work
 _ACT_START = date(2007, 8, 1).toordinal()  # first designations under the 2007 Act
 _YEAR_START = {year: date(year, 1, 1).toordinal() for year in range(1990, 2025)}
@@ -348,12 +371,27 @@ def _english_name(rng: random.Random, code: str, industry: str, quoted: bool) ->
     return f"{stem} {trade}{rng.choice(vocab.ENGLISH_SUFFIXES)}"
 
 
+def _enterprise_values(name: str, code: str, letter: str, employees: str, founded: str) -> str:
+    """The values field (CSV-quoted canonical JSON, with its line end) an enterprise's
+    contributor gives it: :func:`graph.provenance.node_values` of its row, written by hand
+    (keys in order) because there are many."""
+    if "\\" in name or not name.isprintable():
+        text = json.dumps(name, ensure_ascii=False).replace('"', '""')
+    else:  # the same, faster: only a double quote needs escaping
+        text = '""' + name.replace('"', '\\""') + '""'
+    head = f'""employees"":{employees},' if employees else ""
+    if founded:
+        head += f'""founded"":{founded},'
+    return f'"{{{head}""industry"":""{letter}"",""name"":{text},""prefecture"":""{code}""}}"\n'
+
+
 def _write_enterprises(
-    folder: Path, n: int, seed: int, progress: Progress
+    folder: Path, n: int, seed: int, progress: Progress, values_path: Path
 ) -> tuple[_Enterprises, int]:
     """Draw ``n`` enterprises and write them as enterprises.csv, keeping what the relation
-    stage needs of each; returns that and the row count. Raises OSError if the file cannot
-    be written (and leaves none behind)."""
+    stage needs of each; returns that and the row count. The values of each (for
+    provenance.csv) are written to ``values_path``, one line each. Raises OSError if the
+    file cannot be written (and leaves none behind)."""
     rng = _rng(seed, "enterprises")
     rnd = rng.random
     gauss = rng.gauss
@@ -366,30 +404,39 @@ def _write_enterprises(
     writer = _Writer(folder, "enterprises.csv", node_columns(NodeKind.ENTERPRISE))
     try:
         row = writer.csv.writerow
-        for i in range(n):
-            p = prefs[i]
-            code = _CODES[p]
-            ind = _pick(rnd, industry_cum[p])
-            letter = _INDUSTRIES[ind]
-            employees = min(_EMPLOYEE_MAX, int(math.exp(gauss(_EMPLOYEE_MU.get(letter, 1.5), 1.2))))
-            year = _founding_year(rnd, letter)
-            name = _enterprise_name(rng, code, letter, year)
-            shown_employees = "" if rnd() < 0.10 else str(employees)
-            shown_year = "" if rnd() < 0.05 else str(year)
-            row((f"E{i + 1:07d}", name, code, letter, shown_employees, shown_year))
-            inds[i] = ind
-            emps[i] = employees
-            founded[i] = year if shown_year else 0
-            weight = (1 + employees) * _HUB.get(letter, 0.8) * rng.lognormvariate(0, 0.8)
-            totals[p] += weight
-            members[p].append(i)
-            cum[p].append(totals[p])
-            if (i + 1) % PROGRESS_EVERY == 0:
-                progress("write enterprises.csv", i + 1, n)
+        values: list[str] = []
+        with open(values_path, "w", encoding="utf-8", newline="") as values_file:
+            for i in range(n):
+                p = prefs[i]
+                code = _CODES[p]
+                ind = _pick(rnd, industry_cum[p])
+                letter = _INDUSTRIES[ind]
+                employees = min(
+                    _EMPLOYEE_MAX, int(math.exp(gauss(_EMPLOYEE_MU.get(letter, 1.5), 1.2)))
+                )
+                year = _founding_year(rnd, letter)
+                name = _enterprise_name(rng, code, letter, year)
+                shown_employees = "" if rnd() < 0.10 else str(employees)
+                shown_year = "" if rnd() < 0.05 else str(year)
+                row((f"E{i + 1:07d}", name, code, letter, shown_employees, shown_year, ""))
+                values.append(_enterprise_values(name, code, letter, shown_employees, shown_year))
+                inds[i] = ind
+                emps[i] = employees
+                founded[i] = year if shown_year else 0
+                weight = (1 + employees) * _HUB.get(letter, 0.8) * rng.lognormvariate(0, 0.8)
+                totals[p] += weight
+                members[p].append(i)
+                cum[p].append(totals[p])
+                if (i + 1) % PROGRESS_EVERY == 0:
+                    values_file.writelines(values)
+                    values.clear()
+                    progress("write enterprises.csv", i + 1, n)
+            values_file.writelines(values)
         writer.rows = n
         written = writer.close()
     except BaseException:
         writer.abort()
+        values_path.unlink(missing_ok=True)
         raise
     progress("write enterprises.csv", n, n)
     return ent, written
@@ -963,27 +1010,98 @@ def _code(p: int) -> str:
     return "" if p < 0 else _CODES[p]
 
 
+def _day_text(day: int) -> str:
+    """The text of day ``day`` (an ordinal); blank for 0."""
+    return date.fromordinal(day).isoformat() if day else ""
+
+
 def _asset_rows(assets: list[_Asset]) -> list[tuple[object, ...]]:
     """The rows of assets.csv."""
-    return [(a.id, a.name, _CATEGORIES[a.category].value, _CODES[a.pref]) for a in assets]
+    return [(a.id, a.name, _CATEGORIES[a.category].value, _CODES[a.pref], "") for a in assets]
 
 
-def _centre_rows(centres: list[_Centre]) -> list[tuple[object, ...]]:
-    """The rows of centres.csv (a blank capacity for none)."""
+def _centre_rows(centres: list[_Centre], events: Events) -> list[tuple[object, ...]]:
+    """The rows of centres.csv (a blank capacity for none; the day a closed one ended)."""
     return [
-        (c.id, c.name, _CODES[c.pref], c.kind.value, "" if c.capacity is None else c.capacity)
-        for c in centres
+        (
+            c.id,
+            c.name,
+            _CODES[c.pref],
+            c.kind.value,
+            "" if c.capacity is None else c.capacity,
+            _day_text(ended),
+        )
+        for c, ended in zip(centres, events.centre_end, strict=True)
     ]
 
 
 def _financier_rows(fins: list[_Financier]) -> list[tuple[object, ...]]:
     """The rows of financiers.csv."""
-    return [(f.id, f.name, f.kind.value, _code(f.pref)) for f in fins]
+    return [(f.id, f.name, f.kind.value, _code(f.pref), "") for f in fins]
 
 
-def _specialist_rows(specs: list[_Specialist]) -> list[tuple[object, ...]]:
-    """The rows of specialists.csv (expertise joined by ';')."""
-    return [(s.id, s.name, s.background.value, ";".join(s.expertise), _code(s.pref)) for s in specs]
+def _specialist_rows(specs: list[_Specialist], events: Events) -> list[tuple[object, ...]]:
+    """The rows of specialists.csv (expertise joined by ';'; the day a retired one ended)."""
+    return [
+        (s.id, s.name, s.background.value, ";".join(s.expertise), _code(s.pref), _day_text(ended))
+        for s, ended in zip(specs, events.spec_end, strict=True)
+    ]
+
+
+def _node_sections(
+    clock: Clock,
+    assets: list[_Asset],
+    centres: list[_Centre],
+    fins: list[_Financier],
+    specs: list[_Specialist],
+    events: Events,
+) -> list[list[tuple[str, str]]]:
+    """The (id, provenance line) of the assets, centres, financiers and specialists: each
+    asserted by who keeps it (METI's list, the prefecture, the bank union, the specialist's
+    centre); a closed centre's or retired specialist's assertion retracted on that day."""
+
+    def line(node_id: str, who: str, values: dict[str, object], base: int, ended: int) -> str:
+        recorded, seen, retracted = clock.stamps(who, base, ended)
+        return f"{node_id},{who},{recorded},{seen},{retracted},{csv_values(values)}\n"
+
+    def place(p: int) -> dict[str, object]:
+        return {} if p < 0 else {"prefecture": _CODES[p]}
+
+    asset_lines = [
+        (
+            a.id,
+            line(
+                a.id,
+                METI,
+                {"name": a.name, "category": _CATEGORIES[a.category].value, **place(a.pref)},
+                _ACT_START,
+                0,
+            ),
+        )
+        for a in assets
+    ]
+    centre_lines = []
+    for c, ended in zip(centres, events.centre_end, strict=True):
+        values: dict[str, object] = {"name": c.name, **place(c.pref), "kind": c.kind.value}
+        if c.capacity is not None:
+            values["capacity"] = c.capacity
+        who = prefecture_contributor(_CODES[c.pref])
+        centre_lines.append((c.id, line(c.id, who, values, _CENTRES_START, ended)))
+    fin_lines = []
+    for f in fins:
+        values = {"name": f.name, "kind": f.kind.value, **place(f.pref)}
+        fin_lines.append((f.id, line(f.id, BANK_UNION, values, 0, 0)))
+    spec_lines = []
+    for s, ended in zip(specs, events.spec_end, strict=True):
+        values = {
+            "name": s.name,
+            "background": s.background.value,
+            "expertise": [x.value for x in s.expertise],
+            **place(s.pref),
+        }
+        who = centres[s.centres[0]].id
+        spec_lines.append((s.id, line(s.id, who, values, _CENTRES_START, ended)))
+    return [asset_lines, centre_lines, fin_lines, spec_lines]
 
 
 # ---------------------------------------------------------------------------
@@ -1101,17 +1219,51 @@ _WHOLESALE = _IIDX["I"]
 _INVESTABLE = {_IIDX["E"], _IIDX["G"], _IIDX["L"]}
 
 
-class _RelationWriter:
-    """Buffers relation rows and writes them in batches; counts them."""
+#: Ties that end by themselves: (share of the dated ties, fewest days, further days, stated).
+#: A stated end is in the contributor's own file (the assertion stands, with ``until``);
+#: another is a retraction by the contributor on that day (its next whole file, loaded with
+#: --replace, no longer lists the tie). An end after the data's last day is not drawn.
+_ENDS: dict[RelationType, tuple[float, int, int, bool]] = {
+    _R.LENDS_TO: (0.35, 3 * 365, 7 * 365, True),  # repaid after 3 to 10 years
+    _R.GUARANTEES: (0.4, 3 * 365, 4 * 365, True),  # expired after 3 to 7 years
+    _R.INVESTS_IN: (0.3, 5 * 365, 5 * 365, True),  # the fund exited after 5 to 10 years
+    _R.SUPPORTS: (0.3, 365, 5 * 365, False),  # the client left the list after 1 to 6 years
+    _R.ADVISES: (0.35, 182, 4 * 365, False),  # the engagement ended after 6 months to 4.5 years
+}
+#: The share of ties that a second contributor (where one is named) asserts as well, with a
+#: slightly different strength (±0.01 to 0.08) and since (±1 to 90 days).
+_OVERLAP = 0.04
 
-    def __init__(self, folder: Path, rng: random.Random) -> None:
-        self.out = _Writer(folder, "relations.csv", RELATION_COLUMNS)
-        self.buffer: list[tuple[str, str, str, str, str]] = []
+# One assertion while its tie is drawn: (last_seen, contributor, retracted_at, retracted
+# day, recorded_at, strength, since, until); days are ordinals, 0 for none. Tuples compare
+# by (last_seen, contributor) first, the order in which the latest standing one is found.
+_Assertion = tuple[str, str, str, int, str, str, int, int]
+
+
+class _RelationWriter:
+    """Draws each tie's values and its contributors' assertions: buffers the relation rows
+    (the effective values) and writes them in batches, and hands the assertion lines to
+    the provenance writer (an enterprise's own ties in ``e_lines`` until its node is
+    written; the others in the writer's ``others``). Counts the rows."""
+
+    def __init__(
+        self, folder: Path, rng: random.Random, clock: Clock, provenance: ProvenanceWriter
+    ) -> None:
+        self.out = _Writer(folder, "relations.csv", _RELATION_LAYOUT)
+        self.buffer: list[tuple[str, str, str, str, str, str]] = []
         self.rnd = rng.random
         self.count = 0
-        # the text of each day from _FIRST_DAY on, once written: looked up faster than
-        # written again
-        self.days: list[str | None] = [None] * (_LAST_DAY - _FIRST_DAY + 1)
+        self.clock = clock
+        if clock.first != _FIRST_DAY:  # pragma: no cover - the days are looked up from it
+            raise ValueError("the clock's days must begin on _FIRST_DAY")
+        self.texts = clock.texts
+        self.fields: dict[str, tuple[int, int, str, str]] = {}
+        self.provenance = provenance
+        self.others = provenance.others
+        self.e_lines: list[str] = []
+        self.kind_text = {kind: kind.value for kind in RelationType}
+        # the JSON of each strength text ("0.70" -> "0.7"), as graph.provenance.values_text
+        self.strength_json = {f"{k / 100:.2f}": repr(k / 100) for k in range(1, 101)}
 
     def add(
         self,
@@ -1121,29 +1273,174 @@ class _RelationWriter:
         earliest: int,
         low: float = 0.0,
         high: float = 0.0,
-    ) -> None:
+        by: str = "",
+        second: str = "",
+        end: int = 0,
+    ) -> bool:
         """Add one tie with a strength typical of ``kind`` (or from ``low`` to ``high``) and
-        a ``since`` date from the day ``earliest`` (an ordinal) to the end of 2024."""
+        a ``since`` date from the day ``earliest`` (an ordinal) to the data's last day, or
+        the day before ``end``, the day one of its ends closed or retired (0: never).
+
+        ``by`` asserts it; ``second`` (when named) now and then too, with slightly
+        different values; it may end by itself (:data:`_ENDS`), and ends on ``end``, when
+        every assertion of it is retracted (by an admin). Returns whether ``by``'s assertion
+        stands; False, drawing nothing, when the tie cannot begin before ``end``."""
         if low:
             blank = _TIE[kind][2]
         else:
             low, high, blank = _TIE[kind]
+        latest = end - 1 if end else _LAST_DAY
+        if latest < earliest:
+            return False
         rnd = self.rnd
         strength = f"{low + (high - low) * rnd():.2f}"
-        if rnd() < blank:
-            since = ""
+        since = 0 if rnd() < blank else earliest + int((latest - earliest + 1) * rnd())
+        until = 0
+        stated = False
+        ends = _ENDS.get(kind)
+        if ends is not None and since and rnd() < ends[0]:
+            day = since + ends[1] + int(ends[2] * rnd())
+            if day <= latest:
+                until = day
+                stated = ends[3]
+        overlap = bool(second) and rnd() < _OVERLAP
+        lines = self.e_lines if source[0] == "E" else self.others
+        if until or end or overlap:
+            return self._dated(
+                lines, (source, kind, target), (earliest, latest, end), strength,
+                since, until, stated, by, second if overlap else "",
+            )  # fmt: skip
+        # the common case: one contributor's standing assertion, recorded a few days after
+        # the tie began (Clock.recorded, written out here: it is the hottest path)
+        first, last, head, tail = self.fields.get(by) or self._fields(by)
+        texts, kind_text, strength_json = self.texts, self.kind_text[kind], self.strength_json
+        if since:
+            since_text = texts[since - _FIRST_DAY]
+            day = since + since % 29
+            if day < first:
+                day = first
+            elif day > last:
+                day = last
+            lines.append(
+                f"{source} {kind_text} {target}{head}{texts[day - _FIRST_DAY]}{tail}"
+                f'"{{""since"":""{since_text}"",""strength"":{strength_json[strength]}}}"\n'
+            )
         else:
-            day = earliest - _FIRST_DAY + int((_LAST_DAY - earliest + 1) * rnd())
-            since = self.days[day] or self._write_day(day)
+            since_text = ""
+            lines.append(
+                f"{source} {kind_text} {target}{head}{texts[first - _FIRST_DAY]}{tail}"
+                f'"{{""strength"":{strength_json[strength]}}}"\n'
+            )
         # the type is a StrEnum: its text is its value, and the CSV writer writes that
-        self.buffer.append((source, kind, target, strength, since))
+        self.buffer.append((source, kind, target, strength, since_text, ""))
         if len(self.buffer) >= 8192:
             self.flush()
+        return True
 
-    def _write_day(self, day: int) -> str:
-        """The text of the ``day``-th day from _FIRST_DAY (YYYY-MM-DD), kept for next time."""
-        text = self.days[day] = date.fromordinal(_FIRST_DAY + day).isoformat()
-        return text
+    def _fields(self, contributor: str) -> tuple[int, int, str, str]:
+        """What the common case of :meth:`add` needs of ``contributor``'s calendar: its
+        first and last load days, and the fields around its recorded day (``,contributor,``
+        and ``time,last_seen,,``)."""
+        first, last, suffix, last_seen = self.clock.profile(contributor)
+        found = self.fields[contributor] = (
+            first,
+            last,
+            f",{contributor},",
+            f"{suffix},{last_seen},,",
+        )
+        return found
+
+    def _values(self, strength: str, since: str, until: str) -> str:
+        """The values field of an assertion: :func:`graph.provenance.relation_values` as
+        canonical JSON (keys since, strength, until), quoted for CSV."""
+        body = f'""strength"":{self.strength_json[strength]}'
+        if since:
+            body = f'""since"":""{since}"",{body}'
+        if until:
+            body = f'{body},""until"":""{until}""'
+        return f'"{{{body}}}"'
+
+    def _dated(
+        self,
+        lines: list[str],
+        key: tuple[str, RelationType, str],
+        days: tuple[int, int, int],
+        strength: str,
+        since: int,
+        until: int,
+        stated: bool,
+        by: str,
+        second: str,
+    ) -> bool:
+        """A tie that ends, or that two contributors assert: each assertion's line, and the
+        row of the effective values, those of the latest standing assertion (or, when none
+        stands, of the last one retracted, ended on the day of its retraction)."""
+        earliest, latest, end = days
+        clock = self.clock
+        source, kind, target = key
+        record = f"{source} {self.kind_text[kind]} {target}"
+        if until and not stated:
+            primary = self._assertion(by, strength, since, 0, until, by)
+        else:
+            primary = self._assertion(by, strength, since, until, end, ADMIN)
+        assertions = [primary]
+        if second:
+            rnd = self.rnd
+            value = float(strength)
+            delta = (1 + int(8 * rnd())) / 100
+            other = f"{value + delta if value + delta <= 1.0 else value - delta:.2f}"
+            other_since = 0
+            if since:
+                shift = 1 + int(90 * rnd())
+                other_since = since - shift if rnd() < 0.5 else since + shift
+                other_since = min(max(other_since, earliest), latest)
+            other_until = until if stated else 0
+            assertions.append(self._assertion(second, other, other_since, other_until, end, ADMIN))
+        for last_seen, who, retracted, _, recorded, s, d, u in assertions:
+            values = self._values(s, clock.day(d) if d else "", clock.day(u) if u else "")
+            lines.append(f"{record},{who},{recorded},{last_seen},{retracted},{values}\n")
+        standing = [a for a in assertions if not a[2]]
+        if standing:
+            effective = max(standing)
+            ends_on = effective[7]
+        else:
+            final = max(a[2] for a in assertions)
+            effective = max(a for a in assertions if a[2] == final)
+            # ended on the day of the retraction, unless it had ended before
+            ends_on = effective[3]
+            if effective[7] and effective[7] < ends_on:
+                ends_on = effective[7]
+        since_text = clock.day(effective[6]) if effective[6] else ""
+        until_text = clock.day(ends_on) if ends_on else ""
+        self.buffer.append((source, kind, target, effective[5], since_text, until_text))
+        if len(self.buffer) >= 8192:
+            self.flush()
+        return not primary[2]
+
+    def _assertion(
+        self, who: str, strength: str, since: int, until: int, retracted: int, retractor: str
+    ) -> _Assertion:
+        """``who``'s assertion of a tie with these values, standing or (``retracted`` a
+        day) retracted on that day by ``retractor``: :meth:`Clock.stamps`, written out with
+        the days looked up."""
+        first, last, suffix, last_seen = self.clock.profile(who)
+        day = since + since % 29 if since else first
+        if day < first:
+            day = first
+        texts = self.texts
+        if not retracted:
+            if day > last:
+                day = last
+            recorded = texts[day - _FIRST_DAY] + suffix
+            return (last_seen, who, "", 0, recorded, strength, since, until)
+        if day >= retracted:
+            day = retracted - 1
+        seen = retracted - 1 - retracted % 23
+        if seen < day:
+            seen = day
+        retracted_at = texts[retracted - _FIRST_DAY] + self.clock.profile(retractor)[2]
+        recorded, last_seen = texts[day - _FIRST_DAY] + suffix, texts[seen - _FIRST_DAY] + suffix
+        return (last_seen, who, retracted_at, retracted, recorded, strength, since, until)
 
     def flush(self) -> None:
         """Write the buffered rows."""
@@ -1166,21 +1463,35 @@ def _write_relations(
     centres: list[_Centre],
     fins: list[_Financier],
     specs: list[_Specialist],
+    events: Events,
+    clock: Clock,
+    values_path: Path,
     progress: Progress,
-) -> int:
-    """Draw every tie and write them as relations.csv: first the ties among centres,
-    financiers and specialists, then each enterprise's. Returns the row count; raises
-    OSError if the file cannot be written (and leaves none behind)."""
+) -> tuple[int, int]:
+    """Draw every tie and write them as relations.csv, and every assertion as
+    provenance.csv (first): the ties among centres, financiers and specialists, then each
+    enterprise's (its values read back from ``values_path``). Returns the row counts of
+    provenance.csv and relations.csv; raises OSError if a file cannot be written (and leaves
+    none behind)."""
     rng = _rng(seed, "relations")
-    w = _RelationWriter(folder, _rng(seed, "ties"))
+    provenance = ProvenanceWriter(folder)
+    w = _RelationWriter(folder, _rng(seed, "ties"), clock, provenance)
     try:
-        _structural_relations(w, rng, ent, centres, fins, specs)
-        _enterprise_relations(w, rng, ent, assets, centres, fins, specs, progress)
+        _structural_relations(w, rng, ent, centres, fins, specs, events)
+        with open(values_path, encoding="utf-8", newline="") as values:
+            _enterprise_relations(
+                w, rng, ent, assets, centres, fins, specs, events, values.readline, progress
+            )
+        w.flush()
+        sections = _node_sections(clock, assets, centres, fins, specs, events)
+        asserted = provenance.close(sections)
+        progress("write provenance.csv", asserted, asserted)
         written = w.close()
     except BaseException:
+        provenance.abort()
         w.out.abort()
         raise
-    return written
+    return asserted, written
 
 
 # ---------------------------------------------------------------------------
@@ -1195,19 +1506,33 @@ def _structural_relations(
     centres: list[_Centre],
     fins: list[_Financier],
     specs: list[_Specialist],
+    events: Events,
 ) -> None:
     """Ties among centres, financiers and specialists (and specialists' former employers)."""
-    _affiliations(w, centres, specs)
-    _former_employers(w, rng.random, ent, fins, specs)
-    _partnerships(w, rng, centres, fins)
-    _centre_collaborations(w, rng, centres)
+    _affiliations(w, centres, specs, events)
+    _former_employers(w, rng.random, ent, centres, fins, specs, events)
+    _partnerships(w, rng, centres, fins, events)
+    _centre_collaborations(w, rng, centres, events)
 
 
-def _affiliations(w: _RelationWriter, centres: list[_Centre], specs: list[_Specialist]) -> None:
-    """Each specialist with their centre(s), from the day the centres began."""
-    for spec in specs:
+def _affiliations(
+    w: _RelationWriter, centres: list[_Centre], specs: list[_Specialist], events: Events
+) -> None:
+    """Each specialist with their centre(s), from the day the centres began, as the centre
+    says (and now and then its prefecture); until the specialist retires or the centre
+    closes."""
+    for s, spec in enumerate(specs):
         for c in spec.centres:
-            w.add(spec.id, _R.AFFILIATED_WITH, centres[c].id, _CENTRES_START)
+            centre = centres[c]
+            w.add(
+                spec.id,
+                _R.AFFILIATED_WITH,
+                centre.id,
+                _CENTRES_START,
+                by=centre.id,
+                second=prefecture_contributor(_CODES[centre.pref]),
+                end=first_day(events.spec_end[s], events.centre_end[c]),
+            )
 
 
 def _city_banks(fins: list[_Financier]) -> list[int]:
@@ -1219,37 +1544,45 @@ def _former_employers(
     w: _RelationWriter,
     rnd: Callable[[], float],
     ent: _Enterprises,
+    centres: list[_Centre],
     fins: list[_Financier],
     specs: list[_Specialist],
+    events: Events,
 ) -> None:
     """Retired bankers keep a tie to their bank; some business people, consultants and
-    others to a firm they worked at."""
+    others to a firm they worked at. The specialist's centre says so, until they retire."""
     banks_of_pref: list[list[int]] = [[] for _ in range(_NP)]
     for index, fin in enumerate(fins):
         if fin.kind in _FORMER_BANK_WEIGHT:
             banks_of_pref[fin.pref].append(index)
     city_banks = _city_banks(fins)
-    for spec in specs:
+    for s, spec in enumerate(specs):
+        home, end = centres[spec.centres[0]].id, events.spec_end[s]
         if spec.background is _B.BANKER and rnd() < 0.9:
             pool = banks_of_pref[spec.pref] if spec.pref >= 0 and rnd() < 0.85 else city_banks
             if pool:
                 weights = _cumulative([_FORMER_BANK_WEIGHT.get(fins[i].kind, 1.0) for i in pool])
                 bank = pool[_pick(rnd, weights)]
-                w.add(spec.id, _R.WORKED_AT, fins[bank].id, _FIRST_DAY)
+                w.add(spec.id, _R.WORKED_AT, fins[bank].id, _FIRST_DAY, by=home, end=end)
         share = _FORMER_FIRM_SHARE.get(spec.background, 0)
         if share and rnd() < share:
             p = spec.pref if spec.pref >= 0 else _pick(rnd, ent.pref_cum)
             if ent.members[p]:
                 firm = ent.members[p][_pick(rnd, ent.cum[p])]
-                w.add(spec.id, _R.WORKED_AT, f"E{firm + 1:07d}", _FIRST_DAY)
+                w.add(spec.id, _R.WORKED_AT, f"E{firm + 1:07d}", _FIRST_DAY, by=home, end=end)
 
 
 def _partnerships(
-    w: _RelationWriter, rng: random.Random, centres: list[_Centre], fins: list[_Financier]
+    w: _RelationWriter,
+    rng: random.Random,
+    centres: list[_Centre],
+    fins: list[_Financier],
+    events: Events,
 ) -> None:
     """Partnership agreements between each centre and financiers: its namesake bank, its
     prefecture's guarantee corporation and leading regional bank, the public lender, and
-    now and then other local banks, a city bank or a fund."""
+    now and then other local banks, a city bank or a fund. The centre says so, until it
+    closes."""
     rnd = rng.random
     by_kind_pref: dict[tuple[FinancierKind, int], list[int]] = {}
     public = -1
@@ -1258,7 +1591,7 @@ def _partnerships(
         if fin.kind is FinancierKind.GOVERNMENT:
             public = index
     city_banks = _city_banks(fins)
-    for centre in centres:
+    for c, centre in enumerate(centres):
         p = centre.pref
         partners: list[int] = []
 
@@ -1284,12 +1617,22 @@ def _partnerships(
         maybe(city_banks, 0.1)
         maybe(by_kind_pref.get((FinancierKind.FUND, p), []), 0.1)
         for index in partners:
-            w.add(centre.id, _R.PARTNERS_WITH, fins[index].id, _CENTRES_START)
+            w.add(
+                centre.id,
+                _R.PARTNERS_WITH,
+                fins[index].id,
+                _CENTRES_START,
+                by=centre.id,
+                end=events.centre_end[c],
+            )
 
 
-def _centre_collaborations(w: _RelationWriter, rng: random.Random, centres: list[_Centre]) -> None:
+def _centre_collaborations(
+    w: _RelationWriter, rng: random.Random, centres: list[_Centre], events: Events
+) -> None:
     """Centres work together, mostly within their prefecture or block; some work alone. A
-    pair of centres collaborates once, started by the first of them to draw the other."""
+    pair of centres collaborates once, started by the first of them to draw the other, who
+    says so; until one of them closes."""
     rnd = rng.random
     alone = [rnd() < 0.12 for _ in centres]
     by_pref: list[list[int]] = [[] for _ in range(_NP)]
@@ -1318,8 +1661,11 @@ def _centre_collaborations(w: _RelationWriter, rng: random.Random, centres: list
             if other != c and pair not in pairs:
                 pairs.add(pair)
                 ordered.append((c, other))
+    ends = events.centre_end
     for a, b in ordered:
-        w.add(centres[a].id, _R.COLLABORATES_WITH, centres[b].id, _CENTRES_START)
+        source = centres[a].id
+        end = first_day(ends[a], ends[b])
+        w.add(source, _R.COLLABORATES_WITH, centres[b].id, _CENTRES_START, by=source, end=end)
 
 
 # ---------------------------------------------------------------------------
@@ -1415,8 +1761,17 @@ class _EnterpriseTies:
         centres: list[_Centre],
         fins: list[_Financier],
         specs: list[_Specialist],
+        events: Events,
+        read_values: Callable[[], str],
     ) -> None:
         self.add = w.add
+        self.writer = w
+        self.read_values = read_values
+        self.clock = w.clock
+        self.node_fields: dict[tuple[str, int], str] = {}
+        self.prefs = [prefecture_contributor(code) for code in _CODES]
+        self.centre_end = events.centre_end
+        self.spec_end = events.spec_end
         self.rng = rng
         self.rnd = rng.random
         self.ent = ent
@@ -1435,6 +1790,7 @@ class _EnterpriseTies:
         self.centre_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
         self.specs = specs
         self.spec_ids = [s.id for s in specs]
+        self.spec_home = [centres[s.centres[0]].id for s in specs]
         self.spec_tables: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
         # assets
         self.asset_ids = [a.id for a in assets]
@@ -1461,17 +1817,32 @@ class _EnterpriseTies:
             _YEAR_START[year] if year > 1990 else _FIRST_DAY,
         )
         self._financing(firm)
-        supported = self._support(firm)
-        self._advice(firm, supported)
+        centre = self._support(firm)
+        self._advice(firm, centre is not None)
         self._assets(firm)
         self._trade(firm)
         self._collaboration(firm)
+        # the node: on the list of a centre that supports it, else in the registry; its
+        # assertion's fields but the id and values depend on who and the founding year
+        who = centre or REGISTRY
+        fields = self.node_fields.get((who, year))
+        if fields is None:
+            clock = self.clock
+            _, recorded = clock.recorded(who, _YEAR_START.get(year, 0))
+            fields = self.node_fields[who, year] = f"{who},{recorded},{clock.profile(who)[3]},,"
+        w = self.writer
+        w.provenance.enterprise(f"{firm.id},{fields}{self.read_values()}", w.e_lines)
+        w.e_lines.clear()
 
     def _financing(self, firm: _Firm) -> None:
         """Most firms bank locally, with a main bank and perhaps others and the public
-        lender; some with a guarantee, a few with an investment; some with no financier."""
+        lender; some with a guarantee, a few with an investment; some with no financier.
+        The bank union's file has the loans (and now and then the prefecture's guarantee
+        records, which name the lender), the prefecture's the guarantees (and now and then
+        the bank union's), the SME organisation behind the funds the investments."""
         rnd, add, fin_ids = self.rnd, self.add, self.fin_ids
         p, size, year, eid, earliest = firm.pref, firm.size, firm.year, firm.id, firm.earliest
+        pref = self.prefs[p]
         small_firm = size < 20
         no_finance = 0.17 + (0.08 if size <= 2 else -0.08 if size >= 20 else 0.0)
         if year >= 2015:
@@ -1492,32 +1863,39 @@ class _EnterpriseTies:
         for rank, lender in enumerate(chosen):
             # The main bank is the strongest tie.
             if rank == 0:
-                add(fin_ids[lender], _R.LENDS_TO, eid, earliest, 0.75, 0.95)
+                add(fin_ids[lender], _R.LENDS_TO, eid, earliest, 0.75, 0.95, BANK_UNION, pref)
             else:
-                add(fin_ids[lender], _R.LENDS_TO, eid, earliest)
+                add(fin_ids[lender], _R.LENDS_TO, eid, earliest, by=BANK_UNION, second=pref)
         if use_public:
-            add(fin_ids[self.public], _R.LENDS_TO, eid, earliest)
+            add(fin_ids[self.public], _R.LENDS_TO, eid, earliest, by=BANK_UNION, second=pref)
         guarantors = self.guarantors[p]
         if guarantors and rnd() < (0.45 if small_firm else 0.25):
             cgc = guarantors[_pick(rnd, self.guarantor_cum[p])]
-            add(fin_ids[cgc], _R.GUARANTEES, eid, earliest)
+            add(fin_ids[cgc], _R.GUARANTEES, eid, earliest, by=pref, second=BANK_UNION)
         invest = 0.004 * (2.5 if firm.ind in _INVESTABLE else 1.0) * (2.0 if year >= 2010 else 1)
         if self.funds[p] and rnd() < invest:
             fund = self.rng.choice(self.funds[p])
-            add(fin_ids[fund], _R.INVESTS_IN, eid, max(earliest, _YEAR_START[2000]))
+            start = max(earliest, _YEAR_START[2000])
+            add(fin_ids[fund], _R.INVESTS_IN, eid, start, by=SMRJ, second=BANK_UNION)
 
-    def _support(self, firm: _Firm) -> bool:
+    def _support(self, firm: _Firm) -> str | None:
         """Centres of the prefecture take part of the firms as clients, by capacity and fit;
-        whether this firm is one."""
+        each centre's list says so (now and then the prefecture's too), until the firm
+        leaves it or the centre closes. None when the firm is no client; else the first
+        centre that still lists it, or "" when none does."""
         rnd = self.rnd
         if rnd() >= (0.44 if firm.size <= 20 else 0.30):
-            return False
+            return None
         key = (firm.pref, firm.ind)
         pool, cum = self.centre_tables.get(key) or self._centre_table(*key)
         count = 1 + (rnd() < 0.15) + (rnd() < 0.03)
+        start, pref, listed = max(firm.earliest, _CENTRES_START), self.prefs[firm.pref], ""
         for c in _draw_distinct(count, 3 * count, lambda: pool[_pick(rnd, cum)]):
-            self.add(self.centre_ids[c], _R.SUPPORTS, firm.id, max(firm.earliest, _CENTRES_START))
-        return True
+            centre = self.centre_ids[c]
+            end = self.centre_end[c]
+            if self.add(centre, _R.SUPPORTS, firm.id, start, by=centre, second=pref, end=end):
+                listed = listed or centre
+        return listed
 
     def _centre_table(self, p: int, ind: int) -> tuple[list[int], list[float]]:
         """The centres of prefecture ``p`` and the running sums of their weights for a firm
@@ -1534,7 +1912,9 @@ class _EnterpriseTies:
         return table
 
     def _advice(self, firm: _Firm, supported: bool) -> None:
-        """Specialists advise mostly supported firms, mostly from the firm's prefecture."""
+        """Specialists advise mostly supported firms, mostly from the firm's prefecture; the
+        specialist's centre says so (now and then the prefecture too), until the engagement
+        ends or the specialist retires."""
         rnd = self.rnd
         if rnd() >= (0.25 if supported else 0.05):
             return
@@ -1543,8 +1923,17 @@ class _EnterpriseTies:
         if not pool:
             return
         count = 1 + (rnd() < 0.2)
+        start, pref = max(firm.earliest, _CENTRES_START), self.prefs[firm.pref]
         for s in _draw_distinct(count, 3 * count, lambda: pool[_pick(rnd, cum)]):
-            self.add(self.spec_ids[s], _R.ADVISES, firm.id, max(firm.earliest, _CENTRES_START))
+            self.add(
+                self.spec_ids[s],
+                _R.ADVISES,
+                firm.id,
+                start,
+                by=self.spec_home[s],
+                second=pref,
+                end=self.spec_end[s],
+            )
 
     def _specialist_table(self, p: int, ind: int) -> tuple[list[int], list[float]]:
         """The specialists who may advise a firm of division ``ind`` in prefecture ``p``
@@ -1564,7 +1953,8 @@ class _EnterpriseTies:
         return table
 
     def _assets(self, firm: _Firm) -> None:
-        """Regional assets of the prefecture, of a category that fits the industry."""
+        """Regional assets of the prefecture, of a category that fits the industry (METI's
+        list of the plans built on them says so)."""
         rnd = self.rnd
         p, ind = firm.pref, firm.ind
         if rnd() >= self.utilize[ind][0]:
@@ -1584,7 +1974,8 @@ class _EnterpriseTies:
 
         count = 1 + (rnd() < 0.2)
         for a in _draw_distinct(count, 3 * count, draw):
-            self.add(firm.id, _R.UTILIZES, self.asset_ids[a], max(firm.earliest, _ACT_START))
+            start = max(firm.earliest, _ACT_START)
+            self.add(firm.id, _R.UTILIZES, self.asset_ids[a], start, by=METI)
 
     def _trade(self, firm: _Firm) -> None:
         """Suppliers sell to customers, mostly in the prefecture; big firms are hubs."""
@@ -1649,12 +2040,12 @@ class _EnterpriseTies:
 
     def _add_pair_ties(self, firm: _Firm, kind: RelationType, partners: list[int]) -> None:
         """Add a tie of ``kind`` from the firm to each of ``partners`` (enterprises), dated
-        from the founding of the younger of the two."""
+        from the founding of the younger of the two, as the credit bureau has it."""
         founded, year, earliest = self.ent.founded, firm.year, firm.earliest
         for j in partners:
             other = founded[j]
             start = _YEAR_START[other] if other > 1990 and other > year else earliest
-            self.add(firm.id, kind, f"E{j + 1:07d}", start)
+            self.add(firm.id, kind, f"E{j + 1:07d}", start, by=CREDIT_BUREAU)
 
 
 def _enterprise_relations(
@@ -1665,10 +2056,13 @@ def _enterprise_relations(
     centres: list[_Centre],
     fins: list[_Financier],
     specs: list[_Specialist],
+    events: Events,
+    read_values: Callable[[], str],
     progress: Progress,
 ) -> None:
-    """Financing, support, advice, asset use, trade and collaboration, enterprise by enterprise."""
-    ties = _EnterpriseTies(w, rng, ent, assets, centres, fins, specs)
+    """Financing, support, advice, asset use, trade and collaboration, enterprise by
+    enterprise (``read_values`` gives the values line of the next one)."""
+    ties = _EnterpriseTies(w, rng, ent, assets, centres, fins, specs, events, read_values)
     n = ent.n
     for i in range(n):
         ties.draw(i)
@@ -1691,11 +2085,11 @@ def generate_dataset(
     """Write a synthetic dataset of ``enterprises`` SMEs and their support network to ``out``.
 
     Writes ``enterprises.csv``, ``assets.csv``, ``centres.csv``, ``financiers.csv``,
-    ``specialists.csv`` and then ``relations.csv`` (each file appears only when complete)
-    and returns the row count per file name. The same ``enterprises`` and ``seed`` always
-    give byte-identical files. ``progress(stage, done, total)`` is called every
-    10,000 rows and at the end of each file; for ``relations.csv`` ``done`` and ``total``
-    count enterprises whose ties have been written.
+    ``specialists.csv``, ``provenance.csv`` and then ``relations.csv`` (each file appears
+    only when complete) and returns the row count per file name. The same ``enterprises``
+    and ``seed`` always give byte-identical files. ``progress(stage, done, total)`` is
+    called every 10,000 rows and at the end of each file; for ``relations.csv`` ``done``
+    and ``total`` count enterprises whose ties have been written.
 
     Raises ValueError when ``enterprises`` is less than 1, TypeError when it is not a whole
     number, and OSError when ``out`` cannot be written.
@@ -1707,20 +2101,49 @@ def generate_dataset(
     out.mkdir(parents=True, exist_ok=True)
     # relations.csv comes last: while it is missing the folder is known to be incomplete.
     (out / "relations.csv").unlink(missing_ok=True)
+    values_path = out / ".enterprise-values.partial"
     counts: dict[str, int] = {}
-    ent, counts["enterprises.csv"] = _write_enterprises(out, enterprises, seed, progress)
-    assets = _make_assets(enterprises, seed)
-    fins = _make_financiers(enterprises, seed)
-    centres = _make_centres(enterprises, seed, fins)
-    specs = _make_specialists(seed, centres)
-    for name, kind, rows in (
-        ("assets.csv", NodeKind.ASSET, _asset_rows(assets)),
-        ("centres.csv", NodeKind.CENTRE, _centre_rows(centres)),
-        ("financiers.csv", NodeKind.FINANCIER, _financier_rows(fins)),
-        ("specialists.csv", NodeKind.SPECIALIST, _specialist_rows(specs)),
-    ):
-        counts[name] = _write_rows(out, name, kind, rows, progress)
-    counts["relations.csv"] = _write_relations(
-        out, seed, ent, assets, centres, fins, specs, progress
-    )
+    try:
+        ent, counts["enterprises.csv"] = _write_enterprises(
+            out, enterprises, seed, progress, values_path
+        )
+        assets = _make_assets(enterprises, seed)
+        fins = _make_financiers(enterprises, seed)
+        centres = _make_centres(enterprises, seed, fins)
+        specs = _make_specialists(seed, centres)
+        events = _draw_events(seed, centres, specs)
+        for name, kind, rows in (
+            ("assets.csv", NodeKind.ASSET, _asset_rows(assets)),
+            ("centres.csv", NodeKind.CENTRE, _centre_rows(centres, events)),
+            ("financiers.csv", NodeKind.FINANCIER, _financier_rows(fins)),
+            ("specialists.csv", NodeKind.SPECIALIST, _specialist_rows(specs, events)),
+        ):
+            counts[name] = _write_rows(out, name, kind, rows, progress)
+        clock = Clock(seed, _FIRST_DAY, _STAMP_LAST_DAY)
+        counts["provenance.csv"], counts["relations.csv"] = _write_relations(
+            out, seed, ent, assets, centres, fins, specs, events, clock, values_path, progress
+        )
+    finally:
+        values_path.unlink(missing_ok=True)
     return counts
+
+
+def _draw_events(seed: int, centres: list[_Centre], specs: list[_Specialist]) -> Events:
+    """Which centres close and which specialists retire, and when (:func:`draw_events`): a
+    centre may close unless it is its prefecture's first, a prefectural centre or the
+    university."""
+    seen: set[int] = set()
+    closable = []
+    for centre in centres:
+        first = centre.pref not in seen
+        seen.add(centre.pref)
+        closable.append(
+            not first and centre.kind not in (CentreKind.PREFECTURAL_CENTRE, CentreKind.UNIVERSITY)
+        )
+    return draw_events(
+        _rng(seed, "history"),
+        [c.pref for c in centres],
+        closable,
+        [s.centres[0] for s in specs],
+        _LAST_DAY,
+    )

@@ -49,9 +49,12 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = 
 
 
 def write_dataset(folder: Path, files: dict[str, list[list[str]]]) -> Path:
-    """A dataset folder with the given rows under the standard headers."""
+    """A dataset folder with the given rows under the standard headers; a row shorter than
+    its header is blank in the columns it leaves out (the optional ones at the end, such as
+    ``ended`` and ``until``)."""
     for name, rows in files.items():
-        write_csv(folder / name, HEADERS[name], rows)
+        header = HEADERS[name]
+        write_csv(folder / name, header, [row + [""] * (len(header) - len(row)) for row in rows])
     return folder
 
 

@@ -46,7 +46,7 @@ def test_load_with_one_bad_relation_writes_nothing_and_names_the_row(tmp_path, d
     stats = rsn("export", str(tmp_path / "out"), data_dir=data_dir)
     assert stats.returncode == 0
     assert (tmp_path / "out" / "enterprises.csv").read_text().splitlines() == [
-        "id,name,prefecture,industry,employees,founded"
+        "id,name,prefecture,industry,employees,founded,ended"
     ]
 
 

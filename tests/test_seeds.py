@@ -23,7 +23,8 @@ from graph.rows import RELATION_COLUMNS, check_endpoints, node_columns, parse_no
 from seeds import DEFAULT_ENTERPRISES, DEFAULT_SEED, generate_dataset
 from seeds.generator import asset_count, centre_count, financier_counts
 
-FILES = (*FILE_KIND, "relations.csv")
+FILES = (*FILE_KIND, "provenance.csv", "relations.csv")
+PROVENANCE_COLUMNS = ("record", "contributor", "recorded_at", "last_seen", "retracted_at", "values")
 ENTERPRISE_TIES = {RelationType.TRADES_WITH.value, RelationType.COLLABORATES_WITH.value}
 FINANCING = {"LENDS_TO", "GUARANTEES", "INVESTS_IN"}
 
@@ -97,7 +98,12 @@ def test_files_counts_and_layout(data: Dataset) -> None:
         assert not raw.startswith(b"\xef\xbb\xbf"), name
         assert b"\r\n" not in raw, name
         header = raw.split(b"\n", 1)[0].decode()
-        expected = RELATION_COLUMNS if name == "relations.csv" else node_columns(FILE_KIND[name])
+        if name == "relations.csv":
+            expected = RELATION_COLUMNS
+        elif name == "provenance.csv":
+            expected = PROVENANCE_COLUMNS
+        else:
+            expected = node_columns(FILE_KIND[name])
         assert tuple(header.split(",")) == expected, name
         assert data.counts[name] == len(data.rows[name]), name
     assert data.counts["enterprises.csv"] == 2000
@@ -157,7 +163,9 @@ def test_strength_and_since(data: Dataset) -> None:
         if not row["since"]:
             blank += 1
             continue
-        assert "1990-01-01" <= row["since"] <= "2024-12-31" <= today, row
+        assert "1990-01-01" <= row["since"] <= "2026-03-31" <= today, row
+        if row["until"]:
+            assert row["since"] < row["until"] <= "2026-03-31", row
     assert 0 < blank < 0.3 * len(data.relations)
     lends = [float(r["strength"]) for r in data.relations if r["type"] == "LENDS_TO"]
     trades = [float(r["strength"]) for r in data.relations if r["type"] == "TRADES_WITH"]

@@ -1,6 +1,8 @@
-"""Pages for analysts: pyvis network pages and the density chart, fully offline."""
+"""Pages for analysts: pyvis network pages and the density chart (with its year slider over
+the density history), fully offline."""
 
 from viz.pages import (
+    DENSITY_FIELDS,
     MAX_VIEW_NODES,
     NetworkView,
     centre_view,
@@ -10,6 +12,7 @@ from viz.pages import (
 )
 
 __all__ = [
+    "DENSITY_FIELDS",
     "MAX_VIEW_NODES",
     "NetworkView",
     "centre_view",

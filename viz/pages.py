@@ -10,29 +10,41 @@ draws the page once, and after that first draw ``window.rsnNetwork.ready`` is tr
 ``body[data-ready]`` set. The ties are written straight into the pyvis edge list, each once,
 as pyvis's ``add_edge`` scans every edge on each call. The same view always gives the same
 page. A view of more than :data:`MAX_VIEW_NODES` nodes keeps the most connected ones and says
-so on the page."""
+so on the page.
+
+A view made from the graph as of a day (:meth:`graph.store.ports.GraphStore.as_of`) says that
+day on its page. The density page can carry the density history (a row per year and
+prefecture, as of 1 April of each year): a year slider then switches its bars and its table
+with a small inline script, still with no request to any other host."""
 
 from __future__ import annotations
 
 import html
 import json
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
 
-from graph.errors import InvalidArgument, NotFound
-from graph.japan import prefecture_name
+from graph.errors import InvalidArgument
+from graph.japan import PREFECTURES, REGIONAL_BLOCKS, prefecture_name
 from graph.model import NodeKind, Scope, one_line
 from graph.queries.density import DensityRow
+from graph.queries.history import DensityYear
+from graph.queries.presence import missing
 from graph.queries.scope import scope_of
+from graph.store.dated import DatedStore
 from graph.store.ports import GraphStore
+from graph.valid_time import Day, fiscal_year_day
 from viz.layout import layout
 
 __all__ = [
+    "DENSITY_FIELDS",
     "HUB_KINDS",
     "KIND_COLOURS",
     "MAX_DEPTH",
@@ -68,11 +80,13 @@ HUB_KINDS: frozenset[NodeKind] = frozenset(
 
 @dataclass(frozen=True)
 class NetworkView:
-    """What a network page shows: a graph, its title, and how many nodes were left out."""
+    """What a network page shows: a graph, its title, how many nodes were left out, and the
+    day the graph is as of (None for a graph that is not of one day)."""
 
     title: str
     graph: nx.Graph
     total_nodes: int
+    as_of: Day | None = None
 
     @property
     def trimmed(self) -> int:
@@ -93,32 +107,42 @@ def _trim(graph: nx.Graph, keep: Set[str] = frozenset()) -> nx.Graph:
     return graph.subgraph(chosen).copy()
 
 
+def _day_of(store: GraphStore) -> Day | None:
+    """The day ``store`` answers as of: a view's (:meth:`GraphStore.as_of`), else None."""
+    return store.day if isinstance(store, DatedStore) else None
+
+
 def prefecture_view(store: GraphStore, prefecture: str) -> NetworkView:
-    """Every node of a prefecture (assets too) and the ties between them.
+    """Every node of a prefecture (assets too) and the ties between them, in the graph
+    ``store`` holds (as of a day when it is :meth:`GraphStore.as_of` one, which the view
+    then carries).
 
     Raises InvalidArgument for an unknown prefecture code."""
     scope = scope_of(prefecture)
     graph = store.projection(scope, actors_only=False)
     title = f"The network of {prefecture_name(prefecture)} ({prefecture})"
-    return NetworkView(title, _trim(graph), len(graph))
+    return NetworkView(title, _trim(graph), len(graph), _day_of(store))
 
 
 def centre_view(store: GraphStore, centre: str, depth: int = 1) -> NetworkView:
-    """A centre's neighbourhood: the nodes of its prefecture within ``depth`` ties of it.
+    """A centre's neighbourhood: the nodes of its prefecture within ``depth`` ties of it, in
+    the graph ``store`` holds (as of a day when it is :meth:`GraphStore.as_of` one).
 
-    Raises NotFound for an unknown id, InvalidArgument for a node that is not a centre or a
-    depth outside 1..MAX_DEPTH."""
+    Raises NotFound for an id not in that graph (worded by
+    :func:`graph.queries.presence.missing`: it says when a node of another time ended or was
+    founded), InvalidArgument for a node that is not a centre or a depth outside
+    1..MAX_DEPTH."""
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH:
         raise InvalidArgument(f"depth must be a whole number from 1 to {MAX_DEPTH}, got {depth!r}")
     node = store.get_node(centre)
     if node is None:
-        raise NotFound(f"no node with id {centre!r}")
+        raise missing(store, centre)
     if node.kind is not NodeKind.CENTRE:
         raise InvalidArgument(f"{centre!r} is an {node.kind.value}, not a centre")
     graph = store.projection(Scope(node.prefecture), actors_only=False)
     around = nx.ego_graph(graph, centre, radius=depth)
     title = f"{one_line(node.name)} ({centre}) and its ties, {depth} deep"
-    return NetworkView(title, _trim(around, {centre}), len(around))
+    return NetworkView(title, _trim(around, {centre}), len(around), _day_of(store))
 
 
 def _tooltip(graph: nx.Graph, node: str) -> str:
@@ -200,6 +224,8 @@ nav a { margin-right: 1rem; }
 #legend i { width: 0.9rem; height: 0.9rem; border-radius: 50%; display: inline-block; }
 #network { height: calc(100vh - 9rem); min-height: 400px; border-top: 1px solid #eee; }
 #status { color: #666; font-size: 0.9rem; }
+#when { margin: 0.4rem 0; }
+#when input { width: min(32rem, 90vw); vertical-align: middle; }
 table { border-collapse: collapse; }
 td, th { padding: 0.2rem 0.6rem; border-bottom: 1px solid #eee; text-align: right; }
 td:first-child, th:first-child { text-align: left; }
@@ -218,8 +244,13 @@ def _nav() -> str:
     return '<nav><a href="/">Home</a><a href="/v1/viz/density">Density</a></nav>'
 
 
+def _as_of_text(day: Day | None) -> str:
+    return f" as of {html.escape(day)}" if day else ""
+
+
 def network_page(view: NetworkView, nav: bool = True) -> str:
-    """The page of a network view: a self-contained HTML document."""
+    """The page of a network view: a self-contained HTML document (it says the view's day,
+    when it has one)."""
     net = _network(view)
     kinds = [k for k in KIND_COLOURS if any(n["kind"] == k for n in net.nodes)]
     note = ""
@@ -238,8 +269,8 @@ def network_page(view: NetworkView, nav: bool = True) -> str:
 <script>{_vis_script()}</script>
 </head><body>
 <header>{_nav() if nav else ""}<h1>{title}</h1>
-<div>{view.graph.number_of_nodes():,} nodes, {view.graph.number_of_edges():,} ties
-<span id="status">drawing…</span></div>{note}{_legend(kinds)}</header>
+<div>{view.graph.number_of_nodes():,} nodes, {view.graph.number_of_edges():,} ties\
+{_as_of_text(view.as_of)} <span id="status">drawing…</span></div>{note}{_legend(kinds)}</header>
 <div id="network"></div>
 <script>
 const rsnData = {_script_json(data)};
@@ -261,45 +292,218 @@ if (nodes.length === 0) settled();
 """
 
 
-def density_page(rows: list[DensityRow], nav: bool = True) -> str:
-    """Density by prefecture as a bar chart (inline SVG) with the table beside it."""
-    top = max((row.density for row in rows), default=0.0) or 1.0
-    bar_height, width, left = 16, 520, 150
-    bars = []
-    for i, row in enumerate(rows):
-        y = i * (bar_height + 4)
-        length = width * row.density / top
-        centre_length = width * min(row.centre_density, top) / top
-        label = html.escape(f"{row.key} {row.name}" if row.key != row.name else row.name)
-        bars.append(
-            f'<g class="bar" data-key="{html.escape(row.key)}">'
-            f'<text x="{left - 6}" y="{y + 12}" text-anchor="end">{label}</text>'
-            f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar_height / 2}" '
-            f'fill="#4e79a7"><title>{label}: density {row.density:.5f}</title></rect>'
-            f'<rect x="{left}" y="{y + bar_height / 2}" width="{centre_length:.1f}" '
-            f'height="{bar_height / 2}" fill="#e15759"><title>{label}: centre density '
-            f"{row.centre_density:.3f}</title></rect></g>"
-        )
-    height = len(rows) * (bar_height + 4) + 10
-    table = "".join(
-        f"<tr><td>{html.escape(row.name)}</td><td>{row.nodes:,}</td><td>{row.edges:,}</td>"
-        f"<td>{row.density:.5f}</td><td>{row.centres}</td><td>{row.centre_density:.3f}</td></tr>"
-        for row in rows
+#: The figures of a density row (:class:`graph.queries.density.DensityRow`) that the density
+#: page shows and its history carries, for each prefecture (or block) and step of the slider.
+DENSITY_FIELDS = ("nodes", "edges", "density", "centres", "centre_edges", "centre_density")
+
+#: Decimal places each figure is shown with (counts are whole numbers).
+_PLACES = {"density": 5, "centre_density": 3}
+
+#: The rows of the chart: the JIS order of the prefectures, then the blocks north to south.
+_KEY_ORDER = {
+    **{prefecture.code: i for i, prefecture in enumerate(PREFECTURES)},
+    **{block: len(PREFECTURES) + i for i, block in enumerate(REGIONAL_BLOCKS)},
+}
+
+_BAR_HEIGHT, _CHART_WIDTH, _CHART_LEFT = 16, 520, 150
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One position of the year slider: what it is called, its day, and the figures of each
+    prefecture (or block) on that day, by key (a key missing has no actors then)."""
+
+    label: str
+    as_of: Day | None
+    rows: dict[str, dict[str, Any]]
+    year: int | None = None
+
+
+def _figures(row: DensityRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in DENSITY_FIELDS}
+
+
+def _fixed(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals, a half rounded up, exactly as the page's script
+    writes it (JavaScript's ``toFixed``), so that the page reads the same however it got
+    there."""
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format(exact, "f")
+
+
+def _shown(name: str, value: Any) -> str:
+    """A figure of a density row as the page shows it: counts with thousands separators,
+    densities with :data:`_PLACES` decimals."""
+    places = _PLACES.get(name)
+    return f"{int(value):,}" if places is None else _fixed(float(value), places)
+
+
+def _density_steps(
+    rows: Sequence[DensityRow],
+    history: Iterable[DensityYear] | None,
+    years: Iterable[int] | None,
+    as_of: Day | None,
+) -> tuple[list[_Step], dict[str, str]]:
+    """The slider's positions, oldest first (one per year from the first to the last of
+    ``history`` and ``years``, then ``rows`` as of ``as_of``, the page's own day), and the
+    name of each key."""
+    names = {row.key: row.name for row in rows}
+    by_year: dict[int, dict[str, dict[str, Any]]] = {}
+    days: dict[int, str] = {}
+    for entry in history or ():
+        names.setdefault(entry.row.key, entry.row.name)
+        by_year.setdefault(entry.year, {})[entry.row.key] = _figures(entry.row)
+        days[entry.year] = entry.as_of
+    chosen = set(by_year) | set(years or ())
+    steps = []
+    # every year from the first to the last, one with no actors too
+    for year in range(min(chosen, default=0), max(chosen, default=-1) + 1):
+        day = days.get(year, fiscal_year_day(year))
+        steps.append(_Step(f"{year} (as of {day})", day, by_year.get(year, {}), year))
+    label = f"as of {as_of}" if as_of else "today"
+    steps.append(_Step(label, as_of, {row.key: _figures(row) for row in rows}))
+    return steps, names
+
+
+def _bar(index: int, key: str, label: str, row: Mapping[str, Any] | None, top: float) -> str:
+    """The two bars of a prefecture (or block): its density and its centres' density,
+    scaled to ``top``, the centres' capped at it."""
+    y = index * (_BAR_HEIGHT + 4)
+    density = float(row["density"]) if row else 0.0
+    centre_density = float(row["centre_density"]) if row else 0.0
+    length = _fixed(_CHART_WIDTH * min(density, top) / top, 1)
+    centre_length = _fixed(_CHART_WIDTH * min(centre_density, top) / top, 1)
+    shown = html.escape(label)
+    return (
+        f'<g class="bar" data-key="{html.escape(key)}" data-label="{shown}">'
+        f'<text x="{_CHART_LEFT - 6}" y="{y + 12}" text-anchor="end">{shown}</text>'
+        f'<rect class="density" x="{_CHART_LEFT}" y="{y}" width="{length}" '
+        f'height="{_BAR_HEIGHT / 2}" fill="#4e79a7"><title>{shown}: density '
+        f"{_shown('density', density)}</title></rect>"
+        f'<rect class="centre" x="{_CHART_LEFT}" y="{y + _BAR_HEIGHT / 2}" '
+        f'width="{centre_length}" height="{_BAR_HEIGHT / 2}" fill="#e15759"><title>{shown}: '
+        f"centre density {_shown('centre_density', centre_density)}</title></rect></g>"
     )
+
+
+def _table_row(key: str, name: str, row: Mapping[str, Any] | None) -> str:
+    cells = "".join(
+        f'<td data-field="{field}">{_shown(field, row[field] if row else 0)}</td>'
+        for field in ("nodes", "edges", "density", "centres", "centre_density")
+    )
+    return f'<tr data-key="{html.escape(key)}"><td>{html.escape(name)}</td>{cells}</tr>'
+
+
+#: Switches the bars and the table to the slider's position. It reads the figures from
+#: ``rsnDensity`` and writes text only (``textContent``), never markup.
+_SLIDER_SCRIPT = """
+(function () {
+  const data = window.rsnDensity;
+  const slider = document.getElementById("year");
+  const shown = document.getElementById("year-shown");
+  const counts = new Intl.NumberFormat("en-US");
+  const places = {density: 5, centre_density: 3};
+  const empty = {nodes: 0, edges: 0, density: 0, centres: 0, centre_edges: 0, centre_density: 0};
+  function text(field, value) {
+    return field in places ? value.toFixed(places[field]) : counts.format(value);
+  }
+  function length(value) {
+    return (data.width * Math.min(value, data.top) / data.top).toFixed(1);
+  }
+  function show(index) {
+    const step = data.steps[index];
+    shown.textContent = step.label;
+    slider.setAttribute("aria-valuetext", step.label);
+    for (const bar of document.querySelectorAll("#chart g.bar")) {
+      const row = step.rows[bar.dataset.key] || empty;
+      const density = bar.querySelector("rect.density");
+      density.setAttribute("width", length(row.density));
+      density.firstElementChild.textContent =
+        bar.dataset.label + ": density " + text("density", row.density);
+      const centre = bar.querySelector("rect.centre");
+      centre.setAttribute("width", length(row.centre_density));
+      centre.firstElementChild.textContent =
+        bar.dataset.label + ": centre density " + text("centre_density", row.centre_density);
+    }
+    for (const line of document.querySelectorAll("#density tr[data-key]")) {
+      const row = step.rows[line.dataset.key] || empty;
+      for (const cell of line.querySelectorAll("td[data-field]")) {
+        cell.textContent = text(cell.dataset.field, row[cell.dataset.field]);
+      }
+    }
+    document.body.dataset.shown = step.as_of || "";
+  }
+  slider.addEventListener("input", function () { show(Number(slider.value)); });
+  data.show = show;
+})();
+"""
+
+
+def density_page(
+    rows: Sequence[DensityRow],
+    nav: bool = True,
+    *,
+    history: Iterable[DensityYear] | None = None,
+    years: Iterable[int] | None = None,
+    as_of: Day | None = None,
+) -> str:
+    """Density by prefecture as a bar chart (inline SVG) with the table beside it: ``rows``
+    (of :func:`graph.queries.density.density_table`) as of ``as_of`` (the page says that
+    day; None says nothing of a day).
+
+    With ``history`` (of :func:`graph.queries.history.density_history`), the page gets a
+    year slider: one position per year, from the first year to the last of ``history`` and
+    ``years`` (the years asked for, so that a year with no actors has its position too),
+    then ``rows`` as of ``as_of``, where it starts. Moving it switches the bars and the table
+    to that year (an inline script); every bar shares one axis, the densest row of any
+    position. The page embeds the figures and the script: it makes no request. Names are
+    escaped."""
+    steps, names = _density_steps(rows, history, years, as_of)
+    keys = sorted(names, key=lambda key: (_KEY_ORDER.get(key, len(_KEY_ORDER)), key))
+    top = max((float(r["density"]) for step in steps for r in step.rows.values()), default=0.0)
+    top = top or 1.0
+    now = steps[-1]
+    labels = {key: f"{key} {names[key]}" if key != names[key] else names[key] for key in keys}
+    bars = "".join(_bar(i, key, labels[key], now.rows.get(key), top) for i, key in enumerate(keys))
+    table = "".join(_table_row(key, names[key], now.rows.get(key)) for key in keys)
+    height = len(keys) * (_BAR_HEIGHT + 4) + 10
     legend = (
         '<div id="legend"><span><i style="background:#4e79a7"></i>density of the actor graph'
         '</span><span><i style="background:#e15759"></i>inter-centre collaboration density '
         "(scaled to the same axis, capped)</span></div>"
     )
+    when, script = "", ""
+    if history is not None:
+        last = len(steps) - 1
+        shown = html.escape(now.label)
+        first = "" if steps[0].year is None else f"{steps[0].year} "
+        when = (
+            f'<p id="when"><label for="year">Year</label> {first}'
+            f'<input type="range" id="year" min="0" max="{last}" step="1" value="{last}" '
+            f'aria-valuetext="{shown}"> {html.escape(as_of or "today")}<br>Showing: '
+            f'<output id="year-shown" for="year">{shown}</output></p>'
+        )
+        data = {
+            "top": top,
+            "width": _CHART_WIDTH,
+            "steps": [
+                {"label": step.label, "as_of": step.as_of, "rows": step.rows} for step in steps
+            ],
+        }
+        script = f"<script>window.rsnDensity = {_script_json(data)};{_SLIDER_SCRIPT}</script>"
+    elif as_of:
+        when = f'<p id="when">as of {html.escape(as_of)}</p>'
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Density by prefecture</title>
-<style>{_STYLE} svg text {{ font-size: 11px; }}</style></head><body>
+<style>{_STYLE} svg text {{ font-size: 11px; }}</style></head>
+<body data-shown="{html.escape(now.as_of or "")}">
 <header>{_nav() if nav else ""}<h1>Density by prefecture</h1>
-<p>density = 2·ties / (actors·(actors−1)) on each prefecture's actor graph</p>{legend}</header>
+<p>density = 2·ties / (actors·(actors−1)) on each prefecture's actor graph</p>{when}{legend}\
+</header>
 <main style="display:flex;gap:2rem;padding:1rem;flex-wrap:wrap">
-<svg id="chart" width="{left + width + 20}" height="{height}" role="img"
- aria-label="density by prefecture">{"".join(bars)}</svg>
+<svg id="chart" width="{_CHART_LEFT + _CHART_WIDTH + 20}" height="{height}" role="img"
+ aria-label="density by prefecture">{bars}</svg>
 <table id="density"><tr><th>prefecture</th><th>actors</th><th>ties</th><th>density</th>
-<th>centres</th><th>centre density</th></tr>{table}</table></main>
+<th>centres</th><th>centre density</th></tr>{table}</table></main>{script}
 </body></html>
 """

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import Reader, StoreDep
+from api.deps import AsOf, Reader, StoreDep
 from api.errors import responses
 from api.responses import model_json
 from api.schemas.introductions import (
@@ -27,7 +27,7 @@ _ERRORS = responses(
     404,
     422,
     503,
-    r404="No node has one of these ids.",
+    r404="No node has one of these ids, or one did not exist on `as_of`.",
     r422="A bad parameter: out of range, the same actor twice, or not an actor.",
 )
 
@@ -41,6 +41,7 @@ _ERRORS = responses(
 def introductions(
     store: StoreDep,
     caller: Reader,
+    day: AsOf,
     source: ActorId,
     target: ActorId,
     k: Annotated[
@@ -52,8 +53,9 @@ def introductions(
 ) -> Response:
     """Paths run through actors only and visit no node twice. A path's score is the product
     of its ties' strengths (the strongest tie counts between two nodes); equal scores are
-    ordered by fewer hops, then by the node ids."""
-    found = queries.introduction_paths(store, source, target, k=k, max_hops=max_hops)
+    ordered by fewer hops, then by the node ids. The paths run through the graph as of
+    ``as_of``: the actors that existed and the ties that held that day."""
+    found = queries.introduction_paths(store.as_of(day), source, target, k=k, max_hops=max_hops)
     answer = IntroductionsPublic(
         source=source,
         target=target,
@@ -68,9 +70,10 @@ def introductions(
     summary="The actors tied to both a and b",
     responses=_ERRORS,
 )
-def introducers(store: StoreDep, caller: Reader, a: ActorId, b: ActorId) -> Response:
-    """Best first, by the product of the strengths of the introducer's ties to a and to b."""
-    found = queries.introducers(store, a, b)
+def introducers(store: StoreDep, caller: Reader, day: AsOf, a: ActorId, b: ActorId) -> Response:
+    """Best first, by the product of the strengths of the introducer's ties to a and to b,
+    in the graph as of ``as_of``."""
+    found = queries.introducers(store.as_of(day), a, b)
     answer = IntroducersPublic(
         a=a,
         b=b,

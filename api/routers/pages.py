@@ -20,12 +20,25 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
-from api.deps import SESSION_COOKIE, Heavy, Keys, StoreDep, bearer_scheme, check_reader, identify
+from api.deps import (
+    SESSION_COOKIE,
+    AsOf,
+    Heavy,
+    Keys,
+    StoreDep,
+    bearer_scheme,
+    check_reader,
+    identify,
+)
 from api.errors import responses
+from api.heavy import HeavyWork
 from api.schemas.shared import ID_PATTERN, PREFECTURE_PATTERN
 from graph.errors import InvalidArgument
 from graph.queries.density import density_table
+from graph.queries.history import density_history, history_years
 from graph.store.keys import SESSION_HOURS, ApiKey
+from graph.store.ports import GraphStore
+from graph.valid_time import Day
 from viz.pages import MAX_DEPTH, centre_view, density_page, network_page, prefecture_view
 
 router = APIRouter(tags=["pages"])
@@ -269,23 +282,28 @@ def sign_out(request: Request, keys: Keys) -> Response:
         **responses(503),
     },
 )
-def home(request: Request, store: StoreDep, keys: Keys) -> Response:
-    """The network's size, the density table and links to every view; a person who is not
-    signed in is sent to the sign-in form."""
+def home(request: Request, store: StoreDep, keys: Keys, day: AsOf) -> Response:
+    """The network's size, the density table and links to every view, as of ``as_of``
+    (today by default; the links keep a day that was asked for); a person who is not signed
+    in is sent to the sign-in form."""
     try:
         caller = identify(request, keys, None)
     except HTTPException:
-        return sign_in_redirect(request, SignInFirst("/"))
-    stats = store.stats()
-    rows = density_table(store, "prefecture")
+        return sign_in_redirect(request, SignInFirst(_here(request)))
+    dated = store.as_of(day)
+    stats = dated.stats()
+    rows = density_table(dated, "prefecture")
+    # the day travels with every link when it was asked for
+    at = f"&amp;as_of={day}" if "as_of" in request.query_params else ""
+    only = f"?as_of={day}" if at else ""
     sizes = "".join(
         f"<tr><td>{kind}</td><td>{count:,}</td></tr>" for kind, count in stats.nodes.items()
     )
     table = "".join(
-        f'<tr><td><a href="/v1/viz/network?prefecture={row.key}">{row.key} '
+        f'<tr><td><a href="/v1/viz/network?prefecture={row.key}{at}">{row.key} '
         f"{html.escape(row.name)}</a></td><td>{row.nodes:,}</td><td>{row.edges:,}</td>"
         f"<td>{row.density:.5f}</td><td>{row.centre_density:.3f}</td>"
-        f'<td><a href="/v1/weaknesses?prefecture={row.key}">report</a></td></tr>'
+        f'<td><a href="/v1/weaknesses?prefecture={row.key}{at}">report</a></td></tr>'
         for row in rows
     )
     first = rows[0].key if rows else "13"
@@ -293,16 +311,20 @@ def home(request: Request, store: StoreDep, keys: Keys) -> Response:
         f"<h1>rsn: the regional SME support network</h1>"
         f"<p>Signed in as {html.escape(caller.name)} ({caller.role.value}).</p>"
         '<form method="post" action="/sign-out"><button type="submit">Sign out</button></form>'
+        f'<p id="as-of">The network as of {day}.</p>'
         f"<h2>Size</h2><p>{sum(stats.nodes.values()):,} nodes and "
         f"{sum(stats.relations.values()):,} relations.</p><table>{sizes}</table>"
         "<h2>Views</h2><ul>"
-        f'<li><a href="/v1/viz/network?prefecture={first}">Network of a prefecture</a> '
+        f'<li><a href="/v1/viz/network?prefecture={first}{at}">Network of a prefecture</a> '
         "(pick one in the table below)</li>"
-        '<li><a href="/v1/viz/density">Density by prefecture (chart)</a></li>'
-        f'<li><a href="/v1/weaknesses?prefecture={first}">Weakness report</a> (JSON; '
-        '<a href="/v1/weaknesses">whole network</a>)</li>'
-        '<li><a href="/v1/density?by=block">Density by regional block</a> (JSON)</li>'
-        '<li><a href="/v1/stats">Counts</a> (JSON)</li>'
+        f'<li><a href="/v1/viz/density{only}">Density by prefecture (chart, with a year '
+        "slider)</a></li>"
+        f'<li><a href="/v1/weaknesses?prefecture={first}{at}">Weakness report</a> (JSON; '
+        f'<a href="/v1/weaknesses{only}">whole network</a>)</li>'
+        f'<li><a href="/v1/density?by=block{at}">Density by regional block</a> (JSON)</li>'
+        '<li><a href="/v1/density/history?by=block">Density by regional block, year by '
+        "year</a> (JSON)</li>"
+        f'<li><a href="/v1/stats{only}">Counts</a> (JSON)</li>'
         '<li><a href="/docs">API documentation</a></li></ul>'
         "<h2>Density by prefecture</h2>"
         '<table id="density"><tr><th>prefecture</th><th>actors</th><th>ties</th>'
@@ -327,12 +349,15 @@ _PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
     summary="A network page: a prefecture, or a centre's neighbourhood",
     responses={
         **_PAGE_ANSWERS,
-        **responses(401, 404, 422, 503, r404="No centre has this id."),
+        **responses(
+            401, 404, 422, 503, r404="No centre has this id, or it did not exist on `as_of`."
+        ),
     },
 )
 def network(
     store: StoreDep,
     caller: PageReader,
+    day: AsOf,
     _heavy: Annotated[None, Heavy],
     prefecture: Annotated[
         str | None, Query(pattern=PREFECTURE_PATTERN, description="A JIS X 0401 code.")
@@ -340,12 +365,14 @@ def network(
     centre: Annotated[str | None, Query(pattern=ID_PATTERN, description="A centre's id.")] = None,
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Ties around the centre.")] = 1,
 ) -> HTMLResponse:
-    """Give either ``prefecture`` or ``centre`` (with ``depth``). Above 2,000 nodes the page
-    keeps the most connected ones and says so."""
+    """Give either ``prefecture`` or ``centre`` (with ``depth``). The network as of
+    ``as_of`` (the page says the day). Above 2,000 nodes the page keeps the most connected
+    ones and says so."""
+    dated = store.as_of(day)
     if centre is not None and prefecture is None:
-        view = centre_view(store, centre, depth)
+        view = centre_view(dated, centre, depth)
     elif prefecture is not None and centre is None:
-        view = prefecture_view(store, prefecture)
+        view = prefecture_view(dated, prefecture)
     else:
         raise InvalidArgument("give either prefecture or centre")
     return HTMLResponse(network_page(view))
@@ -355,9 +382,22 @@ def network(
     "/viz/density",
     response_class=HTMLResponse,
     summary="Density by prefecture, a chart",
-    responses={**_PAGE_ANSWERS, **responses(401, 503)},
+    responses={**_PAGE_ANSWERS, **responses(401, 422, 503)},
 )
-def density_chart(
-    store: StoreDep, caller: PageReader, _heavy: Annotated[None, Heavy]
+async def density_chart(
+    request: Request, caller: PageReader, day: AsOf, _heavy: Annotated[None, Heavy]
 ) -> HTMLResponse:
-    return HTMLResponse(density_page(density_table(store, "prefecture")))
+    """The bars and the table as of ``as_of``, with a year slider over the history (as of 1
+    April of each year since the programme began). Made in a heavy work process (see
+    :mod:`api.heavy`): the history reads the whole network."""
+    work: HeavyWork = request.app.state.heavy_work
+    return HTMLResponse(await work.run(density_page_html, day))
+
+
+def density_page_html(store: GraphStore, day: Day) -> bytes:
+    """The density page as of ``day``, with the history since FIRST_YEAR (a heavy job)."""
+    first, last = history_years()
+    history = density_history(store, "prefecture", first, last)
+    rows = density_table(store.as_of(day), "prefecture")
+    page = density_page(rows, history=history, years=range(first, last + 1), as_of=day)
+    return page.encode("utf-8")

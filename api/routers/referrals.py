@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
 
+from api.deps import AsOf, Reader, StoreDep, require_roles
 from api.deps import Caller as CallerKey
-from api.deps import Reader, StoreDep, require_roles
 from api.errors import responses
 from api.schemas.referrals import (
     CandidatePublic,
@@ -21,6 +21,7 @@ from api.schemas.shared import ID_PATTERN
 from graph.model import Expertise
 from graph.queries import referrals as queries
 from graph.store.keys import ApiKey, Role
+from graph.valid_time import today
 
 router = APIRouter(prefix="/referrals", tags=["referrals"])
 
@@ -43,15 +44,20 @@ ReferralId = Annotated[str, Path(pattern=ID_PATTERN, description="A referral's i
     "/candidates",
     response_model=CandidatesPublic,
     summary="Centres that could take a referral for an enterprise and a need",
-    responses=responses(401, 404, 422, 503, r404="No enterprise has this id."),
+    responses=responses(
+        401, 404, 422, 503, r404="No enterprise has this id, or it did not exist on `as_of`."
+    ),
 )
 def candidates(
     store: StoreDep,
     key: Reader,
+    day: AsOf,
     enterprise: Annotated[str, Query(pattern=ID_PATTERN, description="The enterprise's id.")],
     need: Annotated[Expertise, Query(description="An expertise word.")],
 ) -> CandidatesPublic:
-    found = queries.candidates(store, _caller(key), enterprise, need.value)
+    """The centres as of ``as_of`` (their specialists, affiliations and ties that day); the
+    referrals they received count as they stand now."""
+    found = queries.candidates(store.as_of(day), _caller(key), enterprise, need.value)
     return CandidatesPublic(
         enterprise=enterprise,
         need=need,
@@ -92,9 +98,10 @@ def create(
 ) -> ReferralPublic:
     """An admin key names the sending centre in ``from_centre`` (required then); a centre
     key sends for its own centre. A second open referral of the same enterprise to the same
-    centre for the same need is 409 naming the open one, unless ``allow_duplicate``."""
+    centre for the same need is 409 naming the open one, unless ``allow_duplicate``. The
+    centres and the enterprise must exist today (one that ended is a 404 that says so)."""
     referral, created = queries.create_referral(
-        store,
+        store.as_of(today()),
         _caller(key),
         body.enterprise,
         body.to_centre,

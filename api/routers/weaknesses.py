@@ -1,8 +1,11 @@
-"""Where the network is weak: the weakness report, what-if and density (any reader).
+"""Where the network is weak: the weakness report, what-if, density and its history (any
+reader).
 
 Each answer is made by a job (:func:`report_json`, :func:`what_if_json`,
-:func:`density_json`) that runs in a heavy work process (see :mod:`api.heavy`) and returns
-the JSON; the route only sends it."""
+:func:`density_json`, :func:`history_json`) that runs in a heavy work process (see
+:mod:`api.heavy`) and returns the JSON; the route only sends it. Each job is given the day
+the question is about and asks the graph as of that day (the history reads every day it
+covers)."""
 
 from __future__ import annotations
 
@@ -10,21 +13,25 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.deps import Heavy, Reader
+from api.deps import AsOf, Heavy, Reader
 from api.errors import responses
 from api.heavy import HeavyWork, Job
 from api.responses import json_bytes
 from api.schemas.shared import ID_PATTERN, PREFECTURE_PATTERN
 from api.schemas.weaknesses import (
+    DensityHistoryPublic,
     DensityPublic,
     DensityRowPublic,
+    DensityYearPublic,
     WeaknessReportPublic,
     WhatIfPublic,
 )
 from graph.queries import weaknesses as queries
 from graph.queries.density import density_table
+from graph.queries.history import EARLIEST_YEAR, FIRST_YEAR, density_history, history_years
 from graph.queries.what_if import what_if_removed
 from graph.store.ports import GraphStore
+from graph.valid_time import Day
 
 router = APIRouter(tags=["weaknesses"])
 
@@ -35,6 +42,10 @@ async def _heavy_answer(request: Request, job: Job, *args: object) -> Response:
     body = await work.run(job, *args)
     return Response(content=body, media_type="application/json")
 
+
+Grouping = Annotated[
+    Literal["prefecture", "block"], Query(description="How to group: prefecture or block.")
+]
 
 Prefecture = Annotated[
     str | None,
@@ -54,6 +65,7 @@ Prefecture = Annotated[
 async def weaknesses(
     request: Request,
     caller: Reader,
+    day: AsOf,
     _heavy: Annotated[None, Heavy],
     prefecture: Prefecture = None,
     limit: Annotated[
@@ -67,13 +79,14 @@ async def weaknesses(
     Articulation points, bridges, isolated actors, unfinanced and unsupported enterprises,
     unused assets, overloaded centres, components and brokers of the scope's actor graph; each
     node finding with a computed suggestion. Lists hold the most telling findings first; counts
-    hold all."""
-    return await _heavy_answer(request, report_json, prefecture, limit)
+    hold all. The report is of the graph as of ``as_of``."""
+    return await _heavy_answer(request, report_json, prefecture, limit, day)
 
 
-def report_json(store: GraphStore, prefecture: str | None, limit: int) -> bytes:
-    """The weakness report's JSON (a heavy job). Raises InvalidArgument for a bad scope."""
-    report = queries.weakness_report(store, prefecture, limit=limit)
+def report_json(store: GraphStore, prefecture: str | None, limit: int, day: Day) -> bytes:
+    """The weakness report's JSON of the graph as of ``day`` (a heavy job). Raises
+    InvalidArgument for a bad scope."""
+    report = queries.weakness_report(store.as_of(day), prefecture, limit=limit)
     return json_bytes(WeaknessReportPublic.from_domain(report))
 
 
@@ -86,26 +99,27 @@ def report_json(store: GraphStore, prefecture: str | None, limit: int) -> bytes:
         404,
         422,
         503,
-        r404="No node has this id.",
+        r404="No node has this id, or it did not exist on `as_of`.",
         r422="Not an actor, or an unknown prefecture code.",
     ),
 )
 async def what_if(
     request: Request,
     caller: Reader,
+    day: AsOf,
     _heavy: Annotated[None, Heavy],
     remove: Annotated[str, Query(pattern=ID_PATTERN, description="An actor's id.")],
     prefecture: Prefecture = None,
 ) -> Response:
     """If the actor left (a specialist retiring, a centre closing): the enterprises that reach
-    a financier (or a centre) through ties now and would reach none."""
-    return await _heavy_answer(request, what_if_json, remove, prefecture)
+    a financier (or a centre) through ties on ``as_of`` and would reach none."""
+    return await _heavy_answer(request, what_if_json, remove, prefecture, day)
 
 
-def what_if_json(store: GraphStore, remove: str, prefecture: str | None) -> bytes:
-    """What-if's JSON (a heavy job). Raises NotFound for an unknown id, InvalidArgument for
-    a node that is not an actor or a bad scope."""
-    found = what_if_removed(store, remove, prefecture)
+def what_if_json(store: GraphStore, remove: str, prefecture: str | None, day: Day) -> bytes:
+    """What-if's JSON in the graph as of ``day`` (a heavy job). Raises NotFound for an id
+    not in that graph, InvalidArgument for a node that is not an actor or a bad scope."""
+    found = what_if_removed(store.as_of(day), remove, prefecture)
     return json_bytes(WhatIfPublic.from_domain(found))
 
 
@@ -118,18 +132,73 @@ def what_if_json(store: GraphStore, remove: str, prefecture: str | None) -> byte
 async def density(
     request: Request,
     caller: Reader,
+    day: AsOf,
     _heavy: Annotated[None, Heavy],
-    by: Annotated[Literal["prefecture", "block"], Query(description="How to group.")] = (
-        "prefecture"
-    ),
+    by: Grouping = "prefecture",
 ) -> Response:
-    """One row per prefecture (or regional block) that has actors, on its actor graph, with
-    the inter-centre collaboration density beside it."""
-    return await _heavy_answer(request, density_json, by)
+    """One row per prefecture (or regional block) that has actors on ``as_of``, on its actor
+    graph that day, with the inter-centre collaboration density beside it."""
+    return await _heavy_answer(request, density_json, by, day)
 
 
-def density_json(store: GraphStore, by: str) -> bytes:
-    """The density table's JSON (a heavy job), grouped ``by`` "prefecture" or "block"."""
-    rows = density_table(store, by)
+def density_json(store: GraphStore, by: str, day: Day) -> bytes:
+    """The density table's JSON as of ``day`` (a heavy job), grouped ``by`` "prefecture" or
+    "block"."""
+    rows = density_table(store.as_of(day), by)
     answer = DensityPublic(by=by, rows=[DensityRowPublic.from_domain(row, by) for row in rows])
+    return json_bytes(answer)
+
+
+@router.get(
+    "/density/history",
+    response_model=DensityHistoryPublic,
+    summary="Density by prefecture or block, year by year (as of 1 April)",
+    responses=responses(
+        401,
+        422,
+        503,
+        r422="A bad grouping, a year out of bounds, or from after to.",
+    ),
+)
+async def density_history_route(
+    request: Request,
+    caller: Reader,
+    _heavy: Annotated[None, Heavy],
+    by: Grouping = "prefecture",
+    first: Annotated[
+        int,
+        Query(
+            alias="from",
+            ge=EARLIEST_YEAR,
+            le=9999,
+            description=f"The first year ({EARLIEST_YEAR} or later).",
+        ),
+    ] = FIRST_YEAR,
+    last: Annotated[
+        int | None,
+        Query(
+            alias="to",
+            ge=EARLIEST_YEAR,
+            le=9999,
+            description="The last year, at most this year (default this year).",
+        ),
+    ] = None,
+) -> Response:
+    """For each year from ``from`` to ``to``, the rows of /v1/density as of 1 April of the
+    year (Japan's fiscal year begins then): one row per prefecture (or block) that had
+    actors that day, with ``year`` and ``as_of``. Read from the whole history at once."""
+    return await _heavy_answer(request, history_json, by, first, last)
+
+
+def history_json(store: GraphStore, by: str, first: int, last: int | None) -> bytes:
+    """The density history's JSON (a heavy job). Raises InvalidArgument for years out of
+    bounds (see :func:`graph.queries.history.history_years`)."""
+    first, last = history_years(first, last)
+    found = density_history(store, by, first, last)
+    answer = DensityHistoryPublic(
+        by=by,
+        from_=first,
+        to=last,
+        rows=[DensityYearPublic.from_domain(year, by) for year in found],
+    )
     return json_bytes(answer)

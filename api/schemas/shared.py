@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from graph.model import Relation
 
 __all__ = [
+    "CONTRIBUTOR_DESCRIPTION",
     "ID_PATTERN",
     "PREFECTURE_PATTERN",
     "ActorBase",
@@ -28,6 +29,10 @@ __all__ = [
 PREFECTURE_PATTERN = r"^(0[1-9]|[1-3][0-9]|4[0-7])$"
 #: An id of the dataset: 1 to 64 of A-Z a-z 0-9 _ . : -
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+#: How the OpenAPI document describes a contributor's name (an id's characters).
+CONTRIBUTOR_DESCRIPTION = (
+    "A contributor's name: 1 to 64 of the characters A-Z a-z 0-9 _ . : - (as an id)."
+)
 
 #: A score, strength or measure a person reads: sent to 4 significant digits.
 Score = Annotated[float, PlainSerializer(readable, return_type=float)]
@@ -49,7 +54,11 @@ class TieBase(BaseModel):
     type: RelationType
     target: str
     strength: Score
-    since: str | None = None
+    since: str | None = Field(default=None, description="The day it began (YYYY-MM-DD), if known.")
+    until: str | None = Field(
+        default=None,
+        description="The day it stopped holding (YYYY-MM-DD): it held until the day before.",
+    )
 
 
 class TiePublic(TieBase):
@@ -63,6 +72,7 @@ class TiePublic(TieBase):
             target=relation.target,
             strength=relation.strength,
             since=relation.since,
+            until=relation.until,
         )
 
 

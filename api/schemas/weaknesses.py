@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.shared import ActorBase, Score
 from graph.japan import block_of
@@ -14,6 +14,7 @@ from graph.model import RelationType
 if TYPE_CHECKING:
     from graph.model import Node
     from graph.queries.density import DensityRow
+    from graph.queries.history import DensityYear
     from graph.queries.weaknesses import (
         Bridge,
         Broker,
@@ -29,8 +30,11 @@ __all__ = [
     "BridgePublic",
     "BrokerPublic",
     "ComponentPublic",
+    "DensityFields",
+    "DensityHistoryPublic",
     "DensityPublic",
     "DensityRowPublic",
+    "DensityYearPublic",
     "FindingPublic",
     "NextStepPublic",
     "WeaknessReportPublic",
@@ -212,7 +216,9 @@ class WhatIfPublic(BaseModel):
         )
 
 
-class DensityRowPublic(BaseModel):
+class DensityFields(BaseModel):
+    # the fields of a row of the density table (no docstring: it would become the schema's
+    # description)
     prefecture: str | None = Field(None, description="The JIS code (by=prefecture).")
     block: str | None = Field(None, description="The regional block (by=block).")
     name: str
@@ -223,23 +229,53 @@ class DensityRowPublic(BaseModel):
     centre_edges: int = Field(description="Ties between two centres.")
     centre_density: float = Field(description="The inter-centre collaboration density.")
 
+
+def _row_fields(row: DensityRow, by: str) -> dict[str, Any]:
+    """The fields of a row of the table grouped ``by`` "prefecture" (its key is a prefecture
+    code) or "block" (its key is the block)."""
+    return {
+        "prefecture": row.key if by == "prefecture" else None,
+        "block": row.key if by == "block" else block_of(row.key),
+        "name": row.name,
+        "nodes": row.nodes,
+        "edges": row.edges,
+        "density": row.density,
+        "centres": row.centres,
+        "centre_edges": row.centre_edges,
+        "centre_density": row.centre_density,
+    }
+
+
+class DensityRowPublic(DensityFields):
     @classmethod
     def from_domain(cls, row: DensityRow, by: str) -> DensityRowPublic:
-        """A row of the table grouped ``by`` "prefecture" (its key is a prefecture code) or
-        "block" (its key is the block)."""
-        return cls(
-            prefecture=row.key if by == "prefecture" else None,
-            block=row.key if by == "block" else block_of(row.key),
-            name=row.name,
-            nodes=row.nodes,
-            edges=row.edges,
-            density=row.density,
-            centres=row.centres,
-            centre_edges=row.centre_edges,
-            centre_density=row.centre_density,
-        )
+        """A row of the table grouped ``by`` "prefecture" or "block"."""
+        return cls(**_row_fields(row, by))
 
 
 class DensityPublic(BaseModel):
     by: Literal["prefecture", "block"]
     rows: list[DensityRowPublic]
+
+
+class DensityYearPublic(DensityFields):
+    year: int = Field(description="The fiscal year: the row is as of its first day, 1 April.")
+    as_of: str = Field(description="The day the row is as of: 1 April of the year.")
+
+    @classmethod
+    def from_domain(cls, found: DensityYear, by: str) -> DensityYearPublic:
+        """The row of ``found``'s year, of the table grouped ``by`` "prefecture" or
+        "block"."""
+        return cls(**_row_fields(found.row, by), year=found.year, as_of=found.as_of)
+
+
+class DensityHistoryPublic(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    by: Literal["prefecture", "block"]
+    from_: int = Field(alias="from", description="The first year.")
+    to: int = Field(description="The last year.")
+    rows: list[DensityYearPublic] = Field(
+        description="Year by year, each year's rows in the order of /v1/density (only the "
+        "prefectures or blocks that had actors that year)."
+    )

@@ -4,6 +4,11 @@ All or nothing by default: every row is validated (fields, ids, endpoints, kinds
 single write, and any problem raises :class:`DatasetInvalid` listing them as
 ``file:line: column: what is wrong``. With ``skip_invalid`` the valid rows are written and
 the rejected ones are kept in a rejects file with their reasons.
+
+Every node and relation written is asserted by a contributor (:mod:`graph.provenance`); a
+load with ``replace`` takes the folder as the contributor's whole view and retracts what it
+no longer holds. A folder that holds ``provenance.csv`` (an export) is written as it was
+recorded: its assertions are restored instead.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from graph.collector import collector_paused
-from graph.errors import DatasetInvalid, Problem, RowInvalid
+from graph.errors import DatasetInvalid, InvalidArgument, Problem, RowInvalid
 from graph.loaders.csvfile import (
     CsvRecords,
     CsvRow,
@@ -28,9 +33,17 @@ from graph.loaders.csvfile import (
     spreadsheet_safe,
     spreadsheet_values,
 )
+from graph.loaders.provenance_rows import PROVENANCE_COLUMNS, PROVENANCE_FILE, AssertionRows
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation
 from graph.progress import Progress, no_progress
+from graph.provenance import (
+    DEFAULT_CONTRIBUTOR,
+    Assertion,
+    Attribution,
+    check_contributor,
+    relation_record,
+)
 from graph.referral_lifecycle import Referral
 from graph.rows import (
     RELATION_COLUMNS,
@@ -50,12 +63,13 @@ __all__ = [
     "load_dataset",
     "validate_dataset",
     "write_rejects",
+    "PROVENANCE_FILE",
     "RELATIONS_FILE",
 ]
 
 RELATIONS_FILE = "relations.csv"
 #: The files of a dataset folder, in the order they are read and their problems listed.
-DATASET_FILES: tuple[str, ...] = (*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE)
+DATASET_FILES: tuple[str, ...] = (*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE, PROVENANCE_FILE)
 #: How many problems a failed load lists before it only counts the rest.
 PROBLEM_LIMIT = 50
 #: How many ids one look-up in the store asks about.
@@ -66,11 +80,15 @@ _T = TypeVar("_T")
 
 @dataclass
 class LoadReport:
-    """What a load wrote and what it rejected."""
+    """What a load wrote and what it rejected: the nodes (by kind), relations and referrals
+    written; the contributor's assertions retracted (a load with ``replace``); the
+    assertions restored from provenance.csv; the rows rejected, and why."""
 
     nodes: Counter[str] = field(default_factory=Counter)
     relations: int = 0
     referrals: int = 0
+    retracted: int = 0
+    restored: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
@@ -102,6 +120,8 @@ class ValidatedDataset:
     nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
     relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
     referrals: dict[str, Referral] = field(default_factory=dict)
+    #: The assertions of provenance.csv, in its order; None when the folder has none.
+    provenance: list[tuple[str, Assertion]] | None = None
     #: The kind in the store, when it was validated, of each node of the dataset it had.
     in_store: dict[str, NodeKind] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -121,6 +141,12 @@ class ValidatedDataset:
         """Record every problem of a row that failed validation, and reject it."""
         for column, message in error.problems:
             self.reject(file, line, column, message, fields)
+
+    def records(self) -> set[str]:
+        """The record names (:mod:`graph.provenance`) of the valid nodes and relations."""
+        names = {node_id for nodes in self.nodes.values() for node_id in nodes}
+        names.update(relation_record(s, kind, t) for s, kind, t in self.relations)
+        return names
 
 
 def _read_records(
@@ -199,7 +225,8 @@ def validate_dataset(
     the row it rejects: a bad field, an id that names a node of another kind (in the
     dataset or the store), a relation whose end is missing or whose type may not join the
     kinds of its ends, a referral that names no such centre or enterprise or takes another
-    referral's request key. ``progress`` hears of the rows checked as they are.
+    referral's request key, an assertion of provenance.csv that names no node or relation
+    of the folder. ``progress`` hears of the rows checked as they are.
 
     Raises DatasetInvalid when ``folder`` is not a folder or holds none of the dataset
     files; StoreError if the store fails.
@@ -211,6 +238,7 @@ def validate_dataset(
     _check_kinds_in_store(store, seen, out)
     _validate_relations(folder, store, seen, out, progress)
     _validate_referrals(folder, store, seen, out)
+    _validate_provenance(folder, out, progress)
     out.problems.sort(
         key=lambda p: (DATASET_FILES.index(p.file) if p.file in DATASET_FILES else 99, p.line)
     )
@@ -435,6 +463,55 @@ def _request_taken(
     )
 
 
+def _validate_provenance(folder: Path, out: ValidatedDataset, progress: Progress) -> None:
+    """Check provenance.csv, when the folder holds one, into ``out.provenance``: fields;
+    each record a node or relation of the folder (a valid row of it); one row per record
+    and contributor.
+
+    Well-formed records take the quick check (:meth:`AssertionRows.plain`), the others the
+    one that words their problems. Rows in (record, contributor) order, as an export writes
+    them, are told apart from the row before; others are looked up among all the rows read.
+    """
+    opened = _read_records(folder, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, out)
+    if opened is None:
+        if (folder / PROVENANCE_FILE).exists():
+            out.provenance = []
+        return
+    header, records = opened
+    rows = AssertionRows(out.records(), header)
+    kept: list[tuple[str, Assertion]] = []
+    lines: list[int] = []
+    last = ("", "")
+    first: dict[tuple[str, str], int] | None = None  # once the rows come out of order
+    for count, (line, fields) in enumerate(records, start=1):
+        if count % 50_000 == 0:
+            progress(f"checking {PROVENANCE_FILE}", count, None)
+        parsed = rows.plain(fields)
+        if parsed is None:
+            values = dict(zip(header, spreadsheet_values(fields), strict=True))
+            try:
+                parsed = rows.parse(values)
+            except RowInvalid as error:
+                out.reject_invalid(PROVENANCE_FILE, line, error, fields)
+                continue
+        record, assertion = parsed
+        key = (record, assertion.contributor)
+        if first is None and key <= last:
+            first = {(r, a.contributor): n for (r, a), n in zip(kept, lines, strict=True)}
+        earlier = line if first is None else first.setdefault(key, line)
+        if earlier != line:
+            message = (
+                f"{assertion.contributor!r} already asserts {record!r} at "
+                f"{PROVENANCE_FILE}:{earlier}: one row per record and contributor"
+            )
+            out.reject(PROVENANCE_FILE, line, "contributor", message, fields)
+            continue
+        last = key
+        kept.append(parsed)
+        lines.append(line)
+    out.provenance = kept
+
+
 def _batches(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
     """``items`` in slices of ``size``."""
     for start in range(0, len(items), size):
@@ -462,46 +539,100 @@ def load_dataset(
     folder: Path,
     store: Store,
     *,
+    contributor: str = DEFAULT_CONTRIBUTOR,
+    replace: bool = False,
     skip_invalid: bool = False,
     rejects: Path | None = None,
     batch_size: int = 10_000,
     progress: Progress = no_progress,
 ) -> LoadReport:
-    """Validate ``folder`` and write it into ``store``.
+    """Validate ``folder`` and write it into ``store``, every node and relation asserted by
+    ``contributor``.
 
     By default all or nothing: raises DatasetInvalid (with every problem, ordered by file
     and line) and writes nothing if any row is invalid. With ``skip_invalid`` writes the
     valid rows and, if ``rejects`` is given, the rejected rows with their reasons there.
-    Loading the same data twice changes nothing. Raises DatasetInvalid as well when
+    Loading the same data twice changes nothing but the time the contributor last asserted
+    it. With ``replace`` the folder is the contributor's whole view: in the same unit of
+    work, its assertions of the nodes and relations the folder does not hold are retracted
+    (the report counts them); a record left with no standing assertion ends.
+
+    A folder holding provenance.csv (an export) is written as it was recorded: its nodes and
+    relations are written unasserted and its assertions restored as they are, whatever
+    ``contributor`` says.
+
+    Raises InvalidArgument for a ``contributor`` that is not a contributor's name, for
+    ``replace`` with ``skip_invalid`` (a view with rows left out would retract them) and
+    for ``replace`` of a folder that holds provenance.csv; DatasetInvalid as well when
     ``folder`` is not a folder or holds no dataset file, StoreError if the store fails and
     OSError if the rejects file cannot be written.
     """
     started = time.perf_counter()
+    folder = Path(folder)
+    _check_load(folder, contributor, replace, skip_invalid)
     with collector_paused():
-        return _load(Path(folder), store, skip_invalid, rejects, batch_size, progress, started)
+        return _load(
+            folder,
+            store,
+            _Options(contributor, replace, skip_invalid, rejects, batch_size),
+            progress,
+            started,
+        )
+
+
+def _check_load(folder: Path, contributor: str, replace: bool, skip_invalid: bool) -> None:
+    """Raise InvalidArgument for a load that cannot be made as asked (see
+    :func:`load_dataset`)."""
+    try:
+        check_contributor(contributor)
+    except ValueError as error:
+        raise InvalidArgument(str(error)) from None
+    if replace and skip_invalid:
+        raise InvalidArgument(
+            "replace (--replace) retracts whatever the folder does not hold, so every row "
+            "must load: it cannot be combined with skip_invalid (--skip-invalid)"
+        )
+    if replace and (folder / PROVENANCE_FILE).exists():
+        raise InvalidArgument(
+            f"{folder / PROVENANCE_FILE} restores an export's provenance as it was recorded, "
+            "so the folder is not one contributor's view: load it without replace "
+            "(--replace)"
+        )
+
+
+class _Options(NamedTuple):
+    """How :func:`load_dataset` was asked to load."""
+
+    contributor: str
+    replace: bool
+    skip_invalid: bool
+    rejects: Path | None
+    batch_size: int
 
 
 def _load(
     folder: Path,
     store: Store,
-    skip_invalid: bool,
-    rejects: Path | None,
-    batch_size: int,
+    options: _Options,
     progress: Progress,
     started: float,
 ) -> LoadReport:
     """:func:`load_dataset`, with the garbage collector paused."""
     checked = validate_dataset(folder, store, progress)
     report = LoadReport(problems=checked.problems, rejected=len(checked.rejected))
-    if checked.problems and not skip_invalid:
+    if checked.problems and not options.skip_invalid:
         raise DatasetInvalid(checked.problems[:PROBLEM_LIMIT], total=len(checked.problems))
-    if rejects is not None and skip_invalid:
-        write_rejects(Path(rejects), checked.rejected)
-        report.rejects_file = Path(rejects)
+    if options.rejects is not None and options.skip_invalid:
+        write_rejects(Path(options.rejects), checked.rejected)
+        report.rejects_file = Path(options.rejects)
 
+    batch_size = options.batch_size
+    # an export's records are written unasserted: their assertions are restored below
+    restored = checked.provenance
+    by = Attribution(options.contributor) if restored is None else Attribution(record=False)
     total = sum(len(nodes) for nodes in checked.nodes.values()) + len(checked.relations)
     done = 0
-    with store.bulk(known=checked.in_store) as writer:
+    with store.bulk(known=checked.in_store, by=by) as writer:
         for kind, nodes in checked.nodes.items():
             for node_batch in _batches(list(nodes.values()), batch_size):
                 writer.upsert_nodes(node_batch)
@@ -516,5 +647,13 @@ def _load(
         for referral_batch in _batches(list(checked.referrals.values()), batch_size):
             writer.upsert_referrals(referral_batch)
             report.referrals += len(referral_batch)
+        for assertion_batch in _batches(restored or [], batch_size):
+            writer.restore_provenance(assertion_batch)
+            report.restored += len(assertion_batch)
+            progress(f"restoring {PROVENANCE_FILE}", report.restored, len(restored or []))
+        if options.replace:
+            gone = sorted(store.standing_records(options.contributor) - checked.records())
+            for record_batch in _batches(gone, batch_size):
+                report.retracted += writer.retract(record_batch, options.contributor)
     report.seconds = time.perf_counter() - started
     return report

@@ -1,5 +1,10 @@
 """Writing the whole store as a dataset folder that loads back as the same graph.
 
+The whole history goes out: ended nodes with their ``ended`` day, ended relations with their
+``until``, and ``provenance.csv``, every contributor's assertion of every node and relation,
+which a load restores as it was. Export, load into an empty store, export again: the same
+files, byte for byte, on every backend.
+
 Cells are guarded for spreadsheets (:func:`graph.loaders.csvfile.spreadsheet_safe`: one '
 before a cell a spreadsheet would run as a formula), and the loader reads them back as
 they were.
@@ -8,19 +13,21 @@ they were.
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from graph.loaders.csvfile import spreadsheet_safe
 from graph.loaders.dataset import RELATIONS_FILE
+from graph.loaders.provenance_rows import PROVENANCE_COLUMNS, PROVENANCE_FILE, assertion_cells
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
 from graph.model import FILE_KIND, NodeKind
 from graph.progress import Progress, no_progress
+from graph.provenance import Assertion
 from graph.rows import RELATION_COLUMNS, node_columns
 from graph.store.ports import GraphStore, ReferralStore, Store
 
-__all__ = ["cell_text", "export_dataset", "write_nodes", "write_referrals"]
+__all__ = ["cell_text", "export_dataset", "write_nodes", "write_provenance", "write_referrals"]
 
 
 def cell_text(value: Any) -> str:
@@ -35,12 +42,13 @@ def cell_text(value: Any) -> str:
 
 
 def export_dataset(store: Store, folder: Path, progress: Progress = no_progress) -> dict[str, int]:
-    """Write every node, relation and referral of ``store`` into ``folder`` as dataset CSV
-    files.
+    """Write every node, relation, referral and assertion of ``store`` into ``folder`` as
+    dataset CSV files, the whole history (ended nodes and relations too).
 
-    Rows are in id (and relation key) order, so two exports of the same graph are the same
-    bytes. Returns the number of rows written per file. Raises OSError if the folder cannot
-    be written and StoreError if the store fails.
+    Rows are in id (and relation key, record and contributor) order, so two exports of the
+    same store are the same bytes, and so is the export of a store loaded from one. Returns
+    the number of rows written per file. Raises OSError if the folder cannot be written and
+    StoreError if the store fails.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -61,6 +69,7 @@ def export_dataset(store: Store, folder: Path, progress: Progress = no_progress)
                 progress(f"exporting {RELATIONS_FILE}", count, None)
         counts[RELATIONS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
+    counts[PROVENANCE_FILE] = write_provenance(store, folder / PROVENANCE_FILE, progress)
     return counts
 
 
@@ -104,3 +113,41 @@ def write_referrals(store: ReferralStore, folder: Path) -> int:
             for referral in referrals
         )
     return len(referrals)
+
+
+def write_provenance(store: GraphStore, path: Path, progress: Progress = no_progress) -> int:
+    """Write every assertion of every record as ``path`` (provenance.csv), in (record,
+    contributor) order, guarded for spreadsheets; returns how many. The store gives them in
+    that order; should it not, they are sorted and the file written again. Raises OSError
+    if the file cannot be written and StoreError if the store fails."""
+    count = _write_assertions(path, store.iter_provenance(), progress, in_order=False)
+    if count is None:
+        ordered = sorted(store.iter_provenance(), key=lambda pair: (pair[0], pair[1].contributor))
+        count = _write_assertions(path, ordered, progress, in_order=True)
+    return count or 0
+
+
+def _write_assertions(
+    path: Path,
+    assertions: Iterable[tuple[str, Assertion]],
+    progress: Progress,
+    in_order: bool,
+) -> int | None:
+    """Write ``assertions`` as provenance.csv at ``path``; returns how many. Unless they
+    are known to be ``in_order``, returns None (the file left incomplete) at the first that
+    comes before the one written last in (record, contributor) order."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(PROVENANCE_COLUMNS)
+        count = 0
+        last = ("", "")
+        for record, assertion in assertions:
+            key = (record, assertion.contributor)
+            if key < last and not in_order:
+                return None
+            last = key
+            writer.writerow([spreadsheet_safe(cell) for cell in assertion_cells(record, assertion)])
+            count += 1
+            if count % 10_000 == 0:
+                progress(f"exporting {PROVENANCE_FILE}", count, None)
+    return count

@@ -5,6 +5,12 @@ faster than any transactional load: it writes the store files directly. The fold
 node file per kind (``nodes-Enterprise.csv``, ...), ``relationships.csv``, the referrals in
 the dataset format (``referrals.csv``, loaded afterwards with ``rsn load``, which also rebuilds
 the ties that completed referrals make) and ``IMPORT.md`` with the commands.
+
+The whole history goes: ended nodes with their ``ended`` day, relations with their ``since``
+and ``until``. Provenance does not: the importer writes nodes and relations only, so the
+imported store starts with none, and on its first opening rsn records every node and
+relation as asserted by ``local`` at that time, as it does for any store written before
+provenance was kept (an export in the dataset format, loaded with ``rsn load``, keeps it).
 """
 
 from __future__ import annotations
@@ -71,7 +77,9 @@ def import_arguments(folder: Path | None = None) -> list[str]:
 def export_neo4j_admin(
     store: Store, folder: Path, progress: Progress = no_progress
 ) -> dict[str, int]:
-    """Write ``store`` into ``folder`` for ``neo4j-admin database import full``.
+    """Write ``store`` into ``folder`` for ``neo4j-admin database import full``: every
+    node and relation, ended ones too, and the referrals; not the provenance (see the
+    module's note).
 
     Returns the rows written per file. Raises OSError if the folder cannot be written and
     StoreError if the store fails.
@@ -87,7 +95,14 @@ def export_neo4j_admin(
     with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(
-            [f":START_ID({ID_SPACE})", ":TYPE", f":END_ID({ID_SPACE})", "strength:double", "since"]
+            [
+                f":START_ID({ID_SPACE})",
+                ":TYPE",
+                f":END_ID({ID_SPACE})",
+                "strength:double",
+                "since",
+                "until",
+            ]
         )
         count = 0
         for relation in store.iter_relations():
@@ -98,6 +113,7 @@ def export_neo4j_admin(
                     relation.target,
                     repr(relation.strength),
                     relation.since or "",
+                    relation.until or "",
                 ]
             )
             count += 1
@@ -111,7 +127,11 @@ def export_neo4j_admin(
         "With the Neo4j server stopped, from this folder:\n\n"
         f"    {command}\n\n"
         "Then start the server and, with RSN_BACKEND=neo4j, run `rsn load .` here: it creates\n"
-        "rsn's constraints and indexes and loads referrals.csv (the other files are not read).\n",
+        "rsn's constraints and indexes and loads referrals.csv (the other files are not read).\n"
+        "\n"
+        "Provenance is not imported: the store starts with none, and when rsn first opens it\n"
+        "every node and relation is recorded as asserted by `local` at that time. To keep who\n"
+        "asserted what, load a dataset export (`rsn export`, then `rsn load`) instead.\n",
         encoding="utf-8",
     )
     return counts

@@ -7,14 +7,20 @@ from typing import Any
 
 from graph.errors import InvalidArgument, NotFound
 from graph.model import Node, NodeKind, Relation
+from graph.provenance import Attribution
 from graph.rows import check_endpoints, parse_node, parse_relation
 from graph.store.ports import GraphStore
 
 __all__ = ["write_nodes", "write_relations"]
 
 
-def write_nodes(store: GraphStore, items: Sequence[tuple[str, Mapping[str, Any]]]) -> list[Node]:
-    """Validate (kind, values) pairs and upsert them as nodes in one transaction.
+def write_nodes(
+    store: GraphStore,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    by: Attribution | None = None,
+) -> list[Node]:
+    """Validate (kind, values) pairs and upsert them as nodes in one transaction, asserted
+    ``by`` a contributor (``local``, now, when None). A row may say the node ``ended``.
 
     Raises InvalidArgument for an unknown kind, RowInvalid for a bad row (a text column given
     a number, a list or an object; a number out of its column's bounds) and Conflict if an
@@ -28,12 +34,15 @@ def write_nodes(store: GraphStore, items: Sequence[tuple[str, Mapping[str, Any]]
             names = ", ".join(k.value for k in NodeKind)
             raise InvalidArgument(f"{kind!r} is not a node kind: use one of {names}") from None
         nodes.append(parse_node(node_kind, {k: _value(v) for k, v in row.items()}))
-    store.upsert_nodes(nodes)
+    store.upsert_nodes(nodes, by)
     return nodes
 
 
-def write_relations(store: GraphStore, rows: Sequence[Mapping[str, Any]]) -> list[Relation]:
-    """Validate and upsert relations between nodes already in the store, in one transaction.
+def write_relations(
+    store: GraphStore, rows: Sequence[Mapping[str, Any]], by: Attribution | None = None
+) -> list[Relation]:
+    """Validate and upsert relations between nodes already in the store, in one transaction,
+    asserted ``by`` a contributor (``local``, now, when None). A row may give ``until``.
 
     Raises RowInvalid for a bad row or a type that the endpoints' kinds do not allow, NotFound
     for an endpoint that is not in the store; nothing is written then.
@@ -45,7 +54,7 @@ def write_relations(store: GraphStore, rows: Sequence[Mapping[str, Any]]) -> lis
             if end not in kinds:
                 raise NotFound(f"no node with id {end!r}")
         check_endpoints(relation, kinds[relation.source], kinds[relation.target])
-    store.upsert_relations(relations)
+    store.upsert_relations(relations, by)
     return relations
 
 

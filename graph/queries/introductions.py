@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from graph.errors import InvalidArgument, NotFound
+from graph.errors import InvalidArgument
 from graph.model import (
     ACTOR_KINDS,
     DEFAULT_MAX_HOPS,
@@ -29,6 +29,7 @@ from graph.model import (
     strongest,
 )
 from graph.queries import wording
+from graph.queries.presence import missing
 from graph.store.ports import GraphStore
 
 __all__ = [
@@ -117,7 +118,7 @@ def _two_actors(
     for node_id in (first, second):
         node = found.get(node_id)
         if node is None:
-            raise NotFound(f"no node with id {node_id!r}")
+            raise missing(store, node_id)
         if node.kind not in ACTOR_KINDS:
             raise InvalidArgument(
                 f"{node_id!r} is {node.kind.with_article}, not an actor: introductions join "

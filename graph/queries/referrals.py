@@ -43,6 +43,7 @@ from datetime import datetime
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
+from graph.queries.presence import missing
 from graph.queries.readable import readable
 from graph.referral_lifecycle import (
     OPEN_STATUSES,
@@ -116,7 +117,7 @@ def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node
     InvalidArgument if it is not of ``kind``."""
     node = store.get_node(node_id)
     if node is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise missing(store, node_id)
     if node.kind is not kind:
         raise InvalidArgument(
             f"{what} {node_id!r} is {node.kind.with_article}, not {kind.with_article}"

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from graph.errors import InvalidArgument, NotFound
+from graph.errors import InvalidArgument
 from graph.japan import prefecture_name
 from graph.model import (
     ACTOR_KINDS,
@@ -28,6 +28,7 @@ from graph.model import (
     RelationType,
     Scope,
 )
+from graph.queries.presence import missing
 from graph.queries.scope import scope_of
 from graph.store.ports import GraphStore
 
@@ -76,7 +77,7 @@ def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = No
     scope = scope_of(prefecture)
     node = store.get_node(node_id)
     if node is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise missing(store, node_id)
     if node.kind not in ACTOR_KINDS:
         raise InvalidArgument(
             f"{node_id!r} is {node.kind.with_article}, not an actor: only an actor can leave"

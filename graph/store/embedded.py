@@ -64,6 +64,7 @@ from graph.provenance import (
     relation_from_values,
     relation_key_of,
     relation_values,
+    relation_values_text,
     values_from_text,
     values_text,
 )
@@ -461,7 +462,8 @@ class _Writer:
             self.nodes[node.id] = node
             props = json.dumps(node.props, ensure_ascii=False)
             rows.append((node.id, node.kind.value, node.name, props))
-            asserted.append((node.id, values_text(node_values(node))))
+            if self._by.record:
+                asserted.append((node.id, values_text(node_values(node))))
         written = self._connection.executemany(_UPSERT_NODES, rows).rowcount
         if written != len(rows):
             self._refuse_kind_changes(nodes)
@@ -480,14 +482,15 @@ class _Writer:
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
         """Raises NotFound if an end is not stored (nor written earlier here)."""
         self.touched_graph = True
-        rows = []
+        rows: list[_RelationRow] = []
         asserted = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
+        recording = self._by.record
         for relation in relations:
             for end in (relation.source, relation.target):
                 if end not in pending and end not in stored:
                     raise NotFound(f"relation {relation.key}: no node with id {end!r}")
-            kind = relation.type.value
+            kind = relation.type  # a StrEnum: its text, in SQL and in f-strings
             kept[relation.source, relation.type, relation.target] = relation
             rows.append(
                 (
@@ -499,12 +502,13 @@ class _Writer:
                     relation.until,
                 )
             )
-            asserted.append(
-                (
-                    f"{relation.source} {kind} {relation.target}",
-                    values_text(relation_values(relation)),
+            if recording:
+                asserted.append(
+                    (f"{relation.source} {kind} {relation.target}", relation_values_text(relation))
                 )
-            )
+        # in record order: each assertion lands beside the one before in its table's B-tree
+        # (relations keep the order given: a file's order suits their two indexes better)
+        asserted.sort()
         self._write_relations(rows)
         self._assert(asserted)
 

@@ -142,6 +142,7 @@ def test_the_routes_are_documented(live_api):
         "target",
         "k",
         "max_hops",
+        "as_of",
     }
     assert {"200", "404", "422"} <= set(introductions["responses"])
     assert "IntroductionsPublic" in str(introductions["responses"]["200"])

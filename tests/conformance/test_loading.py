@@ -120,6 +120,7 @@ def test_round_trip_through_export(open_again, small_dataset, tmp_path):
         "specialists.csv",
         "relations.csv",
         "referrals.csv",
+        "provenance.csv",
     }
     # a second export of the same graph is the same bytes
     export_dataset(first, tmp_path / "out2")
@@ -397,7 +398,7 @@ def test_skip_invalid_loads_the_rest_and_keeps_the_rejects(store, tmp_path):
     lines = rejects.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "file,line,column,problem,row"
     assert lines[1].startswith("enterprises.csv,3,prefecture,")
-    assert lines[1].endswith('"E2,x,99,E,,"')
+    assert lines[1].endswith('"E2,x,99,E,,,"')
     assert lines[2].startswith("relations.csv,3,target,no node with id 'E2'")
 
 
@@ -469,14 +470,14 @@ def test_export_guards_formulas_and_loads_them_back_unchanged(store, tmp_path, e
     assert store.get_node("E4").name == "'=quoted already"
     export_dataset(store, tmp_path / "out")
     rows = (tmp_path / "out" / "enterprises.csv").read_text(encoding="utf-8").splitlines()
-    assert "'-E2,'+81 Trading,13,E,," in rows
-    assert 'E1,"\'=HYPERLINK(""http://evil.example"",""click"")",13,E,,' in rows
-    assert "E3,'@home,13,E,," in rows
-    assert "E4,''=quoted already,13,E,," in rows
-    assert "E5,'plain quote,13,E,," in rows
-    assert "E6,'\tTabbed,13,E,," in rows
+    assert "'-E2,'+81 Trading,13,E,,," in rows
+    assert 'E1,"\'=HYPERLINK(""http://evil.example"",""click"")",13,E,,,' in rows
+    assert "E3,'@home,13,E,,," in rows
+    assert "E4,''=quoted already,13,E,,," in rows
+    assert "E5,'plain quote,13,E,,," in rows
+    assert "E6,'\tTabbed,13,E,,," in rows
     relations = (tmp_path / "out" / "relations.csv").read_text(encoding="utf-8").splitlines()
-    assert relations[1] == "'-E2,TRADES_WITH,E1,0.5,"
+    assert relations[1] == "'-E2,TRADES_WITH,E1,0.5,,"
     # every cell of every file: none begins as a formula would
     for path in (tmp_path / "out").glob("*.csv"):
         with path.open(encoding="utf-8", newline="") as handle:

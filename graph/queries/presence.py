@@ -1,0 +1,54 @@
+"""Whether a node is there on the day a question is asked, and the sentence when it is not.
+
+Questions read the graph as of a day (:meth:`GraphStore.as_of`). A node missing from it may
+be unknown, or known to the store but not there that day: it ended on or before the day, or
+was founded after it. The answer says which, so that a person knows to ask as of another
+day.
+"""
+
+from __future__ import annotations
+
+from graph.errors import NotFound
+from graph.model import Node
+from graph.store.dated import DatedStore
+from graph.store.ports import GraphStore
+from graph.valid_time import Day
+
+__all__ = ["absent_on", "missing", "node_on"]
+
+
+def absent_on(node: Node, day: Day) -> str:
+    """Why ``node``, which the store holds, is not in the graph as of ``day``: it ended on
+    or before the day, or was founded after it."""
+    ended = node.props.get("ended")
+    if ended is not None and ended <= day:
+        return (
+            f"node {node.id!r} ended on {ended}; it is not in the graph as of {day} "
+            "(ask as_of an earlier day to see it)"
+        )
+    founded = node.props.get("founded")
+    if founded is not None and int(day[:4]) < founded:
+        return (
+            f"node {node.id!r} was founded in {founded}; it is not in the graph as of {day} "
+            "(ask as_of a later day to see it)"
+        )
+    return f"node {node.id!r} is not in the graph as of {day}"
+
+
+def missing(store: GraphStore, node_id: str) -> NotFound:
+    """The NotFound for ``node_id``, which ``store`` does not hold: for a store as of a day,
+    one that says when the node ended (or was founded) if the whole history holds it."""
+    if isinstance(store, DatedStore):
+        node = store.store.get_node(node_id)
+        if node is not None:
+            return NotFound(absent_on(node, store.day))
+    return NotFound(f"no node with id {node_id!r}")
+
+
+def node_on(store: GraphStore, node_id: str) -> Node:
+    """The node ``node_id`` of ``store`` (as of its day, for a store as of a day). Raises
+    NotFound, worded by :func:`missing`, when there is none."""
+    node = store.get_node(node_id)
+    if node is None:
+        raise missing(store, node_id)
+    return node
