@@ -39,6 +39,7 @@ from graph.loaders.dataset import validate_dataset
 from graph.provenance import Attribution
 from graph.queries.history import density_history
 from graph.store.embedded import EmbeddedStore
+from graph.valid_time import today
 
 PAST_DAY = "2015-04-01"
 BATCH = 10_000
@@ -90,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in names[args.backend]:
         with open_backend(name, args.enterprises, args.seed) as store:
             ready(store, folder, counts)
-            # pairs of actors that exist on both days (a firm founded since is not in 2015)
-            past = store.as_of(PAST_DAY)
-            every = [p for p in candidates if len(past.get_nodes(p)) == 2]
+            # pairs of actors that exist on both days (a firm founded since is not in 2015, a
+            # retired specialist not today)
+            past, now = store.as_of(PAST_DAY), store.as_of(today())
+            every = [p for p in candidates if len(past.get_nodes(p)) == 2 == len(now.get_nodes(p))]
             warmup, pairs = every[: args.warmup], every[args.warmup : args.warmup + args.pairs]
             say(f"{name}: introductions today and as of {PAST_DAY}, {len(pairs)} pairs ...")
             _timed_pairs(store, warmup, None)

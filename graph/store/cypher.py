@@ -2,26 +2,62 @@
 
 Values only ever travel as ``$parameters``. Labels and relationship types cannot be
 parameters in Cypher, so they come only from the model's enums: :func:`label` and
-:func:`rel_type` refuse anything else before it is spliced into a statement.
+:func:`rel_type` refuse anything else before it is spliced into a statement. The property key
+of a contributor's assertions (:func:`provenance_key`) is a parameter (``x[$key]``) wherever
+speed does not matter; the statements of a load splice it (:func:`key_property`, which refuses
+anything but the key of a well-formed contributor's name), since a property the planner cannot
+name makes it hold every row of a batch before writing any (an Eager step), which makes loads
+several times slower and lets two sessions deadlock.
+
+Provenance lives on the records themselves. Each contributor's assertion of a node or a
+relationship is one property of it, ``prov.<contributor>``; the property ``prov`` names the
+*owner*, the contributor whose values the record holds (it wrote them last). Contributors write
+different keys, so two writing the same record at once lose nothing, and reads of a record's
+own properties leave these keys out. An assertion is kept in one of three forms:
+
+- ``stamp`` or ``[recorded_at, last_seen]``: standing, with the record's own values; only the
+  owner's may be so (*implicit*);
+- ``[recorded_at, last_seen, retracted_at, values]``, texts (``retracted_at`` is ``''`` while
+  it stands, ``values`` is :func:`graph.provenance.values_text`): any other (*explicit*).
+
+A time is the number of microseconds since 1970 when it is written as rsn writes times
+(:func:`graph.valid_time.now_stamp`), else its text. A load writes one small number more per
+record, where a copy of its values would slow it by a fifth; before a record's values change
+under another owner, that one's implicit assertion is made explicit (:func:`upsert_nodes`
+leaves such records to the caller, which does it in Python).
+
+Valid time: statements that read the graph take ``$day`` (``YYYY-MM-DD``, or null for the whole
+history) and ``$year`` (the day's year): a node exists on the day unless it was founded in a
+later year or ``ended`` on or before it, a relationship holds unless its ``since`` is after the
+day or its ``until`` on or before it (:mod:`graph.valid_time`).
 """
 
 from __future__ import annotations
 
 from graph.model import ACTOR_KINDS, INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT, NodeKind, RelationType
+from graph.provenance import check_contributor
 from graph.store.referral_records import REFERRAL_FIELDS
 
 __all__ = [
     "label",
     "rel_type",
+    "provenance_key",
+    "key_property",
+    "PROVENANCE_PREFIX",
+    "OWNER",
     "schema_statements",
     "upsert_nodes",
+    "REMOVE_PROPERTIES",
     "create_nodes",
     "upsert_relations",
     "upsert_relations_by_element",
+    "update_relations_by_element",
     "NODE_ELEMENTS",
+    "NODE_KINDS",
     "GET_NODES",
     "ties_of",
     "STATS",
+    "STATS_ON",
     "DERIVED_TIES",
     "REFERRALS_BY_REQUEST",
     "nodes_page",
@@ -31,6 +67,27 @@ __all__ = [
     "BOUNDARY_RELATIONS",
     "INTRODUCTION_TIES",
     "RELATION_TYPES",
+    "LOCK_NODES",
+    "lock_relations",
+    "WRITE_NODES",
+    "WRITE_RELATIONS",
+    "RESTORE_NODES",
+    "restore_relations",
+    "PROVENANCE_OF_NODES",
+    "provenance_of_relations",
+    "provenance_page",
+    "STANDING_NODES",
+    "STANDING_RELATIONS",
+    "CONTRIBUTIONS_OF_NODES",
+    "CONTRIBUTIONS_OF_RELATIONS",
+    "MIGRATED",
+    "MARK_MIGRATED",
+    "ANY_NODE",
+    "assert_legacy_nodes",
+    "assert_legacy_relations",
+    "LEGACY_COMPLETED_REFERRALS",
+    "SET_COMPLETED_ON",
+    "ALL_REFERRAL_PAIRS",
     "UPSERT_REFERRALS",
     "CREATE_REFERRAL",
     "GET_REFERRAL",
@@ -38,7 +95,10 @@ __all__ = [
     "MOVE_REFERRAL",
     "REFRESH_REFERRAL_TIES",
     "CENTRES_WITH_EXPERTISE",
+    "introduction_ties",
+    "introduction_tie_names",
     "k_best_paths",
+    "k_best_paths_in_database",
     "PATHS_PROCEDURE",
     "HAS_PATHS_PROCEDURE",
     "INTRODUCTION_TIE_NAMES",
@@ -62,16 +122,81 @@ def rel_type(kind: RelationType) -> str:
     return f"`{kind.value}`"
 
 
+#: The start of the property key of every assertion (see the module's docstring).
+PROVENANCE_PREFIX = "prov."
+
+
+def provenance_key(contributor: str) -> str:
+    """The property key of ``contributor``'s assertions, passed as ``$key``; raises ValueError
+    for a name that is not a contributor's."""
+    return PROVENANCE_PREFIX + check_contributor(contributor)
+
+
+def key_property(key: str) -> str:
+    """The assertion key ``key`` (of :func:`provenance_key`) quoted as a property name, to
+    splice into a statement; raises ValueError for anything else."""
+    if not key.startswith(PROVENANCE_PREFIX):
+        raise ValueError(f"refusing to use {key!r} as a property: it is no assertion's key")
+    check_contributor(key[len(PROVENANCE_PREFIX) :])
+    return f"`{key}`"
+
+
+#: The assertions of record ``x`` (a node or a relationship) as a list of [key, assertion].
+def _assertions(x: str) -> str:
+    return f"[k IN keys({x}) WHERE k STARTS WITH '{PROVENANCE_PREFIX}' | [k, {x}[k]]]"
+
+
+#: Take the write lock of ``x`` before reading what the statement then decides on: a
+#: property set and removed at once changes nothing, but the lock stays until the commit.
+def _lock(x: str) -> str:
+    return f"SET {x}.`_rsn_lock` = true REMOVE {x}.`_rsn_lock` "
+
+
+def _exists(n: str) -> str:
+    """Whether node ``n`` exists on ``$day`` (always for a null day)."""
+    return (
+        f"($day IS NULL OR (({n}.founded IS NULL OR {n}.founded <= $year) "
+        f"AND ({n}.ended IS NULL OR {n}.ended > $day)))"
+    )
+
+
+def _holds(r: str) -> str:
+    """Whether relationship ``r`` holds on ``$day`` (always for a null day)."""
+    return (
+        f"($day IS NULL OR (({r}.since IS NULL OR {r}.since <= $day) "
+        f"AND ({r}.until IS NULL OR {r}.until > $day)))"
+    )
+
+
 #: Every relation type of the dataset, as a relationship type expression (``A|B|...``), so
 #: that generic reads never pick up the links that tie referrals to their centres.
 RELATION_TYPES = "|".join(rel_type(kind) for kind in RelationType)
 
-#: Referrals completed between two centres, kept as one relationship per pair of centres
-#: (from the smaller id to the larger) for introductions to walk. It is derived from the
+#: Referrals completed between two centres make a tie between them, for introductions to
+#: walk (from the smaller id to the larger), which strengthens with each completion. It is
+#: kept as one relationship per strength it has had: ``since`` the day it took that strength
+#: and ``until`` the day it took the next, and ``first`` the day the first referral completed.
+#: The current one, with no ``until``, is a REFERRAL_TIE; the earlier ones are
+#: REFERRAL_TIE_EARLIER, which only questions about a day walk. It is derived from the
 #: referrals, so it is never exported or loaded, and is counted apart from the dataset's
 #: relations; paths and :data:`DERIVED_TIES` report it as a collaboration.
 REFERRAL_TIE_NAME = "REFERRAL_TIE"
 REFERRAL_TIE = f"`{REFERRAL_TIE_NAME}`"
+REFERRAL_TIE_EARLIER_NAME = "REFERRAL_TIE_EARLIER"
+REFERRAL_TIE_EARLIER = f"`{REFERRAL_TIE_EARLIER_NAME}`"
+_ANY_REFERRAL_TIE = f"{REFERRAL_TIE}|{REFERRAL_TIE_EARLIER}"
+
+
+def _referral_tie_holds(t: str) -> str:
+    """Whether referral tie ``t`` (of either type) holds on ``$day``: for a null day, the
+    current one."""
+    return f"(type({t}) = '{REFERRAL_TIE_NAME}' OR $day IS NOT NULL) AND {_holds(t)}"
+
+
+#: The name of the index whose presence records that a database needs no migration to
+#: provenance: an index (on a label no node has), not a node, so that nothing in the graph
+#: shows it. A database made anew (``neo4j-admin database import``) has none.
+MIGRATION_MARK = "rsn_provenance_migrated"
 
 
 def schema_statements() -> list[str]:
@@ -96,58 +221,167 @@ def schema_statements() -> list[str]:
     return statements
 
 
-def upsert_nodes(kind: NodeKind) -> str:
-    """Create or update nodes of ``kind`` from ``$rows`` of ``{id, props}``.
+# -- writing the graph -----------------------------------------------------------------
 
-    ``props`` holds id, name and every other property, and replaces what was there. Returns
-    one row: the ids and their element ids, as two lists (one row decodes far faster than
-    thousands).
-    """
+#: The property naming a record's owner (see the module's docstring).
+OWNER = "prov"
+
+
+def _mine(x: str, key: str | None) -> str:
+    """Whether a write by ``$owner`` (null: a write that asserts nothing) may go to record
+    ``x`` straight: it has no owner, or it is the writer's, and the assertion ``key`` (if
+    any) can be renewed at ``$at`` in Cypher (not when ``$at`` is a text and the record keeps
+    it as numbers)."""
+    owned = f"({x}.{OWNER} IS NULL OR {x}.{OWNER} = $owner)"
+    if key is None:
+        return owned
+    name = f"{x}.{key_property(key)}"
     return (
-        f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) SET n = row.props "
-        f"RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements"
+        f"({owned} AND ($at IS :: INTEGER NOT NULL OR NOT ({name} IS :: INTEGER NOT NULL "
+        f"OR {name} IS :: LIST<INTEGER NOT NULL> NOT NULL)))"
     )
 
 
+def _renew(x: str, key: str | None) -> str:
+    """``, x.key = ..., x.prov = $owner``: renew (or make) the assertion ``key`` of record
+    ``x`` at ``$at`` (``$at_text``, its text), implicit, first recorded as it was, and make the
+    writer the owner; nothing for None. Only where :func:`_mine` holds."""
+    if key is None:
+        return ""
+    name = f"{x}.{key_property(key)}"
+    return (
+        f", {name} = CASE WHEN {name} IS NULL THEN $at "
+        f"WHEN {name} IS :: INTEGER NOT NULL "
+        f"THEN CASE WHEN {name} = $at THEN $at ELSE [{name}, $at] END "
+        f"WHEN {name} IS :: LIST<INTEGER NOT NULL> NOT NULL THEN [{name}[0], $at] "
+        f"WHEN {name} IS :: STRING NOT NULL "
+        f"THEN CASE WHEN {name} = $at_text THEN $at_text ELSE [{name}, $at_text] END "
+        f"ELSE [{name}[0], $at_text] END, {x}.{OWNER} = $owner"
+    )
+
+
+def _when(condition: str, writes: str) -> str:
+    """``writes`` (SET clauses without the SET) done only where ``condition`` holds."""
+    return f"FOREACH (_ IN CASE WHEN {condition} THEN [1] ELSE [] END | SET {writes}) "
+
+
+def upsert_nodes(kind: NodeKind, key: str | None = None) -> str:
+    """Create or update nodes of ``kind`` from ``$rows`` of ``{id, props}``, written by
+    ``$owner`` with its assertion ``key`` (at ``$at``), or asserting nothing (``key`` and
+    ``$owner`` null).
+
+    ``props`` holds id, name and every other property, a null for each the node is not to
+    have, and is added to what was there (the assertions kept on the node stay). A node that
+    another owns (or whose assertion cannot be renewed here) is left as it was. Returns one
+    row: the ids and their element ids, as two lists (one row decodes far faster than
+    thousands); ``contested``, the ids of the nodes left; and ``extra``, for each node the
+    properties it has that ``props`` does not name (to remove with
+    :data:`REMOVE_PROPERTIES`).
+    """
+    return (
+        f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) "
+        f"WITH row, n, {_mine('n', key)} AS mine "
+        + _when("mine", "n += row.props" + _renew("n", key))
+        + "RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements, "
+        "collect(CASE WHEN mine THEN null ELSE row.id END) AS contested, "
+        "collect(CASE WHEN mine THEN [k IN keys(n) WHERE NOT k IN keys(row.props) "
+        f"AND k <> '{OWNER}' AND NOT k STARTS WITH '{PROVENANCE_PREFIX}'] ELSE [] END) AS extra"
+    )
+
+
+#: Remove from each node of ``$rows`` of ``{element, keys}`` (by element id) those properties.
+REMOVE_PROPERTIES = (
+    "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
+    "FOREACH (k IN row.keys | REMOVE n[k])"
+)
+
+
 def create_nodes(kind: NodeKind) -> str:
-    """Create nodes of ``kind`` from ``$rows`` of ``{id, props}``, for ids the store did not
-    have; the unique constraint on id refuses one that appeared meanwhile."""
+    """Create nodes of ``kind`` from ``$rows`` of ``{id, props}`` (props holding the owner and
+    its assertion, if any), for ids the store did not have; the unique constraint on id
+    refuses one that appeared meanwhile."""
     return (
         f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row.props "
         f"RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements"
     )
 
 
-def upsert_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
-    """Create or update relations from ``$rows`` of ``{source, target, strength, since}``."""
+_SET_RELATION = "r.strength = row.strength, r.since = row.since, r.until = row.until"
+
+
+def upsert_relations(
+    kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
+) -> str:
+    """Create or update relations from ``$rows`` of ``{i, source, target, strength, since,
+    until}``, as :func:`upsert_nodes` writes nodes (by ``$owner``, asserting ``key``). One row:
+    ``contested``, the ``i`` of the relations left as they were."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{label(source)} {{id: row.source}}) "
         f"MATCH (b:{label(target)} {{id: row.target}}) "
         f"MERGE (a)-[r:{rel_type(kind)}]->(b) "
-        f"SET r.strength = row.strength, r.since = row.since"
+        f"WITH row, r, {_mine('r', key)} AS mine "
+        + _when("mine", _SET_RELATION + _renew("r", key))
+        + "RETURN collect(CASE WHEN mine THEN null ELSE row.i END) AS contested"
     )
 
 
-def upsert_relations_by_element(
-    kind: RelationType, source: NodeKind, target: NodeKind, create: bool = False
-) -> str:
-    """:func:`upsert_relations` finding the ends by element id (``row.a``, ``row.b``), which
-    is a direct seek rather than an index look-up (``properties(a).id`` keeps the planner
-    from turning the check back into one). An end whose element id no longer holds that node
-    (label and id are checked) matches nothing; ``written`` counts the rows that found both
-    ends, so the caller can send the others by id. With ``create`` the relationship is
-    created without looking for one already there: only for an end that did not exist
-    before this load, which can have no relationship but the load's own."""
+def _by_element(source: NodeKind, target: NodeKind) -> str:
+    """Rows ``row``, ``a``, ``b``: the ends of each of ``$rows`` found by element id (``row.a``,
+    ``row.b``), which is a direct seek rather than an index look-up (``properties(a).id`` keeps
+    the planner from turning the check back into one). An end whose element id no longer
+    holds that node (label and id are checked) matches nothing."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a) WHERE elementId(a) = row.a "
         f"MATCH (b) WHERE elementId(b) = row.b "
         f"WITH row, a, b WHERE a:{label(source)} AND properties(a).id = row.source "
         f"AND b:{label(target)} AND properties(b).id = row.target "
-        f"{'CREATE' if create else 'MERGE'} (a)-[r:{rel_type(kind)}]->(b) "
-        f"SET r.strength = row.strength, r.since = row.since "
-        f"RETURN count(*) AS written"
+    )
+
+
+def upsert_relations_by_element(
+    kind: RelationType,
+    source: NodeKind,
+    target: NodeKind,
+    create: bool = False,
+    key: str | None = None,
+) -> str:
+    """:func:`upsert_relations` finding the ends by element id (see :func:`_by_element`).
+    ``written`` counts the rows that found both ends, so the caller can send the others by
+    id; ``contested`` as there. With ``create`` the relationship is created without looking
+    for one already there, its owner and assertion with it: only for an end that did not
+    exist before this load, which can have no relationship but the load's own."""
+    if create:
+        owned = f", r.{key_property(key)} = $at, r.{OWNER} = $owner" if key is not None else ""
+        return (
+            _by_element(source, target)
+            + f"CREATE (a)-[r:{rel_type(kind)}]->(b) SET {_SET_RELATION}{owned} "
+            "RETURN count(*) AS written, [] AS contested"
+        )
+    return (
+        _by_element(source, target)
+        + f"MERGE (a)-[r:{rel_type(kind)}]->(b) WITH row, r, {_mine('r', key)} AS mine "
+        + _when("mine", _SET_RELATION + _renew("r", key))
+        + "RETURN count(*) AS written, "
+        "collect(CASE WHEN mine THEN null ELSE row.i END) AS contested"
+    )
+
+
+def update_relations_by_element(
+    kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
+) -> str:
+    """:func:`upsert_relations_by_element` for the relations that exist and are the writer's
+    to write (:func:`_mine`), only: any other is left alone. It locks only the relationships
+    it writes (a MERGE locks both ends first, and two sessions writing ties of the same hubs
+    then deadlock). Rows carry ``i``; returns one row, ``updated``: the ``i`` of those
+    written."""
+    return (
+        _by_element(source, target)
+        + f"CALL (a, b) {{ MATCH (a)-[r:{rel_type(kind)}]->(b) RETURN r }} "
+        f"WITH row, r WHERE {_mine('r', key)} "
+        f"SET {_SET_RELATION}{_renew('r', key)} "
+        "RETURN collect(row.i) AS updated"
     )
 
 
@@ -167,25 +401,33 @@ NODE_ELEMENTS = (
     + " RETURN collect(id) AS ids, collect(kind) AS kinds, collect(elementId(n)) AS elements"
 )
 
-#: Each node of ``$ids`` that exists, with its kind and properties, as three lists in one row.
+#: The kind of each id in ``$ids`` that exists on ``$day``, as two lists in one row.
+NODE_KINDS = (
+    "UNWIND $ids AS id " + _union_by_label("") + f" WITH id, n, kind WHERE {_exists('n')} "
+    "RETURN collect(id) AS ids, collect(kind) AS kinds"
+)
+
+#: Each node of ``$ids`` that exists on ``$day``, with its kind and properties (its
+#: assertions among them, for the caller to leave out), as three lists in one row.
 GET_NODES = (
-    "UNWIND $ids AS id "
-    + _union_by_label("")
-    + " RETURN collect(id) AS ids, collect(kind) AS kinds, collect(properties(n)) AS props"
+    "UNWIND $ids AS id " + _union_by_label("") + f" WITH id, n, kind WHERE {_exists('n')} "
+    "RETURN collect(id) AS ids, collect(kind) AS kinds, collect(properties(n)) AS props"
 )
 
 
 def ties_of(kind: NodeKind) -> str:
-    """Every relation touching the node ``$id`` of ``kind``."""
+    """Every relation touching the node ``$id`` of ``kind`` that holds on ``$day`` between
+    two nodes existing then."""
     return (
-        f"MATCH (n:{label(kind)} {{id: $id}})-[r:{RELATION_TYPES}]-() "
+        f"MATCH (n:{label(kind)} {{id: $id}}) WHERE {_exists('n')} "
+        f"MATCH (n)-[r:{RELATION_TYPES}]-(m) WHERE {_holds('r')} AND {_exists('m')} "
         "RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, "
-        "r.strength AS strength, r.since AS since"
+        "r.strength AS strength, r.since AS since, r.until AS until"
     )
 
 
 #: One row: ``nodes`` maps each node kind to its count, ``relations`` each relation type, and
-#: ``derived`` is the number of referral ties (pairs of centres).
+#: ``derived`` is the number of referral ties (pairs of centres), over the whole history.
 #: ``COUNT { }`` of one label or one type is read from the count store, so this costs the same
 #: at any size (an aggregation inside a ``UNION`` would scan every node and relationship).
 STATS = (
@@ -199,75 +441,306 @@ STATS = (
     + f"COUNT {{ MATCH ()-[:{REFERRAL_TIE}]->() }} AS derived"
 )
 
-#: The referral ties of the centre ``$id``: rows ``source``, ``target`` (the smaller id
-#: first) and ``strength``.
+#: :data:`STATS` as of ``$day``: the nodes that exist then, and the relationships that hold
+#: then between two of them (a scan of each label and type).
+STATS_ON = (
+    "RETURN {"
+    + ", ".join(
+        f"{label(kind)}: COUNT {{ MATCH (n:{label(kind)}) WHERE {_exists('n')} }}"
+        for kind in NodeKind
+    )
+    + "} AS nodes, {"
+    + ", ".join(
+        f"{rel_type(kind)}: COUNT {{ MATCH (a)-[r:{rel_type(kind)}]->(b) "
+        f"WHERE {_holds('r')} AND {_exists('a')} AND {_exists('b')} }}"
+        for kind in RelationType
+    )
+    + "} AS relations, "
+    + f"COUNT {{ MATCH (a)-[t:{_ANY_REFERRAL_TIE}]->(b) WHERE {_referral_tie_holds('t')} "
+    f"AND {_exists('a')} AND {_exists('b')} }} AS derived"
+)
+
+#: The referral ties of the centre ``$id`` on ``$day`` (both centres existing then): rows
+#: ``source``, ``target`` (the smaller id first), ``strength`` and ``since`` (the day the
+#: first of their referrals completed).
 DERIVED_TIES = (
-    f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}})-[t:{REFERRAL_TIE}]-() "
-    "RETURN startNode(t).id AS source, endNode(t).id AS target, t.strength AS strength"
+    f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}}) WHERE {_exists('c')} "
+    f"MATCH (c)-[t:{_ANY_REFERRAL_TIE}]-(o) WHERE {_referral_tie_holds('t')} AND {_exists('o')} "
+    "RETURN startNode(t).id AS source, endNode(t).id AS target, t.strength AS strength, "
+    "t.first AS since"
 )
 
 
 def nodes_page(kind: NodeKind) -> str:
-    """Nodes of ``kind`` with id after ``$after``, in id order, ``$limit`` at most."""
+    """Nodes of ``kind`` existing on ``$day`` with id after ``$after``, in id order,
+    ``$limit`` at most."""
     return (
-        f"MATCH (n:{label(kind)}) WHERE n.id > $after "
+        f"MATCH (n:{label(kind)}) WHERE n.id > $after AND {_exists('n')} "
         "RETURN n.id AS id, properties(n) AS props ORDER BY n.id LIMIT $limit"
     )
 
 
 def relations_page(kind: NodeKind) -> str:
     """Outgoing relations of the nodes of ``kind`` with id after ``$after``, ``$limit`` of
-    those nodes at most, in source id order."""
+    those nodes at most, in source id order; only those holding on ``$day`` between two nodes
+    existing then (a node without any still gives a row, with a null type)."""
     return (
         f"MATCH (a:{label(kind)}) WHERE a.id > $after "
         "WITH a ORDER BY a.id LIMIT $limit "
         f"OPTIONAL MATCH (a)-[r:{RELATION_TYPES}]->(b) "
+        f"WHERE {_exists('a')} AND {_holds('r')} AND {_exists('b')} "
         "RETURN a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
-        "r.since AS since"
+        "r.since AS since, r.until AS until"
     )
 
 
 #: A projection's relations come back in one row, as a list of [source, type, target,
-#: strength, since] (``collect`` would drop a missing since from a column of its own): one
-#: row decodes many times faster in the driver than a row per relation.
-_RELATION_COLUMNS = "RETURN collect([source, type, target, strength, since]) AS relations"
+#: strength, since, until] (``collect`` would drop a missing since from a column of its
+#: own): one row decodes many times faster in the driver than a row per relation.
+_RELATION_COLUMNS = "RETURN collect([source, type, target, strength, since, until]) AS relations"
 
 
 def scope_nodes(kind: NodeKind, whole: bool) -> str:
-    """Nodes of ``kind`` in a scope: prefecture ``$prefecture``, or all when ``whole``; one
-    row of two lists, ``ids`` and ``props``."""
-    where = "" if whole else " WHERE n.prefecture = $prefecture"
+    """Nodes of ``kind`` in a scope (prefecture ``$prefecture``, or all when ``whole``)
+    existing on ``$day``; one row of two lists, ``ids`` and ``props``."""
+    where = "" if whole else "n.prefecture = $prefecture AND "
     return (
-        f"MATCH (n:{label(kind)}){where} "
+        f"MATCH (n:{label(kind)}) WHERE {where}{_exists('n')} "
         "RETURN collect(n.id) AS ids, collect(properties(n)) AS props"
     )
 
 
 def scope_relations(kind: NodeKind, whole: bool) -> str:
-    """Relations from nodes of ``kind`` in a scope to nodes in the same scope, as one row (see
-    ``_RELATION_COLUMNS``)."""
-    where = "" if whole else " WHERE a.prefecture = $prefecture AND b.prefecture = $prefecture"
+    """Relations from nodes of ``kind`` in a scope to nodes in the same scope, holding on
+    ``$day`` between two nodes existing then, as one row (see ``_RELATION_COLUMNS``)."""
+    where = "" if whole else "a.prefecture = $prefecture AND b.prefecture = $prefecture AND "
     return (
-        f"MATCH (a:{label(kind)})-[r:{RELATION_TYPES}]->(b){where} "
+        f"MATCH (a:{label(kind)})-[r:{RELATION_TYPES}]->(b) "
+        f"WHERE {where}{_holds('r')} AND {_exists('a')} AND {_exists('b')} "
         "WITH a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
-        "r.since AS since " + _RELATION_COLUMNS
+        "r.since AS since, r.until AS until " + _RELATION_COLUMNS
     )
 
 
-#: The relations with exactly one end in prefecture ``$prefecture``: from each node of the
-#: prefecture (an index seek under each label), every relation to a node of another
-#: prefecture or of none. Each such relation has one end inside, so it comes once. One row,
-#: as :func:`scope_relations`.
+#: The relations with exactly one end in prefecture ``$prefecture``, holding on ``$day``
+#: between two nodes existing then: from each node of the prefecture (an index seek under
+#: each label), every relation to a node of another prefecture or of none. Each such relation
+#: has one end inside, so it comes once. One row, as :func:`scope_relations`.
 BOUNDARY_RELATIONS = (
     "CALL () { "
     + " UNION ALL ".join(
         f"MATCH (n:{label(kind)}) WHERE n.prefecture = $prefecture RETURN n" for kind in NodeKind
     )
     + " } "
+    f"WITH n WHERE {_exists('n')} "
     f"MATCH (n)-[r:{RELATION_TYPES}]-(m) "
-    "WHERE m.prefecture IS NULL OR m.prefecture <> $prefecture "
+    f"WHERE (m.prefecture IS NULL OR m.prefecture <> $prefecture) AND {_holds('r')} "
+    f"AND {_exists('m')} "
     "WITH startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, "
-    "r.strength AS strength, r.since AS since " + _RELATION_COLUMNS
+    "r.strength AS strength, r.since AS since, r.until AS until " + _RELATION_COLUMNS
+)
+
+
+# -- provenance ------------------------------------------------------------------------
+
+
+def _standing(a: str) -> str:
+    """Whether the assertion ``a`` (as a record keeps it, not null) stands."""
+    return (
+        f"CASE WHEN {a} IS :: LIST<STRING NOT NULL> NOT NULL AND size({a}) = 4 "
+        f"THEN {a}[2] = '' ELSE true END"
+    )
+
+
+#: Lock the nodes ``$ids`` and read them: rows ``id``, ``kind``, ``element`` and ``props``
+#: (every property: assertions and owner among them).
+LOCK_NODES = (
+    "UNWIND $ids AS id "
+    + _union_by_label("")
+    + " "
+    + _lock("n")
+    + "RETURN id, kind, elementId(n) AS element, properties(n) AS props"
+)
+
+
+def lock_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """Lock the relations of ``kind`` among ``$rows`` of ``{source, target}`` and read them:
+    rows ``source``, ``target``, ``element``, ``strength``, ``since``, ``until``, ``owner``
+    and ``provenance`` (its assertions as [key, assertion])."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{label(source)} {{id: row.source}})-[r:{rel_type(kind)}]->"
+        f"(b:{label(target)} {{id: row.target}}) "
+        + _lock("r")
+        + "RETURN row.source AS source, row.target AS target, elementId(r) AS element, "
+        f"r.strength AS strength, r.since AS since, r.until AS until, r.{OWNER} AS owner, "
+        f"{_assertions('r')} AS provenance"
+    )
+
+
+#: Write ``$rows`` of ``{element, props, owner, assertions, remove}`` to nodes by element
+#: id: ``props`` added (nulls remove), the owner set, each ``[key, assertion]`` of
+#: ``assertions`` written, the properties ``remove`` names removed.
+WRITE_NODES = (
+    "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
+    f"SET n += row.props, n.{OWNER} = row.owner "
+    "FOREACH (p IN row.assertions | SET n[p[0]] = p[1]) "
+    "FOREACH (k IN row.remove | REMOVE n[k])"
+)
+
+#: Write ``$rows`` of ``{element, strength, since, until, owner, assertions}`` to
+#: relationships by element id, as :data:`WRITE_NODES`.
+WRITE_RELATIONS = (
+    "UNWIND $rows AS row MATCH ()-[r]->() WHERE elementId(r) = row.element "
+    f"SET {_SET_RELATION}, r.{OWNER} = row.owner "
+    "FOREACH (p IN row.assertions | SET r[p[0]] = p[1])"
+)
+
+#: Write ``$rows`` of ``{id, key, value}``: the assertion ``key`` of node ``id`` becomes
+#: ``value``. One row: ``ids``, those found.
+RESTORE_NODES = (
+    "UNWIND $rows AS row WITH row, row.id AS id "
+    + _union_by_label("")
+    + " SET n[row.key] = row.value RETURN collect(id) AS ids"
+)
+
+
+def restore_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """:data:`RESTORE_NODES` for ``$rows`` of ``{source, target, key, value}`` of relations
+    of ``kind``; one row: ``found``, the [source, target] of those found."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{label(source)} {{id: row.source}})-[r:{rel_type(kind)}]->"
+        f"(b:{label(target)} {{id: row.target}}) "
+        "SET r[row.key] = row.value RETURN collect([row.source, row.target]) AS found"
+    )
+
+
+#: Each node of ``$ids`` that exists, with everything its assertions need: rows ``id``,
+#: ``kind``, ``props`` (every property).
+PROVENANCE_OF_NODES = (
+    "UNWIND $ids AS id " + _union_by_label("") + " RETURN id, kind, properties(n) AS props"
+)
+
+#: A relationship ``r``'s values, owner and assertions, as a list.
+_RELATION_PROVENANCE = f"r.strength, r.since, r.until, r.{OWNER}, {_assertions('r')}"
+
+
+def provenance_of_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """Each relation of ``kind`` among ``$rows`` of ``{source, target}`` that exists: rows
+    ``source``, ``target``, ``relation`` ([strength, since, until, owner, assertions])."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{label(source)} {{id: row.source}})-[r:{rel_type(kind)}]->"
+        f"(b:{label(target)} {{id: row.target}}) "
+        f"RETURN row.source AS source, row.target AS target, [{_RELATION_PROVENANCE}] AS relation"
+    )
+
+
+def provenance_page(kind: NodeKind) -> str:
+    """The nodes of ``kind`` with id after ``$after`` (``$limit`` of them at most, in id
+    order), with their outgoing relations: rows ``id``, ``props`` (every property) and
+    ``out``, a list of [type, target, strength, since, until, owner, assertions]."""
+    return (
+        f"MATCH (a:{label(kind)}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $limit "
+        f"RETURN a.id AS id, properties(a) AS props, "
+        f"COLLECT {{ MATCH (a)-[r:{RELATION_TYPES}]->(b) "
+        f"RETURN [type(r), b.id, {_RELATION_PROVENANCE}] }} AS out"
+    )
+
+
+#: The nodes whose assertion ``$key`` stands; one row, ``records``.
+STANDING_NODES = (
+    f"MATCH (n) WHERE n[$key] IS NOT NULL AND {_standing('n[$key]')} "
+    "RETURN collect(n.id) AS records"
+)
+
+#: The relations whose assertion ``$key`` stands, as records; one row, ``records``.
+STANDING_RELATIONS = (
+    f"MATCH (a)-[r:{RELATION_TYPES}]->(b) WHERE r[$key] IS NOT NULL AND {_standing('r[$key]')} "
+    "RETURN collect(a.id + ' ' + type(r) + ' ' + b.id) AS records"
+)
+
+
+def _contributions(pattern: str, x: str) -> str:
+    """Per contributor, over the records ``x`` of ``pattern``: ``standing`` assertions, and
+    its latest last seen time kept as a number (``seen``) and as a text (``seen_text``), and
+    its latest retraction (``retracted``, a text)."""
+    return (
+        f"MATCH {pattern} UNWIND [k IN keys({x}) WHERE k STARTS WITH '{PROVENANCE_PREFIX}'] AS k "
+        f"WITH k, {x}[k] AS a "
+        f"RETURN substring(k, {len(PROVENANCE_PREFIX)}) AS contributor, "
+        f"sum(CASE WHEN {_standing('a')} THEN 1 ELSE 0 END) AS standing, "
+        "max(CASE WHEN a IS :: INTEGER NOT NULL THEN a "
+        "WHEN a IS :: LIST<INTEGER NOT NULL> NOT NULL THEN a[1] END) AS seen, "
+        "max(CASE WHEN a IS :: STRING NOT NULL THEN a "
+        "WHEN a IS :: LIST<STRING NOT NULL> NOT NULL THEN a[1] END) AS seen_text, "
+        "max(CASE WHEN a IS :: LIST<STRING NOT NULL> NOT NULL AND size(a) = 4 "
+        "THEN a[2] END) AS retracted"
+    )
+
+
+#: Rows ``contributor``, ``standing``, ``seen``, ``seen_text``, ``retracted`` over every node.
+CONTRIBUTIONS_OF_NODES = _contributions("(n)", "n")
+#: The same over every relation.
+CONTRIBUTIONS_OF_RELATIONS = _contributions(f"()-[r:{RELATION_TYPES}]->()", "r")
+
+
+# -- the one-off migration of a database written before provenance ----------------------
+
+#: Whether the migration was made (see :data:`MIGRATION_MARK`); one row, ``done``.
+MIGRATED = "SHOW INDEXES YIELD name WHERE name = $name RETURN count(*) > 0 AS done"
+#: Record that the migration was made; safe to run again.
+MARK_MIGRATED = f"CREATE INDEX {MIGRATION_MARK} IF NOT EXISTS FOR (m:RsnMigrated) ON (m.version)"
+#: Whether the database holds any node of the graph; one row, ``found``.
+ANY_NODE = (
+    "RETURN "
+    + " OR ".join(f"EXISTS {{ MATCH (:{label(kind)}) }}" for kind in NodeKind)
+    + " AS found"
+)
+
+_UNASSERTED = f"none(k IN keys({{x}}) WHERE k STARTS WITH '{PROVENANCE_PREFIX}')"
+
+
+def assert_legacy_nodes(kind: NodeKind) -> str:
+    """Give every node of ``kind`` with id after ``$after`` (``$limit`` at most, in id order)
+    that has no assertion the implicit assertion ``$key`` made at ``$at`` by ``$owner``; one
+    row: ``last``, the last id looked at (null when none was)."""
+    return (
+        f"MATCH (n:{label(kind)}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $limit "
+        f"CALL (n) {{ WITH n WHERE {_UNASSERTED.format(x='n')} "
+        f"SET n[$key] = $at, n.{OWNER} = $owner }} "
+        "RETURN max(n.id) AS last"
+    )
+
+
+def assert_legacy_relations(kind: NodeKind) -> str:
+    """:func:`assert_legacy_nodes` for the relations from the nodes of ``kind`` with id after
+    ``$after`` (``$limit`` of those nodes at most)."""
+    return (
+        f"MATCH (a:{label(kind)}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $limit "
+        f"CALL (a) {{ MATCH (a)-[r:{RELATION_TYPES}]->() WHERE {_UNASSERTED.format(x='r')} "
+        f"SET r[$key] = $at, r.{OWNER} = $owner }} "
+        "RETURN max(a.id) AS last"
+    )
+
+
+#: The completed referrals that do not say when they completed: rows ``id``, ``history``.
+LEGACY_COMPLETED_REFERRALS = (
+    "MATCH (r:Referral {status: $completed}) WHERE r.completed_on IS NULL "
+    "RETURN r.id AS id, r.history AS history"
+)
+#: Set ``completed_on`` of the referrals of ``$rows`` of ``{id, day}``.
+SET_COMPLETED_ON = (
+    "UNWIND $rows AS row MATCH (r:Referral {id: row.id}) SET r.completed_on = row.day"
+)
+#: Every pair of centres with a completed referral between them or a referral tie, each
+#: sorted: rows ``pair``.
+ALL_REFERRAL_PAIRS = (
+    "CALL () { MATCH (r:Referral {status: $completed}) "
+    "RETURN r.from_centre AS x, r.to_centre AS y "
+    f"UNION MATCH (a)-[:{_ANY_REFERRAL_TIE}]->(b) RETURN a.id AS x, b.id AS y }} "
+    "WITH DISTINCT CASE WHEN x < y THEN [x, y] ELSE [y, x] END AS pair RETURN pair"
 )
 
 
@@ -275,6 +748,11 @@ BOUNDARY_RELATIONS = (
 
 #: The ties an introduction path may take, as a relationship type expression (``A|B|...``).
 INTRODUCTION_TIES = "|".join(rel_type(kind) for kind in INTRODUCTION_TIE_TYPES) + "|" + REFERRAL_TIE
+
+
+def introduction_ties(dated: bool) -> str:
+    """:data:`INTRODUCTION_TIES`, with the earlier referral ties for a question about a day."""
+    return INTRODUCTION_TIES + ("|" + REFERRAL_TIE_EARLIER if dated else "")
 
 
 def _actor_by_id(variable: str, parameter: str) -> str:
@@ -288,14 +766,16 @@ def _actor_by_id(variable: str, parameter: str) -> str:
     return "CALL () { " + " UNION ALL ".join(parts) + " }"
 
 
-def k_best_paths(max_hops: int) -> str:
+def k_best_paths(max_hops: int, dated: bool = False) -> str:
     """The ``$k`` best paths of at most ``max_hops`` ties from actor ``$source`` to actor
     ``$target`` among those scoring at least ``$theta``, best first, with the ties of each step.
+    With ``dated``, in the graph as of ``$day`` (``$year`` its year): only ties holding then,
+    between nodes existing then.
 
     Rows: ``ids`` (node ids in path order), ``score`` (the product of the strengths multiplied
     in path order, the strongest tie counting between two nodes) and ``ties``, every
     introduction tie between the two nodes of each step as ``{step, source, type, target,
-    strength, since}`` (step 0 is the first), for the caller to pick the strongest.
+    strength, since, until}`` (step 0 is the first), for the caller to pick the strongest.
 
     Meet in the middle, in one statement. With a = ceil(max_hops / 2) and b = max_hops - a,
     every path splits into a forward half of a ties from the source (fewer only if it ends at
@@ -312,6 +792,8 @@ def k_best_paths(max_hops: int) -> str:
     is exact, so the answer holds exactly the k best paths scoring at least θ. When it holds k
     they are the k best of all, since every path left out scores below θ; when it holds fewer,
     the caller tries a lower θ, down to 0, which drops nothing.
+
+    Raises ValueError for a ``max_hops`` out of range.
     """
     if isinstance(max_hops, bool) or not isinstance(max_hops, int):
         raise ValueError(f"max_hops must be a whole number, got {max_hops!r}")
@@ -319,22 +801,26 @@ def k_best_paths(max_hops: int) -> str:
         raise ValueError(f"max_hops must be from 1 to {MAX_HOPS_LIMIT}, got {max_hops}")
     ahead = (max_hops + 1) // 2
     behind = max_hops - ahead
-    ties = INTRODUCTION_TIES
+    ties = introduction_ties(dated)
+    on_day_r = f" AND {_holds('r')} AND {_exists('y')}" if dated else ""
+    on_day_q = f" AND {_holds('q')} AND {_exists('v')}" if dated else ""
+    ends = f"\nWITH s, t WHERE {_exists('s')} AND {_exists('t')}" if dated else ""
     if behind:
         walk = f"""
-MATCH (s)((x)-[r:{ties}]-(y) WHERE r.strength >= $floor){{1,{ahead}}}(m),
-      (t)((u)-[q:{ties}]-(v) WHERE q.strength >= $floor){{0,{behind}}}(m)
+MATCH (s)((x)-[r:{ties}]-(y) WHERE r.strength >= $floor{on_day_r}){{1,{ahead}}}(m),
+      (t)((u)-[q:{ties}]-(v) WHERE q.strength >= $floor{on_day_q}){{0,{behind}}}(m)
 USING JOIN ON m
 WHERE (size(r) = {ahead} OR m = t)
   AND reduce(p = 1.0, e IN r | p * e.strength) >= $floor
   AND reduce(p = 1.0, e IN q | p * e.strength) >= $floor
 WITH [s] + y + reverse([t] + v)[1..] AS ns, r + reverse(q) AS rels"""
     else:
+        one = f" AND {_holds('r')}" if dated else ""
         walk = f"""
-MATCH (s)-[r:{ties}]-(t) WHERE r.strength >= $floor
+MATCH (s)-[r:{ties}]-(t) WHERE r.strength >= $floor{one}
 WITH [s, t] AS ns, [r] AS rels"""
     return f"""{_actor_by_id("s", "source")}
-{_actor_by_id("t", "target")}{walk}
+{_actor_by_id("t", "target")}{ends}{walk}
 WHERE all(i IN range(0, size(ns) - 2) WHERE NOT ns[i] IN ns[i + 1..])
 WITH ns, reduce(p = 1.0, e IN rels | p * e.strength) AS score
 WHERE score >= $theta
@@ -342,22 +828,29 @@ WITH ns, max(score) AS score
 WITH ns, score, [n IN ns | n.id] AS ids
 ORDER BY score DESC, size(ns), ids
 LIMIT $k
-{_TIES_OF_EACH_STEP}"""
+{_ties_of_each_step(dated)}"""
 
 
-#: The tail of both path statements: from rows of ``ns`` (a path's nodes), ``score`` and
-#: ``ids``, every introduction tie between the two nodes of each step, for the caller to pick
-#: the strongest.
-_TIES_OF_EACH_STEP = f"""CALL (ns) {{
+def _ties_of_each_step(dated: bool) -> str:
+    """The tail of both path statements: from rows of ``ns`` (a path's nodes), ``score`` and
+    ``ids``, every introduction tie between the two nodes of each step (holding on ``$day``
+    when ``dated``), for the caller to pick the strongest. A referral tie comes as a
+    collaboration since the day the first of its referrals completed."""
+    where = f" WHERE {_holds('tie')}" if dated else ""
+    return f"""CALL (ns) {{
   UNWIND range(0, size(ns) - 2) AS step
   WITH step, ns[step] AS a, ns[step + 1] AS b
-  MATCH (a)-[tie:{INTRODUCTION_TIES}]-(b)
+  MATCH (a)-[tie:{introduction_ties(dated)}]-(b){where}
+  WITH step, tie, type(tie) STARTS WITH '{REFERRAL_TIE_NAME}' AS derived
   RETURN collect({{step: step, source: startNode(tie).id,
-                  type: CASE type(tie) WHEN '{REFERRAL_TIE_NAME}'
-                        THEN '{RelationType.COLLABORATES_WITH.value}' ELSE type(tie) END,
-                  target: endNode(tie).id, strength: tie.strength, since: tie.since}}) AS ties
+                  type: CASE WHEN derived THEN '{RelationType.COLLABORATES_WITH.value}'
+                        ELSE type(tie) END,
+                  target: endNode(tie).id, strength: tie.strength,
+                  since: CASE WHEN derived THEN tie.first ELSE tie.since END,
+                  until: CASE WHEN derived THEN null ELSE tie.until END}}) AS ties
 }}
 RETURN ids, score, ties"""
+
 
 #: The name of rsn's path procedure, which the server has when rsn's plugin is installed.
 PATHS_PROCEDURE = "rsn.kBestPaths"
@@ -370,23 +863,39 @@ HAS_PATHS_PROCEDURE = (
 #: The introduction tie types, as values for the procedure's ``types`` argument.
 INTRODUCTION_TIE_NAMES = [kind.value for kind in INTRODUCTION_TIE_TYPES] + [REFERRAL_TIE_NAME]
 
-#: The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source`` to
-#: actor ``$target``, found inside the database by rsn's procedure (pass ``$types`` =
-#: :data:`INTRODUCTION_TIE_NAMES`). It runs the same exact search as the embedded store, ranks
-#: as the contract says (score, then fewer ties, then ids) and scores a step by its strongest
-#: tie; the rows are those of :func:`k_best_paths`.
-K_BEST_PATHS_IN_DATABASE = f"""{_actor_by_id("s", "source")}
+
+def introduction_tie_names(dated: bool) -> list[str]:
+    """:data:`INTRODUCTION_TIE_NAMES`, with the earlier referral ties for a question about a
+    day."""
+    return INTRODUCTION_TIE_NAMES + ([REFERRAL_TIE_EARLIER_NAME] if dated else [])
+
+
+def k_best_paths_in_database(dated: bool) -> str:
+    """The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source``
+    to actor ``$target`` (as of ``$day`` when ``dated``: both must exist then), found inside
+    the database by rsn's procedure (pass ``$types`` = :func:`introduction_tie_names`). It runs
+    the same exact search as the embedded store, ranks as the contract says (score, then
+    fewer ties, then ids) and scores a step by its strongest tie; the rows are those of
+    :func:`k_best_paths`."""
+    ends = f"WITH s, t WHERE {_exists('s')} AND {_exists('t')}\n" if dated else ""
+    return f"""{_actor_by_id("s", "source")}
 {_actor_by_id("t", "target")}
-CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops) YIELD nodes, score
+{ends}CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops, $day) YIELD nodes, score
 WITH nodes AS ns, score, [n IN nodes | n.id] AS ids
-{_TIES_OF_EACH_STEP}"""
+{_ties_of_each_step(dated)}"""
+
+
+#: :func:`k_best_paths_in_database` over the whole history.
+K_BEST_PATHS_IN_DATABASE = k_best_paths_in_database(False)
 
 
 #: Reads every node's introduction ties once, so that the pages the search reads are in the
-#: page cache, and the sorted ties of the biggest hubs into the cache of rsn's procedure; one
-#: row: ``nodes`` read, ``hubs`` and ``ties`` cached (pass ``$types`` =
-#: :data:`INTRODUCTION_TIE_NAMES`).
-WARM_UP = "CALL rsn.warmUp($types, 'strength') YIELD nodes, hubs, ties RETURN nodes, hubs, ties"
+#: page cache, and the sorted ties of the biggest hubs (as of ``$day``, or over the whole
+#: history when null) into the cache of rsn's procedure; one row: ``nodes`` read, ``hubs`` and
+#: ``ties`` cached (pass ``$types`` = :func:`introduction_tie_names`).
+WARM_UP = (
+    "CALL rsn.warmUp($types, 'strength', $day) YIELD nodes, hubs, ties RETURN nodes, hubs, ties"
+)
 
 #: A node of each kind the store has, the one with the fewest relationships among the first
 #: hundred found (so its ties are few): rows ``id``, ``kind``.
@@ -403,9 +912,10 @@ SAMPLE_NODES = (
 
 # -- referrals -------------------------------------------------------------------------
 # A referral is a (:Referral) node linked to its two centres and its enterprise, with the
-# properties of its record (:data:`REFERRAL_FIELDS`) and ``request_id`` (sender id and request
-# key), which is unique, so MERGE on it is safe under concurrent retries of one POST. The
-# statements that recount referral ties take the strength curve as ``$strengths``
+# properties of its record (:data:`REFERRAL_FIELDS`), ``request_id`` (sender id and request
+# key), which is unique, so MERGE on it is safe under concurrent retries of one POST, and, once
+# completed, ``completed_on``: the day it completed. The statements that recount referral ties
+# take the strength curve as ``$strengths``
 # (:data:`graph.referral_lifecycle.REFERRAL_TIE_STRENGTHS`) and the completed status as
 # ``$completed``.
 
@@ -419,13 +929,16 @@ _LINK_REFERRAL = (
     "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
 )
 
-#: Store ``$rows`` of referrals by id (load); replaces what was there.
+#: Store ``$rows`` of ``{props, completed_on}`` (a referral's properties, and the day it
+#: completed or null) by id (load); replaces what was there.
 UPSERT_REFERRALS = (
     "UNWIND $rows AS row "
-    f"MATCH (f:{_CENTRE} {{id: row.from_centre}}) "
-    f"MATCH (t:{_CENTRE} {{id: row.to_centre}}) "
-    f"MATCH (e:{_ENTERPRISE} {{id: row.enterprise}}) "
-    "MERGE (r:Referral {id: row.id}) SET r = row " + _LINK_REFERRAL + "RETURN count(r) AS written"
+    f"MATCH (f:{_CENTRE} {{id: row.props.from_centre}}) "
+    f"MATCH (t:{_CENTRE} {{id: row.props.to_centre}}) "
+    f"MATCH (e:{_ENTERPRISE} {{id: row.props.enterprise}}) "
+    "MERGE (r:Referral {id: row.props.id}) SET r = row.props, r.completed_on = row.completed_on "
+    + _LINK_REFERRAL
+    + "RETURN count(r) AS written"
 )
 
 #: Create ``$row`` unless its ``request_id`` exists; returns the stored one and ``created``.
@@ -457,18 +970,34 @@ LIST_REFERRALS = (
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
 )
 
-#: Recount the referrals completed between centres ``a`` and ``b`` (a.id < b.id) and set
-#: their REFERRAL_TIE to match: of strength ``$strengths[n - 1]`` for n completed referrals
-#: (the last item beyond the table), none when n is 0.
+#: Rebuild the referral ties between centres ``a`` and ``b`` (a.id < b.id) from the days
+#: their completed referrals completed: with n of them completed, the tie has strength
+#: ``$strengths[n - 1]`` (the last item beyond the table). One relationship per strength the
+#: tie had (``ends`` are the counts after which it changes, or the last count), ``since`` the
+#: day it took it and ``until`` the day it took the next; one that lasted no day (two
+#: referrals completed the same day) is left out. None when no referral completed.
 _REFRESH_REFERRAL_TIE = (
     "CALL (a, b) { "
     "OPTIONAL MATCH (x:Referral {status: $completed}) "
     "WHERE (x.from_centre = a.id AND x.to_centre = b.id) "
     "OR (x.from_centre = b.id AND x.to_centre = a.id) "
-    "WITH a, b, count(x) AS n "
-    f"OPTIONAL MATCH (a)-[old:{REFERRAL_TIE}]->(b) DELETE old "
-    "WITH a, b, n WHERE n > 0 "
-    f"CREATE (a)-[:{REFERRAL_TIE} {{strength: coalesce($strengths[n - 1], $strengths[-1])}}]->(b) "
+    "WITH a, b, x.completed_on AS day ORDER BY day "
+    "WITH a, b, collect(day) AS days "
+    f"CALL (a, b) {{ OPTIONAL MATCH (a)-[old:{_ANY_REFERRAL_TIE}]->(b) DELETE old }} "
+    "WITH a, b, days, [n IN range(1, size(days)) WHERE n = size(days) "
+    "OR coalesce($strengths[n], $strengths[-1]) <> coalesce($strengths[n - 1], $strengths[-1])]"
+    " AS ends "
+    "UNWIND range(0, size(ends) - 1) AS i "
+    "WITH a, b, days, ends[i] AS n, "
+    "CASE WHEN i = 0 THEN days[0] ELSE days[ends[i - 1]] END AS since "
+    "WITH a, b, days, since, coalesce($strengths[n - 1], $strengths[-1]) AS strength, "
+    "CASE WHEN n = size(days) THEN null ELSE days[n] END AS until "
+    "WHERE until IS NULL OR since < until "
+    "FOREACH (_ IN CASE WHEN until IS NULL THEN [1] ELSE [] END | "
+    f"CREATE (a)-[:{REFERRAL_TIE} {{strength: strength, since: since, first: days[0]}}]->(b)) "
+    "FOREACH (_ IN CASE WHEN until IS NULL THEN [] ELSE [1] END | "
+    f"CREATE (a)-[:{REFERRAL_TIE_EARLIER} "
+    "{strength: strength, since: since, until: until, first: days[0]}]->(b)) "
     "} "
 )
 
@@ -480,14 +1009,15 @@ REFRESH_REFERRAL_TIES = (
 )
 
 #: The guarded move: take the referral's write lock first (the SET), then check that its
-#: status is still ``$expected`` as committed by anyone before us, then write ``$status``
-#: and ``$history``; a completion strengthens the tie between the two centres in the same
-#: transaction. No row back means someone else moved it first.
+#: status is still ``$expected`` as committed by anyone before us, then write ``$status``,
+#: ``$history`` and ``$completed_on`` (the day it completed, or null); a completion
+#: strengthens the tie between the two centres in the same transaction. No row back means
+#: someone else moved it first.
 MOVE_REFERRAL = (
     "MATCH (r:Referral {id: $id}) "
     "SET r.locked = true REMOVE r.locked "
     "WITH r WHERE r.status = $expected "
-    "SET r.status = $status, r.history = $history "
+    "SET r.status = $status, r.history = $history, r.completed_on = $completed_on "
     "WITH r "
     "CALL (r) { "
     "WITH r WHERE r.status = $completed "
@@ -498,11 +1028,13 @@ MOVE_REFERRAL = (
     "RETURN r.id AS id"
 )
 
-#: Centres with an affiliated specialist whose expertise includes ``$need``: rows ``id``,
-#: ``props`` and ``specialists`` (their ids, sorted), in centre id order.
+#: Centres existing on ``$day`` with a specialist existing then, affiliated then, whose
+#: expertise includes ``$need``: rows ``id``, ``props`` and ``specialists`` (their ids,
+#: sorted), in centre id order.
 CENTRES_WITH_EXPERTISE = (
-    f"MATCH (s:{label(NodeKind.SPECIALIST)})-[:{rel_type(RelationType.AFFILIATED_WITH)}]->"
-    f"(c:{_CENTRE}) WHERE $need IN s.expertise "
+    f"MATCH (s:{label(NodeKind.SPECIALIST)})-[a:{rel_type(RelationType.AFFILIATED_WITH)}]->"
+    f"(c:{_CENTRE}) WHERE $need IN s.expertise AND {_holds('a')} AND {_exists('s')} "
+    f"AND {_exists('c')} "
     "WITH c, s.id AS specialist ORDER BY specialist "
     "RETURN c.id AS id, properties(c) AS props, collect(specialist) AS specialists "
     "ORDER BY id"

@@ -4,16 +4,27 @@ Reads go through ``execute_query`` routed to readers; writes through managed wri
 transactions, so the driver retries transient failures and a cluster (``neo4j://``) routes
 them to its leader. The only explicit transaction is :meth:`Neo4jStore.transaction`, which
 must commit several statements as one. Driver errors become the project's errors.
+
+Provenance is kept on the records themselves, one property per contributor (see
+:mod:`graph.store.cypher`), so two processes writing one record as different contributors
+write different properties and lose nothing, and a write needs no read first. Valid time is a
+filter of every read on ``since``/``until`` of relationships and ``founded``/``ended`` of
+nodes; the ties derived from completed referrals are kept as one relationship per strength
+they had, dated the same way.
 """
 
 from __future__ import annotations
 
 import heapq
+import json
+import threading
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 import neo4j
@@ -34,28 +45,53 @@ from graph.model import (
     check_kind_unchanged,
     strongest,
 )
+from graph.provenance import (
+    DEFAULT_CONTRIBUTOR,
+    Assertion,
+    Attribution,
+    ContributorSummary,
+    ended_node,
+    ended_relation,
+    is_relation_record,
+    latest_standing,
+    node_from_values,
+    node_values,
+    relation_from_values,
+    relation_key_of,
+    relation_values,
+    values_from_text,
+    values_text,
+)
 from graph.referral_lifecycle import (
     REFERRAL_TIE_STRENGTHS,
     Referral,
     ReferralStatus,
+    completion_day,
     request_key_taken,
 )
+from graph.rows import node_columns
 from graph.store import cypher
 from graph.store.ports import Stats, Store
 from graph.store.referral_records import from_record, to_record
+from graph.valid_time import Day, day_of, now_stamp, today
 
 __all__ = ["Neo4jStore", "REFERRAL_TIE_PARAMETERS"]
 
 T = TypeVar("T")
+
+#: Runs one statement with its parameters; the records it returns.
+Run = Callable[[str, dict[str, Any]], list[Any]]
 
 #: Rows per page when streaming a whole label out (export).
 PAGE = 5_000
 
 #: A bulk load's relation rows per statement, and how many statements run at once, each on
 #: its own session (bench/loading.py measures them): relations with a new end, created by
-#: element id, go faster on two sessions than on one, while with MERGE two sessions often
-#: deadlock on dense nodes (the driver retries); a few thousand rows per statement to ten
-#: thousand are alike, many more are slower.
+#: element id, go faster on two sessions than on one, while two sessions that change
+#: relationships that exist deadlock at commit, which locks both ends of every relationship
+#: changed (so those statements run one at a time; an assertion renewed is a change even
+#: when the values are the same); a few thousand rows per statement to ten thousand are
+#: alike, many more are slower.
 BULK_BATCH = 10_000
 BULK_WRITERS = 2
 #: Ids per look-up of kinds and element ids.
@@ -94,34 +130,198 @@ class _Translate:
         return error
 
 
-def _node(node_id: str, kind: str, props: dict[str, Any]) -> Node:
-    """The node of ``kind`` whose properties are ``props`` (id and name among them). Raises
-    ValueError for a kind that is not a NodeKind."""
-    values = dict(props)
+def _on(day: Day | None) -> dict[str, Any]:
+    """The parameters of a statement read as of ``day``: ``day`` and ``year`` (both null for
+    the whole history)."""
+    return {"day": day, "year": None if day is None else int(day[:4])}
+
+
+def _own_properties(props: Mapping[str, Any]) -> dict[str, Any]:
+    """``props`` without the assertions and the owner kept among them."""
+    prefix, owner = cypher.PROVENANCE_PREFIX, cypher.OWNER
+    return {
+        key: value for key, value in props.items() if key != owner and not key.startswith(prefix)
+    }
+
+
+def _node(node_id: str, kind: str, props: Mapping[str, Any]) -> Node:
+    """The node of ``kind`` whose properties are ``props`` (id and name among them, and
+    assertions, which are left out). Raises ValueError for a kind that is not a NodeKind."""
+    values = _own_properties(props)
     values.pop("id", None)
     name = values.pop("name", "")
     return Node(node_id, NodeKind(kind), name, values)
 
 
+# -- assertions as records keep them (see graph.store.cypher) ------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def _stamp_text(stamp: int | str) -> str:
+    """A time as a record keeps it (microseconds since 1970, or a text) as a text."""
+    if isinstance(stamp, str):
+        return stamp
+    return (_EPOCH + stamp * _MICROSECOND).isoformat(timespec="microseconds")
+
+
+def _stamp_number(stamp: str) -> int | None:
+    """The microseconds since 1970 of a time written as rsn writes times
+    (:func:`graph.valid_time.now_stamp`), which give the text back; None for any other."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None or moment.utcoffset() != timedelta(0):
+        return None
+    number = (moment - _EPOCH) // _MICROSECOND
+    return number if _stamp_text(number) == stamp else None
+
+
+def _stamp(stamp: str) -> int | str:
+    """A time as a record keeps it: its number when it has one, else its text."""
+    number = _stamp_number(stamp)
+    return stamp if number is None else number
+
+
+def _implicit(recorded_at: str, last_seen: str) -> Any:
+    """An owner's standing assertion as a record keeps it (the values are the record's): one
+    time, or the two, as numbers if both have one, else as texts."""
+    first, last = _stamp_number(recorded_at), _stamp_number(last_seen)
+    if first is not None and last is not None:
+        return first if first == last else [first, last]
+    return recorded_at if recorded_at == last_seen else [recorded_at, last_seen]
+
+
+def _explicit(assertion: Assertion) -> list[str]:
+    """An assertion as a record keeps it with its own values."""
+    return [
+        assertion.recorded_at,
+        assertion.last_seen,
+        assertion.retracted_at or "",
+        values_text(assertion.values),
+    ]
+
+
+def _decoded(key: str, stored: Any, values: Mapping[str, Any]) -> tuple[Assertion, bool]:
+    """The assertion kept under property ``key`` as ``stored``, and whether it is implicit
+    (then its values are ``values``, the record's). Raises ValueError if ``stored`` is no
+    assertion."""
+    contributor = key[len(cypher.PROVENANCE_PREFIX) :]
+    if isinstance(stored, int | str):
+        stamp = _stamp_text(stored)
+        return Assertion(contributor, stamp, stamp, None, dict(values)), True
+    if isinstance(stored, list) and len(stored) == 2:
+        first, last = (_stamp_text(stamp) for stamp in stored)
+        return Assertion(contributor, first, last, None, dict(values)), True
+    if isinstance(stored, list) and len(stored) == 4:
+        recorded_at, last_seen, retracted_at, text = stored
+        return Assertion(
+            contributor, recorded_at, last_seen, retracted_at or None, values_from_text(text)
+        ), False
+    raise ValueError(f"{key} holds no assertion: {stored!r}")
+
+
+class _Provenance:
+    """The assertions of one record as read, and the changes a write makes to them (kept
+    by property key, to write back)."""
+
+    def __init__(
+        self, owner: str | None, pairs: Iterable[Sequence[Any]], values: Mapping[str, Any]
+    ):
+        """From the record's ``owner``, its assertions as [key, stored] and its values."""
+        self.owner = owner
+        self.assertions: dict[str, Assertion] = {}
+        self.implicit: set[str] = set()
+        self.changes: dict[str, Any] = {}
+        for key, stored in pairs:
+            assertion, implicit = _decoded(key, stored, values)
+            self.assertions[assertion.contributor] = assertion
+            if implicit:
+                self.implicit.add(assertion.contributor)
+
+    def sorted(self) -> list[Assertion]:
+        """The assertions, in contributor order."""
+        return [self.assertions[name] for name in sorted(self.assertions)]
+
+    def _set(self, assertion: Assertion, stored: Any) -> None:
+        self.assertions[assertion.contributor] = assertion
+        self.changes[cypher.provenance_key(assertion.contributor)] = stored
+
+    def detach(self, keep: str | None = None) -> None:
+        """Give every implicit assertion (but ``keep``'s) its own copy of the record's
+        values, which are about to change or to be another's."""
+        for contributor in sorted(self.implicit - {keep}):
+            assertion = self.assertions[contributor]
+            self._set(assertion, _explicit(assertion))
+        self.implicit &= {keep}
+
+    def assert_by(self, contributor: str, at: str) -> None:
+        """``contributor`` asserts the record at ``at`` with the values written: it becomes
+        the owner, its assertion implicit."""
+        self.detach(keep=contributor)
+        previous = self.assertions.get(contributor)
+        recorded_at = previous.recorded_at if previous is not None else at
+        self._set(Assertion(contributor, recorded_at, at, None, {}), _implicit(recorded_at, at))
+        self.implicit.add(contributor)
+        self.owner = contributor
+
+    def retract(self, contributor: str | None, at: str) -> int:
+        """Retract at ``at`` the standing assertions of ``contributor`` (every one for None);
+        how many."""
+        retracted = 0
+        for name, assertion in sorted(self.assertions.items()):
+            if assertion.retracted_at is None and contributor in (None, name):
+                ended = replace(assertion, retracted_at=at)
+                self._set(ended, _explicit(ended))
+                self.implicit.discard(name)
+                retracted += 1
+        return retracted
+
+    def rows(self) -> list[list[Any]]:
+        """The changes, as [key, stored] for the write statements."""
+        return [[key, stored] for key, stored in self.changes.items()]
+
+
+def _node_assertions(node_id: str, kind: str, props: Mapping[str, Any]) -> list[Assertion]:
+    """The assertions of the node whose properties are ``props``, in contributor order."""
+    node = _node(node_id, kind, props)
+    prefix = cypher.PROVENANCE_PREFIX
+    pairs = [(key, value) for key, value in props.items() if key.startswith(prefix)]
+    return _Provenance(props.get(cypher.OWNER), pairs, node_values(node)).sorted()
+
+
+def _relation_assertions(
+    source: str, kind: RelationType, target: str, read: Sequence[Any]
+) -> list[Assertion]:
+    """The assertions of a relation read as [strength, since, until, owner, assertions], in
+    contributor order."""
+    strength, since, until, owner, pairs = read
+    relation = Relation(source, kind, target, float(strength), since, until)
+    return _Provenance(owner, pairs, relation_values(relation)).sorted()
+
+
 def _relation(record: Any) -> Relation:
-    """The relation of a row of ``source``, ``type``, ``target``, ``strength`` and ``since``.
-    Raises ValueError for a type that is not a RelationType."""
+    """The relation of a row of ``source``, ``type``, ``target``, ``strength``, ``since`` and
+    ``until``. Raises ValueError for a type that is not a RelationType."""
     return Relation(
         record["source"],
         RelationType(record["type"]),
         record["target"],
         float(record["strength"]),
         record["since"],
+        record["until"],
     )
 
 
 def _relation_columns(record: Any) -> Iterator[Relation]:
     """The relations of a row that holds them as one list of [source, type, target,
-    strength, since]."""
+    strength, since, until]."""
     types: dict[str, RelationType] = {}
-    for source, kind, target, strength, since in record["relations"]:
+    for source, kind, target, strength, since, until in record["relations"]:
         relation_type = types.get(kind) or types.setdefault(kind, RelationType(kind))
-        yield Relation(source, relation_type, target, float(strength), since)
+        yield Relation(source, relation_type, target, float(strength), since, until)
 
 
 def _scored_path(record: Any) -> ScoredPath:
@@ -134,8 +334,47 @@ def _scored_path(record: Any) -> ScoredPath:
 
 def _node_row(node: Node) -> dict[str, Any]:
     """The row the node statements take for ``node``: its id, and every property it is to
-    have (id and name included)."""
+    have (id and name included), with a null for each other column of its kind (which
+    removes one it had)."""
+    return {
+        "id": node.id,
+        "props": {**_CLEARED[node.kind], "id": node.id, "name": node.name, **node.props},
+    }
+
+
+def _new_node_row(node: Node) -> dict[str, Any]:
+    """:func:`_node_row` of a node the store does not have yet (no column to clear)."""
     return {"id": node.id, "props": {"id": node.id, "name": node.name, **node.props}}
+
+
+#: For each kind, a null for each column a node of it may have beside id and name.
+_CLEARED: dict[NodeKind, dict[str, None]] = {
+    kind: {
+        column: None for column in (*node_columns(kind), "ended") if column not in ("id", "name")
+    }
+    for kind in NodeKind
+}
+
+
+def _relation_row(relation: Relation) -> dict[str, Any]:
+    """The row the relation statements take for ``relation`` (its ends by id)."""
+    return {
+        "source": relation.source,
+        "target": relation.target,
+        "strength": relation.strength,
+        "since": relation.since,
+        "until": relation.until,
+    }
+
+
+@lru_cache(maxsize=32)
+def _paths_statement(max_hops: int, dated: bool) -> str:
+    """:func:`cypher.k_best_paths`, built once per number of ties and dating."""
+    return cypher.k_best_paths(max_hops, dated)
+
+
+#: :func:`cypher.k_best_paths_in_database` over the whole history (False) and on a day.
+_PATHS_IN_DATABASE = {dated: cypher.k_best_paths_in_database(dated) for dated in (False, True)}
 
 
 class _InFlight:
@@ -180,27 +419,44 @@ class _InFlight:
 #: Relation rows that go in one statement: type, source kind, target kind, and whether an
 #: end is new (created by this load), so the relationship cannot exist yet.
 _Group = tuple[RelationType, NodeKind, NodeKind, bool]
+#: Relations of one type between nodes of two kinds, which one statement finds by label.
+_Kinds = tuple[RelationType, NodeKind, NodeKind]
 
 
 class _Writer:
-    """Writes through a function that runs one statement as part of the unit.
+    """Writes made ``by`` a contributor through a function that runs one statement as part
+    of the unit, and ``atomic``, which runs several statements as one transaction.
 
     It remembers the kind and element id of every node it has written or looked up, so a
     relation finds its ends by element id. In a bulk load (``in_flight``) relation rows are
     gathered by (type, source kind, target kind) into full batches, which run on several
     sessions at once; :meth:`flush` sends what is gathered and waits for all of it.
+
+    Most records are written by one statement per batch, which makes the writer their owner
+    (see :mod:`graph.store.cypher`); those another contributor owns are left by it, then
+    locked, read and written here in Python, in one transaction (:meth:`_settle`).
     """
 
     def __init__(
         self,
         store: Neo4jStore,
-        run: Callable[[str, dict[str, Any]], list[Any]],
+        run: Run,
+        atomic: Callable[[Callable[[Run], int]], int],
+        by: Attribution,
         in_flight: _InFlight | None = None,
         known: Mapping[str, NodeKind] | None = None,
         batch: int = BULK_BATCH,
     ):
         self._store = store
         self._run = run
+        self._atomic = atomic
+        self._by = by
+        #: the property of the unit's assertions and its owner (None: it asserts nothing)
+        self._key = cypher.provenance_key(by.contributor) if by.record else None
+        owner = by.contributor if by.record else None
+        #: the parameters of every writing statement: the time as records keep it, its
+        #: text, and the owner
+        self._params = {"at": _stamp(by.at), "at_text": by.at, "owner": owner}
         self._in_flight = in_flight
         self._known = known
         self._batch = batch
@@ -208,6 +464,8 @@ class _Writer:
         self._elements: dict[str, str] = {}
         self._new: set[str] = set()
         self._gathered: dict[_Group, list[dict[str, Any]]] = defaultdict(list)
+        #: held by a bulk load's statement that may change relationships that exist
+        self._changing = threading.Lock()
 
     def _lookup(self, ids: Iterable[str]) -> dict[str, NodeKind]:
         """Look up the kind and element id of each of ``ids`` not known yet; returns every
@@ -232,16 +490,46 @@ class _Writer:
         else:  # the load looked its nodes up when it was validated
             known = self._known
             self._new.update(node.id for node in nodes if node.id not in known)
+        key, params = self._key, self._params
         by_kind: dict[tuple[NodeKind, bool], list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
             check_kind_unchanged(node, known.get(node.id))
-            by_kind[node.kind, node.id in self._new].append(_node_row(node))
+            new = node.id in self._new
+            if new:
+                row = _new_node_row(node)
+                if key is not None:  # created owned, with its assertion
+                    row["props"][key] = params["at"]
+                    row["props"][cypher.OWNER] = params["owner"]
+            else:
+                row = _node_row(node)
+            by_kind[node.kind, new].append(row)
+        contested: list[str] = []
         for (kind, new), rows in by_kind.items():
-            statement = cypher.create_nodes(kind) if new else cypher.upsert_nodes(kind)
-            for record in self._run(statement, {"rows": rows}):
+            statement = cypher.create_nodes(kind) if new else cypher.upsert_nodes(kind, key)
+            for record in self._run(statement, {"rows": rows, **params}):
                 self._elements.update(zip(record["ids"], record["elements"], strict=True))
+                if not new:
+                    self._remove_extra(record, self._run)
+                    contested.extend(record["contested"])
         for node in nodes:
             self._kinds[node.id] = node.kind
+        if contested:
+            wanted = set(contested)
+            others = [node for node in nodes if node.id in wanted]
+            self._atomic(partial(self._settle, others, {}))
+
+    @staticmethod
+    def _remove_extra(record: Any, run: Run) -> None:
+        """Remove the properties that a row of :func:`cypher.upsert_nodes` found on nodes
+        beyond those written (a property that is no column of the kind, written by other
+        means): the node's values are the ones just written."""
+        rows = [
+            {"element": element, "keys": keys}
+            for element, keys in zip(record["elements"], record["extra"], strict=True)
+            if keys
+        ]
+        if rows:
+            run(cypher.REMOVE_PROPERTIES, {"rows": rows})
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
         """Raises NotFound if an end is not in the store (nor written earlier here); in a bulk
@@ -268,6 +556,7 @@ class _Writer:
                     "target": relation.target,
                     "strength": relation.strength,
                     "since": relation.since,
+                    "until": relation.until,
                 }
             )
             if self._in_flight and len(group) >= self._batch:
@@ -282,20 +571,52 @@ class _Writer:
         rows = self._gathered.pop(key)
         self._in_flight.submit(partial(self._write_relations, key, rows, self._run))
 
-    def _write_relations(
-        self,
-        key: _Group,
-        rows: list[dict[str, Any]],
-        run: Callable[[str, dict[str, Any]], list[Any]],
-    ) -> None:
-        """Rows by element id; any whose ends moved (a node deleted and its element id
-        reused) go again by id, with MERGE, so none is lost or doubled."""
-        kind, source, target, create = key
-        statement = cypher.upsert_relations_by_element(kind, source, target, create)
-        written = run(statement, {"rows": rows})
-        if written and written[0]["written"] == len(rows):
+    def _write_relations(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
+        """Rows by element id: those of relations that exist are updated (which locks nothing
+        else), the others merged (or created, for a new end); any whose ends moved (a node
+        deleted and its element id reused) go again by id, with MERGE, so none is lost or
+        doubled; those another contributor owns are settled in Python. Statements that may
+        change relationships that exist run one at a time (see :data:`BULK_WRITERS`)."""
+        if key[3]:
+            self._write_relations_now(key, rows, run)
             return
-        run(cypher.upsert_relations(kind, source, target), {"rows": rows})
+        with self._changing:
+            self._write_relations_now(key, rows, run)
+
+    def _write_relations_now(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
+        """:meth:`_write_relations`, without waiting for other statements."""
+        kind, source, target, create = key
+        params = self._params
+        for number, row in enumerate(rows):
+            row["i"] = number
+        left = rows
+        if not create:
+            (updated,) = run(
+                cypher.update_relations_by_element(kind, source, target, self._key),
+                {"rows": rows, **params},
+            )
+            done = set(updated["updated"])
+            left = [row for row in rows if row["i"] not in done]
+            if not left:
+                return
+        statement = cypher.upsert_relations_by_element(kind, source, target, create, self._key)
+        (written,) = run(statement, {"rows": left, **params})
+        contested = written["contested"]
+        if written["written"] != len(left):
+            (again,) = run(
+                cypher.upsert_relations(kind, source, target, self._key), {"rows": left, **params}
+            )
+            contested = again["contested"]
+        if contested:
+            wanted = set(contested)
+            others = [
+                Relation(
+                    row["source"], kind, row["target"], row["strength"], row["since"], row["until"]
+                )
+                for row in rows
+                if row["i"] in wanted
+            ]
+            self._atomic(partial(self._settle, [], {(kind, source, target): others}))
 
     def flush(self) -> None:
         """Send every gathered relation row and wait until all are written (bulk only)."""
@@ -305,20 +626,249 @@ class _Writer:
             self._send(key)
         self._in_flight.drain()
 
+    # -- records read, changed in Python and written back, in one transaction -------------
+
+    def _locked_nodes(self, ids: list[str], run: Run) -> list[tuple[Any, Node, _Provenance]]:
+        """The nodes among ``ids`` that exist, locked: for each its row of
+        :data:`cypher.LOCK_NODES`, the node and its assertions."""
+        found = []
+        for record in run(cypher.LOCK_NODES, {"ids": ids}):
+            props = record["props"]
+            node = _node(record["id"], record["kind"], props)
+            prefix = cypher.PROVENANCE_PREFIX
+            pairs = [(key, value) for key, value in props.items() if key.startswith(prefix)]
+            found.append(
+                (record, node, _Provenance(props.get(cypher.OWNER), pairs, node_values(node)))
+            )
+        return found
+
+    def _locked_relations(
+        self, kinds: _Kinds, pairs: list[tuple[str, str]], run: Run
+    ) -> list[tuple[Any, Relation, _Provenance]]:
+        """The relations of ``kinds`` among ``pairs`` of ends that exist, locked: for each its
+        row of :func:`cypher.lock_relations`, the relation and its assertions."""
+        kind, source, target = kinds
+        rows = [{"source": s, "target": t} for s, t in pairs]
+        found = []
+        for record in run(cypher.lock_relations(kind, source, target), {"rows": rows}):
+            relation = _relation({**dict(record), "type": kind.value})
+            provenance = _Provenance(
+                record["owner"], record["provenance"], relation_values(relation)
+            )
+            found.append((record, relation, provenance))
+        return found
+
+    @staticmethod
+    def _node_write(record: Any, was: Node, node: Node, provenance: _Provenance) -> dict[str, Any]:
+        """The row of :data:`cypher.WRITE_NODES` that gives node ``was`` (read as ``record``)
+        the values of ``node`` and the changes of ``provenance``."""
+        props = _node_row(node)["props"]
+        return {
+            "element": record["element"],
+            "props": props,
+            "owner": provenance.owner,
+            "assertions": provenance.rows(),
+            "remove": [key for key in was.props if key not in props],
+        }
+
+    @staticmethod
+    def _relation_write(record: Any, relation: Relation, provenance: _Provenance) -> dict[str, Any]:
+        """The row of :data:`cypher.WRITE_RELATIONS` that gives the relationship read as
+        ``record`` the values of ``relation`` and the changes of ``provenance``."""
+        return {
+            "element": record["element"],
+            **_relation_row(relation),
+            "owner": provenance.owner,
+            "assertions": provenance.rows(),
+        }
+
+    def _settle(
+        self, nodes: list[Node], relations: Mapping[_Kinds, list[Relation]], run: Run
+    ) -> int:
+        """Write ``nodes`` and ``relations`` (which exist) as the unit's contributor asserts
+        them (or without asserting), whoever owned them: the owner's assertion gets its own
+        copy of the values first. Returns 0."""
+        contributor, at = self._by.contributor, self._by.at
+        written = {node.id: node for node in nodes}
+        rows = []
+        for record, was, provenance in self._locked_nodes(list(written), run):
+            if self._key is None:
+                provenance.detach()
+                provenance.owner = None
+            else:
+                provenance.assert_by(contributor, at)
+            rows.append(self._node_write(record, was, written[was.id], provenance))
+        if rows:
+            run(cypher.WRITE_NODES, {"rows": rows})
+        for kinds, group in relations.items():
+            by_ends = {(r.source, r.target): r for r in group}
+            changes = []
+            for record, _, provenance in self._locked_relations(kinds, list(by_ends), run):
+                if self._key is None:
+                    provenance.detach()
+                    provenance.owner = None
+                else:
+                    provenance.assert_by(contributor, at)
+                relation = by_ends[record["source"], record["target"]]
+                changes.append(self._relation_write(record, relation, provenance))
+            if changes:
+                run(cypher.WRITE_RELATIONS, {"rows": changes})
+        return 0
+
+    # -- retracting and restoring assertions ---------------------------------------------
+
+    def _relations_by_kinds(self, records: Iterable[str]) -> dict[_Kinds, list[tuple[str, str]]]:
+        """The (source, target) of each relation record among ``records`` whose ends exist,
+        by type and the kinds of its ends (the statements find them by label); a text that
+        names no relation, or one with an end that does not exist, is left out."""
+        keys = []
+        for record in records:
+            try:
+                keys.append(relation_key_of(record))
+            except ValueError:
+                continue
+        known = self._lookup(end for source, _, target in keys for end in (source, target))
+        grouped: dict[_Kinds, list[tuple[str, str]]] = defaultdict(list)
+        for source, kind, target in keys:
+            if source in known and target in known:
+                grouped[kind, known[source], known[target]].append((source, target))
+        return grouped
+
+    def retract(self, records: Sequence[str], contributor: str | None) -> int:
+        """See :meth:`GraphWriter.retract`. Each record is locked before its assertions are
+        read, so a write of another contributor at the same time is not lost; in a bulk load
+        the retraction is one transaction of its own. Raises ValueError for a contributor's
+        name that is not one."""
+        self.flush()
+        if contributor is not None:
+            cypher.provenance_key(contributor)  # a name that is not one is refused
+        wanted = list(dict.fromkeys(records))
+        nodes = [record for record in wanted if not is_relation_record(record)]
+        relations = self._relations_by_kinds(r for r in wanted if is_relation_record(r))
+        if not nodes and not relations:
+            return 0
+        return self._atomic(partial(self._retract, nodes, relations, contributor))
+
+    def _retract(
+        self,
+        nodes: list[str],
+        relations: dict[_Kinds, list[tuple[str, str]]],
+        contributor: str | None,
+        run: Run,
+    ) -> int:
+        """:meth:`retract` in one transaction (``run``); how many assertions it retracted. A
+        record left with a standing assertion takes the values of the latest one (whose
+        contributor owns it), one left with none ends; before its values change, the
+        implicit assertions get their own copy."""
+        at, day = self._by.at, self._by.day
+        retracted = 0
+        rows = []
+        for record, node, provenance in self._locked_nodes(nodes, run):
+            count = provenance.retract(contributor, at)
+            if not count:
+                continue
+            retracted += count
+            latest = latest_standing(provenance.assertions.values())
+            if latest is None:
+                settled = ended_node(node, day)
+            else:
+                settled = node_from_values(node.id, node.kind, latest.values)
+            if node_values(settled) != node_values(node):
+                provenance.detach()
+            provenance.owner = None if latest is None else latest.contributor
+            provenance.detach(keep=provenance.owner)
+            rows.append(self._node_write(record, node, settled, provenance))
+        if rows:
+            run(cypher.WRITE_NODES, {"rows": rows})
+        for kinds, pairs in relations.items():
+            changes = []
+            for record, relation, provenance in self._locked_relations(kinds, pairs, run):
+                count = provenance.retract(contributor, at)
+                if not count:
+                    continue
+                retracted += count
+                latest = latest_standing(provenance.assertions.values())
+                if latest is None:
+                    settled_relation = ended_relation(relation, day)
+                else:
+                    settled_relation = relation_from_values(
+                        relation.source, relation.type, relation.target, latest.values
+                    )
+                if relation_values(settled_relation) != relation_values(relation):
+                    provenance.detach()
+                provenance.owner = None if latest is None else latest.contributor
+                provenance.detach(keep=provenance.owner)
+                changes.append(self._relation_write(record, settled_relation, provenance))
+            if changes:
+                run(cypher.WRITE_RELATIONS, {"rows": changes})
+        return retracted
+
+    def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
+        """See :meth:`GraphWriter.restore_provenance` (each is kept with its own values).
+        Raises NotFound naming a record that is not in the store, and ValueError for a
+        contributor's name that is not one."""
+        self.flush()
+        node_rows: list[dict[str, Any]] = []
+        relation_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for record, assertion in assertions:
+            row = {
+                "key": cypher.provenance_key(assertion.contributor),
+                "value": _explicit(assertion),
+            }
+            if is_relation_record(record):
+                relation_rows[record].append(row)
+            else:
+                node_rows.append({"id": record, **row})
+        for start in range(0, len(node_rows), LOOKUP_BATCH):
+            part = node_rows[start : start + LOOKUP_BATCH]
+            (found,) = self._run(cypher.RESTORE_NODES, {"rows": part})
+            missing = {row["id"] for row in part} - set(found["ids"])
+            if missing:
+                raise NotFound(f"provenance of {min(missing)!r}: no such node")
+        grouped = self._relations_by_kinds(relation_rows)
+        reachable = {
+            f"{source} {kind.value} {target}"
+            for (kind, _, _), pairs in grouped.items()
+            for source, target in pairs
+        }
+        for record in relation_rows:
+            if record not in reachable:
+                raise NotFound(f"provenance of {record!r}: no such relation")
+        for (kind, source, target), pairs in grouped.items():
+            rows = [
+                {"source": s, "target": t, **row}
+                for s, t in pairs
+                for row in relation_rows[f"{s} {kind.value} {t}"]
+            ]
+            for start in range(0, len(rows), LOOKUP_BATCH):
+                part = rows[start : start + LOOKUP_BATCH]
+                (found,) = self._run(cypher.restore_relations(kind, source, target), {"rows": part})
+                written = {f"{s} {kind.value} {t}" for s, t in found["found"]}
+                for row in part:
+                    name = f"{row['source']} {kind.value} {row['target']}"
+                    if name not in written:
+                        raise NotFound(f"provenance of {name!r}: no such relation")
+
+    # -- referrals -----------------------------------------------------------------------
+
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Raises NotFound for a missing centre or enterprise, and Conflict for a referral
         whose sender and request key are another referral's (nothing is replaced)."""
         self.flush()
         if not referrals:
             return
-        rows = [_referral_row(r) for r in referrals]
+        props = [_referral_row(r) for r in referrals]
+        rows = [
+            {"props": row, "completed_on": _completed_on(r)}
+            for r, row in zip(referrals, props, strict=True)
+        ]
         owners = {
             record["request"]: record["id"]
             for record in self._run(
-                cypher.REFERRALS_BY_REQUEST, {"requests": [row["request_id"] for row in rows]}
+                cypher.REFERRALS_BY_REQUEST, {"requests": [row["request_id"] for row in props]}
             )
         }
-        for referral, row in zip(referrals, rows, strict=True):
+        for referral, row in zip(referrals, props, strict=True):
             owner = owners.get(row["request_id"], referral.id)
             if owner != referral.id:
                 raise Conflict(request_key_taken(referral, owner))
@@ -353,6 +903,35 @@ def _referral_row(referral: Referral) -> dict[str, Any]:
     }
 
 
+def _completion_of(status: str, history: list[dict[str, Any]], fallback: str) -> str | None:
+    """The day a referral of ``status`` and ``history`` (as stored) completed: None unless
+    completed; the day of its history's completion, else of ``fallback`` (a time)."""
+    if status != ReferralStatus.COMPLETED.value:
+        return None
+    try:
+        return completion_day(history)
+    except ValueError:  # a history that does not say: the last time it moved
+        return day_of(fallback)
+
+
+def _history_of(text: str | None) -> list[dict[str, Any]]:
+    """The events of a stored history (its JSON list), or none if it is not one."""
+    try:
+        events = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return (
+        [event for event in events if isinstance(event, dict)] if isinstance(events, list) else []
+    )
+
+
+def _completed_on(referral: Referral) -> str | None:
+    """The day ``referral`` completed (see :func:`_completion_of`), kept beside it."""
+    return _completion_of(
+        referral.status.value, [e.as_dict() for e in referral.history], referral.updated_at
+    )
+
+
 def _referral_of(data: Mapping[str, Any]) -> Referral:
     """The referral of a ``referral`` column (see cypher's referral statements)."""
     return from_record(data)
@@ -361,8 +940,9 @@ def _referral_of(data: Mapping[str, Any]) -> Referral:
 class Neo4jStore(Store):
     """The graph in a Neo4j server or cluster.
 
-    Opening checks that the server answers and sets up the schema (safe to repeat).
-    Raises StoreUnavailable when it cannot be reached or refuses the credentials.
+    Opening checks that the server answers, sets up the schema (safe to repeat) and, once, has
+    ``local`` assert every record of a database written before provenance was kept. Raises
+    StoreUnavailable when it cannot be reached or refuses the credentials.
     """
 
     backend = "neo4j"
@@ -399,7 +979,10 @@ class Neo4jStore(Store):
                 raise StoreUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j URI: {error}") from error
             raise self._translate(error) from error
         self._closed = False
+        #: whether the database is known to hold no record written before provenance
+        self._migrated = False
         self.ensure_schema()
+        self.migrate()
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -422,13 +1005,18 @@ class Neo4jStore(Store):
 
     def _write(self, query: str, **params: Any) -> list[neo4j.Record]:
         """One write statement in its own managed (retried) transaction."""
+        return self._write_unit(lambda run: run(query, params))
 
-        def work(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
-            return list(tx.run(query, params))
+    def _write_unit(self, work: Callable[[Run], T]) -> T:
+        """What ``work`` returns, given a function that runs statements, all in one managed
+        (retried, so ``work`` may run again) write transaction."""
 
-        def run() -> list[neo4j.Record]:
+        def unit(tx: neo4j.ManagedTransaction) -> T:
+            return work(lambda query, params: list(tx.run(query, params)))
+
+        def run() -> T:
             with self._driver.session(database=self.database) as session:
-                return session.execute_write(work)
+                return session.execute_write(unit)
 
         return self._guard(run)
 
@@ -437,28 +1025,104 @@ class Neo4jStore(Store):
         for statement in cypher.schema_statements():
             self._guard(partial(self._driver.execute_query, statement, database_=self.database))
 
+    def migrate(self) -> None:
+        """Bring a database written before provenance was kept up to this rsn, once: every
+        node and relation without any assertion is asserted by ``local`` now (which owns it,
+        so the assertion's values are the record's), and every completed referral gets the
+        day it completed, from which the referral ties are rebuilt with their dates. Safe to
+        run again, and beside writers of this rsn (a record they assert is left alone). A
+        database without any node is left unmarked (the first write marks it), so one filled
+        by other means is still migrated when next opened. Raises StoreError if the database
+        cannot be read or written."""
+        if self._read(cypher.MIGRATED, name=cypher.MIGRATION_MARK)[0]["done"]:
+            self._migrated = True
+            return
+        if not self._read(cypher.ANY_NODE)[0]["found"]:
+            return
+        at = now_stamp()
+        asserting = {
+            "key": cypher.provenance_key(DEFAULT_CONTRIBUTOR),
+            "at": _stamp(at),
+            "owner": DEFAULT_CONTRIBUTOR,
+        }
+        for kind in NodeKind:
+            for statement in (
+                cypher.assert_legacy_nodes(kind),
+                cypher.assert_legacy_relations(kind),
+            ):
+                after: str | None = ""
+                while after is not None:
+                    (page,) = self._write(statement, after=after, limit=PAGE, **asserting)
+                    after = page["last"]
+        completed = ReferralStatus.COMPLETED.value
+        days = [
+            {
+                "id": record["id"],
+                "day": _completion_of(completed, _history_of(record["history"]), at),
+            }
+            for record in self._read(cypher.LEGACY_COMPLETED_REFERRALS, completed=completed)
+        ]
+        if days:
+            self._write(cypher.SET_COMPLETED_ON, rows=days)
+        pairs = [
+            record["pair"] for record in self._read(cypher.ALL_REFERRAL_PAIRS, completed=completed)
+        ]
+        for start in range(0, len(pairs), LOOKUP_BATCH):
+            self._write(
+                cypher.REFRESH_REFERRAL_TIES,
+                pairs=pairs[start : start + LOOKUP_BATCH],
+                **REFERRAL_TIE_PARAMETERS,
+            )
+        self._mark_migrated()
+
+    def _mark_migrated(self) -> None:
+        """Record that the database needs no migration (see :meth:`migrate`)."""
+        if not self._migrated:
+            self._guard(
+                partial(self._driver.execute_query, cypher.MARK_MIGRATED, database_=self.database)
+            )
+            self._migrated = True
+
     # -- writing -----------------------------------------------------------------------
 
     @contextmanager
-    def transaction(self) -> Iterator[_Writer]:
-        """An explicit transaction: everything inside commits together or not at all."""
+    def transaction(self, by: Attribution | None = None) -> Iterator[_Writer]:
+        """An explicit transaction: everything inside commits together or not at all. Raises
+        ValueError for a contributor's name that is not one."""
+        by = by or Attribution()
+        self._mark_migrated()
         with self._guard(lambda: self._driver.session(database=self.database)) as session:
             tx = self._guard(session.begin_transaction)
             try:
-                yield _Writer(self, lambda q, p: self._guard(lambda: list(tx.run(q, p))))
+
+                def run(query: str, params: dict[str, Any]) -> list[Any]:
+                    return self._guard(lambda: list(tx.run(query, params)))
+
+                def atomic(work: Callable[[Run], int]) -> int:
+                    return work(run)
+
+                yield _Writer(self, run, atomic, by)
                 self._guard(tx.commit)
             finally:
                 if not tx.closed():
                     tx.rollback()
 
     @contextmanager
-    def bulk(self, known: Mapping[str, NodeKind] | None = None) -> Iterator[_Writer]:
+    def bulk(
+        self, known: Mapping[str, NodeKind] | None = None, by: Attribution | None = None
+    ) -> Iterator[_Writer]:
         """Each batch in its own managed transaction; a rerun after a failure completes.
         Relation batches are sent while the next are gathered; leaving the block waits for
         every batch and raises the first failure. A relation with an end that ``known``
-        shows to be new is created without looking for one already there."""
+        shows to be new is created without looking for one already there. A retraction is
+        one transaction of its own. Raises ValueError for a contributor's name that is not
+        one."""
+        by = by or Attribution()
+        self._mark_migrated()
         in_flight = _InFlight(BULK_WRITERS)
-        writer = _Writer(self, lambda q, p: self._write(q, **p), in_flight, known)
+        writer = _Writer(
+            self, lambda q, p: self._write(q, **p), self._write_unit, by, in_flight, known
+        )
         try:
             yield writer
             writer.flush()
@@ -469,67 +1133,73 @@ class Neo4jStore(Store):
 
     # -- reading -----------------------------------------------------------------------
 
-    def get_nodes(self, ids: Iterable[str]) -> dict[str, Node]:
+    def get_nodes(self, ids: Iterable[str], day: Day | None = None) -> dict[str, Node]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
         found: dict[str, Node] = {}
-        for record in self._read(cypher.GET_NODES, ids=wanted):
+        for record in self._read(cypher.GET_NODES, ids=wanted, **_on(day)):
             for node_id, kind, props in zip(
                 record["ids"], record["kinds"], record["props"], strict=True
             ):
                 found[node_id] = _node(node_id, kind, props)
         return found
 
-    def node_kinds(self, ids: Iterable[str]) -> dict[str, NodeKind]:
+    def node_kinds(self, ids: Iterable[str], day: Day | None = None) -> dict[str, NodeKind]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
         found: dict[str, NodeKind] = {}
-        for record in self._read(cypher.NODE_ELEMENTS, ids=wanted):
+        for record in self._read(cypher.NODE_KINDS, ids=wanted, **_on(day)):
             found.update(zip(record["ids"], map(NodeKind, record["kinds"]), strict=True))
         return found
 
-    def ties(self, node_id: str) -> list[Relation]:
-        kind = self.node_kinds([node_id]).get(node_id)
+    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+        kind = self.node_kinds([node_id], day).get(node_id)
         if kind is None:
             return []
-        found = {_relation(r) for r in self._read(cypher.ties_of(kind), id=node_id)}
+        found = {_relation(r) for r in self._read(cypher.ties_of(kind), id=node_id, **_on(day))}
         return sorted(found, key=lambda r: r.key)
 
-    def stats(self) -> Stats:
-        (record,) = self._read(cypher.STATS)
+    def stats(self, day: Day | None = None) -> Stats:
+        """Over the whole history, from the count store (the same cost at any size); as of a
+        day, a scan of every node and relationship."""
+        if day is None:
+            (record,) = self._read(cypher.STATS)
+        else:
+            (record,) = self._read(cypher.STATS_ON, **_on(day))
         derived = {RelationType.COLLABORATES_WITH.value: record["derived"]}
         return Stats.of(record["nodes"], record["relations"], derived)
 
-    def derived_ties(self, node_id: str) -> list[Relation]:
+    def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
         found = [
             Relation(
                 record["source"],
                 RelationType.COLLABORATES_WITH,
                 record["target"],
                 float(record["strength"]),
+                record["since"],
             )
-            for record in self._read(cypher.DERIVED_TIES, id=node_id)
+            for record in self._read(cypher.DERIVED_TIES, id=node_id, **_on(day))
         ]
         return sorted(found, key=lambda r: r.key)
 
-    def iter_nodes(self, kind: NodeKind) -> Iterator[Node]:
+    def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
         after = ""
         while True:
-            page = self._read(cypher.nodes_page(kind), after=after, limit=PAGE)
+            page = self._read(cypher.nodes_page(kind), after=after, limit=PAGE, **_on(day))
             for record in page:
                 yield _node(record["id"], kind.value, record["props"])
             if len(page) < PAGE:
                 return
             after = page[-1]["id"]
 
-    def _relations_from(self, kind: NodeKind) -> Iterator[Relation]:
-        """Every relation from a node of ``kind``, in (source, type, target) order, read a
-        page of source nodes at a time."""
+    def _relations_from(self, kind: NodeKind, day: Day | None) -> Iterator[Relation]:
+        """Every relation from a node of ``kind`` (holding on ``day``), in (source, type,
+        target) order, read a page of source nodes at a time."""
         after = ""
         while True:
-            page = self._read(cypher.relations_page(kind), after=after, limit=PAGE)
+            page = self._read(cypher.relations_page(kind), after=after, limit=PAGE, **_on(day))
             if not page:
                 return
             found = sorted(
@@ -541,32 +1211,40 @@ class Neo4jStore(Store):
                 return
             after = max(sources)
 
-    def iter_relations(self) -> Iterator[Relation]:
-        streams = [self._relations_from(kind) for kind in NodeKind]
+    def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
+        streams = [self._relations_from(kind, day) for kind in NodeKind]
         yield from heapq.merge(*streams, key=lambda r: r.key)
 
-    def scope_graph(self, scope: Scope) -> tuple[list[Node], list[Relation]]:
+    def scope_graph(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation]]:
         whole = scope.prefecture is None
         nodes: list[Node] = []
         relations: list[Relation] = []
+        on = _on(day)
         for kind in NodeKind:
-            for record in self._read(cypher.scope_nodes(kind, whole), prefecture=scope.prefecture):
+            for record in self._read(
+                cypher.scope_nodes(kind, whole), prefecture=scope.prefecture, **on
+            ):
                 nodes.extend(
                     _node(node_id, kind.value, props)
                     for node_id, props in zip(record["ids"], record["props"], strict=True)
                 )
             for record in self._read(
-                cypher.scope_relations(kind, whole), prefecture=scope.prefecture
+                cypher.scope_relations(kind, whole), prefecture=scope.prefecture, **on
             ):
                 relations.extend(_relation_columns(record))
         return nodes, relations
 
-    def boundary_relations(self, scope: Scope) -> list[Relation]:
-        """The relations with exactly one end in ``scope``, in one statement."""
+    def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
+        """The relations with exactly one end in ``scope`` (holding on ``day`` between two
+        nodes existing then), in one statement."""
         if scope.prefecture is None:
             return []
         found: list[Relation] = []
-        for record in self._read(cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture):
+        for record in self._read(
+            cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture, **_on(day)
+        ):
             found.extend(_relation_columns(record))
         return found
 
@@ -582,62 +1260,71 @@ class Neo4jStore(Store):
         return self._paths_in_database
 
     def warm_up(self) -> dict[str, int]:
-        """Get a server that has just started ready for questions: the first run of each
-        statement an introduction uses is slow (the server plans it and compiles the code it
-        runs), so one small question is asked first, about a node of each kind with few ties
-        and between one of them and a neighbour. With rsn's plugin,
+        """Get a server that has just started ready for questions, which are asked as of
+        today: the first run of each statement an introduction uses is slow (the server plans
+        it and compiles the code it runs), so one small question is asked first, about a node
+        of each kind with few ties and between one of them and a neighbour. With rsn's plugin,
         every node's ties are read once before (so the pages the search reads are in the
-        page cache), and the biggest hubs' sorted ties are kept in its cache
+        page cache), and the biggest hubs' sorted ties as of today are kept in its cache
         (:data:`cypher.WARM_UP`). Returns how many nodes were read, how many hubs and ties
         are cached, and how many sample nodes were asked about."""
+        day = today()
         read: dict[str, int] = {}
         if self.paths_in_database:
-            (record,) = self._read(cypher.WARM_UP, types=cypher.INTRODUCTION_TIE_NAMES)
+            (record,) = self._read(
+                cypher.WARM_UP, types=cypher.introduction_tie_names(True), day=day
+            )
             read.update(nodes=record["nodes"], hubs=record["hubs"], ties=record["ties"])
         samples = [record["id"] for record in self._read(cypher.SAMPLE_NODES)]
-        self.get_nodes(samples)
+        self.get_nodes(samples, day)
         pairs = [
             (relation.source, relation.target)
             for node_id in samples
-            for relation in self.ties(node_id)
+            for relation in self.ties(node_id, day)
             if relation.type in INTRODUCTION_TIE_TYPES
         ]
         if pairs:
-            self.best_paths(*pairs[0], k=3, max_hops=DEFAULT_MAX_HOPS)
+            self.best_paths(*pairs[0], k=3, max_hops=DEFAULT_MAX_HOPS, day=day)
         read["samples"] = len(samples)
         return read
 
-    def best_paths(self, source: str, target: str, k: int, max_hops: int) -> list[ScoredPath]:
-        """The k best paths, found inside the database.
+    def best_paths(
+        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+    ) -> list[ScoredPath]:
+        """The k best paths, found inside the database, in the graph as of ``day`` (ties
+        holding then, between nodes existing then; none unless both ends exist then).
 
         With rsn's plugin (:attr:`paths_in_database`), one call of its procedure, which runs
         the embedded store's exact search next to the data and keeps the sorted ties of hubs
-        between calls until the next write. Without it, one Cypher statement per threshold
-        (:func:`cypher.k_best_paths`), which returns exactly the k best paths scoring at least
-        θ: if it holds k, nothing outside it can beat them; if it holds fewer, a lower θ is
-        tried, down to 0, which drops nothing. So the answer is exact either way.
+        (per day) between calls until the next write. Without it, one Cypher statement per
+        threshold (:func:`cypher.k_best_paths`), which returns exactly the k best paths
+        scoring at least θ: if it holds k, nothing outside it can beat them; if it holds
+        fewer, a lower θ is tried, down to 0, which drops nothing. So the answer is exact
+        either way.
         """
+        dated = day is not None
         if self.paths_in_database:
             records = self._read(
-                cypher.K_BEST_PATHS_IN_DATABASE,
+                _PATHS_IN_DATABASE[dated],
                 source=source,
                 target=target,
                 k=k,
                 max_hops=max_hops,
-                types=cypher.INTRODUCTION_TIE_NAMES,
+                types=cypher.introduction_tie_names(dated),
+                **_on(day),
             )
         else:
-            records = self._paths_by_thresholds(source, target, k, max_hops)
+            records = self._paths_by_thresholds(source, target, k, max_hops, day)
         paths = [_scored_path(record) for record in records]
         paths.sort(key=ScoredPath.rank)
         return paths[:k]
 
     def _paths_by_thresholds(
-        self, source: str, target: str, k: int, max_hops: int
+        self, source: str, target: str, k: int, max_hops: int, day: Day | None
     ) -> list[neo4j.Record]:
         """The rows of :func:`cypher.k_best_paths` for the first threshold θ that yields
         ``k`` paths (or for the last, 0)."""
-        statement = cypher.k_best_paths(max_hops)
+        statement = _paths_statement(max_hops, day is not None)
         records: list[neo4j.Record] = []
         thresholds = SHORT_PATH_THRESHOLDS if max_hops <= 4 else LONG_PATH_THRESHOLDS
         for theta in thresholds:
@@ -648,10 +1335,115 @@ class Neo4jStore(Store):
                 k=k,
                 theta=theta,
                 floor=theta * (1.0 - SLACK),
+                **_on(day),
             )
             if len(records) >= k:
                 break
         return records
+
+    def centres_with_expertise(
+        self, need: str, day: Day | None = None
+    ) -> list[tuple[Node, list[str]]]:
+        return [
+            (_node(record["id"], NodeKind.CENTRE.value, record["props"]), record["specialists"])
+            for record in self._read(cypher.CENTRES_WITH_EXPERTISE, need=need, **_on(day))
+        ]
+
+    # -- provenance --------------------------------------------------------------------
+
+    def _relation_kinds(self, records: Iterable[str]) -> dict[_Kinds, list[tuple[str, str]]]:
+        """The (source, target) of each relation record among ``records`` whose ends exist,
+        by type and the kinds of its ends; a text that names no relation is left out."""
+        keys = []
+        for record in records:
+            try:
+                keys.append(relation_key_of(record))
+            except ValueError:
+                continue
+        kinds = self.node_kinds(end for source, _, target in keys for end in (source, target))
+        grouped: dict[_Kinds, list[tuple[str, str]]] = defaultdict(list)
+        for source, kind, target in keys:
+            if source in kinds and target in kinds:
+                grouped[kind, kinds[source], kinds[target]].append((source, target))
+        return grouped
+
+    def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
+        wanted = list(dict.fromkeys(records))
+        found: dict[str, list[Assertion]] = {}
+        nodes = [record for record in wanted if not is_relation_record(record)]
+        if nodes:
+            for record in self._read(cypher.PROVENANCE_OF_NODES, ids=nodes):
+                assertions = _node_assertions(record["id"], record["kind"], record["props"])
+                if assertions:
+                    found[record["id"]] = assertions
+        grouped = self._relation_kinds(r for r in wanted if is_relation_record(r))
+        for (kind, source, target), pairs in grouped.items():
+            rows = [{"source": s, "target": t} for s, t in pairs]
+            for record in self._read(
+                cypher.provenance_of_relations(kind, source, target), rows=rows
+            ):
+                assertions = _relation_assertions(
+                    record["source"], kind, record["target"], record["relation"]
+                )
+                if assertions:
+                    found[f"{record['source']} {kind.value} {record['target']}"] = assertions
+        return {record: found[record] for record in wanted if record in found}
+
+    def _provenance_from(self, kind: NodeKind) -> Iterator[tuple[str, Assertion]]:
+        """The assertions of the nodes of ``kind`` and of their outgoing relations, in
+        (record, contributor) order: a node's records all start with its id, and the page
+        goes in id order (ids hold no space, so "E1 ..." comes before "E10")."""
+        after = ""
+        while True:
+            page = self._read(cypher.provenance_page(kind), after=after, limit=PAGE)
+            if not page:
+                return
+            found: list[tuple[str, Assertion]] = []
+            for record in page:
+                node_id = record["id"]
+                for assertion in _node_assertions(node_id, kind.value, record["props"]):
+                    found.append((node_id, assertion))
+                for type_name, target, *relation in record["out"]:
+                    relation_type = RelationType(type_name)
+                    name = f"{node_id} {type_name} {target}"
+                    for assertion in _relation_assertions(node_id, relation_type, target, relation):
+                        found.append((name, assertion))
+            found.sort(key=lambda pair: (pair[0], pair[1].contributor))
+            yield from found
+            if len(page) < PAGE:
+                return
+            after = max(record["id"] for record in page)
+
+    def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
+        streams = [self._provenance_from(kind) for kind in NodeKind]
+        yield from heapq.merge(*streams, key=lambda pair: (pair[0], pair[1].contributor))
+
+    def standing_records(self, contributor: str) -> set[str]:
+        """Raises ValueError for a name that is not a contributor's."""
+        key = cypher.provenance_key(contributor)
+        found: set[str] = set()
+        for statement in (cypher.STANDING_NODES, cypher.STANDING_RELATIONS):
+            for record in self._read(statement, key=key):
+                found.update(record["records"])
+        return found
+
+    def contributors(self) -> list[ContributorSummary]:
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        last: dict[str, str] = defaultdict(str)
+        for index, statement in enumerate(
+            (cypher.CONTRIBUTIONS_OF_NODES, cypher.CONTRIBUTIONS_OF_RELATIONS)
+        ):
+            for record in self._read(statement):
+                name = record["contributor"]
+                counts[name][index] += record["standing"]
+                times = [record["seen_text"], record["retracted"], last[name]]
+                if record["seen"] is not None:
+                    times.append(_stamp_text(record["seen"]))
+                last[name] = max(time or "" for time in times)
+        return [
+            ContributorSummary(name, nodes, relations, last[name] or None)
+            for name, (nodes, relations) in sorted(counts.items())
+        ]
 
     # -- referrals -----------------------------------------------------------------------
 
@@ -688,6 +1480,7 @@ class Neo4jStore(Store):
             expected=expected.value,
             status=record["status"],
             history=record["history"],
+            completed_on=_completed_on(moved),
             **REFERRAL_TIE_PARAMETERS,
         )
         if not records:
@@ -695,12 +1488,6 @@ class Neo4jStore(Store):
                 raise NotFound(f"no referral with id {moved.id!r}")
             raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
         return moved
-
-    def centres_with_expertise(self, need: str) -> list[tuple[Node, list[str]]]:
-        return [
-            (_node(record["id"], NodeKind.CENTRE.value, record["props"]), record["specialists"])
-            for record in self._read(cypher.CENTRES_WITH_EXPERTISE, need=need)
-        ]
 
     # -- life --------------------------------------------------------------------------
 

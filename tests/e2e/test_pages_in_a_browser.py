@@ -17,7 +17,7 @@ def test_sign_in_then_the_pages_draw_offline(live_api, page):
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
     assert page.locator("table#density tr").count() == 4  # header and three prefectures
-    page.click("text=Density by prefecture (chart)")
+    page.click("text=Density by prefecture (chart, with a year slider)")
     page.wait_for_selector("svg#chart g.bar")
     assert page.locator("svg#chart g.bar").count() == 3
     assert page.locator("#legend").is_visible()

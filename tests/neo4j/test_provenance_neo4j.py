@@ -41,8 +41,8 @@ def _at(day: str) -> str:
     return f"{day}T09:00:00.000000+00:00"
 
 
-def _node(node_id: str, kind: NodeKind = E, **props) -> Node:
-    return Node(node_id, kind, f"{kind.value} {node_id}", {"prefecture": "13", **props})
+def _node(node_id: str, of: NodeKind = E, **props) -> Node:
+    return Node(node_id, of, f"{of.value} {node_id}", {"prefecture": "13", **props})
 
 
 def _raw(store: Neo4jStore, query: str, **params):
@@ -436,8 +436,18 @@ def test_the_hub_cache_keeps_each_day_apart(neo4j_store):
 # -- a database written before provenance ----------------------------------------------
 
 
+def _forget_the_migration(server) -> None:
+    """Empty the database and drop the mark of its migration, as a database made by an
+    earlier rsn (or by neo4j-admin) has none."""
+    from neo4j import GraphDatabase
+
+    _wipe_neo4j(server)
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        driver.execute_query(f"DROP INDEX {cypher.MIGRATION_MARK} IF EXISTS")
+
+
 def test_a_database_written_before_provenance_is_asserted_by_local_once(neo4j_server):
-    _wipe_neo4j(neo4j_server)
+    _forget_the_migration(neo4j_server)
     from neo4j import GraphDatabase
 
     history = (
@@ -474,11 +484,11 @@ def test_a_database_written_before_provenance_is_asserted_by_local_once(neo4j_se
 
 
 def test_an_empty_database_is_marked_by_its_first_write(neo4j_server):
-    _wipe_neo4j(neo4j_server)
+    _forget_the_migration(neo4j_server)
     with _open(neo4j_server) as store:
-        assert not store._read(cypher.MIGRATED, name="provenance")[0]["done"]
+        assert not store._read(cypher.MIGRATED, name=cypher.MIGRATION_MARK)[0]["done"]
         store.upsert_nodes([_node("E1")], by=Attribution(record=False))
-        assert store._read(cypher.MIGRATED, name="provenance")[0]["done"]
+        assert store._read(cypher.MIGRATED, name=cypher.MIGRATION_MARK)[0]["done"]
     with _open(neo4j_server) as again:  # written without asserting, and left so
         assert again.provenance(["E1"]) == {}
 

@@ -120,37 +120,7 @@ def test_figures_are_shown_as_the_script_writes_them():
     assert '<td data-field="nodes">12,345</td>' in big
 
 
-# -- the script, in a browser -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser_page():
-    if not CHROMIUM.exists():
-        pytest.skip(f"SKIPPING BROWSER TESTS: {CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--headless", "--no-sandbox"]
-        )
-        context = browser.new_context()
-        foreign: list[str] = []
-
-        def guard(route):
-            if route.request.url.startswith(("data:", "about:")):
-                route.continue_()
-            else:
-                foreign.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", guard)
-        opened = context.new_page()
-        errors: list[str] = []
-        opened.on("pageerror", lambda error: errors.append(str(error)))
-        opened.foreign_requests = foreign
-        opened.script_errors = errors
-        yield opened
-        browser.close()
+# -- helpers of the browser test (tests/e2e/test_density_slider.py) ---------------------
 
 
 def _drawn(page) -> tuple[str, str]:
@@ -166,35 +136,6 @@ def _move(page, position: int) -> None:
         }""",
         position,
     )
-
-
-@pytest.mark.browser
-def test_moving_the_slider_draws_each_year_as_the_page_of_that_year_would(browser_page):
-    years = range(2008, 2011)
-    page = density_page(NOW, history=HISTORY, years=years, as_of="2026-05-10")
-    browser_page.set_content(page)
-    start = _drawn(browser_page)
-    for position, y in enumerate(years):
-        _move(browser_page, position)
-        # the page whose own day is that year's 1 April, over the same history
-        that_year = [entry.row for entry in HISTORY if entry.year == y]
-        expected = density_page(that_year, history=HISTORY, years=years, as_of="2026-05-10")
-        browser_page_of_year = _drawn(browser_page)
-        browser_page.set_content(expected)
-        assert browser_page_of_year == _drawn(browser_page), y
-        browser_page.set_content(page)
-        _move(browser_page, position)
-        assert browser_page.inner_text("#year-shown") == f"{y} (as of {y}-04-01)"
-        assert browser_page.get_attribute("body", "data-shown") == f"{y}-04-01"
-    _move(browser_page, len(years))
-    assert _drawn(browser_page) == start
-    assert browser_page.inner_text("#year-shown") == "as of 2026-05-10"
-    # the keyboard moves it too
-    browser_page.focus("#year")
-    browser_page.keyboard.press("Home")
-    assert browser_page.inner_text("#year-shown") == "2008 (as of 2008-04-01)"
-    assert browser_page.inner_text("#density tr[data-key='13'] td[data-field='nodes']") == ("1,000")
-    assert browser_page.script_errors == [] and browser_page.foreign_requests == []
 
 
 # -- network pages as of a day ----------------------------------------------------------

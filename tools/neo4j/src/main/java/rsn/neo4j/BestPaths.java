@@ -35,6 +35,7 @@ import org.neo4j.storageengine.api.PropertySelection;
 import org.neo4j.storageengine.api.RelationshipSelection;
 import org.neo4j.storageengine.api.TransactionIdStore;
 import org.neo4j.values.storable.NumberValue;
+import org.neo4j.values.storable.TextValue;
 import org.neo4j.values.storable.Value;
 
 /**
@@ -64,6 +65,13 @@ import org.neo4j.values.storable.Value;
  *     ({@link Fan}), whose leaves are the hub's first ties, and a leaf is made only when it
  *     meets a half of the other side.
  * </ul>
+ *
+ * <p>As of a day (a text {@code YYYY-MM-DD}; null for the whole history): a tie counts only if it
+ * holds that day (its {@code since}, when it has one, on or before the day, and its {@code until},
+ * when it has one, after it) and its other end exists that day (its {@code founded} year, when it
+ * has one, not after the day's, and its {@code ended} day, when it has one, after it). rsn checks
+ * the ends of the path before it calls. Whether a neighbour exists is read only when its tie is
+ * handed out, so ties below θ cost no node read; the hub cache keeps each day's ties apart.
  *
  * <p>Why it is exact: a path P of h ties splits into a forward half of min(a, h) ties and a
  * backward half of the rest. If P was not found, one of those halves was never taken from the
@@ -97,10 +105,12 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.kBestPaths", mode = Mode.READ)
-    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops): the k best simple"
-            + " paths of at most maxHops relationships of the given types (either direction),"
-            + " scored by the product of their weight property, best first; ties in score go to"
-            + " fewer relationships, then to the key property of the nodes in path order.")
+    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops, day = null): the k"
+            + " best simple paths of at most maxHops relationships of the given types (either"
+            + " direction), scored by the product of their weight property, best first; ties in"
+            + " score go to fewer relationships, then to the key property of the nodes in path"
+            + " order. With a day (YYYY-MM-DD), only relationships holding that day (since, until)"
+            + " to nodes existing that day (founded year, ended day) count.")
     public Stream<Found> kBestPaths(
             @Name("source") Node source,
             @Name("target") Node target,
@@ -108,12 +118,13 @@ public final class BestPaths {
             @Name("weight") String weight,
             @Name("key") String key,
             @Name("k") long k,
-            @Name("maxHops") long maxHops) {
+            @Name("maxHops") long maxHops,
+            @Name(value = "day", defaultValue = "null") String day) {
         if (k < 1 || k > 10_000) throw new IllegalArgumentException("k must be from 1 to 10000, got " + k);
         if (maxHops < 1 || maxHops > 64)
             throw new IllegalArgumentException("maxHops must be from 1 to 64, got " + maxHops);
         if (source == null || target == null || source.equals(target)) return Stream.empty();
-        Store opened = store(types, weight);
+        Store opened = store(types, weight, day);
         if (opened == null) return Stream.empty(); // no such ties in the store
         try (Store store = opened) {
             @SuppressWarnings("deprecation")
@@ -140,13 +151,17 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.warmUp", mode = Mode.READ)
-    @Description("rsn.warmUp(types, weight): reads every node, its properties and its"
+    @Description("rsn.warmUp(types, weight, day = null): reads every node, its properties and its"
             + " relationships of the given types with their weight once, so that the pages a"
             + " question reads are in the page cache, and keeps the sorted ties of the nodes with the most of them in its hub"
-            + " cache, biggest first, as far as it holds (not for a caller who may not use it);"
-            + " returns how many nodes it read, and how many hubs and ties are cached.")
-    public Stream<Warmed> warmUp(@Name("types") List<String> types, @Name("weight") String weight) {
-        Store opened = store(types, weight);
+            + " cache (as of the day, when given), biggest first, as far as it holds (not for a"
+            + " caller who may not use it); returns how many nodes it read, and how many hubs and"
+            + " ties are cached.")
+    public Stream<Warmed> warmUp(
+            @Name("types") List<String> types,
+            @Name("weight") String weight,
+            @Name(value = "day", defaultValue = "null") String day) {
+        Store opened = store(types, weight, day);
         if (opened == null) return Stream.of(new Warmed(0, 0, 0));
         KernelTransaction ktx = opened.ktx;
         try (Store store = opened;
@@ -171,7 +186,7 @@ public final class BestPaths {
             hubs.sort(Comparator.comparingLong((long[] hub) -> -hub[1]));
             long cachedHubs = 0, cachedTies = 0;
             for (long[] hub : hubs) {
-                int held = cachedTies + hub[1] > HubCache.MAX_TIES ? 0 : store.warm(hub[0]);
+                int held = HubCache.room() < hub[1] ? 0 : store.warm(hub[0]);
                 if (held == 0) {
                     store.scan(hub[0]);
                 } else {
@@ -184,31 +199,59 @@ public final class BestPaths {
     }
 
     /**
-     * The cursors of a call over the ties of {@code types} weighted by {@code weight}, with the hub
-     * cache if this caller may use it; null when the store has no such type or property. The
-     * cache is shared by every caller: only those who see every node and tie use it (all users
-     * do, on Community; Enterprise can hide some from some), and only calls whose own transaction
-     * has no changes, which they must see.
+     * The cursors of a call over the ties of {@code types} weighted by {@code weight}, as of
+     * {@code day} (null: the whole history), with the hub cache if this caller may use it; null
+     * when the store has no such type or property. The cache is shared by every caller: only
+     * those who see every node and tie use it (all users do, on Community; Enterprise can hide
+     * some from some), and only calls whose own transaction has no changes, which they must see.
      */
-    private Store store(List<String> types, String weight) {
+    private Store store(List<String> types, String weight, String day) {
+        Day on = Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         int weightKey = tokens.propertyKey(weight);
         int[] typeIds = types.stream().mapToInt(tokens::relationshipType).filter(id -> id >= 0).toArray();
         if (weightKey < 0 || typeIds.length == 0) return null;
+        int[] dates = on == null
+                ? new int[] {-1, -1, -1, -1}
+                : new int[] {
+                    tokens.propertyKey("since"),
+                    tokens.propertyKey("until"),
+                    tokens.propertyKey("founded"),
+                    tokens.propertyKey("ended")
+                };
         HubCache cache = null;
         TransactionIdStore closed = null;
         AccessMode mode = ktx.securityContext().mode();
         boolean seesAll = mode.allowsTraverseAllLabels()
                 && mode.allowsTraverseAllRelTypes()
                 && mode.allowsReadPropertyAllRelTypes(weightKey);
+        if (on != null) {
+            seesAll = seesAll
+                    && (dates[0] < 0 || mode.allowsReadPropertyAllRelTypes(dates[0]))
+                    && (dates[1] < 0 || mode.allowsReadPropertyAllRelTypes(dates[1]))
+                    && (dates[2] < 0 || mode.allowsReadPropertyAllLabels(dates[2]))
+                    && (dates[3] < 0 || mode.allowsReadPropertyAllLabels(dates[3]));
+        }
         if (seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges()) {
             GraphDatabaseAPI database = (GraphDatabaseAPI) db;
-            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey);
+            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey, day);
             closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
         }
         RelationshipSelection selection = RelationshipSelection.selection(typeIds, Direction.BOTH);
-        return new Store(ktx, selection, weightKey, cache, closed);
+        return new Store(ktx, selection, weightKey, on, dates, cache, closed);
+    }
+
+    /** A day questions are asked on: the text {@code YYYY-MM-DD}, and its year. */
+    record Day(String text, long year) {
+        /** The day of {@code text}, or null for null; raises IllegalArgumentException for a text
+         * that is not a day. */
+        static Day of(String text) {
+            if (text == null) return null;
+            if (!text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}"))
+                throw new IllegalArgumentException("day must be written YYYY-MM-DD, got " + text);
+            return new Day(text, Long.parseLong(text.substring(0, 4)));
+        }
     }
 
     /** Reads a node's ties from the store's cursors, reused for the whole call. */
@@ -221,14 +264,31 @@ public final class BestPaths {
         final RelationshipSelection selection;
         final PropertySelection weight;
 
+        /** The day of the call (null: the whole history) and the keys of the properties that
+         * date ties and nodes (-1 for one no record has). */
+        final Day day;
+        final int weightKey, sinceKey, untilKey, foundedKey, endedKey;
+        /** Whether each node read so far exists on the day; cursors of their own, as a node is
+         * checked while another's ties are read. */
+        final NodeMap<Boolean> exists = new NodeMap<>();
+        final NodeCursor existsNode;
+        final PropertyCursor existsProperties;
+        final PropertySelection nodeDates;
+
         final HubCache cache;
         final TransactionIdStore closed;
 
-        Store(KernelTransaction ktx, RelationshipSelection selection, int weightKey, HubCache cache,
-                TransactionIdStore closed) {
+        Store(KernelTransaction ktx, RelationshipSelection selection, int weightKey, Day day, int[] dates,
+                HubCache cache, TransactionIdStore closed) {
             this.ktx = ktx;
             this.cache = cache;
             this.closed = closed;
+            this.day = day;
+            this.weightKey = weightKey;
+            this.sinceKey = dates[0];
+            this.untilKey = dates[1];
+            this.foundedKey = dates[2];
+            this.endedKey = dates[3];
             CursorFactory cursors = ktx.cursors();
             CursorContext context = ktx.cursorContext();
             MemoryTracker memory = ktx.memoryTracker();
@@ -236,8 +296,42 @@ public final class BestPaths {
             this.nodes = cursors.allocateNodeCursor(context, memory);
             this.relationships = cursors.allocateRelationshipTraversalCursor(context, memory);
             this.properties = cursors.allocatePropertyCursor(context, memory);
+            this.existsNode = cursors.allocateNodeCursor(context, memory);
+            this.existsProperties = cursors.allocatePropertyCursor(context, memory);
             this.selection = selection;
-            this.weight = PropertySelection.selection(weightKey);
+            this.weight = day == null
+                    ? PropertySelection.selection(weightKey)
+                    : PropertySelection.selection(present(weightKey, sinceKey, untilKey));
+            this.nodeDates = PropertySelection.selection(present(foundedKey, endedKey));
+        }
+
+        /** The keys among {@code keys} that some record has. */
+        private static int[] present(int... keys) {
+            return Arrays.stream(keys).filter(key -> key >= 0).toArray();
+        }
+
+        /** Whether {@code node} exists on the day of the call (always without one). */
+        boolean exists(long node) {
+            if (day == null || (foundedKey < 0 && endedKey < 0)) return true;
+            Boolean known = exists.get(node);
+            if (known != null) return known;
+            boolean found = false;
+            read.singleNode(node, existsNode);
+            if (existsNode.next()) {
+                found = true;
+                existsNode.properties(existsProperties, nodeDates);
+                while (existsProperties.next()) {
+                    Value value = existsProperties.propertyValue();
+                    int key = existsProperties.propertyKey();
+                    if (key == foundedKey && value instanceof NumberValue year) {
+                        if (year.doubleValue() > day.year()) found = false;
+                    } else if (key == endedKey && value instanceof TextValue ended) {
+                        if (ended.stringValue().compareTo(day.text()) <= 0) found = false;
+                    }
+                }
+            }
+            exists.put(node, found);
+            return found;
         }
 
         /** The node's ties, from the hub cache when they are there and still hold. */
@@ -248,7 +342,7 @@ public final class BestPaths {
             if (ties != null) return ties;
             ties = scan(node);
             if (ties.total >= HubCache.MIN_TIES) {
-                ties.complete();
+                ties.complete(); // every neighbour checked now, with this call's cursors
                 cache.put(node, ties, before, closed.getLastClosedTransactionId());
             }
             return ties;
@@ -261,9 +355,11 @@ public final class BestPaths {
             return cache.holds(node, ties) ? ties.total : 0;
         }
 
-        /** The ties of {@code node} with a positive numeric weight, self-loops left out. */
+        /** The ties of {@code node} with a positive numeric weight, self-loops left out; as of a
+         * day, those holding then (whether the other end exists is checked as they are handed
+         * out, see {@link Ties#has}). */
         Ties scan(long node) {
-            Ties ties = new Ties();
+            Ties ties = new Ties(day == null ? null : this);
             read.singleNode(node, nodes);
             if (!nodes.next()) return ties;
             nodes.relationships(relationships, selection);
@@ -271,18 +367,41 @@ public final class BestPaths {
                 long other = relationships.otherNodeReference();
                 if (other == node) continue;
                 relationships.properties(properties, weight);
-                if (!properties.next()) continue;
-                Value value = properties.propertyValue();
-                if (!(value instanceof NumberValue number)) continue;
-                double strength = number.doubleValue();
+                double strength = day == null ? weightOnly() : weightHolding();
                 if (strength > 0.0) ties.add(other, strength);
             }
             ties.heapify();
             return ties;
         }
 
+        /** The weight of the relationship whose properties are selected, or 0 without one. */
+        private double weightOnly() {
+            if (!properties.next()) return 0.0;
+            return properties.propertyValue() instanceof NumberValue number ? number.doubleValue() : 0.0;
+        }
+
+        /** The weight of the relationship whose properties are selected if it holds on the day,
+         * else (or without one) 0. */
+        private double weightHolding() {
+            double strength = 0.0;
+            while (properties.next()) {
+                int key = properties.propertyKey();
+                Value value = properties.propertyValue();
+                if (key == weightKey) {
+                    if (value instanceof NumberValue number) strength = number.doubleValue();
+                } else if (key == sinceKey && value instanceof TextValue since) {
+                    if (since.stringValue().compareTo(day.text()) > 0) return 0.0;
+                } else if (key == untilKey && value instanceof TextValue until) {
+                    if (until.stringValue().compareTo(day.text()) <= 0) return 0.0;
+                }
+            }
+            return strength;
+        }
+
         @Override
         public void close() {
+            existsProperties.close();
+            existsNode.close();
             properties.close();
             relationships.close();
             nodes.close();
@@ -295,6 +414,9 @@ public final class BestPaths {
      * {@link #complete}, nothing changes them again, so calls on several threads can share them.
      */
     static final class Ties {
+        /** Tells which neighbours exist on the call's day, until the ties are complete; null
+         * when all do (no day). */
+        Store alive;
         long[] heapIds = new long[8];
         double[] heapStrengths = new double[8];
         int heapSize;
@@ -303,6 +425,10 @@ public final class BestPaths {
         int size;
         int total;
         final NodeIndex rank = new NodeIndex(); // neighbour -> index, once handed out
+
+        Ties(Store alive) {
+            this.alive = alive;
+        }
 
         void add(long id, double strength) {
             if (heapSize == heapIds.length) {
@@ -318,9 +444,10 @@ public final class BestPaths {
             for (int i = heapSize / 2 - 1; i >= 0; i--) siftDown(i);
         }
 
-        /** Sort them all and drop the heap. */
+        /** Sort them all and drop the heap (and the call's store, whose cursors close with it). */
         void complete() {
             has(total);
+            alive = null;
             heapIds = null;
             heapStrengths = null;
             ids = Arrays.copyOf(ids, size);
@@ -336,6 +463,7 @@ public final class BestPaths {
                 heapIds[0] = heapIds[heapSize];
                 heapStrengths[0] = heapStrengths[heapSize];
                 siftDown(0);
+                if (alive != null && !alive.exists(id)) continue; // not there on the day
                 if (rank.add(id) != size) continue; // a weaker parallel tie to the same neighbour
                 if (size == ids.length) {
                     ids = Arrays.copyOf(ids, Math.max(4, size * 2));

@@ -1,12 +1,16 @@
 package rsn.neo4j;
 
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sorted ties of hubs (nodes with at least {@link #MIN_TIES} ties), kept between calls of
- * {@code rsn.kBestPaths} for as long as no transaction closes.
+ * {@code rsn.kBestPaths} for as long as no transaction closes; one cache per database, choice of
+ * relationship types and weight, and day (the ties of a node as of one day are not those of
+ * another, nor those of the whole history).
  *
  * <p>Reading a hub's tens of thousands of ties is most of the work of a search that passes
  * through it, and the same few hubs (the big banks, the busy centres) come up again and again.
@@ -19,32 +23,56 @@ import java.util.concurrent.ConcurrentHashMap;
  * users who may not see every node and tie (Enterprise's fine-grained access control).
  *
  * <p>Sizes: {@code -Drsn.hubCache.minTies} (default 1000) and {@code -Drsn.hubCache.maxTies},
- * the most ties kept in all (default 2,000,000, at most about 120 MB of heap: 16 bytes a tie
- * and a hash table of neighbours).
+ * the most ties kept in all the caches together (default 2,000,000, at most about 120 MB of
+ * heap: 16 bytes a tie and a hash table of neighbours). At most {@link #MAX_CACHES} caches are
+ * kept (questions are asked as of today, mostly, and of a few other days): asking about another
+ * day drops the one used least recently.
  */
 final class HubCache {
     static final int MIN_TIES = Integer.getInteger("rsn.hubCache.minTies", 1000);
     static final long MAX_TIES = Long.getLong("rsn.hubCache.maxTies", 2_000_000L);
+    static final int MAX_CACHES = Integer.getInteger("rsn.hubCache.maxCaches", 4);
 
-    private static final Map<String, HubCache> CACHES = new ConcurrentHashMap<>();
+    /** The caches, the one used least recently first. */
+    private static final LinkedHashMap<String, HubCache> CACHES = new LinkedHashMap<>(16, 0.75f, true);
+    /** The ties kept in all the caches. */
+    private static final AtomicLong KEPT = new AtomicLong();
 
     private final Map<Long, BestPaths.Ties> entries = new HashMap<>();
     private long stamp = Long.MIN_VALUE;
     private long ties;
+    /** Dropped from {@link #CACHES}: it keeps nothing more. */
+    private boolean retired;
 
-    /** The cache of one database (its id, which a recreated database does not share) and one
-     * choice of relationship types and weight. */
-    static HubCache of(String database, int[] types, int weight) {
+    /** The cache of one database (its id, which a recreated database does not share), one
+     * choice of relationship types and weight, and one day (null: the whole history). */
+    static HubCache of(String database, int[] types, int weight, String day) {
         StringBuilder key = new StringBuilder(database).append('|').append(weight);
         for (int type : types) key.append(',').append(type);
-        return CACHES.computeIfAbsent(key.toString(), k -> new HubCache());
+        key.append('|').append(day == null ? "-" : day);
+        synchronized (CACHES) {
+            HubCache cache = CACHES.get(key.toString());
+            if (cache != null) return cache;
+            cache = new HubCache();
+            CACHES.put(key.toString(), cache);
+            Iterator<HubCache> oldest = CACHES.values().iterator();
+            while (CACHES.size() > MAX_CACHES) {
+                oldest.next().retire();
+                oldest.remove();
+            }
+            return cache;
+        }
+    }
+
+    /** How many more ties the caches may keep. */
+    static long room() {
+        return MAX_TIES - KEPT.get();
     }
 
     /** The node's cached ties, if they hold at transaction {@code closed}; else null. */
     synchronized BestPaths.Ties get(long node, long closed) {
         if (closed > stamp) { // a write closed since the entries were read
-            entries.clear();
-            ties = 0;
+            clear();
             stamp = closed;
             return null;
         }
@@ -54,15 +82,34 @@ final class HubCache {
 
     /**
      * Keep complete, sorted ties read between transactions {@code before} and {@code after}
-     * (the last closed ids before and after reading), if no write closed meanwhile.
+     * (the last closed ids before and after reading), if no write closed meanwhile and there is
+     * room.
      */
     synchronized void put(long node, BestPaths.Ties complete, long before, long after) {
-        if (before != after || after != stamp || ties + complete.total > MAX_TIES) return;
-        if (entries.putIfAbsent(node, complete) == null) ties += complete.total;
+        if (retired || before != after || after != stamp || entries.containsKey(node)) return;
+        if (KEPT.addAndGet(complete.total) > MAX_TIES) {
+            KEPT.addAndGet(-complete.total);
+            return;
+        }
+        entries.put(node, complete);
+        ties += complete.total;
     }
 
     /** Whether these are the ties the cache keeps for the node. */
     synchronized boolean holds(long node, BestPaths.Ties these) {
         return entries.get(node) == these;
+    }
+
+    /** Forget every entry, giving their room back. */
+    private void clear() {
+        entries.clear();
+        KEPT.addAndGet(-ties);
+        ties = 0;
+    }
+
+    /** Forget every entry, and keep none from now on. */
+    private synchronized void retire() {
+        clear();
+        retired = true;
     }
 }
