@@ -136,5 +136,3 @@ class DatedStore(Store):
 
     def close(self) -> None:
         """The view holds nothing of its own: closing it leaves the store open."""
-
-
