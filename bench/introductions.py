@@ -89,7 +89,7 @@ def same_prefecture_pairs(folder: Path, count: int, seed: int) -> list[tuple[str
     for name in ACTOR_FILES:
         with (folder / name).open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                if row.get("prefecture"):
+                if row.get("prefecture") and not row.get("ended"):  # asked as of today
                     by_prefecture[row["prefecture"]].append(row["id"])
     actors = [(code, node_id) for code, ids in sorted(by_prefecture.items()) for node_id in ids]
     rng = random.Random(seed)

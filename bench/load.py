@@ -49,8 +49,9 @@ NODE_FILES = ("enterprises.csv", "centres.csv", "financiers.csv", "specialists.c
 
 
 def _ids(folder: Path, name: str) -> list[dict[str, str]]:
+    """The rows of a node file of nodes that have not ended (the routes ask as of today)."""
     with (folder / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return [row for row in csv.DictReader(handle) if not row.get("ended")]
 
 
 def plan(folder: Path, keys: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
