@@ -52,12 +52,19 @@ __all__ = [
     "upsert_relations",
     "upsert_relations_by_element",
     "update_relations_by_element",
+    "create_relations_by_element",
+    "RESTORE_NODES_BY_ELEMENT",
+    "restore_relations_by_element",
     "NODE_ELEMENTS",
     "NODE_KINDS",
     "GET_NODES",
     "ties_of",
     "STATS",
     "STATS_ON",
+    "COUNTS_PROCEDURE",
+    "COUNTS_ON",
+    "COUNTED_LABELS",
+    "COUNTED_TYPES",
     "DERIVED_TIES",
     "REFERRALS_BY_REQUEST",
     "nodes_page",
@@ -268,7 +275,8 @@ def _when(condition: str, writes: str) -> str:
 def upsert_nodes(kind: NodeKind, key: str | None = None) -> str:
     """Create or update nodes of ``kind`` from ``$rows`` of ``{id, props}``, written by
     ``$owner`` with its assertion ``key`` (at ``$at``), or asserting nothing (``key`` and
-    ``$owner`` null).
+    ``$owner`` null). Each node is locked before its owner is read, so a write of another
+    contributor at the same time cannot come between.
 
     ``props`` holds id, name and every other property, a null for each the node is not to
     have, and is added to what was there (the assertions kept on the node stay). A node that
@@ -280,7 +288,8 @@ def upsert_nodes(kind: NodeKind, key: str | None = None) -> str:
     """
     return (
         f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) "
-        f"WITH row, n, {_mine('n', key)} AS mine "
+        + _lock("n")
+        + f"WITH row, n, {_mine('n', key)} AS mine "
         + _when("mine", "n += row.props" + _renew("n", key))
         + "RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements, "
         "collect(CASE WHEN mine THEN null ELSE row.id END) AS contested, "
@@ -309,20 +318,33 @@ def create_nodes(kind: NodeKind) -> str:
 _SET_RELATION = "r.strength = row.strength, r.since = row.since, r.until = row.until"
 
 
+def _created(kind: RelationType, key: str | None) -> str:
+    """Merge relationship ``r`` of ``kind`` from ``a`` to ``b`` for each ``row``: one made now
+    gets the row's values, with the writer as its owner and its assertion ``key`` made at
+    ``$at`` (or none for None); one that was there is left as it was (its owner is not read
+    here: a MERGE reads the properties of what it finds before it locks it), for the caller
+    to write after locking it. Rows ``row``, ``r``, ``created``."""
+    owned = f", r.{key_property(key)} = $at, r.{OWNER} = $owner" if key is not None else ""
+    return (
+        f"MERGE (a)-[r:{rel_type(kind)}]->(b) "
+        f"ON CREATE SET {_SET_RELATION}{owned}, r.`_rsn_created` = true "
+        "WITH row, r, r.`_rsn_created` IS NOT NULL AS created REMOVE r.`_rsn_created` "
+    )
+
+
 def upsert_relations(
     kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
 ) -> str:
-    """Create or update relations from ``$rows`` of ``{i, source, target, strength, since,
-    until}``, as :func:`upsert_nodes` writes nodes (by ``$owner``, asserting ``key``). One row:
-    ``contested``, the ``i`` of the relations left as they were."""
+    """Create relations from ``$rows`` of ``{i, source, target, strength, since, until}``,
+    found by their ends' ids, as the writer ``$owner`` asserts them (``key``, at ``$at``;
+    nothing when None); those that exist are left (see :func:`_created`). One row:
+    ``contested``, the ``i`` of those that existed."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a:{label(source)} {{id: row.source}}) "
         f"MATCH (b:{label(target)} {{id: row.target}}) "
-        f"MERGE (a)-[r:{rel_type(kind)}]->(b) "
-        f"WITH row, r, {_mine('r', key)} AS mine "
-        + _when("mine", _SET_RELATION + _renew("r", key))
-        + "RETURN collect(CASE WHEN mine THEN null ELSE row.i END) AS contested"
+        + _created(kind, key)
+        + "RETURN collect(CASE WHEN created THEN null ELSE row.i END) AS contested"
     )
 
 
@@ -350,8 +372,8 @@ def upsert_relations_by_element(
     """:func:`upsert_relations` finding the ends by element id (see :func:`_by_element`).
     ``written`` counts the rows that found both ends, so the caller can send the others by
     id; ``contested`` as there. With ``create`` the relationship is created without looking
-    for one already there, its owner and assertion with it: only for an end that did not
-    exist before this load, which can have no relationship but the load's own."""
+    for one already there: only for an end that did not exist before this load, which can
+    have no relationship but the load's own."""
     if create:
         owned = f", r.{key_property(key)} = $at, r.{OWNER} = $owner" if key is not None else ""
         return (
@@ -360,11 +382,20 @@ def upsert_relations_by_element(
             "RETURN count(*) AS written, [] AS contested"
         )
     return (
-        _by_element(source, target)
-        + f"MERGE (a)-[r:{rel_type(kind)}]->(b) WITH row, r, {_mine('r', key)} AS mine "
-        + _when("mine", _SET_RELATION + _renew("r", key))
-        + "RETURN count(*) AS written, "
-        "collect(CASE WHEN mine THEN null ELSE row.i END) AS contested"
+        _by_element(source, target) + _created(kind, key) + "RETURN count(*) AS written, "
+        "collect(CASE WHEN created THEN null ELSE row.i END) AS contested"
+    )
+
+
+def create_relations_by_element(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """Create relations of ``kind`` from ``$rows`` of ``{i, a, b, source, target, props}``,
+    the ends found by element id (see :func:`_by_element`), each with exactly the properties
+    ``props`` (its values, and its owner and assertions when it has any): only for an end
+    that did not exist before this load. One row: ``written``, the ``i`` of the rows that
+    found both ends."""
+    return (
+        _by_element(source, target) + f"CREATE (a)-[r:{rel_type(kind)}]->(b) SET r = row.props "
+        "RETURN collect(row.i) AS written"
     )
 
 
@@ -372,14 +403,15 @@ def update_relations_by_element(
     kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
 ) -> str:
     """:func:`upsert_relations_by_element` for the relations that exist and are the writer's
-    to write (:func:`_mine`), only: any other is left alone. It locks only the relationships
-    it writes (a MERGE locks both ends first, and two sessions writing ties of the same hubs
-    then deadlock). Rows carry ``i``; returns one row, ``updated``: the ``i`` of those
-    written."""
+    to write (:func:`_mine`, read once it is locked), only: any other is left alone. It locks
+    only the relationships it writes (a MERGE locks both ends first, and two sessions writing
+    ties of the same hubs then deadlock). Rows carry ``i``; returns one row, ``updated``: the
+    ``i`` of those written."""
     return (
         _by_element(source, target)
         + f"CALL (a, b) {{ MATCH (a)-[r:{rel_type(kind)}]->(b) RETURN r }} "
-        f"WITH row, r WHERE {_mine('r', key)} "
+        + _lock("r")
+        + f"WITH row, r WHERE {_mine('r', key)} "
         f"SET {_SET_RELATION}{_renew('r', key)} "
         "RETURN collect(row.i) AS updated"
     )
@@ -459,6 +491,24 @@ STATS_ON = (
     + f"COUNT {{ MATCH (a)-[t:{_ANY_REFERRAL_TIE}]->(b) WHERE {_referral_tie_holds('t')} "
     f"AND {_exists('a')} AND {_exists('b')} }} AS derived"
 )
+
+#: The name of rsn's procedure that counts the graph as of a day, which the server has when
+#: rsn's plugin is installed.
+COUNTS_PROCEDURE = "rsn.countsOn"
+
+#: :data:`STATS_ON` by rsn's procedure (pass ``$labels`` = :data:`COUNTED_LABELS` and
+#: ``$types`` = :data:`COUNTED_TYPES`): the same counts, read by the store's cursors and kept
+#: until the next write; one row, ``nodes`` by label and ``relationships`` by type (the
+#: referral ties' two types among them, which hold on a day for a pair once at most).
+COUNTS_ON = (
+    f"CALL {COUNTS_PROCEDURE}($labels, $types, $day) YIELD nodes, relationships "
+    "RETURN nodes, relationships"
+)
+COUNTED_LABELS = [kind.value for kind in NodeKind]
+COUNTED_TYPES = [kind.value for kind in RelationType] + [
+    REFERRAL_TIE_NAME,
+    REFERRAL_TIE_EARLIER_NAME,
+]
 
 #: The referral ties of the centre ``$id`` on ``$day`` (both centres existing then): rows
 #: ``source``, ``target`` (the smaller id first), ``strength`` and ``since`` (the day the
@@ -596,6 +646,15 @@ WRITE_RELATIONS = (
     "FOREACH (p IN row.assertions | SET r[p[0]] = p[1])"
 )
 
+#: Write ``$rows`` of ``{element, id, key, value}``: the assertion ``key`` of the node of
+#: element id ``element`` (if it is still node ``id``) becomes ``value``. One row: ``ids``,
+#: those found.
+RESTORE_NODES_BY_ELEMENT = (
+    "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
+    "WITH row, n WHERE properties(n).id = row.id "
+    "SET n[row.key] = row.value RETURN collect(row.id) AS ids"
+)
+
 #: Write ``$rows`` of ``{id, key, value}``: the assertion ``key`` of node ``id`` becomes
 #: ``value``. One row: ``ids``, those found.
 RESTORE_NODES = (
@@ -603,6 +662,17 @@ RESTORE_NODES = (
     + _union_by_label("")
     + " SET n[row.key] = row.value RETURN collect(id) AS ids"
 )
+
+
+def restore_relations_by_element(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """:func:`restore_relations` for ``$rows`` of ``{i, a, b, source, target, key, value}``, the
+    ends found by element id (see :func:`_by_element`); one row: ``found``, the ``i`` of
+    those found."""
+    return (
+        _by_element(source, target)
+        + f"CALL (a, b) {{ MATCH (a)-[r:{rel_type(kind)}]->(b) RETURN r }} "
+        "SET r[row.key] = row.value RETURN collect(row.i) AS found"
+    )
 
 
 def restore_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:

@@ -123,6 +123,13 @@ class _Translate:
             return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is it running?")
         if isinstance(error, neo4j_errors.ConstraintError):
             return Conflict(f"Neo4j refused the write: {error.message}")
+        if isinstance(error, neo4j_errors.TransientError):
+            # a deadlock with another writer, say, in an explicit transaction (managed
+            # ones are retried by the driver): nothing was written, and a retry may succeed
+            return StoreUnavailable(
+                f"Neo4j could not complete the write now, nothing was written; try again: "
+                f"{error.message or error}"
+            )
         if isinstance(error, neo4j_errors.Neo4jError):
             return StoreError(f"Neo4j failed: {error.message or error}")
         if isinstance(error, neo4j_errors.DriverError | OSError):
@@ -959,7 +966,7 @@ class Neo4jStore(Store):
         self.uri = uri
         self.database = database
         self._procedures = procedures
-        self._paths_in_database: bool | None = None
+        self._procedures_found: dict[str, bool] = {}
         self._translate = _Translate(uri)
         try:
             self._driver = GraphDatabase.driver(
@@ -1163,9 +1170,25 @@ class Neo4jStore(Store):
 
     def stats(self, day: Day | None = None) -> Stats:
         """Over the whole history, from the count store (the same cost at any size); as of a
-        day, a scan of every node and relationship."""
+        day, a scan of every node and relationship: by rsn's procedure where the server has
+        it (:data:`cypher.COUNTS_ON`, which keeps its answer until the next write), else in
+        Cypher."""
         if day is None:
             (record,) = self._read(cypher.STATS)
+        elif self._has_procedure(cypher.COUNTS_PROCEDURE):
+            (found,) = self._read(
+                cypher.COUNTS_ON,
+                labels=cypher.COUNTED_LABELS,
+                types=cypher.COUNTED_TYPES,
+                day=day,
+            )
+            relations = dict(found["relationships"])
+            derived = relations.pop(cypher.REFERRAL_TIE_NAME) + relations.pop(
+                cypher.REFERRAL_TIE_EARLIER_NAME
+            )
+            return Stats.of(
+                found["nodes"], relations, {RelationType.COLLABORATES_WITH.value: derived}
+            )
         else:
             (record,) = self._read(cypher.STATS_ON, **_on(day))
         derived = {RelationType.COLLABORATES_WITH.value: record["derived"]}
@@ -1253,11 +1276,16 @@ class Neo4jStore(Store):
         """Whether introductions run rsn's procedure (:data:`cypher.PATHS_PROCEDURE`): when
         the server has rsn's plugin, unless the store was opened with ``procedures=False``.
         Asked of the server once."""
-        if self._paths_in_database is None:
-            self._paths_in_database = self._procedures and bool(
-                self._read(cypher.HAS_PATHS_PROCEDURE, name=cypher.PATHS_PROCEDURE)[0]["installed"]
+        return self._has_procedure(cypher.PATHS_PROCEDURE)
+
+    def _has_procedure(self, name: str) -> bool:
+        """Whether the store uses rsn's procedure ``name``: when the server has it, unless the
+        store was opened with ``procedures=False``. Asked of the server once."""
+        if name not in self._procedures_found:
+            self._procedures_found[name] = self._procedures and bool(
+                self._read(cypher.HAS_PATHS_PROCEDURE, name=name)[0]["installed"]
             )
-        return self._paths_in_database
+        return self._procedures_found[name]
 
     def warm_up(self) -> dict[str, int]:
         """Get a server that has just started ready for questions, which are asked as of

@@ -105,12 +105,13 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.kBestPaths", mode = Mode.READ)
-    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops, day = null): the k"
+    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops, day = ''): the k"
             + " best simple paths of at most maxHops relationships of the given types (either"
             + " direction), scored by the product of their weight property, best first; ties in"
             + " score go to fewer relationships, then to the key property of the nodes in path"
-            + " order. With a day (YYYY-MM-DD), only relationships holding that day (since, until)"
-            + " to nodes existing that day (founded year, ended day) count.")
+            + " order. With a day (YYYY-MM-DD; null or '' for none), only relationships holding"
+            + " that day (since, until) to nodes existing that day (founded year, ended day)"
+            + " count.")
     public Stream<Found> kBestPaths(
             @Name("source") Node source,
             @Name("target") Node target,
@@ -119,7 +120,7 @@ public final class BestPaths {
             @Name("key") String key,
             @Name("k") long k,
             @Name("maxHops") long maxHops,
-            @Name(value = "day", defaultValue = "null") String day) {
+            @Name(value = "day", defaultValue = "") String day) {
         if (k < 1 || k > 10_000) throw new IllegalArgumentException("k must be from 1 to 10000, got " + k);
         if (maxHops < 1 || maxHops > 64)
             throw new IllegalArgumentException("maxHops must be from 1 to 64, got " + maxHops);
@@ -151,7 +152,7 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.warmUp", mode = Mode.READ)
-    @Description("rsn.warmUp(types, weight, day = null): reads every node, its properties and its"
+    @Description("rsn.warmUp(types, weight, day = ''): reads every node, its properties and its"
             + " relationships of the given types with their weight once, so that the pages a"
             + " question reads are in the page cache, and keeps the sorted ties of the nodes with the most of them in its hub"
             + " cache (as of the day, when given), biggest first, as far as it holds (not for a"
@@ -160,7 +161,7 @@ public final class BestPaths {
     public Stream<Warmed> warmUp(
             @Name("types") List<String> types,
             @Name("weight") String weight,
-            @Name(value = "day", defaultValue = "null") String day) {
+            @Name(value = "day", defaultValue = "") String day) {
         Store opened = store(types, weight, day);
         if (opened == null) return Stream.of(new Warmed(0, 0, 0));
         KernelTransaction ktx = opened.ktx;
@@ -244,10 +245,11 @@ public final class BestPaths {
 
     /** A day questions are asked on: the text {@code YYYY-MM-DD}, and its year. */
     record Day(String text, long year) {
-        /** The day of {@code text}, or null for null; raises IllegalArgumentException for a text
-         * that is not a day. */
+        /** The day of {@code text}, or null for null or an empty text (the default, as Neo4j
+         * gives a text argument no null default: the whole history); raises
+         * IllegalArgumentException for a text that is not a day. */
         static Day of(String text) {
-            if (text == null) return null;
+            if (text == null || text.isEmpty()) return null;
             if (!text.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}"))
                 throw new IllegalArgumentException("day must be written YYYY-MM-DD, got " + text);
             return new Day(text, Long.parseLong(text.substring(0, 4)));
