@@ -60,11 +60,8 @@ from graph.provenance import (
     is_relation_record,
     latest_standing,
     node_from_values,
-    node_values,
     relation_from_values,
     relation_key_of,
-    relation_values,
-    relation_values_text,
     values_from_text,
     values_text,
 )
@@ -99,7 +96,8 @@ CREATE TABLE IF NOT EXISTS nodes (
     id    TEXT PRIMARY KEY,
     kind  TEXT NOT NULL,
     name  TEXT NOT NULL,
-    props TEXT NOT NULL
+    props TEXT NOT NULL,
+    asserted INTEGER
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS relations (
     source   TEXT NOT NULL REFERENCES nodes(id),
@@ -108,6 +106,7 @@ CREATE TABLE IF NOT EXISTS relations (
     strength REAL NOT NULL,
     since    TEXT,
     until    TEXT,
+    asserted INTEGER,
     PRIMARY KEY (source, type, target)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS relations_by_target ON relations(target);
@@ -139,15 +138,89 @@ CREATE TABLE IF NOT EXISTS provenance (
     vals         TEXT NOT NULL,
     PRIMARY KEY (record, contributor)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS writes (
+    id          INTEGER PRIMARY KEY,
+    contributor TEXT NOT NULL,
+    at          TEXT NOT NULL
+);
 """
 
-#: Assert records: a contributor's first assertion of a record is created, a later one
-#: renews it (last seen now, standing again, its new values; first recorded as it was).
-_ASSERT = (
-    "INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals) "
-    "VALUES (?, ?, ?, ?, NULL, ?) ON CONFLICT(record, contributor) DO UPDATE SET "
-    "last_seen = excluded.last_seen, retracted_at = NULL, vals = excluded.vals"
+# Provenance is kept in two forms. Most records have one assertion, made by the write that
+# created them, with the record's own values: the record's ``asserted`` column then names
+# that write (its contributor and time, in ``writes``), which costs a load next to nothing.
+# Every other assertion is a row of ``provenance``. The triggers keep the two apart: before
+# a record that has the short form is updated, its assertion is spilled into ``provenance``
+# with the values it had; an upsert that sets ``asserted`` to minus a write's id asserts the
+# record by that write, after the update, in ``provenance``. Every UPDATE of a record sets
+# ``asserted`` (to NULL, or minus the write asserting it), so the short form never outlives
+# the values it stands for.
+
+#: A relation's values as :func:`graph.provenance.relation_values` gives them, in SQL, of the
+#: row ``{row}`` (json_patch leaves out since and until when they are null).
+_RELATION_VALUES_SQL = (
+    "json_patch(json_object('strength', {row}.strength), "
+    "json_object('since', {row}.since, 'until', {row}.until))"
 )
+#: A node's values (:func:`graph.provenance.node_values`), in SQL, of the row ``{row}``.
+_NODE_VALUES_SQL = "json_patch({row}.props, json_object('name', {row}.name))"
+_RELATION_RECORD_SQL = "{row}.source || ' ' || {row}.type || ' ' || {row}.target"
+
+_PROVENANCE_UPSERT = (
+    "ON CONFLICT(record, contributor) DO UPDATE SET last_seen = excluded.last_seen, "
+    "retracted_at = NULL, vals = excluded.vals"
+)
+
+
+def _triggers(table: str, record: str, values: str, key: str) -> str:
+    """The triggers that keep the provenance of ``table`` (see above): ``record`` and
+    ``values`` are its record name and values in SQL of a row ``{row}``; ``key`` finds the
+    row ``new`` in a WHERE clause."""
+    old_record, old_values = record.format(row="old"), values.format(row="old")
+    new_record, new_values = record.format(row="new"), values.format(row="new")
+    # table names, columns and SQL expressions of this module, never values
+    return f"""
+CREATE TRIGGER IF NOT EXISTS {table}_spill BEFORE UPDATE ON {table} WHEN old.asserted > 0
+BEGIN
+    INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals)
+    SELECT {old_record}, w.contributor, w.at, w.at, NULL, {old_values}
+    FROM writes AS w WHERE w.id = old.asserted
+    ON CONFLICT(record, contributor) DO NOTHING;
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_assert AFTER UPDATE ON {table} WHEN new.asserted < 0
+BEGIN
+    INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals)
+    SELECT {new_record}, w.contributor, w.at, w.at, NULL, {new_values}
+    FROM writes AS w WHERE w.id = -new.asserted
+    {_PROVENANCE_UPSERT};
+    UPDATE {table} SET asserted = NULL WHERE {key};
+END;
+"""  # noqa: S608
+
+
+#: The triggers, and the view ``assertions`` of every assertion in both forms (record,
+#: contributor, recorded_at, last_seen, retracted_at, vals), made once the tables have their
+#: columns (see :func:`_migrate`).
+_PROVENANCE_SCHEMA = (
+    _triggers("nodes", "{row}.id", _NODE_VALUES_SQL, "id = new.id")  # noqa: S608
+    + _triggers(
+        "relations",
+        _RELATION_RECORD_SQL,
+        _RELATION_VALUES_SQL,
+        "source = new.source AND type = new.type AND target = new.target",
+    )
+    + f"""
+CREATE VIEW IF NOT EXISTS assertions AS
+    SELECT record, contributor, recorded_at, last_seen, retracted_at, vals FROM provenance
+    UNION ALL
+    SELECT n.id, w.contributor, w.at, w.at, NULL, {_NODE_VALUES_SQL.format(row="n")}
+    FROM nodes AS n JOIN writes AS w ON w.id = n.asserted
+    UNION ALL
+    SELECT {_RELATION_RECORD_SQL.format(row="r")}, w.contributor, w.at, w.at, NULL,
+        {_RELATION_VALUES_SQL.format(row="r")}
+    FROM relations AS r JOIN writes AS w ON w.id = r.asserted;
+"""  # noqa: S608
+)
+
 #: Write assertions as they are (loading an export).
 _RESTORE = (
     "INSERT INTO provenance (record, contributor, recorded_at, last_seen, retracted_at, vals) "
@@ -155,15 +228,33 @@ _RESTORE = (
     "recorded_at = excluded.recorded_at, last_seen = excluded.last_seen, "
     "retracted_at = excluded.retracted_at, vals = excluded.vals"
 )
-#: Every assertion of one record (``?``), in contributor order; of every record, in
-#: (record, contributor) order. Columns in the order :func:`_assertion_of` reads them.
+#: The assertions of one record (``?``) kept in ``provenance``; of every record, in (record,
+#: contributor) order. Columns in the order :func:`_assertion_of` reads them.
 _PROVENANCE_OF_RECORD = (
     "SELECT record, contributor, recorded_at, last_seen, retracted_at, vals "
-    "FROM provenance WHERE record = ? ORDER BY contributor"
+    "FROM provenance WHERE record = ?"
 )
 _ALL_PROVENANCE = (
     "SELECT record, contributor, recorded_at, last_seen, retracted_at, vals "
-    "FROM provenance ORDER BY record, contributor"
+    "FROM assertions ORDER BY record, contributor"
+)
+#: The assertion a node (``?``) or a relation (``?, ?, ?``) keeps in its row, if any.
+_NODE_ASSERTION = (
+    f"SELECT n.id, w.contributor, w.at, w.at, NULL, {_NODE_VALUES_SQL.format(row='n')} "  # noqa: S608
+    "FROM nodes AS n JOIN writes AS w ON w.id = n.asserted WHERE n.id = ?"
+)
+_RELATION_ASSERTION = (
+    f"SELECT {_RELATION_RECORD_SQL.format(row='r')}, w.contributor, w.at, w.at, NULL, "  # noqa: S608
+    f"{_RELATION_VALUES_SQL.format(row='r')} "
+    "FROM relations AS r JOIN writes AS w ON w.id = r.asserted "
+    "WHERE r.source = ? AND r.type = ? AND r.target = ?"
+)
+#: Move the assertion a node (``?``) or relation (``?, ?, ?``) keeps in its row into
+#: ``provenance`` (by the spill trigger), so that it can be changed there.
+_SPILL_NODE = "UPDATE nodes SET asserted = NULL WHERE id = ? AND asserted > 0"
+_SPILL_RELATION = (
+    "UPDATE relations SET asserted = NULL "
+    "WHERE source = ? AND type = ? AND target = ? AND asserted > 0"
 )
 
 #: Raise the graph version by one (a store written before it existed has none: 0).
@@ -183,10 +274,21 @@ def _graph_version_of(connection: sqlite3.Connection) -> int:
 
 #: Upsert nodes by id; a row whose id is stored with another kind changes nothing (the
 #: writer counts the rows written to tell).
+#: Upsert nodes (id, kind, name, props, asserted): a new one keeps ``asserted`` (its write's
+#: id, or NULL for none); one there is updated and asserted by minus that id (see the
+#: triggers), or by nothing for NULL.
 _UPSERT_NODES = (
-    "INSERT INTO nodes (id, kind, name, props) VALUES (?, ?, ?, ?) "
-    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props "
-    "WHERE nodes.kind = excluded.kind"
+    "INSERT INTO nodes (id, kind, name, props, asserted) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET name = excluded.name, props = excluded.props, "
+    "asserted = -excluded.asserted WHERE nodes.kind = excluded.kind"
+)
+#: Upsert relations (source, type, target, strength, since, until, asserted), as
+#: :data:`_UPSERT_NODES` does nodes.
+_UPSERT_RELATIONS = (
+    "INSERT INTO relations (source, type, target, strength, since, until, asserted) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
+    "strength = excluded.strength, since = excluded.since, until = excluded.until, "
+    "asserted = -excluded.asserted"
 )
 # The statements below name the columns of the referrals table, which are the fields of a
 # referral's record (a test checks the table against them): names from the dataclass, never
@@ -325,56 +427,56 @@ def _assertion_of(row: Sequence[str | None]) -> tuple[str, Assertion]:
 
 
 def _assertions_of(connection: sqlite3.Connection, record: str) -> list[Assertion]:
-    """Every assertion of ``record``, in contributor order. Raises sqlite3.Error."""
+    """Every assertion of ``record``, in both forms, in contributor order. Raises
+    sqlite3.Error, and ValueError for values that are not a JSON object."""
     rows = connection.execute(_PROVENANCE_OF_RECORD, (record,)).fetchall()
-    return [_assertion_of(row)[1] for row in rows]
+    if is_relation_record(record):
+        rows += connection.execute(_RELATION_ASSERTION, record.split(" ")).fetchall()
+    else:
+        rows += connection.execute(_NODE_ASSERTION, (record,)).fetchall()
+    return sorted((_assertion_of(row)[1] for row in rows), key=lambda a: a.contributor)
 
 
 def _migrate(connection: sqlite3.Connection) -> None:
     """Bring a file written by an earlier rsn up to this one, in one transaction: relations
-    get their ``until``, and the records of a file written before provenance was kept are
-    asserted by ``local`` now, once. Raises sqlite3.Error."""
-    columns = {row[1] for row in connection.execute("PRAGMA table_info(relations)")}
-    done = connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone()
-    if "until" in columns and done is not None:
-        return
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        columns = {row[1] for row in connection.execute("PRAGMA table_info(relations)")}
-        if "until" not in columns:
-            connection.execute("ALTER TABLE relations ADD COLUMN until TEXT")
-        if connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone() is None:
-            at = now_stamp()
-            rows: list[tuple[str, str, str, str, str]] = []
-            for node_id, name, props in connection.execute(
-                "SELECT id, name, props FROM nodes WHERE id NOT IN (SELECT record FROM provenance)"
-            ):
-                values = {"name": name, **json.loads(props)}
-                rows.append((node_id, DEFAULT_CONTRIBUTOR, at, at, values_text(values)))
-            for source, kind, target, strength, since, until in connection.execute(
-                "SELECT source, type, target, strength, since, until FROM relations"
-            ):
-                relation = Relation(source, RelationType(kind), target, strength, since, until)
-                rows.append(
-                    (
-                        f"{source} {kind} {target}",
-                        DEFAULT_CONTRIBUTOR,
-                        at,
-                        at,
-                        values_text(relation_values(relation)),
-                    )
-                )
-            connection.executemany(
-                "INSERT OR IGNORE INTO provenance "
-                "(record, contributor, recorded_at, last_seen, retracted_at, vals) "
-                "VALUES (?, ?, ?, ?, NULL, ?)",
-                rows,
-            )
-            connection.execute("INSERT INTO meta (key, value) VALUES ('provenance', 1)")
-        connection.execute("COMMIT")
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
+    get their ``until``, nodes and relations their ``asserted``, and the records of a file
+    written before provenance was kept are asserted by ``local`` now, once; then make the
+    provenance triggers and view. Raises sqlite3.Error."""
+
+    def columns(table: str) -> set[str]:
+        return {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+
+    def current() -> bool:
+        done = connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone()
+        return (
+            done is not None
+            and {"until", "asserted"} <= columns("relations")
+            and "asserted" in columns("nodes")
+        )
+
+    if not current():
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if "until" not in columns("relations"):
+                connection.execute("ALTER TABLE relations ADD COLUMN until TEXT")
+            for table in ("nodes", "relations"):
+                if "asserted" not in columns(table):
+                    connection.execute(f"ALTER TABLE {table} ADD COLUMN asserted INTEGER")
+            done = connection.execute("SELECT 1 FROM meta WHERE key = 'provenance'").fetchone()
+            if done is None:
+                (write,) = connection.execute(
+                    "INSERT INTO writes (contributor, at) VALUES (?, ?) RETURNING id",
+                    (DEFAULT_CONTRIBUTOR, now_stamp()),
+                ).fetchone()
+                # a file from before provenance has no assertion of any record
+                connection.execute("UPDATE nodes SET asserted = ?", (write,))
+                connection.execute("UPDATE relations SET asserted = ?", (write,))
+                connection.execute("INSERT INTO meta (key, value) VALUES ('provenance', 1)")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    connection.executescript(_PROVENANCE_SCHEMA)
 
 
 def _read_memory(connection: sqlite3.Connection) -> _Memory:
@@ -404,7 +506,7 @@ def _read_memory(connection: sqlite3.Connection) -> _Memory:
 
 
 #: A row of the relations table, in column order.
-_RelationRow = tuple[str, str, str, float, str | None, str | None]
+_RelationRow = tuple[str, str, str, float, str | None, str | None, int | None]
 
 
 class _Writer:
@@ -418,6 +520,7 @@ class _Writer:
         self.nodes: dict[str, Node] = {}
         self.relations: dict[tuple[str, str, str], Relation] = {}
         self.touched_referrals = False
+        self._write: int | None = None
         #: whether nodes or relations were upserted (the graph version then moves)
         self.touched_graph = False
 
@@ -441,14 +544,25 @@ class _Writer:
         source, _, target = key
         return self._store._adjacency.get(source, {}).get(target, {}).get(key)
 
-    def _assert(self, rows: list[tuple[str, str]]) -> None:
-        """Assert ``(record, values text)`` rows by the unit's contributor, unless it writes
-        without asserting."""
-        by = self._by
-        if by.record:
-            self._connection.executemany(
-                _ASSERT, [(record, by.contributor, by.at, by.at, vals) for record, vals in rows]
-            )
+    def _write_id(self) -> int | None:
+        """The id in ``writes`` of this unit's contributor and time, made at the first call;
+        None when the unit writes without asserting."""
+        if not self._by.record:
+            return None
+        if self._write is None:
+            (self._write,) = self._connection.execute(
+                "INSERT INTO writes (contributor, at) VALUES (?, ?) RETURNING id",
+                (self._by.contributor, self._by.at),
+            ).fetchone()
+        return self._write
+
+    def _spill(self, record: str) -> None:
+        """Move the assertion ``record`` keeps in its row into ``provenance``, if it keeps
+        one, so that its assertions can be read and changed there."""
+        if is_relation_record(record):
+            self._connection.execute(_SPILL_RELATION, record.split(" "))
+        else:
+            self._connection.execute(_SPILL_NODE, (record,))
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
         """Raises Conflict if an id is stored (or written earlier here) with another kind;
@@ -456,18 +570,15 @@ class _Writer:
         through."""
         self.touched_graph = True
         rows = []
-        asserted = []
+        write = self._write_id()
         for node in nodes:
             check_kind_unchanged(node, self._kind_of(node.id))
             self.nodes[node.id] = node
             props = json.dumps(node.props, ensure_ascii=False)
-            rows.append((node.id, node.kind.value, node.name, props))
-            if self._by.record:
-                asserted.append((node.id, values_text(node_values(node))))
+            rows.append((node.id, node.kind.value, node.name, props, write))
         written = self._connection.executemany(_UPSERT_NODES, rows).rowcount
         if written != len(rows):
             self._refuse_kind_changes(nodes)
-        self._assert(asserted)
 
     def _refuse_kind_changes(self, nodes: Sequence[Node]) -> None:
         """Raise Conflict naming the first of ``nodes`` the file holds with another kind."""
@@ -483,9 +594,8 @@ class _Writer:
         """Raises NotFound if an end is not stored (nor written earlier here)."""
         self.touched_graph = True
         rows: list[_RelationRow] = []
-        asserted = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
-        recording = self._by.record
+        write = self._write_id()
         for relation in relations:
             for end in (relation.source, relation.target):
                 if end not in pending and end not in stored:
@@ -500,26 +610,10 @@ class _Writer:
                     relation.strength,
                     relation.since,
                     relation.until,
+                    write,
                 )
             )
-            if recording:
-                asserted.append(
-                    (f"{relation.source} {kind} {relation.target}", relation_values_text(relation))
-                )
-        # in record order: each assertion lands beside the one before in its table's B-tree
-        # (relations keep the order given: a file's order suits their two indexes better)
-        asserted.sort()
-        self._write_relations(rows)
-        self._assert(asserted)
-
-    def _write_relations(self, rows: list[_RelationRow]) -> None:
-        """Upsert relation rows (source, type, target, strength, since, until)."""
-        self._connection.executemany(
-            "INSERT INTO relations (source, type, target, strength, since, until) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(source, type, target) DO UPDATE SET "
-            "strength = excluded.strength, since = excluded.since, until = excluded.until",
-            rows,
-        )
+        self._connection.executemany(_UPSERT_RELATIONS, rows)
 
     def retract(self, records: Sequence[str], contributor: str | None) -> int:
         """See :meth:`GraphWriter.retract`."""
@@ -527,6 +621,7 @@ class _Writer:
         connection = self._connection
         retracted = 0
         for record in dict.fromkeys(records):
+            self._spill(record)
             assertions = _assertions_of(connection, record)
             mine = [
                 a
@@ -566,17 +661,17 @@ class _Writer:
             else:
                 settled = relation_from_values(*key, latest.values)
             self.relations[key] = settled
-            self._write_relations(
-                [
-                    (
-                        settled.source,
-                        settled.type.value,
-                        settled.target,
-                        settled.strength,
-                        settled.since,
-                        settled.until,
-                    )
-                ]
+            self._connection.execute(
+                "UPDATE relations SET strength = ?, since = ?, until = ?, asserted = NULL "
+                "WHERE source = ? AND type = ? AND target = ?",
+                (
+                    settled.strength,
+                    settled.since,
+                    settled.until,
+                    settled.source,
+                    settled.type.value,
+                    settled.target,
+                ),
             )
         else:
             node = self._node(record)
@@ -587,7 +682,7 @@ class _Writer:
                 settled_node = node_from_values(node.id, node.kind, latest.values)
             self.nodes[node.id] = settled_node
             self._connection.execute(
-                "UPDATE nodes SET name = ?, props = ? WHERE id = ?",
+                "UPDATE nodes SET name = ?, props = ?, asserted = NULL WHERE id = ?",
                 (
                     settled_node.name,
                     json.dumps(settled_node.props, ensure_ascii=False),
@@ -605,6 +700,7 @@ class _Writer:
                 found = self._node(record) is not None
             if not found:
                 raise NotFound(f"provenance of {record!r}: no such node or relation")
+            self._spill(record)
             rows.append(
                 (
                     record,
@@ -1300,9 +1396,16 @@ class EmbeddedStore(Store):
 
     def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
         found: dict[str, list[Assertion]] = {}
-        for record in dict.fromkeys(records):
-            for _, assertion in self._read_provenance(_PROVENANCE_OF_RECORD, (record,)):
-                found.setdefault(record, []).append(assertion)
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                for record in dict.fromkeys(records):
+                    assertions = _assertions_of(self._reader, record)
+                    if assertions:
+                        found[record] = assertions
+        except (sqlite3.Error, ValueError) as error:
+            raise StoreError(f"cannot read the provenance: {error}") from error
         return found
 
     def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
@@ -1314,7 +1417,7 @@ class EmbeddedStore(Store):
             with self._reader_lock:
                 self._check_open()
                 rows = self._reader.execute(
-                    "SELECT record FROM provenance WHERE contributor = ? AND retracted_at IS NULL",
+                    "SELECT record FROM assertions WHERE contributor = ? AND retracted_at IS NULL",
                     (contributor,),
                 ).fetchall()
         except sqlite3.Error as error:
@@ -1331,7 +1434,7 @@ class EmbeddedStore(Store):
                     "sum(retracted_at IS NULL AND instr(record, ' ') = 0), "
                     "sum(retracted_at IS NULL AND instr(record, ' ') > 0), "
                     "max(max(last_seen, coalesce(retracted_at, ''))) "
-                    "FROM provenance GROUP BY contributor ORDER BY contributor"
+                    "FROM assertions GROUP BY contributor ORDER BY contributor"
                 ).fetchall()
         except sqlite3.Error as error:
             raise StoreError(f"cannot read the provenance: {error}") from error
