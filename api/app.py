@@ -19,6 +19,8 @@ from api.guard import Gate, Limits
 from api.heavy import HeavyConfig, HeavyWork
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
+from api.routers import matches as matches_router
+from api.routers import merges as merges_router
 from api.routers import pages as pages_router
 from api.routers import referrals as referrals_router
 from api.routers import system as system_router
@@ -117,6 +119,8 @@ def create_app(
     app.include_router(graph_router.router, prefix="/v1")
     app.include_router(introductions_router.router, prefix="/v1")
     app.include_router(weaknesses_router.router, prefix="/v1")
+    app.include_router(matches_router.router, prefix="/v1")
+    app.include_router(merges_router.router, prefix="/v1")
     app.include_router(pages_router.router)
     app.include_router(pages_router.viz, prefix="/v1")
     app.include_router(referrals_router.router, prefix="/v1")

@@ -146,6 +146,21 @@ def summary_rows() -> list[dict[str, Any]]:
             writing["rate_ratio"],
             "ratio >= 0.85",
         )
+    matching = _read("matching")
+    if matching:
+        add("matching the whole country", matching["match_seconds"], "s", None, "", None, "< 60 s")
+        default = matching["default"]
+        add(
+            "matching precision at the default", default["precision"], "", None, "", None, ">= 0.98"
+        )
+        add("matching recall at the default", default["recall"], "", None, "", None, ">= 0.90")
+        alone = matching.get("neither_has_a_number")
+        if alone:
+            for figure, target in (("precision", ">= 0.98"), ("recall", ">= 0.90")):
+                add(f"matching {figure}, names alone", alone[figure], "", None, "", None, target)
+        both = matching.get("both_have_a_number")
+        if both:
+            add("matching precision, both numbered", both["precision"], "", None, "", None, "1.0")
     weaknesses = _read("weaknesses")
     for row in (weaknesses or {}).get("summary", []):
         rows.append(row)
@@ -243,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("api", size + backend + (["--pairs", "10", "--warmup", "2"] if args.smoke else [])),
         ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
+        ("matching", size + ["--duplicates", "0.05"]),
     ]
     server = None
     if args.backend != "embedded" and not os.environ.get("NEO4J_URI"):

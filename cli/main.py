@@ -192,14 +192,29 @@ def seed(
     out_dir: Annotated[Path, typer.Option("--out", help="Folder to write the dataset into.")],
     enterprises: Annotated[int, typer.Option(min=1, help="How many enterprises.")] = 3000,
     seed_value: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2008,
+    duplicates: Annotated[
+        float,
+        typer.Option(
+            "--duplicates",
+            help="Share of the enterprises (0 to below 1) that appear again in another "
+            "contributor's file, spelled another way, with the truth in truth.csv. 0: none.",
+        ),
+    ] = 0.0,
 ) -> None:
     """Write a synthetic, deterministic dataset of Japan's SME support network."""
+    from graph.errors import InvalidArgument
     from seeds import generate_dataset
 
+    if not 0.0 <= duplicates < 1.0:
+        raise InvalidArgument(f"--duplicates must be from 0 to below 1, got {duplicates}")
     started = time.perf_counter()
     with progress_bar() as progress:
         counts = generate_dataset(
-            out_dir, enterprises=enterprises, seed=seed_value, progress=progress
+            out_dir,
+            enterprises=enterprises,
+            seed=seed_value,
+            progress=progress,
+            duplicates=duplicates,
         )
     _print_counts(counts, f"wrote {out_dir} in {time.perf_counter() - started:.1f} s")
 
@@ -239,6 +254,23 @@ def load(
             "assertions that the folder does not hold (a tie no one else asserts ends today).",
         ),
     ] = False,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="The encoding of the folder's CSV files: utf-8, cp932 or shift_jis "
+            "(default: found out for each file, UTF-8 or else Shift_JIS)."
+        ),
+    ] = None,
+    auto_merge: Annotated[
+        float | None,
+        typer.Option(
+            "--auto-merge",
+            metavar="SCORE",
+            help="Once loaded, merge each candidate duplicate pair (rsn match) scoring SCORE "
+            "or more (greater than 0, at most 1) that has a node this load wrote, keeping "
+            "the node the store had before; the merges are listed (undo with rsn unmerge).",
+        ),
+    ] = None,
 ) -> None:
     """Validate a dataset and load it into the configured store (all or nothing by default),
     as made by a contributor."""
@@ -258,6 +290,8 @@ def load(
             rejects=rejects,
             batch_size=settings.batch_size,
             progress=progress,
+            encoding=encoding,
+            auto_merge=auto_merge,
         )
     nodes = sum(report.nodes.values())
     if report.restored:
@@ -270,6 +304,8 @@ def load(
         markup=False,
         highlight=False,
     )
+    if report.encodings:
+        out.print(f"read {report.encodings_text()}", markup=False, highlight=False)
     if replace or report.retracted:
         out.print(
             f"retracted {report.retracted:,} earlier {_plural(report.retracted, 'assertion')} "
@@ -277,6 +313,34 @@ def load(
             markup=False,
             highlight=False,
         )
+    if report.aliased:
+        out.print(
+            f"read {report.aliased:,} {_plural(report.aliased, 'row')} naming a merged node's "
+            "id as the node it was merged into",
+            markup=False,
+            highlight=False,
+        )
+    if report.merges:
+        out.print(
+            f"restored {report.merges:,} {_plural(report.merges, 'merge')} of its merges.csv",
+            markup=False,
+            highlight=False,
+        )
+    if auto_merge is not None:
+        count = len(report.merged)
+        out.print(
+            f"auto-merged {count:,} {_plural(count, 'pair')} scoring {auto_merge:g} or more"
+            + (":" if count else ""),
+            markup=False,
+            highlight=False,
+        )
+        for record in report.merged:
+            score = "" if record.score is None else f" (score {record.score:.3f})"
+            out.print(
+                f"  {record.id}: {record.merge} into {record.keep}{score}",
+                markup=False,
+                highlight=False,
+            )
     if report.rejected:
         err.print(
             f"rejected {report.rejected:,} rows; see {report.rejects_file}",
@@ -908,6 +972,17 @@ def _number(value: float) -> str:
     """A computed figure as a person reads it, as the API gives it: four significant digits,
     never in exponent form (0.7998000000000001 is 0.7998; 0.75 is 0.75; 6.4e-05 is 0.000064)."""
     return format(Decimal(f"{readable(value):g}"), "f")
+
+
+from cli.match_command import match as _match  # noqa: E402
+from cli.merge_command import merge as _merge  # noqa: E402
+from cli.merge_command import merges as _merges  # noqa: E402
+from cli.merge_command import unmerge as _unmerge  # noqa: E402
+
+app.command("match")(friendly(_match))
+app.command("merge")(friendly(_merge))
+app.command("unmerge")(friendly(_unmerge))
+app.command("merges")(friendly(_merges))
 
 
 def main() -> None:

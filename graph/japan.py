@@ -2,7 +2,7 @@
 
 The 47 prefectures with their JIS X 0401 codes, names, conventional regional block
 and 2020 census population, and the 20 divisions of the Japan Standard Industrial
-Classification (2023 revision).
+Classification (2023 revision), with their English and Japanese names.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ __all__ = [
     "PREFECTURE_BY_CODE",
     "REGIONAL_BLOCKS",
     "JSIC_DIVISIONS",
+    "JSIC_DIVISIONS_JA",
     "block_of",
     "ELSEWHERE",
     "SAME_BLOCK",
@@ -111,6 +112,31 @@ JSIC_DIVISIONS: dict[str, str] = {
     "R": "Services, not elsewhere classified",
     "S": "Government, except elsewhere classified",
     "T": "Industries unable to classify",
+}
+
+
+#: The Japanese names of the JSIC divisions (日本標準産業分類, 2023 revision), by letter.
+JSIC_DIVISIONS_JA: dict[str, str] = {
+    "A": "農業、林業",
+    "B": "漁業",
+    "C": "鉱業、採石業、砂利採取業",
+    "D": "建設業",
+    "E": "製造業",
+    "F": "電気・ガス・熱供給・水道業",
+    "G": "情報通信業",
+    "H": "運輸業、郵便業",
+    "I": "卸売業、小売業",
+    "J": "金融業、保険業",
+    "K": "不動産業、物品賃貸業",
+    "L": "学術研究、専門・技術サービス業",
+    "M": "宿泊業、飲食サービス業",
+    "N": "生活関連サービス業、娯楽業",
+    "O": "教育、学習支援業",
+    "P": "医療、福祉",
+    "Q": "複合サービス事業",
+    "R": "サービス業（他に分類されないもの）",
+    "S": "公務（他に分類されるものを除く）",
+    "T": "分類不能の産業",
 }
 
 

@@ -5,6 +5,15 @@ Rows (strings from CSV, or JSON values from the API) are validated into
 :func:`parse_relation`, which raise :class:`graph.errors.RowInvalid` listing every bad column
 in words a person understands.
 
+Values are read as Japanese offices write them (:mod:`graph.japanese_values`): a prefecture
+by its code, kanji or romaji name, an industry by its JSIC letter or Japanese name, numbers
+in full-width digits, days and years in a Japanese era; each is kept in its canonical form
+(a two-digit code, a letter, a number, a day ``YYYY-MM-DD``). A value already in that form
+takes the quick way; only the others are read as Japanese values.
+
+Enterprises and financiers may give their ``corporate_number`` (法人番号, checked by its check
+digit), ``address`` and ``phone``: the contact columns (:data:`CONTACT_COLUMNS`).
+
 Valid time (:mod:`graph.valid_time`): a relation's optional ``until`` (the day it stopped
 holding, after its ``since``; it may be in the future) and every node file's optional
 ``ended`` (the day the node stopped existing, kept as ``props["ended"]``).
@@ -29,8 +38,16 @@ from pydantic import (
     field_validator,
 )
 
+from graph.corporate_number import corporate_number
 from graph.errors import RowInvalid
 from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
+from graph.japanese_values import (
+    industry_letter,
+    number_text,
+    parse_day,
+    parse_year,
+    prefecture_code,
+)
 from graph.model import (
     ALLOWED_ENDPOINTS,
     DEFAULT_STRENGTH,
@@ -47,6 +64,7 @@ from graph.model import (
 )
 
 __all__ = [
+    "CONTACT_COLUMNS",
     "MAX_CAPACITY",
     "MAX_EMPLOYEES",
     "MAX_NAME_LENGTH",
@@ -116,21 +134,17 @@ def _code_text(value: Any) -> str:
 
 
 def _check_prefecture(value: Any) -> str:
-    """A JIS X 0401 prefecture code, 01 to 47; raises ValueError for any other value."""
+    """A JIS X 0401 prefecture code, 01 to 47, given as the code or the prefecture's name
+    (:func:`graph.japanese_values.prefecture_code`); raises ValueError for any other value."""
     text = _code_text(value)
-    if text not in PREFECTURE_BY_CODE:
-        raise ValueError(
-            f"{text!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
-        )
-    return text
+    return text if text in PREFECTURE_BY_CODE else prefecture_code(text)
 
 
 def _check_industry(value: Any) -> str:
-    """A JSIC division letter, A to T; raises ValueError for any other value."""
+    """A JSIC division letter, A to T, given as the letter or the division's Japanese name
+    (:func:`graph.japanese_values.industry_letter`); raises ValueError for any other value."""
     text = _code_text(value)
-    if text not in JSIC_DIVISIONS:
-        raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
-    return text
+    return text if text in JSIC_DIVISIONS else industry_letter(text)
 
 
 def _enum_check(enum: type[StrEnum], what: str) -> Callable[[Any], str]:
@@ -148,6 +162,8 @@ def _enum_check(enum: type[StrEnum], what: str) -> Callable[[Any], str]:
     return check
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
 #: The most digits a whole number may be written with: the bounds are checked after, and a
 #: huge text is refused before it is turned into a number.
 _MAX_DIGITS = 20
@@ -162,7 +178,8 @@ def _number_text(number: int) -> str:
 
 def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]:
     """A check of a whole number from ``minimum`` to ``maximum``, given as a number (JSON) or
-    as its digits (CSV); the check raises ValueError naming the bounds."""
+    as its digits (CSV; full-width digits and thousands separators too); the check raises
+    ValueError naming the bounds."""
     bounds = f"{what} must be from {_number_text(minimum)} to {_number_text(maximum)}"
 
     def check(value: Any) -> int:
@@ -172,8 +189,10 @@ def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]
             number = value
         else:
             text = value.strip()
-            if not re.fullmatch(r"[+-]?\d+", text):
-                raise ValueError(f"must be a whole number, got {text!r}")
+            if not _WHOLE.fullmatch(text):
+                text = number_text(text)
+                if not _WHOLE.fullmatch(text):
+                    raise ValueError(f"must be a whole number, got {value.strip()!r}")
             if len(text) > _MAX_DIGITS:
                 raise ValueError(f"{bounds}, got {len(text)} digits")
             number = int(text)
@@ -185,7 +204,10 @@ def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]
 
 
 def _check_founded(value: Any) -> int:
-    """A founding year from 1600 to this year; raises ValueError naming the bounds."""
+    """A founding year from 1600 to this year, given as a number or its digits, or as an
+    era year (``平成20``, ``平成20年``, ``H20``); raises ValueError naming the bounds."""
+    if isinstance(value, str) and not _WHOLE.fullmatch(number_text(value)):
+        value = parse_year(value)
     return _whole_number(1600, date.today().year, "a founding year")(value)
 
 
@@ -218,6 +240,8 @@ def _check_strength(value: Any) -> float:
     raises ValueError otherwise."""
     if value is None:
         return DEFAULT_STRENGTH
+    if isinstance(value, str):
+        value = number_text(value)
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -231,20 +255,22 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _check_day(value: Any) -> str:
-    """A real day written YYYY-MM-DD (or a date), as that text; raises ValueError
-    otherwise, e.g. for ``2020-02-30`` or ``2020-1-1``."""
+    """A real day (or a date) as YYYY-MM-DD, given so or in another way a Japanese office
+    writes it (:func:`graph.japanese_values.parse_day`: ``2020/4/1``, ``令和6年4月1日``,
+    ``R6.4.1``); raises ValueError otherwise, e.g. for ``2020-02-30``, ``2020-1-1`` or
+    ``平成32年1月1日``."""
     if isinstance(value, datetime):
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    try:
-        if not _DAY.fullmatch(text):
-            raise ValueError
-        date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
-    return text
+    if _DAY.fullmatch(text):
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
+        return text
+    return parse_day(text)
 
 
 def _check_since(value: Any) -> str | None:
@@ -282,6 +308,24 @@ OptionalPrefecture = Annotated[
 ]
 
 
+def _check_corporate_number(value: Any) -> str:
+    """A corporate number (法人番号): 13 digits whose first checks the others, kept as its
+    13 ASCII digits (:func:`graph.corporate_number.corporate_number`); raises ValueError
+    saying what is wrong, a wrong check digit included."""
+    return corporate_number(_code_text(value))
+
+
+def _check_contact_text(value: Any) -> str:
+    """An address or a phone number: free text, kept trimmed, at most MAX_NAME_LENGTH
+    characters; raises ValueError otherwise."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    text = value.strip()
+    if len(text) > MAX_NAME_LENGTH:
+        raise ValueError(f"must be at most {MAX_NAME_LENGTH} characters, got {len(text)}")
+    return text
+
+
 def _optional(check: Callable[[Any], _V]) -> BeforeValidator:
     """The validator of an optional column: a blank cell (or None) is absent, any other
     value must pass ``check``, which gives the value kept."""
@@ -296,6 +340,9 @@ def _optional(check: Callable[[Any], _V]) -> BeforeValidator:
 #: Every node file's optional ``ended``: the day the node stopped existing (a centre that
 #: closed, a firm that was wound up); it may be in the future. Kept as ``props["ended"]``.
 Ended = Annotated[str | None, _optional(_check_day)]
+#: The optional contact columns of enterprises and financiers (see :data:`CONTACT_COLUMNS`).
+CorporateNumber = Annotated[str | None, _optional(_check_corporate_number)]
+ContactText = Annotated[str | None, _optional(_check_contact_text)]
 
 
 class _Row(BaseModel):
@@ -313,6 +360,9 @@ class EnterpriseRow(_Row):
     industry: Annotated[str, BeforeValidator(_check_industry)]
     employees: Annotated[int | None, _optional(_whole_number(0, MAX_EMPLOYEES, "employees"))] = None
     founded: Annotated[int | None, _optional(_check_founded)] = None
+    corporate_number: CorporateNumber = None
+    address: ContactText = None
+    phone: ContactText = None
     ended: Ended = None
 
 
@@ -344,6 +394,9 @@ class FinancierRow(_Row):
     name: Name
     kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
     prefecture: OptionalPrefecture = None
+    corporate_number: CorporateNumber = None
+    address: ContactText = None
+    phone: ContactText = None
     ended: Ended = None
 
 
@@ -401,9 +454,18 @@ RELATION_COLUMNS: tuple[str, ...] = tuple(RelationRow.model_fields)
 _RELATION_KEYS = frozenset(RELATION_COLUMNS)
 
 
-def node_columns(kind: NodeKind) -> tuple[str, ...]:
-    """The columns of a node file of ``kind``, required ones first, in contract order."""
-    return tuple(_ROW_MODELS[kind].model_fields)
+#: The optional columns that identify and reach an enterprise or a financier: its corporate
+#: number (法人番号), address and phone. A file may have them; an export writes them only when
+#: a node of the kind has one, so that a dataset without them keeps its columns.
+CONTACT_COLUMNS: tuple[str, ...] = ("corporate_number", "address", "phone")
+
+
+def node_columns(kind: NodeKind, *, contact: bool = False) -> tuple[str, ...]:
+    """The columns of a node file of ``kind``, required ones first, in contract order; with
+    ``contact``, the kind's contact columns (:data:`CONTACT_COLUMNS`) too, before ``ended``
+    (every column a file of the kind may have)."""
+    columns = tuple(_ROW_MODELS[kind].model_fields)
+    return columns if contact else tuple(c for c in columns if c not in CONTACT_COLUMNS)
 
 
 def required_columns(kind: NodeKind | None) -> tuple[str, ...]:

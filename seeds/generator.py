@@ -40,8 +40,15 @@ from graph.model import (
     SpecialistBackground,
 )
 from graph.progress import Progress, no_progress
-from graph.rows import RELATION_COLUMNS, node_columns
+from graph.rows import RELATION_COLUMNS, node_columns, required_columns
 from seeds import vocab
+from seeds.duplicates import (
+    REGISTRY_COLUMNS,
+    Copy,
+    EnterpriseDuplicator,
+    FinancierDuplicator,
+    check_rate,
+)
 from seeds.history import (
     ADMIN,
     BANK_UNION,
@@ -86,9 +93,14 @@ _ROW_LAYOUT = {
     NodeKind.SPECIALIST: ("id", "name", "background", "expertise", "prefecture", "ended"),
 }
 _RELATION_LAYOUT = ("source", "type", "target", "strength", "since", "until")
+# The node files are written with these columns (and, with duplicates, the registry columns
+# of enterprises and financiers after them); the contract may hold further optional ones.
 for _kind, _layout in _ROW_LAYOUT.items():
-    if node_columns(_kind) != _layout:  # pragma: no cover - a guard against model changes
-        raise RuntimeError(f"seeds: {_kind} columns changed to {node_columns(_kind)}")
+    _columns = node_columns(_kind)
+    if set(_layout) - set(_columns) or set(required_columns(_kind)) - set(_layout):
+        raise RuntimeError(  # pragma: no cover - a guard against model changes
+            f"seeds: {_kind} columns changed to {_columns}"
+        )
 if RELATION_COLUMNS != _RELATION_LAYOUT:  # pragma: no cover
     raise RuntimeError(f"seeds: relation columns changed to {RELATION_COLUMNS}")
 
@@ -385,13 +397,43 @@ def _enterprise_values(name: str, code: str, letter: str, employees: str, founde
     return f'"{{{head}""industry"":""{letter}"",""name"":{text},""prefecture"":""{code}""}}"\n'
 
 
+def _registry_values(
+    name: str, code: str, letter: str, employees: str, founded: str, cells: Sequence[str]
+) -> str:
+    """:func:`_enterprise_values` of a row with the registry columns ``cells``
+    (corporate_number, address, phone; blank when absent), keys in order likewise."""
+    number, address, phone = cells
+    if "\\" in name or not name.isprintable():
+        text = json.dumps(name, ensure_ascii=False).replace('"', '""')
+    else:
+        text = '""' + name.replace('"', '\\""') + '""'
+    head = f'""address"":""{address}"",' if address else ""
+    if number:
+        head += f'""corporate_number"":""{number}"",'
+    if employees:
+        head += f'""employees"":{employees},'
+    if founded:
+        head += f'""founded"":{founded},'
+    tail = f',""phone"":""{phone}""' if phone else ""
+    return (
+        f'"{{{head}""industry"":""{letter}"",""name"":{text}{tail},""prefecture"":""{code}""}}"\n'
+    )
+
+
 def _write_enterprises(
-    folder: Path, n: int, seed: int, progress: Progress, values_path: Path
+    folder: Path,
+    n: int,
+    seed: int,
+    progress: Progress,
+    values_path: Path,
+    dup: EnterpriseDuplicator | None = None,
 ) -> tuple[_Enterprises, int]:
     """Draw ``n`` enterprises and write them as enterprises.csv, keeping what the relation
     stage needs of each; returns that and the row count. The values of each (for
-    provenance.csv) are written to ``values_path``, one line each. Raises OSError if the
-    file cannot be written (and leaves none behind)."""
+    provenance.csv) are written to ``values_path``, one line each. With ``dup`` the rows
+    have the registry columns, some names are near-namesakes, and the copies ``dup``
+    draws follow the originals. Raises OSError if the file cannot be written (and leaves
+    none behind)."""
     rng = _rng(seed, "enterprises")
     rnd = rng.random
     gauss = rng.gauss
@@ -401,7 +443,8 @@ def _write_enterprises(
     inds, emps, founded, members, cum = ent.inds, ent.emps, ent.founded, ent.members, ent.cum
     totals = [0.0] * _NP
 
-    writer = _Writer(folder, "enterprises.csv", node_columns(NodeKind.ENTERPRISE))
+    columns = _ROW_LAYOUT[NodeKind.ENTERPRISE]
+    writer = _Writer(folder, "enterprises.csv", columns + REGISTRY_COLUMNS if dup else columns)
     try:
         row = writer.csv.writerow
         values: list[str] = []
@@ -418,8 +461,19 @@ def _write_enterprises(
                 name = _enterprise_name(rng, code, letter, year)
                 shown_employees = "" if rnd() < 0.10 else str(employees)
                 shown_year = "" if rnd() < 0.05 else str(year)
-                row((f"E{i + 1:07d}", name, code, letter, shown_employees, shown_year, ""))
-                values.append(_enterprise_values(name, code, letter, shown_employees, shown_year))
+                if dup is None:
+                    row((f"E{i + 1:07d}", name, code, letter, shown_employees, shown_year, ""))
+                    values.append(
+                        _enterprise_values(name, code, letter, shown_employees, shown_year)
+                    )
+                else:
+                    eid = f"E{i + 1:07d}"
+                    name = dup.name(code, letter, name)
+                    cells = dup.draw(eid, name, code, letter, shown_employees, shown_year)
+                    row((eid, name, code, letter, shown_employees, shown_year, "", *cells))
+                    values.append(
+                        _registry_values(name, code, letter, shown_employees, shown_year, cells)
+                    )
                 inds[i] = ind
                 emps[i] = employees
                 founded[i] = year if shown_year else 0
@@ -433,6 +487,9 @@ def _write_enterprises(
                     progress("write enterprises.csv", i + 1, n)
             values_file.writelines(values)
         writer.rows = n
+        if dup is not None:
+            writer.csv.writerows(copy.row for copy in dup.copies)
+            writer.rows += len(dup.copies)
         written = writer.close()
     except BaseException:
         writer.abort()
@@ -990,10 +1047,12 @@ def _write_rows(
     kind: NodeKind,
     rows: Sequence[tuple[object, ...]],
     progress: Progress,
+    columns: Sequence[str] = (),
 ) -> int:
-    """Write ``rows`` (in the columns of ``kind``) as ``folder``/``name``; returns how many.
-    Raises OSError if the file cannot be written (and leaves none behind)."""
-    writer = _Writer(folder, name, node_columns(kind))
+    """Write ``rows`` (in the columns of ``kind``, or ``columns`` when given) as
+    ``folder``/``name``; returns how many. Raises OSError if the file cannot be written (and
+    leaves none behind)."""
+    writer = _Writer(folder, name, columns or _ROW_LAYOUT[kind])
     try:
         writer.csv.writerows(rows)
         writer.rows = len(rows)
@@ -1048,6 +1107,52 @@ def _specialist_rows(specs: list[_Specialist], events: Events) -> list[tuple[obj
     ]
 
 
+@dataclass(slots=True)
+class _Copies:
+    """The copies of a dataset with duplicates: the enterprises' and the financiers', and
+    the registry cells of each original financier."""
+
+    enterprises: EnterpriseDuplicator
+    financiers: FinancierDuplicator
+    financier_cells: list[tuple[str, str, str]]
+
+
+def _present(cells: Sequence[str]) -> dict[str, object]:
+    """The registry cells (corporate_number, address, phone) that are not blank, by column."""
+    return {column: cell for column, cell in zip(REGISTRY_COLUMNS, cells, strict=True) if cell}
+
+
+def _financier_rows_with(fins: list[_Financier], copies: _Copies) -> list[tuple[object, ...]]:
+    """The rows of financiers.csv with the registry columns, the copies after the
+    originals."""
+    rows: list[tuple[object, ...]] = [
+        (*row, *cells)
+        for row, cells in zip(_financier_rows(fins), copies.financier_cells, strict=True)
+    ]
+    rows += [copy.row for copy in copies.financiers.copies]
+    return rows
+
+
+def _write_truth(folder: Path, n: int, fins: list[_Financier], copies: _Copies) -> int:
+    """Write truth.csv: every enterprise and financier id with the id of the firm it stands
+    for (its own, or its original's for a copy), in id order; returns the row count."""
+    writer = _Writer(folder, "truth.csv", ("id", "entity"))
+    try:
+        row = writer.csv.writerow
+        for i in range(1, n + 1):
+            eid = f"E{i:07d}"
+            row((eid, eid))
+        writer.csv.writerows((c.id, c.of) for c in copies.enterprises.copies)
+        writer.csv.writerows((f.id, f.id) for f in fins)
+        writer.csv.writerows((c.id, c.of) for c in copies.financiers.copies)
+        writer.rows = n + len(copies.enterprises.copies) + len(fins)
+        writer.rows += len(copies.financiers.copies)
+        return writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+
+
 def _node_sections(
     clock: Clock,
     assets: list[_Asset],
@@ -1055,10 +1160,13 @@ def _node_sections(
     fins: list[_Financier],
     specs: list[_Specialist],
     events: Events,
+    copies: _Copies | None = None,
 ) -> list[list[tuple[str, str]]]:
     """The (id, provenance line) of the assets, centres, financiers and specialists: each
     asserted by who keeps it (METI's list, the prefecture, the bank union, the specialist's
-    centre); a closed centre's or retired specialist's assertion retracted on that day."""
+    centre); a closed centre's or retired specialist's assertion retracted on that day.
+    With ``copies``, the financiers' values hold their registry cells, and the financiers'
+    copies follow, each asserted by the contributor whose file holds it."""
 
     def line(node_id: str, who: str, values: dict[str, object], base: int, ended: int) -> str:
         recorded, seen, retracted = clock.stamps(who, base, ended)
@@ -1088,9 +1196,18 @@ def _node_sections(
         who = prefecture_contributor(_CODES[c.pref])
         centre_lines.append((c.id, line(c.id, who, values, _CENTRES_START, ended)))
     fin_lines = []
-    for f in fins:
+    for index, f in enumerate(fins):
         values = {"name": f.name, "kind": f.kind.value, **place(f.pref)}
+        if copies is not None:
+            values.update(_present(copies.financier_cells[index]))
         fin_lines.append((f.id, line(f.id, BANK_UNION, values, 0, 0)))
+    if copies is not None:
+        for copy in copies.financiers.copies:
+            row = copy.row
+            values = {"name": row[1], "kind": row[2], **_present(row[5:8])}
+            if row[3]:
+                values["prefecture"] = row[3]
+            fin_lines.append((copy.id, line(copy.id, copy.contributor, values, 0, 0)))
     spec_lines = []
     for s, ended in zip(specs, events.spec_end, strict=True):
         values = {
@@ -1375,10 +1492,23 @@ class _RelationWriter:
         """A tie that ends, or that two contributors assert: each assertion's line, and the
         row of the effective values, those of the latest standing assertion (or, when none
         stands, of the last one retracted, ended on the day of its retraction)."""
+        assertions = self._assertions(days, strength, since, until, stated, by, second)
+        self._emit(lines, key, assertions)
+        return not assertions[0][2]
+
+    def _assertions(
+        self,
+        days: tuple[int, int, int],
+        strength: str,
+        since: int,
+        until: int,
+        stated: bool,
+        by: str,
+        second: str,
+    ) -> list[_Assertion]:
+        """The assertions of a tie by ``by`` and (when named) ``second``, who gives slightly
+        different values, drawn: see :meth:`_dated`."""
         earliest, latest, end = days
-        clock = self.clock
-        source, kind, target = key
-        record = f"{source} {self.kind_text[kind]} {target}"
         if until and not stated:
             primary = self._assertion(by, strength, since, 0, until, by)
         else:
@@ -1396,6 +1526,20 @@ class _RelationWriter:
                 other_since = min(max(other_since, earliest), latest)
             other_until = until if stated else 0
             assertions.append(self._assertion(second, other, other_since, other_until, end, ADMIN))
+        return assertions
+
+    def _emit(
+        self,
+        lines: list[str],
+        key: tuple[str, RelationType, str],
+        assertions: list[_Assertion],
+    ) -> None:
+        """Write the lines of ``assertions`` of the tie ``key`` and buffer its row, with
+        the values of the latest standing assertion (or, when none stands, of the last one
+        retracted, ended on the day of its retraction)."""
+        clock = self.clock
+        source, kind, target = key
+        record = f"{source} {self.kind_text[kind]} {target}"
         for last_seen, who, retracted, _, recorded, s, d, u in assertions:
             values = self._values(s, clock.day(d) if d else "", clock.day(u) if u else "")
             lines.append(f"{record},{who},{recorded},{last_seen},{retracted},{values}\n")
@@ -1415,7 +1559,6 @@ class _RelationWriter:
         self.buffer.append((source, kind, target, effective[5], since_text, until_text))
         if len(self.buffer) >= 8192:
             self.flush()
-        return not primary[2]
 
     def _assertion(
         self, who: str, strength: str, since: int, until: int, retracted: int, retractor: str
@@ -1455,6 +1598,104 @@ class _RelationWriter:
         return self.out.close()
 
 
+class _AliasingWriter(_RelationWriter):
+    """A relation writer for a dataset with copies. Each assertion of a tie names the copy
+    of an end that its contributor's file holds (``alias``: an original's id to its copies'
+    (contributor, id)), so that a tie two contributors assert may become two records, one
+    per file, each with its own values. The draws are those of :meth:`_RelationWriter.add`,
+    in the same order, so that the network read through the copies' originals is the
+    network drawn without them. The ties from an enterprise's copy wait in ``copy_lines``
+    until the copy's node is written (:meth:`write_copies`), after every original."""
+
+    def __init__(
+        self,
+        folder: Path,
+        rng: random.Random,
+        clock: Clock,
+        provenance: ProvenanceWriter,
+        alias: dict[str, list[tuple[str, str]]],
+    ) -> None:
+        super().__init__(folder, rng, clock, provenance)
+        self.alias = alias
+        self.copy_lines: dict[str, list[str]] = {}
+
+    def add(
+        self,
+        source: str,
+        kind: RelationType,
+        target: str,
+        earliest: int,
+        low: float = 0.0,
+        high: float = 0.0,
+        by: str = "",
+        second: str = "",
+        end: int = 0,
+    ) -> bool:
+        """:meth:`_RelationWriter.add`, each assertion naming the ends its contributor's
+        file names."""
+        alias = self.alias
+        if source not in alias and target not in alias:
+            return super().add(source, kind, target, earliest, low, high, by, second, end)
+        # the draws of _RelationWriter.add, in its order
+        if low:
+            blank = _TIE[kind][2]
+        else:
+            low, high, blank = _TIE[kind]
+        latest = end - 1 if end else _LAST_DAY
+        if latest < earliest:
+            return False
+        rnd = self.rnd
+        strength = f"{low + (high - low) * rnd():.2f}"
+        since = 0 if rnd() < blank else earliest + int((latest - earliest + 1) * rnd())
+        until = 0
+        stated = False
+        ends = _ENDS.get(kind)
+        if ends is not None and since and rnd() < ends[0]:
+            day = since + ends[1] + int(ends[2] * rnd())
+            if day <= latest:
+                until = day
+                stated = ends[3]
+        overlap = bool(second) and rnd() < _OVERLAP
+        assertions = self._assertions(
+            (earliest, latest, end), strength, since, until, stated, by,
+            second if overlap else "",
+        )  # fmt: skip
+        records: dict[tuple[str, str], list[_Assertion]] = {}
+        for assertion in assertions:
+            who = assertion[1]
+            named = (self._named(source, who), self._named(target, who))
+            records.setdefault(named, []).append(assertion)
+        for (named_source, named_target), group in records.items():
+            if named_source != source and named_source[0] == "E":
+                lines = self.copy_lines.setdefault(named_source, [])
+            elif named_source[0] == "E":
+                lines = self.e_lines
+            else:
+                lines = self.others
+            self._emit(lines, (named_source, kind, named_target), group)
+        return not assertions[0][2]
+
+    def _named(self, node: str, contributor: str) -> str:
+        """The id ``contributor``'s file gives ``node``: its copy there, or its own."""
+        for holder, copy_id in self.alias.get(node, ()):
+            if holder == contributor:
+                return copy_id
+        return node
+
+    def write_copies(self, copies: Sequence[Copy]) -> None:
+        """Write the node of each enterprise copy (in id order, after every original),
+        asserted by the contributor whose file holds it, with the ties from it."""
+        clock = self.clock
+        for copy in copies:
+            who, row = copy.contributor, copy.row
+            _, recorded = clock.recorded(who, _YEAR_START.get(copy.year, 0))
+            values = _registry_values(row[1], row[2], row[3], row[4], row[5], row[7:10])
+            node_line = f"{copy.id},{who},{recorded},{clock.profile(who)[3]},,{values}"
+            self.provenance.enterprise(node_line, self.copy_lines.pop(copy.id, []))
+        if self.copy_lines:  # pragma: no cover - every tie from a copy starts at its node
+            raise RuntimeError(f"seeds: ties of no copy: {sorted(self.copy_lines)[:3]}")
+
+
 def _write_relations(
     folder: Path,
     seed: int,
@@ -1467,23 +1708,32 @@ def _write_relations(
     clock: Clock,
     values_path: Path,
     progress: Progress,
+    copies: _Copies | None = None,
 ) -> tuple[int, int]:
     """Draw every tie and write them as relations.csv, and every assertion as
     provenance.csv (first): the ties among centres, financiers and specialists, then each
-    enterprise's (its values read back from ``values_path``). Returns the row counts of
-    provenance.csv and relations.csv; raises OSError if a file cannot be written (and leaves
-    none behind)."""
+    enterprise's (its values read back from ``values_path``). With ``copies``, each
+    contributor's assertions name the copies its file holds, and the copies' nodes follow.
+    Returns the row counts of provenance.csv and relations.csv; raises OSError if a file
+    cannot be written (and leaves none behind)."""
     rng = _rng(seed, "relations")
     provenance = ProvenanceWriter(folder)
-    w = _RelationWriter(folder, _rng(seed, "ties"), clock, provenance)
+    ties_rng = _rng(seed, "ties")
+    if copies is None:
+        w = _RelationWriter(folder, ties_rng, clock, provenance)
+    else:
+        alias = {**copies.enterprises.alias, **copies.financiers.alias}
+        w = _AliasingWriter(folder, ties_rng, clock, provenance, alias)
     try:
         _structural_relations(w, rng, ent, centres, fins, specs, events)
         with open(values_path, encoding="utf-8", newline="") as values:
             _enterprise_relations(
                 w, rng, ent, assets, centres, fins, specs, events, values.readline, progress
             )
+        if isinstance(w, _AliasingWriter) and copies is not None:
+            w.write_copies(copies.enterprises.copies)
         w.flush()
-        sections = _node_sections(clock, assets, centres, fins, specs, events)
+        sections = _node_sections(clock, assets, centres, fins, specs, events, copies)
         asserted = provenance.close(sections)
         progress("write provenance.csv", asserted, asserted)
         written = w.close()
@@ -2081,6 +2331,7 @@ def generate_dataset(
     enterprises: int = DEFAULT_ENTERPRISES,
     seed: int = DEFAULT_SEED,
     progress: Progress = no_progress,
+    duplicates: float = 0.0,
 ) -> dict[str, int]:
     """Write a synthetic dataset of ``enterprises`` SMEs and their support network to ``out``.
 
@@ -2091,38 +2342,63 @@ def generate_dataset(
     called every 10,000 rows and at the end of each file; for ``relations.csv`` ``done``
     and ``total`` count enterprises whose ties have been written.
 
-    Raises ValueError when ``enterprises`` is less than 1, TypeError when it is not a whole
-    number, and OSError when ``out`` cannot be written.
+    ``duplicates`` (0 <= duplicates < 1; 0, the default, changes nothing) is the share of
+    the enterprises that appear more than once: a copy under another id in another
+    contributor's file, spelled as that office spells it, with the ties that file gives
+    it; a few financiers likewise. The enterprises and financiers then have the optional
+    columns corporate_number, address and phone, some names are near-namesakes of others,
+    and ``truth.csv`` (written before provenance.csv) maps every enterprise and financier id
+    to the id of the firm it stands for (see seeds/README.md, "Duplicates").
+
+    Raises ValueError when ``enterprises`` is less than 1 or ``duplicates`` is not from 0
+    to below 1 (or the copies' ids run out), TypeError when either is not a number of its
+    kind, and OSError when ``out`` cannot be written.
     """
     enterprises = operator.index(enterprises)
     if enterprises < 1:
         raise ValueError(f"enterprises must be at least 1, got {enterprises}")
+    rate = check_rate(duplicates)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     # relations.csv comes last: while it is missing the folder is known to be incomplete.
     (out / "relations.csv").unlink(missing_ok=True)
+    (out / "truth.csv").unlink(missing_ok=True)  # only a dataset with duplicates has one
     values_path = out / ".enterprise-values.partial"
     counts: dict[str, int] = {}
+    dup = EnterpriseDuplicator(seed, enterprises, rate) if rate > 0 else None
     try:
         ent, counts["enterprises.csv"] = _write_enterprises(
-            out, enterprises, seed, progress, values_path
+            out, enterprises, seed, progress, values_path, dup
         )
         assets = _make_assets(enterprises, seed)
         fins = _make_financiers(enterprises, seed)
         centres = _make_centres(enterprises, seed, fins)
         specs = _make_specialists(seed, centres)
         events = _draw_events(seed, centres, specs)
-        for name, kind, rows in (
-            ("assets.csv", NodeKind.ASSET, _asset_rows(assets)),
-            ("centres.csv", NodeKind.CENTRE, _centre_rows(centres, events)),
-            ("financiers.csv", NodeKind.FINANCIER, _financier_rows(fins)),
-            ("specialists.csv", NodeKind.SPECIALIST, _specialist_rows(specs, events)),
+        copies = None
+        fin_rows = _financier_rows(fins)
+        fin_columns: tuple[str, ...] = ()
+        if dup is not None:
+            fin_dup = FinancierDuplicator(seed, rate, dup.registry)
+            originals = [(f.id, f.name, f.kind.value, _code(f.pref)) for f in fins]
+            copies = _Copies(dup, fin_dup, fin_dup.draw(originals))
+            fin_rows = _financier_rows_with(fins, copies)
+            fin_columns = _ROW_LAYOUT[NodeKind.FINANCIER] + REGISTRY_COLUMNS
+        for name, kind, rows, columns in (
+            ("assets.csv", NodeKind.ASSET, _asset_rows(assets), ()),
+            ("centres.csv", NodeKind.CENTRE, _centre_rows(centres, events), ()),
+            ("financiers.csv", NodeKind.FINANCIER, fin_rows, fin_columns),
+            ("specialists.csv", NodeKind.SPECIALIST, _specialist_rows(specs, events), ()),
         ):
-            counts[name] = _write_rows(out, name, kind, rows, progress)
+            counts[name] = _write_rows(out, name, kind, rows, progress, columns)
+        if copies is not None:
+            counts["truth.csv"] = _write_truth(out, enterprises, fins, copies)
+            progress("write truth.csv", counts["truth.csv"], counts["truth.csv"])
         clock = Clock(seed, _FIRST_DAY, _STAMP_LAST_DAY)
         counts["provenance.csv"], counts["relations.csv"] = _write_relations(
-            out, seed, ent, assets, centres, fins, specs, events, clock, values_path, progress
-        )
+            out, seed, ent, assets, centres, fins, specs, events, clock, values_path, progress,
+            copies,
+        )  # fmt: skip
     finally:
         values_path.unlink(missing_ok=True)
     return counts

@@ -27,6 +27,7 @@ from graph.loaders.values import write_nodes, write_relations
 from graph.model import Relation, RelationType
 from graph.provenance import Assertion
 from graph.queries import contributions
+from graph.queries.merges import resolve, resolve_ids
 from graph.queries.presence import node_on
 from graph.store import GraphStore
 from graph.store.keys import ApiKey, Role
@@ -105,15 +106,20 @@ def get_node(
     """The node as of ``as_of``, its properties and every tie that holds then, each with the
     node at the other end; the ties derived from completed referrals between two centres come
     last, marked ``derived``. A node that ended on or before ``as_of`` (or was founded after
-    it) is a 404 that says so."""
+    it) is a 404 that says so. The id of a node merged into another (an alias) answers the
+    kept node, with ``merged_from`` naming the id asked for."""
     dated = store.as_of(day)
     node = node_on(dated, node_id)
-    ties = dated.ties(node_id)
+    kept = node.id
+    ties = dated.ties(kept)
     asserted, by_tie = None, None
     if provenance:
-        asserted, by_tie = contributions.provenance_of(store, node_id, ties)
+        asserted, by_tie = contributions.provenance_of(store, kept, ties)
     made = NodePublic.from_domain(
-        node, _node_ties(dated, node_id, ties, dated.derived_ties(node_id), by_tie), asserted
+        node,
+        _node_ties(dated, kept, ties, dated.derived_ties(kept), by_tie),
+        asserted,
+        merged_from=node_id if kept != node_id else None,
     )
     return model_json(made, exclude=None if provenance else WITHOUT_PROVENANCE)
 
@@ -190,9 +196,11 @@ def delete_relation(
     (default ``admin``). When no contributor asserts the relation any longer it ends: its
     ``until`` becomes the day of the retraction, and it stays in history (``as_of`` an
     earlier day still holds it). Otherwise it takes the values of the latest assertion still
-    standing."""
+    standing. An end named by the id of a node merged into another stands for the kept
+    node."""
+    ends = resolve_ids(store, [source, target])
     done = contributions.retract_relation(
-        store, source, type, target, attribution(caller, contributor)
+        store, ends[source], type, ends[target], attribution(caller, contributor)
     )
     return model_json(RelationRetractedPublic.from_domain(done))
 
@@ -217,6 +225,6 @@ def delete_node(store: StoreDep, caller: Admin, node_id: str = NodeId) -> Respon
     """Takes back every contributor's assertion of the node and of each of its ties: the
     node ends (``ended``, the day of the retraction) and so do its ties (``until``); they
     stay in history. A 409 while an open referral names the node, as the enterprise or
-    either centre."""
-    done = contributions.end_node(store, node_id, attribution(caller))
+    either centre. The id of a node merged into another ends the kept node."""
+    done = contributions.end_node(store, resolve(store, node_id), attribution(caller))
     return model_json(NodeEndedPublic.from_domain(done))

@@ -135,6 +135,11 @@ class NodePublic(ActorBase):
         default_factory=list, description="Every relation of the node, then its derived ties."
     )
     provenance: list[AssertionPublic] | None = Field(default=None, description=_PROVENANCE)
+    merged_from: str | None = Field(
+        default=None,
+        description="The id asked for, when it is that of a node merged into this one (an "
+        "alias); null otherwise.",
+    )
 
     @classmethod
     def from_domain(
@@ -142,10 +147,12 @@ class NodePublic(ActorBase):
         node: Node,
         ties: list[NodeTiePublic],
         provenance: list[Assertion] | None = None,
+        merged_from: str | None = None,
     ) -> NodePublic:
         """``node`` with its ``ties`` (made by :meth:`NodeTiePublic.from_domain`) and, when
-        asked, its assertions. The other properties are nested, since a centre's or
-        financier's own ``kind`` column would otherwise clash with the node kind."""
+        asked, its assertions; ``merged_from``, the alias it was asked by. The other
+        properties are nested, since a centre's or financier's own ``kind`` column would
+        otherwise clash with the node kind."""
         return cls(
             id=node.id,
             kind=node.kind,
@@ -153,6 +160,7 @@ class NodePublic(ActorBase):
             properties=dict(node.props),
             ties=ties,
             provenance=_assertions(provenance),
+            merged_from=merged_from,
         )
 
 

@@ -8,33 +8,58 @@ the rejected ones are kept in a rejects file with their reasons.
 Every node and relation written is asserted by a contributor (:mod:`graph.provenance`); a
 load with ``replace`` takes the folder as the contributor's whole view and retracts what it
 no longer holds. A folder that holds ``provenance.csv`` (an export) is written as it was
-recorded: its assertions are restored instead.
+recorded: its assertions are restored instead; one that holds ``merges.csv`` restores its
+merges as they were (:mod:`graph.loaders.merge_rows`).
+
+Every id a row names that is an alias (the id of a node merged into another, by an open
+merge of the store or of the folder's merges.csv) is read as the kept node's id: a relation
+naming it lands on the kept node, a node row with it updates the kept node. With
+``auto_merge`` a load merges the candidate duplicates it made (:func:`load_dataset`).
+
+A file may be CSV in UTF-8 or Shift_JIS (CP932), found out for each file or named for the
+whole load, or an Excel workbook's sheet (:mod:`graph.loaders.workbook`); the report names
+how each was read.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from dataclasses import replace as replaced
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from graph.collector import collector_paused
-from graph.errors import DatasetInvalid, InvalidArgument, Problem, RowInvalid
+from graph.errors import Conflict, DatasetInvalid, InvalidArgument, Problem, RowInvalid
 from graph.loaders.csvfile import (
     CsvRecords,
     CsvRow,
     HeaderProblems,
+    encoding_named,
     read_records,
     spreadsheet_safe,
     spreadsheet_values,
 )
+from graph.loaders.merge_rows import (
+    ALIAS_COLUMNS,
+    ALIASES_FILE,
+    MERGE_COLUMNS,
+    MERGE_REQUIRED,
+    MERGES_FILE,
+    MergeRow,
+    MergeRows,
+    parse_merge,
+)
 from graph.loaders.provenance_rows import PROVENANCE_COLUMNS, PROVENANCE_FILE, AssertionRows
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
+from graph.loaders.workbook import DatasetSource, find_sources, read_sheet_records
+from graph.merging import MergeRecord
 from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation
 from graph.progress import Progress, no_progress
 from graph.provenance import (
@@ -44,6 +69,8 @@ from graph.provenance import (
     check_contributor,
     relation_record,
 )
+from graph.queries.matches import match_candidates
+from graph.queries.merges import merge_nodes
 from graph.referral_lifecycle import Referral
 from graph.rows import (
     RELATION_COLUMNS,
@@ -63,13 +90,22 @@ __all__ = [
     "load_dataset",
     "validate_dataset",
     "write_rejects",
+    "ALIASES_FILE",
+    "MERGES_FILE",
     "PROVENANCE_FILE",
     "RELATIONS_FILE",
 ]
 
 RELATIONS_FILE = "relations.csv"
 #: The files of a dataset folder, in the order they are read and their problems listed.
-DATASET_FILES: tuple[str, ...] = (*FILE_KIND, RELATIONS_FILE, REFERRALS_FILE, PROVENANCE_FILE)
+DATASET_FILES: tuple[str, ...] = (
+    *FILE_KIND,
+    RELATIONS_FILE,
+    REFERRALS_FILE,
+    PROVENANCE_FILE,
+    MERGES_FILE,
+    ALIASES_FILE,
+)
 #: How many problems a failed load lists before it only counts the rest.
 PROBLEM_LIMIT = 50
 #: How many ids one look-up in the store asks about.
@@ -82,7 +118,11 @@ _T = TypeVar("_T")
 class LoadReport:
     """What a load wrote and what it rejected: the nodes (by kind), relations and referrals
     written; the contributor's assertions retracted (a load with ``replace``); the
-    assertions restored from provenance.csv; the rows rejected, and why."""
+    assertions restored from provenance.csv; the rows rejected, and why; and how each file
+    was read (``encodings``: ``enterprises.csv`` → ``utf-8``, ``utf-8 (BOM)`` or ``cp932``;
+    ``dataset.xlsx:relations`` → ``xlsx``). ``aliased`` counts the rows that named an alias
+    (read as its kept node), ``merges`` the merges restored from merges.csv, and ``merged``
+    holds the merges an ``auto_merge`` load made, in the order it made them."""
 
     nodes: Counter[str] = field(default_factory=Counter)
     relations: int = 0
@@ -93,6 +133,15 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
     rejects_file: Path | None = None
+    encodings: dict[str, str] = field(default_factory=dict)
+    aliased: int = 0
+    merges: int = 0
+    merged: list[MergeRecord] = field(default_factory=list)
+
+    def encodings_text(self) -> str:
+        """How the files were read, for a person: ``enterprises.csv (cp932),
+        relations.csv (utf-8)``; blank when no file was read."""
+        return ", ".join(f"{name} ({encoding})" for name, encoding in self.encodings.items())
 
 
 @dataclass
@@ -126,6 +175,12 @@ class ValidatedDataset:
     in_store: dict[str, NodeKind] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rejected: list[RejectedRow] = field(default_factory=list)
+    #: How each file was read, by the name problems give it (see :class:`LoadReport`).
+    encodings: dict[str, str] = field(default_factory=dict)
+    #: The merges of merges.csv to restore, in its order; None when the folder has none.
+    merges: list[MergeRow] | None = None
+    #: How many rows named an alias, read as the kept node's id.
+    aliased: int = 0
 
     def reject(self, file: str, line: int, column: str, message: str, fields: list[str]) -> None:
         """Record a problem at ``file:line`` and the row it rejects."""
@@ -142,6 +197,10 @@ class ValidatedDataset:
         for column, message in error.problems:
             self.reject(file, line, column, message, fields)
 
+    def records_of_nodes(self) -> set[str]:
+        """The ids of the valid nodes (those a load writes)."""
+        return {node_id for nodes in self.nodes.values() for node_id in nodes}
+
     def records(self) -> set[str]:
         """The record names (:mod:`graph.provenance`) of the valid nodes and relations."""
         names = {node_id for nodes in self.nodes.values() for node_id in nodes}
@@ -149,29 +208,49 @@ class ValidatedDataset:
         return names
 
 
+class _Files(NamedTuple):
+    """The dataset files of a folder (:func:`graph.loaders.workbook.find_sources`) and the
+    encoding the load names for its CSV files (None: found out for each)."""
+
+    sources: dict[str, DatasetSource]
+    encoding: str | None
+
+    def label(self, name: str) -> str:
+        """How problems name dataset file ``name``: its CSV file, or its workbook and sheet."""
+        source = self.sources.get(name)
+        return source.label if source is not None else name
+
+
 def _read_records(
-    folder: Path,
+    files: _Files,
     name: str,
     required: tuple[str, ...],
     allowed: tuple[str, ...],
     out: ValidatedDataset,
 ) -> CsvRecords | None:
-    """The header and records of ``folder``/``name`` (:func:`read_records`); None for a
-    missing file or one whose header cannot be used, which is reported. A record of the
-    wrong width, or a later line that cannot be read, is reported and not yielded."""
-    path = folder / name
-    if not path.exists():
+    """The header and records of dataset file ``name`` (:func:`read_records` for a CSV
+    file, :func:`read_sheet_records` for a sheet); None for a missing file or one whose
+    header cannot be used, which is reported. A record of the wrong width, or a later line
+    that cannot be read, is reported and not yielded. How it was read goes in
+    ``out.encodings``."""
+    source = files.sources.get(name)
+    if source is None:
         return None
+    label = source.label
 
     def reject(line: int, column: str, message: str, fields: list[str]) -> None:
-        out.reject(name, line, column, message, fields)
+        out.reject(label, line, column, message, fields)
 
     try:
-        header, records = read_records(path, required, allowed, reject)
+        if source.sheet is None:
+            opened = read_records(source.path, required, allowed, reject, files.encoding)
+        else:
+            opened = read_sheet_records(source, required, allowed, reject)
     except HeaderProblems as error:
         _report_file_problems(error, out)
         return None
-    return CsvRecords(header, _reported(records, out))
+    out.encodings[label] = opened.encoding
+    return CsvRecords(opened.header, _reported(opened.records, out), opened.encoding)
 
 
 def _reported(
@@ -191,7 +270,7 @@ def _report_file_problems(error: HeaderProblems, out: ValidatedDataset) -> None:
 
 
 def _read_file(
-    folder: Path,
+    files: _Files,
     name: str,
     required: tuple[str, ...],
     allowed: tuple[str, ...],
@@ -199,10 +278,10 @@ def _read_file(
 ) -> Iterator[CsvRow]:
     """The records of ``name`` with their values by column, as :func:`_read_records`; a
     value that ``rsn export`` guarded for spreadsheets (a leading ') is read as it was."""
-    opened = _read_records(folder, name, required, allowed, out)
+    opened = _read_records(files, name, required, allowed, out)
     if opened is None:
         return
-    header, records = opened
+    header, records, _ = opened
     for line, fields in records:
         yield CsvRow(line, dict(zip(header, spreadsheet_values(fields), strict=True)), fields)
 
@@ -217,66 +296,104 @@ def _lookup_kinds(store: GraphStore, ids: Iterable[str]) -> dict[str, NodeKind]:
 
 
 def validate_dataset(
-    folder: Path, store: Store, progress: Progress = no_progress
+    folder: Path, store: Store, progress: Progress = no_progress, encoding: str | None = None
 ) -> ValidatedDataset:
-    """Read and validate every file of ``folder`` against the model and the store.
+    """Read and validate every file of ``folder`` against the model and the store; its CSV
+    files in ``encoding`` (``utf-8``, ``cp932`` or ``shift_jis``) when one is given, else
+    each in the encoding it is found to be in (UTF-8 or CP932).
 
     Every problem is kept, ordered by file (in :data:`DATASET_FILES` order) and line, with
     the row it rejects: a bad field, an id that names a node of another kind (in the
     dataset or the store), a relation whose end is missing or whose type may not join the
     kinds of its ends, a referral that names no such centre or enterprise or takes another
     referral's request key, an assertion of provenance.csv that names no node or relation
-    of the folder. ``progress`` hears of the rows checked as they are.
+    of the folder, a merge of merges.csv that cannot be restored or an aliases.csv that
+    disagrees with the merges. An id that is an alias (of an open merge of the store or of
+    merges.csv) is read as its kept node's. ``progress`` hears of the rows checked as they
+    are.
 
-    Raises DatasetInvalid when ``folder`` is not a folder or holds none of the dataset
-    files; StoreError if the store fails.
+    Raises DatasetInvalid when ``folder`` is not a folder, holds none of the dataset
+    files or gives one twice (``enterprises.csv`` and ``enterprises.xlsx``);
+    InvalidArgument for an ``encoding`` that rsn does not read; StoreError if the store
+    fails.
     """
-    folder = Path(folder)
-    _check_folder(folder)
+    return _validate(_dataset_files(Path(folder), encoding), store, progress)
+
+
+def _validate(files: _Files, store: Store, progress: Progress) -> ValidatedDataset:
+    """:func:`validate_dataset` of the dataset ``files`` found."""
     out = ValidatedDataset()
-    seen = _validate_nodes(folder, out, progress)
+    merge_rows = _read_merges(files, out)
+    # read once; a store without merges and a folder without merges.csv add no work per row
+    store_aliases = store.aliases()
+    aliases = dict(store_aliases)
+    aliases.update((r.record.merge, r.record.keep) for r in merge_rows or () if r.record.open)
+    seen = _validate_nodes(files, out, progress)
+    if aliases:
+        _resolve_node_aliases(seen, out, aliases)
     _check_kinds_in_store(store, seen, out)
-    _validate_relations(folder, store, seen, out, progress)
-    _validate_referrals(folder, store, seen, out)
-    _validate_provenance(folder, out, progress)
-    out.problems.sort(
-        key=lambda p: (DATASET_FILES.index(p.file) if p.file in DATASET_FILES else 99, p.line)
-    )
+    _validate_relations(files, store, seen, out, progress, aliases)
+    _validate_referrals(files, store, seen, out, aliases)
+    _validate_provenance(files, out, progress)
+    _validate_merges(files, store, seen, merge_rows, store_aliases, out)
+    order = {files.label(name): DATASET_FILES.index(name) for name in DATASET_FILES}
+    out.problems.sort(key=lambda p: (order.get(p.file, 99), p.line))
+    # merges.csv is read first (its aliases are needed for every row): named in file order
+    out.encodings = dict(sorted(out.encodings.items(), key=lambda item: order.get(item[0], 99)))
     return out
 
 
-def _check_folder(folder: Path) -> None:
-    """Raise DatasetInvalid unless ``folder`` is a folder holding a dataset file."""
+def _dataset_files(folder: Path, encoding: str | None) -> _Files:
+    """The dataset files of ``folder``, CSV files or sheets of workbooks, to be read in
+    ``encoding`` (checked). Raises DatasetInvalid unless ``folder`` is a folder holding a
+    dataset file, each given once; InvalidArgument for an encoding that rsn does not read."""
+    if encoding is not None:
+        try:
+            encoding = encoding_named(encoding)
+        except ValueError as error:
+            raise InvalidArgument(str(error)) from None
     if not folder.is_dir():
         raise DatasetInvalid([Problem(str(folder), 0, "folder", "is not a folder")])
-    if not any((folder / name).exists() for name in DATASET_FILES):
+    sources = find_sources(folder, DATASET_FILES)
+    if not sources:
         names = ", ".join(DATASET_FILES)
         raise DatasetInvalid(
-            [Problem(str(folder), 0, "folder", f"holds none of the dataset files {names}")]
+            [
+                Problem(
+                    str(folder),
+                    0,
+                    "folder",
+                    f"holds none of the dataset files {names} (as CSV files, as workbooks "
+                    "named like them, or as sheets named like them of a workbook)",
+                )
+            ]
         )
+    return _Files(sources, encoding)
 
 
-def _validate_nodes(folder: Path, out: ValidatedDataset, progress: Progress) -> dict[str, _Seen]:
+def _validate_nodes(files: _Files, out: ValidatedDataset, progress: Progress) -> dict[str, _Seen]:
     """Validate the node files into ``out.nodes``; returns where each valid id was read. An
     id read before as another kind is rejected; read again as the same kind, the later row
     replaces the earlier."""
     seen: dict[str, _Seen] = {}
     for name, kind in FILE_KIND.items():
         rows: dict[str, Node] = {}
-        records = _read_file(folder, name, required_columns(kind), node_columns(kind), out)
+        label = files.label(name)
+        columns = node_columns(kind, contact=True)
+        records = _read_file(files, name, required_columns(kind), columns, out)
         for count, row in enumerate(records, start=1):
             try:
                 node = parse_node(kind, row.values)
             except RowInvalid as error:
-                out.reject_invalid(name, row.line, error, row.fields)
+                out.reject_invalid(label, row.line, error, row.fields)
                 continue
             first = seen.get(node.id)
             if first is not None and first.kind != kind:
                 where = f"{first.file}:{first.line}"
                 message = f"id {node.id!r} is already {first.kind.with_article} at {where}"
-                out.reject_row(name, row, "id", message)
+                out.reject_row(label, row, "id", message)
                 continue
-            seen[node.id] = _Seen(kind, name, row.line)
+            seen[node.id] = _Seen(kind, label, row.line)
             rows[node.id] = node
             if count % 10_000 == 0:
                 progress(f"checking {name}", count, None)
@@ -308,11 +425,12 @@ class _Pending(NamedTuple):
 
 
 def _validate_relations(
-    folder: Path,
+    files: _Files,
     store: GraphStore,
     seen: dict[str, _Seen],
     out: ValidatedDataset,
     progress: Progress,
+    aliases: dict[str, str] | None = None,
 ) -> None:
     """Validate relations.csv into ``out.relations``: fields, then the kinds of the ends.
 
@@ -320,12 +438,14 @@ def _validate_relations(
     one batched look-up in the store, so a large dataset's rows are not all kept around.
     Well-formed records take the bulk check (:class:`RelationFields`); the others go through
     the model. No pattern of the bulk check admits a ', so a value guarded for spreadsheets
-    takes the model's way.
+    takes the model's way. An end that is an alias (in ``aliases``) is never a node id of
+    the dataset, so its row waits with the others and is read as the kept node's there.
     """
-    opened = _read_records(folder, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
+    opened = _read_records(files, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
     if opened is None:
         return
-    header, records = opened
+    header, records, _ = opened
+    label = files.label(RELATIONS_FILE)
     fast = RelationFields(header)
     pending: list[_Pending] = []
     for count, (line, fields) in enumerate(records, start=1):
@@ -336,7 +456,7 @@ def _validate_relations(
                     dict(zip(header, spreadsheet_values(fields), strict=True))
                 )
             except RowInvalid as error:
-                out.reject_invalid(RELATIONS_FILE, line, error, fields)
+                out.reject_invalid(label, line, error, fields)
                 continue
         source, target = seen.get(relation.source), seen.get(relation.target)
         if source is None or target is None:
@@ -344,14 +464,72 @@ def _validate_relations(
         elif (source.kind, target.kind) in ALLOWED_ENDPOINTS[relation.type]:
             out.relations[(relation.source, relation.type, relation.target)] = relation
         else:
-            _accept_relation(out, line, fields, relation, source.kind, target.kind)
+            _accept_relation(out, label, line, fields, relation, (source.kind, target.kind))
         if count % 50_000 == 0:
             progress(f"checking {RELATIONS_FILE}", count, None)
-    _settle_pending(store, pending, seen, out)
+    if aliases:
+        pending = _resolve_pending(pending, aliases, out, label)
+    _settle_pending(store, pending, seen, out, label)
+
+
+def _resolve_pending(
+    pending: list[_Pending], aliases: dict[str, str], out: ValidatedDataset, label: str
+) -> list[_Pending]:
+    """``pending`` relations with each end that is an alias read as its kept node (rows
+    counted in ``out.aliased``); a row that then ties a node to itself is rejected."""
+    resolved: list[_Pending] = []
+    for line, fields, relation in pending:
+        source = aliases.get(relation.source, relation.source)
+        target = aliases.get(relation.target, relation.target)
+        if source == relation.source and target == relation.target:
+            resolved.append(_Pending(line, fields, relation))
+            continue
+        out.aliased += 1
+        if source == target:
+            message = (
+                f"{relation.source!r} and {relation.target!r} are one node since a merge "
+                f"({source!r}): a node cannot be tied to itself"
+            )
+            out.reject(label, line, "target", message, fields)
+            continue
+        resolved.append(_Pending(line, fields, relation._replace(source=source, target=target)))
+    return resolved
+
+
+def _resolve_node_aliases(
+    seen: dict[str, _Seen], out: ValidatedDataset, aliases: dict[str, str]
+) -> None:
+    """Read each node row whose id is an alias as a row of the kept node (counted in
+    ``out.aliased``): it updates the kept node. Where the dataset has a row of the kept
+    node too, the later row of the two counts, as for an id given twice; a kept node given
+    as another kind rejects the alias's row."""
+    named = sorted(
+        (seen[alias].file, seen[alias].line, alias) for alias in aliases if alias in seen
+    )
+    for _, _, alias in named:
+        where = seen.pop(alias)
+        node = out.nodes[where.kind].pop(alias)
+        out.aliased += 1
+        kept = aliases[alias]
+        other = seen.get(kept)
+        if other is not None and other.kind != where.kind:
+            message = (
+                f"id {alias!r} was merged into {kept!r}, which is already "
+                f"{other.kind.with_article} at {other.file}:{other.line}"
+            )
+            out.reject(where.file, where.line, "id", message, [])
+            continue
+        if other is None or (other.file, other.line) < (where.file, where.line):
+            seen[kept] = where
+            out.nodes[where.kind][kept] = replaced(node, id=kept)
 
 
 def _settle_pending(
-    store: GraphStore, pending: list[_Pending], seen: dict[str, _Seen], out: ValidatedDataset
+    store: GraphStore,
+    pending: list[_Pending],
+    seen: dict[str, _Seen],
+    out: ValidatedDataset,
+    label: str,
 ) -> None:
     """Look up the ends of ``pending`` relations that are not in the dataset in the store,
     in one batched look-up; keep the relations whose ends exist and whose type joins their
@@ -364,26 +542,27 @@ def _settle_pending(
             kind = seen[end].kind if end in seen else outside_kinds.get(end)
             if kind is None:
                 message = f"no node with id {end!r} in the dataset or the store"
-                out.reject(RELATIONS_FILE, line, column, message, fields)
+                out.reject(label, line, column, message, fields)
             else:
                 kinds.append(kind)
         if len(kinds) == 2:
-            _accept_relation(out, line, fields, relation, kinds[0], kinds[1])
+            _accept_relation(out, label, line, fields, relation, (kinds[0], kinds[1]))
 
 
 def _accept_relation(
     out: ValidatedDataset,
+    label: str,
     line: int,
     fields: list[str],
     relation: Relation,
-    source: NodeKind,
-    target: NodeKind,
+    kinds: tuple[NodeKind, NodeKind],
 ) -> None:
-    """Keep ``relation`` if its type may join these kinds; else reject its row."""
+    """Keep ``relation`` if its type may join its ends' ``kinds``; else reject its row
+    (at ``label``:``line``)."""
     try:
-        check_endpoints(relation, source, target)
+        check_endpoints(relation, *kinds)
     except RowInvalid as error:
-        out.reject_invalid(RELATIONS_FILE, line, error, fields)
+        out.reject_invalid(label, line, error, fields)
         return
     out.relations[relation.key] = relation
 
@@ -397,17 +576,28 @@ _REFERRAL_ENDS: tuple[tuple[str, NodeKind], ...] = (
 
 
 def _validate_referrals(
-    folder: Path, store: Store, seen: dict[str, _Seen], out: ValidatedDataset
+    files: _Files,
+    store: Store,
+    seen: dict[str, _Seen],
+    out: ValidatedDataset,
+    aliases: dict[str, str] | None = None,
 ) -> None:
-    """Check referrals.csv: fields; centres and enterprise in the dataset or the store; and
-    that no row takes the sender and request key of another referral (stored, or on an
-    earlier row), which would replace it."""
+    """Check referrals.csv: fields; centres and enterprise in the dataset or the store (an
+    enterprise that is an alias read as its kept node); and that no row takes the sender
+    and request key of another referral (stored, or on an earlier row), which would replace
+    it."""
+    label = files.label(REFERRALS_FILE)
     pending: list[tuple[CsvRow, Referral]] = []
-    for row in _read_file(folder, REFERRALS_FILE, REFERRAL_COLUMNS, REFERRAL_COLUMNS, out):
+    for row in _read_file(files, REFERRALS_FILE, REFERRAL_COLUMNS, REFERRAL_COLUMNS, out):
         try:
             pending.append((row, parse_referral(row.values)))
         except RowInvalid as error:
-            out.reject_invalid(REFERRALS_FILE, row.line, error, row.fields)
+            out.reject_invalid(label, row.line, error, row.fields)
+    if aliases:
+        for index, (row, referral) in enumerate(pending):
+            if referral.enterprise in aliases:
+                out.aliased += 1
+                pending[index] = (row, replaced(referral, enterprise=aliases[referral.enterprise]))
     ends = {e for _, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
     stored = _lookup_kinds(store, ends - set(seen))
     owners = _request_owners(store, [referral for _, referral in pending])
@@ -423,11 +613,11 @@ def _validate_referrals(
                     else f"{found.with_article}, not {kind.with_article},"
                 )
                 message = f"{what} with id {end!r} in the dataset or store"
-                out.reject_row(REFERRALS_FILE, row, column, message)
+                out.reject_row(label, row, column, message)
                 wrong = True
-        taken = _request_taken(referral, owners, row.line)
+        taken = _request_taken(referral, owners, row.line, label)
         if taken is not None:
-            out.reject_row(REFERRALS_FILE, row, "request_key", taken)
+            out.reject_row(label, row, "request_key", taken)
             wrong = True
         if not wrong:
             out.referrals[referral.id] = referral
@@ -447,23 +637,26 @@ def _request_owners(
 
 
 def _request_taken(
-    referral: Referral, owners: dict[tuple[str, str], tuple[str, int | None]], line: int
+    referral: Referral,
+    owners: dict[tuple[str, str], tuple[str, int | None]],
+    line: int,
+    label: str = REFERRALS_FILE,
 ) -> str | None:
-    """Why ``referral`` (on ``line``) may not take its sender's request key, or None: the
-    key already names another referral in the store or on an earlier row. Records the row
-    as the key's holder when it is free."""
+    """Why ``referral`` (on ``line`` of ``label``) may not take its sender's request key,
+    or None: the key already names another referral in the store or on an earlier row.
+    Records the row as the key's holder when it is free."""
     request = (referral.from_centre, referral.request_key)
     owner = owners.setdefault(request, (referral.id, line))
     if owner[0] == referral.id:
         return None
-    where = "in the store" if owner[1] is None else f"at {REFERRALS_FILE}:{owner[1]}"
+    where = "in the store" if owner[1] is None else f"at {label}:{owner[1]}"
     return (
         f"{referral.request_key!r} of centre {referral.from_centre} is already the request key "
         f"of referral {owner[0]} {where}: a request key names one referral of its sender"
     )
 
 
-def _validate_provenance(folder: Path, out: ValidatedDataset, progress: Progress) -> None:
+def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progress) -> None:
     """Check provenance.csv, when the folder holds one, into ``out.provenance``: fields;
     each record a node or relation of the folder (a valid row of it); one row per record
     and contributor.
@@ -472,12 +665,13 @@ def _validate_provenance(folder: Path, out: ValidatedDataset, progress: Progress
     one that words their problems. Rows in (record, contributor) order, as an export writes
     them, are told apart from the row before; others are looked up among all the rows read.
     """
-    opened = _read_records(folder, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, out)
+    opened = _read_records(files, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, out)
     if opened is None:
-        if (folder / PROVENANCE_FILE).exists():
+        if PROVENANCE_FILE in files.sources:
             out.provenance = []
         return
-    header, records = opened
+    header, records, _ = opened
+    label = files.label(PROVENANCE_FILE)
     rows = AssertionRows(out.records(), header)
     kept: list[tuple[str, Assertion]] = []
     lines: list[int] = []
@@ -492,7 +686,7 @@ def _validate_provenance(folder: Path, out: ValidatedDataset, progress: Progress
             try:
                 parsed = rows.parse(values)
             except RowInvalid as error:
-                out.reject_invalid(PROVENANCE_FILE, line, error, fields)
+                out.reject_invalid(label, line, error, fields)
                 continue
         record, assertion = parsed
         key = (record, assertion.contributor)
@@ -502,14 +696,106 @@ def _validate_provenance(folder: Path, out: ValidatedDataset, progress: Progress
         if earlier != line:
             message = (
                 f"{assertion.contributor!r} already asserts {record!r} at "
-                f"{PROVENANCE_FILE}:{earlier}: one row per record and contributor"
+                f"{label}:{earlier}: one row per record and contributor"
             )
-            out.reject(PROVENANCE_FILE, line, "contributor", message, fields)
+            out.reject(label, line, "contributor", message, fields)
             continue
         last = key
         kept.append(parsed)
         lines.append(line)
     out.provenance = kept
+
+
+def _read_merges(files: _Files, out: ValidatedDataset) -> list[MergeRow] | None:
+    """The rows of merges.csv, when the folder holds one, that are well formed
+    (:func:`parse_merge`); the others are rejected. None without merges.csv."""
+    if MERGES_FILE not in files.sources:
+        return None
+    label = files.label(MERGES_FILE)
+    rows: list[MergeRow] = []
+    for row in _read_file(files, MERGES_FILE, MERGE_REQUIRED, MERGE_COLUMNS, out):
+        try:
+            record, snapshot = parse_merge(row.values)
+        except RowInvalid as error:
+            out.reject_invalid(label, row.line, error, row.fields)
+            continue
+        rows.append(MergeRow(row.line, record, snapshot, row.fields))
+    return rows
+
+
+def _validate_merges(
+    files: _Files,
+    store: Store,
+    seen: dict[str, _Seen],
+    merge_rows: list[MergeRow] | None,
+    store_aliases: dict[str, str],
+    out: ValidatedDataset,
+) -> None:
+    """Check the merges of merges.csv against the folder and the store into
+    ``out.merges`` (see :class:`MergeRows`), and aliases.csv, when the folder holds one,
+    against them: each alias row an open merge's (of merges.csv or the store), each open
+    merge of merges.csv listed; without merges.csv, each row an alias of the store. A
+    merges.csv with a row that cannot be read leaves aliases.csv unchecked (its rows would
+    only repeat those problems)."""
+    alias_rows = _read_aliases(files, out)
+    if merge_rows is None and alias_rows is None:
+        return
+    merges_label, aliases_label = files.label(MERGES_FILE), files.label(ALIASES_FILE)
+    unread = any(problem.file == merges_label for problem in out.problems)
+    fields = {row.line: row.fields for row in merge_rows or ()}
+    rejected: set[int] = set()
+
+    def report_merge(line: int, column: str, message: str) -> None:
+        rejected.add(line)
+        out.reject(merges_label, line, column, message, fields.get(line, []))
+
+    if merge_rows is not None:
+        in_store = {record.id: record for record in store.merges()} if merge_rows else {}
+        ids = {row.record.id for row in merge_rows}
+        stored = {
+            merge_id: (record, store.merge_snapshot(merge_id))
+            for merge_id, record in in_store.items()
+            if merge_id in ids
+        }
+        ends = {
+            end
+            for row in merge_rows
+            if row.record.open
+            for end in (row.record.keep, row.record.merge)
+            if end not in seen
+        }
+        nodes = _lookup_kinds(store, ends)
+        checker = MergeRows(
+            stored,
+            [record for record in in_store.values() if record.open],
+            lambda node_id: node_id in seen or node_id in nodes,
+        )
+        out.merges = checker.check(merge_rows, report_merge)
+    if alias_rows is not None and not unread:
+
+        def report_alias(line: int, column: str, message: str) -> None:
+            out.reject(aliases_label, line, column, message, alias_rows[line])
+
+        MergeRows.check_aliases(
+            [(line, row[0], row[1]) for line, row in alias_rows.items()],
+            None if merge_rows is None else [row for row in merge_rows if row.record.open],
+            store_aliases,
+            report_alias,
+            report_merge,
+        )
+    if out.merges and rejected:
+        out.merges = [row for row in out.merges if row.line not in rejected]
+
+
+def _read_aliases(files: _Files, out: ValidatedDataset) -> dict[int, list[str]] | None:
+    """The rows of aliases.csv by line (their fields: alias, kept), when the folder holds
+    one; None without it."""
+    if ALIASES_FILE not in files.sources:
+        return None
+    return {
+        row.line: [row.values["alias"], row.values["kept"]]
+        for row in _read_file(files, ALIASES_FILE, ALIAS_COLUMNS, ALIAS_COLUMNS, out)
+    }
 
 
 def _batches(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
@@ -545,9 +831,14 @@ def load_dataset(
     rejects: Path | None = None,
     batch_size: int = 10_000,
     progress: Progress = no_progress,
+    encoding: str | None = None,
+    auto_merge: float | None = None,
 ) -> LoadReport:
     """Validate ``folder`` and write it into ``store``, every node and relation asserted by
-    ``contributor``.
+    ``contributor``. Its CSV files are read in ``encoding`` (``utf-8``, ``cp932`` or
+    ``shift_jis``) when one is given, else each in the encoding it is found to be in (UTF-8,
+    a BOM tolerated, or CP932); its workbooks' sheets as well (:mod:`graph.loaders.workbook`).
+    The report names how each file was read.
 
     By default all or nothing: raises DatasetInvalid (with every problem, ordered by file
     and line) and writes nothing if any row is invalid. With ``skip_invalid`` writes the
@@ -559,28 +850,44 @@ def load_dataset(
 
     A folder holding provenance.csv (an export) is written as it was recorded: its nodes and
     relations are written unasserted and its assertions restored as they are, whatever
-    ``contributor`` says.
+    ``contributor`` says. A folder holding merges.csv restores its merges (open and undone,
+    with their snapshots) as they are, in the same unit of work, after the nodes and
+    relations; aliases.csv beside it is checked against them.
+
+    A row that names an alias (the id of a node merged into another, by an open merge of
+    the store or of merges.csv) is read as naming the kept node: a relation lands on it, a
+    node row updates it (asserted by ``contributor``). The report counts such rows
+    (``aliased``).
+
+    With ``auto_merge`` (a score in (0, 1]), once the load has committed, each candidate
+    duplicate pair (:func:`graph.queries.matches.match_candidates` at that score) with a
+    node this load wrote is merged (:func:`graph.queries.merges.merge_nodes`, made ``by``
+    ``contributor``), keeping the node the store had before the load, else the one with
+    more ties, else the smaller id; a pair already one node is passed over. The report
+    lists the merges made (``merged``).
 
     Raises InvalidArgument for a ``contributor`` that is not a contributor's name, for
-    ``replace`` with ``skip_invalid`` (a view with rows left out would retract them) and
-    for ``replace`` of a folder that holds provenance.csv; DatasetInvalid as well when
-    ``folder`` is not a folder or holds no dataset file, StoreError if the store fails and
+    ``replace`` with ``skip_invalid`` (a view with rows left out would retract them), for
+    ``replace`` of a folder that holds provenance.csv, for an ``encoding`` that rsn does
+    not read and for an ``auto_merge`` score outside (0, 1]; DatasetInvalid as well when
+    ``folder`` is not a folder, holds no dataset file or gives one twice
+    (``enterprises.csv`` and ``enterprises.xlsx``), StoreError if the store fails and
     OSError if the rejects file cannot be written.
     """
     started = time.perf_counter()
     folder = Path(folder)
-    _check_load(folder, contributor, replace, skip_invalid)
+    _check_load(contributor, replace, skip_invalid)
+    _check_auto_merge(auto_merge)
+    files = _dataset_files(folder, encoding)
+    _check_replace(files, replace)
+    options = _Options(
+        contributor, replace, skip_invalid, rejects, batch_size, auto_merge, str(folder)
+    )
     with collector_paused():
-        return _load(
-            folder,
-            store,
-            _Options(contributor, replace, skip_invalid, rejects, batch_size),
-            progress,
-            started,
-        )
+        return _load(files, store, options, progress, started)
 
 
-def _check_load(folder: Path, contributor: str, replace: bool, skip_invalid: bool) -> None:
+def _check_load(contributor: str, replace: bool, skip_invalid: bool) -> None:
     """Raise InvalidArgument for a load that cannot be made as asked (see
     :func:`load_dataset`)."""
     try:
@@ -592,9 +899,31 @@ def _check_load(folder: Path, contributor: str, replace: bool, skip_invalid: boo
             "replace (--replace) retracts whatever the folder does not hold, so every row "
             "must load: it cannot be combined with skip_invalid (--skip-invalid)"
         )
-    if replace and (folder / PROVENANCE_FILE).exists():
+
+
+def _check_auto_merge(score: float | None) -> None:
+    """Raise InvalidArgument for an ``auto_merge`` score that is not a number in (0, 1]."""
+    if score is None:
+        return
+    if (
+        isinstance(score, bool)
+        or not isinstance(score, int | float)
+        or math.isnan(score)
+        or not 0.0 < score <= 1.0
+    ):
         raise InvalidArgument(
-            f"{folder / PROVENANCE_FILE} restores an export's provenance as it was recorded, "
+            "auto_merge (--auto-merge) is the least matching score of a pair to merge: a "
+            f"number greater than 0 and at most 1, got {score!r}"
+        )
+
+
+def _check_replace(files: _Files, replace: bool) -> None:
+    """Raise InvalidArgument for ``replace`` of a folder that holds provenance.csv."""
+    source = files.sources.get(PROVENANCE_FILE)
+    if replace and source is not None:
+        where = source.path if source.sheet is None else f"{source.path}:{source.sheet}"
+        raise InvalidArgument(
+            f"{where} restores an export's provenance as it was recorded, "
             "so the folder is not one contributor's view: load it without replace "
             "(--replace)"
         )
@@ -608,18 +937,25 @@ class _Options(NamedTuple):
     skip_invalid: bool
     rejects: Path | None
     batch_size: int
+    auto_merge: float | None = None
+    folder: str = ""
 
 
 def _load(
-    folder: Path,
+    files: _Files,
     store: Store,
     options: _Options,
     progress: Progress,
     started: float,
 ) -> LoadReport:
     """:func:`load_dataset`, with the garbage collector paused."""
-    checked = validate_dataset(folder, store, progress)
-    report = LoadReport(problems=checked.problems, rejected=len(checked.rejected))
+    checked = _validate(files, store, progress)
+    report = LoadReport(
+        problems=checked.problems,
+        rejected=len(checked.rejected),
+        encodings=checked.encodings,
+        aliased=checked.aliased,
+    )
     if checked.problems and not options.skip_invalid:
         raise DatasetInvalid(checked.problems[:PROBLEM_LIMIT], total=len(checked.problems))
     if options.rejects is not None and options.skip_invalid:
@@ -651,9 +987,67 @@ def _load(
             writer.restore_provenance(assertion_batch)
             report.restored += len(assertion_batch)
             progress(f"restoring {PROVENANCE_FILE}", report.restored, len(restored or []))
+        for row in checked.merges or ():
+            writer.record_merge(row.record, row.snapshot)
+            report.merges += 1
         if options.replace:
             gone = sorted(store.standing_records(options.contributor) - checked.records())
             for record_batch in _batches(gone, batch_size):
                 report.retracted += writer.retract(record_batch, options.contributor)
+    if options.auto_merge is not None:
+        report.merged = _auto_merge(store, checked, float(options.auto_merge), options)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _auto_merge(
+    store: Store, checked: ValidatedDataset, score: float, options: _Options
+) -> list[MergeRecord]:
+    """Merge the candidate duplicates at ``score`` or more among the pairs with a node the
+    load wrote (see :func:`load_dataset`); the merges made, in order."""
+    written = checked.records_of_nodes()
+    if not written:
+        return []
+    candidates = [
+        candidate
+        for candidate in match_candidates(store, min_score=score)
+        if candidate.a in written or candidate.b in written
+    ]
+    if not candidates:
+        return []
+    before = set(checked.in_store)
+    aliases = store.aliases()
+    keeping = {record.keep for record in store.merges() if record.open}
+    reason = f"auto-merge at {score:g} during the load of {options.folder} by {options.contributor}"
+    made: list[MergeRecord] = []
+    for candidate in candidates:
+        a, b = aliases.get(candidate.a, candidate.a), aliases.get(candidate.b, candidate.b)
+        if a == b:
+            continue
+        keep, merge = _kept_first(store, a, b, written, before)
+        if merge in keeping:  # the node an open merge keeps cannot be merged away
+            if keep in keeping:
+                continue
+            keep, merge = merge, keep
+        try:
+            record = merge_nodes(store, keep, merge, by=options.contributor, reason=reason)
+        except Conflict:
+            continue  # the store says the two cannot be merged (now): left to an admin
+        made.append(record)
+        aliases[merge] = keep
+        keeping.add(keep)
+    return made
+
+
+def _kept_first(
+    store: GraphStore, a: str, b: str, written: set[str], before: set[str]
+) -> tuple[str, str]:
+    """(the node to keep, the node to merge) of the pair ``a``, ``b``: the one the store
+    had before the load, else the one with more ties, else the smaller id."""
+    had = [node_id for node_id in (a, b) if node_id in before or node_id not in written]
+    if len(had) == 1:
+        return (a, b) if had[0] == a else (b, a)
+    ties_a, ties_b = len(store.ties(a)), len(store.ties(b))
+    if ties_a != ties_b:
+        return (a, b) if ties_a > ties_b else (b, a)
+    return (a, b) if a < b else (b, a)

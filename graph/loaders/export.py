@@ -2,8 +2,16 @@
 
 The whole history goes out: ended nodes with their ``ended`` day, ended relations with their
 ``until``, and ``provenance.csv``, every contributor's assertion of every node and relation,
-which a load restores as it was. Export, load into an empty store, export again: the same
-files, byte for byte, on every backend.
+which a load restores as it was. A store with merges (:mod:`graph.merging`) writes them too:
+``merges.csv``, every merge, open and undone, with the snapshot that lets it be undone,
+which a load restores as it was, and ``aliases.csv``, the aliases of the open merges, for
+people and other tools. Export, load into an empty store, export again: the same files, byte
+for byte, on every backend.
+
+Values are written as they are stored, in canonical form (prefecture codes, division letters,
+days ``YYYY-MM-DD``), however the loaded files wrote them. The contact columns of enterprises
+and financiers (``corporate_number``, ``address``, ``phone``) are written when a node of the
+kind has one, so that a dataset without them exports with the columns it had.
 
 Cells are guarded for spreadsheets (:func:`graph.loaders.csvfile.spreadsheet_safe`: one '
 before a cell a spreadsheet would run as a formula), and the loader reads them back as
@@ -13,21 +21,37 @@ they were.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from graph.loaders.csvfile import spreadsheet_safe
 from graph.loaders.dataset import RELATIONS_FILE
+from graph.loaders.merge_rows import (
+    ALIAS_COLUMNS,
+    ALIASES_FILE,
+    MERGE_COLUMNS,
+    MERGES_FILE,
+    alias_cells,
+    merge_cells,
+)
 from graph.loaders.provenance_rows import PROVENANCE_COLUMNS, PROVENANCE_FILE, assertion_cells
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, referral_cells
 from graph.model import FILE_KIND, NodeKind
 from graph.progress import Progress, no_progress
 from graph.provenance import Assertion
-from graph.rows import RELATION_COLUMNS, node_columns
+from graph.rows import CONTACT_COLUMNS, RELATION_COLUMNS, node_columns
 from graph.store.ports import GraphStore, ReferralStore, Store
 
-__all__ = ["cell_text", "export_dataset", "write_nodes", "write_provenance", "write_referrals"]
+__all__ = [
+    "cell_text",
+    "export_columns",
+    "export_dataset",
+    "write_merges",
+    "write_nodes",
+    "write_provenance",
+    "write_referrals",
+]
 
 
 def cell_text(value: Any) -> str:
@@ -43,7 +67,10 @@ def cell_text(value: Any) -> str:
 
 def export_dataset(store: Store, folder: Path, progress: Progress = no_progress) -> dict[str, int]:
     """Write every node, relation, referral and assertion of ``store`` into ``folder`` as
-    dataset CSV files, the whole history (ended nodes and relations too).
+    dataset CSV files, the whole history (ended nodes and relations too); and, when the
+    store has merges, merges.csv and aliases.csv (:func:`write_merges`). Without merges
+    neither is written (one left in ``folder`` by an earlier export is removed, so that the
+    folder loads back as this store).
 
     Rows are in id (and relation key, record and contributor) order, so two exports of the
     same store are the same bytes, and so is the export of a store loaded from one. Returns
@@ -54,7 +81,7 @@ def export_dataset(store: Store, folder: Path, progress: Progress = no_progress)
     folder.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     for name, kind in FILE_KIND.items():
-        counts[name] = write_nodes(store, kind, folder / name, node_columns(kind), progress)
+        counts[name] = write_nodes(store, kind, folder / name, progress=progress)
     with (folder / RELATIONS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(RELATION_COLUMNS)
@@ -70,26 +97,67 @@ def export_dataset(store: Store, folder: Path, progress: Progress = no_progress)
         counts[RELATIONS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
     counts[PROVENANCE_FILE] = write_provenance(store, folder / PROVENANCE_FILE, progress)
+    counts.update(write_merges(store, folder))
     return counts
+
+
+def write_merges(store: GraphStore, folder: Path) -> dict[str, int]:
+    """Write every merge of ``store``, open and undone, oldest first, with its snapshot's
+    JSON text, as ``folder``/merges.csv, and the alias of each open merge, by alias, as
+    ``folder``/aliases.csv, guarded for spreadsheets; returns the rows written per file.
+    A store without merges writes neither (and removes the ones an earlier export left in
+    ``folder``). Raises OSError if a file cannot be written and StoreError if the store
+    fails."""
+    merges = store.merges()
+    if not merges:
+        for name in (MERGES_FILE, ALIASES_FILE):
+            (folder / name).unlink(missing_ok=True)
+        return {}
+    with (folder / MERGES_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(MERGE_COLUMNS)
+        for record in merges:
+            snapshot = store.merge_snapshot(record.id) or ""
+            writer.writerow([spreadsheet_safe(cell) for cell in merge_cells(record, snapshot)])
+    aliases = sorted((record for record in merges if record.open), key=lambda r: r.merge)
+    with (folder / ALIASES_FILE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(ALIAS_COLUMNS)
+        writer.writerows([spreadsheet_safe(cell) for cell in alias_cells(r)] for r in aliases)
+    return {MERGES_FILE: len(merges), ALIASES_FILE: len(aliases)}
+
+
+def export_columns(store: GraphStore, kind: NodeKind) -> tuple[str, ...]:
+    """The columns an export writes for the nodes of ``kind``: the kind's columns, with its
+    contact columns when a node of the kind in ``store`` has one. Raises StoreError if the
+    store fails."""
+    contact = node_columns(kind, contact=True)
+    if len(contact) == len(node_columns(kind)):
+        return contact
+    for node in store.iter_nodes(kind):
+        if not node.props.keys().isdisjoint(CONTACT_COLUMNS):
+            return contact
+    return node_columns(kind)
 
 
 def write_nodes(
     store: GraphStore,
     kind: NodeKind,
     path: Path,
-    header: Sequence[str],
+    header: Callable[[str], str] = str,
     progress: Progress = no_progress,
     guarded: bool = True,
 ) -> int:
-    """Write every node of ``kind`` as rows of the kind's columns under ``header`` (the
-    column names, or another tool's spelling of them); returns how many. ``guarded``: the
-    cells are guarded for spreadsheets (not for another tool, which would keep the ').
-    Raises OSError if the file cannot be written and StoreError if the store fails."""
-    columns = node_columns(kind)
+    """Write every node of ``kind`` as rows of its columns (:func:`export_columns`) under a
+    header that names each column as ``header`` spells it (another tool may spell them its
+    own way); returns how many. ``guarded``: the cells are guarded for spreadsheets (not for
+    another tool, which would keep the '). Raises OSError if the file cannot be written and
+    StoreError if the store fails."""
+    columns = export_columns(store, kind)
     guard = spreadsheet_safe if guarded else str
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
+        writer.writerow([header(column) for column in columns])
         count = 0
         for node in store.iter_nodes(kind):
             values = {"id": node.id, "name": node.name, **node.props}

@@ -6,6 +6,9 @@ node file per kind (``nodes-Enterprise.csv``, ...), ``relationships.csv``, the r
 the dataset format (``referrals.csv``, loaded afterwards with ``rsn load``, which also rebuilds
 the ties that completed referrals make) and ``IMPORT.md`` with the commands.
 
+Each node file has the columns of a dataset export
+(:func:`graph.loaders.export.export_columns`: with the contact columns of enterprises and
+financiers, ``corporate_number``, ``address`` and ``phone``, as text, when a node has one).
 The whole history goes: ended nodes with their ``ended`` day, relations with their ``since``
 and ``until``. Provenance does not: the importer writes nodes and relations only, so the
 imported store starts with none, and on its first opening rsn records every node and
@@ -23,7 +26,6 @@ from graph.loaders.export import write_nodes, write_referrals
 from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND
 from graph.progress import Progress, no_progress
-from graph.rows import node_columns
 from graph.store.ports import Store
 
 __all__ = ["IMPORT_TYPES", "RELATIONSHIPS_FILE", "export_neo4j_admin", "import_arguments"]
@@ -89,9 +91,8 @@ def export_neo4j_admin(
     counts: dict[str, int] = {}
     for kind in FILE_KIND.values():
         name = node_file(kind.value)
-        header = [_header(column) for column in node_columns(kind)]
         # neo4j-admin would keep a spreadsheet guard as part of the value
-        counts[name] = write_nodes(store, kind, folder / name, header, progress, guarded=False)
+        counts[name] = write_nodes(store, kind, folder / name, _header, progress, guarded=False)
     with (folder / RELATIONSHIPS_FILE).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(

@@ -1,11 +1,13 @@
-"""Writing a few records given as values (from the API), with the same rules as a load."""
+"""Writing a few records given as values (from the API), with the same rules as a load: an
+id that is an alias (the id of a node merged into another) stands for the kept node."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from graph.errors import InvalidArgument, NotFound
+from graph.errors import InvalidArgument, NotFound, RowInvalid
 from graph.model import Node, NodeKind, Relation
 from graph.provenance import Attribution
 from graph.rows import check_endpoints, parse_node, parse_relation
@@ -24,7 +26,8 @@ def write_nodes(
 
     Raises InvalidArgument for an unknown kind, RowInvalid for a bad row (a text column given
     a number, a list or an object; a number out of its column's bounds) and Conflict if an
-    id already names a node of another kind; nothing is written then.
+    id already names a node of another kind; nothing is written then. A node given by an
+    alias updates the kept node.
     """
     nodes = []
     for kind, row in items:
@@ -34,6 +37,9 @@ def write_nodes(
             names = ", ".join(k.value for k in NodeKind)
             raise InvalidArgument(f"{kind!r} is not a node kind: use one of {names}") from None
         nodes.append(parse_node(node_kind, {k: _value(v) for k, v in row.items()}))
+    aliases = store.aliases()
+    if aliases:
+        nodes = [replace(n, id=aliases[n.id]) if n.id in aliases else n for n in nodes]
     store.upsert_nodes(nodes, by)
     return nodes
 
@@ -45,9 +51,14 @@ def write_relations(
     asserted ``by`` a contributor (``local``, now, when None). A row may give ``until``.
 
     Raises RowInvalid for a bad row or a type that the endpoints' kinds do not allow, NotFound
-    for an endpoint that is not in the store; nothing is written then.
+    for an endpoint that is not in the store; nothing is written then. An end given by an
+    alias is the kept node (a relation between a node and its alias would tie the node to
+    itself: RowInvalid).
     """
     relations = [parse_relation({k: v for k, v in row.items() if v is not None}) for row in rows]
+    aliases = store.aliases()
+    if aliases:
+        relations = [_resolved(relation, aliases) for relation in relations]
     kinds = store.node_kinds({end for r in relations for end in (r.source, r.target)})
     for relation in relations:
         for end in (relation.source, relation.target):
@@ -56,6 +67,24 @@ def write_relations(
         check_endpoints(relation, kinds[relation.source], kinds[relation.target])
     store.upsert_relations(relations, by)
     return relations
+
+
+def _resolved(relation: Relation, aliases: Mapping[str, str]) -> Relation:
+    """``relation`` with each end that is an alias replaced by its kept node; raises
+    RowInvalid when both ends then are one node."""
+    source = aliases.get(relation.source, relation.source)
+    target = aliases.get(relation.target, relation.target)
+    if source == target:
+        raise RowInvalid(
+            [
+                (
+                    "target",
+                    f"{relation.source!r} and {relation.target!r} are one node since a merge "
+                    f"({source!r}): a node cannot be tied to itself",
+                )
+            ]
+        )
+    return relation._replace(source=source, target=target)
 
 
 def _value(value: Any) -> Any:

@@ -25,7 +25,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
-from graph.model import ACTOR_KINDS, NodeKind, Scope
+from graph.japan import PREFECTURE_BY_CODE
+from graph.model import NodeKind
 from graph.queries.density import DensityRow, check_grouping, density_row, group_of, row_keys
 from graph.store.ports import GraphStore
 from graph.valid_time import FISCAL_YEAR_START, Day, fiscal_year_day, today
@@ -101,7 +102,8 @@ def density_history(
     """
     check_grouping(by)
     first, last = history_years(first, last)
-    nodes, relations = store.scope_graph(Scope(), None)
+    groups = {code: key for code in PREFECTURE_BY_CODE if (key := group_of(code, by))}
+    lives, relations = store.actor_history(groups)
     years = last - first + 1
 
     # each actor of a row: the row, the years it exists in (indices from ``first``, both
@@ -109,23 +111,16 @@ def density_history(
     actors: dict[str, tuple[str, int, int, bool]] = {}
     node_steps: dict[str, list[int]] = defaultdict(lambda: [0] * (years + 1))
     centre_steps: dict[str, list[int]] = defaultdict(lambda: [0] * (years + 1))
-    for node in nodes:
-        if node.kind not in ACTOR_KINDS:
-            continue
-        key = group_of(node.prefecture, by)
-        if key is None:
-            continue
+    for node_id, kind, key, founded, ended in lives:
         low, high = 0, years - 1
-        founded = node.props.get("founded")
         if founded is not None and founded - first > low:
             low = founded - first
-        ended = node.props.get("ended")
         if ended is not None:
             high = min(high, _last_year_before(ended) - first)
         if low > high:
             continue
-        centre = node.kind is NodeKind.CENTRE
-        actors[node.id] = (key, low, high, centre)
+        centre = kind is NodeKind.CENTRE
+        actors[node_id] = (key, low, high, centre)
         _add(node_steps[key], low, high)
         if centre:
             _add(centre_steps[key], low, high)
@@ -135,7 +130,7 @@ def density_history(
     begins: dict[str, int] = {}  # a since, as the index of the first year it holds in
     ends: dict[str, int] = {}  # an until, as the index of the last year it holds in
     tied: dict[tuple[str, str], int] = {}
-    for u, _, v, _, since, until in relations:
+    for u, v, since, until in relations:
         one = actors.get(u)
         if one is None:
             continue

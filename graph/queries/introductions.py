@@ -29,7 +29,7 @@ from graph.model import (
     strongest,
 )
 from graph.queries import wording
-from graph.queries.presence import missing
+from graph.queries.presence import node_on
 from graph.store.ports import GraphStore
 
 __all__ = [
@@ -104,10 +104,11 @@ def _two_actors(
     second: str,
     names: tuple[str, str],
 ) -> list[Node]:
-    """The two actors named by ``first`` and ``second``.
+    """The two actors named by ``first`` and ``second`` (the kept node for the id of a node
+    merged into another).
 
-    Raises InvalidArgument when they are the same id or one is not an actor, NotFound when one
-    is not in the store.
+    Raises InvalidArgument when they are the same node or one is not an actor, NotFound when
+    one is not in the store.
     """
     if first == second:
         raise InvalidArgument(
@@ -116,15 +117,18 @@ def _two_actors(
     found = store.get_nodes([first, second])
     nodes = []
     for node_id in (first, second):
-        node = found.get(node_id)
-        if node is None:
-            raise missing(store, node_id)
+        node = found.get(node_id) or node_on(store, node_id)
         if node.kind not in ACTOR_KINDS:
             raise InvalidArgument(
                 f"{node_id!r} is {node.kind.with_article}, not an actor: introductions join "
                 "enterprises, centres, financiers and specialists"
             )
         nodes.append(node)
+    if nodes[0].id == nodes[1].id:
+        raise InvalidArgument(
+            f"{names[0]} {first!r} and {names[1]} {second!r} are one node, {nodes[0].id!r}, "
+            "since they were merged: name two different actors"
+        )
     return nodes
 
 
@@ -146,8 +150,8 @@ def introduction_paths(
     """
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
-    _two_actors(store, source, target, ("source", "target"))
-    return describe(store, store.best_paths(source, target, k, max_hops))
+    one, other = _two_actors(store, source, target, ("source", "target"))
+    return describe(store, store.best_paths(one.id, other.id, k, max_hops))
 
 
 def describe(
@@ -189,7 +193,7 @@ def introducers(store: GraphStore, a: str, b: str) -> list[Introducer]:
     Raises InvalidArgument for the same id twice or an id that is not an actor; NotFound for an
     id not in the store.
     """
-    _two_actors(store, a, b, ("a", "b"))
+    a, b = (node.id for node in _two_actors(store, a, b, ("a", "b")))
     to_a = _strongest_by_neighbour(store.ties(a), a)
     to_b = _strongest_by_neighbour(store.ties(b), b)
     common = (set(to_a) & set(to_b)) - {a, b}

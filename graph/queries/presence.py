@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from graph.errors import NotFound
 from graph.model import Node
+from graph.queries.merges import resolve
 from graph.store.dated import DatedStore
 from graph.store.ports import GraphStore
 from graph.valid_time import Day
@@ -37,7 +38,11 @@ def absent_on(node: Node, day: Day) -> str:
 
 def missing(store: GraphStore, node_id: str) -> NotFound:
     """The NotFound for ``node_id``, which ``store`` does not hold: for a store as of a day,
-    one that says when the node ended (or was founded) if the whole history holds it."""
+    one that says when the node ended (or was founded) if the whole history holds it, and for
+    the id of a node merged into another, which node that is."""
+    kept = store.aliases().get(node_id)
+    if kept is not None:
+        return NotFound(f"node {node_id!r} was merged into {kept!r}; ask about {kept!r}")
     if isinstance(store, DatedStore):
         node = store.store.get_node(node_id)
         if node is not None:
@@ -46,9 +51,14 @@ def missing(store: GraphStore, node_id: str) -> NotFound:
 
 
 def node_on(store: GraphStore, node_id: str) -> Node:
-    """The node ``node_id`` of ``store`` (as of its day, for a store as of a day). Raises
-    NotFound, worded by :func:`missing`, when there is none."""
+    """The node ``node_id`` of ``store`` (as of its day, for a store as of a day); for the
+    id of a node merged into another (an alias, see :mod:`graph.merging`), the kept node.
+    Raises NotFound, worded by :func:`missing`, when there is none."""
     node = store.get_node(node_id)
+    if node is not None:
+        return node
+    kept = resolve(store, node_id)
+    node = store.get_node(kept) if kept != node_id else None
     if node is None:
-        raise missing(store, node_id)
+        raise missing(store, kept)
     return node

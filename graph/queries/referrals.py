@@ -43,7 +43,7 @@ from datetime import datetime
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
-from graph.queries.presence import missing
+from graph.queries.presence import node_on
 from graph.queries.readable import readable
 from graph.referral_lifecycle import (
     OPEN_STATUSES,
@@ -113,11 +113,10 @@ def _need(need: str) -> str:
 
 
 def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node:
-    """The node ``node_id`` (named ``what`` in errors); raises NotFound if there is none and
-    InvalidArgument if it is not of ``kind``."""
-    node = store.get_node(node_id)
-    if node is None:
-        raise missing(store, node_id)
+    """The node ``node_id`` (named ``what`` in errors; the kept node for the id of a node
+    merged into another); raises NotFound if there is none and InvalidArgument if it is not
+    of ``kind``."""
+    node = node_on(store, node_id)
     if node.kind is not kind:
         raise InvalidArgument(
             f"{what} {node_id!r} is {node.kind.with_article}, not {kind.with_article}"
@@ -309,7 +308,7 @@ def create_referral(
         )
     _node_of(store, sender, NodeKind.CENTRE, "from_centre")
     _node_of(store, to_centre, NodeKind.CENTRE, "to_centre")
-    _node_of(store, enterprise, NodeKind.ENTERPRISE, "enterprise")
+    enterprise = _node_of(store, enterprise, NodeKind.ENTERPRISE, "enterprise").id
     if sender == to_centre:
         raise InvalidArgument("a centre cannot refer an enterprise to itself")
     fingerprint = hashlib.sha256(

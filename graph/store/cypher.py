@@ -71,6 +71,8 @@ __all__ = [
     "relations_page",
     "scope_nodes",
     "scope_relations",
+    "actor_lives",
+    "tie_lives",
     "BOUNDARY_RELATIONS",
     "INTRODUCTION_TIES",
     "RELATION_TYPES",
@@ -112,6 +114,15 @@ __all__ = [
     "K_BEST_PATHS_IN_DATABASE",
     "WARM_UP",
     "SAMPLE_NODES",
+    "MERGE_LABEL",
+    "DELETE_NODES",
+    "delete_relations",
+    "RECORD_MERGE",
+    "UNDO_MERGE",
+    "MERGE_CLASH",
+    "ALIASES",
+    "MERGES",
+    "MERGE_SNAPSHOT",
 ]
 
 
@@ -224,6 +235,9 @@ def schema_statements() -> list[str]:
         "FOR (r:Referral) REQUIRE r.request_id IS UNIQUE",
         "CREATE INDEX referral_to IF NOT EXISTS FOR (r:Referral) ON (r.to_centre)",
         "CREATE INDEX referral_from IF NOT EXISTS FOR (r:Referral) ON (r.from_centre)",
+        f"CREATE CONSTRAINT rsn_merge_id IF NOT EXISTS "
+        f"FOR (m:{MERGE_LABEL}) REQUIRE m.id IS UNIQUE",
+        f"CREATE INDEX rsn_merge_merged IF NOT EXISTS FOR (m:{MERGE_LABEL}) ON (m.merged)",
     ]
     return statements
 
@@ -569,6 +583,31 @@ def scope_relations(kind: NodeKind, whole: bool) -> str:
         f"WHERE {where}{_holds('r')} AND {_exists('a')} AND {_exists('b')} "
         "WITH a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
         "r.since AS since, r.until AS until " + _RELATION_COLUMNS
+    )
+
+
+def actor_lives(kind: NodeKind) -> str:
+    """The actors of ``kind`` whose prefecture is a key of ``$groups``, ended or not: one row,
+    ``actors``, a list of [id, group, founded, ended] (a list each, as collect() would drop
+    the nulls of a column)."""
+    return (
+        f"MATCH (n:{label(kind)}) WHERE n.prefecture IS NOT NULL "
+        "WITH n, $groups[n.prefecture] AS group WHERE group IS NOT NULL "
+        "RETURN collect([n.id, group, n.founded, n.ended]) AS actors"
+    )
+
+
+def tie_lives(kind: NodeKind) -> str:
+    """The relations from actors of ``kind`` to actors of the same group (``$groups`` maps a
+    prefecture's code to its group), ended or not: one row, ``ties``, a list of [source,
+    target, since, until]."""
+    actors = " OR ".join(f"b:{label(k)}" for k in sorted(ACTOR_KINDS))
+    return (
+        f"MATCH (a:{label(kind)})-[r:{RELATION_TYPES}]->(b) "
+        f"WHERE a.prefecture IS NOT NULL AND b.prefecture IS NOT NULL AND ({actors}) "
+        "AND $groups[a.prefecture] IS NOT NULL "
+        "AND $groups[a.prefecture] = $groups[b.prefecture] "
+        "RETURN collect([a.id, b.id, r.since, r.until]) AS ties"
     )
 
 
@@ -1007,6 +1046,12 @@ UPSERT_REFERRALS = (
     f"MATCH (t:{_CENTRE} {{id: row.props.to_centre}}) "
     f"MATCH (e:{_ENTERPRISE} {{id: row.props.enterprise}}) "
     "MERGE (r:Referral {id: row.props.id}) SET r = row.props, r.completed_on = row.completed_on "
+    # a referral written again may name another enterprise (a merge moves it): its links to
+    # what it no longer names go
+    "WITH r, f, t, e CALL (r, f, t, e) { "
+    "MATCH (r)-[old:FROM_CENTRE|TO_CENTRE|ABOUT]->(x) "
+    "WHERE (type(old) = 'FROM_CENTRE' AND x <> f) OR (type(old) = 'TO_CENTRE' AND x <> t) "
+    "OR (type(old) = 'ABOUT' AND x <> e) DELETE old } "
     + _LINK_REFERRAL
     + "RETURN count(r) AS written"
 )
@@ -1109,3 +1154,59 @@ CENTRES_WITH_EXPERTISE = (
     "RETURN c.id AS id, properties(c) AS props, collect(specialist) AS specialists "
     "ORDER BY id"
 )
+
+
+# -- merges ----------------------------------------------------------------------------
+# A merge (graph.merging) is a node of its own label, which no question of the graph reads
+# (every one names the kinds' labels, and a merge has no assertion key): ``id``, ``kept``,
+# ``merged``, ``merged_by``, ``at``, ``reason``, ``score``, ``undone_at`` (null while it holds)
+# and ``snapshot`` (its JSON text). While it holds, ``merged`` is an alias of ``kept``.
+
+#: The label of a merge's node.
+MERGE_LABEL = "RsnMerge"
+
+#: Delete the nodes ``$ids`` outright, with every relationship they have.
+DELETE_NODES = "UNWIND $ids AS id " + _union_by_label("") + " DETACH DELETE n"
+
+
+def delete_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """Delete the relations of ``kind`` among ``$rows`` of ``{source, target}`` outright."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{label(source)} {{id: row.source}})-[r:{rel_type(kind)}]->"
+        f"(b:{label(target)} {{id: row.target}}) DELETE r"
+    )
+
+
+#: Keep a merge: a node with the properties ``$props``.
+RECORD_MERGE = f"CREATE (m:{MERGE_LABEL}) SET m = $props"
+
+#: Mark the merge ``$id`` undone at ``$at`` unless it was already (locked first); one row
+#: when it exists: ``merged``, and ``was``, when it had been undone before (then unchanged).
+UNDO_MERGE = (
+    f"MATCH (m:{MERGE_LABEL} {{id: $id}}) " + _lock("m") + "WITH m, m.undone_at AS was "
+    "SET m.undone_at = coalesce(was, $at) RETURN m.merged AS merged, was"
+)
+
+#: An open merge that made ``$keep`` or ``$merge`` an alias, or that keeps ``$merge``: rows
+#: ``id``, ``kept``, ``merged`` (one at most).
+MERGE_CLASH = (
+    f"MATCH (m:{MERGE_LABEL}) WHERE m.undone_at IS NULL "
+    "AND (m.merged IN [$keep, $merge] OR m.kept = $merge) "
+    "RETURN m.id AS id, m.kept AS kept, m.merged AS merged LIMIT 1"
+)
+
+#: The aliases of the open merges: rows ``merged``, ``kept``.
+ALIASES = (
+    f"MATCH (m:{MERGE_LABEL}) WHERE m.undone_at IS NULL RETURN m.merged AS merged, m.kept AS kept"
+)
+
+#: Every merge, oldest first: rows of its properties but the snapshot.
+MERGES = (
+    f"MATCH (m:{MERGE_LABEL}) RETURN m.id AS id, m.kept AS kept, m.merged AS merged, "
+    "m.merged_by AS merged_by, m.at AS at, m.reason AS reason, m.score AS score, "
+    "m.undone_at AS undone_at ORDER BY at, id"
+)
+
+#: The snapshot of the merge ``$id``: one row, ``snapshot``, when it exists.
+MERGE_SNAPSHOT = f"MATCH (m:{MERGE_LABEL} {{id: $id}}) RETURN m.snapshot AS snapshot"

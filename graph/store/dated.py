@@ -15,6 +15,7 @@ from typing import NoReturn
 import networkx as nx
 
 from graph.errors import StoreError
+from graph.merging import MergeRecord
 from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
 from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import Referral, ReferralStatus
@@ -114,6 +115,17 @@ class DatedStore(Store):
 
     def contributors(self) -> list[ContributorSummary]:
         return self.store.contributors()
+
+    # -- merges: the store's (not in valid time) ----------------------------------------
+
+    def aliases(self) -> dict[str, str]:
+        return self.store.aliases()
+
+    def merges(self) -> list[MergeRecord]:
+        return self.store.merges()
+
+    def merge_snapshot(self, merge_id: str) -> str | None:
+        return self.store.merge_snapshot(merge_id)
 
     # -- referrals: the store's --------------------------------------------------------
 

@@ -37,6 +37,7 @@ import networkx as nx
 from graph.algorithms.paths import k_best_paths, strongest_first
 from graph.collector import collector_off, collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
+from graph.merging import MergeRecord, merge_clash
 from graph.model import (
     ACTOR_KINDS,
     INTRODUCTION_TIE_TYPES,
@@ -143,6 +144,18 @@ CREATE TABLE IF NOT EXISTS writes (
     contributor TEXT NOT NULL,
     at          TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS merges (
+    id        TEXT PRIMARY KEY,
+    keep      TEXT NOT NULL,
+    merge     TEXT NOT NULL,
+    by        TEXT NOT NULL,
+    at        TEXT NOT NULL,
+    reason    TEXT,
+    score     REAL,
+    undone_at TEXT,
+    snapshot  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS merges_open ON merges(merge) WHERE undone_at IS NULL;
 """
 
 # Provenance is kept in two forms. Most records have one assertion, made by the write that
@@ -346,6 +359,7 @@ class _Memory:
         "sorted_ties",
         "completed_referrals",
         "graph_version",
+        "aliases",
     )
 
     def __init__(self) -> None:
@@ -355,6 +369,8 @@ class _Memory:
         self.sorted_ties: _SortedTies = {}
         self.completed_referrals: _Completions = {}
         self.graph_version: int | None = None
+        #: the open merges' aliases: merged id -> kept id
+        self.aliases: dict[str, str] = {}
 
 
 #: Each node's introduction ties, strongest first, by the day they were read for (None: the
@@ -392,6 +408,50 @@ def _add_relations(
             many = True
     if many:
         touched.clear()
+
+
+def _remove_relations(
+    adjacency: _Adjacency,
+    counts: Counter[str],
+    touched: _SortedTies,
+    keys: Iterable[tuple[str, str, str]],
+) -> None:
+    """Take the relations of ``keys`` out of ``adjacency`` (a pair left with none goes),
+    counting them off by type in ``counts`` and dropping the sorted ties of their ends from
+    ``touched``. Keys that are not there are passed over."""
+    for key in keys:
+        u, _, v = key
+        rels = adjacency.get(u, {}).get(v)
+        if rels is None:
+            continue
+        relation = rels.pop(key, None)
+        if relation is None:
+            continue
+        counts[relation.type] -= 1
+        if not rels:
+            adjacency[u].pop(v, None)
+            adjacency.get(v, {}).pop(u, None)
+        touched.pop(u, None)
+        touched.pop(v, None)
+
+
+def _record_of_merge(row: Sequence[object]) -> MergeRecord:
+    """The merge of a row of the merges table (id, keep, merge, by, at, reason, score,
+    undone_at)."""
+    merge_id, keep, merge, by, at, reason, score, undone_at = row
+    return MergeRecord(
+        id=str(merge_id),
+        keep=str(keep),
+        merge=str(merge),
+        by=str(by),
+        at=str(at),
+        reason=None if reason is None else str(reason),
+        score=None if score is None else float(score),  # type: ignore[arg-type]
+        undone_at=None if undone_at is None else str(undone_at),
+    )
+
+
+_MERGE_COLUMNS = "id, keep, merge, by, at, reason, score, undone_at"
 
 
 def _completed_counts(connection: sqlite3.Connection) -> _Completions:
@@ -502,6 +562,9 @@ def _read_memory(connection: sqlite3.Connection) -> _Memory:
         ),
     )
     memory.completed_referrals = _completed_counts(connection)
+    memory.aliases = dict(
+        connection.execute("SELECT merge, keep FROM merges WHERE undone_at IS NULL").fetchall()
+    )
     return memory
 
 
@@ -523,17 +586,27 @@ class _Writer:
         self._write: int | None = None
         #: whether nodes or relations were upserted (the graph version then moves)
         self.touched_graph = False
+        #: nodes and relations deleted outright (a merge), unless written again after
+        self.deleted_nodes: set[str] = set()
+        self.deleted_relations: set[tuple[str, str, str]] = set()
+        #: aliases made (merged id -> kept id) and undone (merged ids)
+        self.aliases_made: dict[str, str] = {}
+        self.aliases_undone: set[str] = set()
 
     def _kind_of(self, node_id: str) -> NodeKind | None:
         """The kind of ``node_id``, written earlier here or stored, or None."""
         pending = self.nodes.get(node_id)
         if pending is not None:
             return pending.kind
+        if node_id in self.deleted_nodes:
+            return None
         existing = self._store._nodes.get(node_id)
         return existing.kind if existing is not None else None
 
     def _node(self, node_id: str) -> Node | None:
         """The node ``node_id`` as written earlier here or stored, or None."""
+        if node_id in self.deleted_nodes:
+            return None
         return self.nodes.get(node_id) or self._store._nodes.get(node_id)
 
     def _relation(self, key: tuple[str, str, str]) -> Relation | None:
@@ -541,6 +614,8 @@ class _Writer:
         pending = self.relations.get(key)
         if pending is not None:
             return pending
+        if key in self.deleted_relations:
+            return None
         source, _, target = key
         return self._store._adjacency.get(source, {}).get(target, {}).get(key)
 
@@ -574,6 +649,7 @@ class _Writer:
         for node in nodes:
             check_kind_unchanged(node, self._kind_of(node.id))
             self.nodes[node.id] = node
+            self.deleted_nodes.discard(node.id)
             props = json.dumps(node.props, ensure_ascii=False)
             rows.append((node.id, node.kind.value, node.name, props, write))
         written = self._connection.executemany(_UPSERT_NODES, rows).rowcount
@@ -596,12 +672,15 @@ class _Writer:
         rows: list[_RelationRow] = []
         pending, stored, kept = self.nodes, self._store._nodes, self.relations
         write = self._write_id()
+        deleted = self.deleted_nodes
         for relation in relations:
             for end in (relation.source, relation.target):
-                if end not in pending and end not in stored:
+                if end not in pending and (end not in stored or end in deleted):
                     raise NotFound(f"relation {relation.key}: no node with id {end!r}")
             kind = relation.type  # a StrEnum: its text, in SQL and in f-strings
             kept[relation.source, relation.type, relation.target] = relation
+            if self.deleted_relations:
+                self.deleted_relations.discard(relation.key)
             rows.append(
                 (
                     relation.source,
@@ -712,6 +791,99 @@ class _Writer:
                 )
             )
         self._connection.executemany(_RESTORE, rows)
+
+    def delete_records(self, records: Sequence[str]) -> None:
+        """See :meth:`GraphWriter.delete_records`. Raises Conflict if a referral still names
+        a node deleted."""
+        self.touched_graph = True
+        connection = self._connection
+        for record in dict.fromkeys(records):
+            if is_relation_record(record):
+                key = relation_key_of(record)
+                connection.execute(
+                    "DELETE FROM relations WHERE source = ? AND type = ? AND target = ?",
+                    (key[0], key[1].value, key[2]),
+                )
+                connection.execute("DELETE FROM provenance WHERE record = ?", (record,))
+                self.relations.pop(key, None)
+                self.deleted_relations.add(key)
+                continue
+            keys: list[tuple[str, str, str]] = [
+                (source, _RELATION_TYPE_NAMED[kind], target)
+                for source, kind, target in connection.execute(
+                    "SELECT source, type, target FROM relations WHERE source = ? "
+                    "UNION SELECT source, type, target FROM relations WHERE target = ?",
+                    (record, record),
+                ).fetchall()
+            ]
+            keys += [k for k in self.relations if record in (k[0], k[2])]
+            for tie in dict.fromkeys(keys):
+                name = f"{tie[0]} {tie[1]} {tie[2]}"
+                connection.execute("DELETE FROM provenance WHERE record = ?", (name,))
+                self.relations.pop(tie, None)
+                self.deleted_relations.add(tie)
+            # two statements, so that each uses its index (an OR would scan the table)
+            connection.execute("DELETE FROM relations WHERE source = ?", (record,))
+            connection.execute("DELETE FROM relations WHERE target = ?", (record,))
+            connection.execute("DELETE FROM provenance WHERE record = ?", (record,))
+            try:
+                connection.execute("DELETE FROM nodes WHERE id = ?", (record,))
+            except sqlite3.IntegrityError as error:
+                raise Conflict(
+                    f"node {record!r} cannot be deleted: a referral still names it"
+                ) from error
+            self.nodes.pop(record, None)
+            self.deleted_nodes.add(record)
+
+    def record_merge(self, record: MergeRecord, snapshot: str) -> None:
+        """See :meth:`GraphWriter.record_merge`. Raises Conflict, checked under the file's
+        write lock, when an open merge already made either id an alias or keeps the merged
+        node (two admins merging at once)."""
+        self.touched_graph = True
+        clash = self._connection.execute(
+            "SELECT id, keep, merge FROM merges WHERE undone_at IS NULL "
+            "AND (merge IN (?, ?) OR keep = ?) LIMIT 1",
+            (record.keep, record.merge, record.merge),
+        ).fetchone()
+        if clash is not None:
+            raise Conflict(merge_clash(record, *clash))
+        try:
+            self._connection.execute(
+                f"INSERT INTO merges ({_MERGE_COLUMNS}, snapshot) "  # noqa: S608
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.id,
+                    record.keep,
+                    record.merge,
+                    record.by,
+                    record.at,
+                    record.reason,
+                    record.score,
+                    record.undone_at,
+                    snapshot,
+                ),
+            )
+        except sqlite3.IntegrityError as error:
+            raise Conflict(f"a merge with id {record.id!r} exists already") from error
+        if record.undone_at is None:
+            self.aliases_made[record.merge] = record.keep
+            self.aliases_undone.discard(record.merge)
+
+    def undo_merge(self, merge_id: str, at: str) -> None:
+        """See :meth:`GraphWriter.undo_merge`."""
+        self.touched_graph = True
+        row = self._connection.execute(
+            "UPDATE merges SET undone_at = ? WHERE id = ? AND undone_at IS NULL RETURNING merge",
+            (at, merge_id),
+        ).fetchone()
+        if row is None:
+            if self._connection.execute(
+                "SELECT 1 FROM merges WHERE id = ?", (merge_id,)
+            ).fetchone():
+                raise Conflict(f"merge {merge_id} was undone already")
+            raise NotFound(f"no merge with id {merge_id!r}")
+        self.aliases_made.pop(row[0], None)
+        self.aliases_undone.add(row[0])
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Raises NotFound for a missing centre or enterprise, and Conflict for a referral
@@ -839,6 +1011,8 @@ class EmbeddedStore(Store):
             # stats by day, until the graph in memory changes
             self._stats_by_day: dict[Day, Stats] = {}
             self._graph_version = memory.graph_version
+            # the open merges' aliases: merged id -> kept id
+            self._aliases = memory.aliases
             # node counts by kind, kept up to date by each write (a kind never changes)
             self._kind_counts = Counter(node.kind.value for node in memory.nodes.values())
             # centres_with_expertise's answers by need, until nodes or relations change
@@ -935,8 +1109,31 @@ class EmbeddedStore(Store):
         with self._read_lock:
             self._changes += 1
             self._stats_by_day = {}
-            if writer.nodes or writer.relations:
+            if writer.nodes or writer.relations or writer.deleted_nodes:
                 self._expertise = {}
+            if writer.deleted_relations:
+                _remove_relations(
+                    self._adjacency,
+                    self._relation_counts,
+                    self._sorted_ties,
+                    writer.deleted_relations,
+                )
+            for node_id in writer.deleted_nodes:
+                gone = self._nodes.pop(node_id, None)
+                if gone is None:
+                    continue
+                self._kind_counts[gone.kind.value] -= 1
+                around = self._adjacency.pop(node_id, {})
+                self._sorted_ties.pop(node_id, None)
+                for neighbour in around:  # none left, unless written without a delete
+                    self._adjacency.get(neighbour, {}).pop(node_id, None)
+                    self._sorted_ties.pop(neighbour, None)
+            if writer.aliases_made or writer.aliases_undone:
+                aliases = dict(self._aliases)
+                for merged in writer.aliases_undone:
+                    aliases.pop(merged, None)
+                aliases.update(writer.aliases_made)
+                self._aliases = aliases
             for node in writer.nodes.values():
                 if node.id not in self._nodes:
                     self._kind_counts[node.kind.value] += 1
@@ -1377,6 +1574,33 @@ class EmbeddedStore(Store):
                 (self._nodes[centre], sorted(specialists))
                 for centre, specialists in sorted(found.items())
             ]
+
+    # -- merges --------------------------------------------------------------------------
+
+    def aliases(self) -> dict[str, str]:
+        with self._read_lock:
+            return dict(self._aliases)
+
+    def _read_merges(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
+        """Rows of the merges table selected by ``sql`` on the reading connection. Raises
+        StoreError if they cannot be read."""
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                return self._reader.execute(sql, params).fetchall()
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot read the merges: {error}") from error
+
+    def merges(self) -> list[MergeRecord]:
+        rows = self._read_merges(
+            f"SELECT {_MERGE_COLUMNS} FROM merges ORDER BY at, id"  # noqa: S608
+        )
+        return [_record_of_merge(row) for row in rows]
+
+    def merge_snapshot(self, merge_id: str) -> str | None:
+        rows = self._read_merges("SELECT snapshot FROM merges WHERE id = ?", (merge_id,))
+        return str(rows[0][0]) if rows else None
 
     # -- provenance --------------------------------------------------------------------
 

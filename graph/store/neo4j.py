@@ -33,7 +33,9 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.algorithms.paths import SLACK
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
+from graph.merging import MergeRecord, merge_clash
 from graph.model import (
+    ACTOR_KINDS,
     DEFAULT_MAX_HOPS,
     INTRODUCTION_TIE_TYPES,
     Node,
@@ -71,7 +73,7 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.ports import Stats, Store
+from graph.store.ports import ActorLife, Stats, Store, TieLife
 from graph.store.referral_records import from_record, to_record
 from graph.valid_time import Day, day_of, now_stamp, today
 
@@ -357,7 +359,9 @@ def _new_node_row(node: Node) -> dict[str, Any]:
 #: For each kind, a null for each column a node of it may have beside id and name.
 _CLEARED: dict[NodeKind, dict[str, None]] = {
     kind: {
-        column: None for column in (*node_columns(kind), "ended") if column not in ("id", "name")
+        column: None
+        for column in (*node_columns(kind, contact=True), "ended")
+        if column not in ("id", "name")
     }
     for kind in NodeKind
 }
@@ -856,6 +860,55 @@ class _Writer:
                     if name not in written:
                         raise NotFound(f"provenance of {name!r}: no such relation")
 
+    # -- merges --------------------------------------------------------------------------
+
+    def delete_records(self, records: Sequence[str]) -> None:
+        """See :meth:`GraphWriter.delete_records`: relations by their ends and type, nodes
+        with every relationship they have."""
+        self.flush()
+        wanted = list(dict.fromkeys(records))
+        nodes = [record for record in wanted if not is_relation_record(record)]
+        relations = self._relations_by_kinds(r for r in wanted if is_relation_record(r))
+        for kinds, pairs in relations.items():
+            rows = [{"source": source, "target": target} for source, target in pairs]
+            self._run(cypher.delete_relations(*kinds), {"rows": rows})
+        if nodes:
+            self._run(cypher.DELETE_NODES, {"ids": nodes})
+            for node_id in nodes:
+                self._kinds.pop(node_id, None)
+                self._elements.pop(node_id, None)
+
+    def record_merge(self, record: MergeRecord, snapshot: str) -> None:
+        """See :meth:`GraphWriter.record_merge`. Raises Conflict when an open merge already
+        made either id an alias or keeps the merged node."""
+        self.flush()
+        clash = self._run(cypher.MERGE_CLASH, {"keep": record.keep, "merge": record.merge})
+        if clash:
+            raise Conflict(
+                merge_clash(record, clash[0]["id"], clash[0]["kept"], clash[0]["merged"])
+            )
+        props = {
+            "id": record.id,
+            "kept": record.keep,
+            "merged": record.merge,
+            "merged_by": record.by,
+            "at": record.at,
+            "reason": record.reason,
+            "score": record.score,
+            "undone_at": record.undone_at,
+            "snapshot": snapshot,
+        }
+        self._run(cypher.RECORD_MERGE, {"props": props})
+
+    def undo_merge(self, merge_id: str, at: str) -> None:
+        """See :meth:`GraphWriter.undo_merge`."""
+        self.flush()
+        found = self._run(cypher.UNDO_MERGE, {"id": merge_id, "at": at})
+        if not found:
+            raise NotFound(f"no merge with id {merge_id!r}")
+        if found[0]["was"] is not None:
+            raise Conflict(f"merge {merge_id} was undone already")
+
     # -- referrals -----------------------------------------------------------------------
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
@@ -1259,6 +1312,25 @@ class Neo4jStore(Store):
                 relations.extend(_relation_columns(record))
         return nodes, relations
 
+    def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:
+        """Only the columns a history reads (:func:`cypher.actor_lives`,
+        :func:`cypher.tie_lives`), and only the ties between two actors of one group."""
+        actors: list[ActorLife] = []
+        ties: list[TieLife] = []
+        wanted = dict(groups)
+        for kind in sorted(ACTOR_KINDS):
+            for record in self._read(cypher.actor_lives(kind), groups=wanted):
+                actors.extend(
+                    (node_id, kind, group, None if founded is None else int(founded), ended)
+                    for node_id, group, founded, ended in record["actors"]
+                )
+            for record in self._read(cypher.tie_lives(kind), groups=wanted):
+                ties.extend(
+                    (source, target, since, until)
+                    for source, target, since, until in record["ties"]
+                )
+        return actors, ties
+
     def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
         """The relations with exactly one end in ``scope`` (holding on ``day`` between two
         nodes existing then), in one statement."""
@@ -1472,6 +1544,30 @@ class Neo4jStore(Store):
             ContributorSummary(name, nodes, relations, last[name] or None)
             for name, (nodes, relations) in sorted(counts.items())
         ]
+
+    # -- merges --------------------------------------------------------------------------
+
+    def aliases(self) -> dict[str, str]:
+        return {record["merged"]: record["kept"] for record in self._read(cypher.ALIASES)}
+
+    def merges(self) -> list[MergeRecord]:
+        return [
+            MergeRecord(
+                id=record["id"],
+                keep=record["kept"],
+                merge=record["merged"],
+                by=record["merged_by"],
+                at=record["at"],
+                reason=record["reason"],
+                score=None if record["score"] is None else float(record["score"]),
+                undone_at=record["undone_at"],
+            )
+            for record in self._read(cypher.MERGES)
+        ]
+
+    def merge_snapshot(self, merge_id: str) -> str | None:
+        records = self._read(cypher.MERGE_SNAPSHOT, id=merge_id)
+        return str(records[0]["snapshot"]) if records else None
 
     # -- referrals -----------------------------------------------------------------------
 

@@ -23,13 +23,28 @@ from typing import Protocol, Self
 
 import networkx as nx
 
-from graph.model import DERIVED_TYPES, Node, NodeKind, Relation, RelationType, Scope, ScoredPath
+from graph.merging import MergeRecord
+from graph.model import (
+    ACTOR_KINDS,
+    DERIVED_TYPES,
+    Node,
+    NodeKind,
+    Relation,
+    RelationType,
+    Scope,
+    ScoredPath,
+)
 from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.projection import project
 from graph.valid_time import Day
 
-__all__ = ["GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store"]
+__all__ = ["ActorLife", "GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store", "TieLife"]
+
+#: An actor's life as a history of density reads it: id, kind, group, founded year, ended day.
+ActorLife = tuple[str, NodeKind, str, int | None, str | None]
+#: A tie's life: source, target, since, until.
+TieLife = tuple[str, str, str | None, str | None]
 
 
 class GraphWriter(Protocol):
@@ -71,6 +86,21 @@ class GraphWriter(Protocol):
         Raises NotFound if a centre or the enterprise is not in the store, and Conflict for
         a referral whose sender and request key are another referral's (nothing is replaced).
         """
+
+    def delete_records(self, records: Sequence[str]) -> None:
+        """Delete nodes and relations outright, with every assertion of them (a merge, see
+        :mod:`graph.merging`): not ended, gone from every read. A node goes with every
+        relation it still has; a referral must not name it any longer (move those first).
+        Records that do not exist are passed over."""
+
+    def record_merge(self, record: MergeRecord, snapshot: str) -> None:
+        """Keep ``record`` and its ``snapshot`` (:meth:`MergeSnapshot.to_json`); while it is
+        open, ``record.merge`` is an alias of ``record.keep``. Raises Conflict if a merge
+        with that id exists."""
+
+    def undo_merge(self, merge_id: str, at: str) -> None:
+        """Mark the merge ``merge_id`` undone at ``at``: its alias is gone, the record stays.
+        Raises NotFound if there is no such merge."""
 
 
 @dataclass(frozen=True)
@@ -206,6 +236,29 @@ class GraphStore(ABC):
     ) -> tuple[list[Node], list[Relation]]:
         """The nodes whose prefecture is in ``scope`` and the relations between two of them."""
 
+    def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:
+        """The whole history of the actors that count in a group and of the ties between two
+        actors of one group: ``groups`` maps a prefecture's code to its group (itself, or its
+        regional block). Returns every such actor, ended or not, as (id, kind, group,
+        founded, ended), and every relation between two of one group, ended or not, as
+        (source, target, since, until). What a history of the network's density reads; a
+        store may read it more narrowly than :meth:`scope_graph` does."""
+        nodes, relations = self.scope_graph(Scope(), None)
+        actors: dict[str, ActorLife] = {}
+        for node in nodes:
+            group = groups.get(node.prefecture or "")
+            if node.kind in ACTOR_KINDS and group is not None:
+                founded = node.props.get("founded")
+                actors[node.id] = (node.id, node.kind, group, founded, node.props.get("ended"))
+        ties = [
+            (r.source, r.target, r.since, r.until)
+            for r in relations
+            if r.source in actors
+            and r.target in actors
+            and actors[r.source][2] == actors[r.target][2]
+        ]
+        return list(actors.values()), ties
+
     @abstractmethod
     def best_paths(
         self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
@@ -283,6 +336,22 @@ class GraphStore(ABC):
     @abstractmethod
     def contributors(self) -> list[ContributorSummary]:
         """Every contributor that asserted anything, in name order."""
+
+    # -- merges ------------------------------------------------------------------------
+
+    @abstractmethod
+    def aliases(self) -> dict[str, str]:
+        """The id of every node merged into another by an open merge, with the id of the node
+        it was merged into (see :mod:`graph.merging`)."""
+
+    @abstractmethod
+    def merges(self) -> list[MergeRecord]:
+        """Every merge, open or undone, oldest first (by time, then id)."""
+
+    @abstractmethod
+    def merge_snapshot(self, merge_id: str) -> str | None:
+        """The snapshot kept with merge ``merge_id`` (its JSON text), or None for no such
+        merge."""
 
     # -- life --------------------------------------------------------------------------
 

@@ -338,13 +338,15 @@ def test_header_and_shape_problems(store, tmp_path, header, rows, expected):
 
 
 def test_a_file_that_is_not_utf8_names_its_line(store, tmp_path):
+    # 日本 in Shift_JIS: read as such when the encoding is found out, refused when UTF-8 is
+    # asked for
     folder = tmp_path / "bad"
     folder.mkdir()
     (folder / "enterprises.csv").write_bytes(
         b"id,name,prefecture,industry\nE1,ok,13,E\nE2,\x93\xfa\x96\x7b,13,E\n"
     )
     with pytest.raises(DatasetInvalid) as caught:
-        load_dataset(folder, store)
+        load_dataset(folder, store, encoding="utf-8")
     assert str(caught.value.problems[0]).startswith("enterprises.csv:3: file: is not UTF-8")
 
 

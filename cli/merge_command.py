@@ -1,0 +1,98 @@
+"""``rsn merge``, ``rsn unmerge`` and ``rsn merges``: merging two nodes that are one entity,
+undoing a merge, and listing the merges (see :mod:`graph.merging`).
+
+The commands' helpers (the store, the consoles) are those of :mod:`cli.main`, imported when
+a command runs, so that this module and :mod:`cli.main` may be imported in either order."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from graph.merging import MergeRecord
+
+__all__ = ["MERGE_COLUMNS", "merge", "merges", "unmerge"]
+
+#: The columns of the table ``rsn merges`` prints.
+MERGE_COLUMNS = ("id", "keep", "merge", "by", "at", "score", "undone at", "reason")
+
+#: Who a merge made from the command line is made by.
+CLI_MERGER = "local"
+
+
+def _said(record: MergeRecord) -> str:
+    """One line on a merge, for a person."""
+    from cli.main import _number
+
+    score = f", score {_number(record.score)}" if record.score is not None else ""
+    return f"merge {record.id}: {record.merge} into {record.keep}{score}"
+
+
+def merge(
+    keep: Annotated[str, typer.Argument(help="The id of the node kept.")],
+    other: Annotated[
+        str, typer.Argument(help="The id of the node merged into it (it becomes an alias).")
+    ],
+    reason: Annotated[
+        str | None, typer.Option(help="Why the two are one entity, kept with the merge.")
+    ] = None,
+) -> None:
+    """Merge OTHER into KEEP (two enterprises or two financiers that are one entity): every
+    tie of OTHER becomes KEEP's, referrals follow, and OTHER's id becomes an alias of KEEP.
+    `rsn unmerge` undoes it."""
+    from cli.main import _store, out
+    from graph.queries.merges import merge_nodes
+
+    with _store(existing=True) as store:
+        record = merge_nodes(store, keep, other, by=CLI_MERGER, reason=reason)
+    out.print(f"merged: {_said(record)}", markup=False, highlight=False)
+    print(record.id)
+
+
+def unmerge(
+    merge_id: Annotated[str, typer.Argument(metavar="MERGE_ID", help="The merge's id.")],
+) -> None:
+    """Undo a merge: both nodes come back exactly as they were before it, the alias goes.
+    Merges built on it must be undone first (the error names them)."""
+    from cli.main import _store, out
+    from graph.queries.merges import unmerge as undo
+
+    with _store(existing=True) as store:
+        record = undo(store, merge_id)
+    out.print(f"undone: {_said(record)}", markup=False, highlight=False)
+
+
+def merges(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The merges as JSON, as GET /v1/merges gives them.")
+    ] = False,
+) -> None:
+    """Every merge, oldest first, undone ones too."""
+    from cli.main import _number, _plain_columns, _store, out
+    from graph.queries.merges import list_merges
+
+    with _store(existing=True) as store:
+        found = list_merges(store)
+    if as_json:
+        print(json.dumps({"merges": [m.as_dict() for m in found]}, ensure_ascii=False, indent=2))
+        return
+    cells = [
+        [
+            m.id,
+            m.keep,
+            m.merge,
+            m.by,
+            m.at,
+            _number(m.score) if m.score is not None else "",
+            m.undone_at or "",
+            m.reason or "",
+        ]
+        for m in found
+    ]
+    if cells:
+        print(_plain_columns(MERGE_COLUMNS, cells), end="")
+    open_count = sum(1 for m in found if m.open)
+    out.print(f"{len(found):,} merges, {open_count:,} holding", markup=False, highlight=False)

@@ -1,0 +1,419 @@
+"""Merging duplicate entities: one node is kept, the other becomes an alias of it.
+
+When two contributors load the same firm under two ids, an admin merges them. Every tie of
+the merged node (its whole history, ended ties too, both directions) becomes the same tie of
+the kept node; where the kept node already has that tie (same type, same other end) the two
+become one, with the values of the stronger (the kept node's on equal strength) and the
+assertions of both (where one contributor asserted both, its later one by ``last_seen``). A
+tie between the two nodes would become a loop, and goes. Referrals that name the merged node
+follow to the kept one.
+
+A merge keeps a :class:`MergeSnapshot` of everything it changes, so that undoing it restores
+both nodes exactly as they were. This module plans both (:func:`plan_merge`,
+:func:`plan_unmerge`) and (de)serialises the snapshot; the stores write the plans. Pure
+data, no I/O.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from graph.errors import Conflict
+from graph.model import Node, NodeKind, Relation, RelationType
+from graph.provenance import (
+    Assertion,
+    relation_record,
+)
+from graph.referral_lifecycle import Referral
+
+__all__ = [
+    "MERGED_KINDS",
+    "SNAPSHOT_VERSION",
+    "MergePlan",
+    "MergeRecord",
+    "MergeSnapshot",
+    "UnmergePlan",
+    "check_mergeable",
+    "check_not_aliases",
+    "combined_provenance",
+    "later_blocking",
+    "merge_clash",
+    "new_merge_id",
+    "plan_merge",
+    "plan_unmerge",
+    "relation_of_key",
+]
+
+#: The kinds of node that may be merged (each only with its own kind).
+MERGED_KINDS: frozenset[NodeKind] = frozenset({NodeKind.ENTERPRISE, NodeKind.FINANCIER})
+
+#: The version of the snapshot's JSON form.
+SNAPSHOT_VERSION = 1
+
+
+def new_merge_id() -> str:
+    """A new merge's id: ``merge-`` and 16 hexadecimal digits."""
+    return f"merge-{uuid.uuid4().hex[:16]}"
+
+
+@dataclass(frozen=True)
+class MergeRecord:
+    """One merge: ``merge`` became an alias of ``keep``, made ``by`` someone ``at`` a time
+    (ISO 8601, UTC) for a ``reason``, with the matching ``score`` of the pair when it is a
+    candidate duplicate (else None); ``undone_at`` when it was undone (None while it holds)."""
+
+    id: str
+    keep: str
+    merge: str
+    by: str
+    at: str
+    reason: str | None = None
+    score: float | None = None
+    undone_at: str | None = None
+
+    @property
+    def open(self) -> bool:
+        """Whether the merge holds (it was not undone)."""
+        return self.undone_at is None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as answers show it."""
+        return {
+            "id": self.id,
+            "keep": self.keep,
+            "merge": self.merge,
+            "by": self.by,
+            "at": self.at,
+            "reason": self.reason,
+            "score": self.score,
+            "undone_at": self.undone_at,
+        }
+
+
+def merge_clash(record: MergeRecord, other_id: str, kept: str, merged: str) -> str:
+    """The sentence of a merge ``record`` refused because the open merge ``other_id`` (of
+    ``merged`` into ``kept``) already made one of its ids an alias or keeps its merged
+    node."""
+    return (
+        f"merge {other_id} (of {merged!r} into {kept!r}) holds already: {record.merge!r} "
+        f"cannot be merged into {record.keep!r} now; reload and try again"
+    )
+
+
+# -- the snapshot ----------------------------------------------------------------------
+
+
+def _relation_dict(relation: Relation) -> dict[str, Any]:
+    return relation.as_dict()
+
+
+def _relation_from(data: Mapping[str, Any]) -> Relation:
+    return Relation(
+        str(data["source"]),
+        RelationType(data["type"]),
+        str(data["target"]),
+        float(data["strength"]),
+        data.get("since"),
+        data.get("until"),
+    )
+
+
+def _assertion_from(data: Mapping[str, Any]) -> Assertion:
+    return Assertion(
+        str(data["contributor"]),
+        str(data["recorded_at"]),
+        str(data["last_seen"]),
+        data.get("retracted_at"),
+        dict(data["values"]),
+    )
+
+
+def relation_of_key(key: tuple[str, str, str]) -> str:
+    """The record name of the relation ``key`` (source, type, target)."""
+    return relation_record(*key)
+
+
+@dataclass(frozen=True)
+class MergeSnapshot:
+    """Everything a merge changes, as it was before: the merged node, its ties (every one,
+    ended too), the kept node's ties that were combined with one of them, the assertions of
+    each of these records, the relations the merge wrote (moved or combined, as written) and
+    the ids of the referrals that followed to the kept node."""
+
+    keep: str
+    merge: str
+    node: Node
+    ties: tuple[Relation, ...]
+    combined: tuple[Relation, ...]
+    written: tuple[Relation, ...]
+    provenance: dict[str, list[Assertion]] = field(default_factory=dict)
+    referrals: tuple[str, ...] = ()
+
+    def records(self) -> set[str]:
+        """Every record the merge changed: the merged node, its ties, the kept node's ties
+        it combined and the relations it wrote."""
+        found = {self.merge}
+        for relation in (*self.ties, *self.combined, *self.written):
+            found.add(relation_of_key(relation.key))
+        return found
+
+    def written_records(self) -> set[str]:
+        """The relations the merge wrote (moved or combined), as records."""
+        return {relation_of_key(relation.key) for relation in self.written}
+
+    def to_json(self) -> str:
+        """The snapshot as one JSON text (what a store keeps beside the merge)."""
+        return json.dumps(
+            {
+                "version": SNAPSHOT_VERSION,
+                "keep": self.keep,
+                "merge": self.merge,
+                "node": {
+                    "id": self.node.id,
+                    "kind": self.node.kind.value,
+                    "name": self.node.name,
+                    "props": self.node.props,
+                },
+                "ties": [_relation_dict(r) for r in self.ties],
+                "combined": [_relation_dict(r) for r in self.combined],
+                "written": [_relation_dict(r) for r in self.written],
+                "provenance": {
+                    record: [a.as_dict() for a in assertions]
+                    for record, assertions in sorted(self.provenance.items())
+                },
+                "referrals": list(self.referrals),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> MergeSnapshot:
+        """The snapshot of :meth:`to_json`; raises ValueError if ``text`` is not one."""
+        try:
+            data = json.loads(text)
+            if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
+                raise ValueError("not a merge snapshot of this version")
+            node = data["node"]
+            return cls(
+                keep=str(data["keep"]),
+                merge=str(data["merge"]),
+                node=Node(
+                    str(node["id"]), NodeKind(node["kind"]), str(node["name"]), dict(node["props"])
+                ),
+                ties=tuple(_relation_from(r) for r in data["ties"]),
+                combined=tuple(_relation_from(r) for r in data["combined"]),
+                written=tuple(_relation_from(r) for r in data["written"]),
+                provenance={
+                    str(record): [_assertion_from(a) for a in assertions]
+                    for record, assertions in data["provenance"].items()
+                },
+                referrals=tuple(str(r) for r in data["referrals"]),
+            )
+        except (KeyError, TypeError, ValueError, json.JSONDecodeError) as error:
+            raise ValueError(f"the merge's snapshot cannot be read: {error}") from None
+
+
+# -- planning ----------------------------------------------------------------------------
+
+
+def check_not_aliases(keep: str, merge: str, aliases: Mapping[str, str]) -> None:
+    """Raise Conflict, in words, for a node merged with itself or an id that is already an
+    alias (``aliases``: merged id -> kept id)."""
+    if keep == merge:
+        raise Conflict(f"a node cannot be merged with itself ({keep!r})")
+    for node_id in (keep, merge):
+        if node_id in aliases:
+            raise Conflict(
+                f"{node_id!r} was merged into {aliases[node_id]!r} already: it is an alias; "
+                f"merge {aliases[node_id]!r} instead"
+            )
+
+
+def check_mergeable(
+    keep: str,
+    merge: str,
+    nodes: Mapping[str, Node],
+    aliases: Mapping[str, str],
+    merges: Sequence[MergeRecord] = (),
+) -> tuple[Node, Node]:
+    """The kept node and the merged node, if ``merge`` may be merged into ``keep``; raises
+    Conflict, in words, for a node merged with itself, an id that is already an alias, a
+    merged node that an open merge keeps, or two nodes that are not both enterprises or both
+    financiers. ``nodes`` holds the nodes of both ids that exist (the caller raises NotFound
+    for the others)."""
+    check_not_aliases(keep, merge, aliases)
+    kept_by = [m for m in merges if m.open and m.keep == merge]
+    if kept_by:
+        raise Conflict(
+            f"{merge!r} is the kept node of merge {kept_by[0].id} (of {kept_by[0].merge!r}); "
+            f"merge {keep!r} into {merge!r} instead, or undo that merge first"
+        )
+    kept, merged = nodes[keep], nodes[merge]
+    if kept.kind is not merged.kind:
+        raise Conflict(
+            f"{keep!r} is {kept.kind.with_article} and {merge!r} is "
+            f"{merged.kind.with_article}: only two nodes of the same kind can be merged"
+        )
+    if kept.kind not in MERGED_KINDS:
+        raise Conflict(
+            f"{keep!r} and {merge!r} are {kept.kind.value}s: only enterprises or financiers "
+            "can be merged"
+        )
+    return kept, merged
+
+
+def combined_provenance(kept: Iterable[Assertion], merged: Iterable[Assertion]) -> list[Assertion]:
+    """Every contributor's assertion of either of two relations that become one: where one
+    contributor asserted both, its later assertion (by ``last_seen``; the kept one's when
+    equal). In contributor order."""
+    found: dict[str, Assertion] = {a.contributor: a for a in kept}
+    for assertion in merged:
+        mine = found.get(assertion.contributor)
+        if mine is None or assertion.last_seen > mine.last_seen:
+            found[assertion.contributor] = assertion
+    return [found[name] for name in sorted(found)]
+
+
+def _renamed(relation: Relation, merge: str, keep: str) -> Relation:
+    """``relation`` with its end ``merge`` replaced by ``keep``."""
+    source = keep if relation.source == merge else relation.source
+    target = keep if relation.target == merge else relation.target
+    return relation._replace(source=source, target=target)
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What a merge writes, in one transaction: the relations of the kept node (moved or
+    combined) with their exact assertions, the records to delete (the merged node's ties
+    and the node), the referrals moved to the kept node, and the snapshot."""
+
+    record: MergeRecord
+    relations: tuple[Relation, ...]
+    provenance: tuple[tuple[str, Assertion], ...]
+    deleted: tuple[str, ...]
+    referrals: tuple[Referral, ...]
+    snapshot: MergeSnapshot
+
+
+def plan_merge(
+    record: MergeRecord,
+    merged_node: Node,
+    merged_ties: Sequence[Relation],
+    kept_ties: Sequence[Relation],
+    provenance: Mapping[str, list[Assertion]],
+    referrals: Sequence[Referral],
+) -> MergePlan:
+    """The plan of ``record``'s merge, given the merged node, every tie of it and of the
+    kept node (whole history), the assertions of the merged node and of those ties (by
+    record), and the referrals that name the merged node."""
+    keep, merge = record.keep, record.merge
+    kept_by_key = {r.key: r for r in kept_ties}
+    written: dict[tuple[str, str, str], Relation] = {}
+    asserted: dict[tuple[str, str, str], list[Assertion]] = {}
+    combined: list[Relation] = []
+    for tie in sorted(merged_ties, key=lambda r: r.key):
+        moved = _renamed(tie, merge, keep)
+        if moved.source == moved.target:
+            continue  # a tie between the two would be a loop
+        mine = provenance.get(relation_of_key(tie.key), [])
+        there = kept_by_key.get(moved.key)
+        if there is None:
+            written[moved.key] = moved
+            asserted[moved.key] = list(mine)
+            continue
+        combined.append(there)
+        values = moved if moved.strength > there.strength else there
+        written[moved.key] = values._replace(source=moved.source, target=moved.target)
+        asserted[moved.key] = combined_provenance(
+            provenance.get(relation_of_key(there.key), []), mine
+        )
+    kept_records = {merge} | {relation_of_key(t.key) for t in (*merged_ties, *combined)}
+    snapshot_provenance = {
+        name: list(assertions) for name, assertions in provenance.items() if name in kept_records
+    }
+    snapshot = MergeSnapshot(
+        keep=keep,
+        merge=merge,
+        node=merged_node,
+        ties=tuple(sorted(merged_ties, key=lambda r: r.key)),
+        combined=tuple(sorted(combined, key=lambda r: r.key)),
+        written=tuple(written[key] for key in sorted(written)),
+        provenance=snapshot_provenance,
+        referrals=tuple(sorted(r.id for r in referrals)),
+    )
+    return MergePlan(
+        record=record,
+        relations=snapshot.written,
+        provenance=tuple(
+            (relation_of_key(key), a) for key in sorted(written) for a in asserted[key]
+        ),
+        deleted=(*(relation_of_key(t.key) for t in snapshot.ties), merge),
+        referrals=tuple(replace(r, enterprise=keep) for r in referrals),
+        snapshot=snapshot,
+    )
+
+
+@dataclass(frozen=True)
+class UnmergePlan:
+    """What undoing a merge writes, in one transaction: delete the relations it wrote, make
+    the merged node again and every snapshotted tie (the merged node's and the kept node's
+    combined ones) with their exact assertions, and move the referrals back."""
+
+    record: MergeRecord
+    deleted: tuple[str, ...]
+    node: Node
+    relations: tuple[Relation, ...]
+    provenance: tuple[tuple[str, Assertion], ...]
+    referrals: tuple[Referral, ...]
+
+
+def later_blocking(
+    record: MergeRecord,
+    snapshot: MergeSnapshot,
+    later: Iterable[tuple[MergeRecord, MergeSnapshot]],
+) -> MergeRecord | None:
+    """The first of the ``later`` open merges that must be undone before ``record``: one
+    that names its kept node, or that changed a relation ``record``'s merge wrote."""
+    wrote = snapshot.written_records()
+    for other, other_snapshot in later:
+        if not other.open or other.id == record.id:
+            continue
+        if record.keep in (other.keep, other.merge) or wrote & other_snapshot.records():
+            return other
+    return None
+
+
+def plan_unmerge(
+    record: MergeRecord,
+    snapshot: MergeSnapshot,
+    existing: Iterable[str],
+    referrals: Sequence[Referral],
+) -> UnmergePlan:
+    """The plan that undoes ``record``'s merge from its ``snapshot``: ``existing`` holds the
+    relation records the merge wrote that are still in the store, and ``referrals`` the
+    referrals of the snapshot as they are now (those that still name the kept node move
+    back)."""
+    there = set(existing)
+    ties = {r.key: r for r in (*snapshot.ties, *snapshot.combined)}
+    moved_back = tuple(
+        replace(r, enterprise=snapshot.merge)
+        for r in referrals
+        if r.id in snapshot.referrals and r.enterprise == snapshot.keep
+    )
+    return UnmergePlan(
+        record=record,
+        deleted=tuple(name for name in sorted(snapshot.written_records()) if name in there),
+        node=snapshot.node,
+        relations=tuple(ties[key] for key in sorted(ties)),
+        provenance=tuple(
+            (name, assertion)
+            for name in sorted(snapshot.provenance)
+            for assertion in snapshot.provenance[name]
+        ),
+        referrals=moved_back,
+    )

@@ -1,0 +1,178 @@
+"""Merging duplicate entities in a store, and undoing a merge (see :mod:`graph.merging`).
+
+:func:`merge_nodes` snapshots, through the store's port, everything the merge changes, then
+writes the merge in one transaction; :func:`unmerge` writes the snapshot back in one
+transaction. :func:`resolve` and :func:`resolve_ids` turn an alias (the id of a node merged
+into another) into the kept node's id, for every route and load that takes a node id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from graph.errors import Conflict, NotFound, StoreError
+from graph.matching import find_candidates
+from graph.merging import (
+    MergeRecord,
+    MergeSnapshot,
+    check_mergeable,
+    check_not_aliases,
+    later_blocking,
+    new_merge_id,
+    plan_merge,
+    plan_unmerge,
+    relation_of_key,
+)
+from graph.model import Node
+from graph.provenance import DEFAULT_CONTRIBUTOR, Attribution
+from graph.queries.matches import match_record
+from graph.store.ports import GraphStore, Store
+from graph.valid_time import now_stamp
+
+__all__ = [
+    "find_merge",
+    "list_merges",
+    "merge_nodes",
+    "merge_score",
+    "resolve",
+    "resolve_ids",
+    "unmerge",
+]
+
+
+def resolve(store: GraphStore, node_id: str) -> str:
+    """The id of the node ``node_id`` stands for: the kept node's when ``node_id`` was
+    merged into another (an alias), else ``node_id`` itself."""
+    return store.aliases().get(node_id, node_id)
+
+
+def resolve_ids(store: GraphStore, ids: Iterable[str]) -> dict[str, str]:
+    """For each of ``ids``, the id it stands for (see :func:`resolve`), read once: an alias
+    maps to its kept node, any other id to itself."""
+    aliases = store.aliases()
+    return {node_id: aliases.get(node_id, node_id) for node_id in ids}
+
+
+def merge_score(keep: Node, merge: Node) -> float | None:
+    """The matching score of the two nodes when they are a candidate duplicate (see
+    :func:`graph.matching.find_candidates`), else None."""
+    found = find_candidates([match_record(keep), match_record(merge)])
+    return found[0].score if found else None
+
+
+def list_merges(store: GraphStore) -> list[MergeRecord]:
+    """Every merge, open or undone, oldest first."""
+    return store.merges()
+
+
+def find_merge(store: GraphStore, merge_id: str) -> MergeRecord:
+    """The merge ``merge_id``; raises NotFound if there is none."""
+    for record in store.merges():
+        if record.id == merge_id:
+            return record
+    raise NotFound(f"no merge with id {merge_id!r}")
+
+
+def _snapshot_of(store: GraphStore, record: MergeRecord) -> MergeSnapshot:
+    text = store.merge_snapshot(record.id)
+    if text is None:
+        raise NotFound(f"no merge with id {record.id!r}")
+    try:
+        return MergeSnapshot.from_json(text)
+    except ValueError as error:
+        raise StoreError(f"merge {record.id}: {error}") from error
+
+
+def merge_nodes(
+    store: Store, keep: str, merge: str, by: str = DEFAULT_CONTRIBUTOR, reason: str | None = None
+) -> MergeRecord:
+    """Merge node ``merge`` into node ``keep`` (see :mod:`graph.merging`), made ``by`` an
+    admin for ``reason``; returns the merge's record.
+
+    Raises NotFound for an unknown id and Conflict for two nodes that may not be merged
+    (itself, an alias, a kept node of an open merge, two kinds, a kind other than enterprise
+    or financier); nothing is written then.
+    """
+    aliases = store.aliases()
+    check_not_aliases(keep, merge, aliases)
+    nodes = store.get_nodes([keep, merge])
+    for node_id in (keep, merge):
+        if node_id not in nodes:
+            raise NotFound(f"no node with id {node_id!r}")
+    merges = store.merges()
+    kept, merged = check_mergeable(keep, merge, nodes, aliases, merges)
+    record = MergeRecord(
+        id=new_merge_id(),
+        keep=keep,
+        merge=merge,
+        by=by,
+        at=now_stamp(),
+        reason=(reason or "").strip() or None,
+        score=merge_score(kept, merged),
+    )
+    merged_ties = store.ties(merge)
+    kept_ties = store.ties(keep)
+    records = [merge, *(relation_of_key(t.key) for t in (*merged_ties, *kept_ties))]
+    provenance = store.provenance(records)
+    referrals = [r for r in store.list_referrals() if r.enterprise == merge]
+    plan = plan_merge(record, merged, merged_ties, kept_ties, provenance, referrals)
+    with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, record.at, record=False)) as tx:
+        if plan.relations:
+            tx.upsert_relations(plan.relations)
+            tx.restore_provenance(plan.provenance)
+        if plan.referrals:
+            tx.upsert_referrals(plan.referrals)
+        tx.delete_records(plan.deleted)
+        tx.record_merge(record, plan.snapshot.to_json())
+    return record
+
+
+def unmerge(store: Store, merge_id: str) -> MergeRecord:
+    """Undo the merge ``merge_id``: both nodes as they were before it (nodes, ties with
+    their values, every assertion, referrals), the alias gone; writes made to the kept node
+    since that touch nothing the merge changed stay. Returns the record, marked undone.
+
+    Raises NotFound for an unknown merge, and Conflict for one undone already or one that a
+    later open merge built on (undo merges in reverse order: the sentence names it).
+    """
+    merges = store.merges()
+    record = next((m for m in merges if m.id == merge_id), None)
+    if record is None:
+        raise NotFound(f"no merge with id {merge_id!r}")
+    if not record.open:
+        raise Conflict(f"merge {merge_id} was undone already, at {record.undone_at}")
+    snapshot = _snapshot_of(store, record)
+    position = merges.index(record)
+    later = [(m, _snapshot_of(store, m)) for m in merges[position + 1 :] if m.open]
+    blocking = later_blocking(record, snapshot, later)
+    if blocking is not None:
+        raise Conflict(
+            f"merge {blocking.id} (of {blocking.merge!r} into {blocking.keep!r}) was made "
+            f"after merge {merge_id} and builds on it: undo merge {blocking.id} first"
+        )
+    written = sorted(snapshot.written_records())
+    existing = _existing_relations(store, snapshot.keep, written)
+    referrals = [r for r in store.list_referrals() if r.id in set(snapshot.referrals)]
+    plan = plan_unmerge(record, snapshot, existing, referrals)
+    at = now_stamp()
+    with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, at, record=False)) as tx:
+        if plan.deleted:
+            tx.delete_records(plan.deleted)
+        tx.upsert_nodes([plan.node])
+        if plan.relations:
+            tx.upsert_relations(plan.relations)
+        if plan.provenance:
+            tx.restore_provenance(plan.provenance)
+        if plan.referrals:
+            tx.upsert_referrals(plan.referrals)
+        tx.undo_merge(record.id, at)
+    return replace(record, undone_at=at)
+
+
+def _existing_relations(store: GraphStore, keep: str, records: list[str]) -> set[str]:
+    """The relation records among ``records`` (each a tie of ``keep``) in the store now."""
+    wanted = set(records)
+    return {
+        name for relation in store.ties(keep) if (name := relation_of_key(relation.key)) in wanted
+    }
