@@ -34,6 +34,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from cli.options import AsOf
 from graph.errors import DatasetInvalid, RsnError
 from graph.model import one_line
 from graph.queries.readable import readable
@@ -153,18 +154,6 @@ def _store(existing: bool = False) -> Iterator[Store]:
     refuses an embedded data folder that holds no store (rather than make an empty one)."""
     with _services(existing=existing) as services:
         yield services.store
-
-
-#: The ``--as-of`` option of the commands that answer about the network.
-AsOf = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        metavar="YYYY-MM-DD",
-        help="Answer about the network as it was on this day (default: today).",
-        show_default=False,
-    ),
-]
 
 
 def _day(as_of: str | None) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from cli.options import AsOf
 from graph.matching import DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
@@ -45,15 +46,7 @@ def match(
         bool,
         typer.Option("--json", help="The pairs as JSON, as GET /v1/matches gives them."),
     ] = False,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            metavar="YYYY-MM-DD",
-            help="Answer about the network as it was on this day (default: today).",
-            show_default=False,
-        ),
-    ] = None,
+    as_of: AsOf = None,
 ) -> None:
     """Candidate duplicates: enterprises (or financiers) of one prefecture that may be one
     entity loaded twice, best first, with the reasons (the same corporate number, names the

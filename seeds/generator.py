@@ -1402,25 +1402,10 @@ class _RelationWriter:
         different values; it may end by itself (:data:`_ENDS`), and ends on ``end``, when
         every assertion of it is retracted (by an admin). Returns whether ``by``'s assertion
         stands; False, drawing nothing, when the tie cannot begin before ``end``."""
-        if low:
-            blank = _TIE[kind][2]
-        else:
-            low, high, blank = _TIE[kind]
-        latest = end - 1 if end else _LAST_DAY
-        if latest < earliest:
+        drawn = self._draw(kind, earliest, low, high, end, second)
+        if drawn is None:
             return False
-        rnd = self.rnd
-        strength = f"{low + (high - low) * rnd():.2f}"
-        since = 0 if rnd() < blank else earliest + int((latest - earliest + 1) * rnd())
-        until = 0
-        stated = False
-        ends = _ENDS.get(kind)
-        if ends is not None and since and rnd() < ends[0]:
-            day = since + ends[1] + int(ends[2] * rnd())
-            if day <= latest:
-                until = day
-                stated = ends[3]
-        overlap = bool(second) and rnd() < _OVERLAP
+        latest, strength, since, until, stated, overlap = drawn
         lines = self.e_lines if source[0] == "E" else self.others
         if until or end or overlap:
             return self._dated(
@@ -1453,6 +1438,33 @@ class _RelationWriter:
         if len(self.buffer) >= 8192:
             self.flush()
         return True
+
+    def _draw(
+        self, kind: RelationType, earliest: int, low: float, high: float, end: int, second: str
+    ) -> tuple[int, str, int, int, bool, bool] | None:
+        """The draws of one tie, in their order (see :meth:`add`): its last possible day,
+        strength, since, until (0: none), whether ``until`` is stated by its contributor and
+        whether ``second`` asserts it too; None, drawing nothing, when it cannot begin before
+        ``end``."""
+        if low:
+            blank = _TIE[kind][2]
+        else:
+            low, high, blank = _TIE[kind]
+        latest = end - 1 if end else _LAST_DAY
+        if latest < earliest:
+            return None
+        rnd = self.rnd
+        strength = f"{low + (high - low) * rnd():.2f}"
+        since = 0 if rnd() < blank else earliest + int((latest - earliest + 1) * rnd())
+        until = 0
+        stated = False
+        ends = _ENDS.get(kind)
+        if ends is not None and since and rnd() < ends[0]:
+            day = since + ends[1] + int(ends[2] * rnd())
+            if day <= latest:
+                until = day
+                stated = ends[3]
+        return latest, strength, since, until, stated, bool(second) and rnd() < _OVERLAP
 
     def _fields(self, contributor: str) -> tuple[int, int, str, str]:
         """What the common case of :meth:`add` needs of ``contributor``'s calendar: its
@@ -1636,26 +1648,10 @@ class _AliasingWriter(_RelationWriter):
         alias = self.alias
         if source not in alias and target not in alias:
             return super().add(source, kind, target, earliest, low, high, by, second, end)
-        # the draws of _RelationWriter.add, in its order
-        if low:
-            blank = _TIE[kind][2]
-        else:
-            low, high, blank = _TIE[kind]
-        latest = end - 1 if end else _LAST_DAY
-        if latest < earliest:
+        drawn = self._draw(kind, earliest, low, high, end, second)
+        if drawn is None:
             return False
-        rnd = self.rnd
-        strength = f"{low + (high - low) * rnd():.2f}"
-        since = 0 if rnd() < blank else earliest + int((latest - earliest + 1) * rnd())
-        until = 0
-        stated = False
-        ends = _ENDS.get(kind)
-        if ends is not None and since and rnd() < ends[0]:
-            day = since + ends[1] + int(ends[2] * rnd())
-            if day <= latest:
-                until = day
-                stated = ends[3]
-        overlap = bool(second) and rnd() < _OVERLAP
+        latest, strength, since, until, stated, overlap = drawn
         assertions = self._assertions(
             (earliest, latest, end), strength, since, until, stated, by,
             second if overlap else "",

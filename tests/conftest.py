@@ -250,3 +250,20 @@ def embedded_store(tmp_path: Path) -> Iterator[Store]:
 
     with EmbeddedStore(tmp_path / "second-embedded") as second:
         yield second
+
+
+def empty_neo4j(settings) -> None:
+    """Delete everything in the Neo4j database ``settings`` name (a test that needs a second,
+    empty database on the same server)."""
+    from neo4j import GraphDatabase
+
+    with (
+        GraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
+        ) as driver,
+        driver.session() as session,
+    ):
+        session.run(
+            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+        ).consume()

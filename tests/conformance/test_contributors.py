@@ -21,7 +21,7 @@ from graph.queries.referrals import Caller, create_referral, move_referral
 from graph.settings import Backend
 from graph.store import open_store
 from graph.valid_time import today
-from tests.conftest import write_dataset
+from tests.conftest import empty_neo4j, write_dataset
 
 CENTRES = [["C1", "Tokyo Centre", "13", "other", "5"], ["C2", "Osaka Centre", "27", "other", ""]]
 ENTERPRISES = [
@@ -109,7 +109,7 @@ def test_export_load_export_gives_the_same_files(store, open_again, tmp_path, se
     empty = settings.model_copy(update={"data_dir": tmp_path / "again"})
     if settings.backend is Backend.NEO4J:  # the same server, emptied
         store.close()
-        _empty_neo4j(settings)
+        empty_neo4j(settings)
     with open_store(empty) as again:
         load_dataset(first, again)
         second = tmp_path / "export-2"
@@ -120,21 +120,6 @@ def test_export_load_export_gives_the_same_files(store, open_again, tmp_path, se
     assert (mismatch, errors) == ([], []), mismatch
     assert "until" in (first / "relations.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "2024-05-01" in (first / "enterprises.csv").read_text(encoding="utf-8")
-
-
-def _empty_neo4j(settings) -> None:
-    from neo4j import GraphDatabase
-
-    with (
-        GraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        ) as driver,
-        driver.session() as session,
-    ):
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
 
 
 def test_a_node_named_by_an_open_referral_cannot_end(store, tmp_path):

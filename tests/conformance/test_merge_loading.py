@@ -20,7 +20,7 @@ from graph.provenance import Attribution, relation_record
 from graph.queries.merges import merge_nodes, unmerge
 from graph.settings import Backend
 from graph.store import open_store
-from tests.conftest import write_csv, write_dataset
+from tests.conftest import empty_neo4j, write_csv, write_dataset
 
 CENTRES = [["C1", "Tokyo Centre", "13", "other", "5"], ["C2", "Osaka Centre", "27", "other", ""]]
 ENTERPRISES = [
@@ -149,27 +149,12 @@ def test_writes_of_values_naming_an_alias_land_on_the_kept_node(merged):
     assert store.get_node("E1").name == "山田製作所 (本社)"
 
 
-def _empty_neo4j(settings) -> None:
-    from neo4j import GraphDatabase
-
-    with (
-        GraphDatabase.driver(
-            settings.neo4j_uri,
-            auth=(settings.neo4j_user, settings.neo4j_password.get_secret_value()),
-        ) as driver,
-        driver.session() as session,
-    ):
-        session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-        ).consume()
-
-
 def _empty_store(store, settings, tmp_path: Path):
     """An empty store of the same backend (for Neo4j the same server, emptied: ``store``
     is closed)."""
     if settings.backend is Backend.NEO4J:
         store.close()
-        _empty_neo4j(settings)
+        empty_neo4j(settings)
     return open_store(settings.model_copy(update={"data_dir": tmp_path / "again"}))
 
 
