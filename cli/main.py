@@ -315,18 +315,20 @@ def load(
             markup=False,
             highlight=False,
         )
-    if auto_merge is not None:
+    if auto_merge is not None or report.merged:
         count = len(report.merged)
+        why = "the same corporate number"
+        if auto_merge is not None:
+            why = f"({why}, or scoring {auto_merge:g} or more)"
         out.print(
-            f"auto-merged {count:,} {_plural(count, 'pair')} scoring {auto_merge:g} or more"
-            + (":" if count else ""),
+            f"merged {count:,} {_plural(count, 'pair')} {why}" + (":" if count else ""),
             markup=False,
             highlight=False,
         )
         for record in report.merged:
-            score = "" if record.score is None else f" (score {record.score:.3f})"
+            score = "" if record.score is None else f", score {record.score:.3f}"
             out.print(
-                f"  {record.id}: {record.merge} into {record.keep}{score}",
+                f"  {record.id}: {record.merge} into {record.keep} ({record.reason}{score})",
                 markup=False,
                 highlight=False,
             )

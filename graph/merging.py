@@ -264,6 +264,12 @@ def check_mergeable(
             f"{keep!r} and {merge!r} are {kept.kind.value}s: only enterprises or financiers "
             "can be merged"
         )
+    numbers = (kept.props.get("corporate_number"), merged.props.get("corporate_number"))
+    if None not in numbers and numbers[0] != numbers[1]:
+        raise Conflict(
+            f"{keep!r} and {merge!r} have different corporate numbers ({numbers[0]} and "
+            f"{numbers[1]}): they are two entities and are never merged"
+        )
     return kept, merged
 
 

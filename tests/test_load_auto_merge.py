@@ -30,7 +30,7 @@ def test_load_auto_merge_merges_and_lists_the_pairs(tmp_path):
     listed = json.loads(rsn("merges", "--json", data_dir=data_dir).stdout)["merges"]
     assert [(m["keep"], m["merge"], m["by"]) for m in listed] == [("E1", "B7", "bank")]
     assert listed[0]["reason"] == f"auto-merge at 0.85 during the load of {bank} by bank"
-    assert "auto-merged 1 pair scoring 0.85 or more" in loaded.stdout
+    assert "merged 1 pair (the same corporate number, or scoring 0.85 or more)" in loaded.stdout
     assert f"{listed[0]['id']}: B7 into E1" in loaded.stdout
 
     # a later file naming the merged id lands on the kept node, and the load says so

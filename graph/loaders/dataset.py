@@ -70,7 +70,7 @@ from graph.provenance import (
     relation_record,
 )
 from graph.queries.matches import match_candidates
-from graph.queries.merges import merge_nodes
+from graph.queries.merges import merge_nodes, merge_same_numbers
 from graph.referral_lifecycle import Referral
 from graph.rows import (
     RELATION_COLUMNS,
@@ -994,8 +994,18 @@ def _load(
             gone = sorted(store.standing_records(options.contributor) - checked.records())
             for record_batch in _batches(gone, batch_size):
                 report.retracted += writer.retract(record_batch, options.contributor)
+    numbered = [
+        node_id
+        for nodes in checked.nodes.values()
+        for node_id, node in nodes.items()
+        if "corporate_number" in node.props
+    ]
+    if numbered:
+        report.merged = merge_same_numbers(
+            store, numbered, by=options.contributor, before=checked.in_store
+        )
     if options.auto_merge is not None:
-        report.merged = _auto_merge(store, checked, float(options.auto_merge), options)
+        report.merged += _auto_merge(store, checked, float(options.auto_merge), options)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -10,14 +10,15 @@ from typing import Any
 from graph.errors import InvalidArgument, NotFound, RowInvalid
 from graph.model import Node, NodeKind, Relation
 from graph.provenance import Attribution
+from graph.queries.merges import merge_same_numbers
 from graph.rows import check_endpoints, parse_node, parse_relation
-from graph.store.ports import GraphStore
+from graph.store.ports import GraphStore, Store
 
 __all__ = ["write_nodes", "write_relations"]
 
 
 def write_nodes(
-    store: GraphStore,
+    store: Store,
     items: Sequence[tuple[str, Mapping[str, Any]]],
     by: Attribution | None = None,
 ) -> list[Node]:
@@ -27,7 +28,8 @@ def write_nodes(
     Raises InvalidArgument for an unknown kind, RowInvalid for a bad row (a text column given
     a number, a list or an object; a number out of its column's bounds) and Conflict if an
     id already names a node of another kind; nothing is written then. A node given by an
-    alias updates the kept node.
+    alias updates the kept node; one with the corporate number of another enterprise (or
+    financier) is then merged with it (see :func:`graph.queries.merges.merge_same_numbers`).
     """
     nodes = []
     for kind, row in items:
@@ -40,7 +42,11 @@ def write_nodes(
     aliases = store.aliases()
     if aliases:
         nodes = [replace(n, id=aliases[n.id]) if n.id in aliases else n for n in nodes]
+    before = store.node_kinds(n.id for n in nodes)
     store.upsert_nodes(nodes, by)
+    numbered = [n.id for n in nodes if "corporate_number" in n.props]
+    if numbered:
+        merge_same_numbers(store, numbered, by=(by or Attribution()).contributor, before=before)
     return nodes
 
 

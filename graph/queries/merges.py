@@ -14,6 +14,7 @@ from dataclasses import replace
 from graph.errors import Conflict, NotFound, StoreError
 from graph.matching import find_candidates
 from graph.merging import (
+    MERGED_KINDS,
     MergeRecord,
     MergeSnapshot,
     check_mergeable,
@@ -24,7 +25,7 @@ from graph.merging import (
     plan_unmerge,
     relation_of_key,
 )
-from graph.model import Node
+from graph.model import Node, NodeKind
 from graph.provenance import DEFAULT_CONTRIBUTOR, Attribution
 from graph.queries.matches import match_record
 from graph.store.ports import GraphStore, Store
@@ -33,6 +34,7 @@ from graph.valid_time import now_stamp
 __all__ = [
     "find_merge",
     "list_merges",
+    "merge_same_numbers",
     "merge_nodes",
     "merge_score",
     "resolve",
@@ -59,6 +61,49 @@ def merge_score(keep: Node, merge: Node) -> float | None:
     :func:`graph.matching.find_candidates`), else None."""
     found = find_candidates([match_record(keep), match_record(merge)])
     return found[0].score if found else None
+
+
+def merge_same_numbers(
+    store: Store, ids: Iterable[str], by: str = DEFAULT_CONTRIBUTOR, before: Iterable[str] = ()
+) -> list[MergeRecord]:
+    """Make each of ``ids`` (nodes just written) that has the corporate number of another
+    enterprise (or financier) one node with it: two records with one corporate number are
+    one entity. Of each group the node kept is one there before the write (not among
+    ``ids``, or among ``before``: those of ``ids`` the store had), else the one with the most
+    ties, else the smallest id; the others are merged
+    into it (:func:`merge_nodes`, ``by`` the writer, the number as the reason). Returns the
+    merges made; a pair the store refuses to merge (one keeps another merge) is left to an
+    admin."""
+    asked = set(ids)
+    written = store.get_nodes(asked)
+    numbers = {
+        (node.kind, number)
+        for node in written.values()
+        if node.kind in MERGED_KINDS and (number := node.props.get("corporate_number"))
+    }
+    if not numbers:
+        return []
+    groups: dict[tuple[NodeKind, str], list[str]] = {key: [] for key in numbers}
+    for kind in {kind for kind, _ in numbers}:
+        for node in store.iter_nodes(kind):
+            group = groups.get((kind, node.props.get("corporate_number", "")))
+            if group is not None:
+                group.append(node.id)
+    had = set(before)
+    made: list[MergeRecord] = []
+    for (_, number), members in sorted(groups.items()):
+        if len(members) < 2:
+            continue
+        ties = {node_id: len(store.ties(node_id)) for node_id in members}
+        keep = min(members, key=lambda n: (n in asked and n not in had, -ties[n], n))
+        for other in sorted(set(members) - {keep}):
+            try:
+                made.append(
+                    merge_nodes(store, keep, other, by=by, reason=f"same corporate number {number}")
+                )
+            except Conflict:
+                continue
+    return made
 
 
 def list_merges(store: GraphStore) -> list[MergeRecord]:
