@@ -994,13 +994,15 @@ def _load(
             gone = sorted(store.standing_records(options.contributor) - checked.records())
             for record_batch in _batches(gone, batch_size):
                 report.retracted += writer.retract(record_batch, options.contributor)
+    # a contributor's records with the corporate number of a node already there become it;
+    # an export (a folder whose provenance.csv restores the store) is loaded as it was
     numbered = [
         node_id
         for nodes in checked.nodes.values()
         for node_id, node in nodes.items()
         if "corporate_number" in node.props
     ]
-    if numbered:
+    if numbered and restored is None:
         report.merged = merge_same_numbers(
             store, numbered, by=options.contributor, before=checked.in_store
         )

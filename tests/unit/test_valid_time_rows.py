@@ -414,6 +414,12 @@ class EmptyStore:
     def referral_ids_by_request(self, requests):
         return {}
 
+    def aliases(self):
+        return {}
+
+    def merges(self):
+        return []
+
 
 def write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -643,4 +649,6 @@ def test_provenance_is_written_sorted_and_guarded(tmp_path):
 def test_every_file_of_a_dataset_is_known():
     from graph.loaders.dataset import DATASET_FILES
 
-    assert DATASET_FILES == (*FILE_KIND, "relations.csv", "referrals.csv", PROVENANCE_FILE)
+    known = (*FILE_KIND, "relations.csv", "referrals.csv", PROVENANCE_FILE)
+    assert DATASET_FILES[: len(known)] == known
+    assert set(DATASET_FILES[len(known) :]) == {"merges.csv", "aliases.csv"}
