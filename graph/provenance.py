@@ -40,7 +40,6 @@ __all__ = [
     "relation_key_of",
     "relation_record",
     "relation_values",
-    "relation_values_text",
     "values_from_text",
     "values_text",
 ]
@@ -197,18 +196,6 @@ def ended_node(node: Node, day: Day) -> Node:
     if ended is not None and ended <= day:
         return node
     return Node(node.id, node.kind, node.name, {**node.props, "ended": day})
-
-
-def relation_values_text(relation: Relation) -> str:
-    """:func:`values_text` of :func:`relation_values`, made without the JSON encoder (a
-    national load writes millions): the same text, keys in order (since, strength, until)."""
-    since, until = relation.since, relation.until
-    text = f'"strength":{float(relation.strength)!r}'
-    if since is not None:
-        text = f'"since":"{since}",{text}'
-    if until is not None:
-        text = f'{text},"until":"{until}"'
-    return "{" + text + "}"
 
 
 def values_text(values: Mapping[str, Any]) -> str:

@@ -70,7 +70,7 @@ from graph.provenance import (
     relation_record,
 )
 from graph.queries.matches import match_candidates
-from graph.queries.merges import merge_nodes, merge_same_numbers
+from graph.queries.merges import kept_of, merge_nodes, merge_same_numbers
 from graph.referral_lifecycle import Referral
 from graph.rows import (
     RELATION_COLUMNS,
@@ -1036,7 +1036,8 @@ def _auto_merge(
         a, b = aliases.get(candidate.a, candidate.a), aliases.get(candidate.b, candidate.b)
         if a == b:
             continue
-        keep, merge = _kept_first(store, a, b, written, before)
+        keep = kept_of(store, (a, b), written, before)
+        merge = b if keep == a else a
         if merge in keeping:  # the node an open merge keeps cannot be merged away
             if keep in keeping:
                 continue
@@ -1049,17 +1050,3 @@ def _auto_merge(
         aliases[merge] = keep
         keeping.add(keep)
     return made
-
-
-def _kept_first(
-    store: GraphStore, a: str, b: str, written: set[str], before: set[str]
-) -> tuple[str, str]:
-    """(the node to keep, the node to merge) of the pair ``a``, ``b``: the one the store
-    had before the load, else the one with more ties, else the smaller id."""
-    had = [node_id for node_id in (a, b) if node_id in before or node_id not in written]
-    if len(had) == 1:
-        return (a, b) if had[0] == a else (b, a)
-    ties_a, ties_b = len(store.ties(a)), len(store.ties(b))
-    if ties_a != ties_b:
-        return (a, b) if ties_a > ties_b else (b, a)
-    return (a, b) if a < b else (b, a)

@@ -42,9 +42,9 @@ def write_nodes(
     aliases = store.aliases()
     if aliases:
         nodes = [replace(n, id=aliases[n.id]) if n.id in aliases else n for n in nodes]
-    before = store.node_kinds(n.id for n in nodes)
-    store.upsert_nodes(nodes, by)
     numbered = [n.id for n in nodes if "corporate_number" in n.props]
+    before = store.node_kinds(numbered) if numbered else {}
+    store.upsert_nodes(nodes, by)
     if numbered:
         merge_same_numbers(store, numbered, by=(by or Attribution()).contributor, before=before)
     return nodes

@@ -8,7 +8,7 @@ into another) into the kept node's id, for every route and load that takes a nod
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from graph.errors import Conflict, NotFound, StoreError
@@ -35,6 +35,7 @@ __all__ = [
     "find_merge",
     "list_merges",
     "merge_same_numbers",
+    "kept_of",
     "merge_nodes",
     "merge_score",
     "resolve",
@@ -94,8 +95,7 @@ def merge_same_numbers(
     for (_, number), members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        ties = {node_id: len(store.ties(node_id)) for node_id in members}
-        keep = min(members, key=lambda n: (n in asked and n not in had, -ties[n], n))
+        keep = kept_of(store, members, asked, had)
         for other in sorted(set(members) - {keep}):
             try:
                 made.append(
@@ -104,6 +104,15 @@ def merge_same_numbers(
             except Conflict:
                 continue
     return made
+
+
+def kept_of(
+    store: GraphStore, ids: Iterable[str], written: Collection[str], before: Collection[str]
+) -> str:
+    """Which of ``ids``, one entity, a merge keeps: one there before a write (not among
+    ``written``, or among ``before``), else the one with the most ties, else the smallest
+    id."""
+    return min(ids, key=lambda n: (n in written and n not in before, -len(store.ties(n)), n))
 
 
 def list_merges(store: GraphStore) -> list[MergeRecord]:
