@@ -27,7 +27,6 @@ from graph.loaders.values import write_nodes, write_relations
 from graph.model import Relation, RelationType
 from graph.provenance import Assertion
 from graph.queries import contributions
-from graph.queries.merges import resolve, resolve_ids
 from graph.queries.presence import node_on
 from graph.store import GraphStore
 from graph.store.keys import ApiKey, Role
@@ -198,9 +197,8 @@ def delete_relation(
     earlier day still holds it). Otherwise it takes the values of the latest assertion still
     standing. An end named by the id of a node merged into another stands for the kept
     node."""
-    ends = resolve_ids(store, [source, target])
     done = contributions.retract_relation(
-        store, ends[source], type, ends[target], attribution(caller, contributor)
+        store, source, type, target, attribution(caller, contributor)
     )
     return model_json(RelationRetractedPublic.from_domain(done))
 
@@ -226,5 +224,5 @@ def delete_node(store: StoreDep, caller: Admin, node_id: str = NodeId) -> Respon
     node ends (``ended``, the day of the retraction) and so do its ties (``until``); they
     stay in history. A 409 while an open referral names the node, as the enterprise or
     either centre. The id of a node merged into another ends the kept node."""
-    done = contributions.end_node(store, resolve(store, node_id), attribution(caller))
+    done = contributions.end_node(store, node_id, attribution(caller))
     return model_json(NodeEndedPublic.from_domain(done))

@@ -23,6 +23,7 @@ from graph.provenance import (
     node_record,
     relation_record,
 )
+from graph.queries.merges import resolve, resolve_ids
 from graph.referral_lifecycle import OPEN_STATUSES, Referral
 from graph.store.ports import GraphStore, Store
 
@@ -66,9 +67,12 @@ def retract_relation(
     ``by.at``. When no contributor asserts it any longer, it ends on ``by.day``; otherwise it
     takes the values of the latest assertion still standing.
 
+    An end named by the id of a node merged into another (an alias) stands for the kept node.
     Raises NotFound when the store holds no such relation, or when the contributor does not
     assert it now (never did, or took it back already); the sentence names who asserts it.
     """
+    ends = resolve_ids(store, [source, target])
+    source, target = ends[source], ends[target]
     kind = RelationType(kind)
     record = relation_record(source, kind, target)
     if _relation_in_store(store, source, kind, target) is None:
@@ -129,10 +133,12 @@ def end_node(store: Store, node_id: str, by: Attribution) -> EndedNode:
     """End node ``node_id`` and its ties: take back every contributor's assertion of the node
     and of each of its relations, at ``by.at``; each ends on ``by.day`` (earlier ends stay).
 
-    Raises NotFound for an id the store does not hold, or a node that ended already and that
-    no contributor asserts; Conflict while an open referral names the node (the sentence
-    names it: close or cancel it first).
+    The id of a node merged into another (an alias) ends the kept node. Raises NotFound for
+    an id the store does not hold, or a node that ended already and that no contributor
+    asserts; Conflict while an open referral names the node (the sentence names it: close or
+    cancel it first).
     """
+    node_id = resolve(store, node_id)
     node = store.get_node(node_id)
     if node is None:
         raise NotFound(f"no node with id {node_id!r}")
