@@ -165,10 +165,10 @@ def merge_nodes(
         reason=(reason or "").strip() or None,
         score=merge_score(kept, merged),
     )
-    merged_ties = store.ties(merge)
-    kept_ties = store.ties(keep)
-    records = [merge, *(relation_of_key(t.key) for t in (*merged_ties, *kept_ties))]
-    provenance = store.provenance(records)
+    merged_ties, provenance = store.ties_with_provenance(merge)
+    kept_ties, kept_provenance = store.ties_with_provenance(keep)
+    provenance.update(kept_provenance)
+    provenance.update(store.provenance([merge]))
     referrals = [r for r in store.list_referrals() if r.enterprise == merge]
     plan = plan_merge(record, merged, merged_ties, kept_ties, provenance, referrals)
     with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, record.at, record=False)) as tx:

@@ -59,6 +59,7 @@ __all__ = [
     "NODE_KINDS",
     "GET_NODES",
     "ties_of",
+    "ties_with_provenance",
     "STATS",
     "STATS_ON",
     "COUNTS_PROCEDURE",
@@ -463,12 +464,25 @@ GET_NODES = (
 
 def ties_of(kind: NodeKind) -> str:
     """Every relation touching the node ``$id`` of ``kind`` that holds on ``$day`` between
-    two nodes existing then."""
+    two nodes existing then; one row when the node exists, ``relations``, a list of
+    [source, type, target, strength, since, until] (one Bolt record for a hub too)."""
     return (
         f"MATCH (n:{label(kind)} {{id: $id}}) WHERE {_exists('n')} "
-        f"MATCH (n)-[r:{RELATION_TYPES}]-(m) WHERE {_holds('r')} AND {_exists('m')} "
-        "RETURN startNode(r).id AS source, type(r) AS type, endNode(r).id AS target, "
-        "r.strength AS strength, r.since AS since, r.until AS until"
+        f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) WHERE {_holds('r')} AND {_exists('m')} "
+        "| [startNode(r).id, type(r), endNode(r).id, r.strength, r.since, r.until]] "
+        "AS relations"
+    )
+
+
+def ties_with_provenance(kind: NodeKind) -> str:
+    """Every relation touching the node ``$id`` of ``kind``, over the whole history, with
+    its owner and assertions; one row when the node exists: ``ties``, a list of [source,
+    type, target, strength, since, until, owner, assertions] (one row, so that a node with
+    thousands of ties is one Bolt record)."""
+    return (
+        f"MATCH (n:{label(kind)} {{id: $id}}) "
+        f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) "
+        f"| [startNode(r).id, type(r), endNode(r).id, {_RELATION_PROVENANCE}]] AS ties"
     )
 
 

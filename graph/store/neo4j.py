@@ -1218,8 +1218,31 @@ class Neo4jStore(Store):
         kind = self.node_kinds([node_id], day).get(node_id)
         if kind is None:
             return []
-        found = {_relation(r) for r in self._read(cypher.ties_of(kind), id=node_id, **_on(day))}
+        found: set[Relation] = set()
+        for record in self._read(cypher.ties_of(kind), id=node_id, **_on(day)):
+            found.update(_relation_columns(record))
         return sorted(found, key=lambda r: r.key)
+
+    def ties_with_provenance(
+        self, node_id: str
+    ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+        """See :meth:`GraphStore.ties_with_provenance`: one statement, one record."""
+        kind = self.node_kinds([node_id]).get(node_id)
+        if kind is None:
+            return [], {}
+        ties: dict[str, Relation] = {}
+        found: dict[str, list[Assertion]] = {}
+        for record in self._read(cypher.ties_with_provenance(kind), id=node_id):
+            for source, type_name, target, *read in record["ties"]:
+                relation_type = RelationType(type_name)
+                name = f"{source} {type_name} {target}"
+                ties[name] = Relation(
+                    source, relation_type, target, float(read[0]), read[1], read[2]
+                )
+                assertions = _relation_assertions(source, relation_type, target, read)
+                if assertions:
+                    found[name] = assertions
+        return sorted(ties.values(), key=lambda r: r.key), found
 
     def stats(self, day: Day | None = None) -> Stats:
         """Over the whole history, from the count store (the same cost at any size); as of a

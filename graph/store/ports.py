@@ -34,7 +34,7 @@ from graph.model import (
     Scope,
     ScoredPath,
 )
-from graph.provenance import Assertion, Attribution, ContributorSummary
+from graph.provenance import Assertion, Attribution, ContributorSummary, relation_record
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.projection import project
 from graph.valid_time import Day
@@ -324,6 +324,15 @@ class GraphStore(ABC):
     def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
         """The assertions of each of ``records`` that has any, by record, each list in
         contributor order."""
+
+    def ties_with_provenance(
+        self, node_id: str
+    ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+        """Every tie of ``node_id`` over its whole history (as :meth:`ties` without a day)
+        and the assertions of each that has any, by record (as :meth:`provenance`): what a
+        merge reads of each node. Empty for an unknown id."""
+        ties = self.ties(node_id)
+        return ties, self.provenance(relation_record(*tie.key) for tie in ties)
 
     @abstractmethod
     def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
