@@ -65,6 +65,7 @@ from graph.model import (
 
 __all__ = [
     "CONTACT_COLUMNS",
+    "WHEN_USED_COLUMNS",
     "MAX_CAPACITY",
     "MAX_EMPLOYEES",
     "MAX_NAME_LENGTH",
@@ -326,6 +327,25 @@ def _check_contact_text(value: Any) -> str:
     return text
 
 
+#: How a file may say an enterprise consents (or not) to a referred centre seeing its
+#: confidential ties; stored as ``yes`` or ``no``.
+_CONSENT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("yes", "y", "true", "1", "はい", "同意", "有"), "yes"),
+    **dict.fromkeys(("no", "n", "false", "0", "いいえ", "不同意", "無"), "no"),
+}
+
+
+def _check_consent(value: Any) -> str:
+    """An enterprise's consent: ``yes`` or ``no`` (also はい/いいえ, true/false, 1/0);
+    raises ValueError otherwise."""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    found = _CONSENT_WORDS.get(value.strip().lower())
+    if found is None:
+        raise ValueError(f"must be yes or no, got {value.strip()!r}")
+    return found
+
+
 def _optional(check: Callable[[Any], _V]) -> BeforeValidator:
     """The validator of an optional column: a blank cell (or None) is absent, any other
     value must pass ``check``, which gives the value kept."""
@@ -343,6 +363,9 @@ Ended = Annotated[str | None, _optional(_check_day)]
 #: The optional contact columns of enterprises and financiers (see :data:`CONTACT_COLUMNS`).
 CorporateNumber = Annotated[str | None, _optional(_check_corporate_number)]
 ContactText = Annotated[str | None, _optional(_check_contact_text)]
+#: An enterprise's optional ``consent``: ``yes`` lets a centre that holds an accepted or
+#: in-progress referral of it see its confidential ties (see :mod:`graph.visibility`).
+Consent = Annotated[str | None, _optional(_check_consent)]
 
 
 class _Row(BaseModel):
@@ -363,6 +386,7 @@ class EnterpriseRow(_Row):
     corporate_number: CorporateNumber = None
     address: ContactText = None
     phone: ContactText = None
+    consent: Consent = None
     ended: Ended = None
 
 
@@ -459,13 +483,17 @@ _RELATION_KEYS = frozenset(RELATION_COLUMNS)
 #: a node of the kind has one, so that a dataset without them keeps its columns.
 CONTACT_COLUMNS: tuple[str, ...] = ("corporate_number", "address", "phone")
 
+#: The optional columns an export writes only when a node of the kind has one: the contact
+#: columns and an enterprise's ``consent``.
+WHEN_USED_COLUMNS: tuple[str, ...] = (*CONTACT_COLUMNS, "consent")
+
 
 def node_columns(kind: NodeKind, *, contact: bool = False) -> tuple[str, ...]:
     """The columns of a node file of ``kind``, required ones first, in contract order; with
-    ``contact``, the kind's contact columns (:data:`CONTACT_COLUMNS`) too, before ``ended``
-    (every column a file of the kind may have)."""
+    ``contact``, the kind's columns of :data:`WHEN_USED_COLUMNS` too (contact columns,
+    consent), before ``ended`` (every column a file of the kind may have)."""
     columns = tuple(_ROW_MODELS[kind].model_fields)
-    return columns if contact else tuple(c for c in columns if c not in CONTACT_COLUMNS)
+    return columns if contact else tuple(c for c in columns if c not in WHEN_USED_COLUMNS)
 
 
 def required_columns(kind: NodeKind | None) -> tuple[str, ...]:

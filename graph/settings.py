@@ -6,10 +6,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from graph.errors import ConfigurationError
+from graph.model import RelationType
+from graph.visibility import confidential_types_from
 
 __all__ = ["Backend", "Settings", "load_settings"]
 
@@ -37,6 +39,20 @@ class Settings(BaseSettings):
     #: Use rsn's Neo4j plugin (its path procedure) when the server has it; off: plain Cypher.
     neo4j_procedures: bool = Field(default=True, alias="RSN_NEO4J_PROCEDURES")
     batch_size: int = Field(default=10_000, alias="RSN_BATCH_SIZE", ge=100, le=200_000)
+    #: The confidential relation types, comma-separated (see :mod:`graph.visibility`); unset:
+    #: LENDS_TO, GUARANTEES, INVESTS_IN and ADVISES; blank: none.
+    confidential_types_text: str | None = Field(default=None, alias="RSN_CONFIDENTIAL_TYPES")
+
+    @field_validator("confidential_types_text")
+    @classmethod
+    def _known_types(cls, value: str | None) -> str | None:
+        confidential_types_from(value)
+        return value
+
+    @property
+    def confidential_types(self) -> frozenset[RelationType]:
+        """The relation types whose ties only those entitled see."""
+        return confidential_types_from(self.confidential_types_text)
 
     def require_neo4j(self) -> tuple[str, str, str]:
         """The URI, user and password for Neo4j; raises ConfigurationError when one is missing."""

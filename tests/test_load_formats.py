@@ -34,7 +34,9 @@ BANK = corporate("120001077457")
 #: The columns of each file of the dataset below: enterprises and financiers with their
 #: contact columns.
 HEADERS: dict[str, list[str]] = {
-    "enterprises.csv": list(node_columns(NodeKind.ENTERPRISE, contact=True)),
+    "enterprises.csv": [
+        c for c in node_columns(NodeKind.ENTERPRISE, contact=True) if c != "consent"
+    ],
     "assets.csv": list(node_columns(NodeKind.ASSET)),
     "centres.csv": list(node_columns(NodeKind.CENTRE)),
     "financiers.csv": list(node_columns(NodeKind.FINANCIER, contact=True)),

@@ -129,15 +129,19 @@ def write_merges(store: GraphStore, folder: Path) -> dict[str, int]:
 
 def export_columns(store: GraphStore, kind: NodeKind) -> tuple[str, ...]:
     """The columns an export writes for the nodes of ``kind``: the kind's columns, with its
-    contact columns when a node of the kind in ``store`` has one. Raises StoreError if the
-    store fails."""
-    contact = node_columns(kind, contact=True)
-    if len(contact) == len(node_columns(kind)):
-        return contact
+    contact columns when a node of the kind in ``store`` has one, and ``consent`` when an
+    enterprise has one. Raises StoreError if the store fails."""
+    every = node_columns(kind, contact=True)
+    optional = [group for group in (CONTACT_COLUMNS, ("consent",)) if set(group) & set(every)]
+    if not optional:
+        return every
+    used: set[tuple[str, ...]] = set()
     for node in store.iter_nodes(kind):
-        if not node.props.keys().isdisjoint(CONTACT_COLUMNS):
-            return contact
-    return node_columns(kind)
+        used.update(group for group in optional if not node.props.keys().isdisjoint(group))
+        if len(used) == len(optional):
+            break
+    dropped = {column for group in optional if group not in used for column in group}
+    return tuple(column for column in every if column not in dropped)
 
 
 def write_nodes(

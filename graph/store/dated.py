@@ -21,6 +21,7 @@ from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.ports import GraphStore, GraphWriter, ReferralStore, Stats, Store
 from graph.valid_time import Day
+from graph.visibility import Visibility
 
 __all__ = ["DatedStore"]
 
@@ -90,9 +91,15 @@ class DatedStore(Store):
         return self.store.boundary_relations(scope, self.day)
 
     def best_paths(
-        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
-        return self.store.best_paths(source, target, k, max_hops, self.day)
+        return self.store.best_paths(source, target, k, max_hops, self.day, visibility)
 
     def centres_with_expertise(
         self, need: str, day: Day | None = None

@@ -79,6 +79,7 @@ from graph.store.projection import Edge, edge_data, projected_graph
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 from graph.valid_time import Day, exists_on, holds_on, now_stamp
+from graph.visibility import Visibility
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
 
@@ -1406,7 +1407,13 @@ class EmbeddedStore(Store):
         return found
 
     def best_paths(
-        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
         """The k best paths, by the in-memory search of :mod:`graph.algorithms.paths`."""
         with self._read_lock:

@@ -76,6 +76,7 @@ from graph.store import cypher
 from graph.store.ports import ActorLife, Stats, Store, TieLife
 from graph.store.referral_records import from_record, to_record
 from graph.valid_time import Day, day_of, now_stamp, today
+from graph.visibility import Visibility
 
 __all__ = ["Neo4jStore", "REFERRAL_TIE_PARAMETERS"]
 
@@ -1412,7 +1413,13 @@ class Neo4jStore(Store):
         return read
 
     def best_paths(
-        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
         """The k best paths, found inside the database, in the graph as of ``day`` (ties
         holding then, between nodes existing then; none unless both ends exist then).

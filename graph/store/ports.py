@@ -38,6 +38,7 @@ from graph.provenance import Assertion, Attribution, ContributorSummary, relatio
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.projection import project
 from graph.valid_time import Day
+from graph.visibility import Visibility
 
 __all__ = ["ActorLife", "GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store", "TieLife"]
 
@@ -261,10 +262,18 @@ class GraphStore(ABC):
 
     @abstractmethod
     def best_paths(
-        self, source: str, target: str, k: int, max_hops: int, day: Day | None = None
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
         """The ``k`` best introduction paths from ``source`` to ``target``, best first, in
-        the graph as of ``day`` (the whole history for None).
+        the graph as of ``day`` (the whole history for None) that the caller of
+        ``visibility`` may see (everything for None): a tie it may not see does not exist
+        for the search (see :mod:`graph.visibility`), and the answer is exact on that graph.
 
         The meaning is the same on every store (see the README's section on introductions):
         ties are the undirected relations of
