@@ -17,6 +17,7 @@ from api.docs import install_docs
 from api.errors import install_error_handlers, responses
 from api.guard import Gate, Limits
 from api.heavy import HeavyConfig, HeavyWork
+from api.routers import audit as audit_router
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
 from api.routers import matches as matches_router
@@ -84,6 +85,7 @@ def create_app(
             store = services.store
             app.state.store = store
             app.state.keys = services.keys
+            app.state.confidential_types = services.settings.confidential_types
             app.state.heavy = HeavySlots(bounds.heavy_requests)
             work = HeavyWork(services.settings, store, config.processes)
             app.state.heavy_work = work
@@ -121,6 +123,7 @@ def create_app(
     app.include_router(weaknesses_router.router, prefix="/v1")
     app.include_router(matches_router.router, prefix="/v1")
     app.include_router(merges_router.router, prefix="/v1")
+    app.include_router(audit_router.router, prefix="/v1")
     app.include_router(pages_router.router)
     app.include_router(pages_router.viz, prefix="/v1")
     app.include_router(referrals_router.router, prefix="/v1")

@@ -31,6 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import connection as mp_connection
 from multiprocessing import util as mp_util
+from typing import TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,8 @@ log = logging.getLogger("uvicorn.error")
 #: picklable arguments, returning the answer's JSON. It runs in a worker, or in a thread of
 #: the server when there is no worker.
 Job = Callable[..., bytes]
+#: What a job answers: the JSON, or the JSON with what the route needs besides.
+_Answer = TypeVar("_Answer")
 
 #: How much lower the workers' CPU priority is than the server's (``nice``): when the cores
 #: are all busy, the light routes in the server go first and a report takes longer.
@@ -127,7 +130,7 @@ def _said_ready(done: Future[bool], started: float) -> None:
         log.info("heavy work process ready in %.1f s", time.perf_counter() - started)
 
 
-def _run(job: Job, args: tuple[object, ...]) -> bytes:
+def _run(job: Callable[..., _Answer], args: tuple[object, ...]) -> _Answer:
     """Run ``job`` in a worker on a store brought up to date with every commit made before."""
     store = _worker_store()
     refresh = getattr(store, "refresh", None)
@@ -175,7 +178,7 @@ class HeavyWork:
         diagnosis (a worker's memory, say)."""
         return sorted(process.pid for process in _processes_of(self._pool) if process.pid)
 
-    async def run(self, job: Job, *args: object) -> bytes:
+    async def run(self, job: Callable[..., _Answer], *args: object) -> _Answer:
         """``job(store, *args)``'s JSON, from a worker (or a thread without workers).
 
         Raises what the job raised, and StoreUnavailable if the worker died meanwhile (the

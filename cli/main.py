@@ -264,12 +264,16 @@ def load(
     """Validate a dataset and load it into the configured store (all or nothing by default),
     as made by a contributor."""
     from graph.loaders import load_dataset
+    from graph.loaders.audit_rows import read_audit_folder
 
     contributor = _contributor(contributor)
     settings = _settings()
     if skip_invalid and rejects is None:
         rejects = Path("rejects.csv")
-    with _store() as store, progress_bar() as progress:
+    # an export's audit log, checked whole before anything is loaded
+    audit_entries = read_audit_folder(folder, encoding)
+    with _services(settings) as services, progress_bar() as progress:
+        store = services.store
         report = load_dataset(
             folder,
             store,
@@ -282,6 +286,7 @@ def load(
             encoding=encoding,
             auto_merge=auto_merge,
         )
+        audited = services.keys.restore_audit(audit_entries) if audit_entries else 0
     nodes = sum(report.nodes.values())
     if report.restored:
         made_by = f"with the {report.restored:,} assertions of its provenance.csv"
@@ -312,6 +317,13 @@ def load(
     if report.merges:
         out.print(
             f"restored {report.merges:,} {_plural(report.merges, 'merge')} of its merges.csv",
+            markup=False,
+            highlight=False,
+        )
+    if audit_entries:
+        out.print(
+            f"appended {audited:,} of the {len(audit_entries):,} entries of its audit.csv to "
+            "the audit log (an entry the log holds already is not appended again)",
             markup=False,
             highlight=False,
         )
@@ -361,8 +373,15 @@ def export(
     if format_ not in writers:
         raise InvalidArgument(f"--format {format_!r}: use dataset or neo4j-admin")
     started = time.perf_counter()
-    with _store(existing=True) as store, progress_bar() as progress:
-        counts = writers[format_](store, folder, progress)
+    with _services(existing=True) as services, progress_bar() as progress:
+        counts = writers[format_](services.store, folder, progress)
+        if format_ == "dataset":
+            from graph.loaders.audit_rows import AUDIT_FILE, write_audit
+
+            keys = services.existing_keys()
+            written = write_audit(keys.audit() if keys is not None else [], folder)
+            if written:
+                counts[AUDIT_FILE] = written
     _print_counts(counts, f"exported to {folder} in {time.perf_counter() - started:.1f} s")
 
 
@@ -974,6 +993,10 @@ app.command("match")(friendly(_match))
 app.command("merge")(friendly(_merge))
 app.command("unmerge")(friendly(_unmerge))
 app.command("merges")(friendly(_merges))
+
+from cli.audit_command import audit as _audit  # noqa: E402
+
+app.command("audit")(friendly(_audit))
 
 
 def main() -> None:

@@ -19,10 +19,10 @@ data, no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from graph.model import Relation, RelationType
+from graph.model import NodeKind, Relation, RelationType
 from graph.provenance import relation_record
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Viewer",
     "Visibility",
     "confidential_types_from",
+    "shown_enterprises",
 ]
 
 #: The relation types whose ties are confidential unless ``RSN_CONFIDENTIAL_TYPES`` says
@@ -144,6 +145,20 @@ class Visibility:
             r.key for r in doubtful if self.contributor not in by.get(relation_record(*r.key), ())
         }
         return [r for r in every if r.key not in hidden]
+
+
+def shown_enterprises(
+    visibility: Visibility, relations: Iterable[Relation], kinds: Mapping[str, NodeKind]
+) -> set[str]:
+    """The enterprises (by ``kinds``, the kind of each end) at an end of a confidential tie
+    among ``relations``: whom an answer that shows them concerns."""
+    return {
+        end
+        for relation in relations
+        if relation.type in visibility.types
+        for end in (relation.source, relation.target)
+        if kinds.get(end) is NodeKind.ENTERPRISE
+    }
 
 
 #: What an admin (and a local user at the command line) sees: everything.

@@ -38,13 +38,17 @@ from graph.queries.density import DensityRow
 from graph.queries.history import DensityYear
 from graph.queries.presence import missing
 from graph.queries.scope import scope_of
+from graph.queries.visibility import visible_ties
 from graph.store.dated import DatedStore
 from graph.store.ports import GraphStore
+from graph.store.projection import project
 from graph.valid_time import Day, fiscal_year_day
+from graph.visibility import Visibility
 from viz.layout import layout
 
 __all__ = [
     "DENSITY_FIELDS",
+    "confidential_shown",
     "HUB_KINDS",
     "KIND_COLOURS",
     "MAX_DEPTH",
@@ -112,21 +116,48 @@ def _day_of(store: GraphStore) -> Day | None:
     return store.day if isinstance(store, DatedStore) else None
 
 
-def prefecture_view(store: GraphStore, prefecture: str) -> NetworkView:
-    """Every node of a prefecture (assets too) and the ties between them, in the graph
-    ``store`` holds (as of a day when it is :meth:`GraphStore.as_of` one, which the view
-    then carries).
+def _projection(store: GraphStore, scope: Scope, visibility: Visibility | None) -> nx.Graph:
+    """The projection of ``scope`` (assets too) with only the ties the caller of
+    ``visibility`` may see (all for None)."""
+    if visibility is None or not visibility.restricted:
+        return store.projection(scope, actors_only=False)
+    nodes, relations = store.scope_graph(scope, _day_of(store))
+    return project(nodes, visible_ties(store, visibility, relations), actors_only=False)
+
+
+def confidential_shown(view: NetworkView, visibility: Visibility) -> set[str]:
+    """The enterprises of ``view`` with a tie of a confidential type on the page (the
+    strongest tie of a pair is the one drawn, every type joining them is behind it)."""
+    graph = view.graph
+    return {
+        end
+        for u, v, types in graph.edges(data="types")
+        if types & visibility.types
+        for end in (u, v)
+        if graph.nodes[end]["kind"] is NodeKind.ENTERPRISE
+    }
+
+
+def prefecture_view(
+    store: GraphStore, prefecture: str, visibility: Visibility | None = None
+) -> NetworkView:
+    """Every node of a prefecture (assets too) and the ties between them that the caller of
+    ``visibility`` may see, in the graph ``store`` holds (as of a day when it is
+    :meth:`GraphStore.as_of` one, which the view then carries).
 
     Raises InvalidArgument for an unknown prefecture code."""
     scope = scope_of(prefecture)
-    graph = store.projection(scope, actors_only=False)
+    graph = _projection(store, scope, visibility)
     title = f"The network of {prefecture_name(prefecture)} ({prefecture})"
     return NetworkView(title, _trim(graph), len(graph), _day_of(store))
 
 
-def centre_view(store: GraphStore, centre: str, depth: int = 1) -> NetworkView:
-    """A centre's neighbourhood: the nodes of its prefecture within ``depth`` ties of it, in
-    the graph ``store`` holds (as of a day when it is :meth:`GraphStore.as_of` one).
+def centre_view(
+    store: GraphStore, centre: str, depth: int = 1, visibility: Visibility | None = None
+) -> NetworkView:
+    """A centre's neighbourhood: the nodes of its prefecture within ``depth`` ties of it
+    (ties the caller of ``visibility`` may see), in the graph ``store`` holds (as of a day
+    when it is :meth:`GraphStore.as_of` one).
 
     Raises NotFound for an id not in that graph (worded by
     :func:`graph.queries.presence.missing`: it says when a node of another time ended or was
@@ -139,7 +170,7 @@ def centre_view(store: GraphStore, centre: str, depth: int = 1) -> NetworkView:
         raise missing(store, centre)
     if node.kind is not NodeKind.CENTRE:
         raise InvalidArgument(f"{centre!r} is an {node.kind.value}, not a centre")
-    graph = store.projection(Scope(node.prefecture), actors_only=False)
+    graph = _projection(store, Scope(node.prefecture), visibility)
     around = nx.ego_graph(graph, centre, radius=depth)
     title = f"{one_line(node.name)} ({centre}) and its ties, {depth} deep"
     return NetworkView(title, _trim(around, {centre}), len(around), _day_of(store))

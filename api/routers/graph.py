@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
+from api.confidential import audit_shown, visibility_for
 from api.deps import Admin, AsOf, Reader, StoreDep, attribution, require_roles
 from api.errors import responses
 from api.responses import model_json
@@ -28,8 +29,10 @@ from graph.model import Relation, RelationType
 from graph.provenance import Assertion
 from graph.queries import contributions
 from graph.queries.presence import node_on
+from graph.queries.visibility import visible_ties
 from graph.store import GraphStore
 from graph.store.keys import ApiKey, Role
+from graph.visibility import shown_enterprises
 
 router = APIRouter(tags=["graph"])
 
@@ -90,6 +93,7 @@ def _node_ties(
     ),
 )
 def get_node(
+    request: Request,
     store: StoreDep,
     caller: Reader,
     day: AsOf,
@@ -106,20 +110,25 @@ def get_node(
     node at the other end; the ties derived from completed referrals between two centres come
     last, marked ``derived``. A node that ended on or before ``as_of`` (or was founded after
     it) is a 404 that says so. The id of a node merged into another (an alias) answers the
-    kept node, with ``merged_from`` naming the id asked for."""
+    kept node, with ``merged_from`` naming the id asked for.
+
+    A confidential tie (a lender, guarantor, investor or advisor of an enterprise) is listed
+    only for a caller who may see it (see the README); an answer that lists one is recorded
+    in the audit log."""
     dated = store.as_of(day)
     node = node_on(dated, node_id)
     kept = node.id
-    ties = dated.ties(kept)
+    visibility = visibility_for(request, store, caller)
+    ties = visible_ties(dated, visibility, dated.ties(kept), around=kept)
     asserted, by_tie = None, None
     if provenance:
         asserted, by_tie = contributions.provenance_of(store, kept, ties)
+    listed = _node_ties(dated, kept, ties, dated.derived_ties(kept), by_tie)
     made = NodePublic.from_domain(
-        node,
-        _node_ties(dated, kept, ties, dated.derived_ties(kept), by_tie),
-        asserted,
-        merged_from=node_id if kept != node_id else None,
+        node, listed, asserted, merged_from=node_id if kept != node_id else None
     )
+    kinds = {kept: node.kind, **{tie.other: tie.other_kind for tie in listed}}
+    audit_shown(request, caller, shown_enterprises(visibility, ties, kinds))
     return model_json(made, exclude=None if provenance else WITHOUT_PROVENANCE)
 
 

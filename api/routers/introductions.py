@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
+from api.confidential import audit_shown, visibility_for
 from api.deps import AsOf, Reader, StoreDep
 from api.errors import responses
 from api.responses import model_json
@@ -17,6 +18,7 @@ from api.schemas.introductions import (
 )
 from api.schemas.shared import ID_PATTERN
 from graph.queries import introductions as queries
+from graph.visibility import shown_enterprises
 
 router = APIRouter(tags=["introductions"])
 
@@ -39,6 +41,7 @@ _ERRORS = responses(
     responses=_ERRORS,
 )
 def introductions(
+    request: Request,
     store: StoreDep,
     caller: Reader,
     day: AsOf,
@@ -54,8 +57,16 @@ def introductions(
     """Paths run through actors only and visit no node twice. A path's score is the product
     of its ties' strengths (the strongest tie counts between two nodes); equal scores are
     ordered by fewer hops, then by the node ids. The paths run through the graph as of
-    ``as_of``: the actors that existed and the ties that held that day."""
-    found = queries.introduction_paths(store.as_of(day), source, target, k=k, max_hops=max_hops)
+    ``as_of``: the actors that existed and the ties that held that day, of those the caller
+    may see (a confidential tie it may not see does not exist for it; see the README). An
+    answer with a confidential tie on a path is recorded in the audit log."""
+    visibility = visibility_for(request, store, caller)
+    found = queries.introduction_paths(
+        store.as_of(day), source, target, k=k, max_hops=max_hops, visibility=visibility
+    )
+    kinds = {node.id: node.kind for path in found for node in path.nodes}
+    walked = [step.relation for path in found for step in path.steps]
+    audit_shown(request, caller, shown_enterprises(visibility, walked, kinds))
     answer = IntroductionsPublic(
         source=source,
         target=target,
@@ -70,10 +81,19 @@ def introductions(
     summary="The actors tied to both a and b",
     responses=_ERRORS,
 )
-def introducers(store: StoreDep, caller: Reader, day: AsOf, a: ActorId, b: ActorId) -> Response:
+def introducers(
+    request: Request, store: StoreDep, caller: Reader, day: AsOf, a: ActorId, b: ActorId
+) -> Response:
     """Best first, by the product of the strengths of the introducer's ties to a and to b,
-    in the graph as of ``as_of``."""
-    found = queries.introducers(store.as_of(day), a, b)
+    in the graph as of ``as_of``; only ties the caller may see count (see the README). An
+    answer with a confidential tie is recorded in the audit log."""
+    visibility = visibility_for(request, store, caller)
+    dated = store.as_of(day)
+    found = queries.introducers(dated, a, b, visibility=visibility)
+    if found:
+        ends = dated.node_kinds({a, b} | {item.node.id for item in found})
+        ties = [tie for item in found for tie in (item.tie_to_a, item.tie_to_b)]
+        audit_shown(request, caller, shown_enterprises(visibility, ties, ends))
     answer = IntroducersPublic(
         a=a,
         b=b,

@@ -20,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 
+from api.confidential import audit_shown, visibility_for
 from api.deps import (
     SESSION_COOKIE,
     AsOf,
@@ -39,7 +40,14 @@ from graph.queries.history import density_history, history_years
 from graph.store.keys import SESSION_HOURS, ApiKey
 from graph.store.ports import GraphStore
 from graph.valid_time import Day
-from viz.pages import MAX_DEPTH, centre_view, density_page, network_page, prefecture_view
+from viz.pages import (
+    MAX_DEPTH,
+    centre_view,
+    confidential_shown,
+    density_page,
+    network_page,
+    prefecture_view,
+)
 
 router = APIRouter(tags=["pages"])
 viz = APIRouter(tags=["pages"])
@@ -355,6 +363,7 @@ _PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
     },
 )
 def network(
+    request: Request,
     store: StoreDep,
     caller: PageReader,
     day: AsOf,
@@ -366,15 +375,18 @@ def network(
     depth: Annotated[int, Query(ge=1, le=MAX_DEPTH, description="Ties around the centre.")] = 1,
 ) -> HTMLResponse:
     """Give either ``prefecture`` or ``centre`` (with ``depth``). The network as of
-    ``as_of`` (the page says the day). Above 2,000 nodes the page keeps the most connected
-    ones and says so."""
+    ``as_of`` (the page says the day), with the ties the caller may see (a confidential tie
+    it may not see is not drawn; a page that draws one is recorded in the audit log). Above
+    2,000 nodes the page keeps the most connected ones and says so."""
     dated = store.as_of(day)
-    if centre is not None and prefecture is None:
-        view = centre_view(dated, centre, depth)
-    elif prefecture is not None and centre is None:
-        view = prefecture_view(dated, prefecture)
-    else:
+    if (centre is None) == (prefecture is None):
         raise InvalidArgument("give either prefecture or centre")
+    visibility = visibility_for(request, store, caller)
+    if centre is not None:
+        view = centre_view(dated, centre, depth, visibility)
+    else:
+        view = prefecture_view(dated, str(prefecture), visibility)
+    audit_shown(request, caller, confidential_shown(view, visibility))
     return HTMLResponse(network_page(view))
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response, status
 
+from api.confidential import visibility_for
 from api.deps import AsOf, Reader, StoreDep, require_roles
 from api.deps import Caller as CallerKey
 from api.errors import responses
@@ -49,6 +50,7 @@ ReferralId = Annotated[str, Path(pattern=ID_PATTERN, description="A referral's i
     ),
 )
 def candidates(
+    request: Request,
     store: StoreDep,
     key: Reader,
     day: AsOf,
@@ -56,8 +58,12 @@ def candidates(
     need: Annotated[Expertise, Query(description="An expertise word.")],
 ) -> CandidatesPublic:
     """The centres as of ``as_of`` (their specialists, affiliations and ties that day); the
-    referrals they received count as they stand now."""
-    found = queries.candidates(store.as_of(day), _caller(key), enterprise, need.value)
+    referrals they received count as they stand now. Only ties the caller may see give a
+    reason (see the README on confidential ties)."""
+    visibility = visibility_for(request, store, key)
+    found = queries.candidates(
+        store.as_of(day), _caller(key), enterprise, need.value, visibility=visibility
+    )
     return CandidatesPublic(
         enterprise=enterprise,
         need=need,

@@ -5,14 +5,18 @@ Each answer is made by a job (:func:`report_json`, :func:`what_if_json`,
 :func:`density_json`, :func:`history_json`) that runs in a heavy work process (see
 :mod:`api.heavy`) and returns the JSON; the route only sends it. Each job is given the day
 the question is about and asks the graph as of that day (the history reads every day it
-covers)."""
+covers). The report and what-if are also given what the caller may see of the confidential
+ties; density and its history count the whole graph (they reveal no firm)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from api.confidential import audit_shown, visibility_for
 from api.deps import AsOf, Heavy, Reader
 from api.errors import responses
 from api.heavy import HeavyWork, Job
@@ -30,16 +34,35 @@ from graph.queries import weaknesses as queries
 from graph.queries.density import density_table
 from graph.queries.history import EARLIEST_YEAR, FIRST_YEAR, density_history, history_years
 from graph.queries.what_if import what_if_removed
+from graph.store import Store
+from graph.store.keys import ApiKey
 from graph.store.ports import GraphStore
 from graph.valid_time import Day
+from graph.visibility import Visibility
 
 router = APIRouter(tags=["weaknesses"])
+
+#: A heavy job whose answer depends on what the caller may see: its JSON and the enterprises
+#: whose confidential ties it shows.
+SeenJob = Callable[..., tuple[bytes, tuple[str, ...]]]
 
 
 async def _heavy_answer(request: Request, job: Job, *args: object) -> Response:
     """The JSON answer of ``job``, made by the app's heavy work."""
     work: HeavyWork = request.app.state.heavy_work
     body = await work.run(job, *args)
+    return Response(content=body, media_type="application/json")
+
+
+async def _seen_answer(request: Request, caller: ApiKey, job: SeenJob, *args: object) -> Response:
+    """The JSON answer of ``job`` on the graph ``caller`` may see (its visibility is the
+    job's last argument), made by the app's heavy work; an answer that showed a confidential
+    tie is recorded in the audit log."""
+    store: Store = request.app.state.store
+    visibility = await run_in_threadpool(visibility_for, request, store, caller)
+    work: HeavyWork = request.app.state.heavy_work
+    body, concerned = await work.run(job, *args, visibility)
+    await run_in_threadpool(audit_shown, request, caller, concerned)
     return Response(content=body, media_type="application/json")
 
 
@@ -80,14 +103,23 @@ async def weaknesses(
     unused assets, overloaded centres, components and brokers of the scope's actor graph; each
     node finding with a computed suggestion. Lists hold the most telling findings first; counts
     hold all. The report is of the graph as of ``as_of``."""
-    return await _heavy_answer(request, report_json, prefecture, limit, day)
+    return await _seen_answer(request, caller, report_json, prefecture, limit, day)
 
 
-def report_json(store: GraphStore, prefecture: str | None, limit: int, day: Day) -> bytes:
-    """The weakness report's JSON of the graph as of ``day`` (a heavy job). Raises
-    InvalidArgument for a bad scope."""
-    report = queries.weakness_report(store.as_of(day), prefecture, limit=limit)
-    return json_bytes(WeaknessReportPublic.from_domain(report))
+def report_json(
+    store: GraphStore,
+    prefecture: str | None,
+    limit: int,
+    day: Day,
+    visibility: Visibility | None = None,
+) -> tuple[bytes, tuple[str, ...]]:
+    """The weakness report's JSON of the graph as of ``day`` as the caller of
+    ``visibility`` may see it, and the enterprises whose confidential ties it shows (a heavy
+    job). Raises InvalidArgument for a bad scope."""
+    report = queries.weakness_report(
+        store.as_of(day), prefecture, limit=limit, visibility=visibility
+    )
+    return json_bytes(WeaknessReportPublic.from_domain(report)), report.confidential
 
 
 @router.get(
@@ -113,14 +145,22 @@ async def what_if(
 ) -> Response:
     """If the actor left (a specialist retiring, a centre closing): the enterprises that reach
     a financier (or a centre) through ties on ``as_of`` and would reach none."""
-    return await _heavy_answer(request, what_if_json, remove, prefecture, day)
+    return await _seen_answer(request, caller, what_if_json, remove, prefecture, day)
 
 
-def what_if_json(store: GraphStore, remove: str, prefecture: str | None, day: Day) -> bytes:
-    """What-if's JSON in the graph as of ``day`` (a heavy job). Raises NotFound for an id
-    not in that graph, InvalidArgument for a node that is not an actor or a bad scope."""
-    found = what_if_removed(store.as_of(day), remove, prefecture)
-    return json_bytes(WhatIfPublic.from_domain(found))
+def what_if_json(
+    store: GraphStore,
+    remove: str,
+    prefecture: str | None,
+    day: Day,
+    visibility: Visibility | None = None,
+) -> tuple[bytes, tuple[str, ...]]:
+    """What-if's JSON in the graph as of ``day`` as the caller of ``visibility`` may see
+    it, and the enterprises whose confidential ties it shows (a heavy job). Raises NotFound
+    for an id not in that graph, InvalidArgument for a node that is not an actor or a bad
+    scope."""
+    found = what_if_removed(store.as_of(day), remove, prefecture, visibility)
+    return json_bytes(WhatIfPublic.from_domain(found)), found.confidential
 
 
 @router.get(

@@ -153,6 +153,13 @@ class WeaknessReportPublic(BaseModel):
     brokers: list[BrokerPublic]
     betweenness_sources: int = Field(description="Sources the betweenness was computed from.")
     betweenness_exact: bool
+    withheld: dict[str, int] = Field(
+        default_factory=dict,
+        description="For a caller who may not see every confidential tie (lenders, "
+        "guarantors, investors, advisors): how many entries of each list were left out "
+        "because they would show such a tie, or its absence, that the caller may not see. "
+        "Empty for an admin.",
+    )
 
     @classmethod
     def from_domain(cls, report: WeaknessReport) -> WeaknessReportPublic:
@@ -172,6 +179,7 @@ class WeaknessReportPublic(BaseModel):
             brokers=[BrokerPublic.from_domain(broker) for broker in report.brokers],
             betweenness_sources=report.betweenness_sources,
             betweenness_exact=report.betweenness_exact,
+            withheld=report.withheld,
         )
 
 
@@ -203,6 +211,13 @@ class WhatIfPublic(BaseModel):
     only_support: list[ActorPublic] = Field(
         description="Enterprises whose every SUPPORTS and ADVISES is from the removed actor."
     )
+    withheld: dict[str, int] = Field(
+        default_factory=dict,
+        description="For a caller who may not see every confidential tie (lenders, "
+        "guarantors, investors, advisors): how many entries of each list were left out "
+        "because they would show such a tie, or its absence, that the caller may not see. "
+        "Empty for an admin.",
+    )
 
     @classmethod
     def from_domain(cls, found: WhatIf) -> WhatIfPublic:
@@ -213,6 +228,7 @@ class WhatIfPublic(BaseModel):
             lose_centre=_actors(found.lose_centre),
             only_financier=_actors(found.only_financier),
             only_support=_actors(found.only_support),
+            withheld=found.withheld,
         )
 
 

@@ -30,7 +30,9 @@ from graph.model import (
 )
 from graph.queries import wording
 from graph.queries.presence import node_on
+from graph.queries.visibility import visible_ties
 from graph.store.ports import GraphStore
+from graph.visibility import Visibility
 
 __all__ = [
     "DEFAULT_K",
@@ -141,9 +143,11 @@ def introduction_paths(
     target: str,
     k: int = DEFAULT_K,
     max_hops: int = DEFAULT_MAX_HOPS,
+    visibility: Visibility | None = None,
 ) -> list[Introduction]:
     """The ``k`` best introduction paths from ``source`` to ``target``, best first, each with
-    its steps and an explanation; an empty list when none has at most ``max_hops`` ties.
+    its steps and an explanation; an empty list when none has at most ``max_hops`` ties. The
+    search runs on the graph the caller of ``visibility`` may see (all of it for None).
 
     Raises InvalidArgument for ``k`` outside 1..MAX_K, ``max_hops`` outside 1..MAX_HOPS, the
     same id twice or an id that is not an actor; NotFound for an id not in the store.
@@ -151,15 +155,20 @@ def introduction_paths(
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
     one, other = _two_actors(store, source, target, ("source", "target"))
-    return describe(store, store.best_paths(one.id, other.id, k, max_hops))
+    found = store.best_paths(one.id, other.id, k, max_hops, visibility=visibility)
+    return describe(store, found, visibility=visibility)
 
 
 def describe(
-    store: GraphStore, found: Sequence[ScoredPath], known: Mapping[str, Node] | None = None
+    store: GraphStore,
+    found: Sequence[ScoredPath],
+    known: Mapping[str, Node] | None = None,
+    visibility: Visibility | None = None,
 ) -> list[Introduction]:
     """Each path of ``found`` as an introduction: its nodes, its steps and what to do with it.
     The nodes come from ``known`` when it holds them, the others from the store in one call;
-    a specialist first on a path is described by their affiliation and former employer.
+    a specialist first on a path is described by their affiliation and former employer (those
+    ties the caller of ``visibility`` may see).
     Raises KeyError for a path through a node that neither ``known`` nor the store holds
     (the paths of a search of the same store never are)."""
     wanted = {node_id for path in found for node_id in path.nodes}
@@ -178,7 +187,7 @@ def describe(
         background: list[tuple[Relation, Node]] = []
         if first is not None and first.kind is NodeKind.SPECIALIST:
             if first.id not in backgrounds:
-                backgrounds[first.id] = _specialist_background(store, first)
+                backgrounds[first.id] = _specialist_background(store, first, visibility)
             background = backgrounds[first.id]
         introductions.append(
             Introduction(path_nodes, path.score, steps, wording.explain(steps, background))
@@ -186,16 +195,18 @@ def describe(
     return introductions
 
 
-def introducers(store: GraphStore, a: str, b: str) -> list[Introducer]:
+def introducers(
+    store: GraphStore, a: str, b: str, visibility: Visibility | None = None
+) -> list[Introducer]:
     """The actors tied to both ``a`` and ``b``, best first: by the product of the strongest tie
-    to each, then by id.
+    to each, then by id; only ties the caller of ``visibility`` may see count.
 
     Raises InvalidArgument for the same id twice or an id that is not an actor; NotFound for an
     id not in the store.
     """
     a, b = (node.id for node in _two_actors(store, a, b, ("a", "b")))
-    to_a = _strongest_by_neighbour(store.ties(a), a)
-    to_b = _strongest_by_neighbour(store.ties(b), b)
+    to_a = _strongest_by_neighbour(_seen_ties(store, a, visibility), a)
+    to_b = _strongest_by_neighbour(_seen_ties(store, b, visibility), b)
     common = (set(to_a) & set(to_b)) - {a, b}
     nodes = store.get_nodes(common)
     scored = [
@@ -218,11 +229,22 @@ def _strongest_by_neighbour(ties: Sequence[Relation], node_id: str) -> dict[str,
     return {other: strongest(relations) for other, relations in grouped.items()}
 
 
-def _specialist_background(store: GraphStore, specialist: Node) -> list[tuple[Relation, Node]]:
-    """The specialist's affiliations and former employers, with the node at the other end."""
+def _seen_ties(store: GraphStore, node_id: str, visibility: Visibility | None) -> list[Relation]:
+    """The ties of ``node_id`` the caller of ``visibility`` sees (all for None)."""
+    ties = store.ties(node_id)
+    if visibility is None:
+        return ties
+    return visible_ties(store, visibility, ties, around=node_id)
+
+
+def _specialist_background(
+    store: GraphStore, specialist: Node, visibility: Visibility | None = None
+) -> list[tuple[Relation, Node]]:
+    """The specialist's affiliations and former employers (that the caller of
+    ``visibility`` sees), with the node at the other end."""
     own = [
         relation
-        for relation in store.ties(specialist.id)
+        for relation in _seen_ties(store, specialist.id, visibility)
         if relation.source == specialist.id
         and relation.type in (RelationType.AFFILIATED_WITH, RelationType.WORKED_AT)
     ]

@@ -45,6 +45,7 @@ from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefect
 from graph.model import Expertise, Node, NodeKind, RelationType
 from graph.queries.presence import node_on
 from graph.queries.readable import readable
+from graph.queries.visibility import visible_ties
 from graph.referral_lifecycle import (
     OPEN_STATUSES,
     Party,
@@ -55,6 +56,7 @@ from graph.referral_lifecycle import (
     plan_move,
 )
 from graph.store.ports import GraphStore, ReferralStore, Store
+from graph.visibility import Visibility
 
 __all__ = [
     "Caller",
@@ -171,11 +173,16 @@ def _record(received: list[Referral]) -> tuple[float, str]:
     return 0.5 * share + 0.5 * speed, words
 
 
-def candidates(store: Store, caller: Caller, enterprise: str, need: str) -> list[Candidate]:
+def candidates(
+    store: Store, caller: Caller, enterprise: str, need: str, visibility: Visibility | None = None
+) -> list[Candidate]:
     """The centres other than the caller's own with at least one affiliated specialist whose
     expertise includes ``need``, best first, each with its score, the specialists and a reason
     for every part of the score. Equal scores go to the centre nearer the enterprise, then to
     more places free, then to the smaller centre id.
+
+    Only ties the caller of ``visibility`` may see give a reason (see
+    :mod:`graph.visibility`).
 
     Raises InvalidArgument for an unknown need or an id that is not an enterprise, NotFound
     for an unknown enterprise.
@@ -193,9 +200,12 @@ def candidates(store: Store, caller: Caller, enterprise: str, need: str) -> list
             done_with[r.to_centre if r.from_centre == caller.centre else r.from_centre] += 1
     partners: set[str] = set()
     if caller.centre:
+        ties = store.ties(caller.centre)
+        if visibility is not None:
+            ties = visible_ties(store, visibility, ties, around=caller.centre)
         partners = {
             r.target if r.source == caller.centre else r.source
-            for r in store.ties(caller.centre)
+            for r in ties
             if r.type is RelationType.COLLABORATES_WITH
         }
     ranked = []

@@ -31,7 +31,7 @@ from __future__ import annotations
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
@@ -70,8 +70,10 @@ from graph.queries import wording
 from graph.queries.introductions import describe
 from graph.queries.readable import readable
 from graph.queries.scope import scope_of
+from graph.queries.visibility import visible_ties
 from graph.store.ports import GraphStore
 from graph.store.projection import project
+from graph.visibility import Visibility
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX",
@@ -203,6 +205,10 @@ class WeaknessReport:
     brokers: list[Broker]
     betweenness_sources: int
     betweenness_exact: bool
+    withheld: dict[str, int] = field(default_factory=dict)
+    #: The enterprises with a confidential tie on a next step or a bridge of the report (what
+    #: the audit log records of an answer that showed one); empty without a visibility.
+    confidential: tuple[str, ...] = ()
 
 
 # -- the report -------------------------------------------------------------------------
@@ -253,11 +259,20 @@ class _Scope:
 
 
 def weakness_report(
-    store: GraphStore, prefecture: str | None = None, limit: int = DEFAULT_LIMIT
+    store: GraphStore,
+    prefecture: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    visibility: Visibility | None = None,
 ) -> WeaknessReport:
     """The weakness report of a prefecture's actor graph (or the whole network's, for None),
     listing at most ``limit`` findings of each kind, the most telling first; ``counts`` holds
     how many there are in all.
+
+    For a caller who may not see every confidential tie (``visibility``), the counts stay
+    those of the whole graph (they reveal no firm), but the lists hold only what the caller
+    may see: unfinanced enterprises whose confidential ties it sees, findings whose next step
+    walks only ties it sees, bridges it sees; ``withheld`` says how many of each list were
+    left out.
 
     Raises InvalidArgument for an unknown prefecture code or a limit outside 1..MAX_LIMIT.
     """
@@ -325,13 +340,17 @@ def weakness_report(
     ) -> Search[_Reach]:
         return best_reach(actors, sources, DEFAULT_MAX_HOPS, places) if places else reach
 
+    restricted = visibility is not None and visibility.restricted
+    seen_unfinanced = unfinanced
+    if visibility is not None and restricted:
+        seen_unfinanced = [e for e in unfinanced if visibility.sees_ties_of(e)]
     reach_near = nearest_place_first(
-        actors, unfinanced[:limit], financiers, search_reach, lambda hit: hit[2], levels
+        actors, seen_unfinanced[:limit], financiers, search_reach, lambda hit: hit[2], levels
     )
 
     asset_users = _asset_users(ctx) if unused else ({}, {})
     picked: dict[tuple[str | None, str], list[str]] = {}  # by (prefecture, category)
-    return WeaknessReport(
+    report = WeaknessReport(
         prefecture=scope.prefecture,
         nodes=actors.number_of_nodes(),
         edges=actors.number_of_edges(),
@@ -348,7 +367,7 @@ def weakness_report(
         articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
         bridges=bridges[:limit],
         isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
-        unfinanced_enterprises=_unfinanced_findings(ctx, unfinanced[:limit], reach_near),
+        unfinanced_enterprises=_unfinanced_findings(ctx, seen_unfinanced[:limit], reach_near),
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
         ],
@@ -360,6 +379,77 @@ def weakness_report(
         brokers=brokers,
         betweenness_sources=used,
         betweenness_exact=sources is None,
+    )
+    if visibility is None:
+        return report
+    return _as_seen(ctx, report, visibility, len(unfinanced) - len(seen_unfinanced))
+
+
+#: The lists of a report a caller may see only part of.
+_FINDING_LISTS = (
+    "articulation_points",
+    "isolated",
+    "unfinanced_enterprises",
+    "unsupported_enterprises",
+    "unused_assets",
+    "overloaded_centres",
+)
+
+
+def _as_seen(
+    ctx: _Scope, report: WeaknessReport, visibility: Visibility, unfinanced_withheld: int
+) -> WeaknessReport:
+    """``report`` as the caller of ``visibility`` may see it: the findings whose next step
+    walks a tie it may not see and the bridges it may not see are left out and counted in
+    ``withheld``, with the unfinanced enterprises left out before (``unfinanced_withheld``)."""
+    lists: dict[str, list[Finding]] = {name: getattr(report, name) for name in _FINDING_LISTS}
+    walked: dict[tuple[str, str], Relation] = {}
+    for findings in lists.values():
+        for finding in findings:
+            for u, v in pairwise(finding.next_step.path):
+                walked[(u, v)] = _relation_on(ctx.actors, u, v)
+    bridges = {
+        (b.source, b.target): Relation(b.source, RelationType(b.type), b.target, b.strength)
+        for b in report.bridges
+    }
+    doubtful = [r for r in (*walked.values(), *bridges.values()) if not visibility.entitled(r)]
+    seen = {r.key for r in visible_ties(ctx.store, visibility, doubtful)}
+    hidden = {r.key for r in doubtful} - seen
+
+    def shown(finding: Finding) -> bool:
+        return all(walked[(u, v)].key not in hidden for u, v in pairwise(finding.next_step.path))
+
+    kept = {name: [f for f in findings if shown(f)] for name, findings in lists.items()}
+    withheld = {name: len(lists[name]) - len(kept[name]) for name in _FINDING_LISTS}
+    withheld["unfinanced_enterprises"] += unfinanced_withheld
+    shown_bridges = [b for b in report.bridges if bridges[(b.source, b.target)].key not in hidden]
+    withheld["bridges"] = len(report.bridges) - len(shown_bridges)
+    shown_ties = [
+        walked[(u, v)]
+        for findings in kept.values()
+        for finding in findings
+        for u, v in pairwise(finding.next_step.path)
+    ] + [bridges[(b.source, b.target)] for b in shown_bridges]
+    confidential = {
+        end
+        for r in shown_ties
+        if visibility.confidential(r)
+        for end in (r.source, r.target)
+        if ctx.nodes[end].kind is NodeKind.ENTERPRISE
+    }
+    if not visibility.restricted:
+        withheld = {}
+    return replace(
+        report,
+        articulation_points=kept["articulation_points"],
+        isolated=kept["isolated"],
+        unfinanced_enterprises=kept["unfinanced_enterprises"],
+        unsupported_enterprises=kept["unsupported_enterprises"],
+        unused_assets=kept["unused_assets"],
+        overloaded_centres=kept["overloaded_centres"],
+        bridges=shown_bridges,
+        withheld=withheld,
+        confidential=tuple(sorted(confidential)),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from graph.errors import InvalidArgument
@@ -31,6 +31,7 @@ from graph.model import (
 from graph.queries.presence import missing
 from graph.queries.scope import scope_of
 from graph.store.ports import GraphStore
+from graph.visibility import Visibility
 
 __all__ = ["WHAT_IF_SECONDS", "WhatIf", "what_if_removed"]
 
@@ -57,9 +58,20 @@ class WhatIf:
     lose_centre: list[Node]
     only_financier: list[Node] = field(default_factory=list)
     only_support: list[Node] = field(default_factory=list)
+    #: For a caller who may not see every confidential tie: how many of each list were left
+    #: out (see :func:`what_if_removed`); empty otherwise.
+    withheld: dict[str, int] = field(default_factory=dict)
+    #: The enterprises whose confidential tie with the removed actor the answer shows (their
+    #: only lender, guarantor, investor or advisor); empty without a visibility.
+    confidential: tuple[str, ...] = ()
 
 
-def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = None) -> WhatIf:
+def what_if_removed(
+    store: GraphStore,
+    node_id: str,
+    prefecture: str | None = None,
+    visibility: Visibility | None = None,
+) -> WhatIf:
     """What the enterprises of the scope (a prefecture's actor graph, or the whole network's
     without ``prefecture``) would lose if ``node_id`` left: see :class:`WhatIf`.
 
@@ -69,6 +81,11 @@ def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = No
     as it holds a financier and a centre: the whole network costs about what a prefecture
     does. Past WHAT_IF_SECONDS of reading (a hub), the scope is read at once instead, with
     the same answer.
+
+    For a caller who may not see every confidential tie (``visibility``), the lists that
+    would reveal an enterprise's financing or advice (``lose_financier``,
+    ``only_financier``, ``only_support``) hold only the enterprises whose confidential ties
+    it sees, and ``withheld`` says how many were left out.
 
     Raises NotFound for an unknown id; InvalidArgument for a node that is not an actor, an
     unknown prefecture code, or an actor outside the prefecture asked (a nationwide one
@@ -101,7 +118,46 @@ def what_if_removed(store: GraphStore, node_id: str, prefecture: str | None = No
     lose_financier, lose_centre, only_financier, only_support = (
         [nodes[e] for e in sorted(ids)] for ids in found
     )
-    return WhatIf(node, scope.prefecture, lose_financier, lose_centre, only_financier, only_support)
+    found_if = WhatIf(
+        node, scope.prefecture, lose_financier, lose_centre, only_financier, only_support
+    )
+    return found_if if visibility is None else _as_seen(found_if, visibility)
+
+
+def _as_seen(found: WhatIf, visibility: Visibility) -> WhatIf:
+    """``found`` as the caller of ``visibility`` may see it (see :func:`what_if_removed`)."""
+    lists = {
+        "lose_financier": found.lose_financier,
+        "only_financier": found.only_financier,
+        "only_support": found.only_support,
+    }
+    # an only support is confidential when it is advice (a specialist left), not support
+    advice = found.removed.kind is NodeKind.SPECIALIST
+    guarded = {
+        "lose_financier": True,
+        "only_financier": bool(FINANCING_TYPES & visibility.types),
+        "only_support": advice and RelationType.ADVISES in visibility.types,
+    }
+    kept = {
+        name: [n for n in nodes if not guarded[name] or visibility.sees_ties_of(n.id)]
+        for name, nodes in lists.items()
+    }
+    withheld = (
+        {name: len(lists[name]) - len(kept[name]) for name in lists}
+        if visibility.restricted
+        else {}
+    )
+    shown = {
+        n.id for name in ("only_financier", "only_support") if guarded[name] for n in kept[name]
+    }
+    return replace(
+        found,
+        lose_financier=kept["lose_financier"],
+        only_financier=kept["only_financier"],
+        only_support=kept["only_support"],
+        withheld=withheld,
+        confidential=tuple(sorted(shown)),
+    )
 
 
 class _ActorGraph(Protocol):

@@ -25,12 +25,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
 from pathlib import Path
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -271,6 +272,22 @@ _SPILL_RELATION = (
     "WHERE source = ? AND type = ? AND target = ? AND asserted > 0"
 )
 
+#: The relations of the types in a JSON list (``?2``) that a contributor (``?1``) asserted,
+#: retracted or not, as the record names of ``provenance`` (ids hold no spaces, so the type
+#: is what stands between the two), and as keys in the rows that keep their first assertion.
+_ASSERTED_RELATIONS = (
+    "SELECT record FROM provenance WHERE contributor = ?1 AND substr(record, "
+    "instr(record, ' ') + 1, instr(substr(record, instr(record, ' ') + 1), ' ') - 1) "
+    "IN (SELECT value FROM json_each(?2))"
+)
+#: Whether a contributor (``?``) made a write: else no row keeps an assertion of its.
+_WRITES_BY = "SELECT 1 FROM writes WHERE contributor = ? LIMIT 1"
+_ASSERTED_IN_ROWS = (
+    "SELECT source, type, target FROM relations "
+    "WHERE asserted IN (SELECT id FROM writes WHERE contributor = ?1) "
+    "AND type IN (SELECT value FROM json_each(?2))"
+)
+
 #: Raise the graph version by one (a store written before it existed has none: 0).
 _BUMP_GRAPH_VERSION = (
     "INSERT INTO meta (key, value) VALUES ('graph_version', 1) "
@@ -374,9 +391,42 @@ class _Memory:
         self.aliases: dict[str, str] = {}
 
 
-#: Each node's introduction ties, strongest first, by the day they were read for (None: the
-#: whole history): a cache, dropped for a node when a write touches it or a neighbour.
-_SortedTies = dict[str, dict[Day | None, list[tuple[float, str]]]]
+#: A node's ties as introductions take them: (strength, neighbour), strongest first, then by
+#: neighbour id.
+_TieList = list[tuple[float, str]]
+
+
+class _SplitTies(NamedTuple):
+    """A node's introduction ties on a day, split by whether they are of the confidential
+    types: ``open``, the strongest tie of another type (or a completed referral's) to each
+    neighbour, sorted as :data:`_TieList`, and by neighbour in ``open_by``; ``hidden``, the
+    strongest confidential tie to each neighbour, whose ids ``hidden_ids`` holds again (a set
+    to intersect with the enterprises a caller is entitled to)."""
+
+    open: _TieList
+    open_by: dict[str, float]
+    hidden: dict[str, float]
+    hidden_ids: frozenset[str]
+
+
+class _TiesOf:
+    """The cached introduction ties of one node: ``every`` tie by day (None: the whole
+    history), and the ties ``split`` by confidential types, by (day, types). Dropped whole
+    when a write touches the node or a neighbour."""
+
+    __slots__ = ("every", "split")
+
+    def __init__(self) -> None:
+        self.every: dict[Day | None, _TieList] = {}
+        self.split: dict[tuple[Day | None, frozenset[RelationType]], _SplitTies] = {}
+
+
+#: Each node's cached introduction ties (see :class:`_TiesOf`): a cache, dropped for a node
+#: when a write touches it or a neighbour.
+_SortedTies = dict[str, _TiesOf]
+#: The confidential relations (of introduction types) one contributor asserted, retracted or
+#: not, by each of their ends: {node: {relation key, ...}}.
+_Asserted = dict[str, set[tuple[str, str, str]]]
 #: The days referrals completed between two centres, both ways, each list sorted:
 #: {centre: {other: [day, ...]}}.
 _Completions = dict[str, dict[str, list[Day]]]
@@ -587,12 +637,19 @@ class _Writer:
         self._write: int | None = None
         #: whether nodes or relations were upserted (the graph version then moves)
         self.touched_graph = False
+        #: whether assertions were restored (who asserted what changed)
+        self.touched_provenance = False
         #: nodes and relations deleted outright (a merge), unless written again after
         self.deleted_nodes: set[str] = set()
         self.deleted_relations: set[tuple[str, str, str]] = set()
         #: aliases made (merged id -> kept id) and undone (merged ids)
         self.aliases_made: dict[str, str] = {}
         self.aliases_undone: set[str] = set()
+
+    @property
+    def attribution(self) -> Attribution:
+        """Who makes the writes, and when."""
+        return self._by
 
     def _kind_of(self, node_id: str) -> NodeKind | None:
         """The kind of ``node_id``, written earlier here or stored, or None."""
@@ -772,6 +829,7 @@ class _Writer:
 
     def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
         """See :meth:`GraphWriter.restore_provenance`."""
+        self.touched_provenance = True
         rows = []
         for record, a in assertions:
             if is_relation_record(record):
@@ -944,6 +1002,10 @@ class EmbeddedStore(Store):
         # the graph version of the file that the graph in memory holds (None: none yet)
         self._graph_version: int | None = None
         self._changes = 0  # times the graph in memory changed, by a write or a reread
+        # the confidential relations each contributor asserted, by (contributor, types), and
+        # how many times such kept ones were dropped
+        self._asserted: dict[tuple[str, frozenset[RelationType]], _Asserted] = {}
+        self._asserted_generation = 0
         #: times the whole graph was read from the file (for tests and diagnosis)
         self.graph_reads = 0
         self._swap(_Memory())
@@ -1018,6 +1080,7 @@ class EmbeddedStore(Store):
             self._kind_counts = Counter(node.kind.value for node in memory.nodes.values())
             # centres_with_expertise's answers by need, until nodes or relations change
             self._expertise: dict[tuple[str, Day | None], list[tuple[Node, list[str]]]] = {}
+            self._forget_assertions()
             self._changes += 1
 
     def _data_version(self) -> int:
@@ -1152,6 +1215,17 @@ class EmbeddedStore(Store):
             )
             if graph_version is not None:
                 self._graph_version = graph_version
+            if (
+                writer.deleted_relations
+                or writer.deleted_nodes
+                or writer.touched_provenance
+                or writer.aliases_made
+                or writer.aliases_undone
+            ):
+                self._forget_assertions()
+            elif writer.relations and writer.attribution.record:
+                # upserts add assertions of the writing contributor only
+                self._forget_assertions(writer.attribution.contributor)
             if writer.touched_referrals:
                 self._count_completed_referrals()
 
@@ -1415,27 +1489,53 @@ class EmbeddedStore(Store):
         day: Day | None = None,
         visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
-        """The k best paths, by the in-memory search of :mod:`graph.algorithms.paths`."""
+        """The k best paths, by the in-memory search of :mod:`graph.algorithms.paths`, on the
+        ties the caller of ``visibility`` sees (:meth:`_visible_ties`). Raises StoreError if
+        the confidential ties its contributor asserted cannot be read."""
+        shown = visibility if visibility is not None and visibility.restricted else None
+        asserted: _Asserted = {}
+        if shown is not None and shown.contributor is not None:
+            asserted = self._asserted_by(shown.contributor, shown.types)
         with self._read_lock:
             if not (self._exists(source, day) and self._exists(target, day)):
                 return []
+            sees: Callable[[Relation], bool] | None = None
+            if shown is None:
 
-            def ties(node_id: str) -> list[tuple[float, str]]:
-                return self._introduction_ties(node_id, day)
+                def ties(node_id: str) -> _TieList:
+                    return self._introduction_ties(node_id, day)
+
+            else:
+                caller = shown
+                read: dict[str, _TieList] = {}
+
+                def ties(node_id: str) -> _TieList:
+                    found = read.get(node_id)
+                    if found is None:
+                        found = read[node_id] = self._visible_ties(node_id, day, caller, asserted)
+                    return found
+
+                def sees(relation: Relation) -> bool:
+                    return caller.entitled(relation) or relation.key in asserted.get(
+                        relation.source, ()
+                    )
 
             found = k_best_paths(ties, source, target, k, max_hops)
             return [
-                ScoredPath.of(nodes, [self._strongest_tie(u, v, day) for u, v in pairwise(nodes)])
+                ScoredPath.of(
+                    nodes, [self._strongest_tie(u, v, day, sees) for u, v in pairwise(nodes)]
+                )
                 for nodes, _ in found
             ]
 
-    def _introduction_ties(self, node_id: str, day: Day | None) -> list[tuple[float, str]]:
+    def _introduction_ties(self, node_id: str, day: Day | None) -> _TieList:
         """The ties of ``node_id`` that count for introductions on ``day``, as (strength,
         neighbour), strongest first, then by neighbour id; cached until a write touches the
         node or a neighbour."""
-        by_day = self._sorted_ties.get(node_id)
-        if by_day is None:
-            by_day = self._sorted_ties[node_id] = {}
+        entry = self._sorted_ties.get(node_id)
+        if entry is None:
+            entry = self._sorted_ties[node_id] = _TiesOf()
+        by_day = entry.every
         cached = by_day.get(day)
         if cached is None:
             best: dict[str, float] = {}
@@ -1461,6 +1561,162 @@ class EmbeddedStore(Store):
             by_day[day] = cached
         return cached
 
+    def _split_ties(
+        self, node_id: str, day: Day | None, types: frozenset[RelationType]
+    ) -> _SplitTies:
+        """The introduction ties of ``node_id`` on ``day`` split into those of the
+        confidential ``types`` and the others (a completed referral's tie is never
+        confidential); cached with :meth:`_introduction_ties`, and dropped with them."""
+        entry = self._sorted_ties.get(node_id)
+        if entry is None:
+            entry = self._sorted_ties[node_id] = _TiesOf()
+        cached = entry.split.get((day, types))
+        if cached is None:
+            open_by: dict[str, float] = {}
+            hidden: dict[str, float] = {}
+            nodes = self._nodes
+            for neighbour, rels in self._adjacency[node_id].items():
+                if day is not None and not exists_on(nodes[neighbour].props, day):
+                    continue
+                for r in rels.values():
+                    if r.type not in _TIE_TYPES:
+                        continue
+                    if day is not None and not holds_on(r.since, r.until, day):
+                        continue
+                    best = hidden if r.type in types else open_by
+                    held = best.get(neighbour)
+                    if held is None or r.strength > held:
+                        best[neighbour] = r.strength
+            for neighbour, strength in self._referral_ties(node_id, day):
+                open_by[neighbour] = max(strength, open_by.get(neighbour, 0.0))
+            cached = _SplitTies(
+                sorted(((s, n) for n, s in open_by.items()), key=strongest_first),
+                open_by,
+                hidden,
+                frozenset(hidden),
+            )
+            if len(entry.split) >= _DAYS_KEPT:
+                entry.split.clear()
+            entry.split[day, types] = cached
+        return cached
+
+    def _visible_ties(
+        self, node_id: str, day: Day | None, visibility: Visibility, asserted: _Asserted
+    ) -> _TieList:
+        """The ties of ``node_id`` on ``day`` that the caller of ``visibility`` sees, sorted
+        as :meth:`_introduction_ties`, the strongest visible tie counting between two nodes:
+        every tie when the caller is entitled to the node (it is an end of them all); else
+        the ties of other types, the confidential ties to an enterprise it is entitled to,
+        and those of ``asserted`` (its contributor's). Made from the cached ties: only the
+        confidential ties shown are merged into the node's open ones. The caller holds the
+        read lock."""
+        entitled = visibility.enterprises
+        if node_id in entitled:
+            return self._introduction_ties(node_id, day)
+        split = self._split_ties(node_id, day, visibility.types)
+        shown: dict[str, float] = {}
+        if split.hidden:
+            hidden = split.hidden
+            for neighbour in split.hidden_ids & entitled:
+                shown[neighbour] = hidden[neighbour]
+        mine = asserted.get(node_id)
+        if mine:
+            around = self._adjacency.get(node_id, {})
+            nodes = self._nodes
+            for key in mine:
+                source, _, target = key
+                neighbour = target if source == node_id else source
+                if neighbour in entitled:
+                    continue  # its every tie is shown already
+                relation = around.get(neighbour, {}).get(key)
+                if relation is None:
+                    continue
+                if day is not None and not (
+                    holds_on(relation.since, relation.until, day)
+                    and exists_on(nodes[neighbour].props, day)
+                ):
+                    continue
+                held = shown.get(neighbour)
+                if held is None or relation.strength > held:
+                    shown[neighbour] = relation.strength
+        if not shown:
+            return split.open
+        open_by = split.open_by
+        extra = {n: s for n, s in shown.items() if n not in open_by or s > open_by[n]}
+        if not extra:
+            return split.open
+        if len(extra) * _MERGE_BY_SORTING > len(split.open):
+            merged = [tie for tie in split.open if tie[1] not in extra]
+            merged.extend((s, n) for n, s in extra.items())
+            merged.sort(key=strongest_first)
+            return merged
+        merged = list(split.open)
+        for neighbour, strength in extra.items():
+            weaker = open_by.get(neighbour)
+            if weaker is not None:
+                del merged[bisect_left(merged, (-weaker, neighbour), key=strongest_first)]
+            insort(merged, (strength, neighbour), key=strongest_first)
+        return merged
+
+    def _asserted_by(self, contributor: str, types: frozenset[RelationType]) -> _Asserted:
+        """The relations of the confidential ``types`` (those that are introduction ties)
+        that ``contributor`` asserted, retracted or not, by each end; read from the file once
+        and kept until a write may change them. Raises StoreError if they cannot be read."""
+        key = (contributor, types)
+        with self._read_lock:
+            kept = self._asserted.get(key)
+            generation = self._asserted_generation
+        if kept is not None:
+            return kept
+        found = self._read_asserted(contributor, types)
+        with self._read_lock:
+            # a write applied meanwhile may have changed them: then they are not kept
+            if generation == self._asserted_generation:
+                if len(self._asserted) >= _ASSERTED_KEPT:
+                    self._asserted.clear()
+                self._asserted[key] = found
+        return found
+
+    def _read_asserted(self, contributor: str, types: frozenset[RelationType]) -> _Asserted:
+        """:meth:`_asserted_by`, read from the file: the records that ``contributor``
+        asserts in ``provenance`` and those whose row names its writes. Raises StoreError if
+        they cannot be read."""
+        wanted = json.dumps(sorted(t.value for t in types & _TIE_TYPES))
+        if wanted == "[]":
+            return {}
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                records = self._reader.execute(
+                    _ASSERTED_RELATIONS, (contributor, wanted)
+                ).fetchall()
+                rows: list[Sequence[str]] = []
+                if self._reader.execute(_WRITES_BY, (contributor,)).fetchone() is not None:
+                    rows = self._reader.execute(_ASSERTED_IN_ROWS, (contributor, wanted)).fetchall()
+        except sqlite3.Error as error:
+            raise self._failure(error, "cannot read the provenance") from error
+        rows.extend(record.split(" ") for (record,) in records)
+        named = _RELATION_TYPE_NAMED
+        found: _Asserted = {}
+        for source, kind, target in rows:
+            relation_key = (source, named[kind], target)
+            found.setdefault(source, set()).add(relation_key)
+            found.setdefault(target, set()).add(relation_key)
+        return found
+
+    def _forget_assertions(self, contributor: str | None = None) -> None:
+        """Drop the kept confidential relations asserted by ``contributor`` (by everyone:
+        None), as a write may have changed them; a read under way then keeps nothing."""
+        with self._read_lock:
+            self._asserted_generation += 1
+            if contributor is None:
+                self._asserted = {}
+            else:
+                self._asserted = {
+                    key: found for key, found in self._asserted.items() if key[0] != contributor
+                }
+
     def _referral_ties(self, node_id: str, day: Day | None) -> Iterable[tuple[str, float]]:
         """The centres that completed referrals with ``node_id`` (by ``day``, and existing
         then), with the tie's strength."""
@@ -1469,14 +1725,23 @@ class EmbeddedStore(Store):
             if completed and self._exists(other, day):
                 yield other, referral_tie_strength(completed)
 
-    def _strongest_tie(self, u: str, v: str, day: Day | None) -> Relation:
+    def _strongest_tie(
+        self,
+        u: str,
+        v: str,
+        day: Day | None,
+        sees: Callable[[Relation], bool] | None = None,
+    ) -> Relation:
         """The strongest introduction tie between ``u`` and ``v`` on ``day`` (a relation or
-        the tie of their completed referrals); raises ValueError if they have none."""
+        the tie of their completed referrals), of those ``sees`` keeps (all: None); raises
+        ValueError if they have none."""
         rels = self._adjacency.get(u, {}).get(v, {})
         ties = [
             r
             for r in rels.values()
-            if r.type in _TIE_TYPES and (day is None or holds_on(r.since, r.until, day))
+            if r.type in _TIE_TYPES
+            and (day is None or holds_on(r.since, r.until, day))
+            and (sees is None or sees(r))
         ]
         days = self._completed_referrals.get(u, {}).get(v)
         completed = _completed_by(days, day) if days else 0
@@ -1704,6 +1969,11 @@ class EmbeddedStore(Store):
 _TIE_TYPES = frozenset(INTRODUCTION_TIE_TYPES)
 #: How many days' sorted ties a node keeps at most (today's, and a few asked about).
 _DAYS_KEPT = 4
+#: Past one confidential tie shown to a caller for this many open ties of a node, its visible
+#: ties are sorted anew rather than inserted one by one into a copy of the open ones.
+_MERGE_BY_SORTING = 8
+#: How many (contributor, confidential types) a store keeps the asserted relations of.
+_ASSERTED_KEPT = 1024
 #: Each relation type by its name, as the relations table holds it.
 _RELATION_TYPE_NAMED: dict[str, RelationType] = {kind.value: kind for kind in RelationType}
 

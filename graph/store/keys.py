@@ -5,12 +5,22 @@ against its SHA-256 hash with :func:`hmac.compare_digest`. Keys live in ``keys.s
 ``RSN_DATA_DIR`` whichever graph backend is used, and every request reads the current state,
 so a revoked key is refused by the very next request.
 
-The file is private to its owner (0600, in a folder created 0700). Reads and writes go through
-two connections: reads (one indexed row, run by the server on its event loop) wait at most
+The file is private to its owner (0600, in a folder created 0700). Reads and writes of keys go
+through two connections: reads (one indexed row, run by the server on its event loop) wait at most
 :data:`READ_WAIT_SECONDS` for a lock, which in WAL mode only a checkpoint or a recovery holds
 briefly, so the loop never stalls; writes (a key, a session) wait up to
 :data:`WRITE_WAIT_SECONDS` and run on worker threads. A lock held past the wait raises
 StoreUnavailable, which the API answers 503 with ``Retry-After``.
+
+The same file keeps the audit log of confidential ties (:mod:`graph.audit`): one row for
+every answer that showed one, appended and never changed. Triggers refuse every UPDATE and
+DELETE of it, and an INSERT that would replace a row, whoever writes to the file. Entries
+are appended on a third connection with ``synchronous=NORMAL``: in WAL mode a commit is then
+written to the WAL file without waiting for the disk, so an entry survives the process
+(a crash or a restart) at a fraction of the cost of a synchronous commit; only a crash of
+the whole machine may lose the last entries (the file itself stays whole). The tables of a
+file written before the log was kept are left as they are; the log's table is added when
+the file is opened.
 """
 
 from __future__ import annotations
@@ -20,15 +30,25 @@ import hmac
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from graph.errors import Conflict, InvalidArgument, NotFound, StoreError, StoreUnavailable
+from graph.audit import AuditEntry, audit_entry, audit_route, audit_since, new_audit_id
+from graph.errors import (
+    Conflict,
+    InvalidArgument,
+    NotFound,
+    RowInvalid,
+    StoreError,
+    StoreUnavailable,
+)
 from graph.model import is_valid_id
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
+from graph.valid_time import now_stamp
 
 __all__ = ["ApiKey", "KeyStore", "Role", "KEYS_FILE"]
 
@@ -49,7 +69,42 @@ CREATE TABLE IF NOT EXISTS sessions (
     key_id     TEXT NOT NULL REFERENCES api_keys(key_id),
     expires_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS audit_log (
+    seq         INTEGER PRIMARY KEY,
+    id          TEXT NOT NULL UNIQUE,
+    at          TEXT NOT NULL,
+    key         TEXT NOT NULL,
+    route       TEXT NOT NULL,
+    enterprises TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at);
+CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never changed');
+END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never deleted');
+END;
+CREATE TRIGGER IF NOT EXISTS audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = new.id OR seq = new.seq)
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: an entry is never replaced');
+END;
 """
+# INSERT OR REPLACE deletes the row it replaces without firing DELETE triggers (unless
+# recursive triggers are on), hence the trigger on INSERT.
+
+_AUDIT_INSERT = "INSERT INTO audit_log (id, at, key, route, enterprises) VALUES (?, ?, ?, ?, ?)"
+#: Appends an entry unless one of its id is there already (a restore).
+_AUDIT_RESTORE = (
+    "INSERT INTO audit_log (id, at, key, route, enterprises) SELECT ?, ?, ?, ?, ? "
+    "WHERE NOT EXISTS (SELECT 1 FROM audit_log WHERE id = ?)"
+)
+_AUDIT_COLUMNS = "id, at, key, route, enterprises"
+
+#: Entries of the audit log, in order (``list`` is a method's name inside KeyStore).
+AuditEntries = list[AuditEntry]
 
 #: How long a browser session lasts after sign-in.
 SESSION_HOURS = 12
@@ -102,6 +157,7 @@ class KeyStore:
             self._writer = _connect(path / KEYS_FILE, WRITE_WAIT_SECONDS)
             self._writer.executescript(_SCHEMA)
             self._reader = _connect(path / KEYS_FILE, READ_WAIT_SECONDS)
+            self._auditor = _connect(path / KEYS_FILE, WRITE_WAIT_SECONDS, durable=False)
             make_private_file(path / KEYS_FILE)  # and the -wal and -shm SQLite made now
         except sqlite3.OperationalError as error:
             if is_busy(error):
@@ -114,6 +170,7 @@ class KeyStore:
         self._path = path
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self._audit_lock = threading.Lock()
 
     def _read(self, sql: str, parameters: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
         """Rows of one query on the reading connection; raises StoreUnavailable on a lock."""
@@ -257,18 +314,112 @@ class KeyStore:
         """Forget a session (sign-out)."""
         self._write(("DELETE FROM sessions WHERE token_sha = ?", (_digest(token),)))
 
+    # -- the audit log of confidential ties ------------------------------------------------
+
+    def record_audit(
+        self, key: str, route: str, enterprises: Iterable[str], at: str | None = None
+    ) -> AuditEntry:
+        """Append to the audit log that the key named ``key`` was shown, on ``route``, the
+        confidential ties of ``enterprises`` (their ids), ``at`` a time (now when None);
+        returns the entry. ``route`` is kept as :func:`graph.audit.audit_route` writes it
+        (any text can be logged). One INSERT, committed before this returns (see the module:
+        it survives the process). Raises InvalidArgument for a bad key name, enterprise id
+        or time, StoreUnavailable when the file stays locked past
+        :data:`WRITE_WAIT_SECONDS`."""
+        try:
+            entry = audit_entry(
+                new_audit_id(), at or now_stamp(), key, audit_route(route), enterprises
+            )
+        except RowInvalid as error:
+            raise InvalidArgument(f"an audit entry cannot be recorded: {error}") from None
+        try:
+            with self._audit_lock:
+                self._auditor.execute(_AUDIT_INSERT, _audit_row(entry))
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from error
+        return entry
+
+    def audit(
+        self, since: str | None = None, key: str | None = None, limit: int | None = None
+    ) -> AuditEntries:
+        """The entries of the audit log, oldest first: those at or after ``since`` (a day
+        ``YYYY-MM-DD``, from its first moment in UTC, or an ISO 8601 time), of the key named
+        ``key``; with ``limit``, only the newest ``limit`` of them (still oldest first).
+        Raises InvalidArgument for a bad ``since`` or a ``limit`` below 1, StoreUnavailable
+        on a lock."""
+        conditions: list[str] = []
+        parameters: list[object] = []
+        if since is not None:
+            conditions.append("at >= ?")
+            parameters.append(audit_since(since))
+        if key is not None:
+            conditions.append("key = ?")
+            parameters.append(key)
+        where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
+        # only this module's texts in the SQL, never values
+        chosen = f"SELECT seq, {_AUDIT_COLUMNS} FROM audit_log {where}"  # noqa: S608
+        if limit is not None:
+            if limit < 1:
+                raise InvalidArgument(f"limit must be at least 1, got {limit}")
+            chosen += "ORDER BY at DESC, seq DESC LIMIT ?"
+            parameters.append(limit)
+        sql = f"SELECT {_AUDIT_COLUMNS} FROM ({chosen}) ORDER BY at, seq"  # noqa: S608
+        rows = self._read(sql, tuple(parameters))
+        return [AuditEntry(i, at, k, route, tuple(ids.split())) for i, at, k, route, ids in rows]
+
+    def restore_audit(self, entries: Iterable[AuditEntry]) -> int:
+        """Append the ``entries`` (an export's, :mod:`graph.loaders.audit_rows`) that the log
+        does not hold yet, by id, in their order and in one transaction; returns how many
+        were appended. An entry whose id the log holds is left out as it is there (the log
+        never changes an entry). Raises InvalidArgument for an entry that is not well formed,
+        StoreUnavailable on a lock."""
+        rows: list[tuple[str, ...]] = []
+        for given in entries:
+            try:
+                entry = audit_entry(given.id, given.at, given.key, given.route, given.enterprises)
+            except RowInvalid as error:
+                raise InvalidArgument(
+                    f"audit entry {given.id!r} cannot be restored: {error}"
+                ) from None
+            rows.append((*_audit_row(entry), entry.id))
+        if not rows:
+            return 0
+        try:
+            with self._audit_lock:
+                connection = self._auditor
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    added = connection.executemany(_AUDIT_RESTORE, rows).rowcount
+                except BaseException:
+                    connection.execute("ROLLBACK")
+                    raise
+                connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            raise self._failure(error) from error
+        return max(added, 0)
+
     def close(self) -> None:
-        """Close both connections. Safe to call twice."""
+        """Close the connections. Safe to call twice."""
         with self._read_lock:
             self._reader.close()
         with self._write_lock:
             self._writer.close()
+        with self._audit_lock:
+            self._auditor.close()
 
 
-def _connect(file: Path, wait: float) -> sqlite3.Connection:
+def _audit_row(entry: AuditEntry) -> tuple[str, str, str, str, str]:
+    """The values of ``entry`` as a row of ``audit_log`` (the enterprises joined by
+    spaces)."""
+    return (entry.id, entry.at, entry.key, entry.route, " ".join(entry.enterprises))
+
+
+def _connect(file: Path, wait: float, durable: bool = True) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) that waits ``wait``
-    seconds for another process's lock."""
+    seconds for another process's lock. A ``durable`` connection's commits wait for the disk
+    (``synchronous=FULL``); the others' are in the WAL file when they return, which outlives
+    the process but not a crash of the machine (``synchronous=NORMAL``)."""
     connection = sqlite3.connect(file, timeout=wait, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("PRAGMA synchronous=FULL")
+    connection.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
     return connection

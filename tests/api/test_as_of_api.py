@@ -90,7 +90,7 @@ def dated_api(settings: Settings, tmp_path: Path) -> Iterator[LiveApi]:
         yield LiveApi(base_url, made, settings)
 
 
-def _get(api: LiveApi, path: str, role: str = "analyst", **params):
+def _get(api: LiveApi, path: str, role: str = "admin", **params):
     with api.client(role) as client:
         return client.get(path, params=params)
 

@@ -70,7 +70,7 @@ def test_every_role_reads_stats(live_api, role):
 
 
 def test_a_node_and_its_ties(live_api):
-    with live_api.client("analyst") as client:
+    with live_api.client("admin") as client:
         answer = client.get("/v1/nodes/S1")
     assert answer.status_code == 200
     body = answer.json()
@@ -88,7 +88,7 @@ def test_a_node_and_its_ties(live_api):
 
 
 def test_a_node_names_the_other_end_of_each_tie(live_api):
-    with live_api.client("analyst") as client:
+    with live_api.client("admin") as client:
         ties = client.get("/v1/nodes/S1").json()["ties"]
     assert {(t["other"], t["other_name"], t["other_kind"], t["derived"]) for t in ties} == {
         ("E1", "山田製作所", "Enterprise", False),

@@ -73,7 +73,7 @@ def test_bad_introducer_questions_are_422(live_api, query, detail):
 
 
 def test_the_answer_is_the_query_in_json(live_api):
-    with live_api.client("analyst") as client:
+    with live_api.client("admin") as client:
         answer = client.get("/v1/introductions?source=E2&target=F1&k=4&max_hops=5")
     assert answer.status_code == 200
     body = answer.json()

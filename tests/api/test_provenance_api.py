@@ -28,7 +28,7 @@ def api(settings: Settings, tmp_path: Path) -> Iterator[LiveApi]:
         yield LiveApi(base_url, made, settings)
 
 
-def _node(api: LiveApi, node_id: str, role: str = "analyst", **params):
+def _node(api: LiveApi, node_id: str, role: str = "admin", **params):
     with api.client(role) as client:
         return client.get(f"/v1/nodes/{node_id}", params=params)
 

@@ -8,7 +8,7 @@ import pytest
 
 
 def test_the_weakness_report_and_its_errors(live_api):
-    with live_api.client("analyst") as client:
+    with live_api.client("admin") as client:
         report = client.get("/v1/weaknesses", params={"prefecture": "13"})
         assert report.status_code == 200
         body = report.json()
@@ -63,7 +63,7 @@ def test_signing_in_sets_a_strict_http_only_cookie_for_reading_only(live_api):
 
 def test_computed_numbers_are_shown_to_four_significant_digits_in_json(live_api):
     long_numbers = re.compile(r"\d\.\d*[1-9]\d{4,}")  # 0.7998000000000001, 0.2222222
-    with live_api.client("analyst") as client:
+    with live_api.client("admin") as client:
         report = client.get("/v1/weaknesses")
         brokers = report.json()["brokers"]
         assert [b["betweenness"] for b in brokers] == pytest.approx(

@@ -1,0 +1,57 @@
+"""What the caller may see of the confidential ties, and the audit log of the answers that
+showed one (see :mod:`graph.visibility`).
+
+Every reading route that can show a tie works out the caller's :class:`Visibility` first
+(:func:`visibility_for`, a few reads of the store for a centre's key) and computes its
+answer on the graph the caller may see; when the answer shows a confidential tie, the
+route appends who asked, what and which enterprises it concerned to the audit log
+(:func:`audit_shown`), whoever asked, admins too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import Request
+
+from graph.model import RelationType
+from graph.queries.visibility import visibility_of
+from graph.store import Store
+from graph.store.keys import ApiKey, KeyStore, Role
+from graph.visibility import Viewer, Visibility
+
+__all__ = ["audit_shown", "confidential_types", "viewer_of", "visibility_for"]
+
+
+def confidential_types(request: Request) -> frozenset[RelationType]:
+    """The confidential relation types the app was started with."""
+    types: frozenset[RelationType] = request.app.state.confidential_types
+    return types
+
+
+def viewer_of(key: ApiKey) -> Viewer:
+    """Who ``key`` speaks for, as visibility sees it."""
+    return Viewer(
+        name=key.name,
+        admin=key.role is Role.ADMIN,
+        centre=key.centre if key.role is Role.CENTRE else None,
+    )
+
+
+def visibility_for(request: Request, store: Store, key: ApiKey) -> Visibility:
+    """What the caller of ``key`` may see of the confidential ties, as of now. Reads the
+    store (call it off the event loop); raises StoreError if the store fails."""
+    return visibility_of(store, viewer_of(key), confidential_types(request))
+
+
+def audit_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:
+    """Append to the audit log that the answer to ``request`` showed ``key`` confidential
+    ties of ``enterprises`` (nothing when there are none). Raises StoreUnavailable if the
+    key file stays locked, StoreError if it cannot be written: an answer that cannot be
+    logged is not given."""
+    concerned = sorted(set(enterprises))
+    if not concerned:
+        return
+    keys: KeyStore = request.app.state.keys
+    route = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    keys.record_audit(key.name, f"{request.method} {route}", concerned)
