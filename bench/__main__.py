@@ -3,10 +3,11 @@
     python -m bench [--enterprises 100000] [--backend embedded|neo4j|both] [--smoke]
 
 Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.history,
-bench.api and bench.load (the load test, with Locust) in turn, then reads their JSON results
-(bench/results/, or RSN_BENCH_RESULTS) into one summary, which it also writes as
-bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it starts a local
-Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
+bench.api, bench.visibility (confidential ties: a centre's key beside an admin's, and the
+audit log's cost), bench.load (the load test, with Locust) and bench.matching in turn, then
+reads their JSON results (bench/results/, or RSN_BENCH_RESULTS) into one summary, which it
+also writes as bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it
+starts a local Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
 ``--smoke`` runs everything on a tiny dataset, in a few minutes, to prove the harness works.
 """
 
@@ -184,6 +185,38 @@ def summary_rows() -> list[dict[str, Any]]:
             None,
             "",
         )
+    visibility = _read("visibility")
+    for name, row in (visibility or {}).get("introductions", {}).items():
+        target = "<= 100 ms, ratio <= 1.5" if name != "neo4j-cypher" else "(without the plugin)"
+        add(
+            f"introductions {name} centre key p99",
+            row["centre"]["p99_ms"],
+            "ms",
+            row["admin"]["p99_ms"],
+            "admin p99",
+            row["p99_ratio"],
+            target,
+        )
+        add(
+            f"introductions {name} analyst key p99",
+            row["analyst"]["p99_ms"],
+            "ms",
+            row["admin"]["p99_ms"],
+            "admin p99",
+            row["analyst_p99_ratio"],
+            "",
+        )
+    for name, row in (visibility or {}).get("node_reads", {}).items():
+        for figure in ("p50", "mean"):
+            add(
+                f"node read {name} with the audit log {figure}",
+                row["logged"][f"{figure}_ms"],
+                "ms",
+                row["unlogged"][f"{figure}_ms"],
+                f"nothing confidential {figure}",
+                row[f"ratio_{figure}"],
+                "ratio <= 1.1",
+            )
     load = _read("load")
     for name, result in (load or {}).get("backends", {}).items():
         add(
@@ -257,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
             + (["--pairs", "10", "--warmup", "2", "--rounds", "1"] if args.smoke else []),
         ),
         ("api", size + backend + (["--pairs", "10", "--warmup", "2"] if args.smoke else [])),
+        (
+            "visibility",
+            size
+            + backend
+            + (["--pairs", "10", "--reads", "10", "--warmup", "2"] if args.smoke else []),
+        ),
         ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
         ("matching", size + ["--duplicates", "0.05"]),
     ]

@@ -141,6 +141,7 @@ CREATE TABLE IF NOT EXISTS provenance (
     vals         TEXT NOT NULL,
     PRIMARY KEY (record, contributor)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS provenance_by_contributor ON provenance(contributor, record);
 CREATE TABLE IF NOT EXISTS writes (
     id          INTEGER PRIMARY KEY,
     contributor TEXT NOT NULL,
@@ -1225,7 +1226,7 @@ class EmbeddedStore(Store):
                 self._forget_assertions()
             elif writer.relations and writer.attribution.record:
                 # upserts add assertions of the writing contributor only
-                self._forget_assertions(writer.attribution.contributor)
+                self._add_assertions(writer.attribution.contributor, writer.relations.values())
             if writer.touched_referrals:
                 self._count_completed_referrals()
 
@@ -1704,6 +1705,21 @@ class EmbeddedStore(Store):
             found.setdefault(source, set()).add(relation_key)
             found.setdefault(target, set()).add(relation_key)
         return found
+
+    def _add_assertions(self, contributor: str, relations: Iterable[Relation]) -> None:
+        """Add ``relations``, just asserted by ``contributor``, to its kept confidential
+        relations (an assertion, once made, counts retracted or not); a read under way then
+        keeps nothing."""
+        with self._read_lock:
+            self._asserted_generation += 1
+            for (name, types), found in self._asserted.items():
+                if name != contributor:
+                    continue
+                for relation in relations:
+                    if relation.type in types and relation.type in _TIE_TYPES:
+                        key = (relation.source, relation.type, relation.target)
+                        found.setdefault(relation.source, set()).add(key)
+                        found.setdefault(relation.target, set()).add(key)
 
     def _forget_assertions(self, contributor: str | None = None) -> None:
         """Drop the kept confidential relations asserted by ``contributor`` (by everyone:
