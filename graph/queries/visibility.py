@@ -31,11 +31,7 @@ def entitled_enterprises(store: Store, centre: str) -> frozenset[str]:
     supports (a ``SUPPORTS`` tie holding today) and those whose accepted or in-progress
     referral it received, when the enterprise's ``consent`` is yes. Raises StoreError if
     the store fails."""
-    supported = {
-        r.target
-        for r in store.ties(centre, today())
-        if r.type is RelationType.SUPPORTS and r.source == centre
-    }
+    supported = store.clients(centre, today())
     referred = {
         r.enterprise
         for r in store.list_referrals(centre, "inbox")

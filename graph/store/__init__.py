@@ -28,6 +28,7 @@ def open_store(settings: Settings, watch: bool = True) -> Store:
             password,
             database=settings.neo4j_database,
             procedures=settings.neo4j_procedures,
+            confidential_types=settings.confidential_types,
         )
     from graph.store.embedded import EmbeddedStore
 

@@ -60,6 +60,7 @@ __all__ = [
     "GET_NODES",
     "ties_of",
     "ties_with_provenance",
+    "CLIENTS",
     "STATS",
     "STATS_ON",
     "COUNTS_PROCEDURE",
@@ -114,6 +115,7 @@ __all__ = [
     "INTRODUCTION_TIE_NAMES",
     "K_BEST_PATHS_IN_DATABASE",
     "WARM_UP",
+    "WARM_UP_SEEN",
     "SAMPLE_NODES",
     "MERGE_LABEL",
     "DELETE_NODES",
@@ -472,6 +474,15 @@ def ties_of(kind: NodeKind) -> str:
         "| [startNode(r).id, type(r), endNode(r).id, r.strength, r.since, r.until]] "
         "AS relations"
     )
+
+
+#: The enterprises the centre ``$id`` supports on ``$day`` (every one for a null day); one
+#: row when the centre exists: ``ids``.
+CLIENTS = (
+    f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}}) "
+    f"RETURN [(c)-[r:{rel_type(RelationType.SUPPORTS)}]->(e:{label(NodeKind.ENTERPRISE)}) "
+    f"WHERE {_holds('r')} AND {_exists('e')} | e.id] AS ids"
+)
 
 
 def ties_with_provenance(kind: NodeKind) -> str:
@@ -878,6 +889,23 @@ def introduction_ties(dated: bool) -> str:
     return INTRODUCTION_TIES + ("|" + REFERRAL_TIE_EARLIER if dated else "")
 
 
+def _seen(r: str, a: str, b: str) -> str:
+    """Whether the caller sees relationship ``r`` between nodes ``a`` and ``b`` (see
+    :mod:`graph.visibility`), as the map ``$seeing`` says: its type is not one of ``hidden``
+    (the confidential types), the id of an end is a key of the map ``entitled``, or the
+    contributor ``contributor`` asserted it (it is the owner, or ``r`` has the assertion key
+    ``asserted``, retracted or not; both ``''`` for none).
+
+    What the caller sees travels as one map: the server plans a statement again for each order
+    of magnitude of the length of a list or text parameter (the entitled ids, a contributor's
+    name), and a plan takes about half a second; it does not for a map's content."""
+    return (
+        f"(NOT type({r}) IN $seeing.hidden OR $seeing.entitled[{a}.id] IS NOT NULL "
+        f"OR $seeing.entitled[{b}.id] IS NOT NULL OR {r}.{OWNER} = $seeing.contributor "
+        f"OR ($seeing.asserted <> '' AND {r}[$seeing.asserted] IS NOT NULL))"
+    )
+
+
 def _actor_by_id(variable: str, parameter: str) -> str:
     """A ``CALL`` subquery binding ``variable`` to the actor whose id is ``$parameter``: one
     unique-index seek under each actor label."""
@@ -889,11 +917,14 @@ def _actor_by_id(variable: str, parameter: str) -> str:
     return "CALL () { " + " UNION ALL ".join(parts) + " }"
 
 
-def k_best_paths(max_hops: int, dated: bool = False) -> str:
+def k_best_paths(max_hops: int, dated: bool = False, restricted: bool = False) -> str:
     """The ``$k`` best paths of at most ``max_hops`` ties from actor ``$source`` to actor
     ``$target`` among those scoring at least ``$theta``, best first, with the ties of each step.
     With ``dated``, in the graph as of ``$day`` (``$year`` its year): only ties holding then,
-    between nodes existing then.
+    between nodes existing then. With ``restricted``, in the graph a caller sees who may not
+    see every confidential tie, as the map ``$seeing`` says (see :func:`_seen`): a tie of its
+    ``hidden`` types counts only if an end's id is a key of its ``entitled`` or its
+    ``contributor`` asserted it.
 
     Rows: ``ids`` (node ids in path order), ``score`` (the product of the strengths multiplied
     in path order, the strongest tie counting between two nodes) and ``ties``, every
@@ -927,6 +958,9 @@ def k_best_paths(max_hops: int, dated: bool = False) -> str:
     ties = introduction_ties(dated)
     on_day_r = f" AND {_holds('r')} AND {_exists('y')}" if dated else ""
     on_day_q = f" AND {_holds('q')} AND {_exists('v')}" if dated else ""
+    if restricted:
+        on_day_r += f" AND {_seen('r', 'x', 'y')}"
+        on_day_q += f" AND {_seen('q', 'u', 'v')}"
     ends = f"\nWITH s, t WHERE {_exists('s')} AND {_exists('t')}" if dated else ""
     if behind:
         walk = f"""
@@ -939,6 +973,7 @@ WHERE (size(r) = {ahead} OR m = t)
 WITH [s] + y + reverse([t] + v)[1..] AS ns, r + reverse(q) AS rels"""
     else:
         one = f" AND {_holds('r')}" if dated else ""
+        one += f" AND {_seen('r', 's', 't')}" if restricted else ""
         walk = f"""
 MATCH (s)-[r:{ties}]-(t) WHERE r.strength >= $floor{one}
 WITH [s, t] AS ns, [r] AS rels"""
@@ -951,15 +986,19 @@ WITH ns, max(score) AS score
 WITH ns, score, [n IN ns | n.id] AS ids
 ORDER BY score DESC, size(ns), ids
 LIMIT $k
-{_ties_of_each_step(dated)}"""
+{_ties_of_each_step(dated, restricted)}"""
 
 
-def _ties_of_each_step(dated: bool) -> str:
+def _ties_of_each_step(dated: bool, restricted: bool = False) -> str:
     """The tail of both path statements: from rows of ``ns`` (a path's nodes), ``score`` and
     ``ids``, every introduction tie between the two nodes of each step (holding on ``$day``
-    when ``dated``), for the caller to pick the strongest. A referral tie comes as a
-    collaboration since the day the first of its referrals completed."""
-    where = f" WHERE {_holds('tie')}" if dated else ""
+    when ``dated``; that the caller sees when ``restricted``, see :func:`k_best_paths`), for
+    the caller to pick the strongest. A referral tie comes as a collaboration since the day
+    the first of its referrals completed."""
+    conditions = [_holds("tie")] if dated else []
+    if restricted:
+        conditions.append(_seen("tie", "a", "b"))
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return f"""CALL (ns) {{
   UNWIND range(0, size(ns) - 2) AS step
   WITH step, ns[step] AS a, ns[step + 1] AS b
@@ -993,19 +1032,27 @@ def introduction_tie_names(dated: bool) -> list[str]:
     return INTRODUCTION_TIE_NAMES + ([REFERRAL_TIE_EARLIER_NAME] if dated else [])
 
 
-def k_best_paths_in_database(dated: bool) -> str:
+def k_best_paths_in_database(dated: bool, restricted: bool = False) -> str:
     """The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source``
     to actor ``$target`` (as of ``$day`` when ``dated``: both must exist then), found inside
     the database by rsn's procedure (pass ``$types`` = :func:`introduction_tie_names`). It runs
     the same exact search as the embedded store, ranks as the contract says (score, then
     fewer ties, then ids) and scores a step by its strongest tie; the rows are those of
-    :func:`k_best_paths`."""
+    :func:`k_best_paths`. With ``restricted``, in the graph the caller sees, as
+    :func:`k_best_paths` says (``$seeing`` also holds ``owner`` = :data:`OWNER` and ``prefix``
+    = :data:`PROVENANCE_PREFIX`, for the procedure)."""
     ends = f"WITH s, t WHERE {_exists('s')} AND {_exists('t')}\n" if dated else ""
+    seeing = (
+        ", $seeing.hidden, $seeing.entitled, $seeing.contributor, $seeing.owner, $seeing.prefix"
+        if restricted
+        else ""
+    )
+    call = f"CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops, $day{seeing})"
     return f"""{_actor_by_id("s", "source")}
 {_actor_by_id("t", "target")}
-{ends}CALL {PATHS_PROCEDURE}(s, t, $types, 'strength', 'id', $k, $max_hops, $day) YIELD nodes, score
+{ends}{call} YIELD nodes, score
 WITH nodes AS ns, score, [n IN nodes | n.id] AS ids
-{_ties_of_each_step(dated)}"""
+{_ties_of_each_step(dated, restricted)}"""
 
 
 #: :func:`k_best_paths_in_database` over the whole history.
@@ -1018,6 +1065,14 @@ K_BEST_PATHS_IN_DATABASE = k_best_paths_in_database(False)
 #: ``ties`` cached (pass ``$types`` = :func:`introduction_tie_names`).
 WARM_UP = (
     "CALL rsn.warmUp($types, 'strength', $day) YIELD nodes, hubs, ties RETURN nodes, hubs, ties"
+)
+
+#: :data:`WARM_UP` for the callers who may not see every tie of the ``$hidden`` types: the
+#: hubs' ties, with those of these types apart, into their own cache (pass ``$owner_key`` =
+#: :data:`OWNER` and ``$prefix`` = :data:`PROVENANCE_PREFIX`, as to the path procedure).
+WARM_UP_SEEN = (
+    "CALL rsn.warmUp($types, 'strength', $day, $hidden, 'id', $owner_key, $prefix) "
+    "YIELD nodes, hubs, ties RETURN nodes, hubs, ties"
 )
 
 #: A node of each kind the store has, the one with the fewest relationships among the first

@@ -76,7 +76,7 @@ from graph.store import cypher
 from graph.store.ports import ActorLife, Stats, Store, TieLife
 from graph.store.referral_records import from_record, to_record
 from graph.valid_time import Day, day_of, now_stamp, today
-from graph.visibility import Visibility
+from graph.visibility import DEFAULT_CONFIDENTIAL_TYPES, Visibility
 
 __all__ = ["Neo4jStore", "REFERRAL_TIE_PARAMETERS"]
 
@@ -107,6 +107,11 @@ LOOKUP_BATCH = 10_000
 #: fast as θ falls, so the steps start higher and are finer.
 SHORT_PATH_THRESHOLDS = (0.25, 0.0625, 0.0)
 LONG_PATH_THRESHOLDS = (0.5, 0.4, 0.3, 0.2, 0.0625, 0.0)
+#: :data:`SHORT_PATH_THRESHOLDS` for a caller who does not see every confidential tie: with
+#: fewer strong ties, 0.25 seldom yields k paths, and up to 4 ties a lower θ costs about the
+#: same, so starting lower saves a round trip (a centre's questions at 100,000 enterprises:
+#: p99 about half that of starting at 0.25).
+SHORT_PATH_THRESHOLDS_SEEING_LESS = (0.0625, 0.0)
 
 
 class _Translate:
@@ -379,14 +384,53 @@ def _relation_row(relation: Relation) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=32)
-def _paths_statement(max_hops: int, dated: bool) -> str:
-    """:func:`cypher.k_best_paths`, built once per number of ties and dating."""
-    return cypher.k_best_paths(max_hops, dated)
+@lru_cache(maxsize=64)
+def _paths_statement(max_hops: int, dated: bool, restricted: bool) -> str:
+    """:func:`cypher.k_best_paths`, built once per number of ties, dating and restriction."""
+    return cypher.k_best_paths(max_hops, dated, restricted)
 
 
-#: :func:`cypher.k_best_paths_in_database` over the whole history (False) and on a day.
-_PATHS_IN_DATABASE = {dated: cypher.k_best_paths_in_database(dated) for dated in (False, True)}
+#: :func:`cypher.k_best_paths_in_database` by (dated, restricted): over the whole history or on
+#: a day, for a caller who sees every tie or not.
+_PATHS_IN_DATABASE = {
+    (dated, restricted): cypher.k_best_paths_in_database(dated, restricted)
+    for dated in (False, True)
+    for restricted in (False, True)
+}
+
+
+def _hidden_types(types: Iterable[RelationType]) -> list[str]:
+    """The introduction tie types among ``types``, as the path statements take them
+    (``$hidden``); the ties derived from referrals are never among them."""
+    chosen = set(types)
+    return [kind.value for kind in INTRODUCTION_TIE_TYPES if kind in chosen]
+
+
+def _seeing(visibility: Visibility | None) -> dict[str, Any] | None:
+    """The parameter ``$seeing`` of the restricted path statements
+    (:func:`cypher.k_best_paths`) for the caller of ``visibility``: ``hidden``, ``entitled`` (a
+    map from each entitled id to true), ``contributor`` and ``asserted`` (its assertion key;
+    both ``''`` for none), ``owner`` and ``prefix``; None when it sees every introduction tie
+    (None, ``everything``, or no confidential type among them)."""
+    if visibility is None or not visibility.restricted:
+        return None
+    hidden = _hidden_types(visibility.types)
+    if not hidden:
+        return None
+    contributor, asserted = visibility.contributor or "", ""
+    if contributor:
+        try:
+            asserted = cypher.provenance_key(contributor)
+        except ValueError:  # no contributor has such a name, so it asserted nothing
+            contributor = ""
+    return {
+        "hidden": hidden,
+        "entitled": dict.fromkeys(sorted(visibility.enterprises), True),
+        "contributor": contributor,
+        "asserted": asserted,
+        "owner": cypher.OWNER,
+        "prefix": cypher.PROVENANCE_PREFIX,
+    }
 
 
 class _InFlight:
@@ -1015,11 +1059,15 @@ class Neo4jStore(Store):
         password: str,
         database: str = "neo4j",
         procedures: bool = True,
+        confidential_types: frozenset[RelationType] = DEFAULT_CONFIDENTIAL_TYPES,
     ):
-        """``procedures=False`` keeps to plain Cypher even where rsn's plugin is installed."""
+        """``procedures=False`` keeps to plain Cypher even where rsn's plugin is installed;
+        ``confidential_types`` are those whose ties :meth:`warm_up` also reads ahead for the
+        callers who may not see them all (``RSN_CONFIDENTIAL_TYPES``)."""
         self.uri = uri
         self.database = database
         self._procedures = procedures
+        self._confidential_types = confidential_types
         self._procedures_found: dict[str, bool] = {}
         self._translate = _Translate(uri)
         try:
@@ -1224,6 +1272,13 @@ class Neo4jStore(Store):
             found.update(_relation_columns(record))
         return sorted(found, key=lambda r: r.key)
 
+    def clients(self, centre: str, day: Day | None = None) -> set[str]:
+        """See :meth:`GraphStore.clients`: one narrow statement, one record."""
+        found: set[str] = set()
+        for record in self._read(cypher.CLIENTS, id=centre, **_on(day)):
+            found.update(record["ids"])
+        return found
+
     def ties_with_provenance(
         self, node_id: str
     ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
@@ -1387,16 +1442,28 @@ class Neo4jStore(Store):
         """Get a server that has just started ready for questions, which are asked as of
         today: the first run of each statement an introduction uses is slow (the server plans
         it and compiles the code it runs), so one small question is asked first, about a node
-        of each kind with few ties and between one of them and a neighbour. With rsn's plugin,
+        of each kind with few ties and between one of them and a neighbour (also as a caller
+        who does not see the confidential ties, whose statements differ). With rsn's plugin,
         every node's ties are read once before (so the pages the search reads are in the
         page cache), and the biggest hubs' sorted ties as of today are kept in its cache
-        (:data:`cypher.WARM_UP`). Returns how many nodes were read, how many hubs and ties
-        are cached, and how many sample nodes were asked about."""
+        (:data:`cypher.WARM_UP`), and in that of the callers who may not see every tie of the
+        confidential types, with those apart (:data:`cypher.WARM_UP_SEEN`). Returns how many
+        nodes were read, how many hubs and ties are cached (for the callers who see every tie),
+        and how many sample nodes were asked about."""
         day = today()
         read: dict[str, int] = {}
         if self.paths_in_database:
+            hidden = _hidden_types(self._confidential_types)
+            seeing = {
+                "hidden": hidden,
+                "owner_key": cypher.OWNER,
+                "prefix": cypher.PROVENANCE_PREFIX,
+            }
             (record,) = self._read(
-                cypher.WARM_UP, types=cypher.introduction_tie_names(True), day=day
+                cypher.WARM_UP_SEEN if hidden else cypher.WARM_UP,
+                types=cypher.introduction_tie_names(True),
+                day=day,
+                **(seeing if hidden else {}),
             )
             read.update(nodes=record["nodes"], hubs=record["hubs"], ties=record["ties"])
         samples = [record["id"] for record in self._read(cypher.SAMPLE_NODES)]
@@ -1409,6 +1476,9 @@ class Neo4jStore(Store):
         ]
         if pairs:
             self.best_paths(*pairs[0], k=3, max_hops=DEFAULT_MAX_HOPS, day=day)
+            if _hidden_types(self._confidential_types):
+                hiding = Visibility(types=self._confidential_types)
+                self.best_paths(*pairs[0], 3, DEFAULT_MAX_HOPS, day, hiding)
         read["samples"] = len(samples)
         return read
 
@@ -1422,41 +1492,56 @@ class Neo4jStore(Store):
         visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
         """The k best paths, found inside the database, in the graph as of ``day`` (ties
-        holding then, between nodes existing then; none unless both ends exist then).
+        holding then, between nodes existing then; none unless both ends exist then) that the
+        caller of ``visibility`` sees: a confidential tie counts only if an end is one of its
+        entitled enterprises or its contributor asserted the tie (it owns it, or holds an
+        assertion of it, retracted or not).
 
         With rsn's plugin (:attr:`paths_in_database`), one call of its procedure, which runs
-        the embedded store's exact search next to the data and keeps the sorted ties of hubs
-        (per day) between calls until the next write. Without it, one Cypher statement per
-        threshold (:func:`cypher.k_best_paths`), which returns exactly the k best paths
-        scoring at least θ: if it holds k, nothing outside it can beat them; if it holds
-        fewer, a lower θ is tried, down to 0, which drops nothing. So the answer is exact
-        either way.
+        the embedded store's exact search next to the data, leaves out the ties the caller
+        does not see, and keeps the sorted ties of hubs (per day, with the confidential ones
+        apart for the callers who do not see them all) between calls until the next write.
+        Without it, one Cypher statement per threshold (:func:`cypher.k_best_paths`), which
+        returns exactly the k best paths scoring at least θ: if it holds k, nothing outside it
+        can beat them; if it holds fewer, a lower θ is tried, down to 0, which drops nothing.
+        So the answer is exact either way. A caller who sees every tie runs the statements
+        that do not look at visibility at all.
         """
         dated = day is not None
+        seeing = _seeing(visibility)
         if self.paths_in_database:
             records = self._read(
-                _PATHS_IN_DATABASE[dated],
+                _PATHS_IN_DATABASE[dated, seeing is not None],
                 source=source,
                 target=target,
                 k=k,
                 max_hops=max_hops,
                 types=cypher.introduction_tie_names(dated),
+                **({"seeing": seeing} if seeing else {}),
                 **_on(day),
             )
         else:
-            records = self._paths_by_thresholds(source, target, k, max_hops, day)
+            records = self._paths_by_thresholds(source, target, k, max_hops, day, seeing)
         paths = [_scored_path(record) for record in records]
         paths.sort(key=ScoredPath.rank)
         return paths[:k]
 
     def _paths_by_thresholds(
-        self, source: str, target: str, k: int, max_hops: int, day: Day | None
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None,
+        seeing: dict[str, Any] | None = None,
     ) -> list[neo4j.Record]:
         """The rows of :func:`cypher.k_best_paths` for the first threshold θ that yields
-        ``k`` paths (or for the last, 0)."""
-        statement = _paths_statement(max_hops, day is not None)
+        ``k`` paths (or for the last, 0); restricted to what a caller sees with ``seeing``
+        (:func:`_seeing`)."""
+        statement = _paths_statement(max_hops, day is not None, seeing is not None)
         records: list[neo4j.Record] = []
-        thresholds = SHORT_PATH_THRESHOLDS if max_hops <= 4 else LONG_PATH_THRESHOLDS
+        short = SHORT_PATH_THRESHOLDS if seeing is None else SHORT_PATH_THRESHOLDS_SEEING_LESS
+        thresholds = short if max_hops <= 4 else LONG_PATH_THRESHOLDS
         for theta in thresholds:
             records = self._read(
                 statement,
@@ -1465,6 +1550,7 @@ class Neo4jStore(Store):
                 k=k,
                 theta=theta,
                 floor=theta * (1.0 - SLACK),
+                **({"seeing": seeing} if seeing else {}),
                 **_on(day),
             )
             if len(records) >= k:

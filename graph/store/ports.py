@@ -334,6 +334,15 @@ class GraphStore(ABC):
         """The assertions of each of ``records`` that has any, by record, each list in
         contributor order."""
 
+    def clients(self, centre: str, day: Day | None = None) -> set[str]:
+        """The enterprises ``centre`` supports on ``day`` (a ``SUPPORTS`` tie from it that
+        holds then, to an enterprise existing then); empty for an unknown id."""
+        return {
+            r.target
+            for r in self.ties(centre, day)
+            if r.type is RelationType.SUPPORTS and r.source == centre
+        }
+
     def ties_with_provenance(
         self, node_id: str
     ) -> tuple[list[Relation], dict[str, list[Assertion]]]:

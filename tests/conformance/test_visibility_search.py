@@ -143,3 +143,31 @@ def test_an_admin_sees_the_whole_graph_and_an_analyst_no_confidential_tie(store)
                 s.relation.type in DEFAULT_CONFIDENTIAL_TYPES for p in found for s in p.steps
             )
     assert through_confidential > 0
+
+
+def test_a_centres_clients_are_the_enterprises_it_supports_on_the_day(store):
+    from graph.model import Node, RelationType
+
+    C, E, F = NodeKind.CENTRE, NodeKind.ENTERPRISE, NodeKind.FINANCIER
+    nodes = [Node("C1", C, "c1"), Node("C2", C, "c2"), Node("F1", F, "f1")]
+    nodes += [Node(f"E{i}", E, f"e{i}") for i in range(1, 5)]
+    nodes.append(Node("E5", E, "e5", {"ended": "2020-01-01"}))
+    S = RelationType.SUPPORTS
+    with store.transaction() as tx:
+        tx.upsert_nodes(nodes)
+        tx.upsert_relations(
+            [
+                Relation("C1", S, "E1", 0.5),
+                Relation("C1", S, "E2", 0.5, None, "2019-01-01"),  # ended
+                Relation("C1", S, "E3", 0.5, "2030-01-01"),  # not yet
+                Relation("C1", S, "E5", 0.5),  # the firm ended
+                Relation("C2", S, "E4", 0.5),
+                Relation("F1", RelationType.LENDS_TO, "E4", 0.5),
+            ]
+        )
+    assert store.clients("C1", "2024-06-01") == {"E1"}
+    assert store.clients("C1", "2018-06-01") == {"E1", "E2", "E5"}
+    assert store.clients("C1") == {"E1", "E2", "E3", "E5"}
+    assert store.clients("C2", "2024-06-01") == {"E4"}
+    assert store.clients("F1", "2024-06-01") == set()
+    assert store.clients("nobody") == set()

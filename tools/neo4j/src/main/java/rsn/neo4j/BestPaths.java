@@ -2,11 +2,14 @@ package rsn.neo4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
@@ -19,6 +22,7 @@ import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.Read;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.internal.kernel.api.exceptions.PropertyKeyIdNotFoundKernelException;
 import org.neo4j.internal.kernel.api.security.AccessMode;
 import org.neo4j.io.pagecache.context.CursorContext;
 import org.neo4j.kernel.api.KernelTransaction;
@@ -73,6 +77,14 @@ import org.neo4j.values.storable.Value;
  * the ends of the path before it calls. Whether a neighbour exists is read only when its tie is
  * handed out, so ties below θ cost no node read; the hub cache keeps each day's ties apart.
  *
+ * <p>Confidential relationships: a caller may be shown only some of the relationships of the
+ * {@code hidden} types ({@link Sight}): those with an end whose key is one of {@code entitled},
+ * and those that {@code contributor} asserted (it is the owner, or the relationship has its
+ * assertion property). The others do not exist for the search, which is exact on what the caller
+ * sees. Such callers have hub caches of their own, whose entries keep a hub's confidential ties
+ * apart ({@link Shown}): one entry serves every such caller, which merges the open ties with the
+ * confidential ones it sees as the search asks for them ({@link Seen}).
+ *
  * <p>Why it is exact: a path P of h ties splits into a forward half of min(a, h) ties and a
  * backward half of the rest. If P was not found, one of those halves was never taken from the
  * queue (or, for a fan's leaf, handed out), so the cursor of its longest ancestor that was taken
@@ -105,13 +117,16 @@ public final class BestPaths {
     }
 
     @Procedure(name = "rsn.kBestPaths", mode = Mode.READ)
-    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops, day = ''): the k"
-            + " best simple paths of at most maxHops relationships of the given types (either"
-            + " direction), scored by the product of their weight property, best first; ties in"
-            + " score go to fewer relationships, then to the key property of the nodes in path"
-            + " order. With a day (YYYY-MM-DD; null or '' for none), only relationships holding"
-            + " that day (since, until) to nodes existing that day (founded year, ended day)"
-            + " count.")
+    @Description("rsn.kBestPaths(source, target, types, weight, key, k, maxHops, day = '', hidden = [],"
+            + " entitled = {}, contributor = '', owner = '', prefix = ''): the k best simple paths of"
+            + " at most maxHops relationships of the given types (either direction), scored by the"
+            + " product of their weight property, best first; ties in score go to fewer"
+            + " relationships, then to the key property of the nodes in path order. With a day"
+            + " (YYYY-MM-DD; null or '' for none), only relationships holding that day (since,"
+            + " until) to nodes existing that day (founded year, ended day) count. Relationships of"
+            + " the hidden types count only if an end's key is a key of entitled, or the contributor"
+            + " asserted them: it is the relationship's owner (the property owner) or the"
+            + " relationship has the property prefix + contributor.")
     public Stream<Found> kBestPaths(
             @Name("source") Node source,
             @Name("target") Node target,
@@ -120,12 +135,18 @@ public final class BestPaths {
             @Name("key") String key,
             @Name("k") long k,
             @Name("maxHops") long maxHops,
-            @Name(value = "day", defaultValue = "") String day) {
+            @Name(value = "day", defaultValue = "") String day,
+            @Name(value = "hidden", defaultValue = "[]") List<String> hidden,
+            @Name(value = "entitled", defaultValue = "{}") Map<String, Object> entitled,
+            @Name(value = "contributor", defaultValue = "") String contributor,
+            @Name(value = "owner", defaultValue = "") String owner,
+            @Name(value = "prefix", defaultValue = "") String prefix) {
         if (k < 1 || k > 10_000) throw new IllegalArgumentException("k must be from 1 to 10000, got " + k);
         if (maxHops < 1 || maxHops > 64)
             throw new IllegalArgumentException("maxHops must be from 1 to 64, got " + maxHops);
         if (source == null || target == null || source.equals(target)) return Stream.empty();
-        Store opened = store(types, weight, day);
+        Store opened = store(types, weight, day,
+                new Seeing(hidden, key, entitled == null ? Set.of() : entitled.keySet(), contributor, owner, prefix));
         if (opened == null) return Stream.empty(); // no such ties in the store
         try (Store store = opened) {
             @SuppressWarnings("deprecation")
@@ -136,36 +157,54 @@ public final class BestPaths {
         }
     }
 
-    /** A row of {@code rsn.warmUp}'s answer: the nodes it read, and the hubs and ties now in
-     * the hub cache. (Neo4j maps a procedure's rows from public fields, hence the shape Found
-     * has too.) */
+    /** A row of {@code rsn.warmUp}'s answer: the nodes it read, the hubs and ties now in the
+     * hub cache, and those in the cache of the callers who may not see every confidential
+     * relationship (0 without hidden types). (Neo4j maps a procedure's rows from public fields,
+     * hence the shape Found has too.) */
     public static final class Warmed {
         public long nodes;
         public long hubs;
         public long ties;
+        public long seenHubs;
+        public long seenTies;
 
-        Warmed(long nodes, long hubs, long ties) {
+        Warmed(long nodes, long hubs, long ties, long seenHubs, long seenTies) {
             this.nodes = nodes;
             this.hubs = hubs;
             this.ties = ties;
+            this.seenHubs = seenHubs;
+            this.seenTies = seenTies;
         }
     }
 
     @Procedure(name = "rsn.warmUp", mode = Mode.READ)
-    @Description("rsn.warmUp(types, weight, day = ''): reads every node, its properties and its"
-            + " relationships of the given types with their weight once, so that the pages a"
-            + " question reads are in the page cache, and keeps the sorted ties of the nodes with the most of them in its hub"
-            + " cache (as of the day, when given), biggest first, as far as it holds (not for a"
-            + " caller who may not use it); returns how many nodes it read, and how many hubs and"
-            + " ties are cached.")
+    @Description("rsn.warmUp(types, weight, day = '', hidden = [], key = '', owner = '', prefix = ''):"
+            + " reads every node, its properties and its relationships of the given types with their"
+            + " weight once, so that the pages a question reads are in the page cache, and keeps the"
+            + " sorted ties of the nodes with the most of them in its hub cache (as of the day, when"
+            + " given), biggest first, as far as it holds (not for a caller who may not use it);"
+            + " with hidden types, also in the cache of the callers of rsn.kBestPaths who may not"
+            + " see every relationship of those types (with the same key, owner and prefix)."
+            + " Returns how many nodes it read, how many hubs and ties are cached, and how many"
+            + " in the second cache (seenHubs, seenTies).")
     public Stream<Warmed> warmUp(
             @Name("types") List<String> types,
             @Name("weight") String weight,
-            @Name(value = "day", defaultValue = "") String day) {
-        Store opened = store(types, weight, day);
-        if (opened == null) return Stream.of(new Warmed(0, 0, 0));
+            @Name(value = "day", defaultValue = "") String day,
+            @Name(value = "hidden", defaultValue = "[]") List<String> hidden,
+            @Name(value = "key", defaultValue = "") String key,
+            @Name(value = "owner", defaultValue = "") String owner,
+            @Name(value = "prefix", defaultValue = "") String prefix) {
+        Store opened = store(types, weight, day, new Seeing(List.of(), key, Set.of(), "", owner, prefix));
+        if (opened == null) return Stream.of(new Warmed(0, 0, 0, 0, 0));
         KernelTransaction ktx = opened.ktx;
+        Store restricted = store(types, weight, day, new Seeing(hidden, key, Set.of(), "", owner, prefix));
+        if (restricted != null && (restricted.sight == null || restricted.cache == null)) {
+            restricted.close(); // no hidden type among those searched, or no cache to fill
+            restricted = null;
+        }
         try (Store store = opened;
+                Store seen = restricted;
                 NodeCursor all = ktx.cursors().allocateNodeCursor(ktx.cursorContext(), ktx.memoryTracker())) {
             // nodes with enough relationships (parallel ones and self-loops count here, so this
             // is at least their ties) wait, the most first: the cache may not hold them all
@@ -185,7 +224,7 @@ public final class BestPaths {
                 }
             }
             hubs.sort(Comparator.comparingLong((long[] hub) -> -hub[1]));
-            long cachedHubs = 0, cachedTies = 0;
+            long cachedHubs = 0, cachedTies = 0, seenHubs = 0, seenTies = 0;
             for (long[] hub : hubs) {
                 int held = HubCache.room() < hub[1] ? 0 : store.warm(hub[0]);
                 if (held == 0) {
@@ -194,25 +233,39 @@ public final class BestPaths {
                     cachedHubs++;
                     cachedTies += held;
                 }
+                held = seen == null || HubCache.room() < hub[1] ? 0 : seen.warm(hub[0]);
+                if (held > 0) {
+                    seenHubs++;
+                    seenTies += held;
+                }
             }
-            return Stream.of(new Warmed(nodes, cachedHubs, cachedTies));
+            return Stream.of(new Warmed(nodes, cachedHubs, cachedTies, seenHubs, seenTies));
         }
     }
 
+    /** What the caller of a procedure may see of the confidential relationships, as its
+     * arguments say (see {@link Sight#of}). */
+    record Seeing(List<String> hidden, String key, Collection<String> entitled, String contributor, String owner,
+            String prefix) {}
+
     /**
      * The cursors of a call over the ties of {@code types} weighted by {@code weight}, as of
-     * {@code day} (null: the whole history), with the hub cache if this caller may use it; null
-     * when the store has no such type or property. The cache is shared by every caller: only
-     * those who see every node and tie use it (all users do, on Community; Enterprise can hide
-     * some from some), and only calls whose own transaction has no changes, which they must see.
+     * {@code day} (null: the whole history), as {@code seeing} says the caller may see them, with
+     * the hub cache if this caller may use it; null when the store has no such type or property.
+     * The cache is shared by every caller who sees what this one sees of the confidential
+     * relationships (everything, or some); only those who see every node and tie use it (all
+     * users do, on Community; Enterprise can hide some from some), and only calls whose own
+     * transaction has no changes, which they must see.
      */
-    private Store store(List<String> types, String weight, String day) {
+    private Store store(List<String> types, String weight, String day, Seeing seeing) {
         Day on = Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         TokenRead tokens = ktx.tokenRead();
         int weightKey = tokens.propertyKey(weight);
         int[] typeIds = types.stream().mapToInt(tokens::relationshipType).filter(id -> id >= 0).toArray();
         if (weightKey < 0 || typeIds.length == 0) return null;
+        Sight sight = Sight.of(tokens, typeIds, seeing.hidden(), Objects.requireNonNullElse(seeing.key(), ""),
+                seeing.entitled(), seeing.contributor(), seeing.owner(), seeing.prefix());
         int[] dates = on == null
                 ? new int[] {-1, -1, -1, -1}
                 : new int[] {
@@ -234,13 +287,15 @@ public final class BestPaths {
                     && (dates[2] < 0 || mode.allowsReadPropertyAllLabels(dates[2]))
                     && (dates[3] < 0 || mode.allowsReadPropertyAllLabels(dates[3]));
         }
+        if (sight != null) seesAll = seesAll && sight.readsEvery(mode, tokens);
         if (seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges()) {
             GraphDatabaseAPI database = (GraphDatabaseAPI) db;
-            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey, day);
+            String way = sight == null ? null : sight.cacheKey(seeing.owner());
+            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey, day, way);
             closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
         }
         RelationshipSelection selection = RelationshipSelection.selection(typeIds, Direction.BOTH);
-        return new Store(ktx, selection, weightKey, on, dates, cache, closed);
+        return new Store(ktx, tokens, selection, weightKey, on, dates, cache, closed, sight);
     }
 
     /** A day questions are asked on: the text {@code YYYY-MM-DD}, and its year. */
@@ -280,11 +335,31 @@ public final class BestPaths {
         final HubCache cache;
         final TransactionIdStore closed;
 
-        Store(KernelTransaction ktx, RelationshipSelection selection, int weightKey, Day day, int[] dates,
-                HubCache cache, TransactionIdStore closed) {
+        /** What the caller sees of the confidential relationships (null: all of them). */
+        final Sight sight;
+        final TokenRead tokens;
+        /** The weight, dates and assertions of a confidential relationship, as a call reads them. */
+        final PropertySelection confidential;
+        /** The key of each node read so far ("" without one); cursors of their own, as a node's
+         * key is read while another's ties are. */
+        final NodeMap<String> keys = new NodeMap<>();
+        final NodeCursor keyNode;
+        final PropertyCursor keyProperties;
+        final PropertySelection key;
+        /** The names of the property keys read so far, and the contributors of the relationships
+         * read last ({@link #assertions}). */
+        final Map<Integer, String> names = new HashMap<>();
+        final List<String> asserting = new ArrayList<>();
+        /** Whether the caller's contributor asserted the relationship read last ({@link #seenWeight}). */
+        boolean asserted;
+
+        Store(KernelTransaction ktx, TokenRead tokens, RelationshipSelection selection, int weightKey, Day day,
+                int[] dates, HubCache cache, TransactionIdStore closed, Sight sight) {
             this.ktx = ktx;
+            this.tokens = tokens;
             this.cache = cache;
             this.closed = closed;
+            this.sight = sight;
             this.day = day;
             this.weightKey = weightKey;
             this.sinceKey = dates[0];
@@ -305,6 +380,13 @@ public final class BestPaths {
                     ? PropertySelection.selection(weightKey)
                     : PropertySelection.selection(present(weightKey, sinceKey, untilKey));
             this.nodeDates = PropertySelection.selection(present(foundedKey, endedKey));
+            this.keyNode = cursors.allocateNodeCursor(context, memory);
+            this.keyProperties = cursors.allocatePropertyCursor(context, memory);
+            this.key = sight == null ? PropertySelection.NO_PROPERTIES : PropertySelection.selection(present(sight.keyKey));
+            this.confidential = sight == null
+                    ? PropertySelection.NO_PROPERTIES
+                    : PropertySelection.selection(
+                            present(weightKey, sinceKey, untilKey, sight.ownerKey, sight.assertedKey));
         }
 
         /** The keys among {@code keys} that some record has. */
@@ -336,13 +418,14 @@ public final class BestPaths {
             return found;
         }
 
-        /** The node's ties, from the hub cache when they are there and still hold. */
+        /** The node's ties as the caller sees them, from the hub cache when they are there and
+         * still hold. */
         Ties ties(long node) {
+            if (sight != null) return seenTies(node);
             if (cache == null) return scan(node);
             long before = closed.getLastClosedTransactionId();
-            Ties ties = cache.get(node, before);
-            if (ties != null) return ties;
-            ties = scan(node);
+            if (cache.get(node, before) instanceof Ties ties) return ties;
+            Ties ties = scan(node);
             if (ties.total >= HubCache.MIN_TIES) {
                 ties.complete(); // every neighbour checked now, with this call's cursors
                 cache.put(node, ties, before, closed.getLastClosedTransactionId());
@@ -350,11 +433,238 @@ public final class BestPaths {
             return ties;
         }
 
+        /** {@link #ties} for a caller who may not see every confidential relationship: a hub's
+         * from its entry in the hub cache (made now if it is not there), any other node's read
+         * now. */
+        private Ties seenTies(long node) {
+            if (cache == null) return seenScan(node);
+            long before = closed.getLastClosedTransactionId();
+            if (cache.get(node, before) instanceof Shown shown) return seen(shown);
+            read.singleNode(node, nodes);
+            if (!nodes.next() || nodes.degreeWithMax(HubCache.MIN_TIES, selection) < HubCache.MIN_TIES) {
+                return seenScan(node);
+            }
+            Shown shown = shownScan(node);
+            if (shown.held() >= HubCache.MIN_TIES) {
+                cache.put(node, shown, before, closed.getLastClosedTransactionId());
+            }
+            return seen(shown);
+        }
+
         /** Reads the node's ties as {@link #ties} does, which keeps them in the hub cache (this
          * store must have one) if they belong there; how many it holds for the node, 0 if none. */
         int warm(long node) {
-            Ties ties = ties(node);
-            return cache.holds(node, ties) ? ties.total : 0;
+            if (sight == null) {
+                Ties ties = ties(node);
+                return cache.holds(node, ties) ? ties.total : 0;
+            }
+            long before = closed.getLastClosedTransactionId();
+            HubCache.Entry entry = cache.get(node, before);
+            if (entry == null) {
+                entry = shownScan(node);
+                if (entry.held() >= HubCache.MIN_TIES) {
+                    cache.put(node, entry, before, closed.getLastClosedTransactionId());
+                }
+            }
+            return cache.holds(node, entry) ? entry.held() : 0;
+        }
+
+        /** The ties of a hub's entry that the caller sees: the open ones alone when it sees none
+         * of the confidential ones, else both, merged as the search asks for them. */
+        Ties seen(Shown shown) {
+            if (shown.ids.length == 0) return shown.open;
+            boolean all = sight.entitled(shown.key);
+            boolean[] mine = new boolean[shown.contributors.length];
+            boolean any = all || !sight.entitled.isEmpty();
+            for (int i = 0; i < mine.length; i++) {
+                mine[i] = sight.asserted(shown.contributors[i]);
+                any |= mine[i];
+            }
+            return any ? new Seen(shown, sight, all, mine) : shown.open;
+        }
+
+        /** The key of {@code node} ("" if it has none), read once per call. */
+        String keyOf(long node) {
+            String known = keys.get(node);
+            if (known != null) return known;
+            String found = "";
+            read.singleNode(node, keyNode);
+            if (keyNode.next()) {
+                keyNode.properties(keyProperties, key);
+                while (keyProperties.next()) {
+                    if (keyProperties.propertyValue() instanceof TextValue text) found = text.stringValue();
+                }
+            }
+            keys.put(node, found);
+            return found;
+        }
+
+        /** {@link #scan} for a caller who may not see every confidential relationship: without
+         * those it may not see. */
+        Ties seenScan(long node) {
+            Ties ties = new Ties(day == null ? null : this);
+            read.singleNode(node, nodes);
+            if (!nodes.next()) return ties;
+            String own = null;
+            nodes.relationships(relationships, selection);
+            while (relationships.next()) {
+                long other = relationships.otherNodeReference();
+                if (other == node) continue;
+                double strength;
+                if (sight.hides(relationships.type())) {
+                    relationships.properties(properties, confidential);
+                    strength = seenWeight();
+                    if (strength > 0.0 && !asserted) { // seen only through an entitled end
+                        if (own == null) own = keyOf(node);
+                        if (!sight.entitled(own) && !sight.entitled(keyOf(other))) continue;
+                    }
+                } else {
+                    relationships.properties(properties, weight);
+                    strength = day == null ? weightOnly() : weightHolding();
+                }
+                if (strength > 0.0) ties.add(other, strength);
+            }
+            ties.heapify();
+            return ties;
+        }
+
+        /** The weight of the confidential relationship whose properties are selected
+         * ({@link #confidential}) if it holds on the day (if any), else (or without one) 0; sets
+         * {@link #asserted}. */
+        private double seenWeight() {
+            double strength = 0.0;
+            boolean holds = true;
+            asserted = false;
+            while (properties.next()) {
+                int key = properties.propertyKey();
+                if (key == weightKey) {
+                    if (properties.propertyValue() instanceof NumberValue number) strength = number.doubleValue();
+                } else if (key == sight.assertedKey) {
+                    asserted = true;
+                } else if (key == sight.ownerKey) {
+                    if (properties.propertyValue() instanceof TextValue owner
+                            && owner.stringValue().equals(sight.contributor)) asserted = true;
+                } else if (day != null && key == sinceKey && properties.propertyValue() instanceof TextValue since) {
+                    if (since.stringValue().compareTo(day.text()) > 0) holds = false;
+                } else if (day != null && key == untilKey && properties.propertyValue() instanceof TextValue until) {
+                    if (until.stringValue().compareTo(day.text()) <= 0) holds = false;
+                }
+            }
+            return holds ? strength : 0.0;
+        }
+
+        /** A hub's entry for the callers who may not see every confidential relationship: its
+         * open ties complete, its confidential relationships (holding on the day, to nodes
+         * existing then) apart, strongest first, with their other end's key and contributors. */
+        Shown shownScan(long node) {
+            Ties open = new Ties(day == null ? null : this);
+            int n = 0;
+            long[] ids = new long[16];
+            double[] strengths = new double[16];
+            String[] ends = new String[16];
+            int[] by = new int[16];
+            Map<List<String>, Integer> sets = new HashMap<>();
+            List<String[]> contributors = new ArrayList<>();
+            String own = null;
+            read.singleNode(node, nodes);
+            if (nodes.next()) {
+                own = keyOf(node);
+                nodes.relationships(relationships, selection);
+                while (relationships.next()) {
+                    long other = relationships.otherNodeReference();
+                    if (other == node) continue;
+                    if (!sight.hides(relationships.type())) {
+                        relationships.properties(properties, weight);
+                        double strength = day == null ? weightOnly() : weightHolding();
+                        if (strength > 0.0) open.add(other, strength);
+                        continue;
+                    }
+                    relationships.properties(properties, PropertySelection.ALL_PROPERTIES);
+                    double strength = assertions();
+                    if (strength <= 0.0 || !exists(other)) continue;
+                    List<String> names = List.copyOf(asserting);
+                    Integer set = sets.get(names);
+                    if (set == null) {
+                        set = contributors.size();
+                        sets.put(names, set);
+                        contributors.add(names.toArray(new String[0]));
+                    }
+                    if (n == ids.length) {
+                        ids = Arrays.copyOf(ids, 2 * n);
+                        strengths = Arrays.copyOf(strengths, 2 * n);
+                        ends = Arrays.copyOf(ends, 2 * n);
+                        by = Arrays.copyOf(by, 2 * n);
+                    }
+                    ids[n] = other;
+                    strengths[n] = strength;
+                    ends[n] = keyOf(other);
+                    by[n++] = set;
+                }
+            }
+            open.heapify();
+            open.complete(); // every neighbour checked now, with this call's cursors
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) order[i] = i;
+            double[] weights = strengths;
+            Arrays.sort(order, (x, y) -> Double.compare(weights[y], weights[x]));
+            long[] sortedIds = new long[n];
+            double[] sortedStrengths = new double[n];
+            String[] sortedEnds = new String[n];
+            int[] sortedBy = new int[n];
+            for (int i = 0; i < n; i++) {
+                int j = order[i];
+                sortedIds[i] = ids[j];
+                sortedStrengths[i] = strengths[j];
+                sortedEnds[i] = ends[j];
+                sortedBy[i] = by[j];
+            }
+            return new Shown(own, open, sortedIds, sortedStrengths, sortedEnds, sortedBy,
+                    contributors.toArray(new String[0][]));
+        }
+
+        /** The weight of the relationship whose every property is selected if it holds on the day
+         * (if any), else (or without one) 0; leaves in {@link #asserting} the contributors that
+         * asserted it (its owner, and those with an assertion property), sorted. */
+        private double assertions() {
+            double strength = 0.0;
+            boolean holds = true;
+            asserting.clear();
+            while (properties.next()) {
+                int key = properties.propertyKey();
+                if (key == weightKey) {
+                    if (properties.propertyValue() instanceof NumberValue number) strength = number.doubleValue();
+                } else if (key == sight.ownerKey) {
+                    if (properties.propertyValue() instanceof TextValue owner) asserting.add(owner.stringValue());
+                } else if (day != null && key == sinceKey) {
+                    if (properties.propertyValue() instanceof TextValue since
+                            && since.stringValue().compareTo(day.text()) > 0) holds = false;
+                } else if (day != null && key == untilKey) {
+                    if (properties.propertyValue() instanceof TextValue until
+                            && until.stringValue().compareTo(day.text()) <= 0) holds = false;
+                } else if (sight.prefix != null) {
+                    String name = nameOf(key);
+                    if (name != null && name.startsWith(sight.prefix)) asserting.add(name.substring(sight.prefix.length()));
+                }
+            }
+            if (asserting.size() > 1) {
+                asserting.sort(null);
+                for (int i = asserting.size() - 1; i > 0; i--) {
+                    if (asserting.get(i).equals(asserting.get(i - 1))) asserting.remove(i);
+                }
+            }
+            return holds ? strength : 0.0;
+        }
+
+        /** The name of property key {@code key}, or null if there is none. */
+        private String nameOf(int key) {
+            String name = names.computeIfAbsent(key, id -> {
+                try {
+                    return tokens.propertyKeyName(id);
+                } catch (PropertyKeyIdNotFoundKernelException missing) {
+                    return "";
+                }
+            });
+            return name.isEmpty() ? null : name;
         }
 
         /** The ties of {@code node} with a positive numeric weight, self-loops left out; as of a
@@ -402,6 +712,8 @@ public final class BestPaths {
 
         @Override
         public void close() {
+            keyProperties.close();
+            keyNode.close();
             existsProperties.close();
             existsNode.close();
             properties.close();
@@ -415,7 +727,7 @@ public final class BestPaths {
      * max-heap; {@link #has} moves them into the sorted prefix only as far as a cursor asks. Once
      * {@link #complete}, nothing changes them again, so calls on several threads can share them.
      */
-    static final class Ties {
+    static class Ties implements HubCache.Entry {
         /** Tells which neighbours exist on the call's day, until the ties are complete; null
          * when all do (no day). */
         Store alive;
@@ -430,6 +742,11 @@ public final class BestPaths {
 
         Ties(Store alive) {
             this.alive = alive;
+        }
+
+        @Override
+        public int held() {
+            return total;
         }
 
         void add(long id, double strength) {
@@ -467,14 +784,19 @@ public final class BestPaths {
                 siftDown(0);
                 if (alive != null && !alive.exists(id)) continue; // not there on the day
                 if (rank.add(id) != size) continue; // a weaker parallel tie to the same neighbour
-                if (size == ids.length) {
-                    ids = Arrays.copyOf(ids, Math.max(4, size * 2));
-                    strengths = Arrays.copyOf(strengths, Math.max(4, size * 2));
-                }
-                ids[size] = id;
-                strengths[size++] = strength;
+                append(id, strength);
             }
             return i < size;
+        }
+
+        /** Hand out the tie to {@code id} next. */
+        final void append(long id, double strength) {
+            if (size == ids.length) {
+                ids = Arrays.copyOf(ids, Math.max(4, size * 2));
+                strengths = Arrays.copyOf(strengths, Math.max(4, size * 2));
+            }
+            ids[size] = id;
+            strengths[size++] = strength;
         }
 
         private void siftDown(int i) {
@@ -491,6 +813,61 @@ public final class BestPaths {
             }
             heapIds[i] = id;
             heapStrengths[i] = strength;
+        }
+    }
+
+    /**
+     * A hub's ties as one caller sees them: the open ties of its entry ({@link Shown}) merged with
+     * the confidential ones the caller sees, strongest first, as far as {@link #has} is asked;
+     * one per neighbour, at its strongest. Made for one call, and never kept.
+     */
+    static final class Seen extends Ties {
+        final Shown shown;
+        final Sight sight;
+        /** Whether the caller sees every confidential tie of the hub (it is entitled to it), and
+         * which of the entry's lists of contributors hold the caller's. */
+        final boolean all;
+        final boolean[] mine;
+        int openAt, confidentialAt;
+
+        Seen(Shown shown, Sight sight, boolean all, boolean[] mine) {
+            super(null);
+            this.shown = shown;
+            this.sight = sight;
+            this.all = all;
+            this.mine = mine;
+            heapIds = null;
+            heapStrengths = null;
+            total = shown.held();
+        }
+
+        /** Whether the caller sees the entry's i-th confidential tie. */
+        private boolean sees(int i) {
+            return all || mine[shown.by[i]] || sight.entitled(shown.keys[i]);
+        }
+
+        @Override
+        boolean has(int i) {
+            Ties open = shown.open;
+            int confidential = shown.ids.length;
+            while (size <= i) {
+                while (confidentialAt < confidential && !sees(confidentialAt)) confidentialAt++;
+                boolean fromOpen = openAt < open.size;
+                boolean fromConfidential = confidentialAt < confidential;
+                if (!fromOpen && !fromConfidential) break;
+                long id;
+                double strength;
+                if (fromOpen && (!fromConfidential || open.strengths[openAt] >= shown.strengths[confidentialAt])) {
+                    id = open.ids[openAt];
+                    strength = open.strengths[openAt++];
+                } else {
+                    id = shown.ids[confidentialAt];
+                    strength = shown.strengths[confidentialAt++];
+                }
+                if (rank.add(id) != size) continue; // a weaker tie to the same neighbour
+                append(id, strength);
+            }
+            return i < size;
         }
     }
 

@@ -22,34 +22,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * while they were read. Calls whose own transaction has changes never use the cache, nor do
  * users who may not see every node and tie (Enterprise's fine-grained access control).
  *
+ * <p>Callers who may not see every confidential relationship use caches of their own, whose
+ * entries keep a hub's confidential ties apart ({@link Shown}); an entry holds for every such
+ * caller, whatever it is entitled to.
+ *
  * <p>Sizes: {@code -Drsn.hubCache.minTies} (default 1000) and {@code -Drsn.hubCache.maxTies},
- * the most ties kept in all the caches together (default 2,000,000, at most about 120 MB of
- * heap: 16 bytes a tie and a hash table of neighbours). At most {@link #MAX_CACHES} caches are
- * kept (questions are asked as of today, mostly, and of a few other days): asking about another
- * day drops the one used least recently.
+ * the most ties kept in all the caches together (default 2,000,000, about 120 MB of heap if all
+ * are open ties: 16 bytes a tie and a hash table of neighbours; a confidential tie kept apart
+ * takes about 30 bytes more, and its other end's key). At most {@link #MAX_CACHES} caches are
+ * kept ({@code -Drsn.hubCache.maxCaches}, default 8: questions are asked as of today, mostly, and
+ * of a few other days, by callers who see every tie and by those who do not): asking about
+ * another day drops the one used least recently.
  */
 final class HubCache {
     static final int MIN_TIES = Integer.getInteger("rsn.hubCache.minTies", 1000);
     static final long MAX_TIES = Long.getLong("rsn.hubCache.maxTies", 2_000_000L);
-    static final int MAX_CACHES = Integer.getInteger("rsn.hubCache.maxCaches", 4);
+    static final int MAX_CACHES = Integer.getInteger("rsn.hubCache.maxCaches", 8);
 
     /** The caches, the one used least recently first. */
     private static final LinkedHashMap<String, HubCache> CACHES = new LinkedHashMap<>(16, 0.75f, true);
     /** The ties kept in all the caches. */
     private static final AtomicLong KEPT = new AtomicLong();
 
-    private final Map<Long, BestPaths.Ties> entries = new HashMap<>();
+    /** What the cache keeps for a hub: its sorted ties ({@link BestPaths.Ties}), or its ties
+     * with the confidential ones apart ({@link Shown}). */
+    interface Entry {
+        /** How many ties it holds, counted against {@link #MAX_TIES}. */
+        int held();
+    }
+
+    private final Map<Long, Entry> entries = new HashMap<>();
     private long stamp = Long.MIN_VALUE;
     private long ties;
     /** Dropped from {@link #CACHES}: it keeps nothing more. */
     private boolean retired;
 
     /** The cache of one database (its id, which a recreated database does not share), one
-     * choice of relationship types and weight, and one day (null: the whole history). */
-    static HubCache of(String database, int[] types, int weight, String day) {
+     * choice of relationship types and weight, one day (null: the whole history) and one way of
+     * seeing the confidential relationships ({@link Sight#cacheKey}; null: seeing them all). */
+    static HubCache of(String database, int[] types, int weight, String day, String sight) {
         StringBuilder key = new StringBuilder(database).append('|').append(weight);
         for (int type : types) key.append(',').append(type);
         key.append('|').append(day == null ? "-" : day);
+        if (sight != null) key.append('|').append(sight);
         synchronized (CACHES) {
             HubCache cache = CACHES.get(key.toString());
             if (cache != null) return cache;
@@ -70,7 +85,7 @@ final class HubCache {
     }
 
     /** The node's cached ties, if they hold at transaction {@code closed}; else null. */
-    synchronized BestPaths.Ties get(long node, long closed) {
+    synchronized Entry get(long node, long closed) {
         if (closed > stamp) { // a write closed since the entries were read
             clear();
             stamp = closed;
@@ -81,22 +96,23 @@ final class HubCache {
     }
 
     /**
-     * Keep complete, sorted ties read between transactions {@code before} and {@code after}
-     * (the last closed ids before and after reading), if no write closed meanwhile and there is
-     * room.
+     * Keep a hub's entry (complete, sorted ties) read between transactions {@code before} and
+     * {@code after} (the last closed ids before and after reading), if no write closed meanwhile
+     * and there is room.
      */
-    synchronized void put(long node, BestPaths.Ties complete, long before, long after) {
+    synchronized void put(long node, Entry complete, long before, long after) {
         if (retired || before != after || after != stamp || entries.containsKey(node)) return;
-        if (KEPT.addAndGet(complete.total) > MAX_TIES) {
-            KEPT.addAndGet(-complete.total);
+        int size = complete.held();
+        if (KEPT.addAndGet(size) > MAX_TIES) {
+            KEPT.addAndGet(-size);
             return;
         }
         entries.put(node, complete);
-        ties += complete.total;
+        ties += size;
     }
 
-    /** Whether these are the ties the cache keeps for the node. */
-    synchronized boolean holds(long node, BestPaths.Ties these) {
+    /** Whether this is the entry the cache keeps for the node. */
+    synchronized boolean holds(long node, Entry these) {
         return entries.get(node) == these;
     }
 
