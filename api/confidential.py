@@ -53,5 +53,7 @@ def audit_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> No
     if not concerned:
         return
     keys: KeyStore = request.app.state.keys
-    route = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    keys.record_audit(key.name, f"{request.method} {route}", concerned)
+    scope = request.scope
+    query = scope.get("query_string", b"").decode("latin-1")
+    route = f"{scope['method']} {scope.get('root_path', '')}{scope['path']}"
+    keys.record_audit(key.name, f"{route}?{query}" if query else route, concerned)
