@@ -9,7 +9,8 @@ from typing import Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.errors import ConfigurationError
+from graph.errors import ConfigurationError, validation_sentence
+from graph.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, language_or_none
 from graph.model import RelationType
 from graph.visibility import confidential_types_from
 
@@ -42,6 +43,18 @@ class Settings(BaseSettings):
     #: The confidential relation types, comma-separated (see :mod:`graph.visibility`); unset:
     #: LENDS_TO, GUARANTEES, INVESTS_IN and ADVISES; blank: none.
     confidential_types_text: str | None = Field(default=None, alias="RSN_CONFIDENTIAL_TYPES")
+    #: The language people read when nothing else asks (``en`` or ``ja``; see graph.i18n).
+    default_language: str = Field(default=DEFAULT_LANGUAGE, alias="RSN_LANG")
+
+    @field_validator("default_language")
+    @classmethod
+    def _spoken(cls, value: str) -> str:
+        chosen = language_or_none(value)
+        if chosen is None:
+            raise ValueError(
+                _("{value!r}: use one of {choices}", value=value, choices=", ".join(LANGUAGES))
+            )
+        return chosen
 
     @field_validator("confidential_types_text")
     @classmethod
@@ -58,11 +71,13 @@ class Settings(BaseSettings):
         """The URI, user and password for Neo4j; raises ConfigurationError when one is missing."""
         if not self.neo4j_uri:
             raise ConfigurationError(
-                "RSN_BACKEND=neo4j needs NEO4J_URI (for example bolt://127.0.0.1:7687); "
-                "`make neo4j` starts a local one and prints the settings"
+                _(
+                    "RSN_BACKEND=neo4j needs NEO4J_URI (for example bolt://127.0.0.1:7687); "
+                    "`make neo4j` starts a local one and prints the settings"
+                )
             )
         if self.neo4j_password is None:
-            raise ConfigurationError("RSN_BACKEND=neo4j needs NEO4J_PASSWORD")
+            raise ConfigurationError(_("RSN_BACKEND=neo4j needs NEO4J_PASSWORD"))
         return self.neo4j_uri, self.neo4j_user, self.neo4j_password.get_secret_value()
 
 
@@ -73,4 +88,6 @@ def load_settings(**overrides: Any) -> Settings:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         where = ".".join(str(part) for part in first["loc"])
-        raise ConfigurationError(f"bad setting {where}: {first['msg']}") from None
+        raise ConfigurationError(
+            _("bad setting {where}: {message}", where=where, message=validation_sentence(first))
+        ) from None
