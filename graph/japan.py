@@ -2,12 +2,15 @@
 
 The 47 prefectures with their JIS X 0401 codes, names, conventional regional block
 and 2020 census population, and the 20 divisions of the Japan Standard Industrial
-Classification (2023 revision), with their English and Japanese names.
+Classification (2023 revision), with their English and Japanese names; and how a sentence
+says a prefecture and how near it is, in the current language (:mod:`graph.i18n`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from graph.i18n import _
 
 __all__ = [
     "Prefecture",
@@ -22,6 +25,7 @@ __all__ = [
     "SAME_PREFECTURE",
     "nearness",
     "nearness_words",
+    "not_a_prefecture",
     "prefecture_name",
 ]
 
@@ -150,11 +154,23 @@ def block_of(code: str | None) -> str | None:
 SAME_PREFECTURE, SAME_BLOCK, ELSEWHERE = 0, 1, 2
 
 
-def prefecture_name(code: str | None, unknown: str = "nationwide") -> str:
-    """The English name of a prefecture code; ``unknown`` ("nationwide" unless given) for a
-    blank or unknown code."""
-    prefecture = PREFECTURE_BY_CODE.get(code or "")
-    return prefecture.name_en if prefecture else unknown
+def prefecture_name(code: str | None, unknown: str | None = None) -> str:
+    """The name of a prefecture code in the current language ("Tokyo" / 東京都, see
+    :func:`graph.names.prefecture_label`); ``unknown`` ("nationwide" / 全国 unless given) for
+    a blank or unknown code."""
+    if (code or "") not in PREFECTURE_BY_CODE:
+        return unknown if unknown is not None else _("nationwide")
+    from graph.names import prefecture_label  # graph.names reads this module's tables
+
+    return prefecture_label(code)
+
+
+def not_a_prefecture(code: object) -> str:
+    """The sentence refusing ``code`` as a prefecture code, in the current language."""
+    return _(
+        "{value!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47",
+        value=code,
+    )
 
 
 def nearness(home: str | None, other: str | None) -> int:
@@ -169,17 +185,20 @@ def nearness(home: str | None, other: str | None) -> int:
 
 
 def nearness_words(home: str | None, other: str | None) -> str:
-    """Where ``other`` is, seen from ``home``, for a sentence: "in the same prefecture
-    (Tokyo)", "elsewhere in the Kanto block (Saitama)", "outside the Kanto block (Hokkaido)",
-    "in Osaka" when ``home`` is blank, "nationwide" when ``other`` is."""
+    """Where ``other`` is, seen from ``home``, for a sentence, in the current language: "in
+    the same prefecture (Tokyo)", "elsewhere in the Kanto block (Saitama)", "outside the
+    Kanto block (Hokkaido)", "in Osaka" when ``home`` is blank, "nationwide" when ``other``
+    is (同じ都道府県内（東京都）, 関東ブロック内の他の都道府県（埼玉県）, ...)."""
+    from graph.names import block_name  # graph.names reads this module's tables
+
     if other is None or other not in PREFECTURE_BY_CODE:
-        return "nationwide"
+        return _("nationwide")
     name = prefecture_name(other)
     if home is None or home not in PREFECTURE_BY_CODE:
-        return f"in {name}"
-    block = block_of(home)
+        return _("in {prefecture}", prefecture=name)
+    block = block_name(block_of(home))
     return (
-        f"in the same prefecture ({name})",
-        f"elsewhere in the {block} block ({name})",
-        f"outside the {block} block ({name})",
+        _("in the same prefecture ({prefecture})", prefecture=name),
+        _("elsewhere in the {block} block ({prefecture})", block=block, prefecture=name),
+        _("outside the {block} block ({prefecture})", block=block, prefecture=name),
     )[nearness(home, other)]

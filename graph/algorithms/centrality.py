@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 import networkx as nx
 
+from graph.algorithms.adjacency import Adjacency, adjacency_of
+
 __all__ = ["betweenness", "burt_constraint"]
 
 
@@ -38,7 +40,8 @@ def betweenness(
     nodes = sorted(graph)
     n = len(nodes)
     index = {node: i for i, node in enumerate(nodes)}
-    adjacency = [sorted(index[other] for other in graph.adj[node]) for node in nodes]
+    around = adjacency_of(graph)
+    adjacency = [sorted([index[other] for other in around[node]]) for node in nodes]
     chosen: Sequence[int]
     if sources is None or sources >= n:
         chosen = range(n)
@@ -48,43 +51,54 @@ def betweenness(
         used = sources
     totals = [0.0] * n
     for source in chosen:
-        sigma = [0] * n
-        distance = [-1] * n
-        sigma[source], distance[source] = 1, 0
-        order = [source]
-        i = 0
-        while i < len(order):
-            node = order[i]
-            i += 1
-            step, paths = distance[node] + 1, sigma[node]
-            for other in adjacency[node]:
-                seen = distance[other]
-                if seen < 0:
-                    distance[other] = step
-                    order.append(other)
-                    sigma[other] = paths
-                elif seen == step:
-                    sigma[other] += paths
-        delta = [0.0] * n
-        for node in reversed(order):
-            back = distance[node] - 1
-            share = (1.0 + delta[node]) / sigma[node]
-            for other in adjacency[node]:
-                if distance[other] == back:
-                    delta[other] += sigma[other] * share
-            if node != source:
-                totals[node] += delta[node]
+        _accumulate(adjacency, source, totals)
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
     if used < n:
         scale *= n / used
     return {node: totals[i] * scale for i, node in enumerate(nodes)}, used
 
 
-def burt_constraint(graph: nx.Graph, node: str) -> float | None:
+def _accumulate(adjacency: list[list[int]], source: int, totals: list[float]) -> None:
+    """Add to ``totals`` the dependency of ``source`` on every other node: one step of
+    Brandes' algorithm, with the float operations of the plain algorithm, in its order.
+
+    The breadth-first search keeps each node's predecessors, so that the backward pass walks
+    only the ties of shortest paths rather than every tie again; a node's dependency still
+    receives its shares from its successors in reverse search order, so the sums are the
+    same floats."""
+    n = len(adjacency)
+    sigma = [0] * n
+    far = n  # farther than any node can be
+    distance = [far] * n
+    before: list[list[int]] = [[]] * n  # each node reached gets a list of its own
+    sigma[source], distance[source] = 1, 0
+    order = [source]
+    for node in order:  # the list grows as the search reaches new nodes
+        step = distance[node] + 1
+        for other in adjacency[node]:
+            if distance[other] >= step:  # not reached yet, or reached in the next layer
+                if distance[other] == far:
+                    distance[other] = step
+                    order.append(other)
+                    sigma[other] = sigma[node]
+                    before[other] = [node]
+                else:
+                    sigma[other] += sigma[node]
+                    before[other].append(node)
+    delta = [0.0] * n
+    for node in order[:0:-1]:  # every node reached but the source, the farthest first
+        share = (1.0 + delta[node]) / sigma[node]
+        for other in before[node]:
+            delta[other] += sigma[other] * share
+        totals[node] += delta[node]
+
+
+def burt_constraint(graph: nx.Graph, node: str, adjacency: Adjacency | None = None) -> float | None:
     """Burt's constraint of ``node`` on the unweighted graph, as :func:`networkx.constraint`
     computes it: high when its contacts are tied to one another, low when it alone joins
-    them. None for a node without ties. It costs the sum of the neighbours' degrees. Raises
-    KeyError for a node not in ``graph``.
+    them. None for a node without ties. It costs the sum of the neighbours' degrees; a caller
+    asking of many nodes passes ``adjacency``, :func:`adjacency_of` the graph, read once.
+    Raises KeyError for a node not in ``graph``.
 
     >>> burt_constraint(nx.star_graph(3), 0)  # three contacts that know no one else
     0.3333333333333333
@@ -93,16 +107,19 @@ def burt_constraint(graph: nx.Graph, node: str) -> float | None:
     >>> burt_constraint(nx.empty_graph(1), 0) is None
     True
     """
-    neighbours = graph.adj[node]
+    around = graph.adj if adjacency is None else adjacency
+    neighbours = around[node]
     if not neighbours:
         return None
     own = 1.0 / len(neighbours)
-    # in id order, so that every order of building the graph sums in the same order
+    # in id order, so that every order of building the graph sums in the same order: each
+    # contact's investment receives the shares of the middles in id order (the order in
+    # which one middle's shares go to its contacts changes no sum)
     invested = dict.fromkeys(sorted(neighbours), own)
-    for middle in invested:
-        through = graph.adj[middle]
+    contacts = invested.keys()
+    for middle in contacts:
+        through = around[middle]
         share = own / len(through)
-        for other in sorted(through) if len(through) <= len(invested) else invested:
-            if other in invested and other in through:
-                invested[other] += share
+        for other in contacts & through.keys():
+            invested[other] += share
     return sum(value * value for value in invested.values())

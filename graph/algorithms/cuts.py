@@ -8,10 +8,12 @@ nodes each bridge cuts off.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
+
+from graph.algorithms.adjacency import adjacency_of
 
 __all__ = ["Cut", "cut_vertices"]
 
@@ -65,10 +67,14 @@ class Cut:
         rest.remove(self.node)
         if rest:
             parts.append(rest)
-        return sorted(parts, key=lambda p: (-len(p), min(p)))
+        # the smallest id only tells parts of one size apart: a large part's is not sought
+        sizes = Counter(len(part) for part in parts)
+        return sorted(parts, key=lambda p: (-len(p), min(p) if sizes[len(p)] > 1 else ""))
 
 
-def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, int]]]:
+def cut_vertices(
+    graph: nx.Graph, components: list[list[str]] | None = None
+) -> tuple[dict[str, Cut], list[tuple[str, str, int]]]:
     """The cut vertices (articulation points) and bridges of ``graph``, by one depth-first
     search; the same sets as :func:`networkx.articulation_points` and
     :func:`networkx.bridges`.
@@ -77,7 +83,9 @@ def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, 
     nodes on its smaller side), u the end the search reached first. A child subtree whose
     low point does not climb above a node is a part of its own (a bridge too, if it does not
     reach the node itself); what remains of the component is one more part. Subtrees are
-    contiguous in the search's order. Raises nothing.
+    contiguous in the search's order. With ``components``, the nodes of each connected
+    component (in the search's order) are appended to it, as the search goes through them.
+    Raises nothing.
 
     >>> graph = nx.Graph([("a", "b"), ("b", "c"), ("c", "d"), ("d", "b"), ("e", "f")])
     >>> cuts, bridges = cut_vertices(graph)
@@ -85,11 +93,16 @@ def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, 
     (['b'], [['c', 'd'], ['a']])
     >>> bridges
     [('a', 'b', 1), ('e', 'f', 1)]
+    >>> parts = []
+    >>> _ = cut_vertices(graph, parts)
+    >>> parts
+    [['a', 'b', 'c', 'd'], ['e', 'f']]
     """
     cuts: dict[str, Cut] = {}
     bridges: list[tuple[str, str, int]] = []
     discovered: dict[str, int] = {}
-    for root in graph:
+    adjacency = adjacency_of(graph)
+    for root in adjacency:
         if root in discovered:
             continue
         order = [root]
@@ -100,7 +113,7 @@ def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, 
         parent: dict[str, str | None] = {root: None}
         split: dict[str, list[str]] = defaultdict(list)
         sides: list[tuple[str, str, int]] = []
-        stack = [(root, iter(graph.adj[root]))]
+        stack = [(root, iter(adjacency[root]))]
         while stack:
             node, neighbours = stack[-1]
             for other in neighbours:
@@ -109,21 +122,24 @@ def cut_vertices(graph: nx.Graph) -> tuple[dict[str, Cut], list[tuple[str, str, 
                     discovered[other] = low[other] = base + len(order)
                     size[other] = 1
                     order.append(other)
-                    stack.append((other, iter(graph.adj[other])))
+                    stack.append((other, iter(adjacency[other])))
                     break
-                if other != parent[node]:
-                    low[node] = min(low[node], discovered[other])
+                if other != parent[node] and discovered[other] < low[node]:
+                    low[node] = discovered[other]
             else:
                 stack.pop()
                 up = parent[node]
                 if up is not None:
-                    low[up] = min(low[up], low[node])
+                    if low[node] < low[up]:
+                        low[up] = low[node]
                     size[up] += size[node]
                     if low[node] >= discovered[up]:
                         split[up].append(node)
                     if low[node] > discovered[up]:
                         sides.append((up, node, size[node]))
         total = len(order)
+        if components is not None:
+            components.append(order)
         bridges.extend((u, v, min(side, total - side)) for u, v, side in sides)
         for node, children in split.items():
             if node == root and len(children) < 2:

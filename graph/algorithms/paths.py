@@ -40,6 +40,8 @@ from itertools import count
 
 import networkx as nx
 
+from graph.algorithms.adjacency import adjacency_of
+
 __all__ = ["SLACK", "Ties", "k_best_paths", "strongest_first", "ties_of"]
 
 #: A node's ties as (strength, neighbour), strongest first (then by neighbour id).
@@ -69,16 +71,17 @@ def ties_of(graph: nx.Graph) -> Ties:
     [(0.75, 'd'), (0.5, 'b'), (0.5, 'c')]
     """
     cache: dict[str, list[tuple[float, str]]] = {}
-    adjacency = graph.adj
+    adjacency = adjacency_of(graph)
 
     def ties(node_id: str) -> list[tuple[float, str]]:
         found = cache.get(node_id)
         if found is None:
-            around = adjacency[node_id]
-            found = sorted(
-                ((around[other]["strength"], other) for other in around), key=strongest_first
+            # sorted by (-strength, neighbour), the key of strongest_first, without calling
+            # it for each tie; negating a float twice gives it back exactly
+            keyed = sorted(
+                [(-data["strength"], other) for other, data in adjacency[node_id].items()]
             )
-            cache[node_id] = found
+            found = cache[node_id] = [(-minus, other) for minus, other in keyed]
         return found
 
     return ties

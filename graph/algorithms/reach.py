@@ -16,9 +16,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 import networkx as nx
+
+from graph.algorithms.adjacency import Adjacency, adjacency_of
 
 __all__ = [
     "ANYWHERE",
@@ -61,12 +63,13 @@ class Places:
 
     def __init__(self, graph: nx.Graph, place_of: Mapping[str, str], searched: set[str]):
         self.graph = graph
+        self.adjacency = adjacency_of(graph)
         self.place_of = place_of
         self.nationwide: dict[str, dict[str | None, list[tuple[str, TieData]]]] = {}
-        for node in graph:
+        for node, around in self.adjacency.items():
             if node not in place_of:
                 grouped: dict[str | None, list[tuple[str, TieData]]] = defaultdict(list)
-                for other, data in graph.adj[node].items():
+                for other, data in around.items():
                     theirs = place_of.get(other)
                     if theirs is None or theirs in searched:
                         grouped[theirs].append((other, data))
@@ -96,7 +99,7 @@ class Places:
             place_of = self.place_of
             return [
                 ((other, place), data)
-                for other, data in self.graph.adj[node].items()
+                for other, data in self.adjacency[node].items()
                 if place_of.get(other, place) == place
             ]
         if place == ANYWHERE:
@@ -121,6 +124,7 @@ class Everywhere:
 
     def __init__(self, graph: nx.Graph):
         self.graph = graph
+        self.adjacency = adjacency_of(graph)
 
     def start(self, source: str) -> State:
         """The state a search from ``source`` starts at: the node itself."""
@@ -128,7 +132,8 @@ class Everywhere:
 
     def steps(self, state: State) -> Iterable[tuple[State, TieData]]:
         """The nodes one tie away, with the tie."""
-        found: Iterable[tuple[State, TieData]] = self.graph.adj[state].items()
+        assert isinstance(state, str)
+        found: Iterable[tuple[State, TieData]] = self.adjacency[state].items()
         return found
 
     @staticmethod
@@ -190,19 +195,20 @@ def best_reach(
         # the same layer has a walk of ``hops`` ties, which must not be extended in it.
         for state, (score, _, origin) in [(state, best[state]) for state in frontier]:
             for other, data in walk.steps(state):
-                candidate = (score * data["strength"], hops, origin)
+                value = score * data["strength"]
                 known = best.get(other)
-                if known is None or _better(candidate, known):
-                    best[other] = candidate
+                # better: a higher score, then fewer hops, then the smaller source id
+                if (
+                    known is None
+                    or value > known[0]
+                    or (value == known[0] and (hops, origin) < (known[1], known[2]))
+                ):
+                    best[other] = (value, hops, origin)
                     changed.add(other)
         frontier = sorted(changed)
         if not frontier:
             break
     return Search(best, walk)
-
-
-def _better(a: tuple[float, int, str], b: tuple[float, int, str]) -> bool:
-    return (-a[0], a[1], a[2]) < (-b[0], b[1], b[2])
 
 
 def nearest(
@@ -239,7 +245,10 @@ def nearest(
             return sorted(states)
         return sorted(s for s in states if (p := walk.place(s)) == ANYWHERE or pending.get(p))
 
-    adjacency = graph.adj if places is None else None  # the whole graph: as fast as it gets
+    # the whole graph: as fast as it gets (its states are its nodes)
+    adjacency: Mapping[State, Iterable[State]] | None = None
+    if isinstance(walk, Everywhere):
+        adjacency = cast("Mapping[State, Iterable[State]]", walk.adjacency)
     frontier = live(found)
     distance = 0
     while frontier:
@@ -355,13 +364,15 @@ def nearest_ranked(
     enough: int,
     max_hops: int,
     barred: Container[str] = frozenset(),
+    adjacency: Adjacency | None = None,
 ) -> str | None:
     """The node ``rank`` ranks best (lowest) among those reached from ``start`` through nodes
     not ``barred``, then the fewest ties away, then the smallest id; None when no node
     reached has a rank (``rank`` gives None for a node that is passed through, never
     chosen). The search stops after the first layer where the best rank so far is at most
-    ``enough``, or ``max_hops`` ties out: past that, the best found is taken. Raises KeyError
-    for a ``start`` not in ``graph``.
+    ``enough``, or ``max_hops`` ties out: past that, the best found is taken. A caller
+    searching from many starts passes ``adjacency``, :func:`adjacency_of` the graph, read
+    once. Raises KeyError for a ``start`` not in ``graph``.
 
     >>> graph = nx.path_graph(["s", "a", "b", "c"])
     >>> rank = {"a": 2, "c": 0}.get
@@ -372,6 +383,7 @@ def nearest_ranked(
     >>> nearest_ranked(graph, "s", rank, enough=0, max_hops=4, barred={"b"})
     'a'
     """
+    around = graph.adj if adjacency is None else adjacency
     best: tuple[int, int, str] | None = None
     seen = {start}
     frontier = [start]
@@ -379,7 +391,7 @@ def nearest_ranked(
     while frontier:
         distance += 1
         following = sorted(
-            {o for n in frontier for o in graph.adj[n] if o not in barred and o not in seen}
+            {o for n in frontier for o in around[n] if o not in barred and o not in seen}
         )
         for other in following:
             ranked = rank(other)

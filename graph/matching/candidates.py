@@ -34,7 +34,8 @@ from rapidfuzz import fuzz, process
 
 from graph.corporate_number import corporate_number
 from graph.errors import InvalidArgument
-from graph.japan import PREFECTURE_BY_CODE
+from graph.i18n import _
+from graph.japan import PREFECTURE_BY_CODE, not_a_prefecture
 from graph.matching.normalise import (
     legal_form,
     normalise_address,
@@ -103,7 +104,9 @@ def check_min_score(min_score: float) -> float:
         or not isinstance(min_score, int | float)
         or not 0 <= min_score <= 1
     ):
-        raise InvalidArgument(f"min_score must be a number from 0 to 1, got {min_score!r}")
+        raise InvalidArgument(
+            _("min_score must be a number from 0 to 1, got {value!r}", value=min_score)
+        )
     return float(min_score)
 
 
@@ -123,9 +126,7 @@ def find_candidates(
     """
     threshold = check_min_score(min_score)
     if prefecture is not None and prefecture not in PREFECTURE_BY_CODE:
-        raise InvalidArgument(
-            f"{prefecture!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
-        )
+        raise InvalidArgument(not_a_prefecture(prefecture))
     blocks, by_number = _prepare(records, prefecture)
     found: dict[tuple[str, str], Candidate] = {}
     for group in by_number.values():
@@ -157,7 +158,9 @@ def _prepare(
     by_number: dict[tuple[str, str], list[_Prepared]] = defaultdict(list)
     for record in records:
         if record.id in seen:
-            raise InvalidArgument(f"two records have the id {record.id!r}; ids must be unique")
+            raise InvalidArgument(
+                _("two records have the id {id!r}; ids must be unique", id=record.id)
+            )
         seen.add(record.id)
         where = record.prefecture or ""
         if prefecture is not None and where != prefecture:
@@ -209,7 +212,7 @@ def _same_number(one: _Prepared, other: _Prepared) -> Candidate:
     reasons = reasons_for(
         name_reason(a.raw_name, b.raw_name, a.name, b.name, similarity), phone, address
     )
-    return Candidate(a.id, b.id, 1.0, (SAME_CORPORATE_NUMBER, *reasons))
+    return Candidate(a.id, b.id, 1.0, (_(SAME_CORPORATE_NUMBER), *reasons))
 
 
 def _scored(
@@ -346,7 +349,7 @@ def _near_names(names: list[str], least: float) -> dict[tuple[int, int], float]:
         texts = [names[n] for n in bucket]
         for k in range(len(bucket) - 1):
             rest = texts[k + 1 :]
-            for _, _, where in process.extract(
+            for _text, _score, where in process.extract(
                 texts[k], rest, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
             ):
                 pair = (bucket[k], bucket[k + 1 + where])  # ascending: names were added in order

@@ -1,4 +1,5 @@
-"""How alike two records are: a score in [0, 1] and the reasons for it, in words.
+"""How alike two records are: a score in [0, 1] and the reasons for it, in words (in the
+current language, :mod:`graph.i18n`).
 
 The score starts from the names: :func:`name_similarity` of the normalised names (a blend of
 the Indel ratio and Jaro-Winkler, from rapidfuzz), times :data:`NAME_CEILING`, since a name
@@ -32,12 +33,15 @@ from enum import Enum
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
+from graph.i18n import N_, _
+
 __all__ = [
     "DIFFERENT_ADDRESS_PENALTY",
     "DIFFERENT_FORM_PENALTY",
     "DIFFERENT_PHONE_PENALTY",
     "AMBIGUOUS_NAME_PENALTY",
     "AMBIGUOUS_NAME",
+    "COMPANY_FORMS_DIFFER",
     "START_DIFFERS",
     "START_DIFFERS_PENALTY",
     "NAME_CEILING",
@@ -76,11 +80,14 @@ AMBIGUOUS_NAME_PENALTY = 0.12
 #: apart at their start (:func:`differ_at_start`).
 START_DIFFERS_PENALTY = 0.12
 
-SAME_CORPORATE_NUMBER = "same corporate number"
-AMBIGUOUS_NAME = "the name is held under more than one company form here"
-START_DIFFERS = "names begin differently"
-IDENTICAL_NAMES = "names are identical"
-SAME_NORMALISED_NAMES = "names are the same once legal forms and widths are set aside"
+#: The reasons, in English; said in the current language with ``_(reason)`` (the reasons a
+#: candidate carries are said already).
+SAME_CORPORATE_NUMBER = N_("same corporate number")
+AMBIGUOUS_NAME = N_("the name is held under more than one company form here")
+START_DIFFERS = N_("names begin differently")
+IDENTICAL_NAMES = N_("names are identical")
+SAME_NORMALISED_NAMES = N_("names are the same once legal forms and widths are set aside")
+COMPANY_FORMS_DIFFER = N_("company forms differ")
 
 
 class Agreement(Enum):
@@ -93,13 +100,13 @@ class Agreement(Enum):
 
 
 _PHONE_REASONS = {
-    Agreement.SAME: "same phone number",
-    Agreement.DIFFERENT: "phone numbers differ",
+    Agreement.SAME: N_("same phone number"),
+    Agreement.DIFFERENT: N_("phone numbers differ"),
 }
 _ADDRESS_REASONS = {
-    Agreement.SAME: "same address",
-    Agreement.LESS_PRECISE: "one address is less precise than the other",
-    Agreement.DIFFERENT: "addresses differ",
+    Agreement.SAME: N_("same address"),
+    Agreement.LESS_PRECISE: N_("one address is less precise than the other"),
+    Agreement.DIFFERENT: N_("addresses differ"),
 }
 
 
@@ -184,18 +191,19 @@ def differ_at_start(a: str, b: str) -> bool:
 
 
 def name_reason(raw_a: str, raw_b: str, a: str, b: str, similarity: float) -> str:
-    """What the names say, as a short sentence: identical, the same once normalised
-    (``a`` and ``b``), differing by one or two characters, or how alike they are."""
+    """What the names say, as a short sentence in the current language: identical, the same
+    once normalised (``a`` and ``b``), differing by one or two characters, or how alike they
+    are."""
     if raw_a == raw_b:
-        return IDENTICAL_NAMES
+        return _(IDENTICAL_NAMES)
     if a == b:
-        return SAME_NORMALISED_NAMES
+        return _(SAME_NORMALISED_NAMES)
     edits = Levenshtein.distance(a, b)
     if edits == 1:
-        return "names differ by one character"
+        return _("names differ by one character")
     if edits == 2:
-        return "names differ by two characters"
-    return f"names are {round(100 * similarity)}% alike"
+        return _("names differ by two characters")
+    return _("names are {percent}% alike", percent=round(100 * similarity))
 
 
 def reasons_for(
@@ -206,18 +214,18 @@ def reasons_for(
     ambiguous: bool = False,
     start_differs: bool = False,
 ) -> tuple[str, ...]:
-    """The reasons of a score: what the names say (and whether they begin differently, the
-    company forms differ or the name is ambiguous), then the phone numbers and addresses
-    (when they say anything)."""
+    """The reasons of a score, in the current language: what the names say (``name``, said
+    already, and whether they begin differently, the company forms differ or the name is
+    ambiguous), then the phone numbers and addresses (when they say anything)."""
     reasons = [name]
     if start_differs:
-        reasons.append(START_DIFFERS)
+        reasons.append(_(START_DIFFERS))
     if forms_differ:
-        reasons.append("company forms differ")
+        reasons.append(_(COMPANY_FORMS_DIFFER))
     if ambiguous:
-        reasons.append(AMBIGUOUS_NAME)
+        reasons.append(_(AMBIGUOUS_NAME))
     if phone in _PHONE_REASONS:
-        reasons.append(_PHONE_REASONS[phone])
+        reasons.append(_(_PHONE_REASONS[phone]))
     if address in _ADDRESS_REASONS:
-        reasons.append(_ADDRESS_REASONS[address])
+        reasons.append(_(_ADDRESS_REASONS[address]))
     return tuple(reasons)

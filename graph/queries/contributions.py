@@ -15,7 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.errors import Conflict, NotFound
+from graph.i18n import _
 from graph.model import Node, NodeKind, Relation, RelationType
+from graph.names import status_name
 from graph.provenance import (
     Assertion,
     Attribution,
@@ -23,7 +25,8 @@ from graph.provenance import (
     node_record,
     relation_record,
 )
-from graph.queries.merges import resolve, resolve_ids
+from graph.queries.merges import no_node, resolve, resolve_ids
+from graph.queries.wording import listed, said
 from graph.referral_lifecycle import OPEN_STATUSES, Referral
 from graph.store.ports import GraphStore, Store
 
@@ -76,7 +79,7 @@ def retract_relation(
     kind = RelationType(kind)
     record = relation_record(source, kind, target)
     if _relation_in_store(store, source, kind, target) is None:
-        raise NotFound(f"no relation {record}")
+        raise NotFound(_("no relation {record}", record=record))
     standing = _standing(store.provenance([record]).get(record, []))
     if by.contributor not in standing:
         raise NotFound(_not_asserted(record, by.contributor, standing))
@@ -86,7 +89,7 @@ def retract_relation(
         raise NotFound(_not_asserted(record, by.contributor, []))
     relation = _relation_in_store(store, source, kind, target)
     if relation is None:  # not possible: retracting ends, it never deletes
-        raise NotFound(f"no relation {record}")
+        raise NotFound(_("no relation {record}", record=record))
     return RetractedRelation(retracted, relation)
 
 
@@ -96,12 +99,20 @@ def _standing(assertions: Iterable[Assertion]) -> list[str]:
 
 
 def _not_asserted(record: str, contributor: str, standing: list[str]) -> str:
-    who = (
-        f"it is asserted by {', '.join(standing)}"
-        if standing
-        else "no contributor asserts it any longer (it has ended)"
+    if standing:
+        return _(
+            "contributor {contributor!r} does not assert the relation {record}: it is asserted "
+            "by {standing}",
+            contributor=contributor,
+            record=record,
+            standing=listed(standing),
+        )
+    return _(
+        "contributor {contributor!r} does not assert the relation {record}: no contributor "
+        "asserts it any longer (it has ended)",
+        contributor=contributor,
+        record=record,
     )
-    return f"contributor {contributor!r} does not assert the relation {record}: {who}"
 
 
 @dataclass(frozen=True)
@@ -141,15 +152,24 @@ def end_node(store: Store, node_id: str, by: Attribution) -> EndedNode:
     node_id = resolve(store, node_id)
     node = store.get_node(node_id)
     if node is None:
-        raise NotFound(f"no node with id {node_id!r}")
+        raise NotFound(no_node(node_id))
     blocking = open_referrals_naming(store, node)
     if blocking:
         first = blocking[0]
-        more = f" and {len(blocking) - 1} more" if len(blocking) > 1 else ""
+        more = _(" and {count} more", count=len(blocking) - 1) if len(blocking) > 1 else ""
         raise Conflict(
-            f"node {node_id!r} is named by open referral {first.id} ({first.status.value}, "
-            f"{first.enterprise} from {first.from_centre} to {first.to_centre}){more}: it "
-            "cannot end while a referral naming it is open; close or cancel it first"
+            _(
+                "node {id!r} is named by open referral {referral} ({status}, {enterprise} from "
+                "{from_centre} to {to_centre}){more}: it cannot end while a referral naming it "
+                "is open; close or cancel it first",
+                id=node_id,
+                referral=first.id,
+                status=said(first.status.value, status_name(first.status)),
+                enterprise=first.enterprise,
+                from_centre=first.from_centre,
+                to_centre=first.to_centre,
+                more=more,
+            )
         )
     ties = store.ties(node_id, None)
     records = [node_record(node_id)] + [relation_record(*tie.key) for tie in ties]
@@ -159,8 +179,11 @@ def end_node(store: Store, node_id: str, by: Attribution) -> EndedNode:
     now = store.get_node(node_id) or node
     if retracted == 0 and node.props.get("ended") is not None:
         raise NotFound(
-            f"node {node_id!r} ended on {node.props['ended']} already; "
-            "no contributor asserts it any longer"
+            _(
+                "node {id!r} ended on {ended} already; no contributor asserts it any longer",
+                id=node_id,
+                ended=node.props["ended"],
+            )
         )
     ended_ties = sum(
         1

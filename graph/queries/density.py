@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
+from graph.i18n import _
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import ACTOR_KINDS, NodeKind, Scope
 from graph.queries.readable import readable
@@ -57,7 +58,7 @@ def check_grouping(by: str) -> str:
     """``by`` if it is a grouping (``prefecture`` or ``block``); raises InvalidArgument
     otherwise."""
     if by not in GROUPINGS:
-        raise InvalidArgument(f"by must be prefecture or block, got {by!r}")
+        raise InvalidArgument(_("by must be prefecture or block, got {value!r}", value=by))
     return by
 
 

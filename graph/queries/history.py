@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
+from graph.i18n import _
 from graph.japan import PREFECTURE_BY_CODE
 from graph.model import NodeKind
 from graph.queries.density import DensityRow, check_grouping, density_row, group_of, row_keys
@@ -65,11 +66,21 @@ def history_years(first: int | None = None, last: int | None = None) -> tuple[in
     first = FIRST_YEAR if first is None else first
     last = this_year if last is None else last
     if first < EARLIEST_YEAR:
-        raise InvalidArgument(f"from must be {EARLIEST_YEAR} or later, got {first}")
+        raise InvalidArgument(
+            _("from must be {earliest} or later, got {first}", earliest=EARLIEST_YEAR, first=first)
+        )
     if last > this_year:
-        raise InvalidArgument(f"to must be this year ({this_year}) or earlier, got {last}")
+        raise InvalidArgument(
+            _(
+                "to must be this year ({this_year}) or earlier, got {last}",
+                this_year=this_year,
+                last=last,
+            )
+        )
     if first > last:
-        raise InvalidArgument(f"from ({first}) must not be after to ({last})")
+        raise InvalidArgument(
+            _("from ({first}) must not be after to ({last})", first=first, last=last)
+        )
     return first, last
 
 
@@ -157,8 +168,8 @@ def density_history(
         tied[pair] = tied.get(pair, 0) | ((2 << high) - (1 << low))
 
     # pairs counted by row and mask (few distinct masks), then each mask's runs of years
-    centre_ids = {node_id for node_id, (_, _, _, centre) in actors.items() if centre}
-    masks = Counter((actors[u][0], mask) for (u, _), mask in tied.items())
+    centre_ids = {node_id for node_id, (_key, _low, _high, centre) in actors.items() if centre}
+    masks = Counter((actors[u][0], mask) for (u, _v), mask in tied.items())
     centre_masks = Counter(
         (actors[u][0], mask) for (u, v), mask in tied.items() if u in centre_ids and v in centre_ids
     )

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from graph.errors import InvalidArgument
+from graph.i18n import _
 from graph.model import (
     ACTOR_KINDS,
     DEFAULT_MAX_HOPS,
@@ -96,7 +97,15 @@ def _whole_number(value: object, name: str, low: int, high: int) -> int:
     """``value`` when it is a whole number (not a bool) from ``low`` to ``high``; else raises
     InvalidArgument naming the parameter ``name``."""
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidArgument(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        raise InvalidArgument(
+            _(
+                "{name} must be a whole number from {low} to {high}, got {value!r}",
+                name=name,
+                low=low,
+                high=high,
+                value=value,
+            )
+        )
     return value
 
 
@@ -114,7 +123,12 @@ def _two_actors(
     """
     if first == second:
         raise InvalidArgument(
-            f"{names[0]} and {names[1]} are both {first!r}: name two different actors"
+            _(
+                "{first} and {second} are both {id!r}: name two different actors",
+                first=names[0],
+                second=names[1],
+                id=first,
+            )
         )
     found = store.get_nodes([first, second])
     nodes = []
@@ -122,14 +136,25 @@ def _two_actors(
         node = found.get(node_id) or node_on(store, node_id)
         if node.kind not in ACTOR_KINDS:
             raise InvalidArgument(
-                f"{node_id!r} is {node.kind.with_article}, not an actor: introductions join "
-                "enterprises, centres, financiers and specialists"
+                _(
+                    "{id!r} is {kind}, not an actor: introductions join enterprises, centres, "
+                    "financiers and specialists",
+                    id=node_id,
+                    kind=wording.a_kind(node.kind),
+                )
             )
         nodes.append(node)
     if nodes[0].id == nodes[1].id:
         raise InvalidArgument(
-            f"{names[0]} {first!r} and {names[1]} {second!r} are one node, {nodes[0].id!r}, "
-            "since they were merged: name two different actors"
+            _(
+                "{first} {first_id!r} and {second} {second_id!r} are one node, {id!r}, since "
+                "they were merged: name two different actors",
+                first=names[0],
+                first_id=first,
+                second=names[1],
+                second_id=second,
+                id=nodes[0].id,
+            )
         )
     return nodes
 

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import replace
 
 from graph.errors import Conflict, NotFound, StoreError
+from graph.i18n import _
 from graph.matching import find_candidates
 from graph.merging import (
     MERGED_KINDS,
@@ -85,14 +86,14 @@ def merge_same_numbers(
     if not numbers:
         return []
     groups: dict[tuple[NodeKind, str], list[str]] = {key: [] for key in numbers}
-    for kind in {kind for kind, _ in numbers}:
+    for kind in {kind for kind, _number in numbers}:
         for node in store.iter_nodes(kind):
             group = groups.get((kind, node.props.get("corporate_number", "")))
             if group is not None:
                 group.append(node.id)
     had = set(before)
     made: list[MergeRecord] = []
-    for (_, number), members in sorted(groups.items()):
+    for (_kind, number), members in sorted(groups.items()):
         if len(members) < 2:
             continue
         keep = kept_of(store, members, asked, had)
@@ -125,17 +126,27 @@ def find_merge(store: GraphStore, merge_id: str) -> MergeRecord:
     for record in store.merges():
         if record.id == merge_id:
             return record
-    raise NotFound(f"no merge with id {merge_id!r}")
+    raise NotFound(no_merge(merge_id))
+
+
+def no_merge(merge_id: str) -> str:
+    """The sentence for a merge id the store does not hold."""
+    return _("no merge with id {id!r}", id=merge_id)
+
+
+def no_node(node_id: str) -> str:
+    """The sentence for a node id the store does not hold."""
+    return _("no node with id {id!r}", id=node_id)
 
 
 def _snapshot_of(store: GraphStore, record: MergeRecord) -> MergeSnapshot:
     text = store.merge_snapshot(record.id)
     if text is None:
-        raise NotFound(f"no merge with id {record.id!r}")
+        raise NotFound(no_merge(record.id))
     try:
         return MergeSnapshot.from_json(text)
     except ValueError as error:
-        raise StoreError(f"merge {record.id}: {error}") from error
+        raise StoreError(_("merge {id}: {error}", id=record.id, error=error)) from error
 
 
 def merge_nodes(
@@ -153,7 +164,7 @@ def merge_nodes(
     nodes = store.get_nodes([keep, merge])
     for node_id in (keep, merge):
         if node_id not in nodes:
-            raise NotFound(f"no node with id {node_id!r}")
+            raise NotFound(no_node(node_id))
     merges = store.merges()
     kept, merged = check_mergeable(keep, merge, nodes, aliases, merges)
     record = MergeRecord(
@@ -193,17 +204,29 @@ def unmerge(store: Store, merge_id: str) -> MergeRecord:
     merges = store.merges()
     record = next((m for m in merges if m.id == merge_id), None)
     if record is None:
-        raise NotFound(f"no merge with id {merge_id!r}")
+        raise NotFound(no_merge(merge_id))
     if not record.open:
-        raise Conflict(f"merge {merge_id} was undone already, at {record.undone_at}")
+        raise Conflict(
+            _(
+                "merge {id} was undone already, at {undone_at}",
+                id=merge_id,
+                undone_at=record.undone_at,
+            )
+        )
     snapshot = _snapshot_of(store, record)
     position = merges.index(record)
     later = [(m, _snapshot_of(store, m)) for m in merges[position + 1 :] if m.open]
     blocking = later_blocking(record, snapshot, later)
     if blocking is not None:
         raise Conflict(
-            f"merge {blocking.id} (of {blocking.merge!r} into {blocking.keep!r}) was made "
-            f"after merge {merge_id} and builds on it: undo merge {blocking.id} first"
+            _(
+                "merge {blocking} (of {merged!r} into {kept!r}) was made after merge {id} and "
+                "builds on it: undo merge {blocking} first",
+                blocking=blocking.id,
+                merged=blocking.merge,
+                kept=blocking.keep,
+                id=merge_id,
+            )
         )
     written = sorted(snapshot.written_records())
     existing = _existing_relations(store, snapshot.keep, written)

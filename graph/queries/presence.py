@@ -9,8 +9,9 @@ day.
 from __future__ import annotations
 
 from graph.errors import NotFound
+from graph.i18n import _
 from graph.model import Node
-from graph.queries.merges import resolve
+from graph.queries.merges import no_node, resolve
 from graph.store.dated import DatedStore
 from graph.store.ports import GraphStore
 from graph.valid_time import Day
@@ -23,17 +24,23 @@ def absent_on(node: Node, day: Day) -> str:
     or before the day, or was founded after it."""
     ended = node.props.get("ended")
     if ended is not None and ended <= day:
-        return (
-            f"node {node.id!r} ended on {ended}; it is not in the graph as of {day} "
-            "(ask as_of an earlier day to see it)"
+        return _(
+            "node {id!r} ended on {ended}; it is not in the graph as of {day} (ask as_of an "
+            "earlier day to see it)",
+            id=node.id,
+            ended=ended,
+            day=day,
         )
     founded = node.props.get("founded")
     if founded is not None and int(day[:4]) < founded:
-        return (
-            f"node {node.id!r} was founded in {founded}; it is not in the graph as of {day} "
-            "(ask as_of a later day to see it)"
+        return _(
+            "node {id!r} was founded in {founded}; it is not in the graph as of {day} (ask "
+            "as_of a later day to see it)",
+            id=node.id,
+            founded=founded,
+            day=day,
         )
-    return f"node {node.id!r} is not in the graph as of {day}"
+    return _("node {id!r} is not in the graph as of {day}", id=node.id, day=day)
 
 
 def missing(store: GraphStore, node_id: str) -> NotFound:
@@ -42,12 +49,14 @@ def missing(store: GraphStore, node_id: str) -> NotFound:
     the id of a node merged into another, which node that is."""
     kept = store.aliases().get(node_id)
     if kept is not None:
-        return NotFound(f"node {node_id!r} was merged into {kept!r}; ask about {kept!r}")
+        return NotFound(
+            _("node {id!r} was merged into {kept!r}; ask about {kept!r}", id=node_id, kept=kept)
+        )
     if isinstance(store, DatedStore):
         node = store.store.get_node(node_id)
         if node is not None:
             return NotFound(absent_on(node, store.day))
-    return NotFound(f"no node with id {node_id!r}")
+    return NotFound(no_node(node_id))
 
 
 def node_on(store: GraphStore, node_id: str) -> Node:

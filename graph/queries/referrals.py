@@ -41,11 +41,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
+from graph.i18n import _
 from graph.japan import SAME_BLOCK, SAME_PREFECTURE, block_of, nearness, prefecture_name
 from graph.model import Expertise, Node, NodeKind, RelationType
+from graph.names import block_name, expertise_name, status_name
 from graph.queries.presence import node_on
 from graph.queries.readable import readable
 from graph.queries.visibility import visible_ties
+from graph.queries.wording import a_kind, said
 from graph.referral_lifecycle import (
     OPEN_STATUSES,
     Party,
@@ -110,7 +113,9 @@ def _need(need: str) -> str:
     """``need``, if it is an expertise word; raises InvalidArgument otherwise."""
     if need not in {word.value for word in Expertise}:
         words = ", ".join(word.value for word in Expertise)
-        raise InvalidArgument(f"need {need!r} is not an expertise word: use one of {words}")
+        raise InvalidArgument(
+            _("need {need!r} is not an expertise word: use one of {words}", need=need, words=words)
+        )
     return need
 
 
@@ -121,7 +126,13 @@ def _node_of(store: GraphStore, node_id: str, kind: NodeKind, what: str) -> Node
     node = node_on(store, node_id)
     if node.kind is not kind:
         raise InvalidArgument(
-            f"{what} {node_id!r} is {node.kind.with_article}, not {kind.with_article}"
+            _(
+                "{what} {id!r} is {kind}, not {wanted}",
+                what=what,
+                id=node_id,
+                kind=a_kind(node.kind),
+                wanted=a_kind(kind),
+            )
         )
     return node
 
@@ -132,7 +143,7 @@ def _visible(referral: Referral | None, caller: Caller, referral_id: str) -> Ref
     if referral is None or not (
         caller.admin or caller.centre in (referral.from_centre, referral.to_centre)
     ):
-        raise NotFound(f"no referral with id {referral_id!r}")
+        raise NotFound(_("no referral with id {id!r}", id=referral_id))
     return referral
 
 
@@ -158,18 +169,22 @@ def _record(received: list[Referral]) -> tuple[float, str]:
             delta = datetime.fromisoformat(accepted) - datetime.fromisoformat(referral.created_at)
             hours.append(delta.total_seconds() / 3600)
     if not closed and not hours:
-        return 0.5, "no closed or accepted referrals received yet"
+        return 0.5, _("no closed or accepted referrals received yet")
     completed = sum(r.status is ReferralStatus.COMPLETED for r in closed)
     share = completed / len(closed) if closed else 0.5
     median = statistics.median(hours) if hours else None
     speed = 1 / (1 + median / 48) if median is not None else 0.5
     words = (
-        f"completed {completed} of {len(closed)} closed referrals"
+        _(
+            "completed {completed} of {closed} closed referrals",
+            completed=completed,
+            closed=len(closed),
+        )
         if closed
-        else ("no closed referrals yet")
+        else _("no closed referrals yet")
     )
     if median is not None:
-        words += f"; accepts in {median:.1f} h (median)"
+        words = _("{record}; accepts in {hours:.1f} h (median)", record=words, hours=median)
     return 0.5 * share + 0.5 * speed, words
 
 
@@ -210,7 +225,13 @@ def candidates(
         }
     ranked = []
     for centre, specialists in matches:
-        reasons = [f"{len(specialists)} affiliated specialist(s) with {need}"]
+        reasons = [
+            _(
+                "{count} affiliated specialist(s) with {need}",
+                count=len(specialists),
+                need=said(need, expertise_name(need)),
+            )
+        ]
         expertise = min(len(specialists), 3) / 3
         received = received_by.get(centre.id, [])
         room, spare, room_words = _room(centre, received)
@@ -232,7 +253,7 @@ def candidates(
         shown = {name: readable(value) for name, value in parts.items()}
         ranked.append((order, Candidate(centre, readable(score), specialists, reasons, shown)))
     ranked.sort(key=lambda item: item[0])
-    return [candidate for _, candidate in ranked]
+    return [candidate for _order, candidate in ranked]
 
 
 def _room(centre: Node, received: list[Referral]) -> tuple[float, int | None, str]:
@@ -241,9 +262,14 @@ def _room(centre: Node, received: list[Referral]) -> tuple[float, int | None, st
     capacity = centre.props.get("capacity")
     open_count = sum(r.status in OPEN_STATUSES for r in received)
     if not capacity:
-        return 0.5, None, f"capacity not recorded ({open_count} open referrals)"
+        return 0.5, None, _("capacity not recorded ({open} open referrals)", open=open_count)
     spare = max(capacity - open_count, 0)
-    words = f"{spare} of {capacity} places free ({open_count} open referrals)"
+    words = _(
+        "{spare} of {capacity} places free ({open} open referrals)",
+        spare=spare,
+        capacity=capacity,
+        open=open_count,
+    )
     return spare / capacity, spare, words
 
 
@@ -253,27 +279,37 @@ def _closeness(centre: Node, firm: Node, partners: set[str], done: int) -> tuple
     collaborates with; ``done``: referrals completed between the two)."""
     near = nearness(firm.prefecture, centre.prefecture)
     here, block = prefecture_name(firm.prefecture), block_of(firm.prefecture)
+    there = prefecture_name(centre.prefecture)
+    block_words = block_name(block) if block else str(block)
     if near == SAME_PREFECTURE:
         closeness = 1.0
-        reasons = [f"in the enterprise's prefecture ({here})"]
+        reasons = [_("in the enterprise's prefecture ({here})", here=here)]
     elif near == SAME_BLOCK:
         closeness = 0.6
         reasons = [
-            f"in {prefecture_name(centre.prefecture)}, in the {block} block of the "
-            f"enterprise ({here})"
+            _(
+                "in {there}, in the {block} block of the enterprise ({here})",
+                there=there,
+                block=block_words,
+                here=here,
+            )
         ]
     else:
         closeness = 0.2
         reasons = [
-            f"in {prefecture_name(centre.prefecture)}, outside the {block} block of the "
-            f"enterprise ({here})"
+            _(
+                "in {there}, outside the {block} block of the enterprise ({here})",
+                there=there,
+                block=block_words,
+                here=here,
+            )
         ]
     if centre.id in partners:
         closeness += 0.2
-        reasons.append("already collaborates with your centre")
+        reasons.append(_("already collaborates with your centre"))
     if done:
         closeness += min(0.1 * done, 0.3)
-        reasons.append(f"{done} earlier referral(s) completed with your centre")
+        reasons.append(_("{count} earlier referral(s) completed with your centre", count=done))
     return min(closeness, 1.0), reasons
 
 
@@ -303,24 +339,30 @@ def create_referral(
     """
     sender = caller.centre or from_centre
     if caller.centre and from_centre and from_centre != caller.centre:
-        raise Forbidden(f"a key of centre {caller.centre} cannot send for centre {from_centre}")
+        raise Forbidden(
+            _(
+                "a key of centre {centre} cannot send for centre {from_centre}",
+                centre=caller.centre,
+                from_centre=from_centre,
+            )
+        )
     if not sender:
-        raise InvalidArgument("an admin must name the sending centre in from_centre")
+        raise InvalidArgument(_("an admin must name the sending centre in from_centre"))
     _need(need)
     note = note or ""
     if len(note) > MAX_NOTE:
-        raise InvalidArgument(f"note must be at most {MAX_NOTE} characters")
+        raise InvalidArgument(_("note must be at most {most} characters", most=MAX_NOTE))
     if request_key is not None and not (
         0 < len(request_key) <= MAX_REQUEST_KEY and request_key.isprintable()
     ):
         raise InvalidArgument(
-            f"Idempotency-Key must be 1 to {MAX_REQUEST_KEY} printable characters"
+            _("Idempotency-Key must be 1 to {most} printable characters", most=MAX_REQUEST_KEY)
         )
     _node_of(store, sender, NodeKind.CENTRE, "from_centre")
     _node_of(store, to_centre, NodeKind.CENTRE, "to_centre")
     enterprise = _node_of(store, enterprise, NodeKind.ENTERPRISE, "enterprise").id
     if sender == to_centre:
-        raise InvalidArgument("a centre cannot refer an enterprise to itself")
+        raise InvalidArgument(_("a centre cannot refer an enterprise to itself"))
     fingerprint = hashlib.sha256(
         json.dumps([sender, to_centre, enterprise, need, note], ensure_ascii=False).encode()
     ).hexdigest()
@@ -350,8 +392,11 @@ def create_referral(
     stored, created = store.create_referral(referral)
     if not created and stored.fingerprint != fingerprint:
         raise Conflict(
-            "this Idempotency-Key was already used for a different referral "
-            f"({stored.id}); use a new key for a new referral"
+            _(
+                "this Idempotency-Key was already used for a different referral ({id}); use a "
+                "new key for a new referral",
+                id=stored.id,
+            )
         )
     return stored, created
 
@@ -367,9 +412,17 @@ def _refuse_duplicate(sent: list[Referral], enterprise: str, need: str) -> None:
     if open_ones:
         first = min(open_ones, key=lambda r: (r.created_at, r.id))
         raise Conflict(
-            f"referral {first.id} of {enterprise} for {need} from {first.from_centre} to "
-            f"{first.to_centre} is still open ({first.status.value}): wait until it closes, "
-            "or say that another one is intended (allow_duplicate)"
+            _(
+                "referral {id} of {enterprise} for {need} from {from_centre} to {to_centre} is "
+                "still open ({status}): wait until it closes, or say that another one is "
+                "intended (allow_duplicate)",
+                id=first.id,
+                enterprise=enterprise,
+                need=said(need, expertise_name(need)),
+                from_centre=first.from_centre,
+                to_centre=first.to_centre,
+                status=said(first.status.value, status_name(first.status)),
+            )
         )
 
 
@@ -388,9 +441,15 @@ def list_referrals(
     centre.
     """
     if box not in (None, "inbox", "outbox"):
-        raise InvalidArgument(f"box {box!r} is not inbox or outbox")
+        raise InvalidArgument(_("box {box!r} is not inbox or outbox", box=box))
     if caller.centre and centre and centre != caller.centre:
-        raise Forbidden(f"a key of centre {caller.centre} cannot read centre {centre}'s referrals")
+        raise Forbidden(
+            _(
+                "a key of centre {own} cannot read centre {centre}'s referrals",
+                own=caller.centre,
+                centre=centre,
+            )
+        )
     whose = caller.centre or centre
     return store.list_referrals(whose, box)
 

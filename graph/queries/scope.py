@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.errors import InvalidArgument
-from graph.japan import PREFECTURE_BY_CODE
+from graph.japan import PREFECTURE_BY_CODE, not_a_prefecture
 from graph.model import Scope
 
 __all__ = ["scope_of"]
@@ -17,7 +17,5 @@ def scope_of(prefecture: str | None) -> Scope:
     if prefecture is None:
         return Scope()
     if prefecture not in PREFECTURE_BY_CODE:
-        raise InvalidArgument(
-            f"{prefecture!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
-        )
+        raise InvalidArgument(not_a_prefecture(prefecture))
     return Scope(prefecture)

@@ -29,14 +29,17 @@ What would happen if one actor left is :mod:`graph.queries.what_if`.
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+import weakref
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 
+from graph.algorithms.adjacency import adjacency_of
 from graph.algorithms.centrality import betweenness, burt_constraint
 from graph.algorithms.cuts import Cut, cut_vertices
 from graph.algorithms.paths import k_best_paths, ties_of
@@ -50,7 +53,9 @@ from graph.algorithms.reach import (
     nearest_ranked,
     path_of,
 )
+from graph.collector import collector_off
 from graph.errors import InvalidArgument
+from graph.i18n import _
 from graph.japan import ELSEWHERE, PREFECTURE_BY_CODE, SAME_PREFECTURE, nearness
 from graph.model import (
     ACTOR_KINDS,
@@ -69,10 +74,13 @@ from graph.model import (
 from graph.queries import wording
 from graph.queries.introductions import describe
 from graph.queries.readable import readable
+from graph.queries.regional_measures import graph_changes
 from graph.queries.scope import scope_of
 from graph.queries.visibility import visible_ties
+from graph.store.dated import DatedStore
 from graph.store.ports import GraphStore
 from graph.store.projection import project
+from graph.valid_time import Day
 from graph.visibility import Visibility
 
 __all__ = [
@@ -85,6 +93,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "FITTING_INDUSTRIES",
     "Finding",
+    "KEPT_REPORTS",
     "MAX_LIMIT",
     "NextStep",
     "WeaknessReport",
@@ -230,6 +239,13 @@ class _Scope:
     boundary: list[Relation]
     asset_relations: list[Relation]  # the scope's relations with an asset at an end
     asset_ties: dict[str, set[str]]  # the nodes each node of the scope shares one with
+    # the actor graph's own dictionaries, read once (graph.algorithms.adjacency): each
+    # actor's neighbours with the data of each tie, and each actor's data
+    adjacency: dict[str, dict[str, dict[str, Any]]]
+    attrs: dict[str, dict[str, Any]]
+    centres: frozenset[str]  # the centres of the actor graph
+    # each centre's nearness to a place (graph.japan.nearness), by place, as first needed
+    centre_ranks: dict[str | None, dict[str, int]] = field(default_factory=dict)
 
     def finding(self, node_id: str, suggestion: str, step: NextStep, **details: Any) -> Finding:
         """The finding of ``node_id`` with its suggestion and next step."""
@@ -255,7 +271,7 @@ class _Scope:
 
     def degree(self, node_id: str) -> int:
         """The nodes of the scope tied to ``node_id``, actors and assets."""
-        return len(self.actors.adj[node_id]) + len(self.asset_ties.get(node_id, ()))
+        return len(self.adjacency[node_id]) + len(self.asset_ties.get(node_id, ()))
 
 
 def weakness_report(
@@ -274,10 +290,88 @@ def weakness_report(
     walks only ties it sees, bridges it sees; ``withheld`` says how many of each list were
     left out.
 
+    The report is kept while the graph of ``store`` does not change (see :func:`_graph_of`):
+    the same question (prefecture, limit, and a visibility that sees the same ties) is then
+    answered at once, with the same report object, which callers must not change. A few
+    reports are kept, the least recently asked dropped first.
+
     Raises InvalidArgument for an unknown prefecture code or a limit outside 1..MAX_LIMIT.
     """
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidArgument(f"limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}")
+        raise InvalidArgument(
+            _(
+                "limit must be a whole number from 1 to {most}, got {value!r}",
+                most=MAX_LIMIT,
+                value=limit,
+            )
+        )
+    scope_of(prefecture)  # an unknown code is refused before anything is kept or read
+    graph = _graph_of(store)
+    key: tuple[object, ...] | None = None
+    if graph is not None:
+        inner, changes, day = graph
+        key = (id(inner), changes, day, prefecture, limit, _seeing(visibility))
+        with _keeping:
+            kept = _kept.get(key)
+            if kept is not None and kept[0]() is inner:
+                _kept.move_to_end(key)
+                return kept[1]
+    with collector_off():  # the report makes many small objects that hold no cycles
+        report = _report(store, prefecture, limit, visibility)
+    if graph is not None and key is not None and _graph_of(store) == graph:
+        with _keeping:
+            _kept[key] = (weakref.ref(graph[0]), report)
+            while len(_kept) > KEPT_REPORTS:
+                _kept.popitem(last=False)
+    return report
+
+
+#: What tells two states of a store's graph apart: the store that holds the graph, its
+#: count of changes, and the day a dated store reads it as of.
+_Graph = tuple[GraphStore, int, Day | None]
+
+#: How many reports :func:`weakness_report` keeps.
+KEPT_REPORTS = 4
+
+#: The kept reports, by question, each with (a weak reference to) the store it read.
+_kept: OrderedDict[tuple[object, ...], tuple[weakref.ref[GraphStore], WeaknessReport]] = (
+    OrderedDict()
+)
+_keeping = threading.Lock()
+
+
+def _graph_of(store: GraphStore) -> _Graph | None:
+    """The graph ``store`` reads: the store that holds it (under a store dated as of a day,
+    the store it reads), that store's count of changes to its graph
+    (:func:`graph.queries.regional_measures.graph_changes`), and the day it is read as of
+    (None for the graph of today); None for a store that keeps no count of changes, whose
+    reports are never kept."""
+    day: Day | None = None
+    while isinstance(store, DatedStore):
+        day = store.day  # a dated store asks the one below as of its own day
+        store = store.store
+    changes = graph_changes(store)
+    if not isinstance(changes, int):
+        return None
+    return store, changes, day
+
+
+def _seeing(visibility: Visibility | None) -> tuple[object, ...]:
+    """A key equal for two callers exactly when their reports are the same: none given;
+    else whether some tie may be hidden, the confidential types (they mark what a report
+    shows as confidential), and for a caller who may not see them all, the enterprises it is
+    entitled to and the contributor whose assertions it sees."""
+    if visibility is None:
+        return ("none",)
+    if not visibility.restricted:
+        return ("all", visibility.types)
+    return ("some", visibility.types, visibility.enterprises, visibility.contributor)
+
+
+def _report(
+    store: GraphStore, prefecture: str | None, limit: int, visibility: Visibility | None
+) -> WeaknessReport:
+    """The report :func:`weakness_report` describes, made anew."""
     scope = scope_of(prefecture)
     ctx, financed, supported = _context(store, scope)
     actors = ctx.actors
@@ -287,13 +381,18 @@ def weakness_report(
     for ids in by_kind.values():  # by id, not in the order a store hands the nodes out
         ids.sort()
 
-    cuts, cut_ties = cut_vertices(actors)
+    connected: list[list[str]] = []
+    cuts, cut_ties = cut_vertices(actors, connected)
     ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
-    bridges = _bridges(actors, cut_ties)
-    isolated = sorted(nx.isolates(actors))
-    components = _components(actors)
-    sources = _sampled_sources(actors.number_of_nodes(), actors.number_of_edges())
-    brokers, used = _brokers(actors, sources, limit)
+    bridges = _bridges(ctx, cut_ties)
+    isolated = sorted(n for n, around in ctx.adjacency.items() if not around)
+    components = _components(ctx, connected)
+    # no self-loops: each edge is counted from both ends (and no view of the graph is made:
+    # NetworkX's degree and edge views refer back to the graph, which then outlives the
+    # report until the collector finds the cycle)
+    edges = sum(map(len, ctx.adjacency.values())) // 2
+    sources = _sampled_sources(actors.number_of_nodes(), edges)
+    brokers, used = _brokers(ctx, sources, limit)
 
     used_assets: set[str] = set()
     for relation in ctx.asset_relations:
@@ -353,7 +452,7 @@ def weakness_report(
     report = WeaknessReport(
         prefecture=scope.prefecture,
         nodes=actors.number_of_nodes(),
-        edges=actors.number_of_edges(),
+        edges=edges,
         counts={
             "articulation_points": len(cuts),
             "bridges": len(bridges),
@@ -455,50 +554,68 @@ def _as_seen(
 
 def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str]]:
     """What the report draws on, and the enterprises of the scope that a financier or a
-    centre or specialist of the scope finances or supports."""
+    centre or specialist of the scope finances or supports.
+
+    One pass over the scope's relations finds what the ties between actors say (financed,
+    supported, each centre's clients: one per pair of actors joined by SUPPORTS, counted for
+    the pair's centre, else for its end that comes later in the actor graph's order) and the
+    relations with an asset at an end."""
     in_scope, relations = store.scope_graph(scope)
     actors = project(in_scope, relations)
     nodes = {node.id: node for node in in_scope}
-    assets = {node.id for node in in_scope if node.kind is NodeKind.ASSET}
+    kind_of = {node.id: node.kind for node in in_scope}
+    asset, enterprise = NodeKind.ASSET, NodeKind.ENTERPRISE
     asset_relations = []
     asset_ties: dict[str, set[str]] = defaultdict(set)
+    financed: set[str] = set()
+    supported: set[str] = set()
+    supporting: list[tuple[str, str]] = []
     for relation in relations:
         u, v = relation.source, relation.target
-        if (u in assets or v in assets) and u in nodes and v in nodes:
+        u_kind, v_kind = kind_of.get(u), kind_of.get(v)
+        if u_kind is None or v_kind is None:
+            continue
+        if u_kind is asset or v_kind is asset:
             asset_relations.append(relation)
             asset_ties[u].add(v)
             asset_ties[v].add(u)
+            continue
+        kind = relation.type
+        if kind in FINANCING_TYPES:
+            if u_kind is enterprise:
+                financed.add(u)
+            if v_kind is enterprise:
+                financed.add(v)
+        if kind in SUPPORT_TYPES:
+            if u_kind is enterprise:
+                supported.add(u)
+            if v_kind is enterprise:
+                supported.add(v)
+        if kind is RelationType.SUPPORTS:
+            supporting.append((u, v))
     clients: Counter[str] = Counter()
-    financed: set[str] = set()
-    supported: set[str] = set()
-    kinds = actors.nodes
-    for u, v, types in _pairs(actors):
-        if RelationType.SUPPORTS in types:
-            clients[u if kinds[u]["kind"] is NodeKind.CENTRE else v] += 1
-        for end in (u, v):
-            if kinds[end]["kind"] is NodeKind.ENTERPRISE:
-                if not types.isdisjoint(FINANCING_TYPES):
-                    financed.add(end)
-                if not types.isdisjoint(SUPPORT_TYPES):
-                    supported.add(end)
+    if supporting:
+        position = {node_id: i for i, node_id in enumerate(actors)}
+        pairs = {(u, v) if position[u] < position[v] else (v, u) for u, v in supporting}
+        for u, v in pairs:
+            clients[u if kind_of[u] is NodeKind.CENTRE else v] += 1
     boundary = store.boundary_relations(scope)
     for relation in boundary:
         if relation.type is RelationType.SUPPORTS and relation.source in nodes:
             clients[relation.source] += 1
-    ctx = _Scope(store, actors, nodes, clients, boundary, asset_relations, asset_ties)
+    ctx = _Scope(
+        store,
+        actors,
+        nodes,
+        clients,
+        boundary,
+        asset_relations,
+        asset_ties,
+        adjacency_of(actors),
+        dict(actors.nodes(data=True)),
+        frozenset(n for n in actors if kind_of[n] is NodeKind.CENTRE),
+    )
     return ctx, financed, supported
-
-
-def _pairs(graph: nx.Graph) -> Iterator[tuple[str, str, frozenset[RelationType]]]:
-    """(u, v, the types that join them) of every edge once, like
-    ``graph.edges(data="types")`` at a fraction of its cost (it matters on the whole
-    network)."""
-    seen: set[str] = set()
-    for u, around in graph.adjacency():
-        seen.add(u)
-        for v, data in around.items():
-            if v not in seen:
-                yield u, v, data["types"]
 
 
 def _sampled_sources(nodes: int, edges: int) -> int | None:
@@ -508,11 +625,11 @@ def _sampled_sources(nodes: int, edges: int) -> int | None:
     return min(nodes, max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_VISITS // max(1, 2 * edges)))
 
 
-def _bridges(actors: nx.Graph, ties: list[tuple[str, str, int]]) -> list[Bridge]:
+def _bridges(ctx: _Scope, ties: list[tuple[str, str, int]]) -> list[Bridge]:
     """Every bridge as its strongest relation, the one that cuts off most actors first."""
     found = []
     for u, v, cut_off in ties:
-        data = actors.edges[u, v]
+        data = ctx.adjacency[u][v]
         found.append(
             Bridge(
                 source=data["source"],
@@ -526,36 +643,39 @@ def _bridges(actors: nx.Graph, ties: list[tuple[str, str, int]]) -> list[Bridge]
     return found
 
 
-def _components(actors: nx.Graph) -> list[Component]:
-    """The connected parts of the actor graph, largest first."""
+def _components(ctx: _Scope, connected: list[list[str]]) -> list[Component]:
+    """The connected parts of the actor graph (``connected``, the nodes of each), largest
+    first."""
     found = []
-    for members in nx.connected_components(actors):
-        kinds = Counter(actors.nodes[m]["kind"].value for m in members)
+    attrs = ctx.attrs
+    for members in connected:
+        kinds = Counter(attrs[m]["kind"] for m in members)
         found.append(
             Component(
                 size=len(members),
-                has_centre=kinds[NodeKind.CENTRE.value] > 0,
-                has_financier=kinds[NodeKind.FINANCIER.value] > 0,
-                kinds={kind.value: kinds[kind.value] for kind in NodeKind if kind in ACTOR_KINDS},
-                sample=tuple(sorted(members)[:5]),
+                has_centre=kinds[NodeKind.CENTRE] > 0,
+                has_financier=kinds[NodeKind.FINANCIER] > 0,
+                kinds={kind.value: kinds[kind] for kind in NodeKind if kind in ACTOR_KINDS},
+                sample=tuple(heapq.nsmallest(5, members)),
             )
         )
     found.sort(key=lambda c: (-c.size, c.sample))
     return found
 
 
-def _brokers(actors: nx.Graph, sources: int | None, limit: int) -> tuple[list[Broker], int]:
+def _brokers(ctx: _Scope, sources: int | None, limit: int) -> tuple[list[Broker], int]:
     """The ``limit`` actors of highest betweenness (above 0), and the sources it used."""
+    actors, adjacency, attrs = ctx.actors, ctx.adjacency, ctx.attrs
     values, used = betweenness(actors, sources, seed=BETWEENNESS_SEED)
     top = sorted((v for v in values if values[v] > 0), key=lambda v: (-values[v], v))[:limit]
     return [
         Broker(
             id=v,
-            kind=actors.nodes[v]["kind"].value,
-            name=actors.nodes[v]["name"],
+            kind=attrs[v]["kind"].value,
+            name=attrs[v]["name"],
             betweenness=readable(values[v]),
-            constraint=_readable_or_none(burt_constraint(actors, v)),
-            degree=actors.degree(v),
+            constraint=_readable_or_none(burt_constraint(actors, v, adjacency)),
+            degree=len(adjacency[v]),
         )
         for v in top
     ], used
@@ -599,10 +719,9 @@ def _best_centre_of(ctx: _Scope, rooms: Sequence[str], prefecture: str | None) -
 def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     """An articulation point: the partner centre that, tied to one actor of each part the
     node alone holds, would leave no part depending on it."""
-    actors = ctx.actors
+    adjacency, kinds, centres = ctx.adjacency, ctx.attrs, ctx.centres
     node, parts = cut.node, cut.unsorted_parts()
-    kinds = actors.nodes
-    is_centre = [any(kinds[m]["kind"] is NodeKind.CENTRE for m in part) for part in parts]
+    is_centre = [not centres.isdisjoint(part) for part in parts]
     hub_index = next((i for i, has in enumerate(is_centre) if has), None)
     cut_off = cut.cut_off
     details = {"cut_off": cut_off, "parts": [len(part) for part in parts]}
@@ -615,17 +734,18 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
             **details,
         )
     others = {m for i, part in enumerate(parts) if i != hub_index for m in part}
-    partner = _partner_centre(actors, node, others)
+    partner = _partner_centre(ctx, node, others)
     anchors = []
     for i, part in enumerate(parts):
         if i == hub_index:
             continue
-        centres = [m for m in part if kinds[m]["kind"] is NodeKind.CENTRE]
-        if centres:
-            anchors.append(min(centres))
+        held = centres.intersection(part)
+        if held:
+            anchors.append(min(held))
         else:
-            tied = [m for m in part if actors.has_edge(node, m)]
-            anchors.append(min(tied, key=lambda m: (-actors.edges[node, m]["strength"], m)))
+            around = adjacency[node]
+            tied = [m for m in part if m in around]
+            anchors.append(min(tied, key=lambda m: (-around[m]["strength"], m)))
     ties = [(_TIE_TO[kinds[a]["kind"]], ctx.nodes[a]) for a in anchors]
     return ctx.finding(
         node,
@@ -637,22 +757,23 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     )
 
 
-def _partner_centre(actors: nx.Graph, start: str, barred: set[str]) -> str:
+def _partner_centre(ctx: _Scope, start: str, barred: set[str]) -> str:
     """The centre to partner with ``start``, reached through nodes not ``barred`` (the other
     parts of its component, so that the search stays in one part): the nearest place first
     (its prefecture, then its regional block, then the rest), then the fewest ties, then the
     smallest id. Centres up to DEFAULT_MAX_HOPS ties away compete; past that, the nearest
     centre of any place is taken. Raises AssertionError when no centre is reached (the
     caller knows that the part holds one)."""
-    kinds = actors.nodes
-    home = kinds[start]["prefecture"]
-
-    def rank(node: str) -> int | None:
-        data = kinds[node]
-        return nearness(home, data["prefecture"]) if data["kind"] is NodeKind.CENTRE else None
-
+    home = ctx.attrs[start]["prefecture"]
+    ranks = ctx.centre_ranks.get(home)
+    if ranks is None:  # each centre's nearness to the place: None for any other node
+        ranks = ctx.centre_ranks[home] = {
+            centre: nearness(home, ctx.attrs[centre]["prefecture"]) for centre in ctx.centres
+        }
     enough = SAME_PREFECTURE if home in PREFECTURE_BY_CODE else ELSEWHERE
-    found = nearest_ranked(actors, start, rank, enough, DEFAULT_MAX_HOPS, barred)
+    found = nearest_ranked(
+        ctx.actors, start, ranks.get, enough, DEFAULT_MAX_HOPS, barred, ctx.adjacency
+    )
     if found is None:
         raise AssertionError("the part holds a centre")
     return found
@@ -684,7 +805,9 @@ def _unfinanced_findings(
     for enterprise in enterprises:
         hit = reach.get(enterprise)
         if hit is not None:  # a financier within reach: a path to it exists
-            (nodes, _), *_ = k_best_paths(ties, enterprise, hit[1][2], 1, DEFAULT_MAX_HOPS)
+            (nodes, _score), *_others = k_best_paths(
+                ties, enterprise, hit[1][2], 1, DEFAULT_MAX_HOPS
+            )
             relations = [_relation_on(ctx.actors, u, v) for u, v in pairwise(nodes)]
             paths[enterprise] = ScoredPath.of(nodes, relations)
     described = zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True)
@@ -737,7 +860,7 @@ def _unsupported_finding(
             wording.unsupported_contact(record, ctx.with_room(centre)),
             NextStep("contact_centre", targets=(centre,)),
         )
-    tier, (distance, centre, _) = found
+    tier, (distance, centre, _via) = found
     path = path_of(tier, enterprise)
     via = [ctx.nodes[n] for n in path[1:-1]]
     return ctx.finding(

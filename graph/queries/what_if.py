@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from graph.errors import InvalidArgument
+from graph.i18n import _
 from graph.japan import prefecture_name
 from graph.model import (
     ACTOR_KINDS,
@@ -30,6 +31,7 @@ from graph.model import (
 )
 from graph.queries.presence import missing
 from graph.queries.scope import scope_of
+from graph.queries.wording import a_kind
 from graph.store.ports import GraphStore
 from graph.visibility import Visibility
 
@@ -97,16 +99,30 @@ def what_if_removed(
         raise missing(store, node_id)
     if node.kind not in ACTOR_KINDS:
         raise InvalidArgument(
-            f"{node_id!r} is {node.kind.with_article}, not an actor: only an actor can leave"
+            _(
+                "{id!r} is {kind}, not an actor: only an actor can leave",
+                id=node_id,
+                kind=a_kind(node.kind),
+            )
         )
     if not scope.holds(node.prefecture):
-        where = (
-            "it is nationwide, in no prefecture's actor graph: ask without a prefecture for "
-            "the whole network"
-            if node.prefecture is None
-            else f"it is in {prefecture_name(node.prefecture, unknown='the prefecture')}"
+        if node.prefecture is None:
+            raise InvalidArgument(
+                _(
+                    "{id!r} is not in prefecture {prefecture}: it is nationwide, in no "
+                    "prefecture's actor graph: ask without a prefecture for the whole network",
+                    id=node_id,
+                    prefecture=scope.prefecture,
+                )
+            )
+        raise InvalidArgument(
+            _(
+                "{id!r} is not in prefecture {prefecture}: it is in {place}",
+                id=node_id,
+                prefecture=scope.prefecture,
+                place=prefecture_name(node.prefecture, unknown=_("the prefecture")),
+            )
         )
-        raise InvalidArgument(f"{node_id!r} is not in prefecture {scope.prefecture}: {where}")
     actors: _ActorGraph
     try:
         actors = _Around(store, scope, node)
@@ -289,7 +305,7 @@ class _Projected:
             for r in self.store.boundary_relations(self.scope):
                 self.leaving[r.source].add((r.type, r.target))
                 self.leaving[r.target].add((r.type, r.source))
-        return any(kind in types for kind, _ in self.leaving.get(node_id, ()))
+        return any(kind in types for kind, _other in self.leaving.get(node_id, ()))
 
 
 def _cut_off_without(actors: _ActorGraph, removed: str) -> tuple[list[str], list[str]]:
@@ -325,7 +341,7 @@ def _cut_off_without(actors: _ActorGraph, removed: str) -> tuple[list[str], list
     lost: dict[NodeKind, list[str]] = {NodeKind.FINANCIER: [], NodeKind.CENTRE: []}
     for kind, enterprises in lost.items():
         had = actors.kind(removed) is kind or any(
-            i in holds_both or kind in found for i, (_, found) in enumerate(parts)
+            i in holds_both or kind in found for i, (_part, found) in enumerate(parts)
         )
         if not had:
             continue
