@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import BUSY_RETRY_SECONDS, KEY_REQUIRED, KEY_UNKNOWN
 from api.guard import KEY_SCOPE
 from graph.errors import Forbidden, InvalidArgument
+from graph.i18n import DEFAULT_LANGUAGE, _, language
 from graph.model import with_article
 from graph.provenance import ADMIN_CONTRIBUTOR, Attribution
 from graph.store import Store
@@ -81,15 +82,15 @@ def identify(
     if credentials is not None:
         key = keys.authenticate(credentials.credentials)
         if key is None:
-            raise _unauthorized(KEY_UNKNOWN)
+            raise _unauthorized(_(KEY_UNKNOWN))
         return key
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie and request.method in {"GET", "HEAD"}:
         key = keys.session_key(cookie)
         if key is not None:
             return key
-        raise _unauthorized("the session has ended; sign in again")
-    raise _unauthorized(KEY_REQUIRED)
+        raise _unauthorized(_("the session has ended; sign in again"))
+    raise _unauthorized(_(KEY_REQUIRED))
 
 
 async def current_key(
@@ -110,6 +111,12 @@ Caller = Annotated[ApiKey, Depends(current_key)]
 KeyCheck = Callable[[Request, HTTPAuthorizationCredentials | None], Awaitable[ApiKey]]
 
 
+def _role_said(role: Role) -> str:
+    """A role as a sentence about its key says it: after its article in English ("an
+    admin"), its own name (``admin``, what ``rsn keys add --role`` takes) otherwise."""
+    return with_article(role.value) if language() == DEFAULT_LANGUAGE else role.value
+
+
 def require_roles(*roles: Role) -> KeyCheck:
     """A dependency that lets through only keys of ``roles`` (401 without a valid key, 403
     for the other roles). It reads the keys itself rather than through :data:`Caller`, which
@@ -122,11 +129,13 @@ def require_roles(*roles: Role) -> KeyCheck:
     ) -> ApiKey:
         key = identify(request, request.app.state.keys, credentials)
         if key.role not in roles:
-            allowed = " or ".join(with_article(role.value) for role in roles)
+            allowed = _(" or ").join(_role_said(role) for role in roles)
             raise HTTPException(
                 status_code=status.HTTP_403_FORBIDDEN,
-                detail=(
-                    f"{with_article(key.role.value)} key may not do this; it needs {allowed} key"
+                detail=_(
+                    "{role} key may not do this; it needs {allowed} key",
+                    role=_role_said(key.role),
+                    allowed=allowed,
                 ),
             )
         return key
@@ -166,7 +175,10 @@ async def heavy_slot(request: Request) -> AsyncIterator[None]:
     if not slots.try_take():
         raise HTTPException(
             status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
-            detail=f"{slots.size} heavy requests are running already; try again shortly",
+            detail=_(
+                "{count} heavy requests are running already; try again shortly",
+                count=slots.size,
+            ),
             headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
         )
     try:
@@ -204,7 +216,7 @@ async def as_of_day(
             raise InvalidArgument("not YYYY-MM-DD")
         return parse_day(as_of, "as_of")
     except InvalidArgument:
-        message = f"must be a day written YYYY-MM-DD, got {as_of!r}"
+        message = _("must be a day written YYYY-MM-DD, got {value}", value=repr(as_of))
         raise RequestValidationError(
             [
                 {
@@ -233,10 +245,14 @@ def attribution(key: ApiKey, named: str | None = None) -> Attribution:
     if key.role is Role.CENTRE and key.centre:
         if named is not None and named != key.centre:
             raise Forbidden(
-                f"a key of centre {key.centre} writes as {key.centre}; it cannot name "
-                f"contributor {named!r}"
+                _(
+                    "a key of centre {centre} writes as {centre}; it cannot name "
+                    "contributor {named}",
+                    centre=key.centre,
+                    named=repr(named),
+                )
             )
         return Attribution(contributor=key.centre)
     if key.role is Role.ADMIN:
         return Attribution(contributor=named or ADMIN_CONTRIBUTOR)
-    raise Forbidden(f"{with_article(key.role.value)} key may not write")
+    raise Forbidden(_("{role} key may not write", role=_role_said(key.role)))

@@ -10,6 +10,7 @@ to the server's log, and the client reads a plain sentence.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,16 +29,20 @@ from graph.errors import (
     RowInvalid,
     RsnError,
     StoreUnavailable,
+    validation_sentence,
 )
+from graph.i18n import DEFAULT_LANGUAGE, N_, _, language
 
 __all__ = [
     "BUSY_RETRY_SECONDS",
+    "FIELD_SEPARATOR",
     "INTERNAL",
     "KEY_REQUIRED",
     "KEY_UNKNOWN",
     "RETRY_SECONDS",
     "UNAVAILABLE",
     "error_json",
+    "field_errors",
     "install_error_handlers",
     "responses",
 ]
@@ -49,11 +54,37 @@ RETRY_SECONDS = 5
 #: What ``Retry-After`` says when heavy work is already running at its bound.
 BUSY_RETRY_SECONDS = 2
 
-UNAVAILABLE = "the store is unavailable just now; try again shortly"
-INTERNAL = "the server could not answer this request; the reason is in the server's log"
+# The sentences below are said in the request's language: ``_(UNAVAILABLE)`` where the
+# answer is made (the language is the request's, not known at import).
+UNAVAILABLE = N_("the store is unavailable just now; try again shortly")
+INTERNAL = N_("the server could not answer this request; the reason is in the server's log")
 #: The 401 answers: no key at all, and a key that is not (or no longer) valid.
-KEY_REQUIRED = "an API key is required: send Authorization: Bearer KEY"
-KEY_UNKNOWN = "the API key is unknown or revoked"
+KEY_REQUIRED = N_("an API key is required: send Authorization: Bearer KEY")
+KEY_UNKNOWN = N_("the API key is unknown or revoked")
+
+#: Between two fields' problems in a 422's ``detail`` (said with ``_()``).
+FIELD_SEPARATOR = N_("; ")
+
+#: What Starlette answers for a path or a method no route has, said in the request's
+#: language.
+_HTTP_PHRASES = {
+    404: N_("Not Found"),
+    405: N_("Method Not Allowed"),
+}
+
+#: In a language other than English, what replaces pydantic's own (English) sentence for
+#: the kinds of validation errors that :func:`graph.errors.validation_sentence` says for a
+#: file rather than for a request, or not at all. Each may use ``{value}``, the value sent as
+#: Python writes it.
+_REQUEST_KINDS = {
+    "date_parsing": N_("must be a day written YYYY-MM-DD, got {value}"),
+    "date_type": N_("must be a day written YYYY-MM-DD, got {value}"),
+    "date_from_datetime_parsing": N_("must be a day written YYYY-MM-DD, got {value}"),
+    "date_from_datetime_inexact": N_("must be a day written YYYY-MM-DD, got {value}"),
+    "extra_forbidden": N_("is not a field of this body"),
+    "union_tag_invalid": N_("must be a list or an object"),
+    "union_tag_not_found": N_("must be a list or an object"),
+}
 
 
 _DESCRIPTIONS = {
@@ -122,43 +153,90 @@ def error_json(
     return JSONResponse(status_code=status, content={"detail": detail, **more}, headers=sent)
 
 
+def field_errors(fields: list[tuple[str, str]]) -> tuple[str, list[dict[str, str]]]:
+    """A 422's ``detail`` ("name: message; ...", in the request's language) and its
+    ``errors`` list, of (field, message) pairs already said in that language. A message
+    that ends with the separator already (a Japanese sentence with its 。) is not given a
+    second one."""
+    separator = _(FIELD_SEPARATOR)
+    ending = separator.strip()
+    detail = ""
+    for name, message in fields:
+        if detail:
+            detail += "" if ending and detail.endswith(ending) else separator
+        detail += _("{field}: {message}", field=name, message=message)
+    return detail, [{"field": name, "message": message} for name, message in fields]
+
+
+def _choices(expected: str) -> str:
+    """pydantic's list of the values allowed ("'a', 'b' or 'c'") as the request's language
+    lists them (in Japanese 'a'、'b'、'c'); as it is in English or when it is not such a
+    list."""
+    if language() == DEFAULT_LANGUAGE:
+        return expected
+    values = re.findall(r"'(?:[^'\\]|\\.)*'", expected)
+    return _(", ").join(values) if values else expected
+
+
 def _field_message(item: Mapping[str, Any]) -> tuple[str, str]:
+    """The field a validation error names (dotted, without ``query`` or ``path``) and what
+    is wrong with it, as a sentence in the request's language."""
     location = [str(part) for part in item.get("loc", ()) if part not in ("query", "path")]
     kind = item.get("type", "")
     ctx = item.get("ctx") or {}
+    value = repr(item.get("input"))
     if kind == "json_invalid":
         at = item.get("loc", ("body", "?"))[-1]
-        return "body", f"is not valid JSON: {ctx.get('error', 'cannot be read')} at character {at}"
+        return "body", _(
+            "is not valid JSON: {error} at character {at}",
+            error=ctx.get("error", _("cannot be read")),
+            at=at,
+        )
     if location[:1] == ["body"] and len(location) > 1:
         location = location[1:]
         if location[0] in BODY_SHAPES:  # which shape of a write's body (a list, an object)
             location = location[1:] or ["body"]
     name = ".".join(location) or "request"
     if kind == "missing":
-        message = "is required"
+        message = _("is required")
     elif kind in {"less_than_equal", "less_than"}:
-        message = f"must be at most {ctx.get('le', ctx.get('lt'))}, got {item.get('input')!r}"
+        message = _(
+            "must be at most {limit}, got {value}", limit=ctx.get("le", ctx.get("lt")), value=value
+        )
     elif kind in {"greater_than_equal", "greater_than"}:
-        message = f"must be at least {ctx.get('ge', ctx.get('gt'))}, got {item.get('input')!r}"
+        message = _(
+            "must be at least {limit}, got {value}",
+            limit=ctx.get("ge", ctx.get("gt")),
+            value=value,
+        )
     elif kind == "int_parsing":
-        message = f"must be a whole number, got {item.get('input')!r}"
+        message = _("must be a whole number, got {value}", value=value)
     elif kind == "string_pattern_mismatch" and location[-1:] == ["prefecture"]:
-        message = (
-            f"{item.get('input')!r} is not a prefecture code: use the two-digit JIS X 0401 "
-            "code 01 to 47"
+        message = _(
+            "{value} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47",
+            value=value,
         )
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
-        message = (
-            f"{item.get('input')!r} is not a valid id: use 1 to 64 of the characters "
-            "A-Z a-z 0-9 _ . : -"
+        message = _(
+            "{value} is not a valid id: use 1 to 64 of the characters A-Z a-z 0-9 _ . : -",
+            value=value,
         )
     elif kind == "enum":
-        expected = ctx.get("expected", "the listed values")
-        message = f"must be one of {expected}, got {item.get('input')!r}"
+        expected = _choices(ctx.get("expected", _("the listed values")))
+        message = _("must be one of {expected}, got {value}", expected=expected, value=value)
     elif kind == "value_error" and "error" in ctx:
         message = str(ctx["error"])
-    else:
+    elif language() == DEFAULT_LANGUAGE:  # pydantic's own sentence
         message = item.get("msg", "is not valid")
+    elif kind == "literal_error" and "expected" in ctx:
+        expected = _choices(str(ctx["expected"]))
+        message = _("must be one of {expected}, got {value}", expected=expected, value=value)
+    elif kind in _REQUEST_KINDS:
+        message = _(_REQUEST_KINDS[kind], value=value)
+    else:
+        message = validation_sentence(item)
+        if message == item.get("msg"):  # a kind rsn has no sentence for
+            message = _("is not valid")
     return name, message
 
 
@@ -172,10 +250,10 @@ def install_error_handlers(app: FastAPI) -> None:
             log.warning(
                 "%s %s: the store is unavailable: %s", request.method, request.url.path, error
             )
-            return error_json(503, UNAVAILABLE)
+            return error_json(503, _(UNAVAILABLE))
         if status == 500:
             log.error("%s %s failed: %s", request.method, request.url.path, error, exc_info=error)
-            return error_json(500, INTERNAL)
+            return error_json(500, _(INTERNAL))
         more: dict[str, Any] = {}
         if isinstance(error, RowInvalid):
             more["errors"] = [{"field": c, "message": m} for c, m in error.problems]
@@ -183,26 +261,21 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-        fields = [_field_message(item) for item in error.errors()]
-        detail = "; ".join(f"{name}: {message}" for name, message in fields)
-        return error_json(
-            422,
-            detail,
-            errors=[{"field": name, "message": message} for name, message in fields],
-        )
+        detail, fields = field_errors([_field_message(item) for item in error.errors()])
+        return error_json(422, detail, errors=fields)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         if error.status_code == 400:  # FastAPI's answer to a body it cannot decode
-            return error_json(
-                422,
-                "body: is not UTF-8 JSON",
-                errors=[{"field": "body", "message": "is not UTF-8 JSON"}],
-            )
+            detail, fields = field_errors([("body", _("is not UTF-8 JSON"))])
+            return error_json(422, detail, errors=fields)
         detail = error.detail if isinstance(error.detail, str) else str(error.detail)
+        phrase = _HTTP_PHRASES.get(error.status_code)
+        if phrase is not None and detail == phrase:  # Starlette's own words
+            detail = _(phrase)
         return error_json(error.status_code, detail, headers=error.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         log.error("%s %s failed", request.method, request.url.path, exc_info=error)
-        return error_json(500, INTERNAL)
+        return error_json(500, _(INTERNAL))

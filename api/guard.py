@@ -27,8 +27,9 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.errors import KEY_REQUIRED, KEY_UNKNOWN, RETRY_SECONDS, UNAVAILABLE
+from api.errors import KEY_REQUIRED, KEY_UNKNOWN, RETRY_SECONDS, UNAVAILABLE, field_errors
 from graph.errors import StoreError, StoreUnavailable
+from graph.i18n import _
 
 __all__ = ["CSP", "Gate", "KEY_SCOPE", "Limits", "OPEN_PATHS"]
 
@@ -129,7 +130,7 @@ class Gate:
             return
         path: str = scope["path"]
         send = self._headed(scope, path, send)
-        for name, _ in scope["headers"]:
+        for name, _value in scope["headers"]:
             if name == b"content-length" or name == b"transfer-encoding":
                 break
         else:  # no body: nothing more to check here
@@ -138,7 +139,7 @@ class Gate:
         head = _read_head(scope)
         has_body = head.chunked or (head.content_length or 0) > 0
         if head.bad_length:
-            await self._answer(send, 400, "Content-Length is not a number")
+            await self._answer(send, 400, _("Content-Length is not a number"))
             return
         if has_body:
             if not (path in OPEN_PATHS or path.startswith(_OPEN_PREFIXES)):
@@ -160,12 +161,8 @@ class Gate:
                 try:
                     body.decode("utf-8")
                 except UnicodeDecodeError:
-                    await self._answer(
-                        send,
-                        422,
-                        "body: is not UTF-8 text",
-                        errors=[{"field": "body", "message": "is not UTF-8 text"}],
-                    )
+                    detail, fields = field_errors([("body", _("is not UTF-8 text"))])
+                    await self._answer(send, 422, detail, errors=fields)
                     return
             receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -174,20 +171,21 @@ class Gate:
         self, scope: Scope, head: _Head
     ) -> tuple[int, str, list[tuple[bytes, bytes]]] | None:
         """Check the Bearer key of a request with a body; None if it may go on, else the
-        (status, detail, headers) to answer. The key found is kept in the request's state."""
+        (status, detail, headers) to answer, the detail in the request's language. The key
+        found is kept in the request's state."""
         challenge = [(b"www-authenticate", b"Bearer")]
-        scheme, _, presented = (head.authorization or "").partition(" ")
+        scheme, _sep, presented = (head.authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not presented.strip():
-            return 401, KEY_REQUIRED, challenge
+            return 401, _(KEY_REQUIRED), challenge
         keys = scope["app"].state.keys
         try:
             key = keys.authenticate(presented.strip())
         except StoreUnavailable:
-            return 503, UNAVAILABLE, [(b"retry-after", str(RETRY_SECONDS).encode())]
+            return 503, _(UNAVAILABLE), [(b"retry-after", str(RETRY_SECONDS).encode())]
         except StoreError:
-            return 500, "the server could not check the key; the reason is in its log", []
+            return 500, _("the server could not check the key; the reason is in its log"), []
         if key is None:
-            return 401, KEY_UNKNOWN, challenge
+            return 401, _(KEY_UNKNOWN), challenge
         scope.setdefault("state", {})[KEY_SCOPE] = key
         return None
 
@@ -212,7 +210,12 @@ class Gate:
     async def _too_large(self, send: Send) -> None:
         limit = self.limits.max_body_bytes
         await self._answer(
-            send, 413, f"the request body is larger than the limit of {limit:,} bytes"
+            send,
+            413,
+            _(
+                "the request body is larger than the limit of {limit} bytes",
+                limit=format(limit, ","),
+            ),
         )
 
     @staticmethod

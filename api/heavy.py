@@ -39,8 +39,10 @@ from starlette.concurrency import run_in_threadpool
 
 from graph.bootstrap import Services
 from graph.errors import RsnError, StoreUnavailable
+from graph.i18n import language, speaking
 from graph.settings import Settings
 from graph.store.ports import GraphStore
+from graph.valid_time import today
 
 __all__ = ["HeavyConfig", "HeavyWork", "Job", "WORKER_NICENESS", "WORKER_STOPPED"]
 
@@ -84,6 +86,12 @@ def _start_worker(settings: Settings) -> None:
     store now so that the first job does not wait for it. A store that cannot be opened now
     is tried again by each job, which then raises why."""
     global _settings
+    if not log.handlers:  # a spawned worker has none of uvicorn's logging set up
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
@@ -94,9 +102,31 @@ def _start_worker(settings: Settings) -> None:
             target=_exit_with, args=(parent.sentinel,), name="rsn-heavy-parent", daemon=True
         ).start()
     try:
-        _worker_store()
+        store = _worker_store()
     except RsnError as error:
         log.warning("the heavy work process could not open the store yet: %s", error)
+        return
+    threading.Thread(
+        target=_warm_figures, args=(store,), name="rsn-heavy-warm", daemon=True
+    ).start()
+
+
+def _warm_figures(store: GraphStore) -> None:
+    """Work out today's map figures once the worker has its store, on a thread of its own,
+    so that the first visitor of the map does not wait for them (they are kept while the
+    graph does not change: see :func:`graph.queries.regional_measures.regional_history`).
+    Only for a store that keeps them; a failure only costs that speed."""
+    from graph.queries.regional_measures import graph_changes, regional_history
+
+    if graph_changes(store) is None:
+        return
+    started = time.perf_counter()
+    try:
+        regional_history(store, today())
+    except Exception as error:  # logged: the worker goes on without it
+        log.warning("working out the map's figures ahead failed: %s", error)
+        return
+    log.info("map figures ready in %.1f s", time.perf_counter() - started)
 
 
 def _exit_with(sentinel: int) -> None:
@@ -130,13 +160,15 @@ def _said_ready(done: Future[bool], started: float) -> None:
         log.info("heavy work process ready in %.1f s", time.perf_counter() - started)
 
 
-def _run(job: Callable[..., _Answer], args: tuple[object, ...]) -> _Answer:
-    """Run ``job`` in a worker on a store brought up to date with every commit made before."""
+def _run(job: Callable[..., _Answer], args: tuple[object, ...], lang: str) -> _Answer:
+    """Run ``job`` in a worker, speaking ``lang`` (the request's language), on a store
+    brought up to date with every commit made before."""
     store = _worker_store()
     refresh = getattr(store, "refresh", None)
     if refresh is not None:  # the embedded store; a Neo4j server is always current
         refresh()
-    return job(store, *args)
+    with speaking(lang):
+        return job(store, *args)
 
 
 # -- in the server -------------------------------------------------------------------------
@@ -189,7 +221,7 @@ class HeavyWork:
         if pool is None or self._closed:
             raise StoreUnavailable("the heavy work processes are stopping")
         try:
-            return await asyncio.wrap_future(pool.submit(_run, job, args))
+            return await asyncio.wrap_future(pool.submit(_run, job, args, language()))
         except BrokenProcessPool as error:
             await run_in_threadpool(self._replace, pool)
             raise StoreUnavailable(WORKER_STOPPED) from error

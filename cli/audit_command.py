@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from graph.i18n import N_, _, _n
+
 if TYPE_CHECKING:
     from graph.audit import AuditEntry
 
 __all__ = ["AUDIT_COLUMNS", "audit", "audit_json"]
 
-#: The columns of the table ``rsn audit`` prints.
-AUDIT_COLUMNS = ("at", "key", "route", "enterprises", "id")
+#: The columns of the table ``rsn audit`` prints (headings said in the command's language).
+AUDIT_COLUMNS = (N_("at"), N_("key"), N_("route"), N_("enterprises"), N_("id"))
 
 
 def audit_json(entries: list[AuditEntry]) -> dict[str, Any]:
@@ -63,7 +65,7 @@ def audit(
     from rich.table import Table
     from rich.text import Text
 
-    from cli.main import _folder, _plain_columns, _services, err, out
+    from cli.main import _folder, _headings, _plain_columns, _services, err, out
     from graph.audit import audit_since
 
     bound = None if since is None else audit_since(since, "--since")
@@ -76,8 +78,11 @@ def audit(
         return
     if keys is None:
         err.print(
-            f"no audit log in {where} (RSN_DATA_DIR): it is kept beside the API keys, and "
-            "there are none yet",
+            _(
+                "no audit log in {folder} (RSN_DATA_DIR): it is kept beside the API keys, and "
+                "there are none yet",
+                folder=where,
+            ),
             highlight=False,
             soft_wrap=True,
         )
@@ -85,12 +90,13 @@ def audit(
     if found:
         if out.is_terminal:
             table = Table()
-            for column in AUDIT_COLUMNS:
+            for column in _headings(AUDIT_COLUMNS):
                 table.add_column(column, overflow="fold")
             for entry in found:
                 table.add_row(*(Text(cell) for cell in _cells(entry, plain=False)))
             out.print(table)
         else:
-            print(_plain_columns(AUDIT_COLUMNS, [_cells(e, plain=True) for e in found]), end="")
-    noun = "entry" if len(found) == 1 else "entries"
-    out.print(f"{len(found):,} {noun}", markup=False, highlight=False)
+            cells = [_cells(e, plain=True) for e in found]
+            print(_plain_columns(_headings(AUDIT_COLUMNS), cells), end="")
+    said = _n("{number} entry", "{number} entries", len(found), number=format(len(found), ","))
+    out.print(said, markup=False, highlight=False)

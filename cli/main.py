@@ -1,5 +1,9 @@
 """The ``rsn`` command line. Every error is one line on stderr and a non-zero exit.
 
+It speaks the language :func:`graph.i18n.cli_language` chooses (``RSN_LANG``, else the
+locale): every line it prints for a person, errors too; the options' help stays English, as
+do machine values (ids, flags, column values of ``--json``).
+
 Every load is made by a contributor (``--contributor``, ``local`` by default), and
 ``rsn contributors`` lists them. The commands that answer about the network (``paths``,
 ``weaknesses``, ``stats``, ``viz``) read it as of a day: ``--as-of YYYY-MM-DD``, today by
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.progress import (
@@ -36,6 +41,7 @@ from rich.text import Text
 
 from cli.options import AsOf
 from graph.errors import DatasetInvalid, RsnError
+from graph.i18n import DEFAULT_LANGUAGE, N_, _, _n, language
 from graph.model import one_line
 from graph.queries.readable import readable
 
@@ -68,8 +74,31 @@ DEMO_KEYS = (("demo-admin", "admin"), ("demo-analyst", "analyst"), ("demo-centre
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    label = _("error:")
+    err.print(f"[bold red]{label}[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+#: What the system says of the errors a command meets most with files, in the languages
+#: other than English (English keeps the system's own words).
+_OS_REASONS = {
+    errno.ENOENT: N_("No such file or directory"),
+    errno.EACCES: N_("Permission denied"),
+    errno.EPERM: N_("Operation not permitted"),
+    errno.EISDIR: N_("Is a directory"),
+    errno.ENOTDIR: N_("Not a directory"),
+    errno.EEXIST: N_("File exists"),
+    errno.ENOSPC: N_("No space left on device"),
+    errno.EROFS: N_("Read-only file system"),
+}
+
+
+def _os_reason(error: OSError) -> str:
+    """Why the system refused, in the command's language."""
+    known = _OS_REASONS.get(error.errno) if error.errno is not None else None
+    if known is not None and language() != DEFAULT_LANGUAGE:
+        return _(known)
+    return str(error.strerror or error)
 
 
 def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -84,22 +113,28 @@ def friendly(command: Callable[..., Any]) -> Callable[..., Any]:
                 err.print(str(problem), highlight=False, markup=False, soft_wrap=True)
             hidden = error.total - len(error.problems)
             if hidden > 0:
-                err.print(f"... and {hidden} more", highlight=False)
+                err.print(_("... and {count} more", count=hidden), highlight=False)
             raise _fail(str(error)) from None
         except RsnError as error:
             raise _fail(str(error)) from None
         except OSError as error:
-            where = f" {error.filename}" if error.filename else ""
-            raise _fail(f"{error.strerror or error}{where}") from None
+            reason = _os_reason(error)
+            if error.filename:
+                raise _fail(_("{reason} {file}", reason=reason, file=error.filename)) from None
+            raise _fail(reason) from None
         except KeyboardInterrupt:
-            raise _fail("interrupted", 130) from None
+            raise _fail(_("interrupted"), 130) from None
         except typer.Exit:
             raise
         except Exception as error:
             if os.environ.get("RSN_DEBUG"):
                 raise
             raise _fail(
-                f"unexpected {type(error).__name__}: {error} (set RSN_DEBUG=1 to see where)"
+                _(
+                    "unexpected {kind}: {error} (set RSN_DEBUG=1 to see where)",
+                    kind=type(error).__name__,
+                    error=error,
+                )
             ) from None
 
     return run
@@ -172,7 +207,9 @@ def _contributor(name: str) -> str:
     try:
         return check_contributor(name)
     except ValueError as error:
-        raise InvalidArgument(f"--contributor: {error}") from None
+        raise InvalidArgument(
+            _("{field}: {message}", field="--contributor", message=error)
+        ) from None
 
 
 @app.command()
@@ -195,7 +232,9 @@ def seed(
     from seeds import generate_dataset
 
     if not 0.0 <= duplicates < 1.0:
-        raise InvalidArgument(f"--duplicates must be from 0 to below 1, got {duplicates}")
+        raise InvalidArgument(
+            _("--duplicates must be from 0 to below 1, got {value}", value=duplicates)
+        )
     started = time.perf_counter()
     with progress_bar() as progress:
         counts = generate_dataset(
@@ -205,15 +244,16 @@ def seed(
             progress=progress,
             duplicates=duplicates,
         )
-    _print_counts(counts, f"wrote {out_dir} in {time.perf_counter() - started:.1f} s")
+    seconds = format(time.perf_counter() - started, ".1f")
+    _print_counts(counts, _("wrote {folder} in {seconds} s", folder=out_dir, seconds=seconds))
 
 
 def _print_counts(counts: dict[str, int], title: str) -> None:
     table = Table(title=title, title_justify="left")
-    table.add_column("file")
-    table.add_column("rows", justify="right")
+    table.add_column(_("file"))
+    table.add_column(_("rows"), justify="right")
     for name, count in counts.items():
-        table.add_row(name, f"{count:,}")
+        table.add_row(name, format(count, ","))
     out.print(table)
 
 
@@ -287,102 +327,225 @@ def load(
             auto_merge=auto_merge,
         )
         audited = services.keys.restore_audit(audit_entries) if audit_entries else 0
-    nodes = sum(report.nodes.values())
+    loaded = {
+        "nodes": format(sum(report.nodes.values()), ","),
+        "relations": format(report.relations, ","),
+        "backend": store.backend,
+        "seconds": format(report.seconds, ".1f"),
+    }
     if report.restored:
-        made_by = f"with the {report.restored:,} assertions of its provenance.csv"
+        said = _(
+            "loaded {nodes} nodes and {relations} relations into the {backend} store with the "
+            "{assertions} assertions of its provenance.csv in {seconds} s",
+            assertions=format(report.restored, ","),
+            **loaded,
+        )
     else:
-        made_by = f"as {contributor}"
-    out.print(
-        f"loaded {nodes:,} nodes and {report.relations:,} relations into the {store.backend} "
-        f"store {made_by} in {report.seconds:.1f} s",
-        markup=False,
-        highlight=False,
-    )
+        said = _(
+            "loaded {nodes} nodes and {relations} relations into the {backend} store as "
+            "{contributor} in {seconds} s",
+            contributor=contributor,
+            **loaded,
+        )
+    out.print(said, markup=False, highlight=False)
     if report.encodings:
-        out.print(f"read {report.encodings_text()}", markup=False, highlight=False)
+        out.print(
+            _("read {encodings}", encodings=report.encodings_text()), markup=False, highlight=False
+        )
     if replace or report.retracted:
         out.print(
-            f"retracted {report.retracted:,} earlier {_plural(report.retracted, 'assertion')} "
-            f"of {contributor} that the folder no longer holds",
+            _n(
+                "retracted {number} earlier assertion of {contributor} that the folder no "
+                "longer holds",
+                "retracted {number} earlier assertions of {contributor} that the folder no "
+                "longer holds",
+                report.retracted,
+                number=format(report.retracted, ","),
+                contributor=contributor,
+            ),
             markup=False,
             highlight=False,
         )
     if report.aliased:
         out.print(
-            f"read {report.aliased:,} {_plural(report.aliased, 'row')} naming a merged node's "
-            "id as the node it was merged into",
+            _n(
+                "read {number} row naming a merged node's id as the node it was merged into",
+                "read {number} rows naming a merged node's id as the node it was merged into",
+                report.aliased,
+                number=format(report.aliased, ","),
+            ),
             markup=False,
             highlight=False,
         )
     if report.merges:
         out.print(
-            f"restored {report.merges:,} {_plural(report.merges, 'merge')} of its merges.csv",
+            _n(
+                "restored {number} merge of its merges.csv",
+                "restored {number} merges of its merges.csv",
+                report.merges,
+                number=format(report.merges, ","),
+            ),
             markup=False,
             highlight=False,
         )
     if audit_entries:
         out.print(
-            f"appended {audited:,} of the {len(audit_entries):,} entries of its audit.csv to "
-            "the audit log (an entry the log holds already is not appended again)",
+            _(
+                "appended {appended} of the {total} entries of its audit.csv to the audit log "
+                "(an entry the log holds already is not appended again)",
+                appended=format(audited, ","),
+                total=format(len(audit_entries), ","),
+            ),
             markup=False,
             highlight=False,
         )
     if auto_merge is not None or report.merged:
-        count = len(report.merged)
-        why = "the same corporate number"
-        if auto_merge is not None:
-            why = f"({why}, or scoring {auto_merge:g} or more)"
-        out.print(
-            f"merged {count:,} {_plural(count, 'pair')} {why}" + (":" if count else ""),
-            markup=False,
-            highlight=False,
-        )
-        for record in report.merged:
-            score = "" if record.score is None else f", score {record.score:.3f}"
-            out.print(
-                f"  {record.id}: {record.merge} into {record.keep} ({record.reason}{score})",
-                markup=False,
-                highlight=False,
-            )
+        _print_merged(report.merged, auto_merge)
     if report.rejected:
         err.print(
-            f"rejected {report.rejected:,} rows; see {report.rejects_file}",
+            _(
+                "rejected {count} rows; see {file}",
+                count=format(report.rejected, ","),
+                file=report.rejects_file,
+            ),
             highlight=False,
         )
+
+
+def _print_merged(merged: Sequence[Any], auto_merge: float | None) -> None:
+    """The merges a load made itself: how many, why, then one line each."""
+    count = len(merged)
+    number = format(count, ",")
+    if auto_merge is None:
+        said = _n(
+            "merged {number} pair the same corporate number",
+            "merged {number} pairs the same corporate number",
+            count,
+            number=number,
+        )
+    else:
+        said = _n(
+            "merged {number} pair (the same corporate number, or scoring {score} or more)",
+            "merged {number} pairs (the same corporate number, or scoring {score} or more)",
+            count,
+            number=number,
+            score=format(auto_merge, "g"),
+        )
+    out.print(said + (_(":") if count else ""), markup=False, highlight=False)
+    for record in merged:
+        if record.score is None:
+            line = _(
+                "{id}: {merge} into {keep} ({reason})",
+                id=record.id,
+                merge=record.merge,
+                keep=record.keep,
+                reason=record.reason,
+            )
+        else:
+            line = _(
+                "{id}: {merge} into {keep} ({reason}, score {score})",
+                id=record.id,
+                merge=record.merge,
+                keep=record.keep,
+                reason=record.reason,
+                score=format(record.score, ".3f"),
+            )
+        out.print(f"  {line}", markup=False, highlight=False)
 
 
 @app.command()
 @friendly
 def export(
-    folder: Annotated[Path, typer.Argument(help="Folder to write the dataset into.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder to write the dataset into; for gexf or graphml, the file, or a "
+            "folder to write network.gexf (network-13.gexf with --prefecture 13) into."
+        ),
+    ],
     format_: Annotated[
         str,
         typer.Option(
             "--format",
-            help="dataset (loads back with rsn load) or neo4j-admin (for neo4j-admin "
-            "database import, a first load of a large network into an empty Neo4j).",
+            help="dataset (loads back with rsn load), neo4j-admin (for neo4j-admin "
+            "database import, a first load of a large network into an empty Neo4j), gexf "
+            "(Gephi, with its timeline) or graphml (other graph tools): the network as one "
+            "file.",
         ),
     ] = "dataset",
+    prefecture: Annotated[
+        str | None,
+        typer.Option(
+            "--prefecture",
+            metavar="CODE",
+            help="gexf and graphml only: one prefecture (JIS X 0401 code, 01 to 47) with "
+            "the nationwide nodes tied to it.",
+        ),
+    ] = None,
 ) -> None:
-    """Write the whole store as a dataset that loads back unchanged."""
+    """Write the whole store as a dataset that loads back unchanged, or the network as one
+    GEXF or GraphML file."""
     from graph.errors import InvalidArgument
     from graph.loaders import export_dataset
     from graph.loaders.neo4j_admin import export_neo4j_admin
 
+    if format_ in ("gexf", "graphml"):
+        _export_network(path, format_, prefecture)
+        return
     writers = {"dataset": export_dataset, "neo4j-admin": export_neo4j_admin}
     if format_ not in writers:
-        raise InvalidArgument(f"--format {format_!r}: use dataset or neo4j-admin")
+        raise InvalidArgument(
+            _(
+                "--format {value}: use dataset, neo4j-admin, gexf or graphml",
+                value=repr(format_),
+            )
+        )
+    if prefecture is not None:
+        raise InvalidArgument(_("--prefecture: only with --format gexf or graphml"))
     started = time.perf_counter()
     with _services(existing=True) as services, progress_bar() as progress:
-        counts = writers[format_](services.store, folder, progress)
+        counts = writers[format_](services.store, path, progress)
         if format_ == "dataset":
             from graph.loaders.audit_rows import AUDIT_FILE, write_audit
 
             keys = services.existing_keys()
-            written = write_audit(keys.audit() if keys is not None else [], folder)
+            written = write_audit(keys.audit() if keys is not None else [], path)
             if written:
                 counts[AUDIT_FILE] = written
-    _print_counts(counts, f"exported to {folder} in {time.perf_counter() - started:.1f} s")
+    seconds = format(time.perf_counter() - started, ".1f")
+    _print_counts(counts, _("exported to {folder} in {seconds} s", folder=path, seconds=seconds))
+
+
+def _export_network(path: Path, fmt: str, prefecture: str | None) -> None:
+    """Write the network (one prefecture's with ``prefecture``) as a GEXF or GraphML file:
+    ``path``, or network.gexf (network-13.gexf) in ``path`` when it is a folder. Raises
+    InvalidArgument for a bad prefecture code before the store is opened."""
+    from graph.loaders.network_file import network_file_name, write_network
+    from graph.queries.scope import scope_of
+
+    scope_of(prefecture)
+    target = path / network_file_name(fmt, prefecture) if path.is_dir() else path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with _services(existing=True) as services, progress_bar() as progress:
+        counts = write_network(
+            services.store,
+            target,
+            "gexf" if fmt == "gexf" else "graphml",
+            prefecture=prefecture,
+            progress=progress,
+        )
+    out.print(
+        _(
+            "wrote {file}: {nodes} nodes and {edges} edges in {seconds} s",
+            file=target,
+            nodes=format(counts["nodes"], ","),
+            edges=format(counts["edges"], ","),
+            seconds=format(time.perf_counter() - started, ".1f"),
+        ),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
@@ -404,8 +567,10 @@ def contributors(
         return
     if not rows:
         err.print(
-            "no contributors: nothing in the store was asserted yet; load a dataset with "
-            "`rsn load DIR --contributor NAME`",
+            _(
+                "no contributors: nothing in the store was asserted yet; load a dataset with "
+                "`rsn load DIR --contributor NAME`"
+            ),
             highlight=False,
             soft_wrap=True,
         )
@@ -415,15 +580,22 @@ def contributors(
         table = Table()
         for column in CONTRIBUTOR_COLUMNS:
             right = column in {"nodes", "relations"}
-            table.add_column(column, overflow="fold", justify="right" if right else "left")
+            table.add_column(_(column), overflow="fold", justify="right" if right else "left")
         for line in cells:
             table.add_row(*(Text(cell) for cell in line))
         out.print(table)
     else:
-        print(_plain_columns(CONTRIBUTOR_COLUMNS, cells), end="")
+        print(_plain_columns(_headings(CONTRIBUTOR_COLUMNS), cells), end="")
 
 
-CONTRIBUTOR_COLUMNS = ("contributor", "nodes", "relations", "last_load")
+#: The columns of ``rsn contributors`` (the keys of its JSON; the headings say them in the
+#: command's language).
+CONTRIBUTOR_COLUMNS = (N_("contributor"), N_("nodes"), N_("relations"), N_("last_load"))
+
+
+def _headings(columns: Sequence[str]) -> list[str]:
+    """A table's column headings in the command's language."""
+    return [_(column) for column in columns]
 
 
 def _contributor_row(summary: ContributorSummary) -> dict[str, Any]:
@@ -439,8 +611,8 @@ def _contributor_row(summary: ContributorSummary) -> dict[str, Any]:
 def _contributor_cells(row: dict[str, Any]) -> list[str]:
     return [
         row["contributor"],
-        f"{row['nodes']:,}",
-        f"{row['relations']:,}",
+        format(row["nodes"], ","),
+        format(row["relations"], ","),
         _stamp(row["last_load"]),
     ]
 
@@ -472,15 +644,24 @@ def keys_add(
     try:
         chosen = Role(role)
     except ValueError:
-        raise InvalidArgument(f"{role!r} is not a role: use admin, analyst or centre") from None
+        raise InvalidArgument(
+            _("{value} is not a role: use admin, analyst or centre", value=repr(role))
+        ) from None
     with _services(existing=True) as services:
         if chosen is Role.CENTRE and centre:
             node = services.store.get_node(centre)
             if node is None or node.kind.value != "Centre":
-                raise InvalidArgument(f"{centre!r} is not a centre in the store")
+                raise InvalidArgument(_("{value} is not a centre in the store", value=repr(centre)))
         label = name or f"{chosen.value}-{time.strftime('%Y%m%d-%H%M%S')}"
         secret = services.keys.add(label, chosen, centre)
-    err.print(f"created key {label!r} ({chosen.value}); it is shown once:", highlight=False)
+    err.print(
+        _(
+            "created key {name} ({role}); it is shown once:",
+            name=repr(label),
+            role=chosen.value,
+        ),
+        highlight=False,
+    )
     print(secret)
 
 
@@ -498,8 +679,10 @@ def keys_list(
             if as_json:
                 print("[]")
             err.print(
-                f"no API keys in {_folder(services.settings.data_dir)} (RSN_DATA_DIR); "
-                "make one with `rsn keys add`",
+                _(
+                    "no API keys in {folder} (RSN_DATA_DIR); make one with `rsn keys add`",
+                    folder=_folder(services.settings.data_dir),
+                ),
                 highlight=False,
                 soft_wrap=True,
             )
@@ -510,7 +693,10 @@ def keys_list(
     elif out.is_terminal:
         out.print(_keys_table(rows))
     else:
-        print(_plain_columns(KEY_COLUMNS, [_key_plain_cells(row) for row in rows]), end="")
+        print(
+            _plain_columns(_headings(KEY_COLUMNS), [_key_plain_cells(row) for row in rows]),
+            end="",
+        )
 
 
 def _key_row(key: Any) -> dict[str, Any]:
@@ -525,18 +711,25 @@ def _key_row(key: Any) -> dict[str, Any]:
     }
 
 
-KEY_COLUMNS = ("name", "role", "centre", "created", "state")
+#: The columns of ``rsn keys list`` (headings said in the command's language).
+KEY_COLUMNS = (N_("name"), N_("role"), N_("centre"), N_("created"), N_("state"))
+
+#: A key's state as the list says it (``--json`` gives the value itself).
+_KEY_STATES = {"active": N_("active"), "revoked": N_("revoked")}
 
 
 def _key_cells(row: dict[str, Any]) -> list[str]:
-    state = row["state"] if row["revoked"] is None else f"revoked {row['revoked']}"
+    if row["revoked"] is None:
+        state = _(_KEY_STATES.get(row["state"], row["state"]))
+    else:
+        state = _("revoked {at}", at=row["revoked"])
     return [row["name"], row["role"], row["centre"] or "-", row["created"], state]
 
 
 def _keys_table(rows: list[dict[str, Any]]) -> Table:
     """The keys for a terminal: a cell that does not fit folds onto the next line, whole."""
     table = Table()
-    for column in KEY_COLUMNS:
+    for column in _headings(KEY_COLUMNS):
         table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(Text(cell) for cell in _key_cells(row)))
@@ -551,12 +744,15 @@ def _key_plain_cells(row: dict[str, Any]) -> list[str]:
 
 
 def _plain_columns(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A table for a pipe or a file: the header, then one row a line, in aligned columns,
-    every value whole, no trailing spaces."""
+    """A table for a pipe or a file: the header, then one row a line, in aligned columns
+    (by the cells a terminal gives each character: two for a Japanese one), every value
+    whole, no trailing spaces."""
     cells = [list(header), *(list(row) for row in rows)]
-    widths = [max(len(line[i]) for line in cells) for i in range(len(header))]
+    widths = [max(cell_len(line[i]) for line in cells) for i in range(len(header))]
     lines = [
-        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
+        "  ".join(
+            cell + " " * (width - cell_len(cell)) for cell, width in zip(line, widths, strict=True)
+        ).rstrip()
         for line in cells
     ]
     return "\n".join(lines) + "\n"
@@ -572,11 +768,14 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
         keys = services.existing_keys()
         if keys is None:
             raise NotFound(
-                f"no active key named {name!r}: {_folder(services.settings.data_dir)} "
-                "(RSN_DATA_DIR) has no API keys"
+                _(
+                    "no active key named {name}: {folder} (RSN_DATA_DIR) has no API keys",
+                    name=repr(name),
+                    folder=_folder(services.settings.data_dir),
+                )
             )
         keys.revoke(name)
-    out.print(f"revoked {name!r}", markup=False, highlight=False)
+    out.print(_("revoked {name}", name=repr(name)), markup=False, highlight=False)
 
 
 @app.command()
@@ -634,20 +833,37 @@ def _check_port(host: str, port: int, also: str) -> None:
         try:
             probe.bind((host, port))
         except socket.gaierror:
-            raise ConfigurationError(f"cannot listen on {host!r}: no such address") from None
+            raise ConfigurationError(
+                _("cannot listen on {host}: no such address", host=repr(host))
+            ) from None
         except PermissionError:
             raise ConfigurationError(
-                f"port {port} on {host} needs more rights than this user has; "
-                f"choose a port above 1023 with --port{also}"
+                _(
+                    "port {port} on {host} needs more rights than this user has; "
+                    "choose a port above 1023 with --port{also}",
+                    port=port,
+                    host=host,
+                    also=also,
+                )
             ) from None
         except OSError as error:
             if error.errno == errno.EADDRINUSE:
                 raise ConfigurationError(
-                    f"port {port} on {host} is in use; stop the other server or choose "
-                    f"another with --port{also}"
+                    _(
+                        "port {port} on {host} is in use; stop the other server or choose "
+                        "another with --port{also}",
+                        port=port,
+                        host=host,
+                        also=also,
+                    )
                 ) from None
             raise ConfigurationError(
-                f"cannot listen on {host} port {port}: {error.strerror}"
+                _(
+                    "cannot listen on {host} port {port}: {reason}",
+                    host=host,
+                    port=port,
+                    reason=error.strerror,
+                )
             ) from None
 
 
@@ -675,7 +891,7 @@ def demo(
     if not no_serve:
         _check_port(host, port, f" (PORT={_next_port(port)} make demo)")
     if settings.backend is not Backend.EMBEDDED:
-        err.print("note: the demo runs on the configured neo4j backend", highlight=False)
+        err.print(_("note: the demo runs on the configured neo4j backend"), highlight=False)
     dataset = settings.data_dir / "demo-dataset"
     settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     with _services(settings) as services:
@@ -689,23 +905,40 @@ def demo(
         made = _demo_keys(services.keys, settings.data_dir, centre.id if centre else None)
     base = f"http://{host}:{port}"
     say = functools.partial(out.print, highlight=False, markup=False, soft_wrap=True)
-    out.print(
-        f"[bold]rsn demo[/]: {sum(report.nodes.values()):,} nodes and {report.relations:,} "
-        f"relations in the {settings.backend.value} store at {settings.data_dir}",
-        highlight=False,
+    loaded = _(
+        "{nodes} nodes and {relations} relations in the {backend} store at {folder}",
+        nodes=format(sum(report.nodes.values()), ","),
+        relations=format(report.relations, ","),
+        backend=settings.backend.value,
+        folder=settings.data_dir,
     )
-    say(f"  home (sign in)    {base}/")
-    say(f"  API docs          {base}/docs")
-    say(f"  health            {base}/health")
+    out.print(f"[bold]rsn demo[/]: {loaded}", highlight=False)
+    links = ((_("home (sign in)"), "/"), (_("API docs"), "/docs"), (_("health"), "/health"))
+    width = max(cell_len(label) for label, _path in links) + 4
+    for label, path in links:
+        say(f"  {_padded(label, width)}{base}{path}")
     for _name, role, bound, secret in made:
-        where = f" for centre {bound}" if bound else ""
-        say(f"  {role} key{where}: {secret}")
-    say(f"  (the same keys at every start; kept in {settings.data_dir / DEMO_KEYS_FILE})")
-    say(f"  try: curl -H 'Authorization: Bearer {made[0][3]}' {base}/v1/stats")
+        if bound:
+            key_line = _(
+                "{role} key for centre {centre}: {secret}", role=role, centre=bound, secret=secret
+            )
+        else:
+            key_line = _("{role} key: {secret}", role=role, secret=secret)
+        say(f"  {key_line}")
+    kept_in = settings.data_dir / DEMO_KEYS_FILE
+    say("  " + _("(the same keys at every start; kept in {file})", file=kept_in))
+    curl = f"curl -H 'Authorization: Bearer {made[0][3]}' {base}/v1/stats"
+    say("  " + _("try: {command}", command=curl))
     for line in _cli_hints(settings.data_dir, centre.id if centre else None, neighbour):
         say(line)
     if not no_serve:
         _serve(settings, host, port)
+
+
+def _padded(label: str, width: int) -> str:
+    """``label`` followed by spaces up to ``width`` terminal cells (a Japanese character
+    takes two), and at least one."""
+    return label + " " * max(1, width - cell_len(label))
 
 
 def _next_port(port: int) -> int:
@@ -748,7 +981,7 @@ def _demo_keys(
         ):
             secret = keys.add(name, Role(role), bound, replace=True)
         made.append((name, role, bound, secret))
-    _write_private(path, "".join(f"{name} {role} {secret}\n" for name, role, _, secret in made))
+    _write_private(path, "".join(f"{name} {role} {secret}\n" for name, role, _b, secret in made))
     return made
 
 
@@ -781,11 +1014,12 @@ def _cli_hints(data_dir: Path, centre: str | None, enterprise: str | None) -> li
     """How to run the command line on the demo's store from this folder."""
     command = Path(sys.argv[0])
     activate = command.parent / "activate"
-    lines = ["  command line, on the same store:"]
+    lines = ["  " + _("command line, on the same store:")]
     if data_dir != Path("data"):
         lines.append(f"    export RSN_DATA_DIR={data_dir.resolve()}")
     if activate.is_file() and not os.environ.get("VIRTUAL_ENV"):
-        lines.append(f"    . {_shown(activate)}    (or write {_shown(command)} for rsn)")
+        instead = _("(or write {command} for rsn)", command=_shown(command))
+        lines.append(f"    . {_shown(activate)}    {instead}")
     lines.append("    rsn keys list")
     lines.append("    rsn weaknesses --prefecture 13")
     if centre and enterprise:
@@ -821,23 +1055,43 @@ def paths(
         dated = store.as_of(day)
         found = introduction_paths(dated, source, target, k=k, max_hops=max_hops)
         names = dated.get_nodes([source, target])
-    heading = (
-        f"{one_line(names[source].name)} ({source}) to {one_line(names[target].name)} ({target})"
-    )
-    when = "" if as_of is None else f" as of {day}"
+    ends = {
+        "source": _("{name} ({id})", name=one_line(names[source].name), id=source),
+        "target": _("{name} ({id})", name=one_line(names[target].name), id=target),
+    }
     if not found:
-        out.print(
-            f"No introduction path from {heading} within {max_hops} ties{when}.",
-            markup=False,
-            highlight=False,
-        )
+        if as_of is None:
+            said = _(
+                "No introduction path from {source} to {target} within {hops} ties.",
+                hops=max_hops,
+                **ends,
+            )
+        else:
+            said = _(
+                "No introduction path from {source} to {target} within {hops} ties as of {day}.",
+                hops=max_hops,
+                day=day,
+                **ends,
+            )
+        out.print(said, markup=False, highlight=False)
         return
-    out.print(f"Introductions from {heading}{when}:", markup=False, highlight=False)
+    if as_of is None:
+        said = _("Introductions from {source} to {target}:", **ends)
+    else:
+        said = _("Introductions from {source} to {target} as of {day}:", day=day, **ends)
+    out.print(said, markup=False, highlight=False)
     for number, path in enumerate(found, start=1):
-        ties = "tie" if path.hops == 1 else "ties"
         out.print()
         out.print(
-            f"{number}. score {_number(path.score)}, {path.hops} {ties}", style="bold", markup=False
+            _n(
+                "{number}. score {score}, {count} tie",
+                "{number}. score {score}, {count} ties",
+                path.hops,
+                number=number,
+                score=_number(path.score),
+            ),
+            style="bold",
+            markup=False,
         )
         chain = " → ".join(one_line(node.name) for node in path.nodes)
         _indented(chain, 3)
@@ -860,44 +1114,65 @@ def weaknesses(
     day = _day(as_of)
     with _store(existing=True) as store:
         report = weakness_report(store.as_of(day), prefecture, limit=limit)
-    where = f"prefecture {prefecture}" if prefecture else "the whole network"
-    out.print(
-        f"Weaknesses of {where} as of {day}: {report.nodes:,} actors, {report.edges:,} ties",
-        style="bold",
-        markup=False,
-        highlight=False,
-    )
-    sections = (
-        ("articulation_points", "Single points of failure"),
-        ("isolated", "Isolated actors"),
-        ("unfinanced_enterprises", "Enterprises with no financier"),
-        ("unsupported_enterprises", "Enterprises no centre or specialist supports"),
-        ("unused_assets", "Regional assets no enterprise uses"),
-        ("overloaded_centres", "Centres over capacity"),
-    )
-    for field, title in sections:
+    sizes = {"day": day, "actors": format(report.nodes, ","), "ties": format(report.edges, ",")}
+    if prefecture:
+        said = _(
+            "Weaknesses of prefecture {prefecture} as of {day}: {actors} actors, {ties} ties",
+            prefecture=prefecture,
+            **sizes,
+        )
+    else:
+        said = _(
+            "Weaknesses of the whole network as of {day}: {actors} actors, {ties} ties", **sizes
+        )
+    out.print(said, style="bold", markup=False, highlight=False)
+    for field, title in WEAKNESS_SECTIONS:
         total = report.counts[field]
         findings = getattr(report, field)
         out.print()
-        out.print(f"{title}: {total:,}", style="bold", markup=False, highlight=False)
+        out.print(
+            _("{title}: {count}", title=_(title), count=format(total, ",")),
+            style="bold",
+            markup=False,
+            highlight=False,
+        )
         for finding in findings:
-            out.print(f"  {one_line(finding.name)} ({finding.id})", markup=False, highlight=False)
+            named = _("{name} ({id})", name=one_line(finding.name), id=finding.id)
+            out.print(f"  {named}", markup=False, highlight=False)
             _indented(finding.suggestion, 4)
         if total > len(findings):
-            out.print(f"  ... and {total - len(findings):,} more", highlight=False)
+            more = _("... and {count} more", count=format(total - len(findings), ","))
+            out.print(f"  {more}", highlight=False)
     out.print()
     out.print(
-        f"Bridges: {report.counts['bridges']:,}; components: {report.counts['components']:,}",
+        _(
+            "Bridges: {bridges}; components: {components}",
+            bridges=format(report.counts["bridges"], ","),
+            components=format(report.counts["components"], ","),
+        ),
         highlight=False,
     )
     for broker in report.brokers[:limit]:
         constraint = "-" if broker.constraint is None else _number(broker.constraint)
-        out.print(
-            f"  broker {one_line(broker.name)} ({broker.id}): betweenness "
-            f"{_number(broker.betweenness)}, constraint {constraint}",
-            markup=False,
-            highlight=False,
+        line = _(
+            "broker {name} ({id}): betweenness {betweenness}, constraint {constraint}",
+            name=one_line(broker.name),
+            id=broker.id,
+            betweenness=_number(broker.betweenness),
+            constraint=constraint,
         )
+        out.print(f"  {line}", markup=False, highlight=False)
+
+
+#: The sections of ``rsn weaknesses``: the report's field, and its title.
+WEAKNESS_SECTIONS = (
+    ("articulation_points", N_("Single points of failure")),
+    ("isolated", N_("Isolated actors")),
+    ("unfinanced_enterprises", N_("Enterprises with no financier")),
+    ("unsupported_enterprises", N_("Enterprises no centre or specialist supports")),
+    ("unused_assets", N_("Regional assets no enterprise uses")),
+    ("overloaded_centres", N_("Centres over capacity")),
+)
 
 
 @app.command()
@@ -920,15 +1195,21 @@ def stats(
             body["derived_relations"] = derived
         print(json.dumps(body, indent=2))
         return
-    table = Table(title=f"the {store.backend} store as of {day}", title_justify="left")
-    table.add_column("nodes or relations", overflow="fold")
-    table.add_column("count", justify="right")
+    from graph.names import kind_name, relation_name
+
+    english = language() == DEFAULT_LANGUAGE
+    title = _("the {backend} store as of {day}", backend=store.backend, day=day)
+    table = Table(title=title, title_justify="left")
+    table.add_column(_("nodes or relations"), overflow="fold")
+    table.add_column(_("count"), justify="right")
+    # English names the kinds and types as the store counts them; Japanese by their names
     for name, count in found.nodes.items():
-        table.add_row(name, f"{count:,}")
+        table.add_row(name if english else kind_name(name), format(count, ","))
     for name, count in found.relations.items():
-        table.add_row(name, f"{count:,}")
+        table.add_row(name if english else relation_name(name), format(count, ","))
     for name, count in derived.items():
-        table.add_row(f"{name} (derived from completed referrals)", f"{count:,}")
+        said = name if english else relation_name(name)
+        table.add_row(_("{name} (derived from completed referrals)", name=said), format(count, ","))
     out.print(table)
 
 
@@ -947,7 +1228,7 @@ def viz(
     from viz.pages import centre_view, network_page, prefecture_view
 
     if (prefecture is None) == (centre is None):
-        raise InvalidArgument("give either --prefecture or --centre")
+        raise InvalidArgument(_("give either --prefecture or --centre"))
     day = _day(as_of)
     with _store(existing=True) as store:
         dated = store.as_of(day)
@@ -958,7 +1239,12 @@ def viz(
             view = prefecture_view(dated, prefecture)
     out_file.write_text(network_page(view, nav=False), encoding="utf-8")
     out.print(
-        f"wrote {out_file}: {view.graph.number_of_nodes():,} nodes as of {day}",
+        _(
+            "wrote {file}: {nodes} nodes as of {day}",
+            file=out_file,
+            nodes=format(view.graph.number_of_nodes(), ","),
+            day=day,
+        ),
         markup=False,
         highlight=False,
     )
@@ -973,15 +1259,10 @@ def _indented(text: str, indent: int) -> None:
         print(" " * indent + text)
 
 
-def _plural(count: int, word: str) -> str:
-    """``word`` for ``count`` of it: an ``s`` unless there is exactly one."""
-    return word if count == 1 else f"{word}s"
-
-
 def _number(value: float) -> str:
     """A computed figure as a person reads it, as the API gives it: four significant digits,
     never in exponent form (0.7998000000000001 is 0.7998; 0.75 is 0.75; 6.4e-05 is 0.000064)."""
-    return format(Decimal(f"{readable(value):g}"), "f")
+    return format(Decimal(format(readable(value), "g")), "f")
 
 
 from cli.match_command import match as _match  # noqa: E402
@@ -1000,11 +1281,14 @@ app.command("audit")(friendly(_audit))
 
 
 def main() -> None:
-    """Entry point of the ``rsn`` console command."""
+    """Entry point of the ``rsn`` console command (it speaks :func:`cli_language`)."""
+    from graph.i18n import cli_language, set_language
+
+    set_language(cli_language())
     try:
         app()
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(_("interrupted"))
         sys.exit(130)
 
 

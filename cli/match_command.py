@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cli.options import AsOf
+from graph.i18n import N_, _n
 from graph.matching import DEFAULT_MIN_SCORE
 
 if TYPE_CHECKING:
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
 
 __all__ = ["MATCH_COLUMNS", "match", "match_rows"]
 
-#: The columns of the table ``rsn match`` prints.
-MATCH_COLUMNS = ("a", "b", "name of a", "name of b", "score", "reasons")
+#: The columns of the table ``rsn match`` prints (headings said in the command's language;
+#: ``a`` and ``b`` name the two ids).
+MATCH_COLUMNS = ("a", "b", N_("name of a"), N_("name of b"), N_("score"), N_("reasons"))
 
 
 def match_rows(found: list[Candidate]) -> list[dict[str, Any]]:
@@ -54,7 +56,7 @@ def match(
     from rich.table import Table
     from rich.text import Text
 
-    from cli.main import _day, _number, _plain_columns, _store, out
+    from cli.main import _day, _headings, _number, _plain_columns, _store, out
     from graph.model import one_line
     from graph.queries.matches import match_candidates
 
@@ -77,18 +79,28 @@ def match(
     if cells:
         if out.is_terminal:
             table = Table()
-            for column in MATCH_COLUMNS:
+            for column, heading in zip(MATCH_COLUMNS, _headings(MATCH_COLUMNS), strict=True):
                 justify = "right" if column == "score" else "left"
-                table.add_column(column, overflow="fold", justify=justify)  # type: ignore[arg-type]
+                table.add_column(heading, overflow="fold", justify=justify)  # type: ignore[arg-type]
             for line in cells:
                 table.add_row(*(Text(cell) for cell in line))
             out.print(table)
         else:
-            print(_plain_columns(MATCH_COLUMNS, cells), end="")
-    where = f"prefecture {prefecture}" if prefecture else "the whole network"
-    noun = "pair" if len(found) == 1 else "pairs"
-    out.print(
-        f"{len(found):,} candidate {noun} in {where} as of {day} at min score {_number(min_score)}",
-        markup=False,
-        highlight=False,
-    )
+            print(_plain_columns(_headings(MATCH_COLUMNS), cells), end="")
+    said = {"number": format(len(found), ","), "day": day, "score": _number(min_score)}
+    if prefecture:
+        summary = _n(
+            "{number} candidate pair in prefecture {prefecture} as of {day} at min score {score}",
+            "{number} candidate pairs in prefecture {prefecture} as of {day} at min score {score}",
+            len(found),
+            prefecture=prefecture,
+            **said,
+        )
+    else:
+        summary = _n(
+            "{number} candidate pair in the whole network as of {day} at min score {score}",
+            "{number} candidate pairs in the whole network as of {day} at min score {score}",
+            len(found),
+            **said,
+        )
+    out.print(summary, markup=False, highlight=False)

@@ -11,13 +11,24 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from graph.i18n import N_, _
+
 if TYPE_CHECKING:
     from graph.merging import MergeRecord
 
 __all__ = ["MERGE_COLUMNS", "merge", "merges", "unmerge"]
 
-#: The columns of the table ``rsn merges`` prints.
-MERGE_COLUMNS = ("id", "keep", "merge", "by", "at", "score", "undone at", "reason")
+#: The columns of the table ``rsn merges`` prints (headings said in the command's language).
+MERGE_COLUMNS = (
+    N_("id"),
+    N_("keep"),
+    N_("merge"),
+    N_("by"),
+    N_("at"),
+    N_("score"),
+    N_("undone at"),
+    N_("reason"),
+)
 
 #: Who a merge made from the command line is made by.
 CLI_MERGER = "local"
@@ -27,8 +38,17 @@ def _said(record: MergeRecord) -> str:
     """One line on a merge, for a person."""
     from cli.main import _number
 
-    score = f", score {_number(record.score)}" if record.score is not None else ""
-    return f"merge {record.id}: {record.merge} into {record.keep}{score}"
+    if record.score is None:
+        return _(
+            "merge {id}: {merge} into {keep}", id=record.id, merge=record.merge, keep=record.keep
+        )
+    return _(
+        "merge {id}: {merge} into {keep}, score {score}",
+        id=record.id,
+        merge=record.merge,
+        keep=record.keep,
+        score=_number(record.score),
+    )
 
 
 def merge(
@@ -48,7 +68,7 @@ def merge(
 
     with _store(existing=True) as store:
         record = merge_nodes(store, keep, other, by=CLI_MERGER, reason=reason)
-    out.print(f"merged: {_said(record)}", markup=False, highlight=False)
+    out.print(_("merged: {merge}", merge=_said(record)), markup=False, highlight=False)
     print(record.id)
 
 
@@ -62,7 +82,7 @@ def unmerge(
 
     with _store(existing=True) as store:
         record = undo(store, merge_id)
-    out.print(f"undone: {_said(record)}", markup=False, highlight=False)
+    out.print(_("undone: {merge}", merge=_said(record)), markup=False, highlight=False)
 
 
 def merges(
@@ -71,7 +91,7 @@ def merges(
     ] = False,
 ) -> None:
     """Every merge, oldest first, undone ones too."""
-    from cli.main import _number, _plain_columns, _store, out
+    from cli.main import _headings, _number, _plain_columns, _store, out
     from graph.queries.merges import list_merges
 
     with _store(existing=True) as store:
@@ -93,6 +113,11 @@ def merges(
         for m in found
     ]
     if cells:
-        print(_plain_columns(MERGE_COLUMNS, cells), end="")
+        print(_plain_columns(_headings(MERGE_COLUMNS), cells), end="")
     open_count = sum(1 for m in found if m.open)
-    out.print(f"{len(found):,} merges, {open_count:,} holding", markup=False, highlight=False)
+    count, holding = f"{len(found):,}", f"{open_count:,}"
+    out.print(
+        _("{count} merges, {holding} holding", count=count, holding=holding),
+        markup=False,
+        highlight=False,
+    )

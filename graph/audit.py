@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graph.errors import InvalidArgument, RowInvalid
+from graph.i18n import N_, _
 from graph.model import is_valid_id
 from graph.valid_time import parse_day
 
@@ -90,7 +91,9 @@ def audit_stamp(text: str, name: str = "at") -> str:
     try:
         return _stamp(text.strip()).isoformat(timespec="microseconds")
     except (ValueError, AttributeError, OverflowError):
-        raise InvalidArgument(f"{name} must be an ISO 8601 date and time, got {text!r}") from None
+        raise InvalidArgument(
+            _("{name} must be an ISO 8601 date and time, got {text}", name=name, text=repr(text))
+        ) from None
 
 
 def audit_since(text: str, name: str = "since") -> str:
@@ -110,7 +113,11 @@ def audit_since(text: str, name: str = "since") -> str:
         except (ValueError, OverflowError):
             pass
     raise InvalidArgument(
-        f"{name} must be a day (YYYY-MM-DD) or an ISO 8601 date and time, got {text!r}"
+        _(
+            "{name} must be a day (YYYY-MM-DD) or an ISO 8601 date and time, got {text}",
+            name=name,
+            text=repr(text),
+        )
     )
 
 
@@ -130,10 +137,19 @@ def audit_route(text: str) -> str:
     return shown or "-"
 
 
+#: What the label columns are called in a sentence.
+_LABELS = {"key": N_("a key"), "route": N_("a route")}
+
+
 def _label_problem(text: str, what: str, limit: int) -> str | None:
     """Why ``text`` cannot be a key name or a route (``what``), or None."""
     if not text or len(text) > limit or not text.isprintable():
-        return f"{what} must be 1 to {limit} printable characters, got {text!r}"
+        return _(
+            "{what} must be 1 to {limit} printable characters, got {text}",
+            what=what,
+            limit=limit,
+            text=repr(text),
+        )
     return None
 
 
@@ -147,14 +163,16 @@ def audit_entry(
     ``key``, ``route``, ``enterprises``)."""
     problems: list[tuple[str, str]] = []
     if not is_valid_id(entry_id):
-        problems.append(("id", f"{entry_id!r} is not a valid id (1 to 64 of A-Z a-z 0-9 _ . : -)"))
+        problems.append(
+            ("id", _("{id} is not a valid id (1 to 64 of A-Z a-z 0-9 _ . : -)", id=repr(entry_id)))
+        )
     stamp = at
     try:
         stamp = audit_stamp(at)
     except InvalidArgument as error:
         problems.append(("at", str(error).removeprefix("at ")))
     for column, text, limit in (("key", key, KEY_NAME_LIMIT), ("route", route, ROUTE_LIMIT)):
-        problem = _label_problem(text, "a " + column, limit)
+        problem = _label_problem(text, _(_LABELS[column]), limit)
         if problem is not None:
             problems.append((column, problem))
     if isinstance(enterprises, str):
@@ -162,7 +180,7 @@ def audit_entry(
     ids = sorted(set(enterprises))
     bad = [each for each in ids if not is_valid_id(each)]
     if bad:
-        problems.append(("enterprises", f"{bad[0]!r} is not a valid enterprise id"))
+        problems.append(("enterprises", _("{id} is not a valid enterprise id", id=repr(bad[0]))))
     if problems:
         raise RowInvalid(problems)
     return AuditEntry(entry_id, stamp, key, route, tuple(ids))

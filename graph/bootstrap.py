@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph.errors import NotFound
+from graph.i18n import _
 from graph.settings import Backend, Settings, load_settings
 from graph.store import open_store
 from graph.store.embedded import STORE_FILE
@@ -68,8 +69,11 @@ class Services:
         data_dir = self.settings.data_dir
         if self.settings.backend is Backend.EMBEDDED and not (data_dir / STORE_FILE).is_file():
             raise NotFound(
-                f"no store in {folder_name(data_dir)} (RSN_DATA_DIR): load a dataset "
-                "with `rsn load DIR`, or run `make demo`, which uses the same folder"
+                _(
+                    "no store in {folder} (RSN_DATA_DIR): load a dataset with `rsn load DIR`, "
+                    "or run `make demo`, which uses the same folder",
+                    folder=folder_name(data_dir),
+                )
             )
 
     def close(self) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from graph.i18n import _
+
 __all__ = ["check_digit", "corporate_number"]
 
 
@@ -24,11 +26,16 @@ def corporate_number(text: str) -> str:
     """
     digits = unicodedata.normalize("NFKC", text).strip().replace("-", "").replace(" ", "")
     if len(digits) != 13 or not digits.isascii() or not digits.isdigit():
-        raise ValueError(f"{text!r} is not a corporate number: it must be 13 digits")
+        raise ValueError(_("{value!r} is not a corporate number: it must be 13 digits", value=text))
     expected = check_digit(digits[1:])
     if int(digits[0]) != expected:
         raise ValueError(
-            f"{text!r} is not a corporate number: its check digit (the first) is "
-            f"{digits[0]}, the other twelve digits need {expected}"
+            _(
+                "{value!r} is not a corporate number: its check digit (the first) is "
+                "{digit}, the other twelve digits need {expected}",
+                value=text,
+                digit=digits[0],
+                expected=expected,
+            )
         )
     return digits

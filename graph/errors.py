@@ -6,6 +6,11 @@ Stores translate driver errors into these (``raise ... from e``); the command li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from graph.i18n import DEFAULT_LANGUAGE, N_, _, _n, language
+
 __all__ = [
     "RsnError",
     "ConfigurationError",
@@ -18,6 +23,7 @@ __all__ = [
     "RowInvalid",
     "DatasetInvalid",
     "Problem",
+    "validation_sentence",
 ]
 
 
@@ -89,9 +95,64 @@ class DatasetInvalid(RsnError):
     def __init__(self, problems: list[Problem], total: int | None = None):
         self.problems = problems
         self.total = total if total is not None else len(problems)
-        noun = "problem" if self.total == 1 else "problems"
-        super().__init__(f"the dataset has {self.total} {noun}; nothing was loaded")
+        super().__init__(
+            _n(
+                "the dataset has {count} problem; nothing was loaded",
+                "the dataset has {count} problems; nothing was loaded",
+                self.total,
+            )
+        )
 
     def __reduce__(self) -> tuple[type[DatasetInvalid], tuple[list[Problem], int]]:
         # pickled by its arguments, not its message (a heavy-work process sends it back)
         return type(self), (self.problems, self.total)
+
+
+#: What pydantic says of a value, by its error type, for the languages other than English
+#: (English says pydantic's own message); placeholders are the error's context.
+_VALIDATION_SENTENCES: dict[str, str] = {
+    "missing": N_("is required but missing"),
+    "extra_forbidden": N_("is not a column of this file"),
+    "string_type": N_("must be text"),
+    "list_type": N_("must be a list"),
+    "dict_type": N_("must be an object"),
+    "model_type": N_("must be an object"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "string_too_short": N_("must have at least {min_length} characters"),
+    "string_too_long": N_("must have at most {max_length} characters"),
+    "too_short": N_("must have at least {min_length} items"),
+    "too_long": N_("must have at most {max_length} items"),
+    "literal_error": N_("must be {expected}"),
+    "enum": N_("must be {expected}"),
+}
+
+
+def validation_sentence(item: Mapping[str, Any]) -> str:
+    """The sentence of one of pydantic's errors (an item of ``ValidationError.errors()``)
+    in the current language: pydantic's own message in English; in another language, for
+    a value error the message of the error raised (said in that language by the check that
+    raised it), otherwise the sentence of the error's type, or pydantic's message when rsn
+    has none for it."""
+    message = str(item.get("msg", ""))
+    if language() == DEFAULT_LANGUAGE:
+        return message
+    context = item.get("ctx") or {}
+    if item.get("type") == "value_error" and "error" in context:
+        return str(context["error"])
+    template = _VALIDATION_SENTENCES.get(str(item.get("type")))
+    if template is None:
+        return message
+    try:
+        return _(template, **context) if context else _(template)
+    except (KeyError, IndexError, ValueError):
+        return message

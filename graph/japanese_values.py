@@ -9,7 +9,8 @@ written ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYY年M月D日`` or in a Japanese era
 
 Every function gives the canonical form (a two-digit code, a division letter, ASCII digits, a
 day ``YYYY-MM-DD``, a year as a number) or raises ValueError with a sentence a person can act
-on. Pure: only the standard library and the reference tables of :mod:`graph.japan`.
+on, in the current language (:mod:`graph.i18n`). Pure: only the standard library, the
+reference tables of :mod:`graph.japan` and the catalogues.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from graph.i18n import _
 from graph.japan import JSIC_DIVISIONS, JSIC_DIVISIONS_JA, PREFECTURE_BY_CODE, PREFECTURES
 
 __all__ = [
@@ -130,7 +132,10 @@ def prefecture_code(text: str) -> str:
             return plain.zfill(2)
     if plain.isdigit() or not plain:
         raise ValueError(
-            f"{text!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47"
+            _(
+                "{value!r} is not a prefecture code: use the two-digit JIS X 0401 code 01 to 47",
+                value=text,
+            )
         )
     name = re.sub(r"\s+", "", plain)
     code: str | None = _PREFECTURE_NAMES.get(name)
@@ -142,8 +147,11 @@ def prefecture_code(text: str) -> str:
         code = code or _PREFECTURE_NAMES.get(_romaji_key(_ROMAJI_SUFFIX.sub("", latin.casefold())))
     if code is None:
         raise ValueError(
-            f"{text!r} is not a prefecture code or name: use the two-digit JIS X 0401 code "
-            "01 to 47, or the name in kanji or romaji (13, 東京都, 東京 or Tokyo)"
+            _(
+                "{value!r} is not a prefecture code or name: use the two-digit JIS X 0401 code "
+                "01 to 47, or the name in kanji or romaji (13, 東京都, 東京 or Tokyo)",
+                value=text,
+            )
         )
     return code
 
@@ -190,10 +198,15 @@ def industry_letter(text: str) -> str:
     if letter is not None:
         return letter
     if len(plain) <= 1 or plain.isascii():
-        raise ValueError(f"{text!r} is not a JSIC division: use one letter from A to T")
+        raise ValueError(
+            _("{value!r} is not a JSIC division: use one letter from A to T", value=text)
+        )
     raise ValueError(
-        f"{text!r} is not a JSIC division: use one letter from A to T or the division's "
-        "Japanese name, such as 製造業 (E) or 卸売業、小売業 (I)"
+        _(
+            "{value!r} is not a JSIC division: use one letter from A to T or the division's "
+            "Japanese name, such as 製造業 (E) or 卸売業、小売業 (I)",
+            value=text,
+        )
     )
 
 
@@ -246,7 +259,7 @@ _ERA_YEAR = re.compile(rf"({_ERA})(元|\d{{1,2}})年?")
 
 def _not_a_day(text: str) -> ValueError:
     """The error for a value that is not a day in any accepted form."""
-    return ValueError(f"must be a date written YYYY-MM-DD, got {text!r}")
+    return ValueError(_("must be a date written YYYY-MM-DD, got {value!r}", value=text))
 
 
 def era_of(day: date) -> Era | None:
@@ -269,27 +282,50 @@ def _era_day(text: str, spelling: str, number: str, month: str, day: str) -> str
     era = _ERA_BY_SPELLING[spelling]
     year = 1 if number == "元" else int(number)
     if year == 0:
-        raise ValueError(f"{text!r} is not a day: the first year of {era.name} is 元年 (1), not 0")
+        raise ValueError(
+            _(
+                "{value!r} is not a day: the first year of {era} is 元年 (1), not 0",
+                value=text,
+                era=era.name,
+            )
+        )
     try:
         found = date(era.year(year), int(month), int(day))
     except ValueError:
         raise _not_a_day(text) from None
     if found < era.first:
         raise ValueError(
-            f"{text!r} is not a day of {era.name}, which began on {era.first.isoformat()} "
-            f"({era_day_text(era.first)}): that day is {era_day_text(found)} "
-            f"({found.isoformat()})"
+            _(
+                "{value!r} is not a day of {era}, which began on {first} ({first_era}): that "
+                "day is {day_era} ({day})",
+                value=text,
+                era=era.name,
+                first=era.first.isoformat(),
+                first_era=era_day_text(era.first),
+                day_era=era_day_text(found),
+                day=found.isoformat(),
+            )
         )
     if era.last is not None and found > era.last:
         raise ValueError(
-            f"{text!r} is not a day of {era.name}, which ended on {era.last.isoformat()} "
-            f"({era_day_text(era.last)}): that day is {era_day_text(found)} "
-            f"({found.isoformat()})"
+            _(
+                "{value!r} is not a day of {era}, which ended on {last} ({last_era}): that "
+                "day is {day_era} ({day})",
+                value=text,
+                era=era.name,
+                last=era.last.isoformat(),
+                last_era=era_day_text(era.last),
+                day_era=era_day_text(found),
+                day=found.isoformat(),
+            )
         )
     if found < _GREGORIAN_FROM:
         raise ValueError(
-            f"{text!r} is before 明治6年 (1873), when Japan took up the Gregorian calendar: "
-            "give the day as YYYY-MM-DD"
+            _(
+                "{value!r} is before 明治6年 (1873), when Japan took up the Gregorian calendar: "
+                "give the day as YYYY-MM-DD",
+                value=text,
+            )
         )
     return found.isoformat()
 
@@ -334,18 +370,32 @@ def parse_year(text: str) -> int:
     match = _ERA_YEAR.fullmatch(plain)
     if match is None:
         raise ValueError(
-            f"must be a year written YYYY or as an era year (平成20年, H20), got {text.strip()!r}"
+            _(
+                "must be a year written YYYY or as an era year (平成20年, H20), got {value!r}",
+                value=text.strip(),
+            )
         )
     era = _ERA_BY_SPELLING[match[1]]
     number = 1 if match[2] == "元" else int(match[2])
     if number == 0:
         raise ValueError(
-            f"{text.strip()!r} is not a year: the first year of {era.name} is 元年 (1)"
+            _(
+                "{value!r} is not a year: the first year of {era} is 元年 (1)",
+                value=text.strip(),
+                era=era.name,
+            )
         )
     if era.last is not None and era.year(number) > era.last.year:
         last = era.last.year - era.first.year + 1
         raise ValueError(
-            f"{text.strip()!r} is not a year of {era.name}, which lasted from "
-            f"{era.first.year} to {era.last.year} ({era.name}元年 to {era.name}{last}年)"
+            _(
+                "{value!r} is not a year of {era}, which lasted from {first} to {last} "
+                "({era}元年 to {era}{years}年)",
+                value=text.strip(),
+                era=era.name,
+                first=era.first.year,
+                last=era.last.year,
+                years=last,
+            )
         )
     return era.year(number)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.errors import Conflict
+from graph.i18n import N_, _
 from graph.model import Node, NodeKind, Relation, RelationType
 from graph.provenance import (
     Assertion,
@@ -98,9 +99,14 @@ def merge_clash(record: MergeRecord, other_id: str, kept: str, merged: str) -> s
     """The sentence of a merge ``record`` refused because the open merge ``other_id`` (of
     ``merged`` into ``kept``) already made one of its ids an alias or keeps its merged
     node."""
-    return (
-        f"merge {other_id} (of {merged!r} into {kept!r}) holds already: {record.merge!r} "
-        f"cannot be merged into {record.keep!r} now; reload and try again"
+    return _(
+        "merge {id} (of {merged!r} into {kept!r}) holds already: {merge!r} cannot be merged "
+        "into {keep!r} now; reload and try again",
+        id=other_id,
+        merged=merged,
+        kept=kept,
+        merge=record.merge,
+        keep=record.keep,
     )
 
 
@@ -197,7 +203,7 @@ class MergeSnapshot:
         try:
             data = json.loads(text)
             if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
-                raise ValueError("not a merge snapshot of this version")
+                raise ValueError(_("not a merge snapshot of this version"))
             node = data["node"]
             return cls(
                 keep=str(data["keep"]),
@@ -215,22 +221,42 @@ class MergeSnapshot:
                 referrals=tuple(str(r) for r in data["referrals"]),
             )
         except (KeyError, TypeError, ValueError, json.JSONDecodeError) as error:
-            raise ValueError(f"the merge's snapshot cannot be read: {error}") from None
+            raise ValueError(
+                _("the merge's snapshot cannot be read: {error}", error=error)
+            ) from None
 
 
 # -- planning ----------------------------------------------------------------------------
+
+#: Each kind in the plural, as sentences say it (in English, the value and an s).
+_KIND_PLURALS: dict[NodeKind, str] = {
+    NodeKind.ENTERPRISE: N_("Enterprises"),
+    NodeKind.ASSET: N_("Assets"),
+    NodeKind.CENTRE: N_("Centres"),
+    NodeKind.FINANCIER: N_("Financiers"),
+    NodeKind.SPECIALIST: N_("Specialists"),
+}
+
+
+def _kinds_word(kind: NodeKind) -> str:
+    """``kind`` in the plural, in the current language: "Centres" (支援機関)."""
+    return _(_KIND_PLURALS[kind])
 
 
 def check_not_aliases(keep: str, merge: str, aliases: Mapping[str, str]) -> None:
     """Raise Conflict, in words, for a node merged with itself or an id that is already an
     alias (``aliases``: merged id -> kept id)."""
     if keep == merge:
-        raise Conflict(f"a node cannot be merged with itself ({keep!r})")
+        raise Conflict(_("a node cannot be merged with itself ({id!r})", id=keep))
     for node_id in (keep, merge):
         if node_id in aliases:
             raise Conflict(
-                f"{node_id!r} was merged into {aliases[node_id]!r} already: it is an alias; "
-                f"merge {aliases[node_id]!r} instead"
+                _(
+                    "{id!r} was merged into {kept!r} already: it is an alias; merge {kept!r} "
+                    "instead",
+                    id=node_id,
+                    kept=aliases[node_id],
+                )
             )
 
 
@@ -250,25 +276,47 @@ def check_mergeable(
     kept_by = [m for m in merges if m.open and m.keep == merge]
     if kept_by:
         raise Conflict(
-            f"{merge!r} is the kept node of merge {kept_by[0].id} (of {kept_by[0].merge!r}); "
-            f"merge {keep!r} into {merge!r} instead, or undo that merge first"
+            _(
+                "{merge!r} is the kept node of merge {merge_id} (of {merged!r}); merge {keep!r} "
+                "into {merge!r} instead, or undo that merge first",
+                merge=merge,
+                merge_id=kept_by[0].id,
+                merged=kept_by[0].merge,
+                keep=keep,
+            )
         )
     kept, merged = nodes[keep], nodes[merge]
     if kept.kind is not merged.kind:
         raise Conflict(
-            f"{keep!r} is {kept.kind.with_article} and {merge!r} is "
-            f"{merged.kind.with_article}: only two nodes of the same kind can be merged"
+            _(
+                "{keep!r} is {keep_kind} and {merge!r} is {merge_kind}: only two nodes of the "
+                "same kind can be merged",
+                keep=keep,
+                keep_kind=kept.kind.with_article,
+                merge=merge,
+                merge_kind=merged.kind.with_article,
+            )
         )
     if kept.kind not in MERGED_KINDS:
         raise Conflict(
-            f"{keep!r} and {merge!r} are {kept.kind.value}s: only enterprises or financiers "
-            "can be merged"
+            _(
+                "{keep!r} and {merge!r} are {kinds}: only enterprises or financiers can be merged",
+                keep=keep,
+                merge=merge,
+                kinds=_kinds_word(kept.kind),
+            )
         )
     numbers = (kept.props.get("corporate_number"), merged.props.get("corporate_number"))
     if None not in numbers and numbers[0] != numbers[1]:
         raise Conflict(
-            f"{keep!r} and {merge!r} have different corporate numbers ({numbers[0]} and "
-            f"{numbers[1]}): they are two entities and are never merged"
+            _(
+                "{keep!r} and {merge!r} have different corporate numbers ({first} and "
+                "{second}): they are two entities and are never merged",
+                keep=keep,
+                merge=merge,
+                first=numbers[0],
+                second=numbers[1],
+            )
         )
     return kept, merged
 

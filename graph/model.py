@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, NamedTuple
 
 from graph.errors import Conflict
+from graph.i18n import N_, _
 
 __all__ = [
     "ACTOR_KINDS",
@@ -42,6 +43,7 @@ __all__ = [
     "check_kind_unchanged",
     "is_valid_id",
     "kind_conflict",
+    "kind_word",
     "one_line",
     "strongest",
     "with_article",
@@ -72,8 +74,34 @@ class NodeKind(StrEnum):
     @property
     def with_article(self) -> str:
         """The kind after its indefinite article, for sentences: "an Enterprise", "an
-        Asset", "a Centre", "a Financier", "a Specialist"."""
-        return with_article(self.value)
+        Asset", "a Centre", "a Financier", "a Specialist" (in Japanese, the kind's name:
+        企業, 支援機関, ...)."""
+        return _(_KIND_WITH_ARTICLE[self])
+
+
+#: Each kind after its indefinite article, as sentences say it (:attr:`NodeKind.with_article`).
+_KIND_WITH_ARTICLE: dict[NodeKind, str] = {
+    NodeKind.ENTERPRISE: N_("an Enterprise"),
+    NodeKind.ASSET: N_("an Asset"),
+    NodeKind.CENTRE: N_("a Centre"),
+    NodeKind.FINANCIER: N_("a Financier"),
+    NodeKind.SPECIALIST: N_("a Specialist"),
+}
+
+#: Each kind as one word of a sentence, in English its value.
+_KIND_WORDS: dict[NodeKind, str] = {
+    NodeKind.ENTERPRISE: N_("Enterprise"),
+    NodeKind.ASSET: N_("Asset"),
+    NodeKind.CENTRE: N_("Centre"),
+    NodeKind.FINANCIER: N_("Financier"),
+    NodeKind.SPECIALIST: N_("Specialist"),
+}
+
+
+def kind_word(kind: NodeKind) -> str:
+    """``kind`` as a sentence names it: its value ("Centre") in English, its name (支援機関)
+    in Japanese."""
+    return _(_KIND_WORDS[kind])
 
 
 #: Kinds that can introduce and be introduced. Assets are not actors.
@@ -337,9 +365,11 @@ def check_kind_unchanged(node: Node, existing: NodeKind | None) -> None:
 
 def kind_conflict(node_id: str, existing: NodeKind, wanted: NodeKind) -> str:
     """The sentence of a write that would change the kind of node ``node_id``."""
-    return (
-        f"id {node_id!r} is already {existing.with_article}; "
-        f"it cannot also be {wanted.with_article}"
+    return _(
+        "id {id!r} is already {existing}; it cannot also be {wanted}",
+        id=node_id,
+        existing=existing.with_article,
+        wanted=wanted.with_article,
     )
 
 

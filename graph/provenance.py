@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.i18n import _
 from graph.model import Node, NodeKind, Relation, RelationType, is_valid_id
 from graph.valid_time import Day, day_of, now_stamp
 
@@ -55,7 +56,10 @@ def check_contributor(name: str) -> str:
     raises ValueError with the sentence a person reads otherwise."""
     if not is_valid_id(name):
         raise ValueError(
-            f"a contributor is named by 1 to 64 letters, digits or _ . : -, got {name!r}"
+            _(
+                "a contributor is named by 1 to 64 letters, digits or _ . : -, got {value!r}",
+                value=name,
+            )
         )
     return name
 
@@ -208,5 +212,5 @@ def values_from_text(text: str) -> dict[str, Any]:
     object."""
     values = json.loads(text)
     if not isinstance(values, dict):
-        raise ValueError(f"values must be a JSON object, got {text[:60]!r}")
+        raise ValueError(_("values must be a JSON object, got {value!r}", value=text[:60]))
     return values

@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from graph.errors import Conflict, Forbidden, InvalidArgument
+from graph.i18n import N_, _
 from graph.model import Relation, RelationType
 
 __all__ = [
@@ -62,6 +63,13 @@ class Party(StrEnum):
 
     SENDER = "sending centre"
     RECEIVER = "receiving centre"
+
+
+#: Each party as sentences name it (in English, its value).
+_PARTY_WORDS: dict[Party, str] = {
+    Party.SENDER: N_("sending centre"),
+    Party.RECEIVER: N_("receiving centre"),
+}
 
 
 @dataclass(frozen=True)
@@ -169,7 +177,7 @@ class Referral:
                 raise ValueError
             return tuple(ReferralEvent.from_dict(item) for item in items)
         except (TypeError, KeyError, ValueError, json.JSONDecodeError):
-            raise ValueError("must be the JSON list of events that rsn export writes") from None
+            raise ValueError(_("must be the JSON list of events that rsn export writes")) from None
 
 
 def plan_move(
@@ -191,20 +199,37 @@ def plan_move(
         target = ReferralStatus(to)
     except ValueError:
         names = ", ".join(status.value for status in ReferralStatus)
-        raise InvalidArgument(f"{to!r} is not a referral status: use one of {names}") from None
+        raise InvalidArgument(
+            _("{value!r} is not a referral status: use one of {choices}", value=to, choices=names)
+        ) from None
     move = MOVES.get((referral.status, target))
     if move is None:
         raise Conflict(
-            f"referral {referral.id} is {referral.status.value}; it cannot become {target.value}"
+            _(
+                "referral {id} is {status}; it cannot become {target}",
+                id=referral.id,
+                status=referral.status.value,
+                target=target.value,
+            )
         )
     if party is not None and party is not move.party:
-        raise Forbidden(f"only the {move.party.value} may move a referral to {target.value}")
+        raise Forbidden(
+            _(
+                "only the {party} may move a referral to {target}",
+                party=_(_PARTY_WORDS[move.party]),
+                target=target.value,
+            )
+        )
     reason = (reason or "").strip() or None
     outcome = (outcome or "").strip() or None
     if move.needs_reason and not reason:
-        raise InvalidArgument(f"moving a referral to {target.value} needs a reason")
+        raise InvalidArgument(
+            _("moving a referral to {target} needs a reason", target=target.value)
+        )
     if move.needs_outcome and not outcome:
-        raise InvalidArgument(f"moving a referral to {target.value} needs an outcome")
+        raise InvalidArgument(
+            _("moving a referral to {target} needs an outcome", target=target.value)
+        )
     event = ReferralEvent(now_text(), by, target, referral.status, reason, outcome)
     return replace(referral, status=target, history=(*referral.history, event))
 
@@ -252,13 +277,16 @@ def completion_day(history: Sequence[Mapping[str, Any]]) -> str:
     for event in reversed(history):
         if event.get("status") == ReferralStatus.COMPLETED.value:
             return str(event["at"])[:10]
-    raise ValueError("the referral's history does not say when it completed")
+    raise ValueError(_("the referral's history does not say when it completed"))
 
 
 def request_key_taken(referral: Referral, owner: str) -> str:
     """The sentence of a write of ``referral`` whose sender and request key are already the
     referral ``owner``'s (a request key names one referral of its sender)."""
-    return (
-        f"referral {referral.id}: request key {referral.request_key!r} of centre "
-        f"{referral.from_centre} is already referral {owner}'s"
+    return _(
+        "referral {id}: request key {key!r} of centre {centre} is already referral {owner}'s",
+        id=referral.id,
+        key=referral.request_key,
+        centre=referral.from_centre,
+        owner=owner,
     )

@@ -39,7 +39,8 @@ from pydantic import (
 )
 
 from graph.corporate_number import corporate_number
-from graph.errors import RowInvalid
+from graph.errors import RowInvalid, validation_sentence
+from graph.i18n import N_, _
 from graph.japan import JSIC_DIVISIONS, PREFECTURE_BY_CODE
 from graph.japanese_values import (
     industry_letter,
@@ -61,6 +62,7 @@ from graph.model import (
     RelationType,
     SpecialistBackground,
     is_valid_id,
+    kind_word,
 )
 
 __all__ = [
@@ -90,6 +92,9 @@ MAX_CAPACITY = 100_000
 
 _V = TypeVar("_V")
 
+#: A text longer than the column allows: its limit and its length.
+_AT_MOST = N_("must be at most {limit} characters, got {length}")
+
 
 def _blank_to_none(value: Any) -> Any:
     """``value``, or None for a blank (empty or all-space) text: an absent optional value."""
@@ -101,12 +106,15 @@ def _blank_to_none(value: Any) -> Any:
 def _check_id(value: Any) -> str:
     """A node id (1 to 64 of A-Z a-z 0-9 _ . : -); raises ValueError saying what is wrong."""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     if not is_valid_id(value):
         if len(value) > 64:
-            raise ValueError(f"must be at most 64 characters, got {len(value)}")
+            raise ValueError(_(_AT_MOST, limit=64, length=len(value)))
         raise ValueError(
-            f"{value!r} is not a valid id: use 1 to 64 of the characters A-Z a-z 0-9 _ . : -"
+            _(
+                "{value!r} is not a valid id: use 1 to 64 of the characters A-Z a-z 0-9 _ . : -",
+                value=value,
+            )
         )
     return value
 
@@ -114,11 +122,11 @@ def _check_id(value: Any) -> str:
 def _check_name(value: Any) -> str:
     """A name: text, not blank, at most MAX_NAME_LENGTH characters; raises ValueError."""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     if value.strip() == "":
-        raise ValueError("must not be blank")
+        raise ValueError(_("must not be blank"))
     if len(value) > MAX_NAME_LENGTH:
-        raise ValueError(f"must be at most {MAX_NAME_LENGTH} characters, got {len(value)}")
+        raise ValueError(_(_AT_MOST, limit=MAX_NAME_LENGTH, length=len(value)))
     return value
 
 
@@ -131,7 +139,7 @@ def _code_text(value: Any) -> str:
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise ValueError("must be text")
+    raise ValueError(_("must be text"))
 
 
 def _check_prefecture(value: Any) -> str:
@@ -149,8 +157,9 @@ def _check_industry(value: Any) -> str:
 
 
 def _enum_check(enum: type[StrEnum], what: str) -> Callable[[Any], str]:
-    """A check that a code column holds one of the values of ``enum`` (a ``what``); the
-    check raises ValueError listing them."""
+    """A check that a code column holds one of the values of ``enum`` (a ``what``, marked
+    with ``N_`` and said in the current language); the check raises ValueError listing
+    them."""
     values = frozenset(member.value for member in enum)
 
     def check(value: Any) -> str:
@@ -158,7 +167,14 @@ def _enum_check(enum: type[StrEnum], what: str) -> Callable[[Any], str]:
         if text in values:
             return text
         choices = ", ".join(member.value for member in enum)
-        raise ValueError(f"{text!r} is not a known {what}: use one of {choices}")
+        raise ValueError(
+            _(
+                "{value!r} is not a known {what}: use one of {choices}",
+                value=text,
+                what=_(what),
+                choices=choices,
+            )
+        )
 
     return check
 
@@ -173,19 +189,28 @@ _MAX_DIGITS = 20
 def _number_text(number: int) -> str:
     """A bound or a value as a person reads it: 10,000,000, but 1600 for a year."""
     if abs(number) >= 10**_MAX_DIGITS:
-        return f"a number of {len(str(abs(number)))} digits"
+        return _("a number of {digits} digits", digits=len(str(abs(number))))
     return f"{number:,}" if abs(number) >= 10_000 else str(number)
 
 
 def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]:
     """A check of a whole number from ``minimum`` to ``maximum``, given as a number (JSON) or
     as its digits (CSV; full-width digits and thousands separators too); the check raises
-    ValueError naming the bounds."""
-    bounds = f"{what} must be from {_number_text(minimum)} to {_number_text(maximum)}"
+    ValueError naming the bounds and ``what`` (marked with ``N_``, said in the current
+    language)."""
+
+    def bounds(got: str) -> str:
+        return _(
+            "{what} must be from {minimum} to {maximum}, got {got}",
+            what=_(what),
+            minimum=_number_text(minimum),
+            maximum=_number_text(maximum),
+            got=got,
+        )
 
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int | str):
-            raise ValueError(f"must be a whole number, got {value!r}")
+            raise ValueError(_("must be a whole number, got {value!r}", value=value))
         if isinstance(value, int):
             number = value
         else:
@@ -193,12 +218,14 @@ def _whole_number(minimum: int, maximum: int, what: str) -> Callable[[Any], int]
             if not _WHOLE.fullmatch(text):
                 text = number_text(text)
                 if not _WHOLE.fullmatch(text):
-                    raise ValueError(f"must be a whole number, got {value.strip()!r}")
+                    raise ValueError(
+                        _("must be a whole number, got {value!r}", value=value.strip())
+                    )
             if len(text) > _MAX_DIGITS:
-                raise ValueError(f"{bounds}, got {len(text)} digits")
+                raise ValueError(bounds(_("{digits} digits", digits=len(text))))
             number = int(text)
         if not minimum <= number <= maximum:
-            raise ValueError(f"{bounds}, got {_number_text(number)}")
+            raise ValueError(bounds(_number_text(number)))
         return number
 
     return check
@@ -209,7 +236,7 @@ def _check_founded(value: Any) -> int:
     era year (``平成20``, ``平成20年``, ``H20``); raises ValueError naming the bounds."""
     if isinstance(value, str) and not _WHOLE.fullmatch(number_text(value)):
         value = parse_year(value)
-    return _whole_number(1600, date.today().year, "a founding year")(value)
+    return _whole_number(1600, date.today().year, N_("a founding year"))(value)
 
 
 _EXPERTISE_WORDS = frozenset(member.value for member in Expertise)
@@ -222,17 +249,23 @@ def _check_expertise(value: Any) -> list[str]:
         words = [word.strip() for word in value.split(";")]
     elif isinstance(value, list | tuple):
         if not all(isinstance(word, str) for word in value):
-            raise ValueError("must be expertise words (text)")
+            raise ValueError(_("must be expertise words (text)"))
         words = [word.strip() for word in value]
     else:
-        raise ValueError("must be expertise words separated by ';'")
+        raise ValueError(_("must be expertise words separated by ';'"))
     words = [word for word in words if word]
     if not words:
-        raise ValueError("must name at least one expertise")
+        raise ValueError(_("must name at least one expertise"))
     unknown = [word for word in words if word not in _EXPERTISE_WORDS]
     if unknown:
         choices = ", ".join(member.value for member in Expertise)
-        raise ValueError(f"{', '.join(map(repr, unknown))} not known: use {choices}")
+        raise ValueError(
+            _(
+                "{words} not known: use {choices}",
+                words=", ".join(map(repr, unknown)),
+                choices=choices,
+            )
+        )
     return list(dict.fromkeys(words))
 
 
@@ -246,9 +279,11 @@ def _check_strength(value: Any) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"must be a number greater than 0 and at most 1, got {value!r}") from None
+        raise ValueError(
+            _("must be a number greater than 0 and at most 1, got {value!r}", value=value)
+        ) from None
     if not (0.0 < number <= 1.0):
-        raise ValueError(f"must be greater than 0 and at most 1, got {value!r}")
+        raise ValueError(_("must be greater than 0 and at most 1, got {value!r}", value=value))
     return number
 
 
@@ -269,7 +304,9 @@ def _check_day(value: Any) -> str:
         try:
             date.fromisoformat(text)
         except ValueError:
-            raise ValueError(f"must be a date written YYYY-MM-DD, got {text!r}") from None
+            raise ValueError(
+                _("must be a date written YYYY-MM-DD, got {value!r}", value=text)
+            ) from None
         return text
     return parse_day(text)
 
@@ -281,7 +318,7 @@ def _check_since(value: Any) -> str | None:
         return None
     text = _check_day(value)
     if text > date.today().isoformat():
-        raise ValueError(f"must not be in the future, got {text}")
+        raise ValueError(_("must not be in the future, got {day}", day=text))
     return text
 
 
@@ -293,10 +330,10 @@ def _check_until(value: Any) -> str | None:
 
 def _until_text(until: str, since: str) -> str:
     """Why a tie may not stop holding on ``until`` when it began on ``since``."""
-    return f"must not be before since ({since}), got {until}"
+    return _("must not be before since ({since}), got {until}", since=since, until=until)
 
 
-_check_relation_type = _enum_check(RelationType, "relation type")
+_check_relation_type = _enum_check(RelationType, N_("relation type"))
 
 
 NodeId = Annotated[str, AfterValidator(_check_id)]
@@ -320,10 +357,10 @@ def _check_contact_text(value: Any) -> str:
     """An address or a phone number: free text, kept trimmed, at most MAX_NAME_LENGTH
     characters; raises ValueError otherwise."""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     text = value.strip()
     if len(text) > MAX_NAME_LENGTH:
-        raise ValueError(f"must be at most {MAX_NAME_LENGTH} characters, got {len(text)}")
+        raise ValueError(_(_AT_MOST, limit=MAX_NAME_LENGTH, length=len(text)))
     return text
 
 
@@ -339,10 +376,10 @@ def _check_consent(value: Any) -> str:
     """An enterprise's consent: ``yes`` or ``no`` (also はい/いいえ, true/false, 1/0);
     raises ValueError otherwise."""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     found = _CONSENT_WORDS.get(value.strip().lower())
     if found is None:
-        raise ValueError(f"must be yes or no, got {value.strip()!r}")
+        raise ValueError(_("must be yes or no, got {value!r}", value=value.strip()))
     return found
 
 
@@ -381,7 +418,9 @@ class EnterpriseRow(_Row):
     name: Name
     prefecture: PrefectureCode
     industry: Annotated[str, BeforeValidator(_check_industry)]
-    employees: Annotated[int | None, _optional(_whole_number(0, MAX_EMPLOYEES, "employees"))] = None
+    employees: Annotated[
+        int | None, _optional(_whole_number(0, MAX_EMPLOYEES, N_("employees")))
+    ] = None
     founded: Annotated[int | None, _optional(_check_founded)] = None
     corporate_number: CorporateNumber = None
     address: ContactText = None
@@ -395,7 +434,7 @@ class AssetRow(_Row):
 
     id: NodeId
     name: Name
-    category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, "asset category"))]
+    category: Annotated[str, BeforeValidator(_enum_check(AssetCategory, N_("asset category")))]
     prefecture: PrefectureCode
     ended: Ended = None
 
@@ -406,8 +445,10 @@ class CentreRow(_Row):
     id: NodeId
     name: Name
     prefecture: PrefectureCode
-    kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, "centre kind"))]
-    capacity: Annotated[int | None, _optional(_whole_number(1, MAX_CAPACITY, "capacity"))] = None
+    kind: Annotated[str, BeforeValidator(_enum_check(CentreKind, N_("centre kind")))]
+    capacity: Annotated[int | None, _optional(_whole_number(1, MAX_CAPACITY, N_("capacity")))] = (
+        None
+    )
     ended: Ended = None
 
 
@@ -416,7 +457,7 @@ class FinancierRow(_Row):
 
     id: NodeId
     name: Name
-    kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, "financier kind"))]
+    kind: Annotated[str, BeforeValidator(_enum_check(FinancierKind, N_("financier kind")))]
     prefecture: OptionalPrefecture = None
     corporate_number: CorporateNumber = None
     address: ContactText = None
@@ -430,7 +471,7 @@ class SpecialistRow(_Row):
     id: NodeId
     name: Name
     background: Annotated[
-        str, BeforeValidator(_enum_check(SpecialistBackground, "specialist background"))
+        str, BeforeValidator(_enum_check(SpecialistBackground, N_("specialist background")))
     ]
     expertise: Annotated[list[str], BeforeValidator(_check_expertise)]
     prefecture: OptionalPrefecture = None
@@ -503,21 +544,23 @@ def required_columns(kind: NodeKind | None) -> tuple[str, ...]:
 
 
 def _problems(error: ValidationError) -> list[tuple[str, str]]:
-    """Turn pydantic's errors into (column, sentence) pairs."""
+    """Turn pydantic's errors into (column, sentence) pairs, in the current language (the
+    checks above raise theirs in it; pydantic's own are said by
+    :func:`graph.errors.validation_sentence`)."""
     problems: list[tuple[str, str]] = []
     for item in error.errors(include_url=False):
         column = ".".join(str(part) for part in item["loc"][:1]) or "row"
         kind = item["type"]
         if kind == "missing":
-            message = "is required but missing"
+            message = _("is required but missing")
         elif kind == "extra_forbidden":
-            message = "is not a column of this file"
-        elif kind == "value_error":
-            message = str(item["ctx"]["error"]) if "ctx" in item else item["msg"]
+            message = _("is not a column of this file")
+        elif kind == "value_error" and "ctx" in item:
+            message = str(item["ctx"]["error"])
         elif kind in {"string_type", "list_type"}:
-            message = "must be text"
+            message = _("must be text")
         else:
-            message = item["msg"]
+            message = validation_sentence(item)
         problems.append((column, message))
     return problems
 
@@ -690,7 +733,7 @@ def _modelled_relation(row: dict[str, Any]) -> Relation:
     except ValidationError as error:
         raise RowInvalid(_problems(error)) from None
     if parsed.source == parsed.target:
-        raise RowInvalid([("target", "a node cannot be tied to itself")])
+        raise RowInvalid([("target", _("a node cannot be tied to itself"))])
     return Relation(
         source=parsed.source,
         type=RelationType(parsed.type),
@@ -709,13 +752,18 @@ def check_endpoints(relation: Relation, source_kind: NodeKind, target_kind: Node
     allowed = ALLOWED_ENDPOINTS[relation.type]
     if (source_kind, target_kind) in allowed:
         return
-    options = " or ".join(f"{s.value} -> {t.value}" for s, t in sorted(allowed))
-    raise RowInvalid(
-        [
-            (
-                "type",
-                f"{relation.type.value} cannot join {source_kind.value} {relation.source!r} to "
-                f"{target_kind.value} {relation.target!r}: it joins {options}",
-            )
-        ]
+    options = _(" or ").join(
+        _("{source} -> {target}", source=kind_word(s), target=kind_word(t))
+        for s, t in sorted(allowed)
     )
+    message = _(
+        "{type} cannot join {source_kind} {source!r} to {target_kind} {target!r}: it joins "
+        "{options}",
+        type=relation.type.value,
+        source_kind=kind_word(source_kind),
+        source=relation.source,
+        target_kind=kind_word(target_kind),
+        target=relation.target,
+        options=options,
+    )
+    raise RowInvalid([("type", message)])

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from graph.errors import InvalidArgument
+from graph.i18n import _
 
 __all__ = [
     "FISCAL_YEAR_START",
@@ -68,7 +69,9 @@ def parse_day(value: Any, name: str = "as_of") -> Day:
             return date.fromisoformat(text).isoformat()
         except ValueError:
             pass
-    raise InvalidArgument(f"{name} must be a date written YYYY-MM-DD, got {value!r}")
+    raise InvalidArgument(
+        _("{name} must be a date written YYYY-MM-DD, got {value!r}", name=name, value=value)
+    )
 
 
 def fiscal_year_day(year: int) -> Day:

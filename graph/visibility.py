@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from graph.i18n import _
 from graph.model import NodeKind, Relation, RelationType
 from graph.provenance import relation_record
 
@@ -69,7 +70,11 @@ def confidential_types_from(text: str | None) -> frozenset[RelationType]:
         except ValueError:
             known = ", ".join(sorted(t.value for t in RelationType))
             raise ValueError(
-                f"RSN_CONFIDENTIAL_TYPES: {part.strip()!r} is not a relation type ({known})"
+                _(
+                    "RSN_CONFIDENTIAL_TYPES: {value!r} is not a relation type ({known})",
+                    value=part.strip(),
+                    known=known,
+                )
             ) from None
     return frozenset(found)
 

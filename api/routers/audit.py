@@ -15,6 +15,7 @@ from api.responses import model_json
 from api.schemas.audit import AuditPublic
 from graph.audit import KEY_NAME_LIMIT, audit_since
 from graph.errors import InvalidArgument
+from graph.i18n import DEFAULT_LANGUAGE, language
 
 __all__ = ["LIMIT_MAX", "router"]
 
@@ -32,7 +33,9 @@ def _since(since: str | None) -> str | None:
     try:
         return audit_since(since)
     except InvalidArgument as error:
-        message = str(error).removeprefix("since ")
+        message = str(error)
+        if language() == DEFAULT_LANGUAGE:  # "since must be ...": the field says "since"
+            message = message.removeprefix("since ")
         raise RequestValidationError(
             [
                 {

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from graph.audit import AuditEntry, audit_entry
 from graph.errors import DatasetInvalid, InvalidArgument, Problem, RowInvalid
+from graph.i18n import _
 from graph.loaders.csvfile import (
     HeaderProblems,
     encoding_named,
@@ -89,7 +90,7 @@ def read_audit(path: Path, encoding: str | None = None) -> list[AuditEntry]:
     entries: list[AuditEntry] = []
     lines: dict[str, int] = {}
     try:
-        header, records, _ = read_records(
+        header, records, _unused = read_records(
             Path(path), AUDIT_COLUMNS, AUDIT_COLUMNS, reject, encoding
         )
         for line, fields in records:
@@ -108,7 +109,12 @@ def read_audit(path: Path, encoding: str | None = None) -> list[AuditEntry]:
             first = lines.setdefault(entry.id, line)
             if first != line:
                 problems.append(
-                    Problem(name, line, "id", f"entry {entry.id} is already at line {first}")
+                    Problem(
+                        name,
+                        line,
+                        "id",
+                        _("entry {id} is already at line {line}", id=entry.id, line=first),
+                    )
                 )
                 continue
             entries.append(entry)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, TextIO
 
 from graph.errors import Problem
+from graph.i18n import _
 
 if TYPE_CHECKING:
     from _csv import Reader
@@ -117,7 +118,9 @@ def encoding_named(name: str) -> str:
     or ``shift_jis`` (in any case). Raises ValueError naming the choices."""
     encoding = ENCODINGS.get(name.strip().lower())
     if encoding is None:
-        raise ValueError(f"{name!r} is not an encoding rsn reads: use utf-8, cp932 or shift_jis")
+        raise ValueError(
+            _("{name!r} is not an encoding rsn reads: use utf-8, cp932 or shift_jis", name=name)
+        )
     return encoding
 
 
@@ -189,9 +192,12 @@ def detect_encoding(path: Path, encoding: str | None = None) -> str:
             return _check_utf8(path) if wanted == UTF8 else _check_cp932(path)
         except _NotEncoded as error:
             line, byte = _where(path, error.offset)
-            message = (
-                f"is not {what} text: byte {error.offset} ({byte}) is not {what}; save it as "
-                f"{what}, or load it without naming an encoding"
+            message = _(
+                "is not {encoding} text: byte {offset} ({byte}) is not {encoding}; save it as "
+                "{encoding}, or load it without naming an encoding",
+                encoding=what,
+                offset=error.offset,
+                byte=byte,
             )
             raise HeaderProblems([Problem(path.name, line, "file", message)]) from None
     try:
@@ -205,11 +211,21 @@ def detect_encoding(path: Path, encoding: str | None = None) -> str:
     line, byte = _where(path, offset)
     with path.open("rb") as handle:
         utf16 = handle.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    looks = " (it looks like UTF-16, Excel's Unicode text)" if utf16 else ""
-    message = (
-        f"is neither UTF-8 nor Shift_JIS (CP932) text{looks}: byte {offset} ({byte}) is in "
-        "neither; save it as UTF-8 (in Excel: CSV UTF-8)"
-    )
+    if utf16:
+        message = _(
+            "is neither UTF-8 nor Shift_JIS (CP932) text (it looks like UTF-16, Excel's "
+            "Unicode text): byte {offset} ({byte}) is in neither; save it as UTF-8 (in Excel: "
+            "CSV UTF-8)",
+            offset=offset,
+            byte=byte,
+        )
+    else:
+        message = _(
+            "is neither UTF-8 nor Shift_JIS (CP932) text: byte {offset} ({byte}) is in "
+            "neither; save it as UTF-8 (in Excel: CSV UTF-8)",
+            offset=offset,
+            byte=byte,
+        )
     raise HeaderProblems([Problem(path.name, line, "file", message)])
 
 
@@ -251,7 +267,7 @@ def read_records(
         handle = path.open(encoding=_CODECS[found], newline="")
     except OSError as error:
         raise HeaderProblems(
-            [Problem(name, 0, "file", f"cannot be read: {error.strerror}")]
+            [Problem(name, 0, "file", _("cannot be read: {reason}", reason=error.strerror))]
         ) from None
     try:
         reader = csv.reader(handle, strict=True)
@@ -270,16 +286,16 @@ def check_header(
     HeaderProblems when there is none, a required column is missing, or a column is
     unknown or repeated."""
     if header is None:
-        raise HeaderProblems([Problem(name, 1, "header", "the file is empty")])
+        raise HeaderProblems([Problem(name, 1, "header", _("the file is empty"))])
     header = [column.strip() for column in header]
     problems = []
     for column in required:
         if column not in header:
-            problems.append(Problem(name, 1, column, "required column is missing"))
+            problems.append(Problem(name, 1, column, _("required column is missing")))
     seen: set[str] = set()
     for column in header:
         if column in seen:
-            problems.append(Problem(name, 1, column, "column appears twice"))
+            problems.append(Problem(name, 1, column, _("column appears twice")))
         seen.add(column)
         if column not in allowed:
             problems.append(
@@ -287,7 +303,11 @@ def check_header(
                     name,
                     1,
                     column or "header",
-                    f"unknown column; the columns of {name} are {', '.join(allowed)}",
+                    _(
+                        "unknown column; the columns of {file} are {columns}",
+                        file=name,
+                        columns=", ".join(allowed),
+                    ),
                 )
             )
     if problems:
@@ -317,7 +337,11 @@ def _records(
                 reject(
                     start,
                     "row",
-                    f"has {len(fields)} values but the header has {width} columns",
+                    _(
+                        "has {count} values but the header has {width} columns",
+                        count=len(fields),
+                        width=width,
+                    ),
                     fields,
                 )
                 continue
@@ -330,9 +354,12 @@ def _unreadable_lines(path: Path, line_num: Callable[[], int]) -> Iterator[None]
     try:
         yield
     except UnicodeDecodeError as error:
-        message = f"could not be read as {error.encoding}: the file changed while it was read"
+        message = _(
+            "could not be read as {encoding}: the file changed while it was read",
+            encoding=error.encoding,
+        )
         raise HeaderProblems([Problem(path.name, line_num() + 1, "file", message)]) from None
     except csv.Error as error:
         raise HeaderProblems(
-            [Problem(path.name, line_num(), "row", f"is not valid CSV: {error}")]
+            [Problem(path.name, line_num(), "row", _("is not valid CSV: {error}", error=error))]
         ) from None

@@ -37,6 +37,7 @@ from typing import NamedTuple, TypeVar
 
 from graph.collector import collector_paused
 from graph.errors import Conflict, DatasetInvalid, InvalidArgument, Problem, RowInvalid
+from graph.i18n import _
 from graph.loaders.csvfile import (
     CsvRecords,
     CsvRow,
@@ -281,7 +282,7 @@ def _read_file(
     opened = _read_records(files, name, required, allowed, out)
     if opened is None:
         return
-    header, records, _ = opened
+    header, records, _encoding = opened
     for line, fields in records:
         yield CsvRow(line, dict(zip(header, spreadsheet_values(fields), strict=True)), fields)
 
@@ -353,7 +354,7 @@ def _dataset_files(folder: Path, encoding: str | None) -> _Files:
         except ValueError as error:
             raise InvalidArgument(str(error)) from None
     if not folder.is_dir():
-        raise DatasetInvalid([Problem(str(folder), 0, "folder", "is not a folder")])
+        raise DatasetInvalid([Problem(str(folder), 0, "folder", _("is not a folder"))])
     sources = find_sources(folder, DATASET_FILES)
     if not sources:
         names = ", ".join(DATASET_FILES)
@@ -363,8 +364,11 @@ def _dataset_files(folder: Path, encoding: str | None) -> _Files:
                     str(folder),
                     0,
                     "folder",
-                    f"holds none of the dataset files {names} (as CSV files, as workbooks "
-                    "named like them, or as sheets named like them of a workbook)",
+                    _(
+                        "holds none of the dataset files {names} (as CSV files, as workbooks "
+                        "named like them, or as sheets named like them of a workbook)",
+                        names=names,
+                    ),
                 )
             ]
         )
@@ -390,13 +394,18 @@ def _validate_nodes(files: _Files, out: ValidatedDataset, progress: Progress) ->
             first = seen.get(node.id)
             if first is not None and first.kind != kind:
                 where = f"{first.file}:{first.line}"
-                message = f"id {node.id!r} is already {first.kind.with_article} at {where}"
+                message = _(
+                    "id {id!r} is already {kind} at {where}",
+                    id=node.id,
+                    kind=first.kind.with_article,
+                    where=where,
+                )
                 out.reject_row(label, row, "id", message)
                 continue
             seen[node.id] = _Seen(kind, label, row.line)
             rows[node.id] = node
             if count % 10_000 == 0:
-                progress(f"checking {name}", count, None)
+                progress(_("checking {file}", file=name), count, None)
         out.nodes[kind] = rows
     return seen
 
@@ -410,7 +419,9 @@ def _check_kinds_in_store(store: GraphStore, seen: dict[str, _Seen], out: Valida
     for node_id, store_kind in in_store.items():
         kind, name, line = seen[node_id]
         if store_kind != kind:
-            message = f"id {node_id!r} is already {store_kind.with_article} in the store"
+            message = _(
+                "id {id!r} is already {kind} in the store", id=node_id, kind=store_kind.with_article
+            )
             out.reject(name, line, "id", message, [])
             del out.nodes[kind][node_id]
             del seen[node_id]
@@ -444,7 +455,7 @@ def _validate_relations(
     opened = _read_records(files, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, out)
     if opened is None:
         return
-    header, records, _ = opened
+    header, records, _encoding = opened
     label = files.label(RELATIONS_FILE)
     fast = RelationFields(header)
     pending: list[_Pending] = []
@@ -466,7 +477,7 @@ def _validate_relations(
         else:
             _accept_relation(out, label, line, fields, relation, (source.kind, target.kind))
         if count % 50_000 == 0:
-            progress(f"checking {RELATIONS_FILE}", count, None)
+            progress(_("checking {file}", file=RELATIONS_FILE), count, None)
     if aliases:
         pending = _resolve_pending(pending, aliases, out, label)
     _settle_pending(store, pending, seen, out, label)
@@ -486,9 +497,12 @@ def _resolve_pending(
             continue
         out.aliased += 1
         if source == target:
-            message = (
-                f"{relation.source!r} and {relation.target!r} are one node since a merge "
-                f"({source!r}): a node cannot be tied to itself"
+            message = _(
+                "{source!r} and {target!r} are one node since a merge ({kept!r}): a node "
+                "cannot be tied to itself",
+                source=relation.source,
+                target=relation.target,
+                kept=source,
             )
             out.reject(label, line, "target", message, fields)
             continue
@@ -506,16 +520,20 @@ def _resolve_node_aliases(
     named = sorted(
         (seen[alias].file, seen[alias].line, alias) for alias in aliases if alias in seen
     )
-    for _, _, alias in named:
+    for _file, _line, alias in named:
         where = seen.pop(alias)
         node = out.nodes[where.kind].pop(alias)
         out.aliased += 1
         kept = aliases[alias]
         other = seen.get(kept)
         if other is not None and other.kind != where.kind:
-            message = (
-                f"id {alias!r} was merged into {kept!r}, which is already "
-                f"{other.kind.with_article} at {other.file}:{other.line}"
+            place = f"{other.file}:{other.line}"
+            message = _(
+                "id {alias!r} was merged into {kept!r}, which is already {kind} at {where}",
+                alias=alias,
+                kept=kept,
+                kind=other.kind.with_article,
+                where=place,
             )
             out.reject(where.file, where.line, "id", message, [])
             continue
@@ -534,14 +552,16 @@ def _settle_pending(
     """Look up the ends of ``pending`` relations that are not in the dataset in the store,
     in one batched look-up; keep the relations whose ends exist and whose type joins their
     kinds, and reject the others."""
-    outside = {end for _, _, r in pending for end in (r.source, r.target) if end not in seen}
+    outside = {
+        end for _line, _fields, r in pending for end in (r.source, r.target) if end not in seen
+    }
     outside_kinds = _lookup_kinds(store, outside)
     for line, fields, relation in pending:
         kinds: list[NodeKind] = []
         for column, end in (("source", relation.source), ("target", relation.target)):
             kind = seen[end].kind if end in seen else outside_kinds.get(end)
             if kind is None:
-                message = f"no node with id {end!r} in the dataset or the store"
+                message = _("no node with id {id!r} in the dataset or the store", id=end)
                 out.reject(label, line, column, message, fields)
             else:
                 kinds.append(kind)
@@ -598,21 +618,24 @@ def _validate_referrals(
             if referral.enterprise in aliases:
                 out.aliased += 1
                 pending[index] = (row, replaced(referral, enterprise=aliases[referral.enterprise]))
-    ends = {e for _, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
+    ends = {e for _row, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
     stored = _lookup_kinds(store, ends - set(seen))
-    owners = _request_owners(store, [referral for _, referral in pending])
+    owners = _request_owners(store, [referral for _row, referral in pending])
     for row, referral in pending:
         wrong = False
         for column, kind in _REFERRAL_ENDS:
             end = getattr(referral, column)
             found = seen[end].kind if end in seen else stored.get(end)
             if found is not kind:
-                what = (
-                    "no node"
-                    if found is None
-                    else f"{found.with_article}, not {kind.with_article},"
-                )
-                message = f"{what} with id {end!r} in the dataset or store"
+                if found is None:
+                    message = _("no node with id {id!r} in the dataset or store", id=end)
+                else:
+                    message = _(
+                        "{found}, not {kind}, with id {id!r} in the dataset or store",
+                        found=found.with_article,
+                        kind=kind.with_article,
+                        id=end,
+                    )
                 out.reject_row(label, row, column, message)
                 wrong = True
         taken = _request_taken(referral, owners, row.line, label)
@@ -649,10 +672,22 @@ def _request_taken(
     owner = owners.setdefault(request, (referral.id, line))
     if owner[0] == referral.id:
         return None
-    where = "in the store" if owner[1] is None else f"at {label}:{owner[1]}"
-    return (
-        f"{referral.request_key!r} of centre {referral.from_centre} is already the request key "
-        f"of referral {owner[0]} {where}: a request key names one referral of its sender"
+    if owner[1] is None:
+        return _(
+            "{key!r} of centre {centre} is already the request key of referral {owner} in the "
+            "store: a request key names one referral of its sender",
+            key=referral.request_key,
+            centre=referral.from_centre,
+            owner=owner[0],
+        )
+    where = f"{label}:{owner[1]}"
+    return _(
+        "{key!r} of centre {centre} is already the request key of referral {owner} at "
+        "{where}: a request key names one referral of its sender",
+        key=referral.request_key,
+        centre=referral.from_centre,
+        owner=owner[0],
+        where=where,
     )
 
 
@@ -670,7 +705,7 @@ def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progres
         if PROVENANCE_FILE in files.sources:
             out.provenance = []
         return
-    header, records, _ = opened
+    header, records, _encoding = opened
     label = files.label(PROVENANCE_FILE)
     rows = AssertionRows(out.records(), header)
     kept: list[tuple[str, Assertion]] = []
@@ -679,7 +714,7 @@ def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progres
     first: dict[tuple[str, str], int] | None = None  # once the rows come out of order
     for count, (line, fields) in enumerate(records, start=1):
         if count % 50_000 == 0:
-            progress(f"checking {PROVENANCE_FILE}", count, None)
+            progress(_("checking {file}", file=PROVENANCE_FILE), count, None)
         parsed = rows.plain(fields)
         if parsed is None:
             values = dict(zip(header, spreadsheet_values(fields), strict=True))
@@ -694,9 +729,13 @@ def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progres
             first = {(r, a.contributor): n for (r, a), n in zip(kept, lines, strict=True)}
         earlier = line if first is None else first.setdefault(key, line)
         if earlier != line:
-            message = (
-                f"{assertion.contributor!r} already asserts {record!r} at "
-                f"{label}:{earlier}: one row per record and contributor"
+            where = f"{label}:{earlier}"
+            message = _(
+                "{contributor!r} already asserts {record!r} at {where}: one row per record and "
+                "contributor",
+                contributor=assertion.contributor,
+                record=record,
+                where=where,
             )
             out.reject(label, line, "contributor", message, fields)
             continue
@@ -896,8 +935,10 @@ def _check_load(contributor: str, replace: bool, skip_invalid: bool) -> None:
         raise InvalidArgument(str(error)) from None
     if replace and skip_invalid:
         raise InvalidArgument(
-            "replace (--replace) retracts whatever the folder does not hold, so every row "
-            "must load: it cannot be combined with skip_invalid (--skip-invalid)"
+            _(
+                "replace (--replace) retracts whatever the folder does not hold, so every row "
+                "must load: it cannot be combined with skip_invalid (--skip-invalid)"
+            )
         )
 
 
@@ -912,8 +953,11 @@ def _check_auto_merge(score: float | None) -> None:
         or not 0.0 < score <= 1.0
     ):
         raise InvalidArgument(
-            "auto_merge (--auto-merge) is the least matching score of a pair to merge: a "
-            f"number greater than 0 and at most 1, got {score!r}"
+            _(
+                "auto_merge (--auto-merge) is the least matching score of a pair to merge: a "
+                "number greater than 0 and at most 1, got {score!r}",
+                score=score,
+            )
         )
 
 
@@ -923,9 +967,11 @@ def _check_replace(files: _Files, replace: bool) -> None:
     if replace and source is not None:
         where = source.path if source.sheet is None else f"{source.path}:{source.sheet}"
         raise InvalidArgument(
-            f"{where} restores an export's provenance as it was recorded, "
-            "so the folder is not one contributor's view: load it without replace "
-            "(--replace)"
+            _(
+                "{where} restores an export's provenance as it was recorded, so the folder is "
+                "not one contributor's view: load it without replace (--replace)",
+                where=where,
+            )
         )
 
 
@@ -974,19 +1020,21 @@ def _load(
                 writer.upsert_nodes(node_batch)
                 done += len(node_batch)
                 report.nodes[kind.value] += len(node_batch)
-                progress("writing", done, total)
+                progress(_("writing"), done, total)
         for relation_batch in _batches(list(checked.relations.values()), batch_size):
             writer.upsert_relations(relation_batch)
             done += len(relation_batch)
             report.relations += len(relation_batch)
-            progress("writing", done, total)
+            progress(_("writing"), done, total)
         for referral_batch in _batches(list(checked.referrals.values()), batch_size):
             writer.upsert_referrals(referral_batch)
             report.referrals += len(referral_batch)
         for assertion_batch in _batches(restored or [], batch_size):
             writer.restore_provenance(assertion_batch)
             report.restored += len(assertion_batch)
-            progress(f"restoring {PROVENANCE_FILE}", report.restored, len(restored or []))
+            progress(
+                _("restoring {file}", file=PROVENANCE_FILE), report.restored, len(restored or [])
+            )
         for row in checked.merges or ():
             writer.record_merge(row.record, row.snapshot)
             report.merges += 1

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from graph.i18n import _
 from graph.loaders.csvfile import spreadsheet_safe
 from graph.loaders.dataset import RELATIONS_FILE
 from graph.loaders.merge_rows import (
@@ -93,7 +94,7 @@ def export_dataset(store: Store, folder: Path, progress: Progress = no_progress)
             )
             count += 1
             if count % 10_000 == 0:
-                progress(f"exporting {RELATIONS_FILE}", count, None)
+                progress(_("exporting {file}", file=RELATIONS_FILE), count, None)
         counts[RELATIONS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
     counts[PROVENANCE_FILE] = write_provenance(store, folder / PROVENANCE_FILE, progress)
@@ -168,7 +169,7 @@ def write_nodes(
             writer.writerow([guard(cell_text(values.get(column))) for column in columns])
             count += 1
             if count % 10_000 == 0:
-                progress(f"writing {path.name}", count, None)
+                progress(_("writing {file}", file=path.name), count, None)
     return count
 
 
@@ -221,5 +222,5 @@ def _write_assertions(
             writer.writerow([spreadsheet_safe(cell) for cell in assertion_cells(record, assertion)])
             count += 1
             if count % 10_000 == 0:
-                progress(f"exporting {PROVENANCE_FILE}", count, None)
+                progress(_("exporting {file}", file=PROVENANCE_FILE), count, None)
     return count

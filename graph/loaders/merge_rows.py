@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from graph.errors import RowInvalid
+from graph.i18n import _
 from graph.merging import MergeRecord, MergeSnapshot
 from graph.model import is_valid_id
 
@@ -55,11 +56,18 @@ ALIAS_COLUMNS: tuple[str, ...] = ("alias", "kept")
 Report = Callable[[int, str, str], None]
 
 
-def _stamp_problem(text: str) -> str | None:
+def _stamp_problem(text: str, optional: bool = False) -> str | None:
+    """Why ``text`` is not a date and time in ISO 8601 (saying that blank will do too, when
+    ``optional``), or None."""
     try:
         datetime.fromisoformat(text)
     except ValueError:
-        return f"must be an ISO 8601 date and time, got {text!r}"
+        if optional:
+            return _(
+                "must be an ISO 8601 date and time, got {value!r} (or blank while the merge holds)",
+                value=text,
+            )
+        return _("must be an ISO 8601 date and time, got {value!r}", value=text)
     return None
 
 
@@ -74,22 +82,22 @@ def parse_merge(row: Mapping[str, str]) -> tuple[MergeRecord, str]:
     problems: list[tuple[str, str]] = []
     for column in ("id", "keep", "merge"):
         if not is_valid_id(row.get(column, "")):
-            problems.append((column, f"{row.get(column, '')!r} is not a valid id"))
+            problems.append((column, _("{value!r} is not a valid id", value=row.get(column, ""))))
     keep, merge = row.get("keep", ""), row.get("merge", "")
     if keep == merge and is_valid_id(keep):
-        problems.append(("merge", f"a node cannot be merged with itself ({keep!r})"))
+        problems.append(("merge", _("a node cannot be merged with itself ({id!r})", id=keep)))
     by = row.get("by", "").strip()
     if not by:
-        problems.append(("by", "is required: who made the merge"))
+        problems.append(("by", _("is required: who made the merge")))
     at = row.get("at", "")
     problem = _stamp_problem(at)
     if problem is not None:
         problems.append(("at", problem))
     undone_at = row.get("undone_at", "") or None
     if undone_at is not None:
-        problem = _stamp_problem(undone_at)
+        problem = _stamp_problem(undone_at, optional=True)
         if problem is not None:
-            problems.append(("undone_at", f"{problem} (or blank while the merge holds)"))
+            problems.append(("undone_at", problem))
     score: float | None = None
     text = row.get("score", "").strip()
     if text:
@@ -98,7 +106,9 @@ def parse_merge(row: Mapping[str, str]) -> tuple[MergeRecord, str]:
         except ValueError:
             score = math.nan
         if not 0.0 <= score <= 1.0:  # NaN fails too
-            problems.append(("score", f"must be a number from 0 to 1 (or blank), got {text!r}"))
+            problems.append(
+                ("score", _("must be a number from 0 to 1 (or blank), got {value!r}", value=text))
+            )
     snapshot = row.get("snapshot", "")
     try:
         parsed = MergeSnapshot.from_json(snapshot)
@@ -109,8 +119,14 @@ def parse_merge(row: Mapping[str, str]) -> tuple[MergeRecord, str]:
             problems.append(
                 (
                     "snapshot",
-                    f"is the snapshot of merging {parsed.merge!r} into {parsed.keep!r}, not "
-                    f"of this row's {merge!r} into {keep!r}",
+                    _(
+                        "is the snapshot of merging {merged!r} into {kept!r}, not of this "
+                        "row's {merge!r} into {keep!r}",
+                        merged=parsed.merge,
+                        kept=parsed.keep,
+                        merge=merge,
+                        keep=keep,
+                    ),
                 )
             )
     if problems:
@@ -197,7 +213,11 @@ class MergeRows:
             record = row.record
             first = lines.setdefault(record.id, row.line)
             if first != row.line:
-                report(row.line, "id", f"merge {record.id} is already at line {first}")
+                report(
+                    row.line,
+                    "id",
+                    _("merge {id} is already at line {line}", id=record.id, line=first),
+                )
                 continue
             stored = self._stored.get(record.id)
             if stored is not None:
@@ -205,8 +225,11 @@ class MergeRows:
                     report(
                         row.line,
                         "id",
-                        f"merge {record.id} is in the store already, with other values: a "
-                        "merge is restored as it was, never changed by a load",
+                        _(
+                            "merge {id} is in the store already, with other values: a merge "
+                            "is restored as it was, never changed by a load",
+                            id=record.id,
+                        ),
                     )
                 continue
             if not self._row_fits(row, by_merged, by_kept, report):
@@ -231,17 +254,23 @@ class MergeRows:
                 report(
                     row.line,
                     "keep",
-                    f"no node with id {record.keep!r} in the folder or the store: the node "
-                    "an open merge keeps must exist",
+                    _(
+                        "no node with id {id!r} in the folder or the store: the node an open "
+                        "merge keeps must exist",
+                        id=record.keep,
+                    ),
                 )
                 good = False
             if self._is_node(record.merge):
                 report(
                     row.line,
                     "merge",
-                    f"{record.merge!r} is a node of the folder or the store: the id an open "
-                    "merge merged away cannot be a node (undo the merge with rsn unmerge, or "
-                    "mark it undone)",
+                    _(
+                        "{id!r} is a node of the folder or the store: the id an open merge "
+                        "merged away cannot be a node (undo the merge with rsn unmerge, or mark "
+                        "it undone)",
+                        id=record.merge,
+                    ),
                 )
                 good = False
         clash = next(
@@ -256,9 +285,16 @@ class MergeRows:
             report(
                 row.line,
                 "merge",
-                f"merge {clash.id} (of {clash.merge!r} into {clash.keep!r}) holds already: "
-                f"{record.merge!r} cannot be merged into {record.keep!r} after it; write the "
-                "merges oldest first, as an export does",
+                _(
+                    "merge {id} (of {merged!r} into {kept!r}) holds already: {merge!r} cannot "
+                    "be merged into {keep!r} after it; write the merges oldest first, as an "
+                    "export does",
+                    id=clash.id,
+                    merged=clash.merge,
+                    kept=clash.keep,
+                    merge=record.merge,
+                    keep=record.keep,
+                ),
             )
             good = False
         return good
@@ -282,25 +318,34 @@ class MergeRows:
         for line, alias, kept in aliases:
             first = listed.setdefault(alias, line)
             if first != line:
-                report_alias(line, "alias", f"{alias!r} is already listed at line {first}")
+                report_alias(
+                    line,
+                    "alias",
+                    _("{alias!r} is already listed at line {line}", alias=alias, line=first),
+                )
                 continue
             holds = expected.get(alias)
             if holds == kept:
                 continue
             if holds is not None:
-                message = (
-                    f"{alias!r} is an alias of {holds!r}, not of {kept!r}: aliases.csv must "
-                    "agree with the merges"
+                message = _(
+                    "{alias!r} is an alias of {holds!r}, not of {kept!r}: aliases.csv must "
+                    "agree with the merges",
+                    alias=alias,
+                    holds=holds,
+                    kept=kept,
                 )
             elif open_merges is None:
-                message = (
-                    f"{alias!r} is not an alias in the store: aliases come from merges "
-                    "(rsn merge, or merges.csv beside aliases.csv), not from aliases.csv"
+                message = _(
+                    "{alias!r} is not an alias in the store: aliases come from merges "
+                    "(rsn merge, or merges.csv beside aliases.csv), not from aliases.csv",
+                    alias=alias,
                 )
             else:
-                message = (
-                    f"{alias!r} is the alias of no open merge of merges.csv or the store: "
-                    "aliases.csv must agree with the merges"
+                message = _(
+                    "{alias!r} is the alias of no open merge of merges.csv or the store: "
+                    "aliases.csv must agree with the merges",
+                    alias=alias,
                 )
             report_alias(line, "alias", message)
         for row in open_merges or ():
@@ -308,7 +353,11 @@ class MergeRows:
                 report_merge(
                     row.line,
                     "merge",
-                    f"the alias {row.record.merge!r} of this open merge (into "
-                    f"{row.record.keep!r}) is missing from aliases.csv: list every open "
-                    "merge's alias there, or leave aliases.csv out",
+                    _(
+                        "the alias {alias!r} of this open merge (into {kept!r}) is missing "
+                        "from aliases.csv: list every open merge's alias there, or leave "
+                        "aliases.csv out",
+                        alias=row.record.merge,
+                        kept=row.record.keep,
+                    ),
                 )

@@ -22,6 +22,7 @@ import csv
 import shlex
 from pathlib import Path
 
+from graph.i18n import _
 from graph.loaders.export import write_nodes, write_referrals
 from graph.loaders.referral_rows import REFERRALS_FILE
 from graph.model import FILE_KIND
@@ -119,7 +120,7 @@ def export_neo4j_admin(
             )
             count += 1
             if count % 10_000 == 0:
-                progress(f"writing {RELATIONSHIPS_FILE}", count, None)
+                progress(_("writing {file}", file=RELATIONSHIPS_FILE), count, None)
         counts[RELATIONSHIPS_FILE] = count
     counts[REFERRALS_FILE] = write_referrals(store, folder)
     command = shlex.join(["neo4j-admin", *import_arguments()])

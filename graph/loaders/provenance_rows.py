@@ -14,6 +14,7 @@ from operator import itemgetter
 from typing import Any
 
 from graph.errors import RowInvalid
+from graph.i18n import _
 from graph.model import RelationType, is_valid_id
 from graph.provenance import (
     Assertion,
@@ -55,16 +56,20 @@ def record_problem(record: str) -> str | None:
     if not is_relation_record(record):
         if is_valid_id(record):
             return None
-        return f"{record!r} is neither a node id nor a relation written 'source TYPE target'"
+        return _(
+            "{record!r} is neither a node id nor a relation written 'source TYPE target'",
+            record=record,
+        )
     parts = record.split(" ")
     if (
         len(parts) != 3
         or parts[1] not in _RELATION_TYPES
         or not (is_valid_id(parts[0]) and is_valid_id(parts[2]))
     ):
-        return (
-            f"{record!r} is not a relation written 'source TYPE target' (two ids and a "
-            "relation type, one space apart)"
+        return _(
+            "{record!r} is not a relation written 'source TYPE target' (two ids and a "
+            "relation type, one space apart)",
+            record=record,
         )
     return None
 
@@ -79,13 +84,13 @@ def _values_problem(record: str, values: dict[str, Any]) -> str | None:
             or not isinstance(strength, int | float)
             or not 0.0 < strength <= 1.0
         ):
-            return "a relation's values need a strength greater than 0 and at most 1"
+            return _("a relation's values need a strength greater than 0 and at most 1")
         for day in ("since", "until"):
             if day in values and not isinstance(values[day], str):
-                return f"a relation's {day} must be a date written YYYY-MM-DD"
+                return _("a relation's {day} must be a date written YYYY-MM-DD", day=day)
         return None
     if not isinstance(values.get("name"), str):
-        return "a node's values need its name as text"
+        return _("a node's values need its name as text")
     return None
 
 
@@ -119,10 +124,17 @@ class AssertionRows:
         self._stamps.add(text)
         return True
 
-    def _stamp_problem(self, text: str) -> str | None:
+    def _stamp_problem(self, text: str, optional: bool = False) -> str | None:
+        """Why ``text`` is not a date and time in ISO 8601 (saying that blank will do too,
+        when ``optional``), or None."""
         if self._good_stamp(text):
             return None
-        return f"must be an ISO 8601 date and time, got {text!r}"
+        if optional:
+            return _(
+                "must be an ISO 8601 date and time, got {value!r} (or blank while it stands)",
+                value=text,
+            )
+        return _("must be an ISO 8601 date and time, got {value!r}", value=text)
 
     def _record_problem(self, record: str) -> str | None:
         records = self._records
@@ -130,8 +142,15 @@ class AssertionRows:
             return None
         problem = record_problem(record)
         if problem is None and records is not None:
-            what = "relation" if is_relation_record(record) else "node"
-            return f"names no {what} of this folder ({record!r}): an assertion is of a row"
+            if is_relation_record(record):
+                return _(
+                    "names no relation of this folder ({record!r}): an assertion is of a row",
+                    record=record,
+                )
+            return _(
+                "names no node of this folder ({record!r}): an assertion is of a row",
+                record=record,
+            )
         return problem
 
     def plain(self, fields: Sequence[str]) -> tuple[str, Assertion] | None:
@@ -189,17 +208,28 @@ class AssertionRows:
                 problems.append((column, problem))
         retracted_at = row.get("retracted_at", "") or None
         if retracted_at is not None:
-            problem = self._stamp_problem(retracted_at)
+            problem = self._stamp_problem(retracted_at, optional=True)
             if problem is not None:
-                problems.append(("retracted_at", f"{problem} (or blank while it stands)"))
+                problems.append(("retracted_at", problem))
         values: dict[str, Any] = {}
         text = row.get("values", "")
         try:
             values = values_from_text(text)
         except json.JSONDecodeError as error:
-            problems.append(("values", f"is not JSON: {error.msg} at character {error.pos}"))
+            problems.append(
+                (
+                    "values",
+                    _(
+                        "is not JSON: {error} at character {position}",
+                        error=error.msg,
+                        position=error.pos,
+                    ),
+                )
+            )
         except ValueError:
-            problems.append(("values", f"must be a JSON object {{...}}, got {text[:60]!r}"))
+            problems.append(
+                ("values", _("must be a JSON object {{...}}, got {value!r}", value=text[:60]))
+            )
         else:
             problem = _values_problem(record, values)
             if problem is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from graph.errors import RowInvalid
+from graph.i18n import _
 from graph.model import Expertise, is_valid_id
 from graph.referral_lifecycle import Referral, ReferralStatus
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
@@ -29,19 +30,21 @@ def parse_referral(row: dict[str, str]) -> Referral:
     problems: list[tuple[str, str]] = []
     for column in ("id", "from_centre", "to_centre", "enterprise"):
         if not is_valid_id(row.get(column, "")):
-            problems.append((column, f"{row.get(column)!r} is not a valid id"))
+            problems.append((column, _("{value!r} is not a valid id", value=row.get(column))))
     if row.get("need") not in _EXPERTISE:
-        problems.append(("need", f"{row.get('need')!r} is not an expertise word"))
+        problems.append(("need", _("{value!r} is not an expertise word", value=row.get("need"))))
     status: ReferralStatus | None = None
     try:
         status = ReferralStatus(row.get("status", ""))
     except ValueError:
         status = None
-        problems.append(("status", f"{row.get('status')!r} is not a referral status"))
+        problems.append(
+            ("status", _("{value!r} is not a referral status", value=row.get("status")))
+        )
     try:
         datetime.fromisoformat(row.get("created_at", ""))
     except ValueError:
-        problems.append(("created_at", "must be an ISO 8601 date and time"))
+        problems.append(("created_at", _("must be an ISO 8601 date and time")))
     try:
         history = Referral.parse_history(row.get("history", ""))
     except ValueError as error:
@@ -49,12 +52,19 @@ def parse_referral(row: dict[str, str]) -> Referral:
         problems.append(("history", str(error)))
     if status is not None and history and history[-1].status is not status:
         problems.append(
-            ("history", f"its last move is to {history[-1].status.value}, not {status.value}")
+            (
+                "history",
+                _(
+                    "its last move is to {last}, not {status}",
+                    last=history[-1].status.value,
+                    status=status.value,
+                ),
+            )
         )
-    if not history and "history" not in {column for column, _ in problems}:
-        problems.append(("history", "must hold at least the request"))
+    if not history and "history" not in {column for column, _message in problems}:
+        problems.append(("history", _("must hold at least the request")))
     if not row.get("request_key"):
-        problems.append(("request_key", "is required"))
+        problems.append(("request_key", _("is required")))
     if problems:
         raise RowInvalid(problems)
     # the optional columns (note, fingerprint) may be missing: blank

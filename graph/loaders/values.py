@@ -8,6 +8,7 @@ from dataclasses import replace
 from typing import Any
 
 from graph.errors import InvalidArgument, NotFound, RowInvalid
+from graph.i18n import _
 from graph.model import Node, NodeKind, Relation
 from graph.provenance import Attribution
 from graph.queries.merges import merge_same_numbers
@@ -37,7 +38,9 @@ def write_nodes(
             node_kind = NodeKind(kind)
         except ValueError:
             names = ", ".join(k.value for k in NodeKind)
-            raise InvalidArgument(f"{kind!r} is not a node kind: use one of {names}") from None
+            raise InvalidArgument(
+                _("{kind!r} is not a node kind: use one of {choices}", kind=kind, choices=names)
+            ) from None
         nodes.append(parse_node(node_kind, {k: _value(v) for k, v in row.items()}))
     aliases = store.aliases()
     if aliases:
@@ -69,7 +72,7 @@ def write_relations(
     for relation in relations:
         for end in (relation.source, relation.target):
             if end not in kinds:
-                raise NotFound(f"no node with id {end!r}")
+                raise NotFound(_("no node with id {id!r}", id=end))
         check_endpoints(relation, kinds[relation.source], kinds[relation.target])
     store.upsert_relations(relations, by)
     return relations
@@ -85,8 +88,13 @@ def _resolved(relation: Relation, aliases: Mapping[str, str]) -> Relation:
             [
                 (
                     "target",
-                    f"{relation.source!r} and {relation.target!r} are one node since a merge "
-                    f"({source!r}): a node cannot be tied to itself",
+                    _(
+                        "{source!r} and {target!r} are one node since a merge ({kept!r}): a "
+                        "node cannot be tied to itself",
+                        source=relation.source,
+                        target=relation.target,
+                        kept=source,
+                    ),
                 )
             ]
         )

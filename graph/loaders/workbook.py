@@ -24,6 +24,7 @@ from typing import Any
 import openpyxl
 
 from graph.errors import DatasetInvalid, Problem
+from graph.i18n import _
 from graph.loaders.csvfile import CsvRecords, HeaderProblems, RejectRow, check_header
 
 __all__ = [
@@ -89,7 +90,14 @@ def _sheet_names(path: Path) -> list[str]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise DatasetInvalid(
-            [Problem(path.name, 0, "file", f"cannot be read as an Excel workbook (.xlsx): {error}")]
+            [
+                Problem(
+                    path.name,
+                    0,
+                    "file",
+                    _("cannot be read as an Excel workbook (.xlsx): {error}", error=error),
+                )
+            ]
         ) from None
     try:
         return list(book.sheetnames)
@@ -120,7 +128,7 @@ def find_sources(folder: Path, files: Sequence[str]) -> dict[str, DatasetSource]
     for path in books:
         suffix = path.suffix.lower()
         if suffix == ".xls" and _stem(path.stem) in by_stem:
-            message = "is an old Excel workbook (.xls), which rsn cannot read: save it as .xlsx"
+            message = _("is an old Excel workbook (.xls), which rsn cannot read: save it as .xlsx")
             problems.append(Problem(path.name, 0, "file", message))
             continue
         if suffix != _SUFFIX:
@@ -137,8 +145,13 @@ def find_sources(folder: Path, files: Sequence[str]) -> dict[str, DatasetSource]
                 found.setdefault(file, []).append(DatasetSource(file, path, sheet))
     for file, sources in found.items():
         if len(sources) > 1:
-            places = " and ".join(source.label for source in sources)
-            message = f"{file} is given {len(sources)} times, as {places}: keep one of them"
+            places = _(" and ").join(source.label for source in sources)
+            message = _(
+                "{file} is given {count} times, as {places}: keep one of them",
+                file=file,
+                count=len(sources),
+                places=places,
+            )
             problems.append(Problem(sources[1].label, 0, "file", message))
     if problems:
         raise DatasetInvalid(problems)
@@ -165,7 +178,11 @@ def read_sheet_records(
         book = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise HeaderProblems(
-            [Problem(label, 0, "file", f"cannot be read as an Excel workbook: {error}")]
+            [
+                Problem(
+                    label, 0, "file", _("cannot be read as an Excel workbook: {error}", error=error)
+                )
+            ]
         ) from None
     try:
         sheet = book[source.sheet]
@@ -173,7 +190,7 @@ def read_sheet_records(
         rows = enumerate(sheet.iter_rows(values_only=True), start=1)
         first = next(((n, cells) for n, cells in rows if _texts(cells)), None)
         if first is None:
-            raise HeaderProblems([Problem(label, 1, "header", "the sheet is empty")])
+            raise HeaderProblems([Problem(label, 1, "header", _("the sheet is empty"))])
         number, cells = first
         try:
             header = check_header(label, _texts(cells), required, allowed)
@@ -213,7 +230,11 @@ def _sheet_rows(
                 reject(
                     number,
                     "row",
-                    f"has {len(fields)} values but the header has {width} columns",
+                    _(
+                        "has {count} values but the header has {width} columns",
+                        count=len(fields),
+                        width=width,
+                    ),
                     fields,
                 )
                 continue

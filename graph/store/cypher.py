@@ -560,6 +560,28 @@ DERIVED_TIES = (
 )
 
 
+#: A node's name as :func:`graph.store.ports.folded` makes it: NFKC, lower case, no spaces.
+_FOLDED_NAME = "replace(toLower(normalize(n.name, NFKC)), ' ', '')"
+
+#: The nodes existing on ``$day`` whose id is ``$id`` or whose folded name contains
+#: ``$needle``, best first (as :meth:`GraphStore.find_nodes` ranks them), ``$limit`` at
+#: most: ``id``, ``kind``, ``props``.
+FIND_NODES = (
+    "CALL () { "
+    + " UNION ALL ".join(
+        f"MATCH (n:{label(kind)}) WHERE {_exists('n')} "
+        f"WITH n, {_FOLDED_NAME} AS name WHERE n.id = $id OR name CONTAINS $needle "
+        f"RETURN n, name, '{kind.value}' AS kind"
+        for kind in NodeKind
+    )
+    + " } "
+    "WITH n, kind, name, CASE WHEN n.id = $id THEN 0 WHEN name = $needle THEN 1 "
+    "WHEN name STARTS WITH $needle THEN 2 ELSE 3 END AS rank "
+    "RETURN n.id AS id, kind, properties(n) AS props "
+    "ORDER BY rank, size(name), n.id LIMIT $limit"
+)
+
+
 def nodes_page(kind: NodeKind) -> str:
     """Nodes of ``kind`` existing on ``$day`` with id after ``$after``, in id order,
     ``$limit`` at most."""

@@ -15,6 +15,7 @@ from typing import NoReturn
 import networkx as nx
 
 from graph.errors import StoreError
+from graph.i18n import _
 from graph.merging import MergeRecord
 from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
 from graph.provenance import Assertion, Attribution, ContributorSummary
@@ -37,11 +38,11 @@ class DatedStore(Store):
         self.backend = store.backend
 
     def _read_only(self) -> NoReturn:
-        raise StoreError(f"the graph as of {self.day} is read-only; write to the store")
+        raise StoreError(_("the graph as of {day} is read-only; write to the store", day=self.day))
 
     def _referrals(self) -> ReferralStore:
         if not isinstance(self.store, ReferralStore):
-            raise StoreError("this store keeps no referrals")
+            raise StoreError(_("this store keeps no referrals"))
         return self.store
 
     # -- writing is refused ------------------------------------------------------------
@@ -73,6 +74,9 @@ class DatedStore(Store):
 
     def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
         return self.store.iter_nodes(kind, self.day)
+
+    def find_nodes(self, text: str, limit: int = 20, day: Day | None = None) -> list[Node]:
+        return self.store.find_nodes(text, limit, self.day)
 
     def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
         return self.store.iter_relations(self.day)

@@ -38,6 +38,7 @@ import networkx as nx
 from graph.algorithms.paths import k_best_paths, strongest_first
 from graph.collector import collector_off, collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
+from graph.i18n import _
 from graph.merging import MergeRecord, merge_clash
 from graph.model import (
     ACTOR_KINDS,
@@ -75,7 +76,7 @@ from graph.referral_lifecycle import (
     referral_tie_strength,
     request_key_taken,
 )
-from graph.store.ports import Stats, Store
+from graph.store.ports import Stats, Store, best_found, folded, search_terms
 from graph.store.projection import Edge, edge_data, projected_graph
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
@@ -330,7 +331,7 @@ _REFERRAL_COLUMNS = ", ".join(REFERRAL_FIELDS)
 #: referral's fails on the unique index instead of deleting that referral.
 _INSERT_REFERRAL = (
     f"INSERT INTO referrals ({_REFERRAL_COLUMNS}) "  # noqa: S608
-    f"VALUES ({', '.join('?' for _ in REFERRAL_FIELDS)}) "
+    f"VALUES ({', '.join('?' for _field in REFERRAL_FIELDS)}) "
     "ON CONFLICT(id) DO UPDATE SET "
     + ", ".join(f"{name} = excluded.{name}" for name in REFERRAL_FIELDS if name != "id")
 )
@@ -472,7 +473,7 @@ def _remove_relations(
     counting them off by type in ``counts`` and dropping the sorted ties of their ends from
     ``touched``. Keys that are not there are passed over."""
     for key in keys:
-        u, _, v = key
+        u, _type, v = key
         rels = adjacency.get(u, {}).get(v)
         if rels is None:
             continue
@@ -675,7 +676,7 @@ class _Writer:
             return pending
         if key in self.deleted_relations:
             return None
-        source, _, target = key
+        source, _type, target = key
         return self._store._adjacency.get(source, {}).get(target, {}).get(key)
 
     def _write_id(self) -> int | None:
@@ -723,7 +724,7 @@ class _Writer:
             ).fetchone()
             if row is not None and row[0] != node.kind.value:
                 raise Conflict(kind_conflict(node.id, NodeKind(row[0]), node.kind))
-        raise StoreError("the store wrote fewer nodes than it was given")
+        raise StoreError(_("the store wrote fewer nodes than it was given"))
 
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
         """Raises NotFound if an end is not stored (nor written earlier here)."""
@@ -735,7 +736,9 @@ class _Writer:
         for relation in relations:
             for end in (relation.source, relation.target):
                 if end not in pending and (end not in stored or end in deleted):
-                    raise NotFound(f"relation {relation.key}: no node with id {end!r}")
+                    raise NotFound(
+                        _("relation {key}: no node with id {id!r}", key=relation.key, id=end)
+                    )
             kind = relation.type  # a StrEnum: its text, in SQL and in f-strings
             kept[relation.source, relation.type, relation.target] = relation
             if self.deleted_relations:
@@ -838,7 +841,9 @@ class _Writer:
             else:
                 found = self._node(record) is not None
             if not found:
-                raise NotFound(f"provenance of {record!r}: no such node or relation")
+                raise NotFound(
+                    _("provenance of {record!r}: no such node or relation", record=record)
+                )
             self._spill(record)
             rows.append(
                 (
@@ -890,7 +895,7 @@ class _Writer:
                 connection.execute("DELETE FROM nodes WHERE id = ?", (record,))
             except sqlite3.IntegrityError as error:
                 raise Conflict(
-                    f"node {record!r} cannot be deleted: a referral still names it"
+                    _("node {id!r} cannot be deleted: a referral still names it", id=record)
                 ) from error
             self.nodes.pop(record, None)
             self.deleted_nodes.add(record)
@@ -924,7 +929,7 @@ class _Writer:
                 ),
             )
         except sqlite3.IntegrityError as error:
-            raise Conflict(f"a merge with id {record.id!r} exists already") from error
+            raise Conflict(_("a merge with id {id!r} exists already", id=record.id)) from error
         if record.undone_at is None:
             self.aliases_made[record.merge] = record.keep
             self.aliases_undone.discard(record.merge)
@@ -940,8 +945,8 @@ class _Writer:
             if self._connection.execute(
                 "SELECT 1 FROM merges WHERE id = ?", (merge_id,)
             ).fetchone():
-                raise Conflict(f"merge {merge_id} was undone already")
-            raise NotFound(f"no merge with id {merge_id!r}")
+                raise Conflict(_("merge {id} was undone already", id=merge_id))
+            raise NotFound(_("no merge with id {id!r}", id=merge_id))
         self.aliases_made.pop(row[0], None)
         self.aliases_undone.add(row[0])
 
@@ -952,7 +957,13 @@ class _Writer:
         for referral in referrals:
             for end in (referral.from_centre, referral.to_centre, referral.enterprise):
                 if self._kind_of(end) is None:
-                    raise NotFound(f"referral {referral.id}: no node with id {end!r}")
+                    raise NotFound(
+                        _(
+                            "referral {referral}: no node with id {id!r}",
+                            referral=referral.id,
+                            id=end,
+                        )
+                    )
             owner = self._connection.execute(
                 "SELECT id FROM referrals WHERE from_centre = ? AND request_key = ?",
                 (referral.from_centre, referral.request_key),
@@ -965,7 +976,10 @@ class _Writer:
             )
         except sqlite3.IntegrityError as error:
             raise Conflict(
-                f"two referrals of one load have the same sender and request key: {error}"
+                _(
+                    "two referrals of one load have the same sender and request key: {error}",
+                    error=error,
+                )
             ) from error
 
 
@@ -1003,6 +1017,7 @@ class EmbeddedStore(Store):
         # the graph version of the file that the graph in memory holds (None: none yet)
         self._graph_version: int | None = None
         self._changes = 0  # times the graph in memory changed, by a write or a reread
+        self._searchable: tuple[int, list[tuple[str, str]]] | None = None
         # the confidential relations each contributor asserted, by (contributor, types), and
         # how many times such kept ones were dropped
         self._asserted: dict[tuple[str, frozenset[RelationType]], _Asserted] = {}
@@ -1030,7 +1045,9 @@ class EmbeddedStore(Store):
             for connection in opened:
                 connection.close()
             if isinstance(error, OSError | sqlite3.Error):
-                raise self._failure(error, f"cannot open the store in {self.data_dir}") from error
+                raise self._failure(
+                    error, _("cannot open the store in {folder}", folder=self.data_dir)
+                ) from error
             raise
         if watch_seconds is not None:
             self._watcher = threading.Thread(
@@ -1057,10 +1074,13 @@ class EmbeddedStore(Store):
         kept the file locked past the busy timeout, else StoreError."""
         if isinstance(error, sqlite3.Error) and is_busy(error):
             return StoreUnavailable(
-                f"the store is busy: another process has been writing to it for more than "
-                f"{self._busy_seconds:g} s; try again when it is done"
+                _(
+                    "the store is busy: another process has been writing to it for more than "
+                    "{seconds:g} s; try again when it is done",
+                    seconds=self._busy_seconds,
+                )
             )
-        return StoreError(f"{doing}: {error}")
+        return StoreError(_("{doing}: {error}", doing=doing, error=error))
 
     def _swap(self, memory: _Memory) -> None:
         """Make ``memory`` the graph that reads see, all at once."""
@@ -1099,7 +1119,13 @@ class EmbeddedStore(Store):
             with collector_paused():
                 return _read_memory(connection)
         except ValueError as error:
-            raise StoreError(f"the store in {self.data_dir} cannot be read: {error}") from error
+            raise StoreError(
+                _(
+                    "the store in {folder} cannot be read: {error}",
+                    folder=self.data_dir,
+                    error=error,
+                )
+            ) from error
 
     def _catch_up(self) -> None:
         """Bring the graph up to what other processes committed since it was last read: a
@@ -1147,7 +1173,7 @@ class EmbeddedStore(Store):
                 memory = self._read_file(builder)
             except sqlite3.Error as error:
                 raise self._failure(
-                    error, f"the store in {self.data_dir} cannot be read"
+                    error, _("the store in {folder} cannot be read", folder=self.data_dir)
                 ) from error
             finally:
                 if not self._closed and builder.in_transaction:
@@ -1259,7 +1285,7 @@ class EmbeddedStore(Store):
             try:
                 connection.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as error:
-                raise self._failure(error, "cannot start a transaction") from error
+                raise self._failure(error, _("cannot start a transaction")) from error
             try:
                 self._catch_up()
                 writer = _Writer(self, connection, by or Attribution())
@@ -1270,7 +1296,7 @@ class EmbeddedStore(Store):
                 connection.execute("COMMIT")
             except sqlite3.Error as error:
                 connection.execute("ROLLBACK")
-                raise self._failure(error, "the write failed and was undone") from error
+                raise self._failure(error, _("the write failed and was undone")) from error
             except BaseException:
                 connection.execute("ROLLBACK")
                 raise
@@ -1381,6 +1407,38 @@ class EmbeddedStore(Store):
                 key=_by_id,
             )
         yield from chosen
+
+    @property
+    def changes(self) -> int:
+        """How many times the graph in memory has changed (a write or a reread): two reads
+        that see the same count read the same graph."""
+        return self._changes
+
+    def find_nodes(self, text: str, limit: int = 20, day: Day | None = None) -> list[Node]:
+        wanted = search_terms(text)
+        if wanted is None:
+            return []
+        with self._read_lock:
+            names = self._search_names()
+            needle = wanted[1]
+            hits = [node_id for node_id, name in names if needle in name]
+            nodes = self._nodes
+            found = [nodes[node_id] for node_id in hits if node_id in nodes]
+            exact = nodes.get(wanted[0])
+        if exact is not None:
+            found.append(exact)
+        if day is not None:
+            found = [node for node in found if exists_on(node.props, day)]
+        return best_found(found, wanted, limit)
+
+    def _search_names(self) -> list[tuple[str, str]]:
+        """Every node's id and folded name (:func:`~graph.store.ports.folded`), made once per
+        state of the graph (under the read lock)."""
+        kept = self._searchable
+        if kept is None or kept[0] != self._changes:
+            kept = (self._changes, [(n.id, folded(n.name)) for n in self._nodes.values()])
+            self._searchable = kept
+        return kept[1]
 
     def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
         with self._read_lock:
@@ -1526,7 +1584,7 @@ class EmbeddedStore(Store):
                 ScoredPath.of(
                     nodes, [self._strongest_tie(u, v, day, sees) for u, v in pairwise(nodes)]
                 )
-                for nodes, _ in found
+                for nodes, _score in found
             ]
 
     def _introduction_ties(self, node_id: str, day: Day | None) -> _TieList:
@@ -1625,7 +1683,7 @@ class EmbeddedStore(Store):
             around = self._adjacency.get(node_id, {})
             nodes = self._nodes
             for key in mine:
-                source, _, target = key
+                source, _type, target = key
                 neighbour = target if source == node_id else source
                 if neighbour in entitled:
                     continue  # its every tie is shown already
@@ -1696,7 +1754,7 @@ class EmbeddedStore(Store):
                 if self._reader.execute(_WRITES_BY, (contributor,)).fetchone() is not None:
                     rows = self._reader.execute(_ASSERTED_IN_ROWS, (contributor, wanted)).fetchall()
         except sqlite3.Error as error:
-            raise self._failure(error, "cannot read the provenance") from error
+            raise self._failure(error, _("cannot read the provenance")) from error
         rows.extend(record.split(" ") for (record,) in records)
         named = _RELATION_TYPE_NAMED
         found: _Asserted = {}
@@ -1782,7 +1840,7 @@ class EmbeddedStore(Store):
                     self._check_open()
                     rows = self._reader.execute(_REFERRALS_BY[by], params).fetchall()
         except sqlite3.Error as error:
-            raise self._failure(error, "cannot read the referrals") from error
+            raise self._failure(error, _("cannot read the referrals")) from error
         return [_referral_of(row) for row in rows]
 
     def referral_ids_by_request(
@@ -1825,8 +1883,8 @@ class EmbeddedStore(Store):
             )
             if cursor.rowcount == 0:
                 if self.get_referral(moved.id) is None:
-                    raise NotFound(f"no referral with id {moved.id!r}")
-                raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
+                    raise NotFound(_("no referral with id {id!r}", id=moved.id))
+                raise Conflict(_("referral {id} was moved by someone else; reload it", id=moved.id))
         return moved
 
     def centres_with_expertise(
@@ -1878,7 +1936,7 @@ class EmbeddedStore(Store):
                 self._check_open()
                 return self._reader.execute(sql, params).fetchall()
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the merges: {error}") from error
+            raise StoreError(_("cannot read the merges: {error}", error=error)) from error
 
     def merges(self) -> list[MergeRecord]:
         rows = self._read_merges(
@@ -1903,7 +1961,7 @@ class EmbeddedStore(Store):
                 self._check_open()
                 rows = self._reader.execute(sql, params).fetchall()
         except (sqlite3.Error, ValueError) as error:
-            raise StoreError(f"cannot read the provenance: {error}") from error
+            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
         return [_assertion_of(row) for row in rows]
 
     def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
@@ -1917,7 +1975,7 @@ class EmbeddedStore(Store):
                     if assertions:
                         found[record] = assertions
         except (sqlite3.Error, ValueError) as error:
-            raise StoreError(f"cannot read the provenance: {error}") from error
+            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
         return found
 
     def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
@@ -1933,7 +1991,7 @@ class EmbeddedStore(Store):
                     (contributor,),
                 ).fetchall()
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the provenance: {error}") from error
+            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
         return {row[0] for row in rows}
 
     def contributors(self) -> list[ContributorSummary]:
@@ -1949,7 +2007,7 @@ class EmbeddedStore(Store):
                     "FROM assertions GROUP BY contributor ORDER BY contributor"
                 ).fetchall()
         except sqlite3.Error as error:
-            raise StoreError(f"cannot read the provenance: {error}") from error
+            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
         return [
             ContributorSummary(contributor, int(nodes or 0), int(relations or 0), last or None)
             for contributor, nodes, relations, last in rows
@@ -1966,7 +2024,7 @@ class EmbeddedStore(Store):
     def _check_open(self) -> None:
         """Raise StoreError if the store was closed."""
         if self._closed:
-            raise StoreError("the store is closed")
+            raise StoreError(_("the store is closed"))
 
     def close(self) -> None:
         """Stop the watcher and close the file."""

@@ -46,6 +46,7 @@ from graph.errors import (
     StoreError,
     StoreUnavailable,
 )
+from graph.i18n import _
 from graph.model import is_valid_id
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
 from graph.valid_time import now_stamp
@@ -162,11 +163,15 @@ class KeyStore:
         except sqlite3.OperationalError as error:
             if is_busy(error):
                 raise StoreUnavailable(
-                    f"the API keys in {path} are locked by another process"
+                    _("the API keys in {path} are locked by another process", path=path)
                 ) from error
-            raise StoreError(f"cannot open the API keys in {path}: {error}") from error
+            raise StoreError(
+                _("cannot open the API keys in {path}: {error}", path=path, error=error)
+            ) from error
         except (OSError, sqlite3.Error) as error:
-            raise StoreError(f"cannot open the API keys in {path}: {error}") from error
+            raise StoreError(
+                _("cannot open the API keys in {path}: {error}", path=path, error=error)
+            ) from error
         self._path = path
         self._read_lock = threading.Lock()
         self._write_lock = threading.Lock()
@@ -205,20 +210,26 @@ class KeyStore:
         long, else StoreError."""
         if is_busy(error):
             return StoreUnavailable(
-                f"the API keys in {self._path} are locked by another process: {error}"
+                _(
+                    "the API keys in {path} are locked by another process: {error}",
+                    path=self._path,
+                    error=error,
+                )
             )
-        return StoreError(f"the API keys in {self._path} cannot be used: {error}")
+        return StoreError(
+            _("the API keys in {path} cannot be used: {error}", path=self._path, error=error)
+        )
 
     def add(self, name: str, role: Role, centre: str | None = None, replace: bool = False) -> str:
         """Create a key and return it; only its hash is kept, so this is the one chance to
         see it. With ``replace`` an earlier key of that name is deleted first. Raises
         InvalidArgument for a bad name or centre binding, Conflict if the name is taken."""
         if not name or len(name) > 100 or not name.isprintable():
-            raise InvalidArgument("a key name must be 1 to 100 printable characters")
+            raise InvalidArgument(_("a key name must be 1 to 100 printable characters"))
         if role is Role.CENTRE and not (centre and is_valid_id(centre)):
-            raise InvalidArgument("a centre key needs --centre with the id of its centre")
+            raise InvalidArgument(_("a centre key needs --centre with the id of its centre"))
         if role is not Role.CENTRE and centre:
-            raise InvalidArgument("only a centre key is bound to a centre")
+            raise InvalidArgument(_("only a centre key is bound to a centre"))
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -242,7 +253,7 @@ class KeyStore:
         try:
             self._write(*statements)
         except sqlite3.IntegrityError:
-            raise Conflict(f"a key named {name!r} already exists") from None
+            raise Conflict(_("a key named {name} already exists", name=repr(name))) from None
         return f"rsn_{key_id}_{secret}"
 
     def list(self) -> list[ApiKey]:
@@ -263,14 +274,14 @@ class KeyStore:
             )
         )
         if changed == 0:
-            raise NotFound(f"no active key named {name!r}")
+            raise NotFound(_("no active key named {name}", name=repr(name)))
 
     def authenticate(self, presented: str) -> ApiKey | None:
         """The active key that ``presented`` is, or None."""
         parts = presented.split("_", 2) if presented else []
         if len(parts) != 3 or parts[0] != "rsn":
             return None
-        _, key_id, secret = parts
+        _prefix, key_id, secret = parts
         rows = self._read(
             "SELECT name, role, centre, created_at, revoked_at, secret_sha FROM api_keys "
             "WHERE key_id = ?",
@@ -331,7 +342,9 @@ class KeyStore:
                 new_audit_id(), at or now_stamp(), key, audit_route(route), enterprises
             )
         except RowInvalid as error:
-            raise InvalidArgument(f"an audit entry cannot be recorded: {error}") from None
+            raise InvalidArgument(
+                _("an audit entry cannot be recorded: {error}", error=error)
+            ) from None
         try:
             with self._audit_lock:
                 self._auditor.execute(_AUDIT_INSERT, _audit_row(entry))
@@ -360,7 +373,7 @@ class KeyStore:
         chosen = f"SELECT seq, {_AUDIT_COLUMNS} FROM audit_log {where}"  # noqa: S608
         if limit is not None:
             if limit < 1:
-                raise InvalidArgument(f"limit must be at least 1, got {limit}")
+                raise InvalidArgument(_("limit must be at least 1, got {limit}", limit=limit))
             chosen += "ORDER BY at DESC, seq DESC LIMIT ?"
             parameters.append(limit)
         sql = f"SELECT {_AUDIT_COLUMNS} FROM ({chosen}) ORDER BY at, seq"  # noqa: S608
@@ -379,7 +392,11 @@ class KeyStore:
                 entry = audit_entry(given.id, given.at, given.key, given.route, given.enterprises)
             except RowInvalid as error:
                 raise InvalidArgument(
-                    f"audit entry {given.id!r} cannot be restored: {error}"
+                    _(
+                        "audit entry {id} cannot be restored: {error}",
+                        id=repr(given.id),
+                        error=error,
+                    )
                 ) from None
             rows.append((*_audit_row(entry), entry.id))
         if not rows:

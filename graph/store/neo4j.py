@@ -15,6 +15,7 @@ they had, dated the same way.
 
 from __future__ import annotations
 
+import contextvars
 import heapq
 import json
 import threading
@@ -33,6 +34,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graph.algorithms.paths import SLACK
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
+from graph.i18n import _
 from graph.merging import MergeRecord, merge_clash
 from graph.model import (
     ACTOR_KINDS,
@@ -73,7 +75,15 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.ports import ActorLife, Stats, Store, TieLife
+from graph.store.ports import (
+    FIND_LIMIT,
+    ActorLife,
+    Stats,
+    Store,
+    TieLife,
+    best_found,
+    search_terms,
+)
 from graph.store.referral_records import from_record, to_record
 from graph.valid_time import Day, day_of, now_stamp, today
 from graph.visibility import DEFAULT_CONFIDENTIAL_TYPES, Visibility
@@ -124,24 +134,32 @@ class _Translate:
         """The project's error for ``error``; any other exception is returned as it is."""
         if isinstance(error, neo4j_errors.AuthError):
             return StoreUnavailable(
-                f"Neo4j at {self.uri} refused the user name or password (check NEO4J_USER and "
-                "NEO4J_PASSWORD)"
+                _(
+                    "Neo4j at {uri} refused the user name or password (check NEO4J_USER and "
+                    "NEO4J_PASSWORD)",
+                    uri=self.uri,
+                )
             )
         if isinstance(error, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
-            return StoreUnavailable(f"cannot reach Neo4j at {self.uri}: is it running?")
+            return StoreUnavailable(_("cannot reach Neo4j at {uri}: is it running?", uri=self.uri))
         if isinstance(error, neo4j_errors.ConstraintError):
-            return Conflict(f"Neo4j refused the write: {error.message}")
+            return Conflict(_("Neo4j refused the write: {error}", error=error.message))
         if isinstance(error, neo4j_errors.TransientError):
             # a deadlock with another writer, say, in an explicit transaction (managed
             # ones are retried by the driver): nothing was written, and a retry may succeed
             return StoreUnavailable(
-                f"Neo4j could not complete the write now, nothing was written; try again: "
-                f"{error.message or error}"
+                _(
+                    "Neo4j could not complete the write now, nothing was written; try again: "
+                    "{error}",
+                    error=error.message or error,
+                )
             )
         if isinstance(error, neo4j_errors.Neo4jError):
-            return StoreError(f"Neo4j failed: {error.message or error}")
+            return StoreError(_("Neo4j failed: {error}", error=error.message or error))
         if isinstance(error, neo4j_errors.DriverError | OSError):
-            return StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {error}")
+            return StoreUnavailable(
+                _("lost the connection to Neo4j at {uri}: {error}", uri=self.uri, error=error)
+            )
         return error
 
 
@@ -341,7 +359,7 @@ def _relation_columns(record: Any) -> Iterator[Relation]:
 
 def _scored_path(record: Any) -> ScoredPath:
     """A path from a row of cypher.k_best_paths, with the strongest tie of each step."""
-    steps: list[list[Relation]] = [[] for _ in range(len(record["ids"]) - 1)]
+    steps: list[list[Relation]] = [[] for _step in range(len(record["ids"]) - 1)]
     for tie in record["ties"]:
         steps[tie["step"]].append(_relation(tie))
     return ScoredPath.of(record["ids"], [strongest(ties) for ties in steps])
@@ -443,11 +461,12 @@ class _InFlight:
         self._pending: deque[Future[None]] = deque()
 
     def submit(self, work: Callable[[], None]) -> None:
-        """Run ``work`` on a thread, first waiting while too many are waiting; raises the
-        failure of a statement waited for."""
+        """Run ``work`` on a thread, in the caller's context (its language, for the
+        messages of failures), first waiting while too many are waiting; raises the failure
+        of a statement waited for."""
         while len(self._pending) >= self._limit:
             self._pending.popleft().result()
-        self._pending.append(self._pool.submit(work))
+        self._pending.append(self._pool.submit(contextvars.copy_context().run, work))
 
     def drain(self) -> None:
         """Wait for every statement sent; raises the first failure among them."""
@@ -596,7 +615,9 @@ class _Writer:
         for relation in relations:
             for end in (relation.source, relation.target):
                 if end not in known:
-                    raise NotFound(f"relation {relation.key}: no node with id {end!r}")
+                    raise NotFound(
+                        _("relation {key}: no node with id {id!r}", key=relation.key, id=end)
+                    )
             key = (
                 relation.type,
                 known[relation.source],
@@ -759,7 +780,7 @@ class _Writer:
         for kinds, group in relations.items():
             by_ends = {(r.source, r.target): r for r in group}
             changes = []
-            for record, _, provenance in self._locked_relations(kinds, list(by_ends), run):
+            for record, _relation, provenance in self._locked_relations(kinds, list(by_ends), run):
                 if self._key is None:
                     provenance.detach()
                     provenance.owner = None
@@ -783,7 +804,7 @@ class _Writer:
                 keys.append(relation_key_of(record))
             except ValueError:
                 continue
-        known = self._lookup(end for source, _, target in keys for end in (source, target))
+        known = self._lookup(end for source, _type, target in keys for end in (source, target))
         grouped: dict[_Kinds, list[tuple[str, str]]] = defaultdict(list)
         for source, kind, target in keys:
             if source in known and target in known:
@@ -880,16 +901,16 @@ class _Writer:
             (found,) = self._run(cypher.RESTORE_NODES, {"rows": part})
             missing = {row["id"] for row in part} - set(found["ids"])
             if missing:
-                raise NotFound(f"provenance of {min(missing)!r}: no such node")
+                raise NotFound(_("provenance of {record!r}: no such node", record=min(missing)))
         grouped = self._relations_by_kinds(relation_rows)
         reachable = {
             f"{source} {kind.value} {target}"
-            for (kind, _, _), pairs in grouped.items()
+            for (kind, _source_kind, _target_kind), pairs in grouped.items()
             for source, target in pairs
         }
         for record in relation_rows:
             if record not in reachable:
-                raise NotFound(f"provenance of {record!r}: no such relation")
+                raise NotFound(_("provenance of {record!r}: no such relation", record=record))
         for (kind, source, target), pairs in grouped.items():
             rows = [
                 {"source": s, "target": t, **row}
@@ -903,7 +924,7 @@ class _Writer:
                 for row in part:
                     name = f"{row['source']} {kind.value} {row['target']}"
                     if name not in written:
-                        raise NotFound(f"provenance of {name!r}: no such relation")
+                        raise NotFound(_("provenance of {record!r}: no such relation", record=name))
 
     # -- merges --------------------------------------------------------------------------
 
@@ -950,9 +971,9 @@ class _Writer:
         self.flush()
         found = self._run(cypher.UNDO_MERGE, {"id": merge_id, "at": at})
         if not found:
-            raise NotFound(f"no merge with id {merge_id!r}")
+            raise NotFound(_("no merge with id {id!r}", id=merge_id))
         if found[0]["was"] is not None:
-            raise Conflict(f"merge {merge_id} was undone already")
+            raise Conflict(_("merge {id} was undone already", id=merge_id))
 
     # -- referrals -----------------------------------------------------------------------
 
@@ -979,7 +1000,7 @@ class _Writer:
                 raise Conflict(request_key_taken(referral, owner))
         written = self._run(cypher.UPSERT_REFERRALS, {"rows": rows})
         if written[0]["written"] != len(referrals):
-            raise NotFound("a referral names a centre or an enterprise that is not in the store")
+            raise NotFound(_("a referral names a centre or an enterprise that is not in the store"))
         pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
         self._run(
             cypher.REFRESH_REFERRAL_TIES,
@@ -1085,7 +1106,9 @@ class Neo4jStore(Store):
             self._driver.verify_connectivity()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
             if isinstance(error, ValueError):
-                raise StoreUnavailable(f"NEO4J_URI {uri!r} is not a Neo4j URI: {error}") from error
+                raise StoreUnavailable(
+                    _("NEO4J_URI {uri!r} is not a Neo4j URI: {error}", uri=uri, error=error)
+                ) from error
             raise self._translate(error) from error
         self._closed = False
         #: whether the database is known to hold no record written before provenance
@@ -1339,6 +1362,20 @@ class Neo4jStore(Store):
         ]
         return sorted(found, key=lambda r: r.key)
 
+    def find_nodes(self, text: str, limit: int = 20, day: Day | None = None) -> list[Node]:
+        wanted = search_terms(text)
+        if wanted is None:
+            return []
+        records = self._read(
+            cypher.FIND_NODES,
+            id=wanted[0],
+            needle=wanted[1],
+            limit=max(0, min(limit, FIND_LIMIT)),
+            **_on(day),
+        )
+        found = [_node(r["id"], r["kind"], r["props"]) for r in records]
+        return best_found(found, wanted, limit)
+
     def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
         after = ""
         while True:
@@ -1576,7 +1613,7 @@ class Neo4jStore(Store):
                 keys.append(relation_key_of(record))
             except ValueError:
                 continue
-        kinds = self.node_kinds(end for source, _, target in keys for end in (source, target))
+        kinds = self.node_kinds(end for source, _type, target in keys for end in (source, target))
         grouped: dict[_Kinds, list[tuple[str, str]]] = defaultdict(list)
         for source, kind, target in keys:
             if source in kinds and target in kinds:
@@ -1690,7 +1727,9 @@ class Neo4jStore(Store):
     def create_referral(self, referral: Referral) -> tuple[Referral, bool]:
         records = self._write(cypher.CREATE_REFERRAL, row=_referral_row(referral))
         if not records:
-            raise NotFound("the referral names a centre or an enterprise that is not in the store")
+            raise NotFound(
+                _("the referral names a centre or an enterprise that is not in the store")
+            )
         return _referral_of(records[0]["referral"]), bool(records[0]["created"])
 
     def get_referral(self, referral_id: str) -> Referral | None:
@@ -1725,8 +1764,8 @@ class Neo4jStore(Store):
         )
         if not records:
             if self.get_referral(moved.id) is None:
-                raise NotFound(f"no referral with id {moved.id!r}")
-            raise Conflict(f"referral {moved.id} was moved by someone else; reload it")
+                raise NotFound(_("no referral with id {id!r}", id=moved.id))
+            raise Conflict(_("referral {id} was moved by someone else; reload it", id=moved.id))
         return moved
 
     # -- life --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ the same tests on both.
 
 from __future__ import annotations
 
+import unicodedata
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -40,7 +41,62 @@ from graph.store.projection import project
 from graph.valid_time import Day
 from graph.visibility import Visibility
 
-__all__ = ["ActorLife", "GraphStore", "GraphWriter", "ReferralStore", "Stats", "Store", "TieLife"]
+#: The most nodes :meth:`GraphStore.find_nodes` returns.
+FIND_LIMIT = 100
+
+
+def folded(text: str) -> str:
+    """``text`` as :meth:`GraphStore.find_nodes` compares names: NFKC (full and half width
+    alike), lower case, without spaces (``山田 製作所`` as ``山田製作所``)."""
+    return unicodedata.normalize("NFKC", text).lower().replace(" ", "")
+
+
+def search_terms(text: str) -> tuple[str, str] | None:
+    """What :meth:`GraphStore.find_nodes` looks for: the id (``text`` stripped) and the
+    folded text a name may contain; None when nothing is left."""
+    stripped = text.strip()
+    needle = folded(stripped)
+    return (stripped, needle) if needle else None
+
+
+def search_rank(node: Node, wanted_id: str, needle: str) -> int | None:
+    """How well ``node`` answers a search (0 its id, 1 its whole name, 2 the start of its
+    name, 3 inside its name), or None when it does not."""
+    if node.id == wanted_id:
+        return 0
+    name = folded(node.name)
+    at = name.find(needle)
+    if at < 0:
+        return None
+    return 1 if name == needle else 2 if at == 0 else 3
+
+
+def best_found(found: Iterable[Node], wanted: tuple[str, str], limit: int) -> list[Node]:
+    """``found`` (each node once, by id) in the order of :meth:`GraphStore.find_nodes`,
+    ``limit`` at most."""
+    ranked = []
+    for node in {node.id: node for node in found}.values():
+        rank = search_rank(node, *wanted)
+        if rank is not None:
+            ranked.append((rank, len(folded(node.name)), node.id, node))
+    ranked.sort(key=lambda entry: entry[:3])
+    return [entry[3] for entry in ranked[: max(0, min(limit, FIND_LIMIT))]]
+
+
+__all__ = [
+    "FIND_LIMIT",
+    "ActorLife",
+    "GraphStore",
+    "GraphWriter",
+    "ReferralStore",
+    "Stats",
+    "Store",
+    "TieLife",
+    "best_found",
+    "folded",
+    "search_rank",
+    "search_terms",
+]
 
 #: An actor's life as a history of density reads it: id, kind, group, founded year, ended day.
 ActorLife = tuple[str, NodeKind, str, int | None, str | None]
@@ -226,6 +282,24 @@ class GraphStore(ABC):
     @abstractmethod
     def iter_nodes(self, kind: NodeKind, day: Day | None = None) -> Iterator[Node]:
         """Every node of ``kind``, in id order (for export)."""
+
+    def find_nodes(self, text: str, limit: int = 20, day: Day | None = None) -> list[Node]:
+        """The nodes (existing on ``day``) that ``text`` names, best first, ``limit`` at most:
+        the node whose id is ``text``, then those whose name contains it, both compared as
+        :func:`folded` makes them (ｻｸﾗ finds サクラ, ＡＢＣ finds abc, 山田 製作所 finds
+        山田製作所): a whole name first, then names that begin with it, then the others;
+        shorter names before longer, then by id. Blank ``text`` finds nothing. Each store
+        answers it alike; this default reads every node."""
+        wanted = search_terms(text)
+        if wanted is None:
+            return []
+        found = [
+            node
+            for kind in NodeKind
+            for node in self.iter_nodes(kind, day)
+            if search_rank(node, *wanted) is not None
+        ]
+        return best_found(found, wanted, limit)
 
     @abstractmethod
     def iter_relations(self, day: Day | None = None) -> Iterator[Relation]:
