@@ -41,7 +41,7 @@ from graph.model import (
 )
 from graph.progress import Progress, no_progress
 from graph.rows import RELATION_COLUMNS, node_columns, required_columns
-from seeds import vocab
+from seeds import institutions, vocab
 from seeds.duplicates import (
     REGISTRY_COLUMNS,
     Copy,
@@ -585,10 +585,6 @@ class _Financier:
     pref: int  # -1 for nationwide
 
 
-_CITY_CGC = (("14", "横浜市信用保証協会"), ("14", "川崎市信用保証協会"),
-             ("21", "岐阜市信用保証協会"), ("23", "名古屋市信用保証協会"))  # fmt: skip
-_CITY_BANKS = ("みずほ銀行", "三菱UFJ銀行", "三井住友銀行", "りそな銀行")
-_PUBLIC_LENDER = "日本政策金融公庫 (Japan Finance Corporation)"
 _INVESTMENT_CORPS = (
     ("13", "東京中小企業投資育成株式会社"),
     ("23", "名古屋中小企業投資育成株式会社"),
@@ -598,14 +594,15 @@ _NATIONAL_FUND = "Regional Growth Partners, L.P."
 
 
 def financier_counts(enterprises: int) -> dict[FinancierKind, int]:
-    """How many financiers of each kind a dataset of this size has (see README.md)."""
+    """How many financiers of each kind a dataset of this size has (see README.md): every
+    real one of the kinds :mod:`seeds.institutions` lists, the synthetic kinds by scale."""
     f = scale_of(enterprises)
     return {
-        FinancierKind.CITY_BANK: len(_CITY_BANKS),
+        FinancierKind.CITY_BANK: len(institutions.CITY_BANKS),
         FinancierKind.GOVERNMENT: 1,
-        FinancierKind.CREDIT_GUARANTEE_CORPORATION: _NP + len(_CITY_CGC),
-        FinancierKind.REGIONAL_BANK: max(_NP, round(61 * f)),
-        FinancierKind.SECOND_REGIONAL_BANK: max(3, round(37 * f)),
+        FinancierKind.CREDIT_GUARANTEE_CORPORATION: len(institutions.GUARANTEE_CORPORATIONS),
+        FinancierKind.REGIONAL_BANK: len(institutions.REGIONAL_BANKS),
+        FinancierKind.SECOND_REGIONAL_BANK: len(institutions.SECOND_REGIONAL_BANKS),
         FinancierKind.SHINKIN_BANK: max(10, round(254 * f)),
         FinancierKind.CREDIT_COOPERATIVE: max(5, round(145 * f)),
         FinancierKind.FUND: max(4, round(12 * f)),
@@ -648,12 +645,12 @@ class _FinancierRoll:
 
 def _make_financiers(n: int, seed: int) -> list[_Financier]:
     """The financiers of a dataset of ``n`` enterprises, as many of each kind as
-    :func:`financier_counts` says, nationwide ones first."""
+    :func:`financier_counts` says: the real ones (nationwide ones first, then kind by kind
+    in prefecture order), then the synthetic ones."""
     rng = _rng(seed, "financiers")
     counts = financier_counts(n)
     roll = _FinancierRoll()
-    _add_national_and_guarantors(roll)
-    _add_regional_banks(rng, roll, counts[FinancierKind.REGIONAL_BANK])
+    _add_real_financiers(roll)
     _add_local_banks(rng, roll, counts)
     _add_funds(rng, roll, counts[FinancierKind.FUND])
     for number, fin in enumerate(roll.fins, start=1):
@@ -661,62 +658,37 @@ def _make_financiers(n: int, seed: int) -> list[_Financier]:
     return roll.fins
 
 
-def _add_national_and_guarantors(roll: _FinancierRoll) -> None:
-    """The city banks, the public lender, and each prefecture's guarantee corporation (with
-    the city ones after their prefecture's)."""
-    for name in _CITY_BANKS:
+def _add_real_financiers(roll: _FinancierRoll) -> None:
+    """The city banks and the public lender (nationwide), then the guarantee corporations
+    (the city ones after their prefecture's), the regional banks and the second regional
+    banks, each kind in prefecture order (a prefecture's leading bank first), under their
+    real names."""
+    for name in institutions.CITY_BANKS:
         roll.add(name, FinancierKind.CITY_BANK, -1)
-    roll.add(_PUBLIC_LENDER, FinancierKind.GOVERNMENT, -1)
-    for p, prefecture in enumerate(PREFECTURES):
-        stem = _stem(prefecture.name_ja)
-        cgc = f"{prefecture.name_ja if prefecture.name_ja.endswith('県') else stem}信用保証協会"
-        roll.add(cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
-        for code, city_cgc in _CITY_CGC:
-            if code == prefecture.code:
-                roll.add(city_cgc, FinancierKind.CREDIT_GUARANTEE_CORPORATION, p)
-
-
-def _add_regional_banks(rng: random.Random, roll: _FinancierRoll, total: int) -> None:
-    """``total`` regional banks: one per prefecture, named after it, the others to the most
-    populous prefectures, named by number or after a place."""
-    weights = [p.population for p in PREFECTURES]
-    regional = _allocate(total, weights, minimum=1)
-    numbers = list(vocab.NUMBER_BANKS)
-    rng.shuffle(numbers)
-    for p, count in enumerate(regional):
-        stem = _stem(PREFECTURES[p].name_ja)
-        roll.add(f"{stem}銀行", FinancierKind.REGIONAL_BANK, p)
-        for _ in range(count - 1):
-            if numbers and rng.random() < 0.5:
-                roll.add(f"{numbers.pop()}銀行", FinancierKind.REGIONAL_BANK, p)
-            else:
-                name = roll.first_free(_local_names(rng, p, "銀行", ()))
-                roll.add(name, FinancierKind.REGIONAL_BANK, p)
+    roll.add(institutions.PUBLIC_LENDER, FinancierKind.GOVERNMENT, -1)
+    real = (
+        (FinancierKind.CREDIT_GUARANTEE_CORPORATION, institutions.GUARANTEE_CORPORATIONS),
+        (FinancierKind.REGIONAL_BANK, institutions.REGIONAL_BANKS),
+        (FinancierKind.SECOND_REGIONAL_BANK, institutions.SECOND_REGIONAL_BANKS),
+    )
+    for kind, listed in real:
+        for institution in sorted(listed, key=lambda i: i.prefecture):  # stable: leaders first
+            roll.add(institution.name, kind, _PIDX[institution.prefecture])
 
 
 def _add_local_banks(
     rng: random.Random, roll: _FinancierRoll, counts: dict[FinancierKind, int]
 ) -> None:
-    """Second regional banks, shinkin banks and credit cooperatives, spread over the
-    prefectures in proportion to population^0.75."""
+    """Shinkin banks and credit cooperatives (synthetic, named after places), spread over
+    the prefectures in proportion to population^0.75."""
     softened = [p.population**0.75 for p in PREFECTURES]
     local_kinds = (
-        (FinancierKind.SECOND_REGIONAL_BANK, "銀行", vocab.SECOND_BANK_SUFFIXES),
-        (FinancierKind.SHINKIN_BANK, "信用金庫", vocab.LOCAL_SUFFIXES),
-        (FinancierKind.CREDIT_COOPERATIVE, "信用組合", vocab.LOCAL_SUFFIXES),
+        (FinancierKind.SHINKIN_BANK, "信用金庫"),
+        (FinancierKind.CREDIT_COOPERATIVE, "信用組合"),
     )
-    for kind, word, suffixes in local_kinds:
+    for kind, word in local_kinds:
         for p, count in enumerate(_allocate(counts[kind], softened)):
-            if kind is FinancierKind.SECOND_REGIONAL_BANK:
-                names = [
-                    f"{place}{suffix}{word}"
-                    for suffix in suffixes
-                    if suffix
-                    for place in (_stem(PREFECTURES[p].name_ja), vocab.PLACES[_CODES[p]][0][0])
-                ]
-                rng.shuffle(names)
-            else:
-                names = _local_names(rng, p, word, suffixes)
+            names = _local_names(rng, p, word, vocab.LOCAL_SUFFIXES)
             for _ in range(count):
                 roll.add(roll.first_free(names), kind, p)
 
@@ -749,11 +721,24 @@ class _Centre:
     pref: int
     capacity: int | None
     namesake: int = -1  # the financier a bank-run centre belongs to
+    core: bool = False  # one of the three centres every prefecture has; never closes
+
+
+#: The centres every prefecture has at every size: its SME support centre, its federation
+#: of SME associations and the chamber of commerce of its capital, in this order.
+_CORE_KINDS = (
+    CentreKind.PREFECTURAL_CENTRE,
+    CentreKind.SME_FEDERATION,
+    CentreKind.CHAMBER_OF_COMMERCE,
+)
 
 
 def centre_count(enterprises: int) -> int:
-    """Centres: ``max(47, round(316 * min(1, enterprises / 100,000)))``."""
-    return max(_NP, round(316 * scale_of(enterprises)))
+    """Centres: ``142 + round(174 * min(1, enterprises / 100,000))``: the three core centres
+    of every prefecture and the university at every size, the others in proportion, 316 in
+    all (the centres of 2008-05-30) from 100,000 enterprises."""
+    fixed = len(_CORE_KINDS) * _NP + 1
+    return fixed + round((316 - fixed) * scale_of(enterprises))
 
 
 _CENTRE_KIND_WEIGHTS = (
@@ -794,32 +779,40 @@ _BANK_CENTRES = (CentreKind.SHINKIN_BANK, CentreKind.CREDIT_COOPERATIVE)
 
 
 def _make_centres(n: int, seed: int, fins: list[_Financier]) -> list[_Centre]:
-    """The centres of a dataset of ``n`` enterprises: at least one per prefecture, the rest
-    by economic weight^0.8; a prefectural centre in each prefecture (from 141 centres on)
-    and one university. A shinkin or credit-cooperative centre is named after one of its
-    prefecture's financiers of that kind when there is one free."""
+    """The centres of a dataset of ``n`` enterprises: in every prefecture its three core
+    centres (:data:`_CORE_KINDS`, under their real names), the rest by economic
+    weight^0.8, and one university in a prefecture with a fourth centre. A shinkin or
+    credit-cooperative centre is named after one of its prefecture's financiers of that
+    kind when there is one free."""
     rng = _rng(seed, "centres")
     total = centre_count(n)
-    per_pref = _allocate(total, [_economic_weight(i) ** 0.8 for i in range(_NP)], minimum=1)
-    with_prefectural = total >= 3 * _NP
-    candidates = [p for p in range(_NP) if per_pref[p] >= 2] or list(range(_NP))
-    university_pref = rng.choice(candidates)
+    core = len(_CORE_KINDS)
+    weights = [_economic_weight(i) ** 0.8 for i in range(_NP)]
+    per_pref = _allocate(total, weights, minimum=core)
+    university_pref = rng.choice([p for p in range(_NP) if per_pref[p] > core])
     banks_by_pref: dict[tuple[int, FinancierKind], list[int]] = {}
     for index, fin in enumerate(fins):
         banks_by_pref.setdefault((fin.pref, fin.kind), []).append(index)
     taken: set[str] = set()
     centres: list[_Centre] = []
     for p, count in enumerate(per_pref):
+        prefecture = PREFECTURES[p]
+        core_names = (
+            institutions.PREFECTURAL_CENTRES[p].name,
+            institutions.sme_federation(prefecture.name_ja),
+            institutions.CAPITAL_CHAMBERS[prefecture.code],
+        )
+        for kind, name in zip(_CORE_KINDS, core_names, strict=True):
+            taken.add(name)
+            centres.append(_Centre("", name, kind, p, _capacity(rng, kind), core=True))
         kinds: list[CentreKind] = []
-        if with_prefectural:
-            kinds.append(CentreKind.PREFECTURAL_CENTRE)
         if p == university_pref:
             kinds.append(CentreKind.UNIVERSITY)
-        while len(kinds) < count:
+        while len(kinds) < count - core:
             kinds.append(_CENTRE_KIND_WEIGHTS[_pick(rng.random, _CENTRE_KIND_CUM)][0])
         towns = _local_names(rng, p, "", _TOWN_SUFFIXES)
         used_banks: set[int] = set()
-        for kind in kinds[:count]:
+        for kind in kinds:
             namesake = -1
             if kind in _BANK_CENTRES:
                 banks = banks_by_pref.get((p, FinancierKind(kind.value)), [])
@@ -846,15 +839,15 @@ def _centre_name(
     named after its bank): after the prefecture, or after one of ``towns`` that no centre
     of the same word has taken yet."""
     prefecture = PREFECTURES[p]
-    if kind is CentreKind.PREFECTURAL_CENTRE:
-        return f"{prefecture.name_ja}中小企業振興センター"
+    if kind is CentreKind.PREFECTURAL_CENTRE:  # pragma: no cover - the core ones are named
+        return institutions.PREFECTURAL_CENTRES[p].name
     if kind is CentreKind.UNIVERSITY:
         return f"{_stem(prefecture.name_ja)}大学 地域連携推進センター"
     if kind in _BANK_CENTRES:
         word = "信用金庫" if kind is CentreKind.SHINKIN_BANK else "信用組合"
         return f"{rng.choice(towns)}{word} 地域支援センター"
     if kind is CentreKind.SME_FEDERATION:
-        name = f"{prefecture.name_ja}中小企業団体中央会"
+        name = institutions.sme_federation(prefecture.name_ja)
         return f"{rng.choice(towns)}中小企業協同組合連合会" if name in taken else name
     # The word of an "other" centre is drawn for the kinds named after a town too: the draws
     # that follow, and so the dataset, depend on it.
@@ -1873,14 +1866,33 @@ def _partnerships(
             )
 
 
+#: How often each pair of a prefecture's core centres works together: (first, second,
+#: chance), indices into :data:`_CORE_KINDS`; the first starts the tie.
+_CORE_TIES = ((0, 1, 0.9), (0, 2, 0.9), (1, 2, 0.5))
+
+
 def _centre_collaborations(
     w: _RelationWriter, rng: random.Random, centres: list[_Centre], events: Events
 ) -> None:
-    """Centres work together, mostly within their prefecture or block; some work alone. A
-    pair of centres collaborates once, started by the first of them to draw the other, who
-    says so; until one of them closes."""
+    """Centres work together. In each prefecture the prefectural centre works with the
+    federation of SME associations and the capital's chamber (90% each), and those two with
+    each other (50%). Beyond that, centres work together mostly within their prefecture or
+    block; some (never a core one) work alone. A pair of centres collaborates once, started
+    by the first of them to draw the other, who says so; until one of them closes."""
     rnd = rng.random
-    alone = [rnd() < 0.12 for _ in centres]
+    pairs: set[tuple[int, int]] = set()
+    ordered: list[tuple[int, int]] = []
+    core_of: list[list[int]] = [[] for _ in range(_NP)]
+    for c, centre in enumerate(centres):
+        if centre.core:
+            core_of[centre.pref].append(c)
+    for trio in core_of:
+        for first, second, chance in _CORE_TIES:
+            if rnd() < chance:
+                a, b = trio[first], trio[second]
+                pairs.add((min(a, b), max(a, b)))
+                ordered.append((a, b))
+    alone = [not centre.core and rnd() < 0.12 for centre in centres]
     by_pref: list[list[int]] = [[] for _ in range(_NP)]
     by_block: list[list[int]] = [[] for _ in REGIONAL_BLOCKS]
     for c, centre in enumerate(centres):
@@ -1888,8 +1900,6 @@ def _centre_collaborations(
             by_pref[centre.pref].append(c)
             by_block[_BLOCK[centre.pref]].append(c)
     everyone = [c for c in range(len(centres)) if not alone[c]]
-    pairs: set[tuple[int, int]] = set()
-    ordered: list[tuple[int, int]] = []
     for c, centre in enumerate(centres):
         if alone[c] or rnd() < 0.15:
             continue
@@ -2402,16 +2412,9 @@ def generate_dataset(
 
 def _draw_events(seed: int, centres: list[_Centre], specs: list[_Specialist]) -> Events:
     """Which centres close and which specialists retire, and when (:func:`draw_events`): a
-    centre may close unless it is its prefecture's first, a prefectural centre or the
+    centre may close unless it is one of its prefecture's three core centres or the
     university."""
-    seen: set[int] = set()
-    closable = []
-    for centre in centres:
-        first = centre.pref not in seen
-        seen.add(centre.pref)
-        closable.append(
-            not first and centre.kind not in (CentreKind.PREFECTURAL_CENTRE, CentreKind.UNIVERSITY)
-        )
+    closable = [not c.core and c.kind is not CentreKind.UNIVERSITY for c in centres]
     return draw_events(
         _rng(seed, "history"),
         [c.pref for c in centres],

@@ -347,17 +347,6 @@ PLACE_PREFIXES: tuple[str, ...] = (
     "Oku", "Kita", "Minami", "Higashi", "Nishi", "Shin",
 )
 
-# Bank names with numbers, after the national banks of the Meiji era.
-NUMBER_BANKS: tuple[str, ...] = (
-    "七十七", "十六", "百五", "八十二", "百十四", "十八", "第四", "六十九", "三十三", "百三十",
-    "八十七", "五十九", "二十一", "九十", "百十", "四十八",
-)
-
-# Middle words of second-tier regional bank names.
-SECOND_BANK_SUFFIXES: tuple[str, ...] = (
-    "中央", "相互", "共栄", "太陽", "第一", "殖産", "興業", "みらい", "商工", "",
-)
-
 # Middle words of shinkin bank and credit cooperative names.
 LOCAL_SUFFIXES: tuple[str, ...] = (
     "", "中央", "東部", "西部", "北部", "南部", "みどり", "第一", "商工", "みなと",

@@ -206,11 +206,13 @@ def test_financiers(data: Dataset) -> None:
     assert kinds[FinancierKind.CREDIT_GUARANTEE_CORPORATION] == 51
     assert kinds[FinancierKind.GOVERNMENT] == 1
     government = next(r for r in rows if r["kind"] == FinancierKind.GOVERNMENT)
-    assert government["prefecture"] == "" and "Japan Finance Corporation" in government["name"]
+    assert government["prefecture"] == "" and government["name"] == "日本政策金融公庫"
     assert all(r["prefecture"] == "" for r in rows if r["kind"] == FinancierKind.CITY_BANK)
-    assert kinds[FinancierKind.CITY_BANK] >= 2 and kinds[FinancierKind.FUND] >= 1
+    assert kinds[FinancierKind.CITY_BANK] == 4 and kinds[FinancierKind.FUND] >= 1
+    assert kinds[FinancierKind.REGIONAL_BANK] == 61
+    assert kinds[FinancierKind.SECOND_REGIONAL_BANK] == 34
     regional = {r["prefecture"] for r in rows if r["kind"] == FinancierKind.REGIONAL_BANK}
-    assert regional == {p.code for p in PREFECTURES}
+    assert regional == {p.code for p in PREFECTURES} - {"23"}  # none in Aichi
     cgc = Counter(r["prefecture"] for r in rows if r["kind"] == "credit_guarantee_corporation")
     assert set(cgc) == {p.code for p in PREFECTURES}
     assert cgc["14"] == 3 and cgc["23"] == 2 and cgc["21"] == 2
@@ -305,15 +307,16 @@ def test_enterprise_ties_are_local_and_heavy_tailed(data: Dataset) -> None:
     degrees = sorted(degree[r["id"]] for r in data.of_kind("enterprises.csv"))
     assert max(degrees) >= 5 * statistics.median(degrees)
     assert 4.5 <= len(data.relations) / len(degrees) <= 8
-    # Some centres work with no other centre.
+    # Centres work together, mostly within their prefecture.
     centres = {r["id"] for r in data.of_kind("centres.csv")}
-    collaborating = {
-        x
-        for r in data.relations
-        if r["type"] == "COLLABORATES_WITH" and r["source"][0] == "C"
-        for x in (r["source"], r["target"])
-    }
-    assert collaborating and collaborating < centres
+    ties = [
+        r for r in data.relations if r["type"] == "COLLABORATES_WITH" and r["source"] in centres
+    ]
+    collaborating = {x for r in ties for x in (r["source"], r["target"])}
+    assert collaborating <= centres and len(collaborating) > 0.8 * len(centres)
+    local = sum(data.node[r["source"]]["prefecture"] == data.node[r["target"]]["prefecture"]
+                for r in ties)  # fmt: skip
+    assert local > 0.6 * len(ties)
 
 
 def test_progress_reports_each_file(tmp_path: Path) -> None:
@@ -328,7 +331,7 @@ def test_progress_reports_each_file(tmp_path: Path) -> None:
 
 def test_tiny_dataset_is_valid(tmp_path: Path) -> None:
     counts = generate_dataset(tmp_path / "t", enterprises=1, seed=3)
-    assert counts["enterprises.csv"] == 1 and counts["centres.csv"] == 47
+    assert counts["enterprises.csv"] == 1 and counts["centres.csv"] == 142
     tiny = Dataset(tmp_path / "t", counts)
     for row in tiny.relations:
         relation = parse_relation(row)
@@ -336,16 +339,17 @@ def test_tiny_dataset_is_valid(tmp_path: Path) -> None:
 
 
 def test_scaling_rules() -> None:
-    assert centre_count(1) == 47 and centre_count(2000) == 47
-    assert centre_count(50_000) == 158 and centre_count(100_000) == 316
+    assert centre_count(1) == 142 and centre_count(2000) == 145
+    assert centre_count(50_000) == 229 and centre_count(100_000) == 316
     assert centre_count(1_000_000) == 316
     full = financier_counts(100_000)
     assert full[FinancierKind.REGIONAL_BANK] == 61
-    assert full[FinancierKind.SECOND_REGIONAL_BANK] == 37
+    assert full[FinancierKind.SECOND_REGIONAL_BANK] == 34
     assert full[FinancierKind.SHINKIN_BANK] == 254
     assert full[FinancierKind.CREDIT_COOPERATIVE] == 145
     small = financier_counts(100)
     assert small[FinancierKind.CREDIT_GUARANTEE_CORPORATION] == 51
-    assert small[FinancierKind.REGIONAL_BANK] == 47
+    assert small[FinancierKind.REGIONAL_BANK] == 61
+    assert small[FinancierKind.SECOND_REGIONAL_BANK] == 34
     assert asset_count(1) == 141 and 2000 <= asset_count(100_000) <= 8000
     assert asset_count(1_000_000) == 8354
