@@ -30,6 +30,7 @@ demo: install
 
 test: install
 	@sh tools/install-chromium.sh
+	@sh tools/install-axe.sh
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m mypy
@@ -62,4 +63,4 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $(BENCH_STAMP)
 
 clean:
-	rm -rf $(VENV) data bench/results test-artifacts tools/neo4j/target tools/neo4j/run
+	rm -rf $(VENV) data bench/results test-artifacts tools/neo4j/target tools/neo4j/run tools/axe

@@ -17,12 +17,15 @@ from api.docs import install_docs
 from api.errors import install_error_handlers, responses
 from api.guard import Gate, Limits
 from api.heavy import HeavyConfig, HeavyWork
+from api.language import Language
 from api.routers import audit as audit_router
+from api.routers import exports as exports_router
 from api.routers import graph as graph_router
 from api.routers import introductions as introductions_router
 from api.routers import matches as matches_router
 from api.routers import merges as merges_router
 from api.routers import pages as pages_router
+from api.routers import people_pages as people_pages_router
 from api.routers import referrals as referrals_router
 from api.routers import system as system_router
 from api.routers import weaknesses as weaknesses_router
@@ -86,6 +89,7 @@ def create_app(
             app.state.store = store
             app.state.keys = services.keys
             app.state.confidential_types = services.settings.confidential_types
+            app.state.default_language = services.settings.default_language
             app.state.heavy = HeavySlots(bounds.heavy_requests)
             work = HeavyWork(services.settings, store, config.processes)
             app.state.heavy_work = work
@@ -110,6 +114,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
     )
     app.add_middleware(Gate, limits=bounds)
+    app.add_middleware(Language)  # outermost: the gate's answers speak the caller's language
     install_error_handlers(app)
     # Starlette types a handler's error as Exception; this one only ever gets SignInFirst
     app.add_exception_handler(
@@ -124,8 +129,10 @@ def create_app(
     app.include_router(matches_router.router, prefix="/v1")
     app.include_router(merges_router.router, prefix="/v1")
     app.include_router(audit_router.router, prefix="/v1")
+    app.include_router(exports_router.router, prefix="/v1")
     app.include_router(pages_router.router)
     app.include_router(pages_router.viz, prefix="/v1")
+    app.include_router(people_pages_router.viz, prefix="/v1")
     app.include_router(referrals_router.router, prefix="/v1")
     _publish_contract(app)
     return app

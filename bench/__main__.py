@@ -4,9 +4,11 @@
 
 Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.history,
 bench.api, bench.visibility (confidential ties: a centre's key beside an admin's, and the
-audit log's cost), bench.load (the load test, with Locust) and bench.matching in turn, then
-reads their JSON results (bench/results/, or RSN_BENCH_RESULTS) into one summary, which it
-also writes as bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it
+audit log's cost), bench.pages (the map, the weakness report page, node pages and the search
+box, over HTTP and in Chromium; embedded store only), bench.load (the load test, with Locust)
+and bench.matching in turn, then reads their JSON results (bench/results/, or
+RSN_BENCH_RESULTS) into one summary, which it also writes as bench/results/summary.json, so
+two runs can be compared. Without NEO4J_URI it
 starts a local Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
 ``--smoke`` runs everything on a tiny dataset, in a few minutes, to prove the harness works.
 """
@@ -217,6 +219,8 @@ def summary_rows() -> list[dict[str, Any]]:
                 row[f"ratio_{figure}"],
                 "ratio <= 1.1",
             )
+    pages = _read("pages")
+    rows.extend((pages or {}).get("summary", []))
     load = _read("load")
     for name, result in (load or {}).get("backends", {}).items():
         add(
@@ -295,6 +299,10 @@ def main(argv: list[str] | None = None) -> int:
             size
             + backend
             + (["--pairs", "10", "--reads", "10", "--warmup", "2"] if args.smoke else []),
+        ),
+        (
+            "pages",
+            size + (["--repeats", "3", "--loads", "1", "--nodes", "2"] if args.smoke else []),
         ),
         ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
         ("matching", size + ["--duplicates", "0.05"]),

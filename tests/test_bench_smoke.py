@@ -44,6 +44,9 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
         assert f"density history {backend} 2008-now" in figures
         assert f"introductions {backend} centre key p99" in figures
         assert f"node read {backend} with the audit log p50" in figures
+    assert "map page density p50" in figures
+    assert "weakness page 13 first request" in figures
+    assert "node page (centre) p50" in figures
     assert "embedded load with provenance" in figures
     assert "introductions neo4j-cypher p50" in figures
     assert "load neo4j-admin" in figures

@@ -15,7 +15,12 @@ so on the page.
 A view made from the graph as of a day (:meth:`graph.store.ports.GraphStore.as_of`) says that
 day on its page. The density page can carry the density history (a row per year and
 prefecture, as of 1 April of each year): a year slider then switches its bars and its table
-with a small inline script, still with no request to any other host."""
+with a small inline script, still with no request to any other host.
+
+Every text a person reads is in the language of the request (:func:`graph.i18n.language`),
+numbers too (:func:`count_text`, :func:`fixed_text`), and the document says it (``<html
+lang>``). A page made with :class:`PageLinks` has a language switch, and keeps ``lang`` in
+its own links when the request chose it by ``?lang=``."""
 
 from __future__ import annotations
 
@@ -27,13 +32,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import networkx as nx
+from babel.numbers import format_decimal
 from pyvis.network import Network
 
 from graph.errors import InvalidArgument
-from graph.japan import PREFECTURES, REGIONAL_BLOCKS, prefecture_name
+from graph.i18n import LANGUAGES, _, _n, language
+from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import NodeKind, Scope, one_line
+from graph.names import BLOCK_NAMES, block_name, kind_name, prefecture_label, relation_name
 from graph.queries.density import DensityRow
 from graph.queries.history import DensityYear
 from graph.queries.presence import missing
@@ -48,6 +57,11 @@ from viz.layout import layout
 
 __all__ = [
     "DENSITY_FIELDS",
+    "PageLinks",
+    "count_text",
+    "day_text",
+    "fixed_text",
+    "place_name",
     "confidential_shown",
     "HUB_KINDS",
     "KIND_COLOURS",
@@ -56,6 +70,7 @@ __all__ = [
     "NetworkView",
     "centre_view",
     "density_page",
+    "nav_links",
     "network_page",
     "prefecture_view",
 ]
@@ -80,6 +95,86 @@ KIND_COLOURS: dict[NodeKind, str] = {
 HUB_KINDS: frozenset[NodeKind] = frozenset(
     {NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST}
 )
+
+
+#: What each language is called in the language switch, in its own language.
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """Where a page is (``here``: its path and query, without ``lang``), the language its
+    links keep (``lang``: the one the request chose by ``?lang=``, else None) and the day
+    they keep (``as_of``: the one the request asked about, else None)."""
+
+    here: str
+    lang: str | None = None
+    as_of: Day | None = None
+
+    def link(self, href: str) -> str:
+        """``href`` with ``lang`` added when the page keeps it (not escaped)."""
+        return _with_query(href, {"lang": self.lang} if self.lang else {})
+
+    def switch(self) -> str:
+        """The language switch: a link to this page in each language (markup)."""
+        items = []
+        for lang in LANGUAGES:
+            href = html.escape(_with_query(self.here, {"lang": lang}))
+            current = ' aria-current="true"' if lang == language() else ""
+            items.append(
+                f'<a href="{href}" lang="{lang}" hreflang="{lang}"{current}>'
+                f"{LANGUAGE_NAMES[lang]}</a>"
+            )
+        named = html.escape(_("Language"))
+        return f'<nav class="lang" aria-label="{named}">{" ".join(items)}</nav>'
+
+
+def _with_query(href: str, params: Mapping[str, str]) -> str:
+    """``href`` with ``params`` set in its query (a parameter already there is replaced)."""
+    if not params:
+        return href
+    parts = urlsplit(href)
+    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
+    query = urlencode([*kept, *params.items()], safe="/")
+    return f"{parts.path}?{query}"
+
+
+def _locale() -> str:
+    return "ja_JP" if language() == "ja" else "en_US"
+
+
+def count_text(value: int) -> str:
+    """A count as the language writes it: 12,345."""
+    return format_decimal(int(value), locale=_locale())
+
+
+def fixed_text(value: float, places: int) -> str:
+    """``value`` with ``places`` decimals (a half rounded up, as JavaScript's ``toFixed``
+    does) and thousands separators, as the language writes it."""
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * places if places else "")
+    return format_decimal(exact, format=pattern, locale=_locale())
+
+
+def day_text(day: Day) -> str:
+    """A day as the language writes it: 2026-05-10, or 2026年5月10日."""
+    if language() != "ja":
+        return day
+    year, month, date = day.split("-")
+    return f"{int(year)}年{int(month)}月{int(date)}日"
+
+
+def place_name(key: str, name: str) -> str:
+    """The name of a row of the density table (a prefecture's code or a block's name, with
+    the name the table gives it), in the language: the table's name in English, the
+    Japanese name of the prefecture or block in Japanese."""
+    if language() == "en":
+        return name
+    if key in PREFECTURE_BY_CODE:
+        return prefecture_label(key)
+    if key in BLOCK_NAMES:
+        return block_name(key)
+    return name
 
 
 @dataclass(frozen=True)
@@ -148,7 +243,11 @@ def prefecture_view(
     Raises InvalidArgument for an unknown prefecture code."""
     scope = scope_of(prefecture)
     graph = _projection(store, scope, visibility)
-    title = f"The network of {prefecture_name(prefecture)} ({prefecture})"
+    title = _(
+        "The network of {prefecture} ({code})",
+        prefecture=prefecture_label(prefecture),
+        code=prefecture,
+    )
     return NetworkView(title, _trim(graph), len(graph), _day_of(store))
 
 
@@ -172,16 +271,22 @@ def centre_view(
         raise InvalidArgument(f"{centre!r} is an {node.kind.value}, not a centre")
     graph = _projection(store, Scope(node.prefecture), visibility)
     around = nx.ego_graph(graph, centre, radius=depth)
-    title = f"{one_line(node.name)} ({centre}) and its ties, {depth} deep"
+    title = _(
+        "{name} ({id}) and its ties, {depth} deep",
+        name=one_line(node.name),
+        id=centre,
+        depth=depth,
+    )
     return NetworkView(title, _trim(around, {centre}), len(around), _day_of(store))
 
 
 def _tooltip(graph: nx.Graph, node: str) -> str:
     data = graph.nodes[node]
-    lines = [data["name"], f"{data['kind'].value} {node}"]
+    lines = [data["name"], f"{kind_name(data['kind'])} {node}"]
     if data.get("prefecture"):
-        lines.append(prefecture_name(data["prefecture"], unknown=data["prefecture"]))
-    lines.append(f"{graph.degree(node)} ties")
+        lines.append(prefecture_label(data["prefecture"]))
+    degree = graph.degree(node)
+    lines.append(_n("{count} tie", "{count} ties", degree))
     return "\n".join(lines)
 
 
@@ -219,11 +324,16 @@ def _network(view: NetworkView) -> Network:
             {
                 "from": u,
                 "to": v,
-                "title": f"{data['type'].value} ({data['strength']:g})",
+                "title": f"{_tie_type(data['type'])} ({data['strength']:g})",
                 "width": 1,
             }
         )
     return net
+
+
+def _tie_type(kind: Any) -> str:
+    """A tie's type on a page: its name in Japanese, its value in English (SUPPORTS)."""
+    return relation_name(kind) if language() == "ja" else str(kind.value)
 
 
 @cache
@@ -249,6 +359,9 @@ body { font-family: system-ui, sans-serif; margin: 0; color: #222; }
 header { padding: 0.6rem 1rem; border-bottom: 1px solid #ddd; }
 header h1 { font-size: 1.15rem; margin: 0 0 0.3rem 0; }
 nav a { margin-right: 1rem; }
+nav.lang { float: right; }
+nav.lang a { margin: 0 0 0 0.6rem; }
+nav.lang a[aria-current] { font-weight: bold; color: #222; text-decoration: none; }
 .note { background: #fff4d6; border: 1px solid #e8c66a; padding: 0.3rem 0.6rem; margin: 0.4rem 0; }
 #legend { display: flex; gap: 1rem; flex-wrap: wrap; margin: 0.3rem 0; }
 #legend span { display: inline-flex; align-items: center; gap: 0.3rem; }
@@ -265,43 +378,69 @@ td:first-child, th:first-child { text-align: left; }
 
 def _legend(kinds: Sequence[NodeKind]) -> str:
     items = "".join(
-        f'<span data-kind="{kind}"><i style="background:{KIND_COLOURS[kind]}"></i>{kind}</span>'
+        f'<span data-kind="{kind}"><i style="background:{KIND_COLOURS[kind]}"></i>'
+        f"{html.escape(kind_name(kind))}</span>"
         for kind in kinds
     )
-    return f'<div id="legend" aria-label="legend">{items}<span>size: number of ties</span></div>'
+    named, size = html.escape(_("Legend")), html.escape(_("Size: number of ties"))
+    return f'<div id="legend" aria-label="{named}">{items}<span>{size}</span></div>'
 
 
-def _nav() -> str:
-    return '<nav><a href="/">Home</a><a href="/v1/viz/density">Density</a></nav>'
+def nav_links(links: PageLinks | None = None) -> str:
+    """The links every page has: home, the density chart and the map (markup), then the
+    language switch when the page has ``links``."""
+    link = links.link if links is not None else (lambda href: href)
+    items = (
+        ("/", _("Home")),
+        ("/v1/viz/density", _("Density")),
+        ("/v1/viz/map", _("Map")),
+    )
+    anchors = "".join(
+        f'<a href="{html.escape(link(href))}">{html.escape(text)}</a>' for href, text in items
+    )
+    switch = links.switch() if links is not None else ""
+    named = html.escape(_("Pages"))
+    return f'{switch}<nav aria-label="{named}">{anchors}</nav>'
 
 
-def _as_of_text(day: Day | None) -> str:
-    return f" as of {html.escape(day)}" if day else ""
-
-
-def network_page(view: NetworkView, nav: bool = True) -> str:
+def network_page(view: NetworkView, nav: bool = True, links: PageLinks | None = None) -> str:
     """The page of a network view: a self-contained HTML document (it says the view's day,
-    when it has one)."""
+    when it has one), in the language of the request."""
     net = _network(view)
     kinds = [k for k in KIND_COLOURS if any(n["kind"] == k for n in net.nodes)]
     note = ""
     if view.trimmed:
-        note = (
-            f'<p class="note" id="trimmed">Showing {view.graph.number_of_nodes():,} of '
-            f"{view.total_nodes:,} nodes: the centres, financiers and specialists first, then "
-            f"the most connected; {view.trimmed:,} are not shown.</p>"
+        note = '<p class="note" id="trimmed">{}</p>'.format(
+            html.escape(
+                _(
+                    "Showing {shown} of {total} nodes: the centres, financiers and specialists "
+                    "first, then the most connected; {hidden} are not shown.",
+                    shown=count_text(view.graph.number_of_nodes()),
+                    total=count_text(view.total_nodes),
+                    hidden=count_text(view.trimmed),
+                )
+            )
         )
     data = {"nodes": net.nodes, "edges": net.edges}
     title = html.escape(view.title)
+    sizes = {
+        "nodes": count_text(view.graph.number_of_nodes()),
+        "ties": count_text(view.graph.number_of_edges()),
+    }
+    if view.as_of:
+        size = _("{nodes} nodes, {ties} ties as of {day}", day=day_text(view.as_of), **sizes)
+    else:
+        size = _("{nodes} nodes, {ties} ties", **sizes)
+    drawing = html.escape(_("drawing…"))
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_STYLE}</style>
 <script>{_vis_script()}</script>
 </head><body>
-<header>{_nav() if nav else ""}<h1>{title}</h1>
-<div>{view.graph.number_of_nodes():,} nodes, {view.graph.number_of_edges():,} ties\
-{_as_of_text(view.as_of)} <span id="status">drawing…</span></div>{note}{_legend(kinds)}</header>
+<header>{nav_links(links) if nav else ""}<h1>{title}</h1>
+<div>{html.escape(size)} <span id="status">{drawing}</span></div>\
+{note}{_legend(kinds)}</header>
 <div id="network"></div>
 <script>
 const rsnData = {_script_json(data)};
@@ -366,7 +505,17 @@ def _shown(name: str, value: Any) -> str:
     """A figure of a density row as the page shows it: counts with thousands separators,
     densities with :data:`_PLACES` decimals."""
     places = _PLACES.get(name)
-    return f"{int(value):,}" if places is None else _fixed(float(value), places)
+    return count_text(int(value)) if places is None else _fixed(float(value), places)
+
+
+def year_label(year: int, day: Day) -> str:
+    """What a step of a year slider is called: "2010 (as of 2010-04-01)"."""
+    return _("{year} (as of {day})", year=year, day=day_text(day))
+
+
+def day_label(day: Day | None) -> str:
+    """What the last step of a year slider is called: "as of 2026-05-10", or "today"."""
+    return _("as of {day}", day=day_text(day)) if day else _("today")
 
 
 def _density_steps(
@@ -390,10 +539,9 @@ def _density_steps(
     # every year from the first to the last, one with no actors too
     for year in range(min(chosen, default=0), max(chosen, default=-1) + 1):
         day = days.get(year, fiscal_year_day(year))
-        steps.append(_Step(f"{year} (as of {day})", day, by_year.get(year, {}), year))
-    label = f"as of {as_of}" if as_of else "today"
-    steps.append(_Step(label, as_of, {row.key: _figures(row) for row in rows}))
-    return steps, names
+        steps.append(_Step(year_label(year, day), day, by_year.get(year, {}), year))
+    steps.append(_Step(day_label(as_of), as_of, {row.key: _figures(row) for row in rows}))
+    return steps, {key: place_name(key, name) for key, name in names.items()}
 
 
 def _bar(index: int, key: str, label: str, row: Mapping[str, Any] | None, top: float) -> str:
@@ -405,24 +553,34 @@ def _bar(index: int, key: str, label: str, row: Mapping[str, Any] | None, top: f
     length = _fixed(_CHART_WIDTH * min(density, top) / top, 1)
     centre_length = _fixed(_CHART_WIDTH * min(centre_density, top) / top, 1)
     shown = html.escape(label)
+    said = html.escape(_("{name}: density {value}", name=label, value=_shown("density", density)))
+    centre_said = html.escape(
+        _(
+            "{name}: centre density {value}",
+            name=label,
+            value=_shown("centre_density", centre_density),
+        )
+    )
     return (
         f'<g class="bar" data-key="{html.escape(key)}" data-label="{shown}">'
         f'<text x="{_CHART_LEFT - 6}" y="{y + 12}" text-anchor="end">{shown}</text>'
         f'<rect class="density" x="{_CHART_LEFT}" y="{y}" width="{length}" '
-        f'height="{_BAR_HEIGHT / 2}" fill="#4e79a7"><title>{shown}: density '
-        f"{_shown('density', density)}</title></rect>"
+        f'height="{_BAR_HEIGHT / 2}" fill="#4e79a7"><title>{said}</title></rect>'
         f'<rect class="centre" x="{_CHART_LEFT}" y="{y + _BAR_HEIGHT / 2}" '
-        f'width="{centre_length}" height="{_BAR_HEIGHT / 2}" fill="#e15759"><title>{shown}: '
-        f"centre density {_shown('centre_density', centre_density)}</title></rect></g>"
+        f'width="{centre_length}" height="{_BAR_HEIGHT / 2}" fill="#e15759"><title>'
+        f"{centre_said}</title></rect></g>"
     )
 
 
-def _table_row(key: str, name: str, row: Mapping[str, Any] | None) -> str:
+def _table_row(key: str, name: str, row: Mapping[str, Any] | None, link: str | None) -> str:
     cells = "".join(
         f'<td data-field="{field}">{_shown(field, row[field] if row else 0)}</td>'
         for field in ("nodes", "edges", "density", "centres", "centre_density")
     )
-    return f'<tr data-key="{html.escape(key)}"><td>{html.escape(name)}</td>{cells}</tr>'
+    shown = html.escape(name)
+    if link is not None:
+        shown = f'<a href="{html.escape(link)}">{shown}</a>'
+    return f'<tr data-key="{html.escape(key)}"><td>{shown}</td>{cells}</tr>'
 
 
 #: Switches the bars and the table to the slider's position. It reads the figures from
@@ -432,11 +590,14 @@ _SLIDER_SCRIPT = """
   const data = window.rsnDensity;
   const slider = document.getElementById("year");
   const shown = document.getElementById("year-shown");
-  const counts = new Intl.NumberFormat("en-US");
+  const counts = new Intl.NumberFormat(data.locale);
   const places = {density: 5, centre_density: 3};
   const empty = {nodes: 0, edges: 0, density: 0, centres: 0, centre_edges: 0, centre_density: 0};
   function text(field, value) {
     return field in places ? value.toFixed(places[field]) : counts.format(value);
+  }
+  function said(template, name, value) {
+    return template.replace("{name}", name).replace("{value}", value);
   }
   function length(value) {
     return (data.width * Math.min(value, data.top) / data.top).toFixed(1);
@@ -450,11 +611,11 @@ _SLIDER_SCRIPT = """
       const density = bar.querySelector("rect.density");
       density.setAttribute("width", length(row.density));
       density.firstElementChild.textContent =
-        bar.dataset.label + ": density " + text("density", row.density);
+        said(data.said.density, bar.dataset.label, text("density", row.density));
       const centre = bar.querySelector("rect.centre");
       centre.setAttribute("width", length(row.centre_density));
-      centre.firstElementChild.textContent =
-        bar.dataset.label + ": centre density " + text("centre_density", row.centre_density);
+      centre.firstElementChild.textContent = said(
+        data.said.centre_density, bar.dataset.label, text("centre_density", row.centre_density));
     }
     for (const line of document.querySelectorAll("#density tr[data-key]")) {
       const row = step.rows[line.dataset.key] || empty;
@@ -477,10 +638,11 @@ def density_page(
     history: Iterable[DensityYear] | None = None,
     years: Iterable[int] | None = None,
     as_of: Day | None = None,
+    links: PageLinks | None = None,
 ) -> str:
     """Density by prefecture as a bar chart (inline SVG) with the table beside it: ``rows``
     (of :func:`graph.queries.density.density_table`) as of ``as_of`` (the page says that
-    day; None says nothing of a day).
+    day; None says nothing of a day), in the language of the request.
 
     With ``history`` (of :func:`graph.queries.history.density_history`), the page gets a
     year slider: one position per year, from the first year to the last of ``history`` and
@@ -488,7 +650,8 @@ def density_page(
     then ``rows`` as of ``as_of``, where it starts. Moving it switches the bars and the table
     to that year (an inline script); every bar shares one axis, the densest row of any
     position. The page embeds the figures and the script: it makes no request. Names are
-    escaped."""
+    escaped. With ``links``, the page has the language switch and each prefecture of the
+    table links to its network page."""
     steps, names = _density_steps(rows, history, years, as_of)
     keys = sorted(names, key=lambda key: (_KEY_ORDER.get(key, len(_KEY_ORDER)), key))
     top = max((float(r["density"]) for step in steps for r in step.rows.values()), default=0.0)
@@ -496,45 +659,77 @@ def density_page(
     now = steps[-1]
     labels = {key: f"{key} {names[key]}" if key != names[key] else names[key] for key in keys}
     bars = "".join(_bar(i, key, labels[key], now.rows.get(key), top) for i, key in enumerate(keys))
-    table = "".join(_table_row(key, names[key], now.rows.get(key)) for key in keys)
+
+    def network_link(key: str) -> str | None:
+        if links is None or key not in PREFECTURE_BY_CODE:
+            return None
+        day = f"&as_of={links.as_of}" if links.as_of else ""
+        return links.link(f"/v1/viz/network?prefecture={key}{day}")
+
+    table = "".join(
+        _table_row(key, names[key], now.rows.get(key), network_link(key)) for key in keys
+    )
     height = len(keys) * (_BAR_HEIGHT + 4) + 10
     legend = (
-        '<div id="legend"><span><i style="background:#4e79a7"></i>density of the actor graph'
-        '</span><span><i style="background:#e15759"></i>inter-centre collaboration density '
-        "(scaled to the same axis, capped)</span></div>"
+        '<div id="legend"><span><i style="background:#4e79a7"></i>{}</span>'
+        '<span><i style="background:#e15759"></i>{}</span></div>'
+    ).format(
+        html.escape(_("density of the actor graph")),
+        html.escape(_("inter-centre collaboration density (scaled to the same axis, capped)")),
     )
     when, script = "", ""
     if history is not None:
         last = len(steps) - 1
         shown = html.escape(now.label)
         first = "" if steps[0].year is None else f"{steps[0].year} "
+        end = html.escape(day_text(as_of) if as_of else _("today"))
+        year, showing = html.escape(_("Year")), html.escape(_("Showing:"))
         when = (
-            f'<p id="when"><label for="year">Year</label> {first}'
+            f'<p id="when"><label for="year">{year}</label> {first}'
             f'<input type="range" id="year" min="0" max="{last}" step="1" value="{last}" '
-            f'aria-valuetext="{shown}"> {html.escape(as_of or "today")}<br>Showing: '
+            f'aria-valuetext="{shown}"> {end}<br>{showing} '
             f'<output id="year-shown" for="year">{shown}</output></p>'
         )
         data = {
             "top": top,
             "width": _CHART_WIDTH,
+            "locale": "ja-JP" if language() == "ja" else "en-US",
+            "said": {
+                "density": _("{name}: density {value}"),
+                "centre_density": _("{name}: centre density {value}"),
+            },
             "steps": [
                 {"label": step.label, "as_of": step.as_of, "rows": step.rows} for step in steps
             ],
         }
         script = f"<script>window.rsnDensity = {_script_json(data)};{_SLIDER_SCRIPT}</script>"
     elif as_of:
-        when = f'<p id="when">as of {html.escape(as_of)}</p>'
+        when = f'<p id="when">{html.escape(day_label(as_of))}</p>'
+    title = html.escape(_("Density by prefecture"))
+    formula = html.escape(
+        _("density = 2·ties / (actors·(actors−1)) on each prefecture's actor graph")
+    )
+    headings = "".join(
+        f"<th>{html.escape(text)}</th>"
+        for text in (
+            _("prefecture"),
+            _("actors"),
+            _("ties"),
+            _("density"),
+            _("centres"),
+            _("centre density"),
+        )
+    )
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Density by prefecture</title>
+<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>{_STYLE} svg text {{ font-size: 11px; }}</style></head>
 <body data-shown="{html.escape(now.as_of or "")}">
-<header>{_nav() if nav else ""}<h1>Density by prefecture</h1>
-<p>density = 2·ties / (actors·(actors−1)) on each prefecture's actor graph</p>{when}{legend}\
-</header>
+<header>{nav_links(links) if nav else ""}<h1>{title}</h1>
+<p>{formula}</p>{when}{legend}</header>
 <main style="display:flex;gap:2rem;padding:1rem;flex-wrap:wrap">
 <svg id="chart" width="{_CHART_LEFT + _CHART_WIDTH + 20}" height="{height}" role="img"
- aria-label="density by prefecture">{bars}</svg>
-<table id="density"><tr><th>prefecture</th><th>actors</th><th>ties</th><th>density</th>
-<th>centres</th><th>centre density</th></tr>{table}</table></main>{script}
+ aria-label="{title}">{bars}</svg>
+<table id="density"><tr>{headings}</tr>{table}</table></main>{script}
 </body></html>
 """

@@ -7,13 +7,17 @@ signed in (no session, or one that ended) is sent to the sign-in form with a ``n
 to the page; a program that sends a bad ``Authorization`` header gets 401 as on every other
 route. Sign-in and sign-out only accept a form posted from this site (``Origin`` and
 ``Sec-Fetch-Site``), so another site cannot sign a browser in with its own key.
+
+Every page speaks the request's language (see :mod:`api.language`) and has a language switch;
+when the request chose the language by ``?lang=``, the page's links (and the sign-in
+redirects) keep it.
 """
 
 from __future__ import annotations
 
 import html
-from typing import Annotated, Any
-from urllib.parse import parse_qs, quote, urlsplit
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, parse_qsl, quote, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
@@ -35,17 +39,26 @@ from api.errors import responses
 from api.heavy import HeavyWork
 from api.schemas.shared import ID_PATTERN, PREFECTURE_PATTERN
 from graph.errors import InvalidArgument
+from graph.i18n import N_, _, language
+from graph.names import kind_name
 from graph.queries.density import density_table
 from graph.queries.history import density_history, history_years
-from graph.store.keys import SESSION_HOURS, ApiKey
+from graph.queries.regional_measures import MEASURES, regional_history
+from graph.store.keys import SESSION_HOURS, ApiKey, Role
 from graph.store.ports import GraphStore
 from graph.valid_time import Day
+from viz.japan_map import map_page
 from viz.pages import (
     MAX_DEPTH,
+    PageLinks,
     centre_view,
     confidential_shown,
+    count_text,
+    day_text,
     density_page,
+    fixed_text,
     network_page,
+    place_name,
     prefecture_view,
 )
 
@@ -53,7 +66,7 @@ router = APIRouter(tags=["pages"])
 viz = APIRouter(tags=["pages"])
 
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222;
@@ -63,11 +76,37 @@ table {{ border-collapse: collapse; }} td, th {{ padding: 0.2rem 0.7rem;
 td:first-child, th:first-child {{ text-align: left; }}
 .error {{ color: #a00; }} label {{ display: block; margin: 1rem 0 0.3rem; }}
 input[type=password] {{ width: 100%; max-width: 32rem; padding: 0.4rem; }}
-</style></head><body>{body}</body></html>"""
+nav.lang {{ float: right; }} nav.lang a {{ margin-left: 0.6rem; }}
+nav.lang a[aria-current] {{ font-weight: bold; color: #222; text-decoration: none; }}
+</style></head><body>{switch}<main>{body}</main></body></html>"""
+
+#: The roles as a page names them.
+_ROLE_NAMES: dict[Role, str] = {
+    Role.ADMIN: N_("administrator"),
+    Role.ANALYST: N_("analyst"),
+    Role.CENTRE: N_("support centre"),
+}
 
 
-def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(_PAGE.format(title=html.escape(title), body=body), status_code)
+def _page(
+    title: str, body: str, links: PageLinks | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """A page of the site (sign-in, home) in the request's language, with the language
+    switch when ``links`` says where it is."""
+    switch = links.switch() if links is not None else ""
+    made = _PAGE.format(lang=language(), title=html.escape(title), body=body, switch=switch)
+    return HTMLResponse(made, status_code)
+
+
+def page_links(request: Request, day: Day | None = None) -> PageLinks:
+    """Where the page of ``request`` is, the language its links keep (the one it chose by
+    ``?lang=``, else none) and the day they keep (``day``, when the request asked for
+    ``as_of``)."""
+    lang, asked = request.scope.get("state", {}).get("rsn.lang", (language(), False))
+    query = [(k, v) for k, v in parse_qsl(request.url.query, keep_blank_values=True) if k != "lang"]
+    here = request.url.path + (f"?{urlencode(query, safe='/')}" if query else "")
+    kept = day if day is not None and "as_of" in request.query_params else None
+    return PageLinks(here=here, lang=lang if asked else None, as_of=kept)
 
 
 def _local(target: str | None) -> str:
@@ -93,11 +132,10 @@ class SignInFirst(Exception):
 
 
 def sign_in_redirect(request: Request, error: SignInFirst) -> RedirectResponse:
-    """The answer to :class:`SignInFirst`: 303 to the sign-in form, with ``next``."""
-    return RedirectResponse(
-        f"/sign-in?next={quote(_local(error.target), safe='/')}",
-        status_code=status.HTTP_303_SEE_OTHER,
-    )
+    """The answer to :class:`SignInFirst`: 303 to the sign-in form, with ``next`` (and
+    ``lang`` when the request chose it)."""
+    target = f"/sign-in?next={quote(_local(error.target), safe='/')}"
+    return RedirectResponse(page_links(request).link(target), status_code=status.HTTP_303_SEE_OTHER)
 
 
 def _here(request: Request) -> str:
@@ -146,11 +184,18 @@ def _same_site(request: Request) -> bool:
     return origin.lower() != "null" and urlsplit(origin).netloc.lower() == host.lower()
 
 
-def _cross_site() -> HTMLResponse:
+def _cross_site(request: Request) -> HTMLResponse:
+    links = page_links(request)
+    anchor = '<a href="{}">{}</a>'.format(
+        html.escape(links.link("/sign-in")), html.escape(_("the sign-in page"))
+    )
+    said = html.escape(
+        _("This form was sent from another site; open {link} and sign in there.", link="\0")
+    ).replace("\0", anchor)
     return _page(
-        "Sign in to rsn",
-        '<p class="error" role="alert">This form was sent from another site; open '
-        '<a href="/sign-in">the sign-in page</a> and sign in there.</p>',
+        _("Sign in to rsn"),
+        f'<p class="error" role="alert">{said}</p>',
+        PageLinks("/sign-in", links.lang),
         status.HTTP_403_FORBIDDEN,
     )
 
@@ -162,19 +207,37 @@ _REDIRECT = {
 }
 
 
-def _sign_in_form(target: str, error: str = "") -> str:
+def _sign_in_form(target: str, links: PageLinks, error: str = "") -> str:
     problem = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    explained = html.escape(
+        _(
+            "Paste an API key (from {add} or {demo}). It is sent once; the browser then keeps "
+            "a session for {hours} hours.",
+            add="\0",
+            demo="\1",
+            hours=SESSION_HOURS,
+        )
+    )
+    explained = explained.replace("\0", "<code>rsn keys add</code>").replace(
+        "\1", "<code>rsn demo</code>"
+    )
+    heading, key, button = (
+        html.escape(text) for text in (_("Sign in to rsn"), _("API key"), _("Sign in"))
+    )
     return (
-        "<h1>Sign in to rsn</h1>"
-        "<p>Paste an API key (from <code>rsn keys add</code> or <code>rsn demo</code>). It is "
-        "sent once; the browser then keeps a session for "
-        f"{SESSION_HOURS} hours.</p>{problem}"
-        '<form method="post" action="/sign-in">'
-        '<label for="key">API key</label>'
+        f"<h1>{heading}</h1><p>{explained}</p>{problem}"
+        f'<form method="post" action="{html.escape(links.link("/sign-in"))}">'
+        f'<label for="key">{key}</label>'
         '<input id="key" name="key" type="password" autocomplete="off" required>'
         f'<input type="hidden" name="next" value="{html.escape(target)}">'
-        '<p><button type="submit">Sign in</button></p></form>'
+        f'<p><button type="submit">{button}</button></p></form>'
     )
+
+
+def _sign_in_links(request: Request, target: str) -> PageLinks:
+    """The sign-in page's place (with its ``next``) and the language its links keep."""
+    here = "/sign-in" if target == "/" else f"/sign-in?next={quote(target, safe='/')}"
+    return PageLinks(here, page_links(request).lang)
 
 
 @router.get(
@@ -184,11 +247,14 @@ def _sign_in_form(target: str, error: str = "") -> str:
     responses={200: {"content": _HTML, "description": "The form (HTML)."}},
 )
 def sign_in_form(
+    request: Request,
     next: Annotated[  # noqa: A002
         str | None, Query(max_length=2000, description="A path on this site to go to after.")
     ] = None,
 ) -> HTMLResponse:
-    return _page("Sign in to rsn", _sign_in_form(_local(next)))
+    target = _local(next)
+    links = _sign_in_links(request, target)
+    return _page(_("Sign in to rsn"), _sign_in_form(target, links), links)
 
 
 _SIGN_IN_FORM = {
@@ -231,15 +297,17 @@ async def sign_in(request: Request, keys: Keys) -> Response:
     HttpOnly, SameSite=Strict session cookie and a redirect (303) to ``next``; an unknown one
     gets the form again with 401; a form posted from another site gets 403."""
     if not _same_site(request):
-        return _cross_site()
+        return _cross_site(request)
     form = parse_qs((await request.body()).decode("utf-8", "replace"))
     presented = (form.get("key") or [""])[0].strip()
     target = _local((form.get("next") or ["/"])[0])
     key = await run_in_threadpool(keys.authenticate, presented)
     if key is None:
+        links = _sign_in_links(request, target)
         return _page(
-            "Sign in to rsn",
-            _sign_in_form(target, "That key is unknown or revoked."),
+            _("Sign in to rsn"),
+            _sign_in_form(target, links, _("That key is unknown or revoked.")),
+            links,
             status.HTTP_401_UNAUTHORIZED,
         )
     token = await run_in_threadpool(keys.start_session, key)
@@ -271,11 +339,13 @@ def sign_out(request: Request, keys: Keys) -> Response:
     """Ends the session of the cookie (if any) and sends the browser to the sign-in form; a
     form posted from another site gets 403."""
     if not _same_site(request):
-        return _cross_site()
+        return _cross_site(request)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         keys.end_session(token)
-    response = RedirectResponse("/sign-in", status_code=status.HTTP_303_SEE_OTHER)
+    response = RedirectResponse(
+        page_links(request).link("/sign-in"), status_code=status.HTTP_303_SEE_OTHER
+    )
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
 
@@ -301,44 +371,87 @@ def home(request: Request, store: StoreDep, keys: Keys, day: AsOf) -> Response:
     dated = store.as_of(day)
     stats = dated.stats()
     rows = density_table(dated, "prefecture")
-    # the day travels with every link when it was asked for
-    at = f"&amp;as_of={day}" if "as_of" in request.query_params else ""
-    only = f"?as_of={day}" if at else ""
+    links = page_links(request, day)
+
+    def href(path: str) -> str:
+        """A link of the page: the day travels with it when it was asked for, and the
+        language when it was chosen by ``?lang=``."""
+        if links.as_of:
+            path += ("&" if "?" in path else "?") + f"as_of={links.as_of}"
+        return html.escape(links.link(path))
+
     sizes = "".join(
-        f"<tr><td>{kind}</td><td>{count:,}</td></tr>" for kind, count in stats.nodes.items()
+        f"<tr><td>{html.escape(kind_name(kind))}</td><td>{count_text(count)}</td></tr>"
+        for kind, count in stats.nodes.items()
     )
+    report = html.escape(_("report"))
     table = "".join(
-        f'<tr><td><a href="/v1/viz/network?prefecture={row.key}{at}">{row.key} '
-        f"{html.escape(row.name)}</a></td><td>{row.nodes:,}</td><td>{row.edges:,}</td>"
-        f"<td>{row.density:.5f}</td><td>{row.centre_density:.3f}</td>"
-        f'<td><a href="/v1/weaknesses?prefecture={row.key}{at}">report</a></td></tr>'
+        f'<tr><td><a href="{href(f"/v1/viz/network?prefecture={row.key}")}">{row.key} '
+        f"{html.escape(place_name(row.key, row.name))}</a></td><td>{count_text(row.nodes)}</td>"
+        f"<td>{count_text(row.edges)}</td><td>{fixed_text(row.density, 5)}</td>"
+        f"<td>{fixed_text(row.centre_density, 3)}</td>"
+        f'<td><a href="{href(f"/v1/weaknesses?prefecture={row.key}")}">{report}</a></td></tr>'
         for row in rows
     )
     first = rows[0].key if rows else "13"
-    body = (
-        f"<h1>rsn: the regional SME support network</h1>"
-        f"<p>Signed in as {html.escape(caller.name)} ({caller.role.value}).</p>"
-        '<form method="post" action="/sign-out"><button type="submit">Sign out</button></form>'
-        f'<p id="as-of">The network as of {day}.</p>'
-        f"<h2>Size</h2><p>{sum(stats.nodes.values()):,} nodes and "
-        f"{sum(stats.relations.values()):,} relations.</p><table>{sizes}</table>"
-        "<h2>Views</h2><ul>"
-        f'<li><a href="/v1/viz/network?prefecture={first}{at}">Network of a prefecture</a> '
-        "(pick one in the table below)</li>"
-        f'<li><a href="/v1/viz/density{only}">Density by prefecture (chart, with a year '
-        "slider)</a></li>"
-        f'<li><a href="/v1/weaknesses?prefecture={first}{at}">Weakness report</a> (JSON; '
-        f'<a href="/v1/weaknesses{only}">whole network</a>)</li>'
-        f'<li><a href="/v1/density?by=block{at}">Density by regional block</a> (JSON)</li>'
-        '<li><a href="/v1/density/history?by=block">Density by regional block, year by '
-        "year</a> (JSON)</li>"
-        f'<li><a href="/v1/stats{only}">Counts</a> (JSON)</li>'
-        '<li><a href="/docs">API documentation</a></li></ul>'
-        "<h2>Density by prefecture</h2>"
-        '<table id="density"><tr><th>prefecture</th><th>actors</th><th>ties</th>'
-        f"<th>density</th><th>centre density</th><th></th></tr>{table}</table>"
+    role = _(_ROLE_NAMES.get(caller.role, caller.role.value))
+    signed_in = _("Signed in as {name} ({role}).", name=caller.name, role=role)
+    size = _(
+        "{nodes} nodes and {relations} relations.",
+        nodes=count_text(sum(stats.nodes.values())),
+        relations=count_text(sum(stats.relations.values())),
     )
-    return _page("rsn", body)
+    views = [
+        (
+            href(f"/v1/viz/network?prefecture={first}"),
+            _("Network of a prefecture"),
+            _("(pick one in the table below)"),
+        ),
+        (href("/v1/viz/density"), _("Density by prefecture (chart, with a year slider)"), ""),
+        (href("/v1/viz/map"), _("Map of Japan by prefecture (with a year slider)"), ""),
+        (href(f"/v1/weaknesses?prefecture={first}"), _("Weakness report"), ""),
+        (href("/v1/density?by=block"), _("Density by regional block"), _("(JSON)")),
+        (
+            html.escape(links.link("/v1/density/history?by=block")),
+            _("Density by regional block, year by year"),
+            _("(JSON)"),
+        ),
+        (href("/v1/stats"), _("Counts"), _("(JSON)")),
+        (html.escape(links.link("/docs")), _("API documentation"), ""),
+    ]
+    whole = '<a href="{}">{}</a>'.format(href("/v1/weaknesses"), html.escape(_("whole network")))
+    also = {_("Weakness report"): html.escape(_("(JSON; {link})", link="\0")).replace("\0", whole)}
+    items = []
+    for url, text, after in views:
+        extra = also.get(text, html.escape(after))
+        items.append(f'<li><a href="{url}">{html.escape(text)}</a> {extra}</li>')
+    headings = "".join(
+        f"<th>{html.escape(text)}</th>"
+        for text in (_("prefecture"), _("actors"), _("ties"), _("density"), _("centre density"))
+    )
+    said = {
+        "title": _("rsn: the regional SME support network"),
+        "signed_in": signed_in,
+        "sign_out": _("Sign out"),
+        "as_of": _("The network as of {day}.", day=day_text(day)),
+        "size": _("Size"),
+        "sizes": size,
+        "views": _("Views"),
+        "density": _("Density by prefecture"),
+        "report": _("Weakness report"),
+    }
+    shown = {name: html.escape(text) for name, text in said.items()}
+    body = (
+        f"<h1>{shown['title']}</h1><p>{shown['signed_in']}</p>"
+        f'<form method="post" action="{html.escape(links.link("/sign-out"))}">'
+        f'<button type="submit">{shown["sign_out"]}</button></form>'
+        f'<p id="as-of">{shown["as_of"]}</p>'
+        f"<h2>{shown['size']}</h2><p>{shown['sizes']}</p><table>{sizes}</table>"
+        f"<h2>{shown['views']}</h2><ul>{''.join(items)}</ul>"
+        f"<h2>{shown['density']}</h2>"
+        f'<table id="density"><tr>{headings}<th>{shown["report"]}</th></tr>{table}</table>'
+    )
+    return _page("rsn", body, links)
 
 
 _PAGE_ANSWERS: dict[int | str, dict[str, Any]] = {
@@ -387,7 +500,7 @@ def network(
     else:
         view = prefecture_view(dated, str(prefecture), visibility)
     audit_shown(request, caller, confidential_shown(view, visibility))
-    return HTMLResponse(network_page(view))
+    return HTMLResponse(network_page(view, links=page_links(request, day)))
 
 
 @viz.get(
@@ -403,13 +516,59 @@ async def density_chart(
     April of each year since the programme began). Made in a heavy work process (see
     :mod:`api.heavy`): the history reads the whole network."""
     work: HeavyWork = request.app.state.heavy_work
-    return HTMLResponse(await work.run(density_page_html, day))
+    return HTMLResponse(await work.run(density_page_html, day, page_links(request, day)))
 
 
-def density_page_html(store: GraphStore, day: Day) -> bytes:
-    """The density page as of ``day``, with the history since FIRST_YEAR (a heavy job)."""
+def density_page_html(store: GraphStore, day: Day, links: PageLinks | None = None) -> bytes:
+    """The density page as of ``day``, with the history since FIRST_YEAR (a heavy job), its
+    links made with ``links``."""
     first, last = history_years()
     history = density_history(store, "prefecture", first, last)
     rows = density_table(store.as_of(day), "prefecture")
-    page = density_page(rows, history=history, years=range(first, last + 1), as_of=day)
+    page = density_page(rows, history=history, years=range(first, last + 1), as_of=day, links=links)
     return page.encode("utf-8")
+
+
+#: The measures of the map, as the route takes them.
+Measure = Literal["density", "centre_density", "unfinanced", "centres_per_1000"]
+assert set(Measure.__args__) == set(MEASURES)  # type: ignore[attr-defined]
+
+
+@viz.get(
+    "/viz/map",
+    response_class=HTMLResponse,
+    summary="A map of Japan, one tile per prefecture, coloured by a measure",
+    responses={**_PAGE_ANSWERS, **responses(401, 422, 503)},
+)
+async def japan_map(
+    request: Request,
+    caller: PageReader,
+    day: AsOf,
+    _heavy: Annotated[None, Heavy],
+    measure: Annotated[
+        Measure,
+        Query(
+            description="What colours the map: `density` (of each prefecture's actor graph, "
+            "as on the density page), `centre_density` (inter-centre collaboration density), "
+            "`unfinanced` (the share of enterprises with no financier), `centres_per_1000` "
+            "(support centres per 1,000 enterprises)."
+        ),
+    ] = "density",
+) -> HTMLResponse:
+    """A tile-grid map of Japan as of ``as_of`` (one square per prefecture, placed as the
+    country lies), coloured by ``measure``, with a legend, the value of each prefecture on
+    its tile, in a tooltip and in a table, each tile a link to the prefecture's network page,
+    and a year slider over the history (as of 1 April of each year since the programme
+    began) that redraws the map from the figures in the page. Made in a heavy work process
+    (see :mod:`api.heavy`); the figures are kept while the graph does not change."""
+    work: HeavyWork = request.app.state.heavy_work
+    return HTMLResponse(await work.run(map_page_html, day, measure, page_links(request, day)))
+
+
+def map_page_html(
+    store: GraphStore, day: Day, measure: str = "density", links: PageLinks | None = None
+) -> bytes:
+    """The map page of ``measure`` as of ``day``, with the history since FIRST_YEAR (a heavy
+    job; see :func:`graph.queries.regional_measures.regional_history`)."""
+    steps = regional_history(store, day)
+    return map_page(steps, measure, links=links).encode("utf-8")

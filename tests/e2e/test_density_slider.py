@@ -1,16 +1,17 @@
 """The density page's year slider in a headless browser: each position draws what the page
-of that year would, and the keyboard moves it."""
+of that year would (and passes axe-core's check), and the keyboard moves it."""
 
 from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import describe
 from tests.unit.test_history_page import HISTORY, NOW, _drawn, _move
 from viz.pages import density_page
 
 
 @pytest.mark.browser
-def test_moving_the_slider_draws_each_year_as_the_page_of_that_year_would(page):
+def test_moving_the_slider_draws_each_year_as_the_page_of_that_year_would(page, axe_violations):
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     years = range(2008, 2011)
@@ -29,6 +30,8 @@ def test_moving_the_slider_draws_each_year_as_the_page_of_that_year_would(page):
         _move(page, position)
         assert page.inner_text("#year-shown") == f"{y} (as of {y}-04-01)"
         assert page.get_attribute("body", "data-shown") == f"{y}-04-01"
+        violations = axe_violations(page)  # each year's drawing passes the check too
+        assert violations == [], f"density page at {y}:\n{describe(violations)}"
     _move(page, len(years))
     assert _drawn(page) == start
     assert page.inner_text("#year-shown") == "as of 2026-05-10"
