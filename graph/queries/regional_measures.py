@@ -57,11 +57,10 @@ MEASURES: tuple[str, ...] = ("density", "centre_density", "unfinanced", "centres
 _KEPT = 4
 
 
-@dataclass(frozen=True)
-class RegionalCounts:
-    """A prefecture's enterprises, unfinanced enterprises and centres on one day."""
+class _Shares:
+    """The measures made of a prefecture's counts of enterprises, unfinanced enterprises
+    and centres."""
 
-    prefecture: str
     enterprises: int
     unfinanced: int
     centres: int
@@ -78,7 +77,17 @@ class RegionalCounts:
 
 
 @dataclass(frozen=True)
-class RegionalRow:
+class RegionalCounts(_Shares):
+    """A prefecture's enterprises, unfinanced enterprises and centres on one day."""
+
+    prefecture: str
+    enterprises: int
+    unfinanced: int
+    centres: int
+
+
+@dataclass(frozen=True)
+class RegionalRow(_Shares):
     """Everything the map says of a prefecture on one day. ``density`` and
     ``centre_density`` are those of :func:`graph.queries.density.density_table` (None when
     the prefecture had no actors)."""
@@ -91,14 +100,6 @@ class RegionalRow:
     enterprises: int
     unfinanced: int
     centres: int
-
-    @property
-    def unfinanced_share(self) -> float | None:
-        return self.unfinanced / self.enterprises if self.enterprises else None
-
-    @property
-    def centres_per_1000(self) -> float | None:
-        return 1000 * self.centres / self.enterprises if self.enterprises else None
 
 
 @dataclass(frozen=True)
