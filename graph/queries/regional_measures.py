@@ -254,6 +254,8 @@ def graph_changes(store: GraphStore) -> object | None:
 
 _kept: OrderedDict[tuple[object, ...], list[RegionalStep]] = OrderedDict()
 _keeping = threading.Lock()
+#: The question each caller is working out now, so that a second caller waits for it.
+_making: dict[tuple[object, ...], threading.Lock] = {}
 
 
 def regional_history(
@@ -264,25 +266,44 @@ def regional_history(
     first, each with a row for every prefecture that has an actor that day.
 
     The answer is kept while the graph of ``store`` does not change (:func:`graph_changes`);
-    the same question is then answered without reading the store.
+    the same question is then answered without reading the store, and a caller that asks it
+    while another works it out waits for that answer instead of working it out twice.
 
     Raises InvalidArgument for years outside the bounds of :func:`history_years`."""
     first, last = history_years(first, last)
     version = graph_changes(store)
+    if version is None:
+        return _regional_history(store, day, first, last)
     key = (id(store), version, first, last, day)
-    if version is not None:
-        with _keeping:
-            found = _kept.get(key)
+    with _keeping:
+        found = _kept_answer(key)
+        if found is not None:
+            return found
+        making = _making.setdefault(key, threading.Lock())
+    try:
+        with making:  # a second caller of the same question waits for the first one's answer
+            with _keeping:
+                found = _kept_answer(key)
             if found is not None:
-                _kept.move_to_end(key)
                 return found
-    made = _regional_history(store, day, first, last)
-    if version is not None and graph_changes(store) == version:
+            made = _regional_history(store, day, first, last)
+            if graph_changes(store) == version:
+                with _keeping:
+                    _kept[key] = made
+                    while len(_kept) > _KEPT:
+                        _kept.popitem(last=False)
+            return made
+    finally:
         with _keeping:
-            _kept[key] = made
-            while len(_kept) > _KEPT:
-                _kept.popitem(last=False)
-    return made
+            _making.pop(key, None)
+
+
+def _kept_answer(key: tuple[object, ...]) -> list[RegionalStep] | None:
+    """The kept answer of ``key``, marked as the latest used (hold ``_keeping``)."""
+    found = _kept.get(key)
+    if found is not None:
+        _kept.move_to_end(key)
+    return found
 
 
 def _regional_history(store: GraphStore, day: Day, first: int, last: int) -> list[RegionalStep]:

@@ -319,3 +319,33 @@ def test_pages_in_english_by_default(live_api):
     assert "Density by prefecture (chart, with a year slider)" in home
     assert "Map of Japan by prefecture (with a year slider)" in home
     assert "<title>The network of Tokyo (13)</title>" in network
+
+
+def test_callers_of_the_same_question_at_once_share_one_answer(random_store, monkeypatch):
+    import threading
+    import time
+
+    import graph.queries.regional_measures as measures
+
+    made = measures._regional_history
+    calls: list[int] = []
+
+    def slow(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.3)
+        return made(*args, **kwargs)
+
+    monkeypatch.setattr(measures, "_regional_history", slow)
+    day = "2020-06-01"  # a day no other test asks, so nothing is kept yet
+    answers: list[object] = []
+    threads = [
+        threading.Thread(target=lambda: answers.append(regional_history(random_store, day)))
+        for _ in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert len(answers) == 3 and answers[0] is answers[1] is answers[2]
+    assert measures._making == {}
