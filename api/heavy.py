@@ -126,7 +126,7 @@ def _warm_figures(store: GraphStore) -> None:
     except Exception as error:  # logged: the worker goes on without it
         log.warning("working out the map's figures ahead failed: %s", error)
         return
-    log.info("map figures ready in %.1f s", time.perf_counter() - started)
+    log.info("map figures ready in %.3f s", time.perf_counter() - started)
 
 
 def _exit_with(sentinel: int) -> None:
