@@ -55,7 +55,7 @@ from graph.algorithms.reach import (
 )
 from graph.collector import collector_off
 from graph.errors import InvalidArgument
-from graph.i18n import _
+from graph.i18n import _, language
 from graph.japan import ELSEWHERE, PREFECTURE_BY_CODE, SAME_PREFECTURE, nearness
 from graph.model import (
     ACTOR_KINDS,
@@ -291,9 +291,10 @@ def weakness_report(
     left out.
 
     The report is kept while the graph of ``store`` does not change (see :func:`_graph_of`):
-    the same question (prefecture, limit, and a visibility that sees the same ties) is then
-    answered at once, with the same report object, which callers must not change. A few
-    reports are kept, the least recently asked dropped first.
+    the same question (prefecture, limit, a visibility that sees the same ties, and the
+    language its sentences are in) is then answered at once, with the same report object,
+    which callers must not change. A few reports are kept, the least recently asked dropped
+    first.
 
     Raises InvalidArgument for an unknown prefecture code or a limit outside 1..MAX_LIMIT.
     """
@@ -310,7 +311,7 @@ def weakness_report(
     key: tuple[object, ...] | None = None
     if graph is not None:
         inner, changes, day = graph
-        key = (id(inner), changes, day, prefecture, limit, _seeing(visibility))
+        key = (id(inner), changes, day, prefecture, limit, _seeing(visibility), language())
         with _keeping:
             kept = _kept.get(key)
             if kept is not None and kept[0]() is inner:

@@ -564,7 +564,10 @@ class _Writer:
             known = self._lookup(node.id for node in nodes)
         else:  # the load looked its nodes up when it was validated
             known = self._known
-            self._new.update(node.id for node in nodes if node.id not in known)
+            # Nodes the lookup did not find are written with MERGE like the others, not
+            # created outright: another process may create the same node between the
+            # lookup and this write (two loads at once), and a CREATE would then fail on
+            # the id's uniqueness (or, for their ties, make one tie twice).
         key, params = self._key, self._params
         by_kind: dict[tuple[NodeKind, bool], list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
@@ -1155,7 +1158,16 @@ class Neo4jStore(Store):
     def ensure_schema(self) -> None:
         """Create the constraints and indexes if missing; safe to run again."""
         for statement in cypher.schema_statements():
-            self._guard(partial(self._driver.execute_query, statement, database_=self.database))
+            self._guard(partial(self._create_schema_rule, statement))
+
+    def _create_schema_rule(self, statement: str) -> None:
+        """Run one ``CREATE ... IF NOT EXISTS``; another process creating the same rule at
+        the same moment (the server then says an equivalent one already exists) is fine."""
+        try:
+            self._driver.execute_query(statement, database_=self.database)
+        except neo4j.exceptions.ClientError as error:
+            if "AlreadyExists" not in (error.code or ""):
+                raise
 
     def migrate(self) -> None:
         """Bring a database written before provenance was kept up to this rsn, once: every
@@ -1210,9 +1222,7 @@ class Neo4jStore(Store):
     def _mark_migrated(self) -> None:
         """Record that the database needs no migration (see :meth:`migrate`)."""
         if not self._migrated:
-            self._guard(
-                partial(self._driver.execute_query, cypher.MARK_MIGRATED, database_=self.database)
-            )
+            self._guard(partial(self._create_schema_rule, cypher.MARK_MIGRATED))
             self._migrated = True
 
     # -- writing -----------------------------------------------------------------------
