@@ -24,6 +24,7 @@ page asked again is answered at once.
 from __future__ import annotations
 
 import threading
+import weakref
 from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
@@ -252,7 +253,9 @@ def graph_changes(store: GraphStore) -> object | None:
     return counted if isinstance(counted, int) else None
 
 
-_kept: OrderedDict[tuple[object, ...], list[RegionalStep]] = OrderedDict()
+_kept: OrderedDict[tuple[object, ...], tuple[weakref.ref[GraphStore], list[RegionalStep]]] = (
+    OrderedDict()
+)
 _keeping = threading.Lock()
 #: The question each caller is working out now, so that a second caller waits for it.
 _making: dict[tuple[object, ...], threading.Lock] = {}
@@ -276,20 +279,20 @@ def regional_history(
         return _regional_history(store, day, first, last)
     key = (id(store), version, first, last, day)
     with _keeping:
-        found = _kept_answer(key)
+        found = _kept_answer(key, store)
         if found is not None:
             return found
         making = _making.setdefault(key, threading.Lock())
     try:
         with making:  # a second caller of the same question waits for the first one's answer
             with _keeping:
-                found = _kept_answer(key)
+                found = _kept_answer(key, store)
             if found is not None:
                 return found
             made = _regional_history(store, day, first, last)
             if graph_changes(store) == version:
                 with _keeping:
-                    _kept[key] = made
+                    _kept[key] = (weakref.ref(store), made)
                     while len(_kept) > _KEPT:
                         _kept.popitem(last=False)
             return made
@@ -298,12 +301,14 @@ def regional_history(
             _making.pop(key, None)
 
 
-def _kept_answer(key: tuple[object, ...]) -> list[RegionalStep] | None:
-    """The kept answer of ``key``, marked as the latest used (hold ``_keeping``)."""
-    found = _kept.get(key)
-    if found is not None:
-        _kept.move_to_end(key)
-    return found
+def _kept_answer(key: tuple[object, ...], store: GraphStore) -> list[RegionalStep] | None:
+    """The kept answer of ``key`` for ``store`` (not for another store that took a freed
+    store's id), marked as the latest used (hold ``_keeping``)."""
+    entry = _kept.get(key)
+    if entry is None or entry[0]() is not store:
+        return None
+    _kept.move_to_end(key)
+    return entry[1]
 
 
 def _regional_history(store: GraphStore, day: Day, first: int, last: int) -> list[RegionalStep]:
