@@ -79,11 +79,13 @@ def plan(folder: Path, keys: dict[str, str], args: argparse.Namespace) -> dict[s
     }
 
 
-def make_keys(data_dir: Path, centre: str) -> dict[str, str]:
-    """An admin, an analyst and a centre key (bound to ``centre``) for this run."""
-    from graph.store.keys import KeyStore, Role
+def make_keys(data_dir: Path, centre: str, backend: str = "embedded") -> dict[str, str]:
+    """An admin, an analyst and a centre key (bound to ``centre``) for this run, where an
+    ``rsn serve`` on ``backend`` reads them."""
+    from bench.common import key_store
+    from graph.store.keys import Role
 
-    keys = KeyStore(data_dir)
+    keys = key_store(data_dir, backend)
     try:
         return {
             "admin": keys.add("load-admin", Role.ADMIN, replace=True),
@@ -228,7 +230,7 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
 
     folder, _, data_dir = prepare(backend, args.enterprises, args.seed)
     centres = _ids(folder, "centres.csv")
-    keys = make_keys(data_dir, centres[0]["id"])
+    keys = make_keys(data_dir, centres[0]["id"], backend)
     plan_file, out_file = data_dir / "plan.json", data_dir / "locust.json"
     plan_file.write_text(json.dumps(plan(folder, keys, args)), encoding="utf-8")
     port = _free_port()

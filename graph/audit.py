@@ -2,8 +2,9 @@
 
 An answer of the API that showed a confidential tie (see :mod:`graph.visibility`) leaves an
 :class:`AuditEntry`: which key asked, on which route, when, and the enterprises whose
-confidential ties it showed. Entries are kept beside the API keys, in ``keys.sqlite``
-(:meth:`graph.store.keys.KeyStore.record_audit`), and are never changed or deleted; an export
+confidential ties it showed. Entries are kept beside the API keys (in ``keys.sqlite`` with the
+embedded store, in the graph's database with Neo4j:
+:meth:`graph.store.keys.KeyStore.record_audit`), and are never changed or deleted; an export
 writes them as ``audit.csv`` and a load of the export appends them to the target's log.
 
 Times are ISO 8601 in UTC to the microsecond, as :func:`graph.valid_time.now_stamp` gives

@@ -15,9 +15,9 @@ from pathlib import Path
 from graph.errors import NotFound
 from graph.i18n import _
 from graph.settings import Backend, Settings, load_settings
-from graph.store import open_store
+from graph.store import keys_exist, open_keys, open_store
 from graph.store.embedded import STORE_FILE
-from graph.store.keys import KEYS_FILE, KeyStore
+from graph.store.keys import KeyStore
 from graph.store.ports import Store
 
 __all__ = ["Services", "open_services"]
@@ -50,16 +50,17 @@ class Services:
 
     @property
     def keys(self) -> KeyStore:
-        """The API key store of the data folder, made when missing. Raises StoreError when
-        its file cannot be opened."""
+        """The API keys of the deployment (see :func:`graph.store.open_keys`: the data
+        folder's file, made when missing, or the Neo4j database). Raises StoreError when
+        the file cannot be opened, StoreUnavailable when Neo4j cannot be reached."""
         if self._keys is None:
-            self._keys = KeyStore(self.settings.data_dir)
+            self._keys = open_keys(self.settings)
         return self._keys
 
     def existing_keys(self) -> KeyStore | None:
-        """The key store, or None when the data folder has no keys file yet (nothing is
-        made)."""
-        if self._keys is None and not (self.settings.data_dir / KEYS_FILE).is_file():
+        """The key store, or None when the embedded store's data folder has no keys file yet
+        (nothing is made)."""
+        if self._keys is None and not keys_exist(self.settings):
             return None
         return self.keys
 

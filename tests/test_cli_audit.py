@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from graph.audit import AuditEntry
-from graph.store.keys import KeyStore
+from graph.store.keys import FileKeyStore
 
 #: `rsn` with the audit command registered as cli/main.py registers it (once).
 RSN_WITH_AUDIT = (
@@ -41,7 +41,7 @@ def rsn_audit(*args: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def logged(tmp_path) -> tuple[Path, list[AuditEntry]]:
     data_dir = tmp_path / "data"
-    keys = KeyStore(data_dir)
+    keys = FileKeyStore(data_dir)
     try:
         entries = [
             keys.record_audit("ana", "GET /v1/nodes/E1", ["E1"], at="2026-03-01T09:00:00Z"),
@@ -148,7 +148,7 @@ def test_export_writes_audit_csv_and_load_appends_it_once(tmp_path, logged):
         loaded = rsn("load", str(tmp_path / "export"), data_dir=target)
         assert loaded.returncode == 0, loaded.stderr
         assert f"appended {appended} of the 3 entries of its audit.csv" in loaded.stdout
-    keys = KeyStore(target)
+    keys = FileKeyStore(target)
     try:
         assert keys.audit() == entries
     finally:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from graph.store.keys import KeyStore, Role
+from graph.store.keys import FileKeyStore, Role
 from tests.conftest import _free_port
 
 
@@ -44,7 +44,7 @@ def _wait_healthy(client: httpx.Client, seconds: float = 90.0) -> None:
 def test_every_worker_takes_one_key_sees_the_others_writes_and_a_revocation(
     small_store_dir, tmp_path
 ):
-    keys = KeyStore(small_store_dir)
+    keys = FileKeyStore(small_store_dir)
     secret = keys.add("admin", Role.ADMIN)
     keys.close()
     port = _free_port()
@@ -83,7 +83,7 @@ def test_every_worker_takes_one_key_sees_the_others_writes_and_a_revocation(
             assert found == [200] * 20
 
             # revoked from outside, the key fails on every process at once
-            keys = KeyStore(small_store_dir)
+            keys = FileKeyStore(small_store_dir)
             keys.revoke("admin")
             keys.close()
             refused = [client.get("/v1/stats", headers=headers).status_code for _ in range(20)]

@@ -126,6 +126,24 @@ __all__ = [
     "ALIASES",
     "MERGES",
     "MERGE_SNAPSHOT",
+    "KEY_SCHEMA",
+    "DELETE_SESSIONS_OF_KEY_NAMED",
+    "DELETE_KEY_NAMED",
+    "CREATE_KEY",
+    "KEYS",
+    "KEY_BY_ID",
+    "REVOKE_KEY",
+    "ADOPT_KEYS",
+    "ANY_KEY_OR_ENTRY",
+    "END_SESSIONS_BEFORE",
+    "CREATE_SESSION",
+    "SESSION_KEY",
+    "DELETE_SESSION",
+    "COUNT_UP",
+    "AUDIT_IDS_HELD",
+    "APPEND_AUDIT",
+    "AUDIT_ENTRIES",
+    "NEWEST_AUDIT_ENTRIES",
 ]
 
 
@@ -1301,3 +1319,92 @@ MERGES = (
 
 #: The snapshot of the merge ``$id``: one row, ``snapshot``, when it exists.
 MERGE_SNAPSHOT = f"MATCH (m:{MERGE_LABEL} {{id: $id}}) RETURN m.snapshot AS snapshot"
+
+
+# -- what the API servers keep about who asks: keys, sessions, the audit log -------------
+# (graph.store.neo4j_keys). Labels of their own, which no statement about the graph reads.
+
+#: Constraints and indexes of the keys, sessions and audit log; safe to run again.
+KEY_SCHEMA = [
+    "CREATE CONSTRAINT rsn_api_key_id IF NOT EXISTS FOR (k:RsnApiKey) REQUIRE k.key_id IS UNIQUE",
+    "CREATE CONSTRAINT rsn_api_key_name IF NOT EXISTS FOR (k:RsnApiKey) REQUIRE k.name IS UNIQUE",
+    "CREATE CONSTRAINT rsn_session_token IF NOT EXISTS "
+    "FOR (s:RsnSession) REQUIRE s.token_sha IS UNIQUE",
+    "CREATE INDEX rsn_session_key IF NOT EXISTS FOR (s:RsnSession) ON (s.key_id)",
+    "CREATE INDEX rsn_session_expires IF NOT EXISTS FOR (s:RsnSession) ON (s.expires_at)",
+    "CREATE CONSTRAINT rsn_audit_id IF NOT EXISTS FOR (e:RsnAuditEntry) REQUIRE e.id IS UNIQUE",
+    "CREATE INDEX rsn_audit_at IF NOT EXISTS FOR (e:RsnAuditEntry) ON (e.at)",
+    "CREATE INDEX rsn_audit_key IF NOT EXISTS FOR (e:RsnAuditEntry) ON (e.key)",
+    "CREATE CONSTRAINT rsn_counter_name IF NOT EXISTS FOR (c:RsnCounter) REQUIRE c.name IS UNIQUE",
+]
+
+_KEY_FIELDS = (
+    "k.name AS name, k.role AS role, k.centre AS centre, k.created_at AS created_at, "
+    "k.revoked_at AS revoked_at, k.key_id AS key_id, k.secret_sha AS secret_sha"
+)
+
+#: Delete the sessions of the key named ``$name``.
+DELETE_SESSIONS_OF_KEY_NAMED = (
+    "MATCH (k:RsnApiKey {name: $name}) MATCH (s:RsnSession {key_id: k.key_id}) DELETE s"
+)
+#: Delete the key named ``$name``.
+DELETE_KEY_NAMED = "MATCH (k:RsnApiKey {name: $name}) DELETE k"
+#: Keep the key ``$key`` (a map of its fields); a taken id or name breaks a constraint.
+CREATE_KEY = "CREATE (k:RsnApiKey) SET k = $key"
+#: Every key, oldest first: rows of the key's fields.
+KEYS = f"MATCH (k:RsnApiKey) RETURN {_KEY_FIELDS} ORDER BY k.created_at, k.made, k.key_id"
+#: The key ``$key_id``: one row of its fields when it exists.
+KEY_BY_ID = f"MATCH (k:RsnApiKey {{key_id: $key_id}}) RETURN {_KEY_FIELDS}"
+#: Revoke the active key named ``$name`` at ``$at``: one row, ``changed`` (0 or 1).
+REVOKE_KEY = (
+    "OPTIONAL MATCH (k:RsnApiKey {name: $name}) WHERE k.revoked_at IS NULL "
+    "SET k.revoked_at = $at RETURN count(k) AS changed"
+)
+#: Keep the keys ``$rows`` whose id and name are free: one row, ``added``.
+ADOPT_KEYS = (
+    "UNWIND $rows AS row WITH row WHERE NOT EXISTS { MATCH (k:RsnApiKey) "
+    "WHERE k.key_id = row.key_id OR k.name = row.name } "
+    "CREATE (k:RsnApiKey) SET k = row RETURN count(k) AS added"
+)
+#: Whether any key or audit entry is kept: one row, ``found``.
+ANY_KEY_OR_ENTRY = (
+    "RETURN EXISTS { MATCH (:RsnApiKey) } OR EXISTS { MATCH (:RsnAuditEntry) } AS found"
+)
+#: Forget the sessions that ended before ``$now``.
+END_SESSIONS_BEFORE = "MATCH (s:RsnSession) WHERE s.expires_at < $now DELETE s"
+#: Keep a session: ``$token_sha`` of ``$key_id`` until ``$expires_at``.
+CREATE_SESSION = (
+    "CREATE (:RsnSession {token_sha: $token_sha, key_id: $key_id, expires_at: $expires_at})"
+)
+#: The active key of the session ``$token_sha`` that lasts past ``$now``: one row at most.
+SESSION_KEY = (
+    "MATCH (s:RsnSession {token_sha: $token_sha}) WHERE s.expires_at > $now "
+    "MATCH (k:RsnApiKey {key_id: s.key_id}) WHERE k.revoked_at IS NULL "
+    f"RETURN {_KEY_FIELDS}"
+)
+#: Forget the session ``$token_sha``.
+DELETE_SESSION = "MATCH (s:RsnSession {token_sha: $token_sha}) DELETE s"
+#: Move the counter ``$name`` on by ``$count`` (made at 0 when missing), holding its lock to
+#: the end of the transaction: one row, ``last``, its new value.
+COUNT_UP = (
+    "MERGE (c:RsnCounter {name: $name}) ON CREATE SET c.value = 0 "
+    "SET c.value = c.value + $count RETURN c.value AS last"
+)
+#: The ids among ``$ids`` that the audit log holds: one row, ``held``.
+AUDIT_IDS_HELD = "UNWIND $ids AS id MATCH (e:RsnAuditEntry {id: id}) RETURN collect(e.id) AS held"
+#: Append the entries ``$rows`` (maps of id, seq, at, key, route, enterprises).
+APPEND_AUDIT = "UNWIND $rows AS row CREATE (e:RsnAuditEntry) SET e = row"
+_AUDIT_WHERE = (
+    "MATCH (e:RsnAuditEntry) WHERE ($since IS NULL OR e.at >= $since) "
+    "AND ($key IS NULL OR e.key = $key) "
+)
+_AUDIT_FIELDS = (
+    "e.id AS id, e.at AS at, e.key AS key, e.route AS route, e.enterprises AS enterprises"
+)
+#: The entries at or after ``$since`` of ``$key`` (either null for any), oldest first.
+AUDIT_ENTRIES = _AUDIT_WHERE + f"RETURN {_AUDIT_FIELDS} ORDER BY e.at, e.seq"
+#: The newest ``$limit`` of those, oldest first.
+NEWEST_AUDIT_ENTRIES = (
+    _AUDIT_WHERE + "WITH e ORDER BY e.at DESC, e.seq DESC LIMIT $limit "
+    f"RETURN {_AUDIT_FIELDS} ORDER BY at, e.seq"
+)

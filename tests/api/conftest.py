@@ -15,8 +15,8 @@ import uvicorn
 from api import create_app
 from graph.loaders import load_dataset
 from graph.settings import Settings
-from graph.store import open_store
-from graph.store.keys import KeyStore, Role
+from graph.store import open_keys, open_store
+from graph.store.keys import Role
 from tests.conftest import _free_port
 
 
@@ -32,7 +32,7 @@ class LiveApi:
         return httpx.Client(base_url=self.base_url, headers=sent, timeout=30)
 
     def add_key(self, name: str, role: Role, centre: str | None = None) -> str:
-        keys = KeyStore(self.settings.data_dir)
+        keys = open_keys(self.settings)
         try:
             return keys.add(name, role, centre)
         finally:
@@ -53,7 +53,7 @@ def load_with_keys(settings: Settings, dataset, roles=tuple(TEST_KEYS)) -> dict[
     ``roles``; returns the keys' secrets by role."""
     with open_store(settings) as store:
         load_dataset(dataset, store)
-    keys = KeyStore(settings.data_dir)
+    keys = open_keys(settings)
     try:
         return {role: keys.add(*TEST_KEYS[role]) for role in roles}
     finally:

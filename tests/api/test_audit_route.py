@@ -11,7 +11,7 @@ from api import create_app
 from api.routers import audit as audit_router
 from graph.audit import AuditEntry
 from graph.settings import Settings
-from graph.store.keys import KeyStore
+from graph.store import open_keys
 from tests.api.conftest import LiveApi, load_with_keys, serve
 
 ENTRY_FIELDS = {"id", "at", "key", "route", "enterprises"}
@@ -30,7 +30,7 @@ def audit_api(tmp_path, small_dataset) -> Iterator[tuple[LiveApi, list[AuditEntr
     # the log is kept beside the keys whichever the backend: the embedded one is enough
     settings = Settings(RSN_BACKEND="embedded", RSN_DATA_DIR=tmp_path / "data", RSN_BATCH_SIZE=500)
     made = load_with_keys(settings, small_dataset)
-    keys = KeyStore(settings.data_dir)
+    keys = open_keys(settings)
     try:
         entries = [
             keys.record_audit("t-analyst", "GET /v1/nodes/E1", ["E1"], at="2026-03-01T09:00:00Z"),
@@ -68,7 +68,7 @@ def test_an_admin_reads_every_entry_oldest_first(audit_api):
 
 def test_entries_appended_while_the_server_runs_are_read_at_once(audit_api):
     api, entries = audit_api
-    keys = KeyStore(api.settings.data_dir)
+    keys = open_keys(api.settings)
     try:
         later = keys.record_audit("t-admin", "GET /v1/nodes/E4", ["E4"])
     finally:

@@ -28,8 +28,8 @@ from graph.loaders import load_dataset
 from graph.model import NodeKind
 from graph.rows import RELATION_COLUMNS, node_columns
 from graph.settings import Settings
-from graph.store import open_store
-from graph.store.keys import KeyStore, Role
+from graph.store import open_keys, open_store
+from graph.store.keys import Role
 from tests.api.conftest import LiveApi, serve
 from tests.conftest import write_csv
 
@@ -122,7 +122,7 @@ def _referral(api: LiveApi, sender: str, receiver: str, enterprise: str, *moves:
 def _start(settings: Settings, folder: Path):
     with open_store(settings) as store:
         load_dataset(_dataset(folder), store)
-    keys = KeyStore(settings.data_dir)
+    keys = open_keys(settings)
     try:
         made = {
             "admin": keys.add("k-admin", Role.ADMIN),

@@ -13,7 +13,7 @@ import pytest
 from api import create_app
 from api.routers import exports as exports_router
 from graph.settings import Settings
-from graph.store.keys import KeyStore
+from graph.store import open_keys
 from graph.visibility import DEFAULT_CONFIDENTIAL_TYPES
 from tests.api.conftest import LiveApi, load_with_keys, serve
 
@@ -49,7 +49,7 @@ def _edges(answer, fmt: str) -> set[tuple[str, str, str]]:
 
 def _audit(settings: Settings, key: str) -> list[tuple[str, tuple[str, ...]]]:
     """The (route, enterprises) of each audit entry of the key named ``key``."""
-    keys = KeyStore(settings.data_dir)
+    keys = open_keys(settings)
     try:
         return [(entry.route, entry.enterprises) for entry in keys.audit(key=key)]
     finally:

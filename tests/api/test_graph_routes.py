@@ -139,9 +139,9 @@ def test_a_revoked_key_is_refused_at_once(live_api):
     secret = live_api.add_key("short-lived", Role.ANALYST)
     with live_api.client(headers={"Authorization": f"Bearer {secret}"}) as client:
         assert client.get("/v1/stats").status_code == 200
-        from graph.store.keys import KeyStore
+        from graph.store import open_keys
 
-        keys = KeyStore(live_api.settings.data_dir)
+        keys = open_keys(live_api.settings)
         keys.revoke("short-lived")
         keys.close()
         assert client.get("/v1/stats").status_code == 401

@@ -24,7 +24,7 @@ from api import create_app
 from api.deps import SESSION_COOKIE
 from api.guard import Limits
 from graph.settings import Backend, Settings
-from graph.store.keys import KeyStore, Role
+from graph.store.keys import FileKeyStore, Role
 from tests.api.conftest import load_with_keys, serve
 
 EMBEDDED = pytest.mark.parametrize("backend", [Backend.EMBEDDED], indirect=True)
@@ -188,7 +188,7 @@ def _bearer(served: Served, role: str) -> dict[str, str]:
 def test_the_key_files_are_private_to_their_owner(tmp_path):
     before = os.umask(0o022)
     try:
-        keys = KeyStore(tmp_path / "fresh" / "data")
+        keys = FileKeyStore(tmp_path / "fresh" / "data")
         keys.add("someone", Role.ANALYST)
         keys.start_session(keys.authenticate(keys.add("other", Role.ANALYST)))
         folder = tmp_path / "fresh" / "data"

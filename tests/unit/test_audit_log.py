@@ -18,13 +18,23 @@ from graph.loaders.audit_rows import (
     read_audit_folder,
     write_audit,
 )
-from graph.store.keys import KEYS_FILE, KeyStore, Role
+from graph.store import open_keys
+from graph.store.keys import KEYS_FILE, FileKeyStore, KeyStore, Role
 from tests.conftest import write_csv
 
 
 @pytest.fixture
-def keys(tmp_path: Path):
-    store = KeyStore(tmp_path / "data")
+def keys(settings):
+    """The log of a fresh deployment, on each backend."""
+    store = open_keys(settings)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def file_keys(tmp_path: Path):
+    """The log in a keys.sqlite of its own (for what only the file does)."""
+    store = FileKeyStore(tmp_path / "data")
     yield store
     store.close()
 
@@ -130,7 +140,8 @@ def _raw(tmp_path: Path) -> sqlite3.Connection:
         "ON CONFLICT(id) DO UPDATE SET key = 'x'",
     ],
 )
-def test_the_log_refuses_update_and_delete_through_raw_sqlite(keys, tmp_path, sql):
+def test_the_log_refuses_update_and_delete_through_raw_sqlite(file_keys, tmp_path, sql):
+    keys = file_keys
     made = _fill(keys)
     raw = _raw(tmp_path)
     try:
@@ -142,10 +153,10 @@ def test_the_log_refuses_update_and_delete_through_raw_sqlite(keys, tmp_path, sq
 
 
 def test_the_log_survives_reopening_the_file(tmp_path):
-    first = KeyStore(tmp_path / "data")
+    first = FileKeyStore(tmp_path / "data")
     made = _fill(first)
     first.close()
-    again = KeyStore(tmp_path / "data")
+    again = FileKeyStore(tmp_path / "data")
     try:
         assert again.audit() == made
         later = again.record_audit("ana", "GET /v1/nodes/E3", ["E3"])
@@ -156,7 +167,7 @@ def test_the_log_survives_reopening_the_file(tmp_path):
 
 def test_a_keys_file_made_before_the_log_gets_it_and_keeps_its_keys(tmp_path):
     folder = tmp_path / "data"
-    keys = KeyStore(folder)
+    keys = FileKeyStore(folder)
     secret = keys.add("ana", Role.ANALYST)
     keys.close()
     raw = sqlite3.connect(folder / KEYS_FILE, isolation_level=None)
@@ -164,7 +175,7 @@ def test_a_keys_file_made_before_the_log_gets_it_and_keeps_its_keys(tmp_path):
         raw.execute(f"DROP TRIGGER audit_log_{name}")
     raw.execute("DROP TABLE audit_log")  # a file as an earlier rsn wrote it
     raw.close()
-    keys = KeyStore(folder)
+    keys = FileKeyStore(folder)
     try:
         assert keys.authenticate(secret) is not None
         entry = keys.record_audit("ana", "GET /v1/nodes/E1", ["E1"])
@@ -180,23 +191,22 @@ def test_a_keys_file_made_before_the_log_gets_it_and_keeps_its_keys(tmp_path):
 
 
 def test_restore_appends_only_the_entries_not_there_yet(keys, tmp_path):
-    made = _fill(keys)
-    target = KeyStore(tmp_path / "other")
-    try:
-        own = target.record_audit("bob", "GET /v1/nodes/E7", ["E7"], at="2026-03-02T12:00:00Z")
-        assert target.restore_audit(made[:2]) == 2
-        assert target.restore_audit(made) == 2
-        assert target.restore_audit(made) == 0
-        assert target.restore_audit([]) == 0
-        listed = target.audit()
-        assert [e.id for e in listed] == [made[0].id, made[1].id, own.id, made[2].id, made[3].id]
-        assert [e for e in listed if e.id != own.id] == made
-        # an entry of an id there already is not changed by a restore
-        changed = AuditEntry(made[0].id, made[0].at, "mallory", "GET /", ())
-        assert target.restore_audit([changed]) == 0
-        assert target.audit()[0] == made[0]
-    finally:
-        target.close()
+    source = FileKeyStore(tmp_path / "other")
+    made = _fill(source)
+    source.close()
+    target = keys
+    own = target.record_audit("bob", "GET /v1/nodes/E7", ["E7"], at="2026-03-02T12:00:00Z")
+    assert target.restore_audit(made[:2]) == 2
+    assert target.restore_audit(made) == 2
+    assert target.restore_audit(made) == 0
+    assert target.restore_audit([]) == 0
+    listed = target.audit()
+    assert [e.id for e in listed] == [made[0].id, made[1].id, own.id, made[2].id, made[3].id]
+    assert [e for e in listed if e.id != own.id] == made
+    # an entry of an id there already is not changed by a restore
+    changed = AuditEntry(made[0].id, made[0].at, "mallory", "GET /", ())
+    assert target.restore_audit([changed]) == 0
+    assert target.audit()[0] == made[0]
 
 
 def test_restore_refuses_a_malformed_entry_and_appends_nothing(keys):
@@ -225,7 +235,7 @@ def test_audit_csv_round_trip(keys, tmp_path):
     assert read == made
     assert read_audit_folder(export) == made
     # restored into another folder, exported again: the same bytes
-    other = KeyStore(tmp_path / "other")
+    other = FileKeyStore(tmp_path / "other")
     try:
         assert other.restore_audit(read) == 5
         again = tmp_path / "again"
