@@ -16,62 +16,35 @@ writes bench/results/api.json. Target: the route's p50 at most 1.5 times the dir
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import threading
 import time
 from contextlib import ExitStack
-from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench.common import DATA, dataset, percentile, say, write_results
+from bench.common import (
+    DATA,
+    add_keys,
+    dataset,
+    free_port,
+    percentile,
+    say,
+    serve,
+    wait_healthy,
+    write_results,
+)
 from bench.introductions import MAX_HOPS, K, open_backend, ready, same_prefecture_pairs
 from graph.queries.introductions import introduction_paths
+from graph.store.keys import Role
 from graph.valid_time import today
 
+#: The names bench.load takes from here.
+_free_port, _wait = free_port, wait_healthy
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _serve(backend: str, data_dir: Path, port: int) -> subprocess.Popen:
-    env = dict(os.environ, RSN_BACKEND=backend, RSN_DATA_DIR=str(data_dir))
-    return subprocess.Popen(
-        [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait(base: str, server: subprocess.Popen, timeout: float = 600) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the API server stopped while starting")
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError("the API server did not start in time")
-
-
-def _key(data_dir: Path) -> str:
-    from graph.store.keys import KeyStore, Role
-
-    keys = KeyStore(data_dir)
-    try:
-        return keys.add("bench-api", Role.ANALYST, replace=True)
-    finally:
-        keys.close()
+#: The name of the key the benchmark's requests carry.
+KEY_NAME = "bench-api"
 
 
 def _interleaved(
@@ -117,14 +90,10 @@ def _measure(
     with ExitStack() as stack:
         store = stack.enter_context(open_backend(backend, enterprises, seed))
         ready(store, folder, counts)
-        key = _key(data_dir)
-        port = _free_port()
-        base = f"http://127.0.0.1:{port}"
-        server = _serve(backend, data_dir, port)
-        stack.callback(server.wait, timeout=60)
-        stack.callback(server.terminate)
+        key = add_keys(data_dir, [KEY_NAME], Role.ANALYST, backend)[KEY_NAME]
+        base, server = serve(stack, data_dir, backend)
         say(f"{backend}: starting rsn serve ...")
-        _wait(base, server)
+        wait_healthy(base, server)
         headers = {"Authorization": f"Bearer {key}"}
         params = [{"source": s, "target": t, "k": K, "max_hops": MAX_HOPS} for s, t in pairs]
         with httpx.Client(base_url=base, headers=headers, timeout=60) as client:

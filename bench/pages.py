@@ -58,13 +58,21 @@ from urllib.parse import quote
 
 import httpx
 
-from bench.api import _free_port, _wait
-from bench.common import DATA, dataset, percentile, say, write_results
+from bench.common import (
+    DATA,
+    add_keys,
+    dataset,
+    percentile,
+    say,
+    serve,
+    wait_healthy,
+    write_results,
+)
 from bench.introductions import open_backend, ready
 from bench.visibility import _copy_store, busiest_centres
 from bench.weaknesses import CHROMIUM, FLAGS
 from graph.queries.regional_measures import regional_history
-from graph.store.keys import KeyStore, Role
+from graph.store.keys import Role
 from graph.valid_time import today
 
 MEASURES = ("density", "centre_density", "unfinanced", "centres_per_1000")
@@ -118,32 +126,11 @@ def start_server(stack: ExitStack, data_dir: Path, log: Path) -> Server:
     """``rsn serve`` on the embedded store in ``data_dir`` with one heavy worker, on a free
     port, its log in ``log``; stopped when ``stack`` closes. Returns once it answers
     ``/health``; raises RuntimeError if it stops or does not start in time."""
-    port = _free_port()
-    env = dict(
-        os.environ, RSN_BACKEND="embedded", RSN_DATA_DIR=str(data_dir), RSN_HEAVY_PROCESSES="1"
-    )
     started = time.perf_counter()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=output,
-        )
-    stack.callback(process.wait, timeout=60)
-    stack.callback(process.terminate)
-    server = Server(f"http://127.0.0.1:{port}", process, log, started)
-    _wait(server.base, process)
+    base, process = serve(stack, data_dir, env={"RSN_HEAVY_PROCESSES": "1"}, log=log)
+    server = Server(base, process, log, started)
+    wait_healthy(server.base, process)
     return server
-
-
-def _key(data_dir: Path, role: Role) -> str:
-    """A new key of ``role`` in the store copy's key store."""
-    keys = KeyStore(data_dir)
-    try:
-        return keys.add(KEY_NAME, role, replace=True)
-    finally:
-        keys.close()
 
 
 def timed(client: httpx.Client, path: str) -> float:
@@ -542,7 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir = work / "data"
         say("copying the embedded store for the API servers ...")
         _copy_store(DATA / f"embedded-{args.enterprises}-{args.seed}", data_dir)
-        secret = _key(data_dir, Role(args.role))
+        secret = add_keys(data_dir, [KEY_NAME], Role(args.role))[KEY_NAME]
         with ExitStack() as first:
             start = measure_start(first, data_dir, work, secret, report[1], wait)
         say("second server: waiting for its map figures ...")

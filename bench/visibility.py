@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import platform
 import random
 import sqlite3
@@ -51,8 +50,17 @@ from typing import Any
 
 import httpx
 
-from bench.api import _free_port, _wait
-from bench.common import DATA, dataset, percentile, say, write_results
+from bench.common import (
+    DATA,
+    add_keys,
+    dataset,
+    key_store,
+    percentile,
+    say,
+    serve,
+    wait_healthy,
+    write_results,
+)
 from bench.introductions import (
     ACTOR_FILES,
     MAX_HOPS,
@@ -66,7 +74,7 @@ from graph.queries.introductions import introduction_paths
 from graph.queries.visibility import visibility_of
 from graph.store import GraphStore
 from graph.store.embedded import STORE_FILE
-from graph.store.keys import KeyStore, Role
+from graph.store.keys import Role
 from graph.valid_time import today
 from graph.visibility import DEFAULT_CONFIDENTIAL_TYPES, Viewer
 
@@ -260,25 +268,6 @@ def _copy_store(source: Path, into: Path) -> None:
         origin.close()
 
 
-def _serve(backend: str, data_dir: Path, port: int, types: str, log: Path) -> subprocess.Popen:
-    """``rsn serve`` on ``port``, its confidential types ``types``, without heavy-work
-    processes (node reads need none), its log in ``log``."""
-    env = dict(
-        os.environ,
-        RSN_BACKEND=backend,
-        RSN_DATA_DIR=str(data_dir),
-        RSN_CONFIDENTIAL_TYPES=types,
-        RSN_HEAVY_PROCESSES="0",
-    )
-    with log.open("wb") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "serve", "--port", str(port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=output,
-        )
-
-
 def _warmed(log: Path, server: subprocess.Popen, timeout: float = 600) -> None:
     """Wait until the server's log says its store's warm-up ended (a Neo4j server reads
     ahead after it starts answering, which would slow the first reads measured)."""
@@ -293,18 +282,8 @@ def _warmed(log: Path, server: subprocess.Popen, timeout: float = 600) -> None:
     say("note: the server's warm-up did not end in time; measuring anyway")
 
 
-def _keys(data_dir: Path) -> dict[str, str]:
-    keys = KeyStore(data_dir)
-    try:
-        return {
-            name: keys.add(name, Role.ADMIN, replace=True) for name in (LOGGED_KEY, UNLOGGED_KEY)
-        }
-    finally:
-        keys.close()
-
-
-def _audit_counts(data_dir: Path) -> dict[str, int]:
-    keys = KeyStore(data_dir)
+def _audit_counts(data_dir: Path, backend: str) -> dict[str, int]:
+    keys = key_store(data_dir, backend)
     try:
         return {name: len(keys.audit(key=name)) for name in (LOGGED_KEY, UNLOGGED_KEY)}
     finally:
@@ -331,21 +310,21 @@ def measure_reads(
         if backend == "embedded":
             say("embedded: copying the store for the API servers ...")
             _copy_store(DATA / f"embedded-{enterprises}-{seed}", data_dir)
-        secrets = _keys(data_dir)
+        secrets = add_keys(data_dir, (LOGGED_KEY, UNLOGGED_KEY), Role.ADMIN, backend)
         servers = {}
         for name, types in (
             (LOGGED_KEY, ",".join(sorted(t.value for t in TYPES))),
             (UNLOGGED_KEY, ""),
         ):
-            port, log = _free_port(), folder / f"{name}.log"
-            server = _serve(backend, data_dir, port, types, log)
-            stack.callback(server.wait, timeout=60)
-            stack.callback(server.terminate)
-            servers[name] = (f"http://127.0.0.1:{port}", server, log)
+            # without heavy-work processes: node reads need none
+            log = folder / f"{name}.log"
+            env = {"RSN_CONFIDENTIAL_TYPES": types, "RSN_HEAVY_PROCESSES": "0"}
+            base, server = serve(stack, data_dir, backend, env, log)
+            servers[name] = (base, server, log)
         say(f"{backend}: starting two rsn serve (logged, unlogged) ...")
         clients = {}
         for name, (base, server, log) in servers.items():
-            _wait(base, server)
+            wait_healthy(base, server)
             if backend != "embedded":
                 _warmed(log, server)
             headers = {"Authorization": f"Bearer {secrets[name]}"}
@@ -374,7 +353,7 @@ def measure_reads(
                 seconds, bodies[name] = read(name, node_id)
                 into.append(seconds)
             different += bodies[LOGGED_KEY] != bodies[UNLOGGED_KEY]
-        audit = _audit_counts(data_dir)
+        audit = _audit_counts(data_dir, backend)
     with_log, without = _read_figures(logged), _read_figures(unlogged)
     return {
         "reads": len(ids),

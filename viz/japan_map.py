@@ -23,8 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from babel.numbers import format_percent
-
 from graph.i18n import N_, _, language
 from graph.japan import PREFECTURES
 from graph.names import prefecture_label
@@ -36,17 +34,16 @@ from graph.queries.regional_measures import (
     measure_value,
 )
 from graph.valid_time import Day
-from viz.pages import (
-    _STYLE,
+from viz.frame import (
     PageLinks,
-    _script_json,
     count_text,
-    day_label,
     day_text,
+    document_head,
     fixed_text,
-    nav_links,
-    year_label,
+    percent_text,
+    script_json,
 )
+from viz.pages import _STYLE, day_label, nav_links, year_label, year_slider
 from viz.tile_grid import COLUMNS, ROWS, TILES
 
 __all__ = [
@@ -113,8 +110,7 @@ def measure_text(measure: str, value: float) -> str:
     if measure == "centre_density":
         return fixed_text(value, 3)
     if measure == "unfinanced":
-        locale = "ja_JP" if language() == "ja" else "en_US"
-        return format_percent(value, format="#,##0.0%", locale=locale)
+        return percent_text(value)
     return fixed_text(value, 2)
 
 
@@ -376,16 +372,7 @@ def map_page(
     shown = html.escape(labels[now])
     when = ""
     if len(steps) > 1:
-        first = steps[0].year
-        end = html.escape(day_text(steps[now].as_of))
-        year, showing = html.escape(_("Year")), html.escape(_("Showing:"))
-        when = (
-            f'<p id="when"><label for="year">{year}</label> '
-            f"{first if first is not None else ''} "
-            f'<input type="range" id="year" min="0" max="{now}" step="1" value="{now}" '
-            f'aria-valuetext="{shown}"> {end}<br>{showing} '
-            f'<output id="year-shown" for="year">{shown}</output></p>'
-        )
+        when = year_slider(now, labels[now], steps[0].year, day_text(steps[now].as_of))
     else:
         when = f'<p id="when">{shown}</p>'
     data = {
@@ -414,10 +401,7 @@ def map_page(
         "table": html.escape(_("Values as a table")),
         "note": html.escape(_(_MEASURE_NOTES[measure])),
     }
-    return f"""<!doctype html>
-<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_STYLE}{_MAP_STYLE}</style></head>
+    return f"""{document_head(title, _STYLE + _MAP_STYLE)}</head>
 <body data-shown="{html.escape(steps[now].as_of)}">
 <header>{nav_links(links) if nav else ""}<h1>{title}</h1>
 <p id="note">{texts["note"]}</p>
@@ -431,7 +415,7 @@ def map_page(
 <details id="values" open><summary>{texts["table"]}</summary>
 <table><caption>{html.escape(name)}</caption><tr>{headings}</tr>{table}</table></details>
 </main>
-<script>window.rsnMap = {_script_json(data)};{_MAP_SCRIPT}</script>
+<script>window.rsnMap = {script_json(data)};{_MAP_SCRIPT}</script>
 </body></html>
 """
 

@@ -4,9 +4,10 @@ and, for a centre, its referrals when the caller may see them.
 
 The page is made from a :class:`NodeView` the route fills in (what the caller may see:
 :mod:`api.routers.people_pages`); this module only says it, in the current language, with
-the frame, links and sortable tables of :mod:`viz.report_page`. The search box works without
-a script (the form asks the page again with ``q``, and the page lists what it found); with
-the script, it lists the matches as the person types, from ``GET /v1/viz/find``.
+the links of :mod:`viz.frame` and the frame and sortable tables of :mod:`viz.report_page`.
+The search box works without a script (the form asks the page again with ``q``, and the
+page lists what it found); with the script, it lists the matches as the person types, from
+``GET /v1/viz/find``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from graph.i18n import _, language
 from graph.model import ACTOR_KINDS, Node, NodeKind, Relation, RelationType
@@ -32,13 +32,11 @@ from graph.names import (
 from graph.queries.introductions import Introduction
 from graph.referral_lifecycle import Referral
 from graph.valid_time import Day
+from viz.frame import PageLinks, node_href, node_path, number
 from viz.report_page import (
     Cell,
     Column,
-    PageLinks,
     link_cell,
-    node_href,
-    number,
     number_cell,
     page_html,
     table_html,
@@ -215,7 +213,7 @@ def _found(view: NodeView, links: PageLinks) -> str:
     if not view.found:
         said = _("Nothing found for “{query}”.", query=view.query)
         return f"<p>{html.escape(said)}</p>"
-    here = f"/v1/viz/nodes/{quote(view.node.id, safe='')}"
+    here = node_path(view.node.id)
     items = "".join(
         f'<li><a href="{links.href(here, [("to", node.id)])}">{html.escape(node.name)}</a> '
         f"({html.escape(found_label(node))})</li>"
@@ -240,7 +238,7 @@ def _introductions(view: NodeView, links: PageLinks) -> str:
     if node.kind not in ACTOR_KINDS:
         said = _("Introductions join enterprises, centres, financiers and specialists.")
         return head + f'<p class="note">{html.escape(said)}</p>'
-    here = f"/v1/viz/nodes/{quote(node.id, safe='')}"
+    here = node_path(node.id)
     whom = html.escape(_("Whom to be introduced to (name or id)"))
     search = html.escape(_("Search"))
     form = (

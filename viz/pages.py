@@ -18,28 +18,24 @@ prefecture, as of 1 April of each year): a year slider then switches its bars an
 with a small inline script, still with no request to any other host.
 
 Every text a person reads is in the language of the request (:func:`graph.i18n.language`),
-numbers too (:func:`count_text`, :func:`fixed_text`), and the document says it (``<html
-lang>``). A page made with :class:`PageLinks` has a language switch, and keeps ``lang`` in
-its own links when the request chose it by ``?lang=``."""
+numbers too (:mod:`viz.frame`), and the document says it (``<html lang>``). A page made with
+:class:`viz.frame.PageLinks` has a language switch, and keeps ``lang`` in its own links when
+the request chose it by ``?lang=``."""
 
 from __future__ import annotations
 
 import html
-import json
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import networkx as nx
-from babel.numbers import format_decimal
 from pyvis.network import Network
 
 from graph.errors import InvalidArgument
-from graph.i18n import LANGUAGES, _, _n, language
+from graph.i18n import _, _n, language
 from graph.japan import PREFECTURE_BY_CODE, PREFECTURES, REGIONAL_BLOCKS
 from graph.model import NodeKind, Scope, one_line
 from graph.names import BLOCK_NAMES, block_name, kind_name, prefecture_label, relation_name
@@ -53,6 +49,15 @@ from graph.store.ports import GraphStore
 from graph.store.projection import project
 from graph.valid_time import Day, fiscal_year_day
 from graph.visibility import Visibility
+from viz.frame import (
+    PageLinks,
+    count_text,
+    day_text,
+    document_head,
+    fixed_text,
+    rounded,
+    script_json,
+)
 from viz.layout import layout
 
 __all__ = [
@@ -62,6 +67,7 @@ __all__ = [
     "day_text",
     "fixed_text",
     "place_name",
+    "year_slider",
     "confidential_shown",
     "HUB_KINDS",
     "KIND_COLOURS",
@@ -95,73 +101,6 @@ KIND_COLOURS: dict[NodeKind, str] = {
 HUB_KINDS: frozenset[NodeKind] = frozenset(
     {NodeKind.CENTRE, NodeKind.FINANCIER, NodeKind.SPECIALIST}
 )
-
-
-#: What each language is called in the language switch, in its own language.
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
-
-
-@dataclass(frozen=True)
-class PageLinks:
-    """Where a page is (``here``: its path and query, without ``lang``), the language its
-    links keep (``lang``: the one the request chose by ``?lang=``, else None) and the day
-    they keep (``as_of``: the one the request asked about, else None)."""
-
-    here: str
-    lang: str | None = None
-    as_of: Day | None = None
-
-    def link(self, href: str) -> str:
-        """``href`` with ``lang`` added when the page keeps it (not escaped)."""
-        return _with_query(href, {"lang": self.lang} if self.lang else {})
-
-    def switch(self) -> str:
-        """The language switch: a link to this page in each language (markup)."""
-        items = []
-        for lang in LANGUAGES:
-            href = html.escape(_with_query(self.here, {"lang": lang}))
-            current = ' aria-current="true"' if lang == language() else ""
-            items.append(
-                f'<a href="{href}" lang="{lang}" hreflang="{lang}"{current}>'
-                f"{LANGUAGE_NAMES[lang]}</a>"
-            )
-        named = html.escape(_("Language"))
-        return f'<nav class="lang" aria-label="{named}">{" ".join(items)}</nav>'
-
-
-def _with_query(href: str, params: Mapping[str, str]) -> str:
-    """``href`` with ``params`` set in its query (a parameter already there is replaced)."""
-    if not params:
-        return href
-    parts = urlsplit(href)
-    kept = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in params]
-    query = urlencode([*kept, *params.items()], safe="/")
-    return f"{parts.path}?{query}"
-
-
-def _locale() -> str:
-    return "ja_JP" if language() == "ja" else "en_US"
-
-
-def count_text(value: int) -> str:
-    """A count as the language writes it: 12,345."""
-    return format_decimal(int(value), locale=_locale())
-
-
-def fixed_text(value: float, places: int) -> str:
-    """``value`` with ``places`` decimals (a half rounded up, as JavaScript's ``toFixed``
-    does) and thousands separators, as the language writes it."""
-    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    pattern = "#,##0" + ("." + "0" * places if places else "")
-    return format_decimal(exact, format=pattern, locale=_locale())
-
-
-def day_text(day: Day) -> str:
-    """A day as the language writes it: 2026-05-10, or 2026年5月10日."""
-    if language() != "ja":
-        return day
-    year, month, date = day.split("-")
-    return f"{int(year)}年{int(month)}月{int(date)}日"
 
 
 def place_name(key: str, name: str) -> str:
@@ -341,11 +280,6 @@ def _vis_script() -> str:
     return files("pyvis").joinpath("lib/vis-9.1.2/vis-network.min.js").read_text("utf-8")
 
 
-def _script_json(value: object) -> str:
-    """JSON that is safe inside a <script> element."""
-    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-
-
 _OPTIONS = {
     "layout": {"improvedLayout": False, "randomSeed": 7},
     "physics": {"enabled": False},
@@ -432,10 +366,7 @@ def network_page(view: NetworkView, nav: bool = True, links: PageLinks | None = 
     else:
         size = _("{nodes} nodes, {ties} ties", **sizes)
     drawing = html.escape(_("drawing…"))
-    return f"""<!doctype html>
-<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_STYLE}</style>
+    return f"""{document_head(title, _STYLE)}
 <script>{_vis_script()}</script>
 </head><body>
 <header>{nav_links(links) if nav else ""}<h1>{title}</h1>
@@ -443,11 +374,11 @@ def network_page(view: NetworkView, nav: bool = True, links: PageLinks | None = 
 {note}{_legend(kinds)}</header>
 <div id="network"></div>
 <script>
-const rsnData = {_script_json(data)};
+const rsnData = {script_json(data)};
 const nodes = new vis.DataSet(rsnData.nodes);
 const edges = new vis.DataSet(rsnData.edges);
 const network = new vis.Network(document.getElementById("network"), {{nodes, edges}},
-  {_script_json(_OPTIONS)});
+  {script_json(_OPTIONS)});
 window.rsnNetwork = {{network, nodes, edges, ready: false}};
 function settled() {{
   if (window.rsnNetwork.ready) return;
@@ -497,8 +428,7 @@ def _fixed(value: float, places: int) -> str:
     """``value`` with ``places`` decimals, a half rounded up, exactly as the page's script
     writes it (JavaScript's ``toFixed``), so that the page reads the same however it got
     there."""
-    exact = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format(exact, "f")
+    return format(rounded(value, places), "f")
 
 
 def _shown(name: str, value: Any) -> str:
@@ -516,6 +446,21 @@ def year_label(year: int, day: Day) -> str:
 def day_label(day: Day | None) -> str:
     """What the last step of a year slider is called: "as of 2026-05-10", or "today"."""
     return _("as of {day}", day=day_text(day)) if day else _("today")
+
+
+def year_slider(last: int, shown: str, first_year: int | None, end: str) -> str:
+    """The year slider of a page (markup): positions 0 to ``last``, at ``last`` to start
+    with, which is called ``shown``; labelled with the first year (when there is one) at
+    its start and ``end`` at its end (texts, escaped here)."""
+    first = "" if first_year is None else f"{first_year} "
+    year, showing = html.escape(_("Year")), html.escape(_("Showing:"))
+    shown = html.escape(shown)
+    return (
+        f'<p id="when"><label for="year">{year}</label> {first}'
+        f'<input type="range" id="year" min="0" max="{last}" step="1" value="{last}" '
+        f'aria-valuetext="{shown}"> {html.escape(end)}<br>{showing} '
+        f'<output id="year-shown" for="year">{shown}</output></p>'
+    )
 
 
 def _density_steps(
@@ -679,17 +624,8 @@ def density_page(
     )
     when, script = "", ""
     if history is not None:
-        last = len(steps) - 1
-        shown = html.escape(now.label)
-        first = "" if steps[0].year is None else f"{steps[0].year} "
-        end = html.escape(day_text(as_of) if as_of else _("today"))
-        year, showing = html.escape(_("Year")), html.escape(_("Showing:"))
-        when = (
-            f'<p id="when"><label for="year">{year}</label> {first}'
-            f'<input type="range" id="year" min="0" max="{last}" step="1" value="{last}" '
-            f'aria-valuetext="{shown}"> {end}<br>{showing} '
-            f'<output id="year-shown" for="year">{shown}</output></p>'
-        )
+        end = day_text(as_of) if as_of else _("today")
+        when = year_slider(len(steps) - 1, now.label, steps[0].year, end)
         data = {
             "top": top,
             "width": _CHART_WIDTH,
@@ -702,7 +638,7 @@ def density_page(
                 {"label": step.label, "as_of": step.as_of, "rows": step.rows} for step in steps
             ],
         }
-        script = f"<script>window.rsnDensity = {_script_json(data)};{_SLIDER_SCRIPT}</script>"
+        script = f"<script>window.rsnDensity = {script_json(data)};{_SLIDER_SCRIPT}</script>"
     elif as_of:
         when = f'<p id="when">{html.escape(day_label(as_of))}</p>'
     title = html.escape(_("Density by prefecture"))
@@ -720,10 +656,7 @@ def density_page(
             _("centre density"),
         )
     )
-    return f"""<!doctype html>
-<html lang="{language()}"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>{_STYLE} svg text {{ font-size: 11px; }}</style></head>
+    return f"""{document_head(title, _STYLE + " svg text { font-size: 11px; }")}</head>
 <body data-shown="{html.escape(now.as_of or "")}">
 <header>{nav_links(links) if nav else ""}<h1>{title}</h1>
 <p>{formula}</p>{when}{legend}</header>

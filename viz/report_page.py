@@ -10,10 +10,9 @@ Every text is said in the request's language (:mod:`graph.i18n`), numbers writte
 language writes them (Babel). Tables scroll sideways inside their own box on a narrow
 screen; sortable headings are buttons inside ``<th aria-sort>``.
 
-Shared with :mod:`viz.node_page`: :class:`PageLinks` (the page's own links, which keep
-``lang`` and ``as_of`` when the request asked for them, and the language switch),
-:func:`page_html` (the frame of a page), :func:`table_html` (a sortable table) and
-:func:`number` (a number as the language writes it).
+Shared with :mod:`viz.node_page`: :func:`page_html` (the frame of a page) and
+:func:`table_html` (a sortable table); the links, the language switch and numbers are
+:mod:`viz.frame`'s.
 """
 
 from __future__ import annotations
@@ -24,17 +23,17 @@ import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
-from babel.numbers import format_decimal
-
-from graph.i18n import LANGUAGES, N_, _, _n, language
+from graph.i18n import N_, _, _n, language
 from graph.japan import PREFECTURES
 from graph.loaders.csvfile import spreadsheet_safe
 from graph.model import Node
 from graph.names import category_name, kind_name, prefecture_label, relation_name
 from graph.queries.weaknesses import Bridge, Broker, Component, Finding, WeaknessReport
 from graph.valid_time import Day
+from viz import frame
+from viz.frame import document_head, node_href, number
 
 __all__ = [
     "CSV_TABLES",
@@ -53,52 +52,24 @@ __all__ = [
 # -- what every page shares ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PageLinks:
-    """A page's own links: its ``path`` and ``query`` (without ``lang``), its language, and
-    the parameters every link of the page carries (``lang`` when the request chose it by
-    ``?lang=``, ``as_of`` when it was asked for)."""
+class PageLinks(frame.PageLinks):
+    """:class:`viz.frame.PageLinks` made from a page's ``path``, its language, the
+    parameters every link carries (``keep``: ``lang`` when the request chose it by
+    ``?lang=``, ``as_of`` when it was asked for) and the page's other parameters
+    (``query``). The page's language is the request's (:func:`graph.i18n.language`)."""
 
-    path: str
-    lang: str
-    keep: tuple[tuple[str, str], ...] = ()
-    query: tuple[tuple[str, str], ...] = ()
+    def __init__(
+        self,
+        path: str,
+        lang: str,
+        keep: tuple[tuple[str, str], ...] = (),
+        query: tuple[tuple[str, str], ...] = (),
+    ):
+        kept = dict(keep)
+        pairs = [*query, *((name, value) for name, value in keep if name != "lang")]
+        here = path + (f"?{urlencode(pairs)}" if pairs else "")
+        super().__init__(here, kept.get("lang"), kept.get("as_of"))
 
-    def href(self, path: str, params: Iterable[tuple[str, str]] = ()) -> str:
-        """A link to ``path`` on this site with ``params`` and the kept ones (escaped for an
-        attribute)."""
-        pairs = [*params, *self.keep]
-        return html.escape(path + (f"?{urlencode(pairs)}" if pairs else ""))
-
-    def switch(self, lang: str) -> str:
-        """This page in ``lang`` (escaped for an attribute)."""
-        kept = [(name, value) for name, value in self.keep if name != "lang"]
-        pairs = [*self.query, *kept, ("lang", lang)]
-        return html.escape(f"{self.path}?{urlencode(pairs)}")
-
-    def hidden_inputs(self) -> str:
-        """The kept parameters as hidden inputs of a form that goes to another page."""
-        return "".join(
-            f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
-            for name, value in self.keep
-        )
-
-
-def node_href(links: PageLinks, node_id: str) -> str:
-    """The link to a node's page."""
-    return links.href(f"/v1/viz/nodes/{quote(node_id, safe='')}")
-
-
-def number(value: float | int | None, digits: int = 0) -> str:
-    """``value`` as the page's language writes it (1,234; 0.123): at most ``digits``
-    decimals; "" for None."""
-    if value is None:
-        return ""
-    pattern = "#,##0" + ("." + "#" * digits if digits else "")
-    return str(format_decimal(value, format=pattern, locale=language()))
-
-
-_LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 
 _STYLE = """
 :root { color-scheme: light; }
@@ -182,21 +153,11 @@ _SORT_SCRIPT = """
 def page_html(links: PageLinks, title: str, body: str, script: str = "") -> str:
     """A whole page: its title, the language switch, ``body`` inside ``<main>``, the
     sorting script and ``script``."""
-    switch = "".join(
-        f'<li><a href="{links.switch(lang)}" lang="{lang}" hreflang="{lang}"'
-        + (' aria-current="true"' if lang == links.lang else "")
-        + f">{_LANGUAGE_NAMES[lang]}</a></li>"
-        for lang in LANGUAGES
-    )
     home = links.href("/")
-    home_label, switch_label = html.escape(_("rsn home")), html.escape(_("Language"))
+    home_label = html.escape(_("rsn home"))
     return (
-        f'<!doctype html>\n<html lang="{links.lang}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{_STYLE}</style></head><body>"
-        f'<header><a href="{home}">{home_label}</a>'
-        f'<nav aria-label="{switch_label}"><ul>{switch}</ul></nav></header>'
+        f"{document_head(html.escape(title), _STYLE)}</head><body>"
+        f'<header><a href="{home}">{home_label}</a>{links.switch_list()}</header>'
         f"<main>{body}</main>"
         f"<script>{_SORT_SCRIPT}{script}</script></body></html>"
     )
