@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 RSN := $(VENV)/bin/rsn
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test install lint format neo4j neo4j-stop bench clean
+.PHONY: demo test install lint format neo4j neo4j-peers neo4j-stop bench clean
 
 PORT ?= 8000
 BENCH_STAMP := $(VENV)/.bench-stamp
@@ -49,6 +49,10 @@ format: install
 # A local Neo4j on 127.0.0.1 for development; prints the settings to export.
 neo4j: install
 	@$(PY) tools/neo4j/local.py start
+
+# the local Neo4j with Neo4j GDS and APOC beside rsn's plugin, for bench/peers.py only
+neo4j-peers: install
+	@RSN_NEO4J_HEAP=$${RSN_NEO4J_HEAP:-3g} $(PY) tools/neo4j/local.py start --peers
 
 neo4j-stop:
 	@$(PYTHON) tools/neo4j/local.py stop

@@ -7,13 +7,19 @@ small Java launcher in ``src/``. Standard library only.
 Command line::
 
     python tools/neo4j/local.py start [--home DIR] [--port 7687] [--password PW] [--timeout 180]
-                                      [--set key=value ...]
+                                      [--set key=value ...] [--peers]
+    python tools/neo4j/local.py peers   # only resolve the peer plugins (GDS, APOC)
     python tools/neo4j/local.py stop [--home DIR] [--kill]
     python tools/neo4j/local.py status [--home DIR]
     python tools/neo4j/local.py admin [--home DIR] -- database import full neo4j --nodes=...
 
 ``start`` prints ``export NEO4J_URI=... NEO4J_USER=... NEO4J_PASSWORD=...`` lines, so
 ``eval "$(python tools/neo4j/local.py start)"`` sets up a shell.
+
+``--peers`` (``start(..., peers=True)``) also installs the plugins a Neo4j user would install
+beside rsn's, for the comparison benchmarks: Graph Data Science and APOC Core, resolved by
+``peers/pom.xml`` into target/peers/plugins, which is the plugins folder and is on the
+classpath (after Neo4j's own jars); see README.md.
 
 From Python (e.g. a pytest fixture)::
 
@@ -32,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import filecmp
 import hashlib
 import json
 import os
@@ -43,6 +50,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -56,6 +64,18 @@ CLASSES = TARGET / "classes"
 PLUGINS = TARGET / "plugins"
 PLUGIN_JAR = PLUGINS / "rsn-neo4j.jar"
 STAMP = TARGET / ".rsn-build-stamp"
+
+#: Graph Data Science and APOC Core with their runtime dependencies (benchmarks only).
+PEERS_POM = HERE / "peers" / "pom.xml"
+PEERS = TARGET / "peers"
+PEERS_ALL = PEERS / "all"  # everything Maven resolved
+PEERS_PLUGINS = PEERS / "plugins"  # what the server does not ship already, plus rsn's plugin
+PEERS_STAMP = PEERS / ".rsn-peers-stamp"
+PEERS_DROPPED = PEERS / "dropped.txt"
+#: procedures that need the unrestricted access a server grants them by setting
+PEER_PROCEDURES = ("gds.*", "apoc.*")
+#: a peer jar is left out when at least this share of its classes is already on the classpath
+DUPLICATE_SHARE = 0.5
 
 DEFAULT_HOME = HERE / "run"
 DEFAULT_HOST = "127.0.0.1"
@@ -237,6 +257,105 @@ def build(force: bool = False, quiet: bool = False) -> None:
             print(f"built in {time.monotonic() - t0:.0f} s", file=sys.stderr)
 
 
+def _classes(jar: Path) -> list[str]:
+    """The class files of ``jar`` (module and multi-release descriptors aside)."""
+    with zipfile.ZipFile(jar) as z:
+        return [
+            n
+            for n in z.namelist()
+            if n.endswith(".class") and not n.startswith("META-INF/") and n != "module-info.class"
+        ]
+
+
+def _duplicates(candidates: list[Path], shipped: list[Path]) -> dict[Path, str]:
+    """The candidate jars the server already ships: those whose classes are mostly on its
+    classpath (another version of the same library). Maps each to the jar it duplicates."""
+    owner: dict[str, str] = {}
+    for jar in shipped:
+        for name in _classes(jar):
+            owner.setdefault(name, jar.name)
+    out = {}
+    for jar in candidates:
+        names = _classes(jar)
+        hits = [owner[n] for n in names if n in owner]
+        if names and len(hits) >= DUPLICATE_SHARE * len(names):
+            out[jar] = max(set(hits), key=hits.count)
+    return out
+
+
+def build_peers(force: bool = False, quiet: bool = False) -> Path:
+    """Resolve Graph Data Science and APOC Core (``peers/pom.xml``) from Maven Central and fill
+    target/peers/plugins with the jars the server does not already ship (another version of
+    caffeine, jackson, slf4j... on both classpaths breaks one of them), plus rsn's plugin.
+
+    Returns the plugins folder. Raises MissingToolError without mvn/java, Neo4jError if Maven
+    fails."""
+    build(quiet=quiet)
+    digest = hashlib.sha256(PEERS_POM.read_bytes() + STAMP.read_bytes()).hexdigest()[:32]
+
+    def fresh() -> bool:
+        return (
+            not force
+            and PEERS_PLUGINS.is_dir()
+            and PEERS_STAMP.exists()
+            and PEERS_STAMP.read_text().strip() == digest
+        )
+
+    PEERS.mkdir(parents=True, exist_ok=True)
+    with open(PEERS / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not fresh():
+            if not quiet:
+                print("resolving Graph Data Science and APOC with Maven...", file=sys.stderr)
+            t0 = time.monotonic()
+            for folder in (PEERS_ALL, PEERS_PLUGINS):
+                shutil.rmtree(folder, ignore_errors=True)
+            proc = subprocess.run(
+                [_mvn(), "-B", "-q", "-f", str(PEERS_POM), "package"],
+                cwd=PEERS_POM.parent,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            if proc.returncode != 0:
+                out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).strip()
+                tail = "\n".join(out.splitlines()[-40:])
+                raise Neo4jError(f"Maven could not resolve the peer plugins:\n{tail}")
+            jars = sorted(PEERS_ALL.glob("*.jar"))
+            dropped = _duplicates(jars, sorted(LIB.glob("*.jar")))
+            PEERS_PLUGINS.mkdir()
+            for jar in jars:
+                if jar not in dropped:
+                    shutil.copy2(jar, PEERS_PLUGINS / jar.name)
+            PEERS_DROPPED.write_text(
+                "".join(f"{jar.name} (the server has {dup})\n" for jar, dup in dropped.items())
+            )
+            PEERS_STAMP.write_text(digest + "\n")
+            if not quiet:
+                print(
+                    f"{len(jars) - len(dropped)} peer jars kept, {len(dropped)} left out as the "
+                    f"server ships them (see {PEERS_DROPPED}), in {time.monotonic() - t0:.0f} s",
+                    file=sys.stderr,
+                )
+        mine = PEERS_PLUGINS / PLUGIN_JAR.name  # rsn's plugin, as built last
+        if not mine.exists() or not filecmp.cmp(PLUGIN_JAR, mine, shallow=False):
+            shutil.copy2(PLUGIN_JAR, mine)
+    return PEERS_PLUGINS
+
+
+def _peer_settings(settings: dict[str, str]) -> dict[str, str]:
+    """The settings a server needs to run the peer plugins, merged with ``settings``: their
+    procedures unrestricted and, where an allowlist is set, allowed."""
+    out = {"server.directories.plugins": str(PEERS_PLUGINS), **settings}
+    for key in ("dbms.security.procedures.unrestricted", "dbms.security.procedures.allowlist"):
+        given = [v.strip() for v in out.get(key, "").split(",") if v.strip()]
+        if key.endswith("allowlist") and not given:
+            continue  # no allowlist: every procedure is allowed
+        out[key] = ",".join(dict.fromkeys([*given, *PEER_PROCEDURES]))
+    return out
+
+
 # ----------------------------------------------------------------------------- processes
 
 
@@ -335,6 +454,7 @@ class LocalNeo4j:
     host: str = DEFAULT_HOST
     user: str = USER
     startup_seconds: float | None = field(default=None, compare=False)
+    peers: bool = field(default=False, compare=False)
 
     @property
     def uri(self) -> str:
@@ -362,7 +482,7 @@ class LocalNeo4j:
 
     def restart(self, timeout: float = 180) -> LocalNeo4j:
         self.stop()
-        return start(self.home, self.port, self.password, timeout=timeout)
+        return start(self.home, self.port, self.password, timeout=timeout, peers=self.peers)
 
     def __enter__(self) -> LocalNeo4j:
         return self
@@ -380,7 +500,9 @@ def status(home: Path | str = DEFAULT_HOME) -> LocalNeo4j | None:
     port, host = int(st.get("port", DEFAULT_PORT)), st.get("host", DEFAULT_HOST)
     if not bolt_handshake(host, port):
         return None
-    return LocalNeo4j(home=home, port=port, password="", pid=st["pid"], host=host)
+    return LocalNeo4j(
+        home=home, port=port, password="", pid=st["pid"], host=host, peers=bool(st.get("peers"))
+    )
 
 
 def start(
@@ -393,6 +515,7 @@ def start(
     host: str = DEFAULT_HOST,
     quiet: bool = False,
     java_options: list[str] | None = None,
+    peers: bool = False,
 ) -> LocalNeo4j:
     """Start Neo4j on ``home`` (created if needed) and wait until Bolt accepts connections.
 
@@ -400,6 +523,8 @@ def start(
     ``settings`` are extra Neo4j settings, e.g. ``{"db.transaction.timeout": "60s"}``;
     ``java_options`` extra JVM flags, after those of RSN_NEO4J_JAVA_OPTS. rsn's plugin
     (target/plugins) is installed unless ``settings`` name another plugins folder.
+    ``peers=True`` installs Graph Data Science and APOC Core beside it (``build_peers``): their
+    folder is the plugins folder and is on the classpath, after the server's jars.
     """
     home = Path(home).resolve()
     if password is None:
@@ -416,8 +541,15 @@ def start(
             )
         if st.get("pw") != _pw_digest(password, st.get("salt", "")):
             raise Neo4jError(f"Neo4j already runs on {home} with another password; stop it first")
+        if bool(st.get("peers")) != peers:
+            raise Neo4jError(
+                f"Neo4j already runs on {home} "
+                f"{'without' if peers else 'with'} the peer plugins; stop it first"
+            )
         if bolt_handshake(host, port):
-            return LocalNeo4j(home=home, port=port, password=password, pid=st["pid"], host=host)
+            return LocalNeo4j(
+                home=home, port=port, password=password, pid=st["pid"], host=host, peers=peers
+            )
         stop(home, timeout=30)  # hung or half started: restart it
     _clear_state(home)
 
@@ -425,6 +557,14 @@ def start(
         raise Neo4jError(f"port {host}:{port} is already in use by another process")
 
     build(quiet=quiet)
+    classpath = f"{CLASSES}{os.pathsep}{LIB}{os.sep}*"
+    chosen = {"server.directories.plugins": str(PLUGINS), **(settings or {})}
+    if peers:
+        # After the server's jars, not before as a server's start script puts them: APOC Core
+        # bundles an older commons-lang3, which would hide the one this Neo4j's
+        # commons-configuration2 needs (NoSuchMethodError ObjectUtils.getIfNull at start).
+        classpath = f"{classpath}{os.pathsep}{build_peers(quiet=quiet)}{os.sep}*"
+        chosen = _peer_settings(settings or {})
     (home / "logs").mkdir(parents=True, exist_ok=True)
     log = home / LAUNCHER_LOG
     offset = log.stat().st_size if log.exists() else 0
@@ -436,7 +576,7 @@ def start(
         *JVM_FLAGS,
         *extra_opts,
         "-cp",
-        f"{CLASSES}{os.pathsep}{LIB}{os.sep}*",
+        classpath,
         MAIN_CLASS,
         "--home",
         str(home),
@@ -445,7 +585,7 @@ def start(
         "--port",
         str(port),
     ]
-    for k, v in {"server.directories.plugins": str(PLUGINS), **(settings or {})}.items():
+    for k, v in chosen.items():
         cmd += ["--set", f"{k}={v}"]
     env = dict(os.environ, NEO4J_PASSWORD=password)  # not on the command line (ps)
     with open(log, "ab") as f:
@@ -464,6 +604,7 @@ def start(
                 "salt": salt,
                 "pw": _pw_digest(password, salt),
                 "started": time.time(),
+                "peers": peers,
             }
         )
         + "\n"
@@ -480,6 +621,7 @@ def start(
                 pid=pid,
                 host=host,
                 startup_seconds=time.monotonic() - t0,
+                peers=peers,
             )
         if not _alive(pid):
             _clear_state(home)
@@ -578,6 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     p_stop = sub.add_parser("stop", help="stop (SIGTERM, then SIGKILL after --timeout)")
     p_status = sub.add_parser("status", help="exit 0 if running, 3 if not")
     sub.add_parser("build", help="only resolve, compile and package the plugin (Maven)")
+    sub.add_parser(
+        "peers", help="only resolve Graph Data Science and APOC into target/peers/plugins"
+    )
     p_admin = sub.add_parser(
         "admin", help="run neo4j-admin on the home, e.g. admin -- database import full ..."
     )
@@ -600,6 +745,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="KEY=VALUE",
         help="extra Neo4j setting, e.g. db.transaction.timeout=60s (repeatable)",
     )
+    p_start.add_argument(
+        "--peers",
+        action="store_true",
+        help="also install Graph Data Science and APOC Core (for the comparison benchmarks)",
+    )
     p_stop.add_argument("--timeout", type=float, default=60)
     p_stop.add_argument("--kill", action="store_true", help="SIGKILL at once")
     a = ap.parse_args(argv)
@@ -607,11 +757,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.cmd == "build":
             build(force=True)
+        elif a.cmd == "peers":
+            print(build_peers(force=True))
         elif a.cmd == "admin":
             args = a.args[1:] if a.args[:1] == ["--"] else a.args
             return admin(args, a.home, check=False)
         elif a.cmd == "start":
-            db = start(a.home, a.port, a.password, a.timeout, settings=_parse_set(a.set))
+            db = start(
+                a.home, a.port, a.password, a.timeout, settings=_parse_set(a.set), peers=a.peers
+            )
             if db.startup_seconds is not None:
                 print(
                     f"Neo4j ready on {db.uri} (pid {db.pid}, {db.startup_seconds:.1f} s, "
