@@ -28,7 +28,6 @@ from bench.common import (
     DATA,
     add_keys,
     dataset,
-    free_port,
     percentile,
     say,
     serve,
@@ -39,9 +38,6 @@ from bench.introductions import MAX_HOPS, K, open_backend, ready, same_prefectur
 from graph.queries.introductions import introduction_paths
 from graph.store.keys import Role
 from graph.valid_time import today
-
-#: The names bench.load takes from here.
-_free_port, _wait = free_port, wait_healthy
 
 #: The name of the key the benchmark's requests carry.
 KEY_NAME = "bench-api"

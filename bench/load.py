@@ -226,21 +226,21 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
 
 def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     """One backend's load test, start to finish."""
-    from bench.api import _free_port, _wait
+    from bench.common import free_port, wait_healthy
 
     folder, _, data_dir = prepare(backend, args.enterprises, args.seed)
     centres = _ids(folder, "centres.csv")
     keys = make_keys(data_dir, centres[0]["id"], backend)
     plan_file, out_file = data_dir / "plan.json", data_dir / "locust.json"
     plan_file.write_text(json.dumps(plan(folder, keys, args)), encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with ExitStack() as stack:
         server = serve(backend, data_dir, port, data_dir / "server.log", args.workers)
         stack.callback(server.wait, timeout=60)
         stack.callback(server.terminate)
         say(f"{backend}: starting rsn serve on {base} ...")
-        _wait(base, server)
+        wait_healthy(base, server)
         log = data_dir / "server.log"
         processes = args.workers
         warm = 0.0 if backend == "embedded" else wait_warm(log, server, WARMED, times=processes)

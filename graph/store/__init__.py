@@ -66,7 +66,7 @@ def open_keys(settings: Settings) -> KeyStore:
         uri, user, password = settings.require_neo4j()
         keys = Neo4jKeyStore(uri, user, password, database=settings.neo4j_database)
         try:
-            if (settings.data_dir / KEYS_FILE).is_file():
+            if (settings.data_dir / KEYS_FILE).is_file() and not keys.holds_anything():
                 kept = FileKeyStore(settings.data_dir)
                 try:
                     keys.adopt_file(kept)

@@ -124,7 +124,7 @@ LONG_PATH_THRESHOLDS = (0.5, 0.4, 0.3, 0.2, 0.0625, 0.0)
 SHORT_PATH_THRESHOLDS_SEEING_LESS = (0.0625, 0.0)
 
 
-class _Translate:
+class Translate:
     """Turns driver exceptions into the project's, naming the server."""
 
     def __init__(self, uri: str):
@@ -161,6 +161,55 @@ class _Translate:
                 _("lost the connection to Neo4j at {uri}: {error}", uri=self.uri, error=error)
             )
         return error
+
+
+def open_driver(uri: str, user: str, password: str, translate: Translate, user_agent: str) -> Any:
+    """A driver for the Neo4j at ``uri``, checked to answer. Raises StoreUnavailable (through
+    ``translate``) when it cannot be reached, refuses the credentials or ``uri`` is not a
+    Neo4j URI."""
+    try:
+        driver = GraphDatabase.driver(
+            uri,
+            auth=(user, password),
+            connection_timeout=10,
+            max_transaction_retry_time=15,
+            user_agent=user_agent,
+            # a referral tie or a property that no row has yet is expected, not news
+            notifications_disabled_classifications=[
+                neo4j.NotificationDisabledClassification.UNRECOGNIZED
+            ],
+        )
+        driver.verify_connectivity()
+    except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
+        if isinstance(error, ValueError):
+            raise StoreUnavailable(
+                _("NEO4J_URI {uri!r} is not a Neo4j URI: {error}", uri=uri, error=error)
+            ) from error
+        raise translate(error) from error
+    return driver
+
+
+def create_schema_rule(driver: Any, database: str, statement: str) -> None:
+    """Run one ``CREATE ... IF NOT EXISTS``; another process creating the same rule at the
+    same moment (the server then says an equivalent one already exists) is fine."""
+    try:
+        driver.execute_query(statement, database_=database)
+    except neo4j_errors.ClientError as error:
+        if "AlreadyExists" not in (error.code or ""):
+            raise
+
+
+def write_unit(driver: Any, database: str, work: Callable[[Run], T]) -> T:
+    """What ``work`` returns, given a function that runs statements, all in one managed
+    (retried, so ``work`` may run again) write transaction. Driver errors are raised as
+    they are."""
+
+    def unit(tx: neo4j.ManagedTransaction) -> T:
+        return work(lambda query, params: list(tx.run(query, params)))
+
+    with driver.session(database=database) as session:
+        result: T = session.execute_write(unit)
+        return result
 
 
 def _on(day: Day | None) -> dict[str, Any]:
@@ -1093,26 +1142,8 @@ class Neo4jStore(Store):
         self._procedures = procedures
         self._confidential_types = confidential_types
         self._procedures_found: dict[str, bool] = {}
-        self._translate = _Translate(uri)
-        try:
-            self._driver = GraphDatabase.driver(
-                uri,
-                auth=(user, password),
-                connection_timeout=10,
-                max_transaction_retry_time=15,
-                user_agent="rsn",
-                # a referral tie or a property that no row has yet is expected, not news
-                notifications_disabled_classifications=[
-                    neo4j.NotificationDisabledClassification.UNRECOGNIZED
-                ],
-            )
-            self._driver.verify_connectivity()
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
-            if isinstance(error, ValueError):
-                raise StoreUnavailable(
-                    _("NEO4J_URI {uri!r} is not a Neo4j URI: {error}", uri=uri, error=error)
-                ) from error
-            raise self._translate(error) from error
+        self._translate = Translate(uri)
+        self._driver = open_driver(uri, user, password, self._translate, user_agent="rsn")
         self._closed = False
         #: whether the database is known to hold no record written before provenance
         self._migrated = False
@@ -1146,28 +1177,12 @@ class Neo4jStore(Store):
         """What ``work`` returns, given a function that runs statements, all in one managed
         (retried, so ``work`` may run again) write transaction."""
 
-        def unit(tx: neo4j.ManagedTransaction) -> T:
-            return work(lambda query, params: list(tx.run(query, params)))
-
-        def run() -> T:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(unit)
-
-        return self._guard(run)
+        return self._guard(partial(write_unit, self._driver, self.database, work))
 
     def ensure_schema(self) -> None:
         """Create the constraints and indexes if missing; safe to run again."""
         for statement in cypher.schema_statements():
-            self._guard(partial(self._create_schema_rule, statement))
-
-    def _create_schema_rule(self, statement: str) -> None:
-        """Run one ``CREATE ... IF NOT EXISTS``; another process creating the same rule at
-        the same moment (the server then says an equivalent one already exists) is fine."""
-        try:
-            self._driver.execute_query(statement, database_=self.database)
-        except neo4j.exceptions.ClientError as error:
-            if "AlreadyExists" not in (error.code or ""):
-                raise
+            self._guard(partial(create_schema_rule, self._driver, self.database, statement))
 
     def migrate(self) -> None:
         """Bring a database written before provenance was kept up to this rsn, once: every
@@ -1222,7 +1237,9 @@ class Neo4jStore(Store):
     def _mark_migrated(self) -> None:
         """Record that the database needs no migration (see :meth:`migrate`)."""
         if not self._migrated:
-            self._guard(partial(self._create_schema_rule, cypher.MARK_MIGRATED))
+            self._guard(
+                partial(create_schema_rule, self._driver, self.database, cypher.MARK_MIGRATED)
+            )
             self._migrated = True
 
     # -- writing -----------------------------------------------------------------------

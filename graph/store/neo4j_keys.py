@@ -24,12 +24,11 @@ from functools import partial
 from typing import Any, TypeVar
 
 import neo4j
-from neo4j import GraphDatabase, RoutingControl
+from neo4j import RoutingControl
 from neo4j import exceptions as neo4j_errors
 
 from graph.audit import AuditEntry
-from graph.errors import Conflict, StoreUnavailable
-from graph.i18n import _
+from graph.errors import Conflict
 from graph.store import cypher
 from graph.store.keys import (
     ApiKey,
@@ -40,7 +39,7 @@ from graph.store.keys import (
     KeyStore,
     Role,
 )
-from graph.store.neo4j import _Translate
+from graph.store.neo4j import Run, Translate, create_schema_rule, open_driver, write_unit
 
 __all__ = ["Neo4jKeyStore"]
 
@@ -50,8 +49,6 @@ T = TypeVar("T")
 
 #: The counter that orders the audit log.
 AUDIT_COUNTER = "audit"
-
-Run = Callable[[str, dict[str, Any]], list[neo4j.Record]]
 
 
 class Neo4jKeyStore(KeyStore):
@@ -64,24 +61,10 @@ class Neo4jKeyStore(KeyStore):
     def __init__(self, uri: str, user: str, password: str, database: str = "neo4j"):
         self.uri = uri
         self.database = database
-        self._translate = _Translate(uri)
-        try:
-            self._driver = GraphDatabase.driver(
-                uri,
-                auth=(user, password),
-                connection_timeout=10,
-                max_transaction_retry_time=15,
-                user_agent="rsn-keys",
-            )
-            self._driver.verify_connectivity()
-        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ValueError) as error:
-            if isinstance(error, ValueError):
-                raise StoreUnavailable(
-                    _("NEO4J_URI {uri!r} is not a Neo4j URI: {error}", uri=uri, error=error)
-                ) from error
-            raise self._translate(error) from error
+        self._translate = Translate(uri)
+        self._driver = open_driver(uri, user, password, self._translate, user_agent="rsn-keys")
         for statement in cypher.KEY_SCHEMA:
-            self._guard(partial(self._create_schema_rule, statement))
+            self._guard(partial(create_schema_rule, self._driver, self.database, statement))
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -91,15 +74,6 @@ class Neo4jKeyStore(KeyStore):
             return work()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError) as error:
             raise self._translate(error) from error
-
-    def _create_schema_rule(self, statement: str) -> None:
-        """Run one ``CREATE ... IF NOT EXISTS``; one another server made at the same moment
-        is fine."""
-        try:
-            self._driver.execute_query(statement, database_=self.database)
-        except neo4j_errors.ClientError as error:
-            if "AlreadyExists" not in (error.code or ""):
-                raise
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
         """One statement that only reads, on the writer (see the module: never a follower
@@ -113,17 +87,9 @@ class Neo4jKeyStore(KeyStore):
         )
 
     def _unit(self, work: Callable[[Run], T]) -> T:
-        """What ``work`` returns, given a function that runs statements, all in one managed
-        (retried, so ``work`` may run again) write transaction."""
-
-        def unit(tx: neo4j.ManagedTransaction) -> T:
-            return work(lambda query, params: list(tx.run(query, params)))
-
-        def run() -> T:
-            with self._driver.session(database=self.database) as session:
-                return session.execute_write(unit)
-
-        return self._guard(run)
+        """What ``work`` returns, all in one managed write transaction (see
+        :func:`graph.store.neo4j.write_unit`)."""
+        return self._guard(partial(write_unit, self._driver, self.database, work))
 
     # -- keys ---------------------------------------------------------------------------
 

@@ -166,6 +166,23 @@ def _java() -> str:
     return java
 
 
+def _maven(mvn: str, pom: Path, goals: list[str], failure: str) -> None:
+    """Run Maven quietly on ``pom`` (in its folder) with ``goals``; raise Neo4jError with
+    ``failure`` and the last 40 lines of its output when it fails."""
+    proc = subprocess.run(
+        [mvn, "-B", "-q", "-f", str(pom), *goals],
+        cwd=pom.parent,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    if proc.returncode != 0:
+        out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).strip()
+        tail = "\n".join(out.splitlines()[-40:])
+        raise Neo4jError(f"{failure} (exit {proc.returncode}):\n{tail}")
+
+
 def _mvn() -> str:
     mvn = shutil.which("mvn")
     if not mvn:
@@ -240,18 +257,7 @@ def build(force: bool = False, quiet: bool = False) -> None:
         old = STAMP.read_text().split() if STAMP.exists() else []
         if LIB.is_dir() and old[:1] != digest.split()[:1]:
             shutil.rmtree(LIB)  # pom changed: drop jars of an older version
-        proc = subprocess.run(
-            [mvn, "-B", "-q", "-f", str(POM), "-DskipTests", "package"],
-            cwd=HERE,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        if proc.returncode != 0:
-            out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).strip()
-            tail = "\n".join(out.splitlines()[-40:])
-            raise Neo4jError(f"Maven build failed (exit {proc.returncode}):\n{tail}")
+        _maven(mvn, POM, ["-DskipTests", "package"], "Maven build failed")
         STAMP.write_text(digest + "\n")
         if not quiet:
             print(f"built in {time.monotonic() - t0:.0f} s", file=sys.stderr)
@@ -310,18 +316,7 @@ def build_peers(force: bool = False, quiet: bool = False) -> Path:
             t0 = time.monotonic()
             for folder in (PEERS_ALL, PEERS_PLUGINS):
                 shutil.rmtree(folder, ignore_errors=True)
-            proc = subprocess.run(
-                [_mvn(), "-B", "-q", "-f", str(PEERS_POM), "package"],
-                cwd=PEERS_POM.parent,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-            )
-            if proc.returncode != 0:
-                out = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).strip()
-                tail = "\n".join(out.splitlines()[-40:])
-                raise Neo4jError(f"Maven could not resolve the peer plugins:\n{tail}")
+            _maven(_mvn(), PEERS_POM, ["package"], "Maven could not resolve the peer plugins")
             jars = sorted(PEERS_ALL.glob("*.jar"))
             dropped = _duplicates(jars, sorted(LIB.glob("*.jar")))
             PEERS_PLUGINS.mkdir()
