@@ -109,18 +109,8 @@ def _whole_number(value: object, name: str, low: int, high: int) -> int:
     return value
 
 
-def _two_actors(
-    store: GraphStore,
-    first: str,
-    second: str,
-    names: tuple[str, str],
-) -> list[Node]:
-    """The two actors named by ``first`` and ``second`` (the kept node for the id of a node
-    merged into another).
-
-    Raises InvalidArgument when they are the same node or one is not an actor, NotFound when
-    one is not in the store.
-    """
+def _two_ids(first: str, second: str, names: tuple[str, str]) -> None:
+    """Raise InvalidArgument when ``first`` and ``second`` are the same id."""
     if first == second:
         raise InvalidArgument(
             _(
@@ -130,7 +120,25 @@ def _two_actors(
                 id=first,
             )
         )
-    found = store.get_nodes([first, second])
+
+
+def _two_actors(
+    store: GraphStore,
+    first: str,
+    second: str,
+    names: tuple[str, str],
+    found: Mapping[str, Node] | None = None,
+) -> list[Node]:
+    """The two actors named by ``first`` and ``second`` (the kept node for the id of a node
+    merged into another), looked up in ``found`` (the nodes of the store read already) or
+    else in the store.
+
+    Raises InvalidArgument when they are the same node or one is not an actor, NotFound when
+    one is not in the store.
+    """
+    _two_ids(first, second, names)
+    if found is None:
+        found = store.get_nodes([first, second])
     nodes = []
     for node_id in (first, second):
         node = found.get(node_id) or node_on(store, node_id)
@@ -179,9 +187,14 @@ def introduction_paths(
     """
     k = _whole_number(k, "k", 1, MAX_K)
     max_hops = _whole_number(max_hops, "max_hops", 1, MAX_HOPS)
-    one, other = _two_actors(store, source, target, ("source", "target"))
-    found = store.best_paths(one.id, other.id, k, max_hops, visibility=visibility)
-    return describe(store, found, visibility=visibility)
+    names = ("source", "target")
+    _two_ids(source, target, names)
+    # the ends, the paths and their nodes at once (one round trip on a server store)
+    search = store.introduction_search(source, target, k, max_hops, visibility=visibility)
+    one, other = _two_actors(store, source, target, names, search.ends)
+    if (one.id, other.id) != (source, target):  # an id of a merged node: search the kept one
+        search = store.introduction_search(one.id, other.id, k, max_hops, visibility=visibility)
+    return describe(store, search.paths, search.nodes, visibility, search.background)
 
 
 def describe(
@@ -189,11 +202,13 @@ def describe(
     found: Sequence[ScoredPath],
     known: Mapping[str, Node] | None = None,
     visibility: Visibility | None = None,
+    read_background: Mapping[str, list[Relation]] | None = None,
 ) -> list[Introduction]:
     """Each path of ``found`` as an introduction: its nodes, its steps and what to do with it.
     The nodes come from ``known`` when it holds them, the others from the store in one call;
     a specialist first on a path is described by their affiliation and former employer (those
-    ties the caller of ``visibility`` may see).
+    ties the caller of ``visibility`` may see), taken from ``read_background`` when it holds the
+    specialist's (with the nodes at their other ends in ``known``), else read.
     Raises KeyError for a path through a node that neither ``known`` nor the store holds
     (the paths of a search of the same store never are)."""
     wanted = {node_id for path in found for node_id in path.nodes}
@@ -212,7 +227,8 @@ def describe(
         background: list[tuple[Relation, Node]] = []
         if first is not None and first.kind is NodeKind.SPECIALIST:
             if first.id not in backgrounds:
-                backgrounds[first.id] = _specialist_background(store, first, visibility)
+                own = read_background.get(first.id) if read_background else None
+                backgrounds[first.id] = _specialist_background(store, first, visibility, own, nodes)
             background = backgrounds[first.id]
         introductions.append(
             Introduction(path_nodes, path.score, steps, wording.explain(steps, background))
@@ -263,15 +279,29 @@ def _seen_ties(store: GraphStore, node_id: str, visibility: Visibility | None) -
 
 
 def _specialist_background(
-    store: GraphStore, specialist: Node, visibility: Visibility | None = None
+    store: GraphStore,
+    specialist: Node,
+    visibility: Visibility | None = None,
+    read: list[Relation] | None = None,
+    known: Mapping[str, Node] | None = None,
 ) -> list[tuple[Relation, Node]]:
     """The specialist's affiliations and former employers (that the caller of
-    ``visibility`` sees), with the node at the other end."""
+    ``visibility`` sees), with the node at the other end; ``read`` holds those relations
+    when they were read already (before any visibility) and ``known`` their other ends."""
+    if read is None:
+        ties = _seen_ties(store, specialist.id, visibility)
+    elif visibility is None:
+        ties = read
+    else:
+        ties = visible_ties(store, visibility, read, around=specialist.id)
     own = [
         relation
-        for relation in _seen_ties(store, specialist.id, visibility)
+        for relation in ties
         if relation.source == specialist.id
         and relation.type in (RelationType.AFFILIATED_WITH, RelationType.WORKED_AT)
     ]
-    others = store.get_nodes(relation.target for relation in own)
+    targets = {relation.target for relation in own}
+    others = {node: known[node] for node in targets if node in known} if known else {}
+    if len(others) < len(targets):
+        others.update(store.get_nodes(targets - others.keys()))
     return [(relation, others[relation.target]) for relation in own if relation.target in others]

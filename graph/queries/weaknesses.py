@@ -12,7 +12,10 @@ of ties) is fixed by ids, so both stores give the same answer:
   outside the scope), unsupported enterprises (no centre SUPPORTS them and no specialist
   ADVISES them) and unused assets (no enterprise UTILIZES them);
 - brokers: the actors with the highest betweenness (exact on small scopes, estimated from a
-  seeded sample of sources on large ones) with Burt's constraint beside it;
+  seeded sample of sources on large ones) with Burt's constraint beside it; the exact one is
+  computed where the graph lives when the store can (:meth:`GraphStore.scope_metrics`: a
+  Neo4j server with Graph Data Science), and brokers are ordered on its first
+  :data:`RANKED_DIGITS` digits, so that both ways give the same brokers;
 - centres over capacity: more enterprises SUPPORTed than their ``capacity``.
 
 Every node finding carries a computed ``suggestion`` (a sentence, worded by
@@ -96,6 +99,7 @@ __all__ = [
     "KEPT_REPORTS",
     "MAX_LIMIT",
     "NextStep",
+    "RANKED_DIGITS",
     "WeaknessReport",
     "weakness_report",
 ]
@@ -393,7 +397,10 @@ def _report(
     # report until the collector finds the cycle)
     edges = sum(map(len, ctx.adjacency.values())) // 2
     sources = _sampled_sources(actors.number_of_nodes(), edges)
-    brokers, used = _brokers(ctx, sources, limit)
+    computed = (
+        _exact_betweenness(store, scope, ctx, edges, cuts, cut_ties) if sources is None else None
+    )
+    brokers, used = _brokers(ctx, sources, limit, computed)
 
     used_assets: set[str] = set()
     for relation in ctx.asset_relations:
@@ -561,7 +568,7 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
     supported, each centre's clients: one per pair of actors joined by SUPPORTS, counted for
     the pair's centre, else for its end that comes later in the actor graph's order) and the
     relations with an asset at an end."""
-    in_scope, relations = store.scope_graph(scope)
+    in_scope, relations, boundary = store.scope_graph_and_boundary(scope)
     actors = project(in_scope, relations)
     nodes = {node.id: node for node in in_scope}
     kind_of = {node.id: node.kind for node in in_scope}
@@ -600,7 +607,6 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
         pairs = {(u, v) if position[u] < position[v] else (v, u) for u, v in supporting}
         for u, v in pairs:
             clients[u if kind_of[u] is NodeKind.CENTRE else v] += 1
-    boundary = store.boundary_relations(scope)
     for relation in boundary:
         if relation.type is RelationType.SUPPORTS and relation.source in nodes:
             clients[relation.source] += 1
@@ -617,6 +623,36 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
         frozenset(n for n in actors if kind_of[n] is NodeKind.CENTRE),
     )
     return ctx, financed, supported
+
+
+def _exact_betweenness(
+    store: GraphStore,
+    scope: Scope,
+    ctx: _Scope,
+    edges: int,
+    cuts: Mapping[str, Cut],
+    bridges: list[tuple[str, str, int]],
+) -> dict[str, float] | None:
+    """The exact betweenness of every actor, computed where the graph lives when the store
+    can (:meth:`GraphStore.scope_metrics`, e.g. a Neo4j server with Graph Data Science);
+    None when it cannot, or when what it computed on is not the graph the report read (its
+    actors, the number of ties, the cut vertices or the bridges differ: the graph changed
+    between the two reads), and the report computes it itself.
+
+    The cut vertices and bridges the store finds are only compared: the report needs the
+    parts each cut vertex holds together and the side each bridge cuts off, which one
+    depth-first search of its own finds with them."""
+    metrics = store.scope_metrics(scope, betweenness=True)
+    if metrics is None or metrics.betweenness is None:
+        return None
+    same = (
+        metrics.nodes == len(ctx.adjacency)
+        and metrics.edges == edges
+        and metrics.betweenness.keys() == ctx.adjacency.keys()
+        and metrics.cut_vertices == cuts.keys()
+        and metrics.bridges == {frozenset((u, v)) for u, v, _side in bridges}
+    )
+    return metrics.betweenness if same else None
 
 
 def _sampled_sources(nodes: int, edges: int) -> int | None:
@@ -664,11 +700,29 @@ def _components(ctx: _Scope, connected: list[list[str]]) -> list[Component]:
     return found
 
 
-def _brokers(ctx: _Scope, sources: int | None, limit: int) -> tuple[list[Broker], int]:
-    """The ``limit`` actors of highest betweenness (above 0), and the sources it used."""
+#: The significant digits of betweenness that order brokers: two computations of the same
+#: exact value (in Python, or by the store) differ only in the last digits of their floats.
+RANKED_DIGITS = 12
+
+
+def _ranked(value: float) -> float:
+    """``value`` to :data:`RANKED_DIGITS` significant digits, as brokers are ordered."""
+    return float(f"{value:.{RANKED_DIGITS}g}")
+
+
+def _brokers(
+    ctx: _Scope, sources: int | None, limit: int, computed: dict[str, float] | None = None
+) -> tuple[list[Broker], int]:
+    """The ``limit`` actors of highest betweenness (above 0), the highest first (then by id),
+    and the sources it used; ``computed`` is the exact betweenness when the store computed
+    it (``sources`` is then None)."""
     actors, adjacency, attrs = ctx.actors, ctx.adjacency, ctx.attrs
-    values, used = betweenness(actors, sources, seed=BETWEENNESS_SEED)
-    top = sorted((v for v in values if values[v] > 0), key=lambda v: (-values[v], v))[:limit]
+    if computed is None:
+        values, used = betweenness(actors, sources, seed=BETWEENNESS_SEED)
+    else:
+        values, used = computed, len(computed)
+    ranked = {v: _ranked(value) for v, value in values.items() if _ranked(value) > 0}
+    top = sorted(ranked, key=lambda v: (-ranked[v], v))[:limit]
     return [
         Broker(
             id=v,

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from graph.model import ACTOR_KINDS, INTRODUCTION_TIE_TYPES, MAX_HOPS_LIMIT, NodeKind, RelationType
 from graph.provenance import check_contributor
+from graph.rows import node_columns
 from graph.store.referral_records import REFERRAL_FIELDS
 
 __all__ = [
@@ -114,6 +115,8 @@ __all__ = [
     "HAS_PATHS_PROCEDURE",
     "INTRODUCTION_TIE_NAMES",
     "K_BEST_PATHS_IN_DATABASE",
+    "BACKGROUND_TYPES",
+    "introduction_search_in_database",
     "WARM_UP",
     "WARM_UP_SEEN",
     "SAMPLE_NODES",
@@ -144,6 +147,16 @@ __all__ = [
     "APPEND_AUDIT",
     "AUDIT_ENTRIES",
     "NEWEST_AUDIT_ENTRIES",
+    "SCOPE_COLUMNS",
+    "scope_node_columns",
+    "SCOPE_RELATIONS_AND_BOUNDARY",
+    "GDS_PROCEDURES",
+    "HAS_GDS",
+    "gds_project_scope",
+    "GDS_ARTICULATION_POINTS",
+    "GDS_BRIDGES",
+    "GDS_BETWEENNESS",
+    "GDS_DROP",
 ]
 
 
@@ -1029,12 +1042,12 @@ LIMIT $k
 {_ties_of_each_step(dated, restricted)}"""
 
 
-def _ties_of_each_step(dated: bool, restricted: bool = False) -> str:
+def _ties_of_each_step(dated: bool, restricted: bool = False, returned: str = "") -> str:
     """The tail of both path statements: from rows of ``ns`` (a path's nodes), ``score`` and
     ``ids``, every introduction tie between the two nodes of each step (holding on ``$day``
     when ``dated``; that the caller sees when ``restricted``, see :func:`k_best_paths`), for
     the caller to pick the strongest. A referral tie comes as a collaboration since the day
-    the first of its referrals completed."""
+    the first of its referrals completed. ``returned`` adds columns (``, ...``) to the rows."""
     conditions = [_holds("tie")] if dated else []
     if restricted:
         conditions.append(_seen("tie", "a", "b"))
@@ -1051,7 +1064,7 @@ def _ties_of_each_step(dated: bool, restricted: bool = False) -> str:
                   since: CASE WHEN derived THEN tie.first ELSE tie.since END,
                   until: CASE WHEN derived THEN null ELSE tie.until END}}) AS ties
 }}
-RETURN ids, score, ties"""
+RETURN ids, score, ties{returned}"""
 
 
 #: The name of rsn's path procedure, which the server has when rsn's plugin is installed.
@@ -1072,7 +1085,7 @@ def introduction_tie_names(dated: bool) -> list[str]:
     return INTRODUCTION_TIE_NAMES + ([REFERRAL_TIE_EARLIER_NAME] if dated else [])
 
 
-def k_best_paths_in_database(dated: bool, restricted: bool = False) -> str:
+def k_best_paths_in_database(dated: bool, restricted: bool = False, returned: str = "") -> str:
     """The ``$k`` best paths of at most ``$max_hops`` introduction ties from actor ``$source``
     to actor ``$target`` (as of ``$day`` when ``dated``: both must exist then), found inside
     the database by rsn's procedure (pass ``$types`` = :func:`introduction_tie_names`). It runs
@@ -1080,7 +1093,8 @@ def k_best_paths_in_database(dated: bool, restricted: bool = False) -> str:
     fewer ties, then ids) and scores a step by its strongest tie; the rows are those of
     :func:`k_best_paths`. With ``restricted``, in the graph the caller sees, as
     :func:`k_best_paths` says (``$seeing`` also holds ``owner`` = :data:`OWNER` and ``prefix``
-    = :data:`PROVENANCE_PREFIX`, for the procedure)."""
+    = :data:`PROVENANCE_PREFIX`, for the procedure). ``returned`` adds columns to the rows,
+    which may use ``ns``, the path's nodes."""
     ends = f"WITH s, t WHERE {_exists('s')} AND {_exists('t')}\n" if dated else ""
     seeing = (
         ", $seeing.hidden, $seeing.entitled, $seeing.contributor, $seeing.owner, $seeing.prefix"
@@ -1092,11 +1106,53 @@ def k_best_paths_in_database(dated: bool, restricted: bool = False) -> str:
 {_actor_by_id("t", "target")}
 {ends}{call} YIELD nodes, score
 WITH nodes AS ns, score, [n IN nodes | n.id] AS ids
-{_ties_of_each_step(dated, restricted)}"""
+{_ties_of_each_step(dated, restricted, returned)}"""
 
 
 #: :func:`k_best_paths_in_database` over the whole history.
 K_BEST_PATHS_IN_DATABASE = k_best_paths_in_database(False)
+
+#: The relation types of a specialist's background in an introduction's explanation.
+BACKGROUND_TYPES = (RelationType.AFFILIATED_WITH, RelationType.WORKED_AT)
+
+#: Beside each path of :func:`introduction_search_in_database`: ``nodes``, each node on it as
+#: [labels, properties], and ``background``, when its first introducer is a specialist, the
+#: specialist's relations of :data:`BACKGROUND_TYPES` holding on ``$day`` to a node existing
+#: then, each as [source, type, target, strength, since, until, labels, properties] (those
+#: of the node at the other end).
+_PATH_NODES_AND_BACKGROUND = (
+    ", [n IN ns | [labels(n), properties(n)]] AS nodes, "
+    f"coalesce(head([x IN ns[1..2] WHERE size(ns) > 2 "
+    f"AND '{NodeKind.SPECIALIST.value}' IN labels(x) | "
+    f"[(x)-[r:{'|'.join(rel_type(kind) for kind in BACKGROUND_TYPES)}]->(o) "
+    f"WHERE {_holds('r')} AND {_exists('o')} | "
+    "[startNode(r).id, type(r), o.id, r.strength, r.since, r.until, labels(o), properties(o)]]"
+    "]), []) AS background"
+)
+
+
+def introduction_search_in_database(dated: bool, restricted: bool = False) -> str:
+    """An introduction's whole search in one statement: one row, ``ends``, the nodes of
+    ``$source`` and ``$target`` (existing on ``$day`` when ``dated``) as [id, kind,
+    properties], and ``paths``, the rows of :func:`k_best_paths_in_database` (none unless
+    both are actors) as maps with their ``nodes`` and ``background`` too (see
+    :data:`_PATH_NODES_AND_BACKGROUND`). Parameters as :func:`k_best_paths_in_database`."""
+    ends = (
+        "CALL () { UNWIND [$source, $target] AS id "
+        + _union_by_label("")
+        + f" WITH id, n, kind WHERE {_exists('n')} "
+        "RETURN collect([id, kind, properties(n)]) AS ends }"
+    )
+    search = k_best_paths_in_database(dated, restricted, _PATH_NODES_AND_BACKGROUND)
+    return f"""{ends}
+CALL () {{
+  CALL () {{
+{search}
+  }}
+  RETURN collect({{ids: ids, score: score, ties: ties, nodes: nodes,
+                  background: background}}) AS paths
+}}
+RETURN ends, paths"""
 
 
 #: Reads every node's introduction ties once, so that the pages the search reads are in the
@@ -1408,3 +1464,129 @@ NEWEST_AUDIT_ENTRIES = (
     _AUDIT_WHERE + "WITH e ORDER BY e.at DESC, e.seq DESC LIMIT $limit "
     f"RETURN {_AUDIT_FIELDS} ORDER BY at, e.seq"
 )
+
+
+# -- the weakness report's reads: the scope in compact columns, its metrics in GDS ---------
+
+#: The columns of each kind that :func:`scope_node_columns` returns after id and name, in
+#: order: every property a node of the kind may have (``ended`` last).
+SCOPE_COLUMNS: dict[NodeKind, tuple[str, ...]] = {
+    kind: tuple(
+        column
+        for column in (*node_columns(kind, contact=True), "ended")
+        if column not in ("id", "name")
+    )
+    for kind in NodeKind
+}
+
+
+def _in_prefecture(x: str, kinds: list[NodeKind]) -> str:
+    """A ``CALL`` subquery binding ``x`` to every node of ``kinds`` whose prefecture is
+    ``$prefecture``: one seek of the prefecture index under each label."""
+    seeks = [
+        f"MATCH ({x}:{label(kind)}) WHERE {x}.prefecture = $prefecture RETURN {x}" for kind in kinds
+    ]
+    return "CALL () { " + " UNION ALL ".join(seeks) + " }"
+
+
+def scope_node_columns(kind: NodeKind, whole: bool) -> str:
+    """Nodes of ``kind`` in a scope (prefecture ``$prefecture``, or all when ``whole``)
+    existing on ``$day``, as one row, ``nodes``: a list of [id, name, the values of
+    :data:`SCOPE_COLUMNS` of the kind in order (null where missing), [[key, value] of any
+    other property, assertions and their owner left out]] (a list each, as collect() would
+    drop the nulls of a column). Only values travel, not each node's keys or its
+    assertions, which :func:`scope_nodes` sends."""
+    where = "" if whole else "n.prefecture = $prefecture AND "
+    known = ["id", "name", *SCOPE_COLUMNS[kind]]
+    values = ", ".join(f"n.`{column}`" for column in SCOPE_COLUMNS[kind])
+    others = (
+        f"[k IN keys(n) WHERE NOT k IN {known!r} AND k <> '{OWNER}' "
+        f"AND NOT k STARTS WITH '{PROVENANCE_PREFIX}' | [k, n[k]]]"
+    )
+    return (
+        f"MATCH (n:{label(kind)}) WHERE {where}{_exists('n')} "
+        f"RETURN collect([n.id, n.name, {values}, {others}]) AS nodes"
+    )
+
+
+#: The relations of prefecture ``$prefecture`` holding on ``$day`` between two nodes existing
+#: then, in one pass over the relationships of its nodes: one row of two lists as
+#: ``_RELATION_COLUMNS`` makes them, ``relations`` (both ends in the prefecture, each once,
+#: from its source) and ``boundary`` (one end in it), what :func:`scope_relations` and
+#: :data:`BOUNDARY_RELATIONS` read in two.
+SCOPE_RELATIONS_AND_BOUNDARY = (
+    _in_prefecture("n", list(NodeKind)) + f" WITH n WHERE {_exists('n')} "
+    f"MATCH (n)-[r:{RELATION_TYPES}]-(m) "
+    f"WHERE {_holds('r')} AND {_exists('m')} "
+    "WITH n, r, m, coalesce(m.prefecture = $prefecture, false) AS inside "
+    "WHERE NOT inside OR startNode(r) = n "
+    "WITH inside, [startNode(r).id, type(r), endNode(r).id, r.strength, r.since, r.until] AS row "
+    "RETURN [x IN collect(CASE WHEN inside THEN row END) WHERE x IS NOT NULL] AS relations, "
+    "[x IN collect(CASE WHEN NOT inside THEN row END) WHERE x IS NOT NULL] AS boundary"
+)
+
+#: The procedures of Graph Data Science that :mod:`graph.store.neo4j_gds` calls.
+GDS_PROCEDURES = [
+    "gds.version",
+    "gds.graph.drop",
+    "gds.articulationPoints.stream",
+    "gds.bridges.stream",
+    "gds.betweenness.stream",
+]
+
+#: Whether the server has every procedure of ``$names``; one row, ``installed``.
+HAS_GDS = (
+    "SHOW PROCEDURES YIELD name WHERE name IN $names "
+    "RETURN count(DISTINCT name) = size($names) AS installed"
+)
+
+_ACTOR_KINDS = sorted(ACTOR_KINDS)
+
+
+def gds_project_scope(whole: bool) -> str:
+    """Project the actor graph of a scope (prefecture ``$prefecture``, or every actor when
+    ``whole``) as of ``$day`` into GDS as the graph named ``$name``: the actors existing on
+    the day, and one undirected relationship per pair of them joined by a relation holding
+    on the day, as :func:`graph.store.projection.project` makes the graph. One row, ``nodes``
+    and ``relationships`` (counted both ways); no row is projected for an empty scope, and
+    then the graph is not made (``nodes`` is null)."""
+    actors = (
+        "CALL () { "
+        + " UNION ALL ".join(f"MATCH (a:{label(kind)}) RETURN a" for kind in _ACTOR_KINDS)
+        + " }"
+        if whole
+        else _in_prefecture("a", _ACTOR_KINDS)
+    )
+    inside = "" if whole else "b.prefecture = $prefecture AND "
+    is_actor = " OR ".join(f"b:{label(kind)}" for kind in _ACTOR_KINDS)
+    return (
+        f"{actors} WITH a WHERE {_exists('a')} "
+        f"OPTIONAL MATCH (a)-[r:{RELATION_TYPES}]-(b) "
+        f"WHERE a.id < b.id AND {inside}({is_actor}) AND {_holds('r')} AND {_exists('b')} "
+        "WITH DISTINCT a, b "
+        "WITH gds.graph.project($name, a, b, {}, {undirectedRelationshipTypes: ['*']}) AS g "
+        "RETURN g.nodeCount AS nodes, g.relationshipCount AS relationships"
+    )
+
+
+#: The cut vertices of the projected graph ``$name``; one row, ``ids``.
+GDS_ARTICULATION_POINTS = (
+    "CALL gds.articulationPoints.stream($name) YIELD nodeId "
+    "RETURN collect(gds.util.asNode(nodeId).id) AS ids"
+)
+
+#: The bridges of the projected graph ``$name``; one row, ``pairs`` (of ids).
+GDS_BRIDGES = (
+    "CALL gds.bridges.stream($name) YIELD from, to "
+    "RETURN collect([gds.util.asNode(from).id, gds.util.asNode(to).id]) AS pairs"
+)
+
+#: The exact betweenness of every node of the projected graph ``$name`` (for an undirected
+#: graph GDS counts each pair of ends once); one row, ``scores``, of [id, score].
+GDS_BETWEENNESS = (
+    "CALL gds.betweenness.stream($name) YIELD nodeId, score "
+    "RETURN collect([gds.util.asNode(nodeId).id, score]) AS scores"
+)
+
+#: Drop the projected graph ``$name`` if it exists.
+GDS_DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"

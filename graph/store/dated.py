@@ -20,7 +20,15 @@ from graph.merging import MergeRecord
 from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
 from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import Referral, ReferralStatus
-from graph.store.ports import GraphStore, GraphWriter, ReferralStore, Stats, Store
+from graph.store.ports import (
+    GraphStore,
+    GraphWriter,
+    IntroductionSearch,
+    ReferralStore,
+    ScopeMetrics,
+    Stats,
+    Store,
+)
 from graph.valid_time import Day
 from graph.visibility import Visibility
 
@@ -94,6 +102,16 @@ class DatedStore(Store):
     def boundary_relations(self, scope: Scope, day: Day | None = None) -> list[Relation]:
         return self.store.boundary_relations(scope, self.day)
 
+    def scope_graph_and_boundary(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation], list[Relation]]:
+        return self.store.scope_graph_and_boundary(scope, self.day)
+
+    def scope_metrics(
+        self, scope: Scope, day: Day | None = None, betweenness: bool = False
+    ) -> ScopeMetrics | None:
+        return self.store.scope_metrics(scope, self.day, betweenness)
+
     def best_paths(
         self,
         source: str,
@@ -104,6 +122,17 @@ class DatedStore(Store):
         visibility: Visibility | None = None,
     ) -> list[ScoredPath]:
         return self.store.best_paths(source, target, k, max_hops, self.day, visibility)
+
+    def introduction_search(
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
+    ) -> IntroductionSearch:
+        return self.store.introduction_search(source, target, k, max_hops, self.day, visibility)
 
     def centres_with_expertise(
         self, need: str, day: Day | None = None

@@ -75,9 +75,12 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
+from graph.store.neo4j_gds import GdsMetrics, read_scope
 from graph.store.ports import (
     FIND_LIMIT,
     ActorLife,
+    IntroductionSearch,
+    ScopeMetrics,
     Stats,
     Store,
     TieLife,
@@ -414,6 +417,40 @@ def _scored_path(record: Any) -> ScoredPath:
     return ScoredPath.of(record["ids"], [strongest(ties) for ties in steps])
 
 
+#: The kind of each node label.
+_KIND_OF_LABEL = {kind.value: kind for kind in NodeKind}
+
+
+def _labelled_node(labels: Iterable[str], props: Mapping[str, Any]) -> Node:
+    """The node whose labels are ``labels`` and whose properties are ``props`` (its id among
+    them). Raises StopIteration for labels of no node kind (rsn writes none)."""
+    kind = next(_KIND_OF_LABEL[name] for name in labels if name in _KIND_OF_LABEL)
+    return _node(props["id"], kind, props)
+
+
+def _searched(record: Any, k: int) -> IntroductionSearch:
+    """The search of a row of :func:`cypher.introduction_search_in_database`."""
+    ends = {node_id: _node(node_id, kind, props) for node_id, kind, props in record["ends"]}
+    paths: list[ScoredPath] = []
+    nodes: dict[str, Node] = {}
+    background: dict[str, list[Relation]] = {}
+    for row in record["paths"]:
+        paths.append(_scored_path(row))
+        for labels, props in row["nodes"]:
+            node = _labelled_node(labels, props)
+            nodes[node.id] = node
+        ids = row["ids"]
+        if len(ids) > 2 and nodes[ids[1]].kind is NodeKind.SPECIALIST and ids[1] not in background:
+            ties = background[ids[1]] = []
+            for source, kind, target, strength, since, until, labels, props in row["background"]:
+                ties.append(
+                    Relation(source, RelationType(kind), target, float(strength), since, until)
+                )
+                nodes.setdefault(target, _labelled_node(labels, props))
+    paths.sort(key=ScoredPath.rank)
+    return IntroductionSearch(ends, paths[:k], nodes, background)
+
+
 def _node_row(node: Node) -> dict[str, Any]:
     """The row the node statements take for ``node``: its id, and every property it is to
     have (id and name included), with a null for each other column of its kind (which
@@ -461,6 +498,13 @@ def _paths_statement(max_hops: int, dated: bool, restricted: bool) -> str:
 #: a day, for a caller who sees every tie or not.
 _PATHS_IN_DATABASE = {
     (dated, restricted): cypher.k_best_paths_in_database(dated, restricted)
+    for dated in (False, True)
+    for restricted in (False, True)
+}
+
+
+_SEARCH_IN_DATABASE = {
+    (dated, restricted): cypher.introduction_search_in_database(dated, restricted)
     for dated in (False, True)
     for restricted in (False, True)
 }
@@ -1133,8 +1177,11 @@ class Neo4jStore(Store):
         database: str = "neo4j",
         procedures: bool = True,
         confidential_types: frozenset[RelationType] = DEFAULT_CONFIDENTIAL_TYPES,
+        graph_data_science: bool = True,
     ):
         """``procedures=False`` keeps to plain Cypher even where rsn's plugin is installed;
+        ``graph_data_science=False`` computes the weakness report's metrics in Python even
+        where the server has Graph Data Science;
         ``confidential_types`` are those whose ties :meth:`warm_up` also reads ahead for the
         callers who may not see them all (``RSN_CONFIDENTIAL_TYPES``)."""
         self.uri = uri
@@ -1144,6 +1191,9 @@ class Neo4jStore(Store):
         self._procedures_found: dict[str, bool] = {}
         self._translate = Translate(uri)
         self._driver = open_driver(uri, user, password, self._translate, user_agent="rsn")
+        #: the weakness report's metrics computed by Graph Data Science, when the server has it
+        self._gds = GdsMetrics(self._driver, self.database, self._read)
+        self._graph_data_science = graph_data_science
         self._closed = False
         #: whether the database is known to hold no record written before provenance
         self._migrated = False
@@ -1486,6 +1536,22 @@ class Neo4jStore(Store):
             found.extend(_relation_columns(record))
         return found
 
+    def scope_graph_and_boundary(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation], list[Relation]]:
+        """In compact columns, and a prefecture's relations and boundary in one pass over its
+        relationships (:func:`graph.store.neo4j_gds.read_scope`)."""
+        return self._guard(lambda: read_scope(self._read, scope, day))
+
+    def scope_metrics(
+        self, scope: Scope, day: Day | None = None, betweenness: bool = False
+    ) -> ScopeMetrics | None:
+        """Computed by Graph Data Science when the server has it
+        (:class:`graph.store.neo4j_gds.GdsMetrics`) and not turned off; None otherwise."""
+        if not self._graph_data_science:
+            return None
+        return self._guard(lambda: self._gds.scope_metrics(scope, day, betweenness))
+
     @property
     def paths_in_database(self) -> bool:
         """Whether introductions run rsn's procedure (:data:`cypher.PATHS_PROCEDURE`): when
@@ -1589,6 +1655,35 @@ class Neo4jStore(Store):
         paths = [_scored_path(record) for record in records]
         paths.sort(key=ScoredPath.rank)
         return paths[:k]
+
+    def introduction_search(
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
+    ) -> IntroductionSearch:
+        """With rsn's plugin (:attr:`paths_in_database`), the ends, the paths (as
+        :meth:`best_paths` finds them), their nodes and the background of the specialists who
+        introduce first, in one statement: one round trip. Without it, the reads of
+        :meth:`GraphStore.introduction_search` in turn."""
+        if not self.paths_in_database:
+            return super().introduction_search(source, target, k, max_hops, day, visibility)
+        dated = day is not None
+        seeing = _seeing(visibility)
+        (record,) = self._read(
+            _SEARCH_IN_DATABASE[dated, seeing is not None],
+            source=source,
+            target=target,
+            k=k,
+            max_hops=max_hops,
+            types=cypher.introduction_tie_names(dated),
+            **({"seeing": seeing} if seeing else {}),
+            **_on(day),
+        )
+        return _searched(record, k)
 
     def _paths_by_thresholds(
         self,

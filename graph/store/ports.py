@@ -89,6 +89,8 @@ __all__ = [
     "GraphStore",
     "GraphWriter",
     "ReferralStore",
+    "IntroductionSearch",
+    "ScopeMetrics",
     "Stats",
     "Store",
     "TieLife",
@@ -190,6 +192,39 @@ class Stats:
                 kind.value: int(derived.get(kind.value, 0)) for kind in DERIVED_TYPES
             },
         )
+
+
+@dataclass(frozen=True)
+class ScopeMetrics:
+    """What a store computed on the actor graph of a scope (:func:`project`): how many actors
+    (``nodes``) and ties (``edges``, one per pair of actors) it has, its cut vertices
+    (articulation points), its bridges (each the pair of actors it joins) and, when asked,
+    every actor's exact normalised shortest-path betweenness, as
+    :func:`graph.algorithms.centrality.betweenness` computes it without sampling (the same
+    values but for float rounding), else None."""
+
+    nodes: int
+    edges: int
+    cut_vertices: frozenset[str]
+    bridges: frozenset[frozenset[str]]
+    betweenness: dict[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class IntroductionSearch:
+    """What an introduction needs from a store, read at once: ``ends``, the nodes of the two
+    ids asked about that the store holds (an id it does not hold is missing: it may be the
+    id of a merged node); ``paths``, the best paths between them when both are actors (else
+    none); ``nodes``, every node on the paths; and ``background``, for a specialist who is
+    the first introducer on a path, the specialist's AFFILIATED_WITH and WORKED_AT relations
+    (before any visibility: the caller keeps those it may see), whose other ends are in
+    ``nodes``. A store that does not read them ahead leaves ``background`` empty and the
+    caller reads a specialist's ties itself."""
+
+    ends: dict[str, Node]
+    paths: list[ScoredPath]
+    nodes: dict[str, Node]
+    background: dict[str, list[Relation]] = field(default_factory=dict)
 
 
 class GraphStore(ABC):
@@ -311,6 +346,25 @@ class GraphStore(ABC):
     ) -> tuple[list[Node], list[Relation]]:
         """The nodes whose prefecture is in ``scope`` and the relations between two of them."""
 
+    def scope_graph_and_boundary(
+        self, scope: Scope, day: Day | None = None
+    ) -> tuple[list[Node], list[Relation], list[Relation]]:
+        """:meth:`scope_graph` and :meth:`boundary_relations` of ``scope`` at once: the nodes
+        of the scope, the relations between two of them, and the relations with exactly one
+        end in it. This default asks each in turn; a server store may read them in one pass
+        over the scope's relationships."""
+        nodes, relations = self.scope_graph(scope, day)
+        return nodes, relations, self.boundary_relations(scope, day)
+
+    def scope_metrics(
+        self, scope: Scope, day: Day | None = None, betweenness: bool = False
+    ) -> ScopeMetrics | None:
+        """The cut vertices, bridges and (with ``betweenness``) exact betweenness of the actor
+        graph of ``scope`` as of ``day``, computed where the graph lives; None when this store
+        cannot (the caller then computes them from :meth:`scope_graph`). None by default; a
+        Neo4j server with Graph Data Science computes them there."""
+        return None
+
     def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:
         """The whole history of the actors that count in a group and of the ties between two
         actors of one group: ``groups`` maps a prefecture's code to its group (itself, or its
@@ -356,6 +410,31 @@ class GraphStore(ABC):
         :meth:`ScoredPath.rank`. No path gives an empty list. The caller checks that both ids
         are distinct actors of the store and that ``k`` >= 1.
         """
+
+    def introduction_search(
+        self,
+        source: str,
+        target: str,
+        k: int,
+        max_hops: int,
+        day: Day | None = None,
+        visibility: Visibility | None = None,
+    ) -> IntroductionSearch:
+        """The two ends, the :meth:`best_paths` between them (when both are distinct actors
+        of the store as of ``day``) and the nodes on those paths, as
+        :class:`IntroductionSearch` says. This default asks :meth:`get_nodes`,
+        :meth:`best_paths` and :meth:`get_nodes` in turn; a server store may answer in one
+        round trip."""
+        ends = self.get_nodes([source, target], day)
+        both = source in ends and target in ends and source != target
+        paths: list[ScoredPath] = []
+        if both and all(ends[end].kind in ACTOR_KINDS for end in (source, target)):
+            paths = self.best_paths(source, target, k, max_hops, day, visibility)
+        wanted = {node for path in paths for node in path.nodes}
+        nodes = {node: ends[node] for node in wanted if node in ends}
+        if wanted - nodes.keys():
+            nodes.update(self.get_nodes(wanted - nodes.keys(), day))
+        return IntroductionSearch(ends, paths, nodes)
 
     def warm_up(self) -> dict[str, int]:
         """Read ahead what the first questions would otherwise wait for, e.g. when a server

@@ -21,7 +21,7 @@ import pytest
 from graph.errors import InvalidArgument, NotFound
 from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, ALLOWED_ENDPOINTS, Node, NodeKind, Relation, RelationType
-from graph.queries.introductions import introducers, introduction_paths
+from graph.queries.introductions import describe, introducers, introduction_paths
 from graph.settings import Backend, Settings
 from graph.store import cypher
 
@@ -426,3 +426,46 @@ def test_only_whole_hop_counts_are_spliced_into_the_statement(bad):
     with pytest.raises(ValueError, match="max_hops"):
         cypher.k_best_paths(bad)
     assert "{1,3}" in cypher.k_best_paths(6) and "{0,3}" in cypher.k_best_paths(6)
+
+
+@pytest.mark.parametrize("dated", [False, True], ids=["whole-history", "as-of-today"])
+@pytest.mark.parametrize("restricted", [False, True], ids=["sees-all", "analyst"])
+def test_an_introduction_is_one_round_trip_with_the_plugin(
+    store, variant, small_dataset, dated, restricted
+):
+    """With rsn's plugin, the ends, the paths, their nodes and the background of a specialist
+    who introduces first come in one statement; every variant gives the introductions that
+    the store's reads in turn give (the ends, the paths, the nodes, the specialist's ties)."""
+    from graph.store.ports import GraphStore
+    from graph.valid_time import today
+    from graph.visibility import DEFAULT_CONFIDENTIAL_TYPES, Visibility
+
+    load_dataset(small_dataset, store)
+    seeing = Visibility(types=DEFAULT_CONFIDENTIAL_TYPES) if restricted else None
+    reading = store.as_of(today()) if dated else store
+    statements: list[str] = []
+    backend, procedures = variant
+    if backend is Backend.NEO4J:
+        assert store.paths_in_database is procedures  # looked up once, before counting
+        read = store._read
+
+        def counted(query: str, **params):
+            statements.append(query)
+            return read(query, **params)
+
+        store._read = counted
+    found = introduction_paths(reading, "E1", "F1", k=3, visibility=seeing)
+    if backend is Backend.NEO4J:
+        store._read = read
+        if procedures:
+            assert len(statements) == 1
+            assert statements[0].count(f"CALL {cypher.PATHS_PROCEDURE}(") == 1
+        else:  # the ends, one statement per threshold, the nodes, the specialist's ties
+            assert len(statements) > 2
+    # the same as the store's reads in turn, and the specialist's background read apart
+    search = GraphStore.introduction_search(reading, "E1", "F1", 3, 4, None, seeing)
+    assert search.background == {}
+    assert found == describe(reading, search.paths, search.nodes, seeing)
+    assert [[n.id for n in p.nodes] for p in found] == [list(p.nodes) for p in search.paths]
+    # a specialist introduces first, unless the analyst does not see the tie to the lender
+    assert restricted or any(p.nodes[1].kind is NodeKind.SPECIALIST for p in found)

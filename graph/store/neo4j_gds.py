@@ -1,0 +1,181 @@
+"""What the weakness report reads of a Neo4j server beyond the plain reads: a prefecture's
+graph and the relations leaving it in two statements of compact columns
+(:func:`read_scope`), and, when the server has Graph Data Science (GDS), the metrics of a
+scope's actor graph computed there (:class:`GdsMetrics`).
+
+:class:`graph.store.neo4j.Neo4jStore` delegates to both; every statement is in
+:mod:`graph.store.cypher`. Driver errors are raised as they are (the store translates them).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import neo4j
+
+from graph.model import Node, NodeKind, Relation, RelationType, Scope
+from graph.store import cypher
+from graph.store.ports import ScopeMetrics
+from graph.valid_time import Day
+
+__all__ = ["GdsMetrics", "Read", "read_scope"]
+
+#: Runs one read statement with its parameters (as keywords); the records it returns.
+Read = Callable[..., list[Any]]
+
+
+def _on(day: Day | None) -> dict[str, Any]:
+    """The parameters of a statement read as of ``day`` (both null for the whole history)."""
+    return {"day": day, "year": None if day is None else int(day[:4])}
+
+
+def _nodes(kind: NodeKind, rows: Iterable[list[Any]]) -> Iterator[Node]:
+    """The nodes of ``kind`` from the rows of :func:`cypher.scope_node_columns`: each
+    property that has a value, as the store's other reads give it."""
+    columns = cypher.SCOPE_COLUMNS[kind]
+    for node_id, name, *values, others in rows:
+        props = {
+            column: value
+            for column, value in zip(columns, values, strict=True)
+            if value is not None
+        }
+        for key, value in others:
+            if value is not None:
+                props[key] = value
+        yield Node(node_id, kind, name if name is not None else "", props)
+
+
+def _relations(rows: Iterable[list[Any]]) -> Iterator[Relation]:
+    """The relations of a list of [source, type, target, strength, since, until]."""
+    types: dict[str, RelationType] = {}
+    for source, kind, target, strength, since, until in rows:
+        relation_type = types.get(kind) or types.setdefault(kind, RelationType(kind))
+        yield Relation(source, relation_type, target, float(strength), since, until)
+
+
+def read_scope(
+    read: Read, scope: Scope, day: Day | None = None
+) -> tuple[list[Node], list[Relation], list[Relation]]:
+    """The nodes of ``scope`` existing on ``day``, the relations between two of them and the
+    relations with exactly one end in it (none for the whole network), holding on ``day``:
+    what ``scope_graph`` and ``boundary_relations`` give, read with only the values of each
+    node (not its keys nor its assertions) and, for a prefecture, the relations inside and
+    leaving it in one pass over its relationships. ``read`` runs a read statement."""
+    whole = scope.prefecture is None
+    on = {"prefecture": scope.prefecture, **_on(day)}
+    nodes: list[Node] = []
+    for kind in NodeKind:
+        for record in read(cypher.scope_node_columns(kind, whole), **on):
+            nodes.extend(_nodes(kind, record["nodes"]))
+    relations: list[Relation] = []
+    boundary: list[Relation] = []
+    if whole:
+        for kind in NodeKind:
+            for record in read(cypher.scope_relations(kind, True), **on):
+                relations.extend(_relations(record["relations"]))
+        return nodes, relations, boundary
+    for record in read(cypher.SCOPE_RELATIONS_AND_BOUNDARY, **on):
+        relations.extend(_relations(record["relations"]))
+        boundary.extend(_relations(record["boundary"]))
+    return nodes, relations, boundary
+
+
+def _compute(
+    tx: neo4j.ManagedTransaction,
+    name: str,
+    scope: Scope,
+    day: Day | None,
+    betweenness: bool,
+) -> ScopeMetrics:
+    """Project, compute and drop, in transaction ``tx``."""
+
+    def one(query: str, **params: Any) -> Any:
+        return tx.run(query, name=name, **params).single(strict=True)
+
+    whole = scope.prefecture is None
+    projected = one(cypher.gds_project_scope(whole), prefecture=scope.prefecture, **_on(day))
+    nodes = projected["nodes"]
+    if not nodes:  # an empty scope projects nothing
+        return ScopeMetrics(0, 0, frozenset(), frozenset(), {} if betweenness else None)
+    points = one(cypher.GDS_ARTICULATION_POINTS)["ids"]
+    pairs = one(cypher.GDS_BRIDGES)["pairs"]
+    values: dict[str, float] | None = None
+    if betweenness:
+        # GDS counts each pair of ends once; normalised over the ordered pairs of
+        # others, as networkx does with normalized=True
+        scale = 2.0 / ((nodes - 1) * (nodes - 2)) if nodes > 2 else 1.0
+        values = {node: score * scale for node, score in one(cypher.GDS_BETWEENNESS)["scores"]}
+    one(cypher.GDS_DROP)
+    return ScopeMetrics(
+        nodes=nodes,
+        edges=projected["relationships"] // 2,  # each counted both ways
+        cut_vertices=frozenset(points),
+        bridges=frozenset(frozenset(pair) for pair in pairs),
+        betweenness=values,
+    )
+
+
+class GdsMetrics:
+    """The metrics of a scope's actor graph computed by Graph Data Science on the server of
+    ``driver`` (database ``database``), when it has GDS.
+
+    Each question projects the scope into a GDS graph of a name of its own (so that several
+    callers, and several rsn servers, may ask at once), runs the algorithms and the drop in
+    one transaction (so that a cluster answers them on one member), and drops the graph again
+    if anything failed (also that of an attempt the driver retried)."""
+
+    def __init__(self, driver: Any, database: str, read: Read):
+        """``read`` runs a read statement routed to a reader (the store's), with which the
+        procedures are looked up once."""
+        self._driver = driver
+        self._database = database
+        self._read = read
+        self._installed: bool | None = None
+
+    @property
+    def available(self) -> bool:
+        """Whether the server has every GDS procedure the metrics call (``gds.version``
+        among them); asked of the server once."""
+        if self._installed is None:
+            (record,) = self._read(cypher.HAS_GDS, names=cypher.GDS_PROCEDURES)
+            self._installed = bool(record["installed"])
+        return self._installed
+
+    def scope_metrics(
+        self, scope: Scope, day: Day | None = None, betweenness: bool = False
+    ) -> ScopeMetrics | None:
+        """The cut vertices, bridges and (with ``betweenness``) exact betweenness of the
+        actor graph of ``scope`` as of ``day``, normalised as
+        :func:`graph.algorithms.centrality.betweenness` normalises it; None when the server
+        has no GDS. Raises the driver's errors."""
+        if not self.available:
+            return None
+        made: list[str] = []  # a name of its own for each attempt (a retry projects anew)
+
+        def work(tx: neo4j.ManagedTransaction) -> ScopeMetrics:
+            made.append(f"rsn-scope-{uuid.uuid4().hex}")
+            return _compute(tx, made[-1], scope, day, betweenness)
+
+        dropped: str | None = None  # the graph of the attempt that succeeded drops itself
+        try:
+            with self._driver.session(
+                database=self._database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                found: ScopeMetrics = session.execute_read(work)
+            dropped = made[-1]
+            return found
+        finally:
+            for name in made:
+                if name != dropped:
+                    self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        """Drop the projected graph ``name`` if it is there; a failure to do so is passed
+        over (the error that led here is the one to raise)."""
+        try:
+            with self._driver.session(database=self._database) as session:
+                session.run(cypher.GDS_DROP, name=name).consume()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            pass
