@@ -47,7 +47,7 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from graph.collector import collector_paused
+from graph.collector import BatchSweeper, collector_paused
 from graph.errors import Conflict, DatasetInvalid, InvalidArgument, Problem, RowInvalid
 from graph.i18n import _
 from graph.loaders.csvfile import (
@@ -1521,6 +1521,8 @@ def _load(
     )
     done = 0
     numbered: list[str] = []
+    # the collector is paused for the load: this frees the cycles each batch leaves
+    sweep = BatchSweeper()
     with store.bulk(known=checked.in_store, by=by) as writer:
         for kind, node_batch in _node_batches(files, checked, batch_size):
             writer.upsert_nodes(node_batch)
@@ -1528,14 +1530,17 @@ def _load(
             report.nodes[kind.value] += len(node_batch)
             numbered.extend(node.id for node in node_batch if "corporate_number" in node.props)
             progress(_("writing"), done, total)
+            sweep()
         for relation_batch in _relation_batches(files, checked, batch_size):
             writer.upsert_relations(relation_batch)
             done += len(relation_batch)
             report.relations += len(relation_batch)
             progress(_("writing"), done, total)
+            sweep()
         for referral_batch in _batches(list(checked.referrals.values()), batch_size):
             writer.upsert_referrals(referral_batch)
             report.referrals += len(referral_batch)
+            sweep()
         for assertion_batch in _assertion_batches(files, checked, batch_size):
             writer.restore_provenance(assertion_batch)
             report.restored += len(assertion_batch)
@@ -1544,6 +1549,7 @@ def _load(
                 report.restored,
                 checked.assertions or 0,
             )
+            sweep()
         for row in checked.merges or ():
             writer.record_merge(row.record, row.snapshot)
             report.merges += 1
@@ -1556,6 +1562,8 @@ def _load(
             )
             for record_batch in _batches(gone, batch_size):
                 report.retracted += writer.retract(record_batch, options.contributor)
+                sweep()
+    sweep.finish()
     # a contributor's records with the corporate number of a node already there become it;
     # an export (a folder whose provenance.csv restores the store) is loaded as it was
     if numbered and not restores:
