@@ -7,7 +7,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collector_off", "collector_paused"]
+__all__ = ["BatchSweeper", "collector_off", "collector_paused"]
 
 
 @contextmanager
@@ -52,3 +52,33 @@ def collector_off() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class BatchSweeper:
+    """Frees, between the batches of a long write made with the collector paused, the
+    reference cycles the batches left behind.
+
+    The database driver keeps each statement's result, and with it the statement's
+    parameters (a batch of rows), in reference cycles, which only the cyclic collector
+    frees: paused for a whole load, it would let every batch written stay in memory to the
+    end. Called after each batch, a sweeper collects the young objects (those made since the
+    last call, so the cost follows the batch, not what the load keeps), and every
+    ``full_every`` calls all generations, which frees the cycles that were still in use at an
+    earlier call. :meth:`finish` collects everything once, so that nothing left over is
+    frozen by :func:`collector_paused`.
+    """
+
+    def __init__(self, full_every: int = 8):
+        if full_every < 1:
+            raise ValueError("full_every must be at least 1")
+        self._full_every = full_every
+        self._calls = 0
+
+    def __call__(self) -> None:
+        """A batch was written: free the cycles it left."""
+        self._calls += 1
+        gc.collect(2 if self._calls % self._full_every == 0 else 1)
+
+    def finish(self) -> None:
+        """The writes are over: free every cycle left."""
+        gc.collect()

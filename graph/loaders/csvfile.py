@@ -33,6 +33,7 @@ __all__ = [
     "detect_encoding",
     "encoding_named",
     "read_records",
+    "reread_records",
     "HeaderProblems",
     "RejectRow",
     "spreadsheet_safe",
@@ -261,9 +262,39 @@ def read_records(
     records are read for a later line. Raises ValueError for an ``encoding`` that rsn does
     not read. The file is closed when the records have all been read.
     """
-    name = path.name
     try:
         found = detect_encoding(path, encoding)
+    except OSError as error:
+        raise HeaderProblems(
+            [Problem(path.name, 0, "file", _("cannot be read: {reason}", reason=error.strerror))]
+        ) from None
+    return _open_records(path, found, required, allowed, reject)
+
+
+def reread_records(
+    path: Path, found: str, required: tuple[str, ...], allowed: tuple[str, ...]
+) -> CsvRecords:
+    """Open ``path`` again as :func:`read_records` read it, in the encoding it ``found``
+    (:data:`UTF8`, :data:`UTF8_BOM` or :data:`CP932`), without checking its bytes again: the
+    same header and records, a row of the wrong width passed over (it was rejected the first
+    time). Raises HeaderProblems as :func:`read_records` does."""
+
+    def passed_over(line: int, column: str, message: str, fields: list[str]) -> None:
+        return None
+
+    return _open_records(path, found, required, allowed, passed_over)
+
+
+def _open_records(
+    path: Path,
+    found: str,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+    reject: RejectRow,
+) -> CsvRecords:
+    """:func:`read_records` of ``path``, found to be in encoding ``found``."""
+    name = path.name
+    try:
         handle = path.open(encoding=_CODECS[found], newline="")
     except OSError as error:
         raise HeaderProblems(

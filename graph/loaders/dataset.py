@@ -1,9 +1,17 @@
-"""Loading a dataset folder: read, validate every row, then write in batches.
+"""Loading a dataset folder: read and validate every row, then read again and write in
+batches.
 
 All or nothing by default: every row is validated (fields, ids, endpoints, kinds) before a
 single write, and any problem raises :class:`DatasetInvalid` listing them as
 ``file:line: column: what is wrong``. With ``skip_invalid`` the valid rows are written and
 the rejected ones are kept in a rejects file with their reasons.
+
+The files are read twice, so that a load of the whole country does not hold its rows: the
+first reading checks every row and keeps only what the checks across rows need (each node
+id with its kind, line and a number, about 100 bytes with the id's text; each relation's
+ends and type as one 8-byte key; the lines rejected), the second reads the rows again and
+writes them in batches, passing over the rows the first rejected or that a later row
+replaces. A file that changed between the two (its size or time of change) is refused.
 
 Every node and relation written is asserted by a contributor (:mod:`graph.provenance`); a
 load with ``replace`` takes the folder as the contributor's whole view and retracts what it
@@ -24,18 +32,22 @@ how each was read.
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import math
 import time
+from array import array
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from dataclasses import replace as replaced
 from itertools import islice
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from graph.collector import collector_paused
+from graph.collector import BatchSweeper, collector_paused
 from graph.errors import Conflict, DatasetInvalid, InvalidArgument, Problem, RowInvalid
 from graph.i18n import _
 from graph.loaders.csvfile import (
@@ -44,6 +56,7 @@ from graph.loaders.csvfile import (
     HeaderProblems,
     encoding_named,
     read_records,
+    reread_records,
     spreadsheet_safe,
     spreadsheet_values,
 )
@@ -61,7 +74,7 @@ from graph.loaders.provenance_rows import PROVENANCE_COLUMNS, PROVENANCE_FILE, A
 from graph.loaders.referral_rows import REFERRAL_COLUMNS, REFERRALS_FILE, parse_referral
 from graph.loaders.workbook import DatasetSource, find_sources, read_sheet_records
 from graph.merging import MergeRecord
-from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation
+from graph.model import ALLOWED_ENDPOINTS, FILE_KIND, Node, NodeKind, Relation, RelationType
 from graph.progress import Progress, no_progress
 from graph.provenance import (
     DEFAULT_CONTRIBUTOR,
@@ -162,10 +175,231 @@ class _Seen(NamedTuple):
     line: int
 
 
+#: The kinds of node and the types of relation by the small number a packed id or key
+#: gives them.
+_KINDS: tuple[NodeKind, ...] = tuple(NodeKind)
+_KIND_NUMBER = {kind: number for number, kind in enumerate(_KINDS)}
+_TYPES: tuple[RelationType, ...] = tuple(RelationType)
+_TYPE_NUMBER = {kind: number for number, kind in enumerate(_TYPES)}
+_TYPE_OF_TEXT = {kind.value: number for number, kind in enumerate(_TYPES)}
+#: A node's packed place: its number above :data:`_NUMBER_SHIFT`, its line above the 3 bits
+#: of its kind.
+_KIND_BITS = 3
+_LINE_MASK = (1 << 32) - 1
+_NUMBER_SHIFT = 35
+#: A relation's key: source number above :data:`_SOURCE_SHIFT`, type above
+#: :data:`_TYPE_SHIFT`, then target number (each number below ``1 << 28``).
+_SOURCE_SHIFT = 32
+_TYPE_SHIFT = 28
+_MOST_NODES = 1 << 28
+
+
+class _NodeIds:
+    """The valid node ids of a dataset, each with where it was read (kind and line; the
+    kind names the file) and a number of its own, all packed in one integer; and the
+    numbers given to the nodes outside the dataset that relations name. The numbers make a
+    relation's key one integer (:meth:`key`)."""
+
+    def __init__(self, labels: Mapping[NodeKind, str]):
+        #: id -> number << 35 | line << 3 | kind
+        self.packed: dict[str, int] = {}
+        #: id -> number, of nodes outside the dataset
+        self.outside: dict[str, int] = {}
+        self._labels = dict(labels)
+        self._next = 0
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self.packed
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.packed)
+
+    def _number(self) -> int:
+        """A number no id has yet."""
+        number = self._next
+        if number >= _MOST_NODES:
+            raise InvalidArgument(
+                _("a load takes at most {count} nodes", count=format(_MOST_NODES, ","))
+            )
+        self._next += 1
+        return number
+
+    def _seen(self, packed: int) -> _Seen:
+        kind = _KINDS[packed & 7]
+        return _Seen(kind, self._labels[kind], (packed >> _KIND_BITS) & _LINE_MASK)
+
+    def get(self, node_id: str) -> _Seen | None:
+        """Where ``node_id`` was read, or None if it is no valid node of the dataset."""
+        packed = self.packed.get(node_id)
+        return None if packed is None else self._seen(packed)
+
+    def __getitem__(self, node_id: str) -> _Seen:
+        return self._seen(self.packed[node_id])
+
+    def kind(self, node_id: str) -> NodeKind | None:
+        """The kind of ``node_id`` in the dataset, or None."""
+        packed = self.packed.get(node_id)
+        return None if packed is None else _KINDS[packed & 7]
+
+    def put(self, node_id: str, kind: NodeKind, line: int) -> None:
+        """Record that ``node_id`` is read as ``kind`` on ``line`` (a later row of the same
+        id keeps its number)."""
+        packed = self.packed.get(node_id)
+        number = self._number() if packed is None else packed >> _NUMBER_SHIFT
+        self.packed[node_id] = (
+            number << _NUMBER_SHIFT | (line & _LINE_MASK) << _KIND_BITS | _KIND_NUMBER[kind]
+        )
+
+    def pop(self, node_id: str) -> _Seen:
+        """Forget ``node_id``; where it was read."""
+        return self._seen(self.packed.pop(node_id))
+
+    def move(self, alias: str, kept: str) -> None:
+        """Read the row of ``alias`` as the row of ``kept``."""
+        self.packed[kept] = self.packed.pop(alias)
+
+    def is_row_of(self, node_id: str, kind: NodeKind, line: int) -> bool:
+        """Whether the row on ``line`` of ``kind``'s file is the one that writes ``node_id``."""
+        packed = self.packed.get(node_id)
+        return packed is not None and packed & ((_LINE_MASK << _KIND_BITS) | 7) == (
+            (line & _LINE_MASK) << _KIND_BITS | _KIND_NUMBER[kind]
+        )
+
+    def number_of(self, node_id: str, give: bool = False) -> int | None:
+        """The number of ``node_id`` (of the dataset, or outside it); one is given to an id
+        outside the dataset with ``give``, else None."""
+        packed = self.packed.get(node_id)
+        if packed is not None:
+            return packed >> _NUMBER_SHIFT
+        number = self.outside.get(node_id)
+        if number is None and give:
+            number = self.outside[node_id] = self._number()
+        return number
+
+    def key(self, source: str, kind: RelationType, target: str, give: bool = False) -> int | None:
+        """The key of the relation (one integer), or None if an end has no number (see
+        :meth:`number_of`)."""
+        s, t = self.number_of(source, give), self.number_of(target, give)
+        if s is None or t is None:
+            return None
+        return s << _SOURCE_SHIFT | _TYPE_NUMBER[kind] << _TYPE_SHIFT | t
+
+
+class _RelationKeys:
+    """The keys (:meth:`_NodeIds.key`) of the valid relations of a dataset, 8 bytes each:
+    gathered in sorted chunks, then merged into one sorted array (:meth:`freeze`), which
+    tells a key found (by bisection) and which keys more than one row gives."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self) -> None:
+        self._chunks: list[array[int]] = []
+        self._open: array[int] = array("Q")
+        self._sorted: array[int] = array("Q")
+        #: key -> how many valid rows give it, of the keys more than one row gives
+        self.repeated: dict[int, int] = {}
+        self.rows = 0
+
+    def add(self, key: int) -> None:
+        """Keep the key of one more valid row."""
+        self._open.append(key)
+        if len(self._open) >= self.CHUNK:
+            self._chunks.append(array("Q", sorted(self._open)))
+            self._open = array("Q")
+
+    def freeze(self) -> None:
+        """Merge the keys gathered into one sorted array, counting those given twice."""
+        chunks = [*self._chunks, array("Q", sorted(self._open))]
+        self._chunks, self._open = [], array("Q")
+        merged: array[int] = array("Q")
+        repeated = self.repeated
+        last = -1
+        rows = 0
+        for key in heapq.merge(*chunks) if len(chunks) > 1 else chunks[0]:
+            rows += 1
+            if key == last:
+                repeated[key] = repeated.get(key, 1) + 1
+                continue
+            merged.append(key)
+            last = key
+        self._sorted = merged
+        self.rows = rows
+
+    def __len__(self) -> int:
+        """How many relations (distinct keys) there are, once frozen."""
+        return len(self._sorted)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._sorted)
+
+    def __contains__(self, key: object) -> bool:
+        keys = self._sorted
+        if not isinstance(key, int):
+            return False
+        at = bisect_left(keys, key)
+        return at < len(keys) and keys[at] == key
+
+
+class _Records(AbstractSet[str]):
+    """The record names (:mod:`graph.provenance`) of the valid nodes and relations of a
+    dataset, as a set of texts read from its node ids and relation keys (looking one up
+    costs a bisection; going through them all builds a table of the ids by number)."""
+
+    def __init__(self, ids: _NodeIds, keys: _RelationKeys):
+        self._ids = ids
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._ids) + len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._ids.packed
+        if not len(self._keys):
+            return
+        names = {packed >> _NUMBER_SHIFT: node_id for node_id, packed in self._ids.packed.items()}
+        names.update((number, node_id) for node_id, number in self._ids.outside.items())
+        mask = (1 << _TYPE_SHIFT) - 1
+        for key in self._keys:
+            kind = _TYPES[(key >> _TYPE_SHIFT) & 15]
+            yield relation_record(names[key >> _SOURCE_SHIFT], kind, names[key & mask])
+
+    def __contains__(self, record: object) -> bool:
+        if not isinstance(record, str):
+            return False
+        if " " not in record:
+            return record in self._ids.packed
+        parts = record.split(" ")
+        if len(parts) != 3:
+            return False
+        source, kind, target = parts
+        number = _TYPE_OF_TEXT.get(kind)
+        if number is None:
+            return False
+        key = self._ids.key(source, _TYPES[number], target)
+        return key is not None and key in self._keys
+
+
+class _EveryRecord(Container[str]):
+    """Every text but one guarded for spreadsheets (a leading '), as a container: the
+    records of rows already checked (a guarded one is read unguarded first)."""
+
+    def __contains__(self, record: object) -> bool:
+        return isinstance(record, str) and record[:1] != "'"
+
+
+_EVERY_RECORD = _EveryRecord()
+
+
 @dataclass
 class ValidatedDataset:
-    """A dataset folder checked against the model and the store: the valid records to
-    write, and every problem with the row it rejected."""
+    """A dataset folder checked against the model and the store: every problem with the
+    row it rejected, and what the checks across rows keep (the node ids, relation keys,
+    aliases; see :mod:`graph.loaders.dataset`). :func:`validate_dataset` also gives the
+    valid records to write (``nodes``, ``relations``, ``provenance``); a load reads them
+    again from the files instead."""
 
     nodes: dict[NodeKind, dict[str, Node]] = field(default_factory=dict)
     relations: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
@@ -182,6 +416,16 @@ class ValidatedDataset:
     merges: list[MergeRow] | None = None
     #: How many rows named an alias, read as the kept node's id.
     aliased: int = 0
+    #: The valid node ids, where each was read, and their numbers.
+    ids: _NodeIds = field(default_factory=lambda: _NodeIds({}))
+    #: The keys of the valid relations.
+    keys: _RelationKeys = field(default_factory=_RelationKeys)
+    #: Every alias (of the store or of merges.csv) and the id it is read as.
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: How many rows of provenance.csv are valid (None: the folder has none).
+    assertions: int | None = None
+    #: The files whose reading stopped at a line that could not be read.
+    stopped: set[str] = field(default_factory=set)
 
     def reject(self, file: str, line: int, column: str, message: str, fields: list[str]) -> None:
         """Record a problem at ``file:line`` and the row it rejects."""
@@ -198,23 +442,33 @@ class ValidatedDataset:
         for column, message in error.problems:
             self.reject(file, line, column, message, fields)
 
-    def records_of_nodes(self) -> set[str]:
-        """The ids of the valid nodes (those a load writes)."""
-        return {node_id for nodes in self.nodes.values() for node_id in nodes}
+    def keep_relation(self, relation: Relation) -> None:
+        """Keep the key of a valid relation (its ends are numbered, or given one)."""
+        key = self.ids.key(relation.source, relation.type, relation.target, give=True)
+        assert key is not None, "an end given a number has one"
+        self.keys.add(key)
 
-    def records(self) -> set[str]:
+    def rejected_lines(self, file: str) -> set[int]:
+        """The lines of ``file`` with a problem (their rows are not written)."""
+        return {problem.line for problem in self.problems if problem.file == file}
+
+    def records_of_nodes(self) -> Collection[str]:
+        """The ids of the valid nodes (those a load writes)."""
+        return self.ids.packed.keys()
+
+    def records(self) -> _Records:
         """The record names (:mod:`graph.provenance`) of the valid nodes and relations."""
-        names = {node_id for nodes in self.nodes.values() for node_id in nodes}
-        names.update(relation_record(s, kind, t) for s, kind, t in self.relations)
-        return names
+        return _Records(self.ids, self.keys)
 
 
 class _Files(NamedTuple):
-    """The dataset files of a folder (:func:`graph.loaders.workbook.find_sources`) and the
-    encoding the load names for its CSV files (None: found out for each)."""
+    """The dataset files of a folder (:func:`graph.loaders.workbook.find_sources`), the
+    encoding the load names for its CSV files (None: found out for each), and the size and
+    time of change of each file's path before it was first read."""
 
     sources: dict[str, DatasetSource]
     encoding: str | None
+    stamps: dict[str, tuple[int, int]] = {}
 
     def label(self, name: str) -> str:
         """How problems name dataset file ``name``: its CSV file, or its workbook and sheet."""
@@ -251,16 +505,18 @@ def _read_records(
         _report_file_problems(error, out)
         return None
     out.encodings[label] = opened.encoding
-    return CsvRecords(opened.header, _reported(opened.records, out), opened.encoding)
+    return CsvRecords(opened.header, _reported(opened.records, out, label), opened.encoding)
 
 
 def _reported(
-    records: Iterator[tuple[int, list[str]]], out: ValidatedDataset
+    records: Iterator[tuple[int, list[str]]], out: ValidatedDataset, label: str = ""
 ) -> Iterator[tuple[int, list[str]]]:
-    """``records``, up to a line that cannot be read, which is reported."""
+    """``records``, up to a line that cannot be read, which is reported (and the file
+    ``label`` noted in ``out.stopped``)."""
     try:
         yield from records
     except HeaderProblems as error:
+        out.stopped.add(label)
         _report_file_problems(error, out)
 
 
@@ -285,6 +541,78 @@ def _read_file(
     header, records, _encoding = opened
     for line, fields in records:
         yield CsvRow(line, dict(zip(header, spreadsheet_values(fields), strict=True)), fields)
+
+
+def _changed(label: str, line: int = 0) -> DatasetInvalid:
+    """The error of a file that changed between its check and its writing."""
+    message = _("changed after it was checked, while the folder was loaded: load it again")
+    return DatasetInvalid([Problem(label, line, "file", message)])
+
+
+def _check_unchanged(files: _Files) -> None:
+    """Raise DatasetInvalid (:func:`_changed`) for the first file of ``files`` that changed
+    since it was first read (its size or time of change)."""
+    for name, source in files.sources.items():
+        if _stamp(source.path) != files.stamps.get(name, _stamp(source.path)):
+            raise _changed(source.label)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    """The size and time of change of ``path`` ((-1, -1) when it cannot be read)."""
+    try:
+        found = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (found.st_size, found.st_mtime_ns)
+
+
+def _reread(
+    files: _Files,
+    name: str,
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+    checked: ValidatedDataset,
+) -> CsvRecords | None:
+    """The header and records of dataset file ``name`` read again, as the first reading
+    read them (:func:`_read_records`, in the encoding it found, without reporting again);
+    None for a file that was missing or whose header could not be used. Raises
+    DatasetInvalid (:func:`_changed`) for a file that changed since it was first read."""
+    source = files.sources.get(name)
+    if source is None:
+        return None
+    label = source.label
+    found = checked.encodings.get(label)
+    if found is None:  # its header could not be used: no row of it was checked
+        return None
+    if _stamp(source.path) != files.stamps.get(name, _stamp(source.path)):
+        raise _changed(label)
+
+    def passed_over(line: int, column: str, message: str, fields: list[str]) -> None:
+        return None
+
+    try:
+        if source.sheet is None:
+            opened = reread_records(source.path, found, required, allowed)
+        else:
+            opened = read_sheet_records(source, required, allowed, passed_over)
+    except HeaderProblems:
+        raise _changed(label) from None
+    stops = label in checked.stopped
+    return CsvRecords(opened.header, _stopping(opened.records, label, stops), found)
+
+
+def _stopping(
+    records: Iterator[tuple[int, list[str]]], label: str, stops: bool
+) -> Iterator[tuple[int, list[str]]]:
+    """``records`` up to a line that cannot be read, where the first reading stopped too
+    (``stops``); raises DatasetInvalid (:func:`_changed`) for one it did not stop at."""
+    line = 0
+    try:
+        for line, fields in records:
+            yield line, fields
+    except HeaderProblems:
+        if not stops:
+            raise _changed(label, line) from None
 
 
 def _lookup_kinds(store: GraphStore, ids: Iterable[str]) -> dict[str, NodeKind]:
@@ -316,24 +644,40 @@ def validate_dataset(
     Raises DatasetInvalid when ``folder`` is not a folder, holds none of the dataset
     files or gives one twice (``enterprises.csv`` and ``enterprises.xlsx``);
     InvalidArgument for an ``encoding`` that rsn does not read; StoreError if the store
-    fails.
+    fails; DatasetInvalid as well for a file that changed while it was read.
     """
-    return _validate(_dataset_files(Path(folder), encoding), store, progress)
+    files = _dataset_files(Path(folder), encoding)
+    out = _validate(files, store, progress)
+    out.nodes = {kind: {} for kind in FILE_KIND.values()}
+    for kind, nodes in _node_batches(files, out, LOOKUP_CHUNK):
+        out.nodes[kind].update((node.id, node) for node in nodes)
+    for relations in _relation_batches(files, out, LOOKUP_CHUNK):
+        out.relations.update((relation.key, relation) for relation in relations)
+    if out.assertions is not None:
+        out.provenance = [
+            assertion
+            for assertions in _assertion_batches(files, out, LOOKUP_CHUNK)
+            for assertion in assertions
+        ]
+    return out
 
 
 def _validate(files: _Files, store: Store, progress: Progress) -> ValidatedDataset:
-    """:func:`validate_dataset` of the dataset ``files`` found."""
-    out = ValidatedDataset()
+    """:func:`validate_dataset` of the dataset ``files`` found, keeping only what the
+    checks across rows need (see :class:`ValidatedDataset`)."""
+    out = ValidatedDataset(ids=_NodeIds({kind: files.label(n) for n, kind in FILE_KIND.items()}))
     merge_rows = _read_merges(files, out)
     # read once; a store without merges and a folder without merges.csv add no work per row
     store_aliases = store.aliases()
     aliases = dict(store_aliases)
     aliases.update((r.record.merge, r.record.keep) for r in merge_rows or () if r.record.open)
+    out.aliases = aliases
     seen = _validate_nodes(files, out, progress)
     if aliases:
         _resolve_node_aliases(seen, out, aliases)
     _check_kinds_in_store(store, seen, out)
     _validate_relations(files, store, seen, out, progress, aliases)
+    out.keys.freeze()
     _validate_referrals(files, store, seen, out, aliases)
     _validate_provenance(files, out, progress)
     _validate_merges(files, store, seen, merge_rows, store_aliases, out)
@@ -372,16 +716,15 @@ def _dataset_files(folder: Path, encoding: str | None) -> _Files:
                 )
             ]
         )
-    return _Files(sources, encoding)
+    return _Files(sources, encoding, {name: _stamp(src.path) for name, src in sources.items()})
 
 
-def _validate_nodes(files: _Files, out: ValidatedDataset, progress: Progress) -> dict[str, _Seen]:
-    """Validate the node files into ``out.nodes``; returns where each valid id was read. An
-    id read before as another kind is rejected; read again as the same kind, the later row
-    replaces the earlier."""
-    seen: dict[str, _Seen] = {}
+def _validate_nodes(files: _Files, out: ValidatedDataset, progress: Progress) -> _NodeIds:
+    """Validate the node files into ``out.ids``, which it returns: where each valid id was
+    read. An id read before as another kind is rejected; read again as the same kind, the
+    later row replaces the earlier."""
+    seen = out.ids
     for name, kind in FILE_KIND.items():
-        rows: dict[str, Node] = {}
         label = files.label(name)
         columns = node_columns(kind, contact=True)
         records = _read_file(files, name, required_columns(kind), columns, out)
@@ -402,17 +745,15 @@ def _validate_nodes(files: _Files, out: ValidatedDataset, progress: Progress) ->
                 )
                 out.reject_row(label, row, "id", message)
                 continue
-            seen[node.id] = _Seen(kind, label, row.line)
-            rows[node.id] = node
+            seen.put(node.id, kind, row.line)
             if count % 10_000 == 0:
                 progress(_("checking {file}", file=name), count, None)
-        out.nodes[kind] = rows
     return seen
 
 
-def _check_kinds_in_store(store: GraphStore, seen: dict[str, _Seen], out: ValidatedDataset) -> None:
+def _check_kinds_in_store(store: GraphStore, seen: _NodeIds, out: ValidatedDataset) -> None:
     """Reject each node of the dataset whose id names a node of another kind in the store
-    (dropping it from ``seen`` and ``out.nodes``); keep the stored kinds in ``out.in_store``."""
+    (dropping it from ``seen``); keep the stored kinds in ``out.in_store``."""
     # a first load into an empty store has nothing to look up
     in_store = _lookup_kinds(store, seen) if sum(store.stats().nodes.values()) else {}
     out.in_store = in_store
@@ -423,8 +764,7 @@ def _check_kinds_in_store(store: GraphStore, seen: dict[str, _Seen], out: Valida
                 "id {id!r} is already {kind} in the store", id=node_id, kind=store_kind.with_article
             )
             out.reject(name, line, "id", message, [])
-            del out.nodes[kind][node_id]
-            del seen[node_id]
+            seen.pop(node_id)
 
 
 class _Pending(NamedTuple):
@@ -438,12 +778,12 @@ class _Pending(NamedTuple):
 def _validate_relations(
     files: _Files,
     store: GraphStore,
-    seen: dict[str, _Seen],
+    seen: _NodeIds,
     out: ValidatedDataset,
     progress: Progress,
     aliases: dict[str, str] | None = None,
 ) -> None:
-    """Validate relations.csv into ``out.relations``: fields, then the kinds of the ends.
+    """Validate relations.csv into ``out.keys``: fields, then the kinds of the ends.
 
     Rows whose ends are both in the dataset are settled at once; only the others wait for
     one batched look-up in the store, so a large dataset's rows are not all kept around.
@@ -459,6 +799,7 @@ def _validate_relations(
     label = files.label(RELATIONS_FILE)
     fast = RelationFields(header)
     pending: list[_Pending] = []
+    packed, add, types = seen.packed, out.keys.add, _TYPE_NUMBER
     for count, (line, fields) in enumerate(records, start=1):
         relation = fast(fields)
         if relation is None:
@@ -469,13 +810,19 @@ def _validate_relations(
             except RowInvalid as error:
                 out.reject_invalid(label, line, error, fields)
                 continue
-        source, target = seen.get(relation.source), seen.get(relation.target)
+        source, target = packed.get(relation.source), packed.get(relation.target)
         if source is None or target is None:
             pending.append(_Pending(line, fields, relation))
-        elif (source.kind, target.kind) in ALLOWED_ENDPOINTS[relation.type]:
-            out.relations[(relation.source, relation.type, relation.target)] = relation
+            continue
+        kinds = (_KINDS[source & 7], _KINDS[target & 7])
+        if kinds in ALLOWED_ENDPOINTS[relation.type]:
+            add(
+                (source >> _NUMBER_SHIFT) << _SOURCE_SHIFT
+                | types[relation.type] << _TYPE_SHIFT
+                | target >> _NUMBER_SHIFT
+            )
         else:
-            _accept_relation(out, label, line, fields, relation, (source.kind, target.kind))
+            _accept_relation(out, label, line, fields, relation, kinds)
         if count % 50_000 == 0:
             progress(_("checking {file}", file=RELATIONS_FILE), count, None)
     if aliases:
@@ -510,9 +857,7 @@ def _resolve_pending(
     return resolved
 
 
-def _resolve_node_aliases(
-    seen: dict[str, _Seen], out: ValidatedDataset, aliases: dict[str, str]
-) -> None:
+def _resolve_node_aliases(seen: _NodeIds, out: ValidatedDataset, aliases: dict[str, str]) -> None:
     """Read each node row whose id is an alias as a row of the kept node (counted in
     ``out.aliased``): it updates the kept node. Where the dataset has a row of the kept
     node too, the later row of the two counts, as for an id given twice; a kept node given
@@ -521,12 +866,12 @@ def _resolve_node_aliases(
         (seen[alias].file, seen[alias].line, alias) for alias in aliases if alias in seen
     )
     for _file, _line, alias in named:
-        where = seen.pop(alias)
-        node = out.nodes[where.kind].pop(alias)
+        where = seen[alias]
         out.aliased += 1
         kept = aliases[alias]
         other = seen.get(kept)
         if other is not None and other.kind != where.kind:
+            seen.pop(alias)
             place = f"{other.file}:{other.line}"
             message = _(
                 "id {alias!r} was merged into {kept!r}, which is already {kind} at {where}",
@@ -538,14 +883,15 @@ def _resolve_node_aliases(
             out.reject(where.file, where.line, "id", message, [])
             continue
         if other is None or (other.file, other.line) < (where.file, where.line):
-            seen[kept] = where
-            out.nodes[where.kind][kept] = replaced(node, id=kept)
+            seen.move(alias, kept)
+        else:
+            seen.pop(alias)
 
 
 def _settle_pending(
     store: GraphStore,
     pending: list[_Pending],
-    seen: dict[str, _Seen],
+    seen: _NodeIds,
     out: ValidatedDataset,
     label: str,
 ) -> None:
@@ -559,7 +905,7 @@ def _settle_pending(
     for line, fields, relation in pending:
         kinds: list[NodeKind] = []
         for column, end in (("source", relation.source), ("target", relation.target)):
-            kind = seen[end].kind if end in seen else outside_kinds.get(end)
+            kind = seen.kind(end) or outside_kinds.get(end)
             if kind is None:
                 message = _("no node with id {id!r} in the dataset or the store", id=end)
                 out.reject(label, line, column, message, fields)
@@ -584,7 +930,7 @@ def _accept_relation(
     except RowInvalid as error:
         out.reject_invalid(label, line, error, fields)
         return
-    out.relations[relation.key] = relation
+    out.keep_relation(relation)
 
 
 #: The ends of a referral: its column, and the kind of node it must name.
@@ -598,7 +944,7 @@ _REFERRAL_ENDS: tuple[tuple[str, NodeKind], ...] = (
 def _validate_referrals(
     files: _Files,
     store: Store,
-    seen: dict[str, _Seen],
+    seen: _NodeIds,
     out: ValidatedDataset,
     aliases: dict[str, str] | None = None,
 ) -> None:
@@ -619,13 +965,13 @@ def _validate_referrals(
                 out.aliased += 1
                 pending[index] = (row, replaced(referral, enterprise=aliases[referral.enterprise]))
     ends = {e for _row, r in pending for e in (r.from_centre, r.to_centre, r.enterprise)}
-    stored = _lookup_kinds(store, ends - set(seen))
+    stored = _lookup_kinds(store, {end for end in ends if end not in seen})
     owners = _request_owners(store, [referral for _row, referral in pending])
     for row, referral in pending:
         wrong = False
         for column, kind in _REFERRAL_ENDS:
             end = getattr(referral, column)
-            found = seen[end].kind if end in seen else stored.get(end)
+            found = seen.kind(end) or stored.get(end)
             if found is not kind:
                 if found is None:
                     message = _("no node with id {id!r} in the dataset or store", id=end)
@@ -692,41 +1038,37 @@ def _request_taken(
 
 
 def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progress) -> None:
-    """Check provenance.csv, when the folder holds one, into ``out.provenance``: fields;
-    each record a node or relation of the folder (a valid row of it); one row per record
-    and contributor.
+    """Check provenance.csv, when the folder holds one, counting its valid rows in
+    ``out.assertions``: fields; each record a node or relation of the folder (a valid row
+    of it); one row per record and contributor.
 
     Well-formed records take the quick check (:meth:`AssertionRows.plain`), the others the
     one that words their problems. Rows in (record, contributor) order, as an export writes
-    them, are told apart from the row before; others are looked up among all the rows read.
+    them, are told apart from the row before; once a row comes out of order, the rows before
+    it are read again and every row is looked up among all the rows read.
     """
     opened = _read_records(files, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, out)
     if opened is None:
         if PROVENANCE_FILE in files.sources:
-            out.provenance = []
+            out.assertions = 0
         return
     header, records, _encoding = opened
     label = files.label(PROVENANCE_FILE)
     rows = AssertionRows(out.records(), header)
-    kept: list[tuple[str, Assertion]] = []
-    lines: list[int] = []
+    valid = 0
     last = ("", "")
     first: dict[tuple[str, str], int] | None = None  # once the rows come out of order
     for count, (line, fields) in enumerate(records, start=1):
         if count % 50_000 == 0:
             progress(_("checking {file}", file=PROVENANCE_FILE), count, None)
-        parsed = rows.plain(fields)
-        if parsed is None:
-            values = dict(zip(header, spreadsheet_values(fields), strict=True))
-            try:
-                parsed = rows.parse(values)
-            except RowInvalid as error:
-                out.reject_invalid(label, line, error, fields)
-                continue
+        parsed = _assertion_of(rows, header, fields)
+        if isinstance(parsed, RowInvalid):
+            out.reject_invalid(label, line, parsed, fields)
+            continue
         record, assertion = parsed
         key = (record, assertion.contributor)
         if first is None and key <= last:
-            first = {(r, a.contributor): n for (r, a), n in zip(kept, lines, strict=True)}
+            first = _assertions_before(files, out, rows, line)
         earlier = line if first is None else first.setdefault(key, line)
         if earlier != line:
             where = f"{label}:{earlier}"
@@ -740,9 +1082,44 @@ def _validate_provenance(files: _Files, out: ValidatedDataset, progress: Progres
             out.reject(label, line, "contributor", message, fields)
             continue
         last = key
-        kept.append(parsed)
-        lines.append(line)
-    out.provenance = kept
+        valid += 1
+    out.assertions = valid
+
+
+def _assertion_of(
+    rows: AssertionRows, header: list[str], fields: list[str]
+) -> tuple[str, Assertion] | RowInvalid:
+    """The record and assertion of a row of provenance.csv, or why it is not valid."""
+    parsed = rows.plain(fields)
+    if parsed is not None:
+        return parsed
+    try:
+        return rows.parse(dict(zip(header, spreadsheet_values(fields), strict=True)))
+    except RowInvalid as error:
+        return error
+
+
+def _assertions_before(
+    files: _Files, out: ValidatedDataset, rows: AssertionRows, end: int
+) -> dict[tuple[str, str], int]:
+    """The (record, contributor) of each valid row of provenance.csv before line ``end``
+    and its line, read again (those rows came in order, so each was told apart from the
+    row before it)."""
+    opened = _reread(files, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, out)
+    assert opened is not None, "a file read once can be read again"
+    header, records, _encoding = opened
+    rejected = out.rejected_lines(files.label(PROVENANCE_FILE))
+    first: dict[tuple[str, str], int] = {}
+    for line, fields in records:
+        if line >= end:
+            break
+        if line in rejected:
+            continue
+        parsed = _assertion_of(rows, header, fields)
+        if isinstance(parsed, RowInvalid):
+            raise _changed(files.label(PROVENANCE_FILE), line)
+        first[parsed[0], parsed[1].contributor] = line
+    return first
 
 
 def _read_merges(files: _Files, out: ValidatedDataset) -> list[MergeRow] | None:
@@ -765,7 +1142,7 @@ def _read_merges(files: _Files, out: ValidatedDataset) -> list[MergeRow] | None:
 def _validate_merges(
     files: _Files,
     store: Store,
-    seen: dict[str, _Seen],
+    seen: _NodeIds,
     merge_rows: list[MergeRow] | None,
     store_aliases: dict[str, str],
     out: ValidatedDataset,
@@ -835,6 +1212,125 @@ def _read_aliases(files: _Files, out: ValidatedDataset) -> dict[int, list[str]] 
         row.line: [row.values["alias"], row.values["kept"]]
         for row in _read_file(files, ALIASES_FILE, ALIAS_COLUMNS, ALIAS_COLUMNS, out)
     }
+
+
+# -- the second reading: the valid rows, again, in batches to write ----------------------
+
+
+def _node_batches(
+    files: _Files, checked: ValidatedDataset, size: int
+) -> Iterator[tuple[NodeKind, list[Node]]]:
+    """The valid nodes of the node files, read again, in batches of up to ``size`` of one
+    kind: each id's row that the first reading kept (the later of two rows of an id; an
+    alias's row as its kept node's). Raises DatasetInvalid (:func:`_changed`) when a file
+    changed since it was checked."""
+    ids, aliases = checked.ids, checked.aliases
+    for name, kind in FILE_KIND.items():
+        opened = _reread(
+            files, name, required_columns(kind), node_columns(kind, contact=True), checked
+        )
+        if opened is None:
+            continue
+        header, records, _encoding = opened
+        label = files.label(name)
+        rejected = checked.rejected_lines(label)
+        batch: list[Node] = []
+        for line, fields in records:
+            if line in rejected:
+                continue
+            values = dict(zip(header, spreadsheet_values(fields), strict=True))
+            try:
+                node = parse_node(kind, values)
+            except RowInvalid:
+                raise _changed(label, line) from None
+            node_id = aliases.get(node.id, node.id) if aliases else node.id
+            if not ids.is_row_of(node_id, kind, line):
+                continue  # a later row of the id is written, or the row was rejected
+            batch.append(node if node_id == node.id else replaced(node, id=node_id))
+            if len(batch) >= size:
+                yield kind, batch
+                batch = []
+        if batch:
+            yield kind, batch
+
+
+def _relation_batches(
+    files: _Files, checked: ValidatedDataset, size: int
+) -> Iterator[list[Relation]]:
+    """The valid relations of relations.csv, read again, in batches of up to ``size``: the
+    rows the first reading did not reject, an end that is an alias read as its kept node;
+    of rows with one key, the last. Raises DatasetInvalid (:func:`_changed`) when the file
+    changed since it was checked."""
+    opened = _reread(files, RELATIONS_FILE, required_columns(None), RELATION_COLUMNS, checked)
+    if opened is None:
+        return
+    header, records, _encoding = opened
+    label = files.label(RELATIONS_FILE)
+    rejected = checked.rejected_lines(label)
+    repeated = dict(checked.keys.repeated)
+    aliases, ids = checked.aliases, checked.ids
+    fast = RelationFields(header)
+    batch: list[Relation] = []
+    for line, fields in records:
+        if line in rejected:
+            continue
+        relation = fast(fields)
+        if relation is None:
+            try:
+                relation = parse_relation(
+                    dict(zip(header, spreadsheet_values(fields), strict=True))
+                )
+            except RowInvalid:
+                raise _changed(label, line) from None
+        if aliases and (relation.source in aliases or relation.target in aliases):
+            relation = relation._replace(
+                source=aliases.get(relation.source, relation.source),
+                target=aliases.get(relation.target, relation.target),
+            )
+        if repeated:
+            key = ids.key(relation.source, relation.type, relation.target)
+            if key is None:
+                raise _changed(label, line)
+            left = repeated.get(key)
+            if left is not None:
+                if left > 1:  # a later row gives this relation
+                    repeated[key] = left - 1
+                    continue
+                del repeated[key]
+        batch.append(relation)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _assertion_batches(
+    files: _Files, checked: ValidatedDataset, size: int
+) -> Iterator[list[tuple[str, Assertion]]]:
+    """The valid rows of provenance.csv, read again, in batches of up to ``size``. Raises
+    DatasetInvalid (:func:`_changed`) when the file changed since it was checked."""
+    opened = _reread(files, PROVENANCE_FILE, PROVENANCE_COLUMNS, PROVENANCE_COLUMNS, checked)
+    if opened is None:
+        return
+    header, records, _encoding = opened
+    label = files.label(PROVENANCE_FILE)
+    rejected = checked.rejected_lines(label)
+    # each row's record was found in the folder at the first reading
+    rows = AssertionRows(_EVERY_RECORD, header)
+    batch: list[tuple[str, Assertion]] = []
+    for line, fields in records:
+        if line in rejected:
+            continue
+        parsed = _assertion_of(rows, header, fields)
+        if isinstance(parsed, RowInvalid):
+            raise _changed(label, line)
+        batch.append(parsed)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _batches(items: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
@@ -910,8 +1406,12 @@ def load_dataset(
     ``replace`` of a folder that holds provenance.csv, for an ``encoding`` that rsn does
     not read and for an ``auto_merge`` score outside (0, 1]; DatasetInvalid as well when
     ``folder`` is not a folder, holds no dataset file or gives one twice
-    (``enterprises.csv`` and ``enterprises.xlsx``), StoreError if the store fails and
-    OSError if the rejects file cannot be written.
+    (``enterprises.csv`` and ``enterprises.xlsx``), and when a file changed between its
+    check and its writing (the files are read twice, see :mod:`graph.loaders.dataset`:
+    nothing is written when the change is seen before the writing starts; after, the
+    embedded store undoes the load, while Neo4j keeps the batches it committed, which a
+    second load completes); StoreError if the store fails and OSError if the rejects file
+    cannot be written.
     """
     started = time.perf_counter()
     folder = Path(folder)
@@ -1007,50 +1507,66 @@ def _load(
     if options.rejects is not None and options.skip_invalid:
         write_rejects(Path(options.rejects), checked.rejected)
         report.rejects_file = Path(options.rejects)
+    # a file changed while the others were checked is refused before anything is written
+    _check_unchanged(files)
 
     batch_size = options.batch_size
     # an export's records are written unasserted: their assertions are restored below
-    restored = checked.provenance
-    by = Attribution(options.contributor) if restored is None else Attribution(record=False)
-    total = sum(len(nodes) for nodes in checked.nodes.values()) + len(checked.relations)
+    restores = checked.assertions is not None
+    by = Attribution(record=False) if restores else Attribution(options.contributor)
+    total = (
+        len(checked.ids)
+        + checked.keys.rows
+        - sum(count - 1 for count in checked.keys.repeated.values())
+    )
     done = 0
+    numbered: list[str] = []
+    # the collector is paused for the load: this frees the cycles each batch leaves
+    sweep = BatchSweeper()
     with store.bulk(known=checked.in_store, by=by) as writer:
-        for kind, nodes in checked.nodes.items():
-            for node_batch in _batches(list(nodes.values()), batch_size):
-                writer.upsert_nodes(node_batch)
-                done += len(node_batch)
-                report.nodes[kind.value] += len(node_batch)
-                progress(_("writing"), done, total)
-        for relation_batch in _batches(list(checked.relations.values()), batch_size):
+        for kind, node_batch in _node_batches(files, checked, batch_size):
+            writer.upsert_nodes(node_batch)
+            done += len(node_batch)
+            report.nodes[kind.value] += len(node_batch)
+            numbered.extend(node.id for node in node_batch if "corporate_number" in node.props)
+            progress(_("writing"), done, total)
+            sweep()
+        for relation_batch in _relation_batches(files, checked, batch_size):
             writer.upsert_relations(relation_batch)
             done += len(relation_batch)
             report.relations += len(relation_batch)
             progress(_("writing"), done, total)
+            sweep()
         for referral_batch in _batches(list(checked.referrals.values()), batch_size):
             writer.upsert_referrals(referral_batch)
             report.referrals += len(referral_batch)
-        for assertion_batch in _batches(restored or [], batch_size):
+            sweep()
+        for assertion_batch in _assertion_batches(files, checked, batch_size):
             writer.restore_provenance(assertion_batch)
             report.restored += len(assertion_batch)
             progress(
-                _("restoring {file}", file=PROVENANCE_FILE), report.restored, len(restored or [])
+                _("restoring {file}", file=PROVENANCE_FILE),
+                report.restored,
+                checked.assertions or 0,
             )
+            sweep()
         for row in checked.merges or ():
             writer.record_merge(row.record, row.snapshot)
             report.merges += 1
         if options.replace:
-            gone = sorted(store.standing_records(options.contributor) - checked.records())
+            records = checked.records()
+            gone = sorted(
+                record
+                for record in store.standing_records(options.contributor)
+                if record not in records
+            )
             for record_batch in _batches(gone, batch_size):
                 report.retracted += writer.retract(record_batch, options.contributor)
+                sweep()
+    sweep.finish()
     # a contributor's records with the corporate number of a node already there become it;
     # an export (a folder whose provenance.csv restores the store) is loaded as it was
-    numbered = [
-        node_id
-        for nodes in checked.nodes.values()
-        for node_id, node in nodes.items()
-        if "corporate_number" in node.props
-    ]
-    if numbered and restored is None:
+    if numbered and not restores:
         report.merged = merge_same_numbers(
             store, numbered, by=options.contributor, before=checked.in_store
         )

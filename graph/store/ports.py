@@ -246,7 +246,9 @@ class GraphStore(ABC):
     def bulk(
         self, known: Mapping[str, NodeKind] | None = None, by: Attribution | None = None
     ) -> AbstractContextManager[GraphWriter]:
-        """A bulk load of batches already validated, made ``by`` a contributor.
+        """A bulk load of batches already validated, made ``by`` a contributor. The load
+        hands the writer its batches one after another as it reads them (nodes, then
+        relations, referrals and assertions), so it need not hold them all at once.
 
         ``known``, when given, holds the kind of every node of the load that the store
         already had when the load was validated; the load's other nodes are new, so the store
