@@ -503,6 +503,26 @@ _PATHS_IN_DATABASE = {
 }
 
 
+def _procedure_params(
+    source: str,
+    target: str,
+    k: int,
+    max_hops: int,
+    day: Day | None,
+    seeing: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The parameters of the statements that call rsn's paths procedure."""
+    return {
+        "source": source,
+        "target": target,
+        "k": k,
+        "max_hops": max_hops,
+        "types": cypher.introduction_tie_names(day is not None),
+        **({"seeing": seeing} if seeing else {}),
+        **_on(day),
+    }
+
+
 _SEARCH_IN_DATABASE = {
     (dated, restricted): cypher.introduction_search_in_database(dated, restricted)
     for dated in (False, True)
@@ -1642,13 +1662,7 @@ class Neo4jStore(Store):
         if self.paths_in_database:
             records = self._read(
                 _PATHS_IN_DATABASE[dated, seeing is not None],
-                source=source,
-                target=target,
-                k=k,
-                max_hops=max_hops,
-                types=cypher.introduction_tie_names(dated),
-                **({"seeing": seeing} if seeing else {}),
-                **_on(day),
+                **_procedure_params(source, target, k, max_hops, day, seeing),
             )
         else:
             records = self._paths_by_thresholds(source, target, k, max_hops, day, seeing)
@@ -1675,13 +1689,7 @@ class Neo4jStore(Store):
         seeing = _seeing(visibility)
         (record,) = self._read(
             _SEARCH_IN_DATABASE[dated, seeing is not None],
-            source=source,
-            target=target,
-            k=k,
-            max_hops=max_hops,
-            types=cypher.introduction_tie_names(dated),
-            **({"seeing": seeing} if seeing else {}),
-            **_on(day),
+            **_procedure_params(source, target, k, max_hops, day, seeing),
         )
         return _searched(record, k)
 
