@@ -10,9 +10,11 @@ a free loopback port with an admin, an analyst and a centre key, and Locust runs
 against it for ``--seconds`` with ``--users`` users (bench/locustfile.py): node reads,
 introductions and stats (light), candidates and referrals created then accepted, in progress
 and completed (light), and one weakness report, of the whole network or of a big prefecture,
-every ``--heavy-every`` seconds (heavy). On Neo4j the run starts once the server has warmed
-the store up (it logs how long that took). Each user waits 0.5 to 1.5 s between two requests, as
-a person or another centre's system would. Only loopback traffic.
+every ``--heavy-every`` seconds (heavy). The run starts once the server is in its steady
+state, as its log says: it has warmed its store up (Neo4j: read ahead; embedded: today's
+counts and the centres by expertise worked out), and its heavy work process has opened its
+store and (embedded) worked out the map's figures. Each user waits 0.5 to 1.5 s between two
+requests, as a person or another centre's system would. Only loopback traffic.
 
 Prints requests/s, p50/p99 per route, errors and 5xx, and writes bench/results/load.json.
 Targets: no 5xx (a 503 with Retry-After on the heavy route is the server shedding load as
@@ -127,10 +129,13 @@ def serve(backend: str, data_dir: Path, port: int, log: Path, workers: int = 1) 
         )
 
 
-#: What the server logs once it has warmed its store up (Neo4j), and once its heavy work
-#: process has opened its store (both backends, unless RSN_HEAVY_PROCESSES=0).
+#: What the server logs once it has warmed its store up (Neo4j: read ahead; embedded: today's
+#: counts and the centres by expertise worked out), once its heavy work process has opened
+#: its store (both backends, unless RSN_HEAVY_PROCESSES=0), and once that process has worked
+#: out the map's figures (embedded).
 WARMED = ("store warmed up", "warming up the store failed")
 WORKER_READY = ("heavy work process ready",)
+FIGURES_READY = ("map figures ready", "working out the map's figures ahead failed")
 
 
 def wait_warm(
@@ -152,6 +157,20 @@ def wait_warm(
             return time.monotonic() - started
         time.sleep(0.5)
     raise RuntimeError(f"the API server did not get ready ({says[0]}) in {timeout:.0f} s")
+
+
+def wait_steady(log: Path, server: subprocess.Popen, backend: str, times: int = 1) -> float:
+    """Wait until the server whose log is ``log`` is in its steady state: its store warmed
+    up (:data:`WARMED`) and, unless ``RSN_HEAVY_PROCESSES`` is 0, its heavy work process
+    ready (:data:`WORKER_READY`) and, on the embedded store, the map's figures worked out
+    (:data:`FIGURES_READY`), each ``times`` times (once per server process). The seconds
+    waited; raises RuntimeError as :func:`wait_warm` does."""
+    warm = wait_warm(log, server, WARMED, times=times)
+    if os.environ.get("RSN_HEAVY_PROCESSES", "1").strip() != "0":
+        warm = max(warm, wait_warm(log, server, WORKER_READY, times=times))
+        if backend == "embedded":
+            warm = max(warm, wait_warm(log, server, FIGURES_READY, times=times))
+    return warm
 
 
 def run_locust(base: str, plan_file: Path, out_file: Path, users: int, seconds: int) -> None:
@@ -242,10 +261,7 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         say(f"{backend}: starting rsn serve on {base} ...")
         wait_healthy(base, server)
         log = data_dir / "server.log"
-        processes = args.workers
-        warm = 0.0 if backend == "embedded" else wait_warm(log, server, WARMED, times=processes)
-        if os.environ.get("RSN_HEAVY_PROCESSES", "1").strip() != "0":
-            warm = max(warm, wait_warm(log, server, WORKER_READY, times=processes))
+        warm = wait_steady(log, server, backend, times=args.workers)
         say(f"{backend}: {args.users} users for {args.seconds} s ...")
         before = os.getloadavg()[0]
         run_locust(base, plan_file, out_file, args.users, args.seconds)

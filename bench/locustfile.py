@@ -37,6 +37,8 @@ _NEXT_ENTERPRISE = itertools.count()
 _SCOPES = itertools.cycle(PLAN["heavy_scopes"])
 
 _times: dict[str, list[float]] = defaultdict(list)
+#: When each request of ``_times`` ended, in seconds since the run started (same order).
+_ends: dict[str, list[float]] = defaultdict(list)
 _status: dict[str, Counter] = defaultdict(Counter)
 _shed: Counter = Counter()
 _failures: Counter = Counter()
@@ -153,6 +155,7 @@ def _record(name: str, response_time: float, response: Any = None, exception: An
     """Keep every latency and status by route (status 0: no answer at all)."""
     status = getattr(response, "status_code", None) or 0
     _times[name].append(response_time)
+    _ends[name].append(round(time.monotonic() - _clock.get("start", time.monotonic()), 3))
     _status[name][str(status)] += 1
     headers = getattr(response, "headers", None) or {}
     if name == HEAVY and status == 503 and headers.get("Retry-After"):
@@ -178,6 +181,7 @@ def _write(**_: Any) -> None:
     routes = {
         name: {
             "times_ms": _times[name],
+            "ends_s": _ends[name],
             "status": dict(_status[name]),
             "shed": _shed[name],
             "failures": _failures[name],

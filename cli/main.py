@@ -70,6 +70,10 @@ out.soft_wrap = not out.is_terminal
 err = Console(stderr=True)
 
 #: The keys `rsn demo` makes on its first start and reuses on later ones.
+#: How long ``rsn serve`` waits, when told to stop, for the requests under way (a whole
+#: network's report may take minutes) before it closes their connections.
+SHUTDOWN_SECONDS = 30
+
 DEMO_KEYS = (("demo-admin", "admin"), ("demo-analyst", "analyst"), ("demo-centre", "centre"))
 
 
@@ -812,11 +816,18 @@ def _serve(settings: Settings, host: str, port: int, workers: int = 1) -> None:
             port=port,
             workers=workers,
             log_level="info",
+            timeout_graceful_shutdown=SHUTDOWN_SECONDS,
         )
         return
     from api import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+    )
 
 
 def _check_port(host: str, port: int, also: str) -> None:

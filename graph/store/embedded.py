@@ -43,6 +43,7 @@ from graph.merging import MergeRecord, merge_clash
 from graph.model import (
     ACTOR_KINDS,
     INTRODUCTION_TIE_TYPES,
+    Expertise,
     Node,
     NodeKind,
     Relation,
@@ -80,7 +81,7 @@ from graph.store.ports import Stats, Store, best_found, folded, search_terms
 from graph.store.projection import Edge, edge_data, projected_graph
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
-from graph.valid_time import Day, exists_on, holds_on, now_stamp
+from graph.valid_time import Day, exists_on, holds_on, now_stamp, today
 from graph.visibility import Visibility
 
 __all__ = ["EmbeddedStore", "STORE_FILE", "BUSY_SECONDS", "WATCH_SECONDS"]
@@ -1092,8 +1093,8 @@ class EmbeddedStore(Store):
             self._sorted_ties = memory.sorted_ties
             # the days referrals completed between two centres, both ways
             self._completed_referrals = memory.completed_referrals
-            # stats by day, until the graph in memory changes
-            self._stats_by_day: dict[Day, Stats] = {}
+            # node and relation counts by day, until a write changes nodes or relations
+            self._stats_by_day: dict[Day, tuple[Counter[str], Counter[str]]] = {}
             self._graph_version = memory.graph_version
             # the open merges' aliases: merged id -> kept id
             self._aliases = memory.aliases
@@ -1199,7 +1200,15 @@ class EmbeddedStore(Store):
         graph version the write left (None: it upserted no node and no relation)."""
         with self._read_lock:
             self._changes += 1
-            self._stats_by_day = {}
+            if (
+                writer.nodes
+                or writer.relations
+                or writer.deleted_nodes
+                or writer.deleted_relations
+                or writer.aliases_made
+                or writer.aliases_undone
+            ):
+                self._stats_by_day = {}
             if writer.nodes or writer.relations or writer.deleted_nodes:
                 self._expertise = {}
             if writer.deleted_relations:
@@ -1265,7 +1274,6 @@ class EmbeddedStore(Store):
         the transaction does. Raises sqlite3.Error."""
         counts = _completed_counts(self._connection)
         with self._read_lock:
-            self._stats_by_day = {}
             for centre in set(counts) | set(self._completed_referrals):
                 if counts.get(centre) != self._completed_referrals.get(centre):
                     self._sorted_ties.pop(centre, None)
@@ -1355,11 +1363,30 @@ class EmbeddedStore(Store):
                 )
             kept = self._stats_by_day.get(day)
             if kept is None:
-                kept = self._stats_by_day[day] = self._stats_on(day)
-            return kept
+                kept = self._stats_by_day[day] = self._counts_on(day)
+            kinds, relations = kept
+            return Stats.of(
+                kinds, relations, {RelationType.COLLABORATES_WITH.value: self._pairs_on(day)}
+            )
 
-    def _stats_on(self, day: Day) -> Stats:
-        """The counts of the graph as of ``day``; the caller holds the read lock."""
+    def _pairs_on(self, day: Day) -> int:
+        """The pairs of centres, both existing on ``day``, with a referral completed between
+        them by then; the caller holds the read lock."""
+        nodes = self._nodes
+        return sum(
+            1
+            for centre, partners in self._completed_referrals.items()
+            if centre in nodes and exists_on(nodes[centre].props, day)
+            for other, days in partners.items()
+            if centre < other
+            and other in nodes
+            and exists_on(nodes[other].props, day)
+            and _completed_by(days, day)
+        )
+
+    def _counts_on(self, day: Day) -> tuple[Counter[str], Counter[str]]:
+        """The nodes by kind and the relations by type of the graph as of ``day`` (a scan of
+        the whole graph); the caller holds the read lock."""
         existing = {node_id for node_id, node in self._nodes.items() if exists_on(node.props, day)}
         kinds = Counter(self._nodes[node_id].kind.value for node_id in existing)
         relations: Counter[str] = Counter()
@@ -1371,14 +1398,7 @@ class EmbeddedStore(Store):
                     for r in rels.values():
                         if holds_on(r.since, r.until, day):
                             relations[r.type.value] += 1
-        pairs = sum(
-            1
-            for centre, partners in self._completed_referrals.items()
-            if centre in existing
-            for other, days in partners.items()
-            if centre < other and other in existing and _completed_by(days, day)
-        )
-        return Stats.of(kinds, relations, {RelationType.COLLABORATES_WITH.value: pairs})
+        return kinds, relations
 
     def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
         with self._read_lock:
@@ -1886,6 +1906,17 @@ class EmbeddedStore(Store):
                     raise NotFound(_("no referral with id {id!r}", id=moved.id))
                 raise Conflict(_("referral {id} was moved by someone else; reload it", id=moved.id))
         return moved
+
+    def warm_up(self) -> dict[str, int]:
+        """Work out now the answers this store keeps that a light question would otherwise
+        wait for while it scans the whole graph: today's counts (:meth:`stats`) and the
+        centres of each expertise (:meth:`centres_with_expertise`), kept until a write
+        changes nodes or relations."""
+        day = today()
+        self.stats(day)
+        for need in Expertise:
+            self.centres_with_expertise(need.value, day)
+        return {"days of counts": 1, "lists of centres by expertise": len(Expertise)}
 
     def centres_with_expertise(
         self, need: str, day: Day | None = None
