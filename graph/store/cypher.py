@@ -149,6 +149,8 @@ __all__ = [
     "NEWEST_AUDIT_ENTRIES",
     "SCOPE_COLUMNS",
     "scope_node_columns",
+    "node_columns_page",
+    "relation_columns_page",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
     "HAS_GDS",
@@ -1489,6 +1491,17 @@ def _in_prefecture(x: str, kinds: list[NodeKind]) -> str:
     return "CALL () { " + " UNION ALL ".join(seeks) + " }"
 
 
+def _node_columns(n: str, kind: NodeKind) -> str:
+    """Node ``n`` of ``kind`` as the list :func:`scope_node_columns` makes of it."""
+    known = ["id", "name", *SCOPE_COLUMNS[kind]]
+    values = ", ".join(f"{n}.`{column}`" for column in SCOPE_COLUMNS[kind])
+    others = (
+        f"[k IN keys({n}) WHERE NOT k IN {known!r} AND k <> '{OWNER}' "
+        f"AND NOT k STARTS WITH '{PROVENANCE_PREFIX}' | [k, {n}[k]]]"
+    )
+    return f"[{n}.id, {n}.name, {values}, {others}]"
+
+
 def scope_node_columns(kind: NodeKind, whole: bool) -> str:
     """Nodes of ``kind`` in a scope (prefecture ``$prefecture``, or all when ``whole``)
     existing on ``$day``, as one row, ``nodes``: a list of [id, name, the values of
@@ -1497,15 +1510,38 @@ def scope_node_columns(kind: NodeKind, whole: bool) -> str:
     drop the nulls of a column). Only values travel, not each node's keys or its
     assertions, which :func:`scope_nodes` sends."""
     where = "" if whole else "n.prefecture = $prefecture AND "
-    known = ["id", "name", *SCOPE_COLUMNS[kind]]
-    values = ", ".join(f"n.`{column}`" for column in SCOPE_COLUMNS[kind])
-    others = (
-        f"[k IN keys(n) WHERE NOT k IN {known!r} AND k <> '{OWNER}' "
-        f"AND NOT k STARTS WITH '{PROVENANCE_PREFIX}' | [k, n[k]]]"
-    )
     return (
         f"MATCH (n:{label(kind)}) WHERE {where}{_exists('n')} "
-        f"RETURN collect([n.id, n.name, {values}, {others}]) AS nodes"
+        f"RETURN collect({_node_columns('n', kind)}) AS nodes"
+    )
+
+
+def node_columns_page(kind: NodeKind) -> str:
+    """One page of every node of ``kind``: the ``$page`` first by id after ``$after``; one
+    row, ``nodes``, those existing on ``$day`` as :func:`scope_node_columns` gives them,
+    ``read``, how many the page holds, and ``last``, the last id of the page (null for an
+    empty one). The whole network is read page by page, so that no transaction holds it."""
+    return (
+        f"MATCH (n:{label(kind)}) WHERE n.id > $after WITH n ORDER BY n.id LIMIT $page "
+        "WITH collect(n) AS page "
+        f"RETURN [n IN page WHERE {_exists('n')} | {_node_columns('n', kind)}] AS nodes, "
+        "size(page) AS read, last(page).id AS last"
+    )
+
+
+def relation_columns_page(kind: NodeKind) -> str:
+    """One page of the relations from nodes of ``kind``: those from the ``$page`` first by
+    id after ``$after`` that hold on ``$day`` between two nodes existing then; one row,
+    ``relations`` (see ``_RELATION_COLUMNS``), ``read`` and ``last`` as
+    :func:`node_columns_page` says."""
+    return (
+        f"MATCH (a:{label(kind)}) WHERE a.id > $after WITH a ORDER BY a.id LIMIT $page "
+        "WITH collect(a) AS page "
+        "CALL (page) { UNWIND page AS a "
+        f"MATCH (a)-[r:{RELATION_TYPES}]->(b) "
+        f"WHERE {_holds('r')} AND {_exists('a')} AND {_exists('b')} "
+        "RETURN collect([a.id, type(r), b.id, r.strength, r.since, r.until]) AS relations } "
+        "RETURN relations, size(page) AS read, last(page).id AS last"
     )
 
 

@@ -149,11 +149,12 @@ class Translate:
             return Conflict(_("Neo4j refused the write: {error}", error=error.message))
         if isinstance(error, neo4j_errors.TransientError):
             # a deadlock with another writer, say, in an explicit transaction (managed
-            # ones are retried by the driver): nothing was written, and a retry may succeed
+            # ones are retried by the driver), or a read over the server's memory for
+            # transactions: nothing was changed, and a retry may succeed
             return StoreUnavailable(
                 _(
-                    "Neo4j could not complete the write now, nothing was written; try again: "
-                    "{error}",
+                    "Neo4j could not complete the request now, nothing was changed; try "
+                    "again: {error}",
                     error=error.message or error,
                 )
             )

@@ -55,6 +55,22 @@ def _relations(rows: Iterable[list[Any]]) -> Iterator[Relation]:
         yield Relation(source, relation_type, target, float(strength), since, until)
 
 
+#: Nodes per page when the whole network is read (see :func:`cypher.node_columns_page`).
+SCOPE_PAGE = 20_000
+
+
+def _pages(read: Read, statement: str, column: str, on: dict[str, Any]) -> Iterator[list[Any]]:
+    """The ``column`` of each page of ``statement`` (:func:`cypher.node_columns_page` or
+    :func:`cypher.relation_columns_page`), read one after the other until one is not full."""
+    after = ""
+    while True:
+        (record,) = read(statement, after=after, page=SCOPE_PAGE, **on)
+        yield record[column]
+        if record["read"] < SCOPE_PAGE or record["last"] is None:
+            return
+        after = record["last"]
+
+
 def read_scope(
     read: Read, scope: Scope, day: Day | None = None
 ) -> tuple[list[Node], list[Relation], list[Relation]]:
@@ -62,19 +78,25 @@ def read_scope(
     relations with exactly one end in it (none for the whole network), holding on ``day``:
     what ``scope_graph`` and ``boundary_relations`` give, read with only the values of each
     node (not its keys nor its assertions) and, for a prefecture, the relations inside and
-    leaving it in one pass over its relationships. ``read`` runs a read statement."""
+    leaving it in one pass over its relationships; the whole network page by page
+    (:data:`SCOPE_PAGE` nodes at a time), so that no transaction holds it. ``read`` runs a
+    read statement."""
     whole = scope.prefecture is None
     on = {"prefecture": scope.prefecture, **_on(day)}
     nodes: list[Node] = []
     for kind in NodeKind:
+        if whole:
+            for rows in _pages(read, cypher.node_columns_page(kind), "nodes", on):
+                nodes.extend(_nodes(kind, rows))
+            continue
         for record in read(cypher.scope_node_columns(kind, whole), **on):
             nodes.extend(_nodes(kind, record["nodes"]))
     relations: list[Relation] = []
     boundary: list[Relation] = []
     if whole:
         for kind in NodeKind:
-            for record in read(cypher.scope_relations(kind, True), **on):
-                relations.extend(_relations(record["relations"]))
+            for rows in _pages(read, cypher.relation_columns_page(kind), "relations", on):
+                relations.extend(_relations(rows))
         return nodes, relations, boundary
     for record in read(cypher.SCOPE_RELATIONS_AND_BOUNDARY, **on):
         relations.extend(_relations(record["relations"]))
