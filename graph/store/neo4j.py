@@ -75,7 +75,8 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.neo4j_gds import GdsMetrics, read_scope
+from graph.store.neo4j_gds import GdsMetrics, read_scope, relations_of
+from graph.store.neo4j_gds import day_params as _on
 from graph.store.ports import (
     FIND_LIMIT,
     ActorLife,
@@ -214,12 +215,6 @@ def write_unit(driver: Any, database: str, work: Callable[[Run], T]) -> T:
     with driver.session(database=database) as session:
         result: T = session.execute_write(unit)
         return result
-
-
-def _on(day: Day | None) -> dict[str, Any]:
-    """The parameters of a statement read as of ``day``: ``day`` and ``year`` (both null for
-    the whole history)."""
-    return {"day": day, "year": None if day is None else int(day[:4])}
 
 
 def _own_properties(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -402,12 +397,9 @@ def _relation(record: Any) -> Relation:
 
 
 def _relation_columns(record: Any) -> Iterator[Relation]:
-    """The relations of a row that holds them as one list of [source, type, target,
-    strength, since, until]."""
-    types: dict[str, RelationType] = {}
-    for source, kind, target, strength, since, until in record["relations"]:
-        relation_type = types.get(kind) or types.setdefault(kind, RelationType(kind))
-        yield Relation(source, relation_type, target, float(strength), since, until)
+    """The relations of a row that holds them as one list, ``relations``, of [source, type,
+    target, strength, since, until]."""
+    return relations_of(record["relations"])
 
 
 def _scored_path(record: Any) -> ScoredPath:

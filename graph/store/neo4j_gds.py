@@ -20,14 +20,15 @@ from graph.store import cypher
 from graph.store.ports import ScopeMetrics
 from graph.valid_time import Day
 
-__all__ = ["GdsMetrics", "Read", "read_scope"]
+__all__ = ["GdsMetrics", "Read", "day_params", "read_scope", "relations_of"]
 
 #: Runs one read statement with its parameters (as keywords); the records it returns.
 Read = Callable[..., list[Any]]
 
 
-def _on(day: Day | None) -> dict[str, Any]:
-    """The parameters of a statement read as of ``day`` (both null for the whole history)."""
+def day_params(day: Day | None) -> dict[str, Any]:
+    """The parameters of a statement read as of ``day``: ``day`` and ``year`` (both null for
+    the whole history)."""
     return {"day": day, "year": None if day is None else int(day[:4])}
 
 
@@ -47,7 +48,7 @@ def _nodes(kind: NodeKind, rows: Iterable[list[Any]]) -> Iterator[Node]:
         yield Node(node_id, kind, name if name is not None else "", props)
 
 
-def _relations(rows: Iterable[list[Any]]) -> Iterator[Relation]:
+def relations_of(rows: Iterable[list[Any]]) -> Iterator[Relation]:
     """The relations of a list of [source, type, target, strength, since, until]."""
     types: dict[str, RelationType] = {}
     for source, kind, target, strength, since, until in rows:
@@ -82,7 +83,7 @@ def read_scope(
     (:data:`SCOPE_PAGE` nodes at a time), so that no transaction holds it. ``read`` runs a
     read statement."""
     whole = scope.prefecture is None
-    on = {"prefecture": scope.prefecture, **_on(day)}
+    on = {"prefecture": scope.prefecture, **day_params(day)}
     nodes: list[Node] = []
     for kind in NodeKind:
         if whole:
@@ -96,11 +97,11 @@ def read_scope(
     if whole:
         for kind in NodeKind:
             for rows in _pages(read, cypher.relation_columns_page(kind), "relations", on):
-                relations.extend(_relations(rows))
+                relations.extend(relations_of(rows))
         return nodes, relations, boundary
     for record in read(cypher.SCOPE_RELATIONS_AND_BOUNDARY, **on):
-        relations.extend(_relations(record["relations"]))
-        boundary.extend(_relations(record["boundary"]))
+        relations.extend(relations_of(record["relations"]))
+        boundary.extend(relations_of(record["boundary"]))
     return nodes, relations, boundary
 
 
@@ -117,7 +118,7 @@ def _compute(
         return tx.run(query, name=name, **params).single(strict=True)
 
     whole = scope.prefecture is None
-    projected = one(cypher.gds_project_scope(whole), prefecture=scope.prefecture, **_on(day))
+    projected = one(cypher.gds_project_scope(whole), prefecture=scope.prefecture, **day_params(day))
     nodes = projected["nodes"]
     if not nodes:  # an empty scope projects nothing
         return ScopeMetrics(0, 0, frozenset(), frozenset(), {} if betweenness else None)
