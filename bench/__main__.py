@@ -241,6 +241,9 @@ def summary_rows() -> list[dict[str, Any]]:
             elif row["p99_ms"] is not None:
                 target = f"<= {load['light_p99_target_ms']:.0f} ms"
                 add(f"load test {name} {route} p99", row["p99_ms"], "ms", None, "", None, target)
+        if result.get("ramp_light_p99_ms") is not None:
+            what = f"load test {name} light p99 while the users start"
+            add(what, result["ramp_light_p99_ms"], "ms", None, "", None, "(apart)")
         add(f"load test {name} 5xx", result["server_errors"], "count", None, "", None, "0")
         add(
             f"load test {name} heavy shed (503)",
@@ -304,7 +307,12 @@ def main(argv: list[str] | None = None) -> int:
             "pages",
             size + (["--repeats", "3", "--loads", "1", "--nodes", "2"] if args.smoke else []),
         ),
-        ("load", size + backend + (["--users", "5", "--seconds", "5"] if args.smoke else [])),
+        (
+            "load",
+            size
+            + backend
+            + (["--users", "5", "--seconds", "5", "--ramp", "1"] if args.smoke else []),
+        ),
         ("matching", size + ["--duplicates", "0.05"]),
     ]
     server = None

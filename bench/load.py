@@ -1,22 +1,26 @@
 """Load test of the API with Locust: many clients at once on a mixed workload, on each backend.
 
     python -m bench.load --enterprises 100000 [--backend embedded|neo4j|both] [--users 50]
-        [--seconds 60] [--heavy-every 5] [--heavy-users 1]
+        [--seconds 60] [--ramp 5] [--heavy-every 5] [--heavy-users 1]
 
 For each backend: the dataset is loaded (the bench's cached embedded store, copied so that the
 run's referrals never reach the other benchmarks; or the bench's Neo4j, which NEO4J_URI names
 and which must hold this dataset or be empty), ``rsn serve`` starts as a process of its own on
 a free loopback port with an admin, an analyst and a centre key, and Locust runs headless
-against it for ``--seconds`` with ``--users`` users (bench/locustfile.py): node reads,
-introductions and stats (light), candidates and referrals created then accepted, in progress
-and completed (light), and one weakness report, of the whole network or of a big prefecture,
-every ``--heavy-every`` seconds (heavy). The run starts once the server is in its steady
+against it with ``--users`` users (bench/locustfile.py), started evenly over ``--ramp``
+seconds and then all running for ``--seconds``: node reads, introductions and stats (light),
+candidates and referrals created then accepted, in progress and completed (light), and one
+weakness report, of the whole network or of a big prefecture, every ``--heavy-every``
+seconds (heavy). The run starts once the server is in its steady
 state, as its log says: it has warmed its store up (Neo4j: read ahead; embedded: today's
 counts and the centres by expertise worked out), and its heavy work process has opened its
 store and (embedded) worked out the map's figures. Each user waits 0.5 to 1.5 s between two
 requests, as a person or another centre's system would. Only loopback traffic.
 
-Prints requests/s, p50/p99 per route, errors and 5xx, and writes bench/results/load.json.
+Prints requests/s, p50/p99 per route of the steady state (the requests made once every user
+had started; while they start, each user's first request opens its connection, and with
+``--ramp 0`` fifty of them arrive in the same few milliseconds, so that phase's p99 is printed
+on a line of its own), errors and 5xx of the whole run, and writes bench/results/load.json.
 Targets: no 5xx (a 503 with Retry-After on the heavy route is the server shedding load as
 designed and is counted apart, as ``shed``), and every light route's p99 at most 250 ms while
 the heavy reports run. Exits 1 when a request failed.
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import random
 import shutil
@@ -173,9 +178,11 @@ def wait_steady(log: Path, server: subprocess.Popen, backend: str, times: int = 
     return warm
 
 
-def run_locust(base: str, plan_file: Path, out_file: Path, users: int, seconds: int) -> None:
-    """Locust, headless, ``users`` users for ``seconds`` against ``base``; raises when it
-    gives no figures."""
+def run_locust(
+    base: str, plan_file: Path, out_file: Path, users: int, seconds: int, ramp: float
+) -> None:
+    """Locust, headless, against ``base``: ``users`` users started evenly over ``ramp``
+    seconds, then all of them for ``seconds``; raises when it gives no figures."""
     env = dict(os.environ, RSN_LOAD_PLAN=str(plan_file), RSN_LOAD_OUT=str(out_file))
     command = [
         sys.executable,
@@ -189,9 +196,9 @@ def run_locust(base: str, plan_file: Path, out_file: Path, users: int, seconds: 
         "--users",
         str(users),
         "--spawn-rate",
-        str(users),
+        str(users / ramp if ramp > 0 else users),
         "--run-time",
-        f"{seconds}s",
+        f"{seconds + math.ceil(ramp)}s",
         "--stop-timeout",
         "10",
         "--only-summary",
@@ -201,19 +208,30 @@ def run_locust(base: str, plan_file: Path, out_file: Path, users: int, seconds: 
         "0",
     ]
     run = subprocess.run(
-        command, env=env, capture_output=True, text=True, timeout=seconds + 180, check=False
+        command, env=env, capture_output=True, text=True, timeout=seconds + ramp + 180, check=False
     )
     if run.returncode != 0 or not out_file.exists():
         raise RuntimeError(f"locust failed ({run.returncode}): {run.stderr[-2000:]}")
 
 
 def summarise(raw: dict[str, Any]) -> dict[str, Any]:
-    """Per route: requests, requests/s, p50/p99/max (ms), statuses, 5xx, shed and failures;
-    and the totals the targets are about."""
-    seconds = max(raw["seconds"], 1e-9)
+    """Per route: requests, requests/s, p50/p99/max (ms) of the steady state, statuses, 5xx,
+    shed and failures of the whole run; and the totals the targets are about.
+
+    The steady state is the requests that started once every user had started
+    (``measured_from``, seconds since the run started; 0 when absent): while the users ramp
+    up, each one's first request opens its connection, and they are reported apart
+    (``ramp_requests``, ``ramp_p99_ms``), as load tests do. Statuses, 5xx, shed requests
+    and failures count every request of the run, ramp included."""
+    measured_from = raw.get("measured_from", 0.0)
+    seconds = max(raw["seconds"] - measured_from, 1e-9)
     routes: dict[str, dict[str, Any]] = {}
+    ramp_times: list[float] = []
     for name, route in sorted(raw["routes"].items()):
-        times = route["times_ms"]
+        ends = route.get("ends_s") or [measured_from + ms / 1000 for ms in route["times_ms"]]
+        times, ramp = [], []
+        for ms, end in zip(route["times_ms"], ends, strict=True):
+            (times if end - ms / 1000 >= measured_from else ramp).append(ms)
         status = route["status"]
         server_errors = sum(n for code, n in status.items() if code.startswith("5"))
         routes[name] = {
@@ -223,16 +241,20 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
             "p50_ms": percentile(times, 0.5) if times else None,
             "p99_ms": percentile(times, 0.99) if times else None,
             "max_ms": max(times, default=None),
+            "ramp_requests": len(ramp),
             "status": status,
             "shed": route["shed"],
             "server_errors": server_errors - route["shed"],
             "failures": route["failures"],
             "unfinished": route["unfinished"],
         }
+        if name != raw["heavy"]:
+            ramp_times.extend(ramp)
     light = [row for row in routes.values() if not row["heavy"] and row["requests"]]
     total = sum(row["requests"] for row in routes.values())
     return {
         "seconds": seconds,
+        "ramp_seconds": measured_from,
         "requests": total,
         "requests_per_second": total / seconds,
         "routes": routes,
@@ -240,6 +262,8 @@ def summarise(raw: dict[str, Any]) -> dict[str, Any]:
         "server_errors": sum(row["server_errors"] for row in routes.values()),
         "shed": sum(row["shed"] for row in routes.values()),
         "light_p99_ms": max((row["p99_ms"] for row in light), default=0.0),
+        "ramp_requests": len(ramp_times),
+        "ramp_light_p99_ms": percentile(ramp_times, 0.99) if ramp_times else None,
     }
 
 
@@ -262,9 +286,12 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
         wait_healthy(base, server)
         log = data_dir / "server.log"
         warm = wait_steady(log, server, backend, times=args.workers)
-        say(f"{backend}: {args.users} users for {args.seconds} s ...")
+        say(
+            f"{backend}: {args.users} users started over {args.ramp:g} s, "
+            f"then all of them for {args.seconds} s ..."
+        )
         before = os.getloadavg()[0]
-        run_locust(base, plan_file, out_file, args.users, args.seconds)
+        run_locust(base, plan_file, out_file, args.users, args.seconds, args.ramp)
         after = os.getloadavg()[0]
     if backend != "embedded":
         _forget_referrals()
@@ -333,6 +360,12 @@ def print_table(results: dict[str, dict[str, Any]], users: int, workers: int = 1
             f"shed {result['shed']}, errors {result['errors']}; machine load average "
             f"{result['load_average'][0]:.1f} before, {result['load_average'][1]:.1f} after"
         )
+        if result["ramp_requests"]:
+            print(
+                f"{backend:9} {'while the users started':30} {result['ramp_requests']:8d} "
+                f"{'':7}   light p99 {result['ramp_light_p99_ms']:.1f} ms over the first "
+                f"{result['ramp_seconds']:.1f} s (not in the figures above)"
+            )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("embedded", "neo4j", "both"), default="both")
     parser.add_argument("--users", type=int, default=50, choices=range(1, 201), metavar="1..200")
     parser.add_argument("--seconds", type=int, default=60, choices=range(1, 601), metavar="1..600")
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=5.0,
+        help="seconds over which the users start, measured apart (0: all at once)",
+    )
     parser.add_argument("--heavy-every", type=float, default=5.0, help="seconds between reports")
     parser.add_argument("--heavy-users", type=int, default=1, choices=range(0, 6), metavar="0..5")
     parser.add_argument(
@@ -363,6 +402,7 @@ def main(argv: list[str] | None = None) -> int:
             "enterprises": args.enterprises,
             "users": args.users,
             "seconds": args.seconds,
+            "ramp_seconds": args.ramp,
             "heavy_every": args.heavy_every,
             "workers": args.workers,
             "light_p99_target_ms": LIGHT_P99_MS,

@@ -13,7 +13,9 @@ Three kinds of user, all with keys made for the run:
 A 503 with ``Retry-After`` on the heavy route is the server shedding load as designed: it is
 counted as ``shed``, not as a failure. Anything else that is not the expected status is a
 failure. A request still unanswered when the run ends is counted as ``unfinished``. When
-Locust quits, the figures go to the JSON file ``RSN_LOAD_OUT`` names.
+Locust quits, the figures go to the JSON file ``RSN_LOAD_OUT`` names, with the moment the last
+user started (``measured_from``, seconds since the run started), from which bench/load.py
+measures the steady state.
 """
 
 from __future__ import annotations
@@ -169,6 +171,11 @@ def _started(**_: Any) -> None:
     _clock["start"] = time.monotonic()
 
 
+@events.spawning_complete.add_listener
+def _all_started(**_: Any) -> None:
+    _clock.setdefault("measured", time.monotonic())
+
+
 @events.test_stop.add_listener
 def _stopped(**_: Any) -> None:
     _clock["stop"] = time.monotonic()
@@ -177,7 +184,8 @@ def _stopped(**_: Any) -> None:
 @events.quitting.add_listener
 def _write(**_: Any) -> None:
     """Write the raw figures for bench/load.py."""
-    seconds = _clock.get("stop", time.monotonic()) - _clock.get("start", time.monotonic())
+    start = _clock.get("start", time.monotonic())
+    seconds = _clock.get("stop", time.monotonic()) - start
     routes = {
         name: {
             "times_ms": _times[name],
@@ -189,5 +197,10 @@ def _write(**_: Any) -> None:
         }
         for name in sorted(set(_times) | set(_begun))
     }
-    report = {"seconds": seconds, "heavy": HEAVY, "routes": routes}
+    report = {
+        "seconds": seconds,
+        "measured_from": _clock.get("measured", start) - start,
+        "heavy": HEAVY,
+        "routes": routes,
+    }
     Path(os.environ["RSN_LOAD_OUT"]).write_text(json.dumps(report), encoding="utf-8")
