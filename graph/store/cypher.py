@@ -569,18 +569,19 @@ STATS_ON = (
 COUNTS_PROCEDURE = "rsn.countsOn"
 
 #: :data:`STATS_ON` by rsn's procedure (pass ``$labels`` = :data:`COUNTED_LABELS` and
-#: ``$types`` = :data:`COUNTED_TYPES`): the same counts, read by the store's cursors and kept
-#: until the next write; one row, ``nodes`` by label and ``relationships`` by type (the
-#: referral ties' two types among them, which hold on a day for a pair once at most).
+#: ``$types`` = :data:`COUNTED_TYPES`): the same counts but the referral ties, read by the
+#: store's cursors and kept until a write changes those labels or types (a referral moved
+#: does not, so the ties it strengthens are counted apart: ``derived``, by
+#: :data:`REFERRAL_TIES_ON`); one row, ``nodes`` by label, ``relationships`` by type and
+#: ``derived``.
 COUNTS_ON = (
     f"CALL {COUNTS_PROCEDURE}($labels, $types, $day) YIELD nodes, relationships "
-    "RETURN nodes, relationships"
+    "RETURN nodes, relationships, "
+    f"COUNT {{ MATCH (a)-[t:{_ANY_REFERRAL_TIE}]->(b) WHERE {_referral_tie_holds('t')} "
+    f"AND {_exists('a')} AND {_exists('b')} }} AS derived"
 )
 COUNTED_LABELS = [kind.value for kind in NodeKind]
-COUNTED_TYPES = [kind.value for kind in RelationType] + [
-    REFERRAL_TIE_NAME,
-    REFERRAL_TIE_EARLIER_NAME,
-]
+COUNTED_TYPES = [kind.value for kind in RelationType]
 
 #: The referral ties of the centre ``$id`` on ``$day`` (both centres existing then): rows
 #: ``source``, ``target`` (the smaller id first), ``strength`` and ``since`` (the day the

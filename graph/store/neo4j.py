@@ -1416,8 +1416,8 @@ class Neo4jStore(Store):
     def stats(self, day: Day | None = None) -> Stats:
         """Over the whole history, from the count store (the same cost at any size); as of a
         day, a scan of every node and relationship: by rsn's procedure where the server has
-        it (:data:`cypher.COUNTS_ON`, which keeps its answer until the next write), else in
-        Cypher."""
+        it (:data:`cypher.COUNTS_ON`, which keeps its answer until a write of nodes or
+        relations, and counts the referral ties apart), else in Cypher."""
         if day is None:
             (record,) = self._read(cypher.STATS)
         elif self._has_procedure(cypher.COUNTS_PROCEDURE):
@@ -1425,14 +1425,12 @@ class Neo4jStore(Store):
                 cypher.COUNTS_ON,
                 labels=cypher.COUNTED_LABELS,
                 types=cypher.COUNTED_TYPES,
-                day=day,
-            )
-            relations = dict(found["relationships"])
-            derived = relations.pop(cypher.REFERRAL_TIE_NAME) + relations.pop(
-                cypher.REFERRAL_TIE_EARLIER_NAME
+                **_on(day),
             )
             return Stats.of(
-                found["nodes"], relations, {RelationType.COLLABORATES_WITH.value: derived}
+                found["nodes"],
+                found["relationships"],
+                {RelationType.COLLABORATES_WITH.value: found["derived"]},
             )
         else:
             (record,) = self._read(cypher.STATS_ON, **_on(day))

@@ -216,7 +216,7 @@ def _source_digest() -> str:
     """ "<pom hash> <pom+sources hash>"; the first part decides whether old jars are dropped."""
     pom = hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
     h = hashlib.sha256()
-    for p in [POM, *sorted(SRC.rglob("*.java"))]:
+    for p in [POM, *sorted(f for f in SRC.rglob("*") if f.is_file())]:
         h.update(str(p.relative_to(HERE)).encode() + b"\0" + p.read_bytes() + b"\0")
     return f"{pom} {h.hexdigest()[:32]}"
 

@@ -60,7 +60,7 @@ import org.neo4j.values.storable.Value;
  * <li>A node's ties are read at most once per call, straight from the store's cursors, and only
  *     when a half ending there can still compete; they are handed out strongest first from a
  *     heap, so ties below θ are never sorted or extended.
- * <li>A hub's sorted ties are kept between calls ({@link HubCache}) until a write closes;
+ * <li>A hub's sorted ties are kept between calls ({@link HubCache}) until a write touches them;
  *     {@code rsn.warmUp} reads the biggest hubs' ties into it at once, e.g. when a server
  *     starts, and every other node's ties once, so the first questions do not read the store
  *     from disk.
@@ -99,7 +99,7 @@ public final class BestPaths {
     @Context
     public Transaction tx;
 
-    /** The database, whose last closed transaction tells whether cached hubs still hold. The
+    /** The database, whose changes tell whether cached hubs still hold. The
      * kernel and the database's own services are reached by casts (no "unrestricted" setting
      * needed), so the plugin is built for exactly one Neo4j version (see pom.xml). */
     @Context
@@ -275,7 +275,6 @@ public final class BestPaths {
                     tokens.propertyKey("ended")
                 };
         HubCache cache = null;
-        TransactionIdStore closed = null;
         AccessMode mode = ktx.securityContext().mode();
         boolean seesAll = mode.allowsTraverseAllLabels()
                 && mode.allowsTraverseAllRelTypes()
@@ -291,11 +290,11 @@ public final class BestPaths {
         if (seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges()) {
             GraphDatabaseAPI database = (GraphDatabaseAPI) db;
             String way = sight == null ? null : sight.cacheKey(seeing.owner());
-            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey, day, way);
-            closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
+            TransactionIdStore closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
+            cache = HubCache.of(database.databaseId().toString(), typeIds, weightKey, day, way, closed);
         }
         RelationshipSelection selection = RelationshipSelection.selection(typeIds, Direction.BOTH);
-        return new Store(ktx, tokens, selection, weightKey, on, dates, cache, closed, sight);
+        return new Store(ktx, tokens, selection, weightKey, on, dates, cache, sight);
     }
 
     /** A day questions are asked on: the text {@code YYYY-MM-DD}, and its year. */
@@ -333,7 +332,6 @@ public final class BestPaths {
         final PropertySelection nodeDates;
 
         final HubCache cache;
-        final TransactionIdStore closed;
 
         /** What the caller sees of the confidential relationships (null: all of them). */
         final Sight sight;
@@ -354,11 +352,10 @@ public final class BestPaths {
         boolean asserted;
 
         Store(KernelTransaction ktx, TokenRead tokens, RelationshipSelection selection, int weightKey, Day day,
-                int[] dates, HubCache cache, TransactionIdStore closed, Sight sight) {
+                int[] dates, HubCache cache, Sight sight) {
             this.ktx = ktx;
             this.tokens = tokens;
             this.cache = cache;
-            this.closed = closed;
             this.sight = sight;
             this.day = day;
             this.weightKey = weightKey;
@@ -423,12 +420,12 @@ public final class BestPaths {
         Ties ties(long node) {
             if (sight != null) return seenTies(node);
             if (cache == null) return scan(node);
-            long before = closed.getLastClosedTransactionId();
+            long before = cache.clock();
             if (cache.get(node, before) instanceof Ties ties) return ties;
             Ties ties = scan(node);
             if (ties.total >= HubCache.MIN_TIES) {
                 ties.complete(); // every neighbour checked now, with this call's cursors
-                cache.put(node, ties, before, closed.getLastClosedTransactionId());
+                cache.put(node, ties, before, cache.clock());
             }
             return ties;
         }
@@ -438,7 +435,7 @@ public final class BestPaths {
          * now. */
         private Ties seenTies(long node) {
             if (cache == null) return seenScan(node);
-            long before = closed.getLastClosedTransactionId();
+            long before = cache.clock();
             if (cache.get(node, before) instanceof Shown shown) return seen(shown);
             read.singleNode(node, nodes);
             if (!nodes.next() || nodes.degreeWithMax(HubCache.MIN_TIES, selection) < HubCache.MIN_TIES) {
@@ -446,7 +443,7 @@ public final class BestPaths {
             }
             Shown shown = shownScan(node);
             if (shown.held() >= HubCache.MIN_TIES) {
-                cache.put(node, shown, before, closed.getLastClosedTransactionId());
+                cache.put(node, shown, before, cache.clock());
             }
             return seen(shown);
         }
@@ -458,12 +455,12 @@ public final class BestPaths {
                 Ties ties = ties(node);
                 return cache.holds(node, ties) ? ties.total : 0;
             }
-            long before = closed.getLastClosedTransactionId();
+            long before = cache.clock();
             HubCache.Entry entry = cache.get(node, before);
             if (entry == null) {
                 entry = shownScan(node);
                 if (entry.held() >= HubCache.MIN_TIES) {
-                    cache.put(node, entry, before, closed.getLastClosedTransactionId());
+                    cache.put(node, entry, before, cache.clock());
                 }
             }
             return cache.holds(node, entry) ? entry.held() : 0;

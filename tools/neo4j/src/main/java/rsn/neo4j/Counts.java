@@ -1,5 +1,6 @@
 package rsn.neo4j;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -44,15 +45,17 @@ import org.neo4j.values.storable.Value;
  * need every node and relationship read. Cypher reads them several times slower than the
  * store's cursors do here (the properties of both ends of every relationship, where this reads
  * every node once and keeps the few that do not exist). Answers are kept per day until a
- * transaction closes (as {@link HubCache} keeps hubs), so the same question asked again, as a
- * page and its API do, costs nothing.
+ * transaction changes what they count ({@link GraphChanges}: a referral moved or a key used
+ * leaves them; a node or relationship of the counted labels and types written drops them), so
+ * the same question asked again, as a page and its API do, costs nothing. Without the listener
+ * of {@link GraphChangesExtension} they are kept only until any transaction closes.
  */
 public final class Counts {
     /** The transaction of the call; its kernel side gives the store's cursors. */
     @Context
     public Transaction tx;
 
-    /** The database, whose last closed transaction tells whether kept answers still hold. */
+    /** The database, whose changes tell whether kept answers still hold. */
     @Context
     public GraphDatabaseService db;
 
@@ -67,7 +70,8 @@ public final class Counts {
         }
     }
 
-    /** Answers kept, by database, labels, types and day: the stamp they hold for, and them. */
+    /** Answers kept, by database, labels, types and day: the stamp they hold from (a sequence
+     * number of {@link GraphChanges}, or the last closed transaction), and them. */
     private static final Map<String, Kept> KEPT = new LinkedHashMap<>(16, 0.75f, true);
     /** How many answers are kept at most (a few days are asked about at a time). */
     private static final int MAX_KEPT = 16;
@@ -100,17 +104,30 @@ public final class Counts {
                     ? mode.allowsReadPropertyAllLabels(keys[i])
                     : mode.allowsReadPropertyAllRelTypes(keys[i]));
         }
+        GraphDatabaseAPI database = (GraphDatabaseAPI) db;
+        String id = String.valueOf(database.databaseId());
+        boolean keeps = seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges();
+        // what the answer depends on: with the database's changes tracked, only transactions
+        // that touch its labels or types (see GraphChanges); else any transaction that closes
+        boolean tracked = GraphChanges.tracked(id);
+        List<String> names = new ArrayList<>(labels);
+        names.addAll(types);
         TransactionIdStore closed = null;
         String key = null;
         long before = 0;
-        if (seesAll && !((TxStateHolder) ktx).hasTxStateWithChanges()) {
-            GraphDatabaseAPI database = (GraphDatabaseAPI) db;
-            closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
-            key = database.databaseId() + "|" + labels + "|" + types + "|" + (on == null ? "-" : on.text());
-            before = closed.getLastClosedTransactionId();
+        if (keeps) {
+            key = id + "|" + tracked + "|" + labels + "|" + types + "|" + (on == null ? "-" : on.text());
+            if (tracked) {
+                before = GraphChanges.sequence(id);
+            } else {
+                closed = database.getDependencyResolver().resolveDependency(TransactionIdStore.class);
+                before = closed.getLastClosedTransactionId();
+            }
             synchronized (KEPT) {
                 Kept kept = KEPT.get(key);
-                if (kept != null && kept.stamp() == before) {
+                if (kept != null && (tracked
+                        ? GraphChanges.unchangedSince(id, kept.stamp(), names)
+                        : kept.stamp() == before)) {
                     return Stream.of(found(labels, kept.nodes(), types, kept.relationships()));
                 }
             }
@@ -118,7 +135,10 @@ public final class Counts {
         long[] nodes = new long[labelIds.length];
         long[] relationships = new long[typeIds.length];
         count(ktx, on, labelIds, typeIds, keys, nodes, relationships);
-        if (closed != null && closed.getLastClosedTransactionId() == before) {
+        boolean unchanged = keeps && (tracked
+                ? GraphChanges.unchangedSince(id, before, names)
+                : closed.getLastClosedTransactionId() == before);
+        if (unchanged) {
             synchronized (KEPT) {
                 KEPT.put(key, new Kept(before, nodes, relationships));
                 Iterator<Kept> oldest = KEPT.values().iterator();

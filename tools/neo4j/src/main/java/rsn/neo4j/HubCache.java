@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.neo4j.storageengine.api.TransactionIdStore;
+
 /**
  * The sorted ties of hubs (nodes with at least {@link #MIN_TIES} ties), kept between calls of
  * {@code rsn.kBestPaths} for as long as no transaction closes; one cache per database, choice of
@@ -15,7 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Reading a hub's tens of thousands of ties is most of the work of a search that passes
  * through it, and the same few hubs (the big banks, the busy centres) come up again and again.
  *
- * <p>Why it is never stale: every entry holds for one "last closed transaction" id, the stamp.
+ * <p>Where the database's changes are tracked ({@link GraphChanges}, the listener of
+ * {@link GraphChangesExtension}), a transaction drops only the entries of the nodes it touched
+ * (a relationship's two ends, a node changed, and the neighbours of a node whose {@code founded},
+ * {@code ended} or labels changed), before its changes can be seen and again after: a referral
+ * that completes drops its two centres, and the other hubs stay. An entry is stored only if no
+ * transaction touched anything while its ties were read (the check and the store made under the
+ * lock the drops take), so a drop never comes before an entry read on the data it replaces.
+ *
+ * <p>Otherwise, why it is never stale: every entry holds for one "last closed transaction" id, the stamp.
  * A call looks entries up with the id it sees now: a newer one empties the cache first, an older
  * one (a call that began before the latest write) reads the store instead. An entry is stored
  * only if the id was the stamp both before and after its ties were read, so no write closed
@@ -52,6 +62,10 @@ final class HubCache {
     }
 
     private final Map<Long, Entry> entries = new HashMap<>();
+    /** The database, and whether its changes are tracked (else: its last closed transaction). */
+    private final String database;
+    private final boolean tracked;
+    private final TransactionIdStore closed;
     private long stamp = Long.MIN_VALUE;
     private long ties;
     /** Dropped from {@link #CACHES}: it keeps nothing more. */
@@ -60,15 +74,17 @@ final class HubCache {
     /** The cache of one database (its id, which a recreated database does not share), one
      * choice of relationship types and weight, one day (null: the whole history) and one way of
      * seeing the confidential relationships ({@link Sight#cacheKey}; null: seeing them all). */
-    static HubCache of(String database, int[] types, int weight, String day, String sight) {
-        StringBuilder key = new StringBuilder(database).append('|').append(weight);
+    static HubCache of(String database, int[] types, int weight, String day, String sight,
+            TransactionIdStore closed) {
+        boolean tracked = GraphChanges.tracked(database);
+        StringBuilder key = new StringBuilder(database).append('|').append(tracked).append('|').append(weight);
         for (int type : types) key.append(',').append(type);
         key.append('|').append(day == null ? "-" : day);
         if (sight != null) key.append('|').append(sight);
         synchronized (CACHES) {
             HubCache cache = CACHES.get(key.toString());
             if (cache != null) return cache;
-            cache = new HubCache();
+            cache = new HubCache(database, tracked, closed);
             CACHES.put(key.toString(), cache);
             Iterator<HubCache> oldest = CACHES.values().iterator();
             while (CACHES.size() > MAX_CACHES) {
@@ -79,13 +95,51 @@ final class HubCache {
         }
     }
 
+    private HubCache(String database, boolean tracked, TransactionIdStore closed) {
+        this.database = database;
+        this.tracked = tracked;
+        this.closed = closed;
+    }
+
+    /** The stamp a call reads before and after a hub's ties: the database's change sequence
+     * where it is tracked, else its last closed transaction. */
+    long clock() {
+        return tracked ? GraphChanges.sequence(database) : closed.getLastClosedTransactionId();
+    }
+
+    /** Forget the entries of {@code nodes} (all of them for null) in every cache of
+     * {@code database}; called by {@link GraphChanges#touch} under its lock. */
+    static void drop(String database, long[] nodes) {
+        String prefix = database + "|";
+        synchronized (CACHES) {
+            for (Map.Entry<String, HubCache> each : CACHES.entrySet()) {
+                if (each.getKey().startsWith(prefix)) each.getValue().forget(nodes);
+            }
+        }
+    }
+
+    private synchronized void forget(long[] nodes) {
+        if (nodes == null) {
+            clear();
+            return;
+        }
+        for (long node : nodes) {
+            Entry gone = entries.remove(node);
+            if (gone != null) {
+                KEPT.addAndGet(-gone.held());
+                ties -= gone.held();
+            }
+        }
+    }
+
     /** How many more ties the caches may keep. */
     static long room() {
         return MAX_TIES - KEPT.get();
     }
 
-    /** The node's cached ties, if they hold at transaction {@code closed}; else null. */
+    /** The node's cached ties, if they hold at {@code closed} (the {@link #clock} now); else null. */
     synchronized Entry get(long node, long closed) {
+        if (tracked) return entries.get(node); // the entries a write touched are gone
         if (closed > stamp) { // a write closed since the entries were read
             clear();
             stamp = closed;
@@ -100,8 +154,20 @@ final class HubCache {
      * {@code after} (the last closed ids before and after reading), if no write closed meanwhile
      * and there is room.
      */
-    synchronized void put(long node, Entry complete, long before, long after) {
-        if (retired || before != after || after != stamp || entries.containsKey(node)) return;
+    void put(long node, Entry complete, long before, long after) {
+        if (tracked) {
+            GraphChanges.ifUnchanged(database, before, () -> keep(node, complete));
+        } else if (before == after) {
+            keepAt(node, complete, after);
+        }
+    }
+
+    private synchronized void keepAt(long node, Entry complete, long at) {
+        if (at == stamp) keep(node, complete);
+    }
+
+    private synchronized void keep(long node, Entry complete) {
+        if (retired || entries.containsKey(node)) return;
         int size = complete.held();
         if (KEPT.addAndGet(size) > MAX_TIES) {
             KEPT.addAndGet(-size);
