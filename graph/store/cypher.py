@@ -583,6 +583,15 @@ COUNTS_ON = (
 COUNTED_LABELS = [kind.value for kind in NodeKind]
 COUNTED_TYPES = [kind.value for kind in RelationType]
 
+#: The name of rsn's procedure that gives a stamp of labels and relationship types, which
+#: stays the same while no transaction changes them (null where the server's plugin does
+#: not follow the database's changes).
+STAMP_PROCEDURE = "rsn.changeStamp"
+CHANGE_STAMP = f"CALL {STAMP_PROCEDURE}($names) YIELD stamp RETURN stamp"
+#: What a scope's read depends on: the nodes of every kind and the relations of every type
+#: (referral ties are read apart).
+SCOPE_NAMES = COUNTED_LABELS + COUNTED_TYPES
+
 #: The referral ties of the centre ``$id`` on ``$day`` (both centres existing then): rows
 #: ``source``, ``target`` (the smaller id first), ``strength`` and ``since`` (the day the
 #: first of their referrals completed).

@@ -75,7 +75,7 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.neo4j_gds import GdsMetrics, read_scope, relations_of
+from graph.store.neo4j_gds import GdsMetrics, KeptScopes, relations_of
 from graph.store.neo4j_gds import day_params as _on
 from graph.store.ports import (
     FIND_LIMIT,
@@ -1206,6 +1206,8 @@ class Neo4jStore(Store):
         self._driver = open_driver(uri, user, password, self._translate, user_agent="rsn")
         #: the weakness report's metrics computed by Graph Data Science, when the server has it
         self._gds = GdsMetrics(self._driver, self.database, self._read)
+        #: the scopes read for reports, kept while nothing they read changes
+        self._scopes = KeptScopes(self._scope_stamp)
         self._graph_data_science = graph_data_science
         self._closed = False
         #: whether the database is known to hold no record written before provenance
@@ -1551,8 +1553,18 @@ class Neo4jStore(Store):
         self, scope: Scope, day: Day | None = None
     ) -> tuple[list[Node], list[Relation], list[Relation]]:
         """In compact columns, and a prefecture's relations and boundary in one pass over its
-        relationships (:func:`graph.store.neo4j_gds.read_scope`)."""
-        return self._guard(lambda: read_scope(self._read, scope, day))
+        relationships (:func:`graph.store.neo4j_gds.read_scope`); with rsn's plugin, kept
+        until a write changes nodes or relations (:class:`graph.store.neo4j_gds.KeptScopes`)."""
+        return self._guard(lambda: self._scopes.read(self._read, scope, day))
+
+    def _scope_stamp(self) -> str | None:
+        """The server's stamp of every node label and relation type (None without rsn's
+        plugin, or where it does not follow the database's changes)."""
+        if not self._has_procedure(cypher.STAMP_PROCEDURE):
+            return None
+        (record,) = self._read(cypher.CHANGE_STAMP, names=cypher.SCOPE_NAMES)
+        stamp: str | None = record["stamp"]
+        return stamp
 
     def scope_metrics(
         self, scope: Scope, day: Day | None = None, betweenness: bool = False

@@ -1,6 +1,7 @@
 """What the weakness report reads of a Neo4j server beyond the plain reads: a prefecture's
 graph and the relations leaving it in two statements of compact columns
-(:func:`read_scope`), and, when the server has Graph Data Science (GDS), the metrics of a
+(:func:`read_scope`), kept between reports while nothing they read changes
+(:class:`KeptScopes`), and, when the server has Graph Data Science (GDS), the metrics of a
 scope's actor graph computed there (:class:`GdsMetrics`).
 
 :class:`graph.store.neo4j.Neo4jStore` delegates to both; every statement is in
@@ -9,7 +10,9 @@ scope's actor graph computed there (:class:`GdsMetrics`).
 
 from __future__ import annotations
 
+import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -20,7 +23,7 @@ from graph.store import cypher
 from graph.store.ports import ScopeMetrics
 from graph.valid_time import Day
 
-__all__ = ["GdsMetrics", "Read", "day_params", "read_scope", "relations_of"]
+__all__ = ["GdsMetrics", "KeptScopes", "Read", "day_params", "read_scope", "relations_of"]
 
 #: Runs one read statement with its parameters (as keywords); the records it returns.
 Read = Callable[..., list[Any]]
@@ -103,6 +106,63 @@ def read_scope(
         relations.extend(relations_of(record["relations"]))
         boundary.extend(relations_of(record["boundary"]))
     return nodes, relations, boundary
+
+
+#: A scope as read: its nodes, the relations inside it and those leaving it.
+ScopeRead = tuple[list[Node], list[Relation], list[Relation]]
+
+
+class KeptScopes:
+    """The scopes read by :func:`read_scope`, kept by scope and day while the server's
+    stamp of what they read stays (``rsn.changeStamp`` of every node label and relation
+    type, from rsn's plugin): a heavy work process that makes the same reports again while
+    only referrals are written reads each scope from Neo4j once, and leaves the database to
+    the light questions.
+
+    ``stamp`` gives the server's stamp now (None: the server does not follow its changes,
+    and nothing is kept). A read is kept only if the stamp was the same before and after
+    it, so no write was under way; it is used while the stamp is still that one. At most
+    ``max_relations`` relations are kept in all (about 150 bytes each, with their nodes),
+    the scope used least recently going first; a bigger scope is never kept.
+    """
+
+    def __init__(self, stamp: Callable[[], str | None], max_relations: int = 2_000_000):
+        self._stamp = stamp
+        self._max = max_relations
+        self._kept: OrderedDict[tuple[str | None, Day | None], tuple[str, ScopeRead]] = (
+            OrderedDict()
+        )
+        self._lock = threading.Lock()
+        #: reads answered from what was kept (for tests and diagnosis)
+        self.hits = 0
+
+    def read(self, read: Read, scope: Scope, day: Day | None = None) -> ScopeRead:
+        """:func:`read_scope` of ``scope`` as of ``day``, kept or read now (the lists are
+        the caller's to change)."""
+        key = (scope.prefecture, day)
+        stamp = self._stamp()
+        if stamp is not None:
+            with self._lock:
+                kept = self._kept.get(key)
+                if kept is not None and kept[0] == stamp:
+                    self._kept.move_to_end(key)
+                    self.hits += 1
+                    nodes, relations, boundary = kept[1]
+                    return list(nodes), list(relations), list(boundary)
+        found = read_scope(read, scope, day)
+        if stamp is not None and self._stamp() == stamp:
+            self._keep(key, stamp, found)
+        return list(found[0]), list(found[1]), list(found[2])
+
+    def _keep(self, key: tuple[str | None, Day | None], stamp: str, found: ScopeRead) -> None:
+        size = len(found[1]) + len(found[2])
+        if size > self._max:
+            return
+        with self._lock:
+            self._kept[key] = (stamp, found)
+            self._kept.move_to_end(key)
+            while sum(len(r) + len(b) for _s, (_n, r, b) in self._kept.values()) > self._max:
+                self._kept.popitem(last=False)
 
 
 def _compute(

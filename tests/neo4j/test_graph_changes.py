@@ -1,5 +1,6 @@
-"""What rsn's plugin keeps (hubs' sorted ties, the counts as of a day) lasts until a write
-touches it, not until any transaction closes: its listener follows each database's changes.
+"""What rsn's plugin keeps (hubs' sorted ties, the counts as of a day), and the scopes a
+report reads, last until a write touches them, not until any transaction closes: the
+plugin's listener follows each database's changes.
 After every kind of write that can change an answer (a tie's strength, a firm that ended, a
 referral completed between two centres, a tie deleted) and one that cannot (a node of another
 label), the plugin answers exactly as plain Cypher does, on the same database, for
@@ -11,7 +12,7 @@ import math
 
 import pytest
 
-from graph.model import Node, NodeKind, Relation, RelationType
+from graph.model import Node, NodeKind, Relation, RelationType, Scope
 from graph.provenance import relation_record
 from graph.queries.introductions import introduction_paths
 from graph.queries.referrals import Caller, create_referral, move_referral
@@ -113,3 +114,31 @@ def test_kept_answers_follow_every_write_that_changes_them(stores):
 
     plugin._driver.execute_query("CREATE (:RsnProbe {n: 1})", database_=plugin.database)
     _same(plugin, plain, "a node of another label")
+
+
+def test_a_scope_read_is_kept_until_a_write_changes_nodes_or_relations(stores):
+    plugin, plain = stores
+    scope, day = Scope("13"), today()
+
+    def read(store):
+        nodes, relations, boundary = store.as_of(day).scope_graph_and_boundary(scope)
+        return sorted(n.id for n in nodes), sorted(relations), sorted(boundary)
+
+    first = read(plugin)
+    hits = plugin._scopes.hits
+    assert read(plugin) == first == read(plain)
+    assert plugin._scopes.hits == hits + 1  # the second read was the kept one
+
+    # a referral made and moved writes neither nodes of the graph nor relations it reads
+    referral, _ = create_referral(plugin, ADMIN, "E1", "C2", "finance", from_centre="C1")
+    move_referral(plugin, ADMIN, referral.id, "accepted")
+    assert read(plugin) == first
+    assert plugin._scopes.hits == hits + 2
+
+    plugin.upsert_nodes([Node("E7", E, "firm 7", {"prefecture": "13"})])
+    plugin.upsert_relations([Relation("C1", RelationType.SUPPORTS, "E7", 0.4)])
+    changed = read(plugin)
+    assert plugin._scopes.hits == hits + 2  # read again
+    assert "E7" in changed[0] and changed != first
+    assert changed == read(plain) and read(plugin) == changed
+    assert plugin._scopes.hits == hits + 3 and plain._scopes.hits == 0

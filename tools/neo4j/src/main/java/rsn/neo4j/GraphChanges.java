@@ -33,6 +33,8 @@ final class GraphChanges {
     private static final Map<String, Database> DATABASES = new ConcurrentHashMap<>();
 
     private static final class Database {
+        /** Tells this tracking apart from an earlier one (before the server restarted). */
+        private final String epoch = java.util.UUID.randomUUID().toString();
         private long sequence;
         private final Map<String, Long> touched = new HashMap<>();
     }
@@ -60,6 +62,21 @@ final class GraphChanges {
         if (changes == null) return -1;
         synchronized (changes) {
             return changes.sequence;
+        }
+    }
+
+    /**
+     * A stamp of what {@code names} name in {@code database}: two calls give the same stamp only
+     * if no transaction touched any of them (nor {@link #ANY}) in between; null when the database
+     * is not tracked.
+     */
+    static String stamp(String database, Collection<String> names) {
+        Database changes = DATABASES.get(database);
+        if (changes == null) return null;
+        synchronized (changes) {
+            long last = changes.touched.getOrDefault(ANY, 0L);
+            for (String name : names) last = Math.max(last, changes.touched.getOrDefault(name, 0L));
+            return changes.epoch + ":" + last;
         }
     }
 

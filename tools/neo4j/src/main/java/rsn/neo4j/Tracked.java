@@ -1,5 +1,6 @@
 package rsn.neo4j;
 
+import java.util.List;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -7,6 +8,7 @@ import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
 import org.neo4j.procedure.Mode;
+import org.neo4j.procedure.Name;
 import org.neo4j.procedure.Procedure;
 
 /**
@@ -14,6 +16,12 @@ import org.neo4j.procedure.Procedure;
  * ({@link GraphChanges}), so that what the plugin keeps (hubs' ties, counts) holds until a write
  * touches it rather than until any transaction closes. False when the plugin's jar is in the
  * plugins folder but the server did not load its extension (the folder not on its classpath).
+ *
+ * <p>{@code rsn.changeStamp(names)}: a stamp of the labels and relationship types {@code names}:
+ * the same stamp twice means no transaction changed a node of those labels or a relationship of
+ * those types in between (across a restart of the server, never the same); null where changes
+ * are not tracked. A client keeps what it read between two equal stamps for as long as the
+ * stamp stays.
  */
 public final class Tracked {
     @Context
@@ -26,6 +34,24 @@ public final class Tracked {
         Row(boolean tracked) {
             this.tracked = tracked;
         }
+    }
+
+    /** The row of a stamp. */
+    public static final class Stamp {
+        public String stamp;
+
+        Stamp(String stamp) {
+            this.stamp = stamp;
+        }
+    }
+
+    @Procedure(name = "rsn.changeStamp", mode = Mode.READ)
+    @Description("rsn.changeStamp(names): a stamp that stays the same while no transaction changes"
+            + " nodes of these labels or relationships of these types; null where rsn's plugin does"
+            + " not follow the database's changes.")
+    public Stream<Stamp> changeStamp(@Name("names") List<String> names) {
+        String id = String.valueOf(((GraphDatabaseAPI) db).databaseId());
+        return Stream.of(new Stamp(GraphChanges.stamp(id, names)));
     }
 
     @Procedure(name = "rsn.changesTracked", mode = Mode.READ)
