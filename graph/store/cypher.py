@@ -570,10 +570,9 @@ COUNTS_PROCEDURE = "rsn.countsOn"
 
 #: :data:`STATS_ON` by rsn's procedure (pass ``$labels`` = :data:`COUNTED_LABELS` and
 #: ``$types`` = :data:`COUNTED_TYPES`): the same counts but the referral ties, read by the
-#: store's cursors and kept until a write changes those labels or types (a referral moved
-#: does not, so the ties it strengthens are counted apart: ``derived``, by
-#: :data:`REFERRAL_TIES_ON`); one row, ``nodes`` by label, ``relationships`` by type and
-#: ``derived``.
+#: store's cursors and kept until a write changes those labels or types; the referral ties,
+#: which every completed referral changes, are counted apart in the same statement. One
+#: row: ``nodes`` by label, ``relationships`` by type and ``derived``.
 COUNTS_ON = (
     f"CALL {COUNTS_PROCEDURE}($labels, $types, $day) YIELD nodes, relationships "
     "RETURN nodes, relationships, "
