@@ -1600,9 +1600,10 @@ class Neo4jStore(Store):
         every node's ties are read once before (so the pages the search reads are in the
         page cache), and the biggest hubs' sorted ties as of today are kept in its cache
         (:data:`cypher.WARM_UP`), and in that of the callers who may not see every tie of the
-        confidential types, with those apart (:data:`cypher.WARM_UP_SEEN`). Returns how many
-        nodes were read, how many hubs and ties are cached (for the callers who see every tie),
-        and how many sample nodes were asked about."""
+        confidential types, with those apart (:data:`cypher.WARM_UP_SEEN`), and today's
+        counts are worked out (``/v1/stats``; the plugin keeps them). Returns how many nodes
+        were read, how many hubs and ties are cached (for the callers who see every tie), the
+        days of counts kept and how many sample nodes were asked about."""
         day = today()
         read: dict[str, int] = {}
         if self.paths_in_database:
@@ -1632,6 +1633,9 @@ class Neo4jStore(Store):
             if _hidden_types(self._confidential_types):
                 hiding = Visibility(types=self._confidential_types)
                 self.best_paths(*pairs[0], 3, DEFAULT_MAX_HOPS, day, hiding)
+        if self._has_procedure(cypher.COUNTS_PROCEDURE):
+            self.stats(day)  # today's counts, which the plugin keeps until a write changes them
+            read["days of counts"] = 1
         read["samples"] = len(samples)
         return read
 
