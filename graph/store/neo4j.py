@@ -396,12 +396,6 @@ def _relation(record: Any) -> Relation:
     )
 
 
-def _relation_columns(record: Any) -> Iterator[Relation]:
-    """The relations of a row that holds them as one list, ``relations``, of [source, type,
-    target, strength, since, until]."""
-    return relations_of(record["relations"])
-
-
 def _scored_path(record: Any) -> ScoredPath:
     """A path from a row of cypher.k_best_paths, with the strongest tie of each step."""
     steps: list[list[Relation]] = [[] for _step in range(len(record["ids"]) - 1)]
@@ -1384,7 +1378,7 @@ class Neo4jStore(Store):
             return []
         found: set[Relation] = set()
         for record in self._read(cypher.ties_of(kind), id=node_id, **_on(day)):
-            found.update(_relation_columns(record))
+            found.update(relations_of(record["relations"]))
         return sorted(found, key=lambda r: r.key)
 
     def clients(self, centre: str, day: Day | None = None) -> set[str]:
@@ -1515,7 +1509,7 @@ class Neo4jStore(Store):
             for record in self._read(
                 cypher.scope_relations(kind, whole), prefecture=scope.prefecture, **on
             ):
-                relations.extend(_relation_columns(record))
+                relations.extend(relations_of(record["relations"]))
         return nodes, relations
 
     def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:
@@ -1546,7 +1540,7 @@ class Neo4jStore(Store):
         for record in self._read(
             cypher.BOUNDARY_RELATIONS, prefecture=scope.prefecture, **_on(day)
         ):
-            found.extend(_relation_columns(record))
+            found.extend(relations_of(record["relations"]))
         return found
 
     def scope_graph_and_boundary(

@@ -132,6 +132,7 @@ class KeptScopes:
         self._kept: OrderedDict[tuple[str | None, Day | None], tuple[str, ScopeRead]] = (
             OrderedDict()
         )
+        self._size = 0  # the relations kept in all
         self._lock = threading.Lock()
         #: reads answered from what was kept (for tests and diagnosis)
         self.hits = 0
@@ -141,28 +142,38 @@ class KeptScopes:
         the caller's to change)."""
         key = (scope.prefecture, day)
         stamp = self._stamp()
-        if stamp is not None:
-            with self._lock:
-                kept = self._kept.get(key)
-                if kept is not None and kept[0] == stamp:
-                    self._kept.move_to_end(key)
-                    self.hits += 1
-                    nodes, relations, boundary = kept[1]
-                    return list(nodes), list(relations), list(boundary)
-        found = read_scope(read, scope, day)
-        if stamp is not None and self._stamp() == stamp:
-            self._keep(key, stamp, found)
-        return list(found[0]), list(found[1]), list(found[2])
+        if stamp is None:
+            return read_scope(read, scope, day)
+        with self._lock:
+            kept = self._kept.get(key)
+            if kept is not None and kept[0] == stamp:
+                self._kept.move_to_end(key)
+                self.hits += 1
+                found = kept[1]
+            else:
+                found = None
+        if found is None:
+            found = read_scope(read, scope, day)
+            if self._stamp() != stamp or not self._keep(key, stamp, found):
+                return found
+        nodes, relations, boundary = found
+        return list(nodes), list(relations), list(boundary)
 
-    def _keep(self, key: tuple[str | None, Day | None], stamp: str, found: ScopeRead) -> None:
+    def _keep(self, key: tuple[str | None, Day | None], stamp: str, found: ScopeRead) -> bool:
+        """Keep ``found`` unless it alone is over the limit; whether it was kept."""
         size = len(found[1]) + len(found[2])
         if size > self._max:
-            return
+            return False
         with self._lock:
+            was = self._kept.pop(key, None)
+            if was is not None:
+                self._size -= len(was[1][1]) + len(was[1][2])
             self._kept[key] = (stamp, found)
-            self._kept.move_to_end(key)
-            while sum(len(r) + len(b) for _s, (_n, r, b) in self._kept.values()) > self._max:
-                self._kept.popitem(last=False)
+            self._size += size
+            while self._size > self._max:
+                _key, (_stamp, (_nodes, relations, boundary)) = self._kept.popitem(last=False)
+                self._size -= len(relations) + len(boundary)
+        return True
 
 
 def _compute(
