@@ -9,7 +9,7 @@ Every move is kept in the history with who, when and why.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -26,11 +26,13 @@ __all__ = [
     "REFERRAL_TIE_STRENGTHS",
     "Move",
     "Party",
+    "ReceivedRecord",
     "Referral",
     "ReferralEvent",
     "ReferralStatus",
     "now_text",
     "plan_move",
+    "received_records",
     "referral_tie",
     "referral_tie_strength",
     "completion_day",
@@ -278,6 +280,51 @@ def completion_day(history: Sequence[Mapping[str, Any]]) -> str:
         if event.get("status") == ReferralStatus.COMPLETED.value:
             return str(event["at"])[:10]
     raise ValueError(_("the referral's history does not say when it completed"))
+
+
+@dataclass(frozen=True)
+class ReceivedRecord:
+    """The referrals one centre received, summed up as candidates are ranked on them: how
+    many stand at each status (a status none stands at is missing), and the hours each one
+    that was accepted waited from its creation to its acceptance, in no particular order."""
+
+    statuses: Mapping[ReferralStatus, int] = field(default_factory=dict)
+    accept_hours: tuple[float, ...] = ()
+
+    def count(self, statuses: Iterable[ReferralStatus]) -> int:
+        """How many of the referrals stand at one of ``statuses``."""
+        return sum(self.statuses.get(status, 0) for status in statuses)
+
+
+def _accepted_at(history: str) -> str | None:
+    """When the stored ``history`` (the JSON of :meth:`Referral.history_json`) says the
+    referral was first accepted, or None. Raises ValueError for text that is not JSON."""
+    for event in json.loads(history):
+        if event.get("status") == ReferralStatus.ACCEPTED.value:
+            return str(event["at"])
+    return None
+
+
+def received_records(
+    centres: Iterable[str], rows: Iterable[tuple[str, str, str, str]]
+) -> dict[str, ReceivedRecord]:
+    """The record of each of ``centres`` (empty for one that received nothing) from the
+    ``rows`` a store read of the referrals they received: (receiving centre, status, created
+    at, stored history), each as text. Raises ValueError for a status or a history that is
+    not one (a store's own rows never have either)."""
+    statuses: dict[str, dict[ReferralStatus, int]] = {centre: {} for centre in centres}
+    hours: dict[str, list[float]] = {centre: [] for centre in statuses}
+    for centre, status, created_at, history in rows:
+        counts = statuses.setdefault(centre, {})
+        counts[ReferralStatus(status)] = counts.get(ReferralStatus(status), 0) + 1
+        accepted = _accepted_at(history)
+        if accepted:
+            delta = datetime.fromisoformat(accepted) - datetime.fromisoformat(created_at)
+            hours.setdefault(centre, []).append(delta.total_seconds() / 3600)
+    return {
+        centre: ReceivedRecord(counts, tuple(hours.get(centre, ())))
+        for centre, counts in statuses.items()
+    }
 
 
 def request_key_taken(referral: Referral, owner: str) -> str:

@@ -36,9 +36,7 @@ import hashlib
 import json
 import secrets
 import statistics
-from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.i18n import _
@@ -52,6 +50,7 @@ from graph.queries.wording import a_kind, said
 from graph.referral_lifecycle import (
     OPEN_STATUSES,
     Party,
+    ReceivedRecord,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -157,28 +156,21 @@ RECORD_STATUSES: frozenset[ReferralStatus] = frozenset(
 )
 
 
-def _record(received: list[Referral]) -> tuple[float, str]:
+def _record(received: ReceivedRecord) -> tuple[float, str]:
     """The record part of a centre that ``received`` these referrals, and its reason."""
-    closed = [r for r in received if r.status in RECORD_STATUSES]
-    hours = []
-    for referral in received:
-        accepted = next(
-            (e.at for e in referral.history if e.status is ReferralStatus.ACCEPTED), None
-        )
-        if accepted:
-            delta = datetime.fromisoformat(accepted) - datetime.fromisoformat(referral.created_at)
-            hours.append(delta.total_seconds() / 3600)
+    closed = received.count(RECORD_STATUSES)
+    hours = received.accept_hours
     if not closed and not hours:
         return 0.5, _("no closed or accepted referrals received yet")
-    completed = sum(r.status is ReferralStatus.COMPLETED for r in closed)
-    share = completed / len(closed) if closed else 0.5
+    completed = received.count((ReferralStatus.COMPLETED,))
+    share = completed / closed if closed else 0.5
     median = statistics.median(hours) if hours else None
     speed = 1 / (1 + median / 48) if median is not None else 0.5
     words = (
         _(
             "completed {completed} of {closed} closed referrals",
             completed=completed,
-            closed=len(closed),
+            closed=closed,
         )
         if closed
         else _("no closed referrals yet")
@@ -207,12 +199,9 @@ def candidates(
     matches = [(c, s) for c, s in store.centres_with_expertise(need) if c.id != caller.centre]
     if not matches:
         return []
-    received_by: dict[str, list[Referral]] = {}
-    done_with: Counter[str] = Counter()  # referrals completed with the caller's centre
-    for r in store.list_referrals():
-        received_by.setdefault(r.to_centre, []).append(r)
-        if r.status is ReferralStatus.COMPLETED and caller.centre in (r.from_centre, r.to_centre):
-            done_with[r.to_centre if r.from_centre == caller.centre else r.from_centre] += 1
+    received_by = store.received_records(centre.id for centre, _specialists in matches)
+    # referrals completed with the caller's centre
+    done_with = store.completed_with(caller.centre) if caller.centre else {}
     partners: set[str] = set()
     if caller.centre:
         ties = store.ties(caller.centre)
@@ -233,10 +222,10 @@ def candidates(
             )
         ]
         expertise = min(len(specialists), 3) / 3
-        received = received_by.get(centre.id, [])
+        received = received_by.get(centre.id, ReceivedRecord())
         room, spare, room_words = _room(centre, received)
         reasons.append(room_words)
-        closeness, near_words = _closeness(centre, firm, partners, done_with[centre.id])
+        closeness, near_words = _closeness(centre, firm, partners, done_with.get(centre.id, 0))
         reasons += near_words
         record, record_words = _record(received)
         reasons.append(record_words)
@@ -256,11 +245,11 @@ def candidates(
     return [candidate for _order, candidate in ranked]
 
 
-def _room(centre: Node, received: list[Referral]) -> tuple[float, int | None, str]:
+def _room(centre: Node, received: ReceivedRecord) -> tuple[float, int | None, str]:
     """The spare-capacity part, the places free (None without a recorded capacity), and its
     reason."""
     capacity = centre.props.get("capacity")
-    open_count = sum(r.status in OPEN_STATUSES for r in received)
+    open_count = received.count(OPEN_STATUSES)
     if not capacity:
         return 0.5, None, _("capacity not recorded ({open} open referrals)", open=open_count)
     spare = max(capacity - open_count, 0)

@@ -104,6 +104,8 @@ __all__ = [
     "CREATE_REFERRAL",
     "GET_REFERRAL",
     "LIST_REFERRALS",
+    "RECEIVED_REFERRALS",
+    "COMPLETED_WITH",
     "MOVE_REFERRAL",
     "REFRESH_REFERRAL_TIES",
     "CENTRES_WITH_EXPERTISE",
@@ -1259,6 +1261,23 @@ LIST_REFERRALS = (
     "OR ($received AND r.to_centre = $centre) "
     "OR ($sent AND r.from_centre = $centre) "
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
+)
+
+#: What :func:`graph.referral_lifecycle.received_records` reads of the referrals each of
+#: ``$centres`` received: rows ``centre``, ``status``, ``created_at``, ``history``.
+RECEIVED_REFERRALS = (
+    "UNWIND $centres AS centre MATCH (r:Referral {to_centre: centre}) "
+    "RETURN centre, r.status AS status, r.created_at AS created_at, r.history AS history"
+)
+
+#: How many referrals completed between ``$centre`` and each other centre, each way apart:
+#: rows ``other``, ``count`` (an other centre may come twice, once for each way).
+COMPLETED_WITH = (
+    "MATCH (r:Referral {from_centre: $centre}) WHERE r.status = $completed "
+    "RETURN r.to_centre AS other, count(*) AS count "
+    "UNION ALL "
+    "MATCH (r:Referral {to_centre: $centre}) WHERE r.status = $completed "
+    "RETURN r.from_centre AS other, count(*) AS count"
 )
 
 #: Rebuild the referral ties between centres ``a`` and ``b`` (a.id < b.id) from the days

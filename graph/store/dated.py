@@ -19,7 +19,7 @@ from graph.i18n import _
 from graph.merging import MergeRecord
 from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
 from graph.provenance import Assertion, Attribution, ContributorSummary
-from graph.referral_lifecycle import Referral, ReferralStatus
+from graph.referral_lifecycle import ReceivedRecord, Referral, ReferralStatus
 from graph.store.ports import (
     GraphStore,
     GraphWriter,
@@ -182,6 +182,12 @@ class DatedStore(Store):
 
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
         return self._referrals().list_referrals(centre, box)
+
+    def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
+        return self._referrals().received_records(centres)
+
+    def completed_with(self, centre: str) -> dict[str, int]:
+        return self._referrals().completed_with(centre)
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
         return self._referrals().move_referral(moved, expected)

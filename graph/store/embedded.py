@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -70,9 +70,11 @@ from graph.provenance import (
     values_text,
 )
 from graph.referral_lifecycle import (
+    ReceivedRecord,
     Referral,
     ReferralStatus,
     completion_day,
+    received_records,
     referral_tie,
     referral_tie_strength,
     request_key_taken,
@@ -347,6 +349,20 @@ _REFERRALS_BY = {
     "either": _SELECT_REFERRALS
     + "WHERE to_centre = ? OR from_centre = ? ORDER BY created_at DESC, id DESC",
 }
+
+
+#: What :func:`graph.referral_lifecycle.received_records` reads of the referrals the centres
+#: of a JSON list received.
+_RECEIVED = (
+    "SELECT to_centre, status, created_at, history FROM referrals "
+    "WHERE to_centre IN (SELECT value FROM json_each(?))"
+)
+#: The other centre of each referral completed between the centre (both parameters) and
+#: another, and how many.
+_COMPLETED_WITH = (
+    "SELECT CASE WHEN from_centre = ?1 THEN to_centre ELSE from_centre END, COUNT(*) "
+    "FROM referrals WHERE status = ?2 AND (from_centre = ?1 OR to_centre = ?1) GROUP BY 1"
+)
 
 
 def _referral_row(referral: Referral) -> tuple[str, ...]:
@@ -1851,16 +1867,14 @@ class EmbeddedStore(Store):
         """Referrals by one of the fixed filters: on ``connection`` (a write's own, whose
         caller holds the write lock), or else on the reading connection, which waits for no
         write. Raises StoreError if they cannot be read."""
-        self._check_open()
-        try:
-            if connection is not None:
+        if connection is None:
+            rows = self._read_referral_rows(_REFERRALS_BY[by], params)
+        else:
+            self._check_open()
+            try:
                 rows = connection.execute(_REFERRALS_BY[by], params).fetchall()
-            else:
-                with self._reader_lock:
-                    self._check_open()
-                    rows = self._reader.execute(_REFERRALS_BY[by], params).fetchall()
-        except sqlite3.Error as error:
-            raise self._failure(error, _("cannot read the referrals")) from error
+            except sqlite3.Error as error:
+                raise self._failure(error, _("cannot read the referrals")) from error
         return [_referral_of(row) for row in rows]
 
     def referral_ids_by_request(
@@ -1892,6 +1906,26 @@ class EmbeddedStore(Store):
         if box in ("inbox", "outbox"):
             return self._select_referrals(box, (centre,))
         return self._select_referrals("either", (centre, centre))
+
+    def _read_referral_rows(self, statement: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
+        """The rows of ``statement`` over the referrals, on the reading connection, which
+        waits for no write. Raises StoreError if they cannot be read."""
+        self._check_open()
+        try:
+            with self._reader_lock:
+                self._check_open()
+                return self._reader.execute(statement, params).fetchall()
+        except sqlite3.Error as error:
+            raise self._failure(error, _("cannot read the referrals")) from error
+
+    def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
+        wanted = list(dict.fromkeys(centres))
+        rows = self._read_referral_rows(_RECEIVED, (json.dumps(wanted),))
+        return received_records(wanted, rows)
+
+    def completed_with(self, centre: str) -> dict[str, int]:
+        rows = self._read_referral_rows(_COMPLETED_WITH, (centre, ReferralStatus.COMPLETED.value))
+        return {other: count for other, count in rows}
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
         with self.transaction() as writer:

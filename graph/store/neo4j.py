@@ -68,9 +68,11 @@ from graph.provenance import (
 )
 from graph.referral_lifecycle import (
     REFERRAL_TIE_STRENGTHS,
+    ReceivedRecord,
     Referral,
     ReferralStatus,
     completion_day,
+    received_records,
     request_key_taken,
 )
 from graph.rows import node_columns
@@ -1881,6 +1883,24 @@ class Neo4jStore(Store):
             cypher.LIST_REFERRALS, centre=centre, received=box != "outbox", sent=box != "inbox"
         )
         return [_referral_of(record["referral"]) for record in records]
+
+    def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
+        wanted = list(dict.fromkeys(centres))
+        records = self._read(cypher.RECEIVED_REFERRALS, centres=wanted)
+        rows = (
+            (record["centre"], record["status"], record["created_at"], record["history"])
+            for record in records
+        )
+        return received_records(wanted, rows)
+
+    def completed_with(self, centre: str) -> dict[str, int]:
+        records = self._read(
+            cypher.COMPLETED_WITH, centre=centre, completed=ReferralStatus.COMPLETED.value
+        )
+        counts: dict[str, int] = {}
+        for record in records:
+            counts[record["other"]] = counts.get(record["other"], 0) + record["count"]
+        return counts
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
         record = to_record(moved)

@@ -36,7 +36,7 @@ from graph.model import (
     ScoredPath,
 )
 from graph.provenance import Assertion, Attribution, ContributorSummary, relation_record
-from graph.referral_lifecycle import Referral, ReferralStatus
+from graph.referral_lifecycle import ReceivedRecord, Referral, ReferralStatus
 from graph.store.projection import project
 from graph.valid_time import Day
 from graph.visibility import Visibility
@@ -574,6 +574,17 @@ class ReferralStore(ABC):
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
         """Referrals newest first: those ``centre`` received (box "inbox"), sent ("outbox"),
         or either (None); every referral when ``centre`` is None."""
+
+    @abstractmethod
+    def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
+        """The record of the referrals each of ``centres`` received (an empty one for a
+        centre that received none, or that is not in the store), summed up from a few
+        fields of each referral rather than from whole referrals."""
+
+    @abstractmethod
+    def completed_with(self, centre: str) -> dict[str, int]:
+        """How many referrals completed between ``centre`` and each other centre, whichever
+        of the two sent them; a centre with none is missing."""
 
     @abstractmethod
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:

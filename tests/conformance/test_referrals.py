@@ -4,6 +4,8 @@ persistence and export, and the candidate set."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from datetime import datetime
 from itertools import product
 
 import pytest
@@ -567,3 +569,39 @@ def test_referrals_completed_together_bring_a_centre_closer(network):
     assert after == pytest.approx(0.6)
     assert "2 earlier referral(s) completed with your centre" in reasons
     assert closeness(ANALYST)[0] == pytest.approx(0.2)
+
+
+def test_the_store_sums_up_received_referrals_and_completions_as_the_referrals_say(network):
+    """What candidates are ranked on, summed up by the store, equals the same figures worked
+    out here from the whole referrals: per receiving centre the count at each status and the
+    hours each accepted one waited; per centre the referrals completed with each other one,
+    whichever sent them."""
+    for steps in PATHS.values():
+        referral, _created = _new(network, allow_duplicate=True)  # C1 to C2
+        _walk(network, referral.id, steps)
+    back, _created = create_referral(
+        network, RECEIVER, "E3", "C1", "intellectual_property", allow_duplicate=True
+    )
+    for status in PATHS[ReferralStatus.COMPLETED]:
+        move_referral(network, SENDER, back.id, status, outcome="done")
+    referrals = network.list_referrals()
+    centres = ["C1", "C2", "C3", "C404"]
+    records = network.received_records(centres)
+    assert set(records) == set(centres)
+    for centre in centres:
+        received = [r for r in referrals if r.to_centre == centre]
+        assert dict(records[centre].statuses) == dict(Counter(r.status for r in received))
+        waited = []
+        for r in received:
+            accepted = [e.at for e in r.history if e.status is ReferralStatus.ACCEPTED]
+            if accepted:
+                delta = datetime.fromisoformat(accepted[0]) - datetime.fromisoformat(r.created_at)
+                waited.append(delta.total_seconds() / 3600)
+        assert sorted(records[centre].accept_hours) == pytest.approx(sorted(waited))
+    assert records["C2"].count(ReferralStatus) == len(PATHS)
+    assert len(records["C2"].accept_hours) == 4  # accepted, in progress, completed, failed
+    assert records["C1"].statuses == {ReferralStatus.COMPLETED: 1}
+    assert records["C404"].statuses == {} and records["C404"].accept_hours == ()
+    assert network.completed_with("C1") == {"C2": 2}
+    assert network.completed_with("C2") == {"C1": 2}
+    assert network.completed_with("C3") == {}
