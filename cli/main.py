@@ -1,8 +1,9 @@
 """The ``rsn`` command line. Every error is one line on stderr and a non-zero exit.
 
 It speaks the language :func:`graph.i18n.cli_language` chooses (``RSN_LANG``, else the
-locale): every line it prints for a person, errors too; the options' help stays English, as
-do machine values (ids, flags, column values of ``--json``).
+locale): every line it prints for a person, errors, usage errors and ``--help`` too
+(:mod:`cli.translation`); machine values (ids, flags, column values of ``--json``) stay as
+they are.
 
 Every load is made by a contributor (``--contributor``, ``local`` by default), and
 ``rsn contributors`` lists them. The commands that answer about the network (``paths``,
@@ -1291,16 +1292,40 @@ from cli.audit_command import audit as _audit  # noqa: E402
 app.command("audit")(friendly(_audit))
 
 
+def command_line() -> Any:
+    """The Click command Typer builds of :data:`app`, its help and Typer's own texts in the
+    current language (:mod:`cli.translation`)."""
+    from cli.translation import speak_typer, translate_help
+
+    command = typer.main.get_command(app)
+    translate_help(command)
+    speak_typer()
+    return command
+
+
 def main() -> None:
-    """Entry point of the ``rsn`` console command (it speaks :func:`cli_language`)."""
+    """Entry point of the ``rsn`` console command (it speaks :func:`cli_language`, usage
+    errors and help too)."""
+    from typer import rich_utils
+    from typer._click import exceptions as click_errors
+
+    from cli.translation import usage_error
     from graph.i18n import cli_language, set_language
 
     set_language(cli_language())
+    command = command_line()
     try:
-        app()
+        code = command.main(standalone_mode=False)
+    except click_errors.ClickException as error:
+        rich_utils.rich_format_error(usage_error(error))
+        sys.exit(error.exit_code)
+    except click_errors.Abort:
+        rich_utils.rich_abort_error()
+        sys.exit(1)
     except KeyboardInterrupt:
         err.print(_("interrupted"))
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "N_",
+    "Nn_",
     "_",
     "_n",
     "accept_language",
@@ -46,6 +47,7 @@ __all__ = [
     "cli_language",
     "language",
     "language_or_none",
+    "plural_text",
     "set_language",
     "speaking",
 ]
@@ -141,10 +143,23 @@ def _n(singular: str, plural: str, count: int, /, **params: object) -> str:
     return text.format(count=count, **params)
 
 
+def plural_text(singular: str, plural: str, count: int, /) -> str:
+    """The form of a message for ``count`` in the current language, as translated, its
+    placeholders left as they are (what ``ngettext`` answers, for code that fills them in
+    itself)."""
+    return _translations_of(_language.get()).ngettext(singular, plural, count)
+
+
 def N_(message: str, /) -> str:  # noqa: N802 - the gettext name for "mark, translate later"
     """Mark ``message`` for the catalogues without translating it now (tables of texts
     said later with ``_(entry)``)."""
     return message
+
+
+def Nn_(singular: str, plural: str, /) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Mark a singular and its plural for the catalogues without translating them now (a
+    table of messages said later by code that chooses the form itself)."""
+    return singular, plural
 
 
 def language_or_none(text: str | None) -> str | None:

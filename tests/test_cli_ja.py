@@ -112,3 +112,77 @@ def test_a_weakness_report_in_japanese(loaded):
     first = result.stdout.splitlines()[0]
     assert first.endswith("時点の都道府県コード13の弱点：主体5件、つながり7本")
     assert "支援機関や専門家の支援を受けていない企業：1件" in result.stdout
+
+
+def _panel_text(output: str) -> str:
+    """The text inside Typer's boxes, their borders and padding left out, on one line."""
+    inside = [line.strip().strip("│╭╮╰╯─").strip() for line in output.splitlines()]
+    return " ".join(part for part in inside if part)
+
+
+@pytest.mark.parametrize(
+    ("args", "japanese", "english"),
+    [
+        (("paths",), "引数'source'を指定してください。", "Missing argument 'source'."),
+        (("keys", "add"), "オプション'--role'を指定してください。", "Missing option '--role'."),
+        (
+            ("load", "--contributer", "x"),
+            "'--contributer'というオプションはありません（候補: '--contributor'）。",
+            "No such option: --contributer",
+        ),
+        (
+            ("serve", "--port", "abc"),
+            "'--port'の値が正しくありません: 整数で指定してください",
+            "Invalid value for '--port'",
+        ),
+        (
+            ("seed", "--out", "x", "--enterprises", "0"),
+            "'--enterprises'の値が正しくありません: 1以上で指定してください",
+            "Invalid value for '--enterprises'",
+        ),
+        (("nosuch",), "'nosuch'というコマンドはありません。", "No such command 'nosuch'."),
+        (("paths", "a", "b", "c"), "余分な引数があります: c", "unexpected extra argument"),
+        (
+            ("seed", "--enterprises"),
+            "オプション'--enterprises'には値を指定してください。",
+            "Option '--enterprises' requires an argument.",
+        ),
+    ],
+)
+def test_usage_errors_are_said_in_japanese(tmp_path, args, japanese, english):
+    said = rsn(*args, data_dir=tmp_path / "data", RSN_LANG="ja", COLUMNS="200")
+    assert said.returncode == 2, said.stderr
+    assert japanese in _panel_text(said.stderr)
+    assert "エラー" in said.stderr
+    if "使い方" in said.stderr:  # with the usage line, the hint says where the help is
+        assert said.stderr.index("使い方: ") < said.stderr.index("で確認できます。")
+    assert english not in said.stderr
+    in_english = rsn(*args, data_dir=tmp_path / "data", COLUMNS="200")
+    assert in_english.returncode == 2
+    assert english in _panel_text(in_english.stderr)
+    assert "Error" in in_english.stderr and "エラー" not in in_english.stderr
+
+
+def test_the_help_of_every_command_is_in_japanese(tmp_path):
+    """Every command's and option's help, and Typer's headings, in Japanese: none of the
+    English texts is left, in the command list or in a command's own help."""
+    import typer
+
+    from cli.main import app
+    from cli.translation import help_texts
+
+    english = {text for _where, text in help_texts(typer.main.get_command(app))}
+    first_lines = {text.splitlines()[0][:40] for text in english}
+    for args in (("--help",), ("load", "--help"), ("keys", "add", "--help"), ("paths", "--help")):
+        said = rsn(*args, data_dir=tmp_path / "data", RSN_LANG="ja", COLUMNS="200")
+        assert said.returncode == 0, said.stderr
+        assert "使い方: " in said.stdout
+        assert "オプション" in said.stdout
+        left = [line for line in first_lines if line in said.stdout]
+        assert not left, left
+        assert "このヘルプを表示して終了します。" in said.stdout
+    listed = rsn("--help", data_dir=tmp_path / "data", RSN_LANG="ja", COLUMNS="200").stdout
+    assert "コマンド" in listed and "Commands" not in listed and "Options" not in listed
+    in_english = rsn("--help", data_dir=tmp_path / "data", COLUMNS="200").stdout
+    assert "Usage: " in in_english and "Commands" in in_english
+    assert "Show this message and exit." in in_english

@@ -6,8 +6,11 @@ the same placeholders.
 
 Messages are found in the syntax trees of the product's packages (``graph``, ``api``,
 ``viz``, ``cli``: calls inside f-strings too), by the marking functions of
-:mod:`graph.i18n`: ``_`` and ``N_`` (one message), ``_n`` (singular and plural). The
-catalogues are ``graph/locale/ja/LC_MESSAGES/*.po``.
+:mod:`graph.i18n`: ``_`` and ``N_`` (one message), ``_n`` and ``Nn_`` (singular and plural).
+The command line's help (its commands' docstrings, its options' ``help=``) is a message too,
+though nothing marks it: it is read from the command line Typer builds, as
+:mod:`cli.translation` finds it to say it in the command's language.
+The catalogues are ``graph/locale/ja/LC_MESSAGES/*.po``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("graph", "api", "viz", "cli")
-KEYWORDS = {"_": None, "N_": None, "_n": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "_n": (1, 2), "Nn_": (1, 2)}
 LANG = "ja"
 
 
@@ -58,6 +61,18 @@ def _calls(root: Path) -> Iterator[tuple[str, int, str, list[object]]]:
                     yield where, node.lineno, node.func.id, texts
 
 
+def _help_texts() -> Iterator[tuple[str, str]]:
+    """The command line's help texts, as :func:`cli.translation.help_texts` finds them in
+    the Click command Typer builds (so exactly the texts that are translated), with the
+    command or option each is the help of."""
+    import typer
+
+    from cli.main import app
+    from cli.translation import help_texts
+
+    yield from help_texts(typer.main.get_command(app))
+
+
 def marked_messages(root: Path = ROOT) -> dict[str, Marked]:
     """Every marked message of the product, by its English text (first place found)."""
     found: dict[str, Marked] = {}
@@ -65,11 +80,14 @@ def marked_messages(root: Path = ROOT) -> dict[str, Marked]:
         singular = texts[0] if texts else None
         if not isinstance(singular, str) or not singular:
             continue
-        plural = texts[1] if function == "_n" and len(texts) > 1 else None
+        plural = texts[1] if KEYWORDS[function] and len(texts) > 1 else None
         found.setdefault(
             singular,
             Marked(singular, plural if isinstance(plural, str) else None, f"{where}:{line}"),
         )
+    if root.resolve() == ROOT:  # the product's own command line (a test's root has none)
+        for where, text in _help_texts():
+            found.setdefault(text, Marked(text, None, f"cli (help of {where})"))
     return found
 
 
