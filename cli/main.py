@@ -1319,7 +1319,7 @@ def main() -> None:
     except click_errors.ClickException as error:
         rich_utils.rich_format_error(usage_error(error))
         sys.exit(error.exit_code)
-    except click_errors.Abort:
+    except typer.Abort:
         rich_utils.rich_abort_error()
         sys.exit(1)
     except KeyboardInterrupt:
