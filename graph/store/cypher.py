@@ -104,6 +104,7 @@ __all__ = [
     "CREATE_REFERRAL",
     "GET_REFERRAL",
     "LIST_REFERRALS",
+    "ALL_REFERRALS",
     "RECEIVED_REFERRALS",
     "COMPLETED_WITH",
     "MOVE_REFERRAL",
@@ -1254,13 +1255,18 @@ REFERRALS_BY_REQUEST = (
     "RETURN request, r.id AS id"
 )
 
-#: Referrals ``$centre`` received (when ``$received``) or sent (when ``$sent``), or every
-#: referral when ``$centre`` is null; newest first.
+#: Referrals ``$centre`` received (when ``$received``) or sent (when ``$sent``), newest
+#: first, found by the indexes on ``to_centre`` and ``from_centre``.
 LIST_REFERRALS = (
-    "MATCH (r:Referral) WHERE $centre IS NULL "
-    "OR ($received AND r.to_centre = $centre) "
-    "OR ($sent AND r.from_centre = $centre) "
+    "CALL () { "
+    "MATCH (r:Referral {to_centre: $centre}) WHERE $received RETURN r "
+    "UNION MATCH (r:Referral {from_centre: $centre}) WHERE $sent RETURN r } "
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
+)
+
+#: Every referral, newest first.
+ALL_REFERRALS = (
+    f"MATCH (r:Referral) RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
 )
 
 #: What :func:`graph.referral_lifecycle.received_records` reads of the referrals each of

@@ -1879,9 +1879,12 @@ class Neo4jStore(Store):
         return {wanted[record["request"]]: record["id"] for record in records}
 
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
-        records = self._read(
-            cypher.LIST_REFERRALS, centre=centre, received=box != "outbox", sent=box != "inbox"
-        )
+        if centre is None:
+            records = self._read(cypher.ALL_REFERRALS)
+        else:
+            records = self._read(
+                cypher.LIST_REFERRALS, centre=centre, received=box != "outbox", sent=box != "inbox"
+            )
         return [_referral_of(record["referral"]) for record in records]
 
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
