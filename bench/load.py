@@ -334,11 +334,15 @@ def _forget_referrals() -> None:
         store.close()
 
 
-def print_table(results: dict[str, dict[str, Any]], users: int, workers: int = 1) -> None:
-    """One line per backend and route."""
+def print_table(
+    results: dict[str, dict[str, Any]], users: int, workers: int = 1, heavy_every: float = 0
+) -> None:
+    """One line per backend and route; ``heavy_every``: the seconds between weakness reports
+    (0: none asked)."""
+    heavy = f"a weakness report every {heavy_every:g} s" if heavy_every else "no weakness report"
     print(
         f"\nload test: {users} users on loopback against {workers} API server process(es) "
-        "(heavy: a weakness report every few seconds)"
+        f"(heavy: {heavy})"
     )
     print(
         f"{'backend':9} {'route':30} {'requests':>8} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} "
@@ -395,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     backends = ["embedded", "neo4j"] if args.backend == "both" else [args.backend]
     results = {name: measure(name, args) for name in backends}
-    print_table(results, args.users, args.workers)
+    print_table(results, args.users, args.workers, args.heavy_every if args.heavy_users else 0)
     write_results(
         "load",
         {
