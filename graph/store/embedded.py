@@ -357,8 +357,8 @@ _RECEIVED = (
     "SELECT to_centre, status, created_at, history FROM referrals "
     "WHERE to_centre IN (SELECT value FROM json_each(?))"
 )
-#: The other centre of each referral completed between the centre (both parameters) and
-#: another, and how many.
+#: For the centre ``?1``: the other centre of the referrals at status ``?2`` (completed)
+#: between the two, whichever sent them, and how many.
 _COMPLETED_WITH = (
     "SELECT CASE WHEN from_centre = ?1 THEN to_centre ELSE from_centre END, COUNT(*) "
     "FROM referrals WHERE status = ?2 AND (from_centre = ?1 OR to_centre = ?1) GROUP BY 1"
