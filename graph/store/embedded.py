@@ -1868,7 +1868,7 @@ class EmbeddedStore(Store):
         caller holds the write lock), or else on the reading connection, which waits for no
         write. Raises StoreError if they cannot be read."""
         if connection is None:
-            rows = self._read_referral_rows(_REFERRALS_BY[by], params)
+            rows = self._read_rows(_REFERRALS_BY[by], params, _("cannot read the referrals"))
         else:
             self._check_open()
             try:
@@ -1907,24 +1907,31 @@ class EmbeddedStore(Store):
             return self._select_referrals(box, (centre,))
         return self._select_referrals("either", (centre, centre))
 
-    def _read_referral_rows(self, statement: str, params: tuple[str, ...]) -> list[tuple[Any, ...]]:
-        """The rows of ``statement`` over the referrals, on the reading connection, which
-        waits for no write. Raises StoreError if they cannot be read."""
+    def _read_rows(
+        self, statement: str, params: tuple[str, ...], doing: str
+    ) -> list[tuple[Any, ...]]:
+        """The rows of ``statement`` on the reading connection, which waits for no write.
+        Raises StoreUnavailable or StoreError (saying ``doing`` and why) if they cannot be
+        read."""
         self._check_open()
         try:
             with self._reader_lock:
                 self._check_open()
                 return self._reader.execute(statement, params).fetchall()
         except sqlite3.Error as error:
-            raise self._failure(error, _("cannot read the referrals")) from error
+            raise self._failure(error, doing) from error
 
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
         wanted = list(dict.fromkeys(centres))
-        rows = self._read_referral_rows(_RECEIVED, (json.dumps(wanted),))
+        rows = self._read_rows(_RECEIVED, (json.dumps(wanted),), _("cannot read the referrals"))
         return received_records(wanted, rows)
 
     def completed_with(self, centre: str) -> dict[str, int]:
-        rows = self._read_referral_rows(_COMPLETED_WITH, (centre, ReferralStatus.COMPLETED.value))
+        rows = self._read_rows(
+            _COMPLETED_WITH,
+            (centre, ReferralStatus.COMPLETED.value),
+            _("cannot read the referrals"),
+        )
         return {other: count for other, count in rows}
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
@@ -1992,16 +1999,9 @@ class EmbeddedStore(Store):
         with self._read_lock:
             return dict(self._aliases)
 
-    def _read_merges(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[object, ...]]:
-        """Rows of the merges table selected by ``sql`` on the reading connection. Raises
-        StoreError if they cannot be read."""
-        self._check_open()
-        try:
-            with self._reader_lock:
-                self._check_open()
-                return self._reader.execute(sql, params).fetchall()
-        except sqlite3.Error as error:
-            raise StoreError(_("cannot read the merges: {error}", error=error)) from error
+    def _read_merges(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
+        """Rows of the merges table selected by ``sql`` (see :meth:`_read_rows`)."""
+        return self._read_rows(sql, params, _("cannot read the merges"))
 
     def merges(self) -> list[MergeRecord]:
         rows = self._read_merges(
@@ -2020,13 +2020,7 @@ class EmbeddedStore(Store):
     ) -> list[tuple[str, Assertion]]:
         """Assertions selected by ``sql`` on the reading connection, which waits for no
         write. Raises StoreError if they cannot be read."""
-        self._check_open()
-        try:
-            with self._reader_lock:
-                self._check_open()
-                rows = self._reader.execute(sql, params).fetchall()
-        except (sqlite3.Error, ValueError) as error:
-            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
+        rows = self._read_rows(sql, params, _("cannot read the provenance"))
         return [_assertion_of(row) for row in rows]
 
     def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
@@ -2047,32 +2041,23 @@ class EmbeddedStore(Store):
         yield from self._read_provenance(_ALL_PROVENANCE)
 
     def standing_records(self, contributor: str) -> set[str]:
-        self._check_open()
-        try:
-            with self._reader_lock:
-                self._check_open()
-                rows = self._reader.execute(
-                    "SELECT record FROM assertions WHERE contributor = ? AND retracted_at IS NULL",
-                    (contributor,),
-                ).fetchall()
-        except sqlite3.Error as error:
-            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
+        rows = self._read_rows(
+            "SELECT record FROM assertions WHERE contributor = ? AND retracted_at IS NULL",
+            (contributor,),
+            _("cannot read the provenance"),
+        )
         return {row[0] for row in rows}
 
     def contributors(self) -> list[ContributorSummary]:
-        self._check_open()
-        try:
-            with self._reader_lock:
-                self._check_open()
-                rows = self._reader.execute(
-                    "SELECT contributor, "
-                    "sum(retracted_at IS NULL AND instr(record, ' ') = 0), "
-                    "sum(retracted_at IS NULL AND instr(record, ' ') > 0), "
-                    "max(max(last_seen, coalesce(retracted_at, ''))) "
-                    "FROM assertions GROUP BY contributor ORDER BY contributor"
-                ).fetchall()
-        except sqlite3.Error as error:
-            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
+        rows = self._read_rows(
+            "SELECT contributor, "
+            "sum(retracted_at IS NULL AND instr(record, ' ') = 0), "
+            "sum(retracted_at IS NULL AND instr(record, ' ') > 0), "
+            "max(max(last_seen, coalesce(retracted_at, ''))) "
+            "FROM assertions GROUP BY contributor ORDER BY contributor",
+            (),
+            _("cannot read the provenance"),
+        )
         return [
             ContributorSummary(contributor, int(nodes or 0), int(relations or 0), last or None)
             for contributor, nodes, relations, last in rows

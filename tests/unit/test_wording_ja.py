@@ -19,6 +19,7 @@ from graph.queries.introductions import MAX_K, Step, introduction_paths
 from graph.queries.presence import missing
 from graph.queries.scope import scope_of
 from graph.queries.weaknesses import weakness_report
+from graph.referral_lifecycle import ReceivedRecord, ReferralStatus
 from graph.store.embedded import EmbeddedStore
 
 FIRM = Node("E1", NodeKind.ENTERPRISE, "山田製作所", {"prefecture": "14", "industry": "E"})
@@ -243,10 +244,13 @@ def test_matching_reasons_in_japanese():
 
 def test_referral_candidates_reasons_in_japanese():
     with speaking("ja"):
-        room = referrals._room(CHAMBER, [])
+        room = referrals._room(CHAMBER, ReceivedRecord())
         closeness = referrals._closeness(FAR_CENTRE, FIRM, {"C2"}, 2)
         outside = referrals._closeness(BANK, FIRM, set(), 0)
-        record = referrals._record([])
+        record = referrals._record(ReceivedRecord())
+        completed = referrals._record(
+            ReceivedRecord({ReferralStatus.COMPLETED: 3, ReferralStatus.FAILED: 1}, (2.0, 4.0))
+        )
     assert room == (1.0, 5, "受入枠5件のうち空き5件（未完了の紹介0件）")
     assert closeness[1] == [
         "埼玉県（神奈川県にある企業と同じ関東ブロック）",
@@ -255,6 +259,8 @@ def test_referral_candidates_reasons_in_japanese():
     ]
     assert outside[1] == ["石川県（神奈川県にある企業の関東ブロックの外）"]
     assert record == (0.5, "受けた紹介のうち終了・受諾したものはまだなし")
+    assert completed[1] == "終了した紹介4件のうち3件が完了、受諾までの時間は中央値3.0時間"
+    assert completed[0] == pytest.approx(0.5 * 3 / 4 + 0.5 / (1 + 3.0 / 48))
     assert referrals._closeness(FAR_CENTRE, FIRM, set(), 0)[1] == [
         "in Saitama, in the Kanto block of the enterprise (Kanagawa)"
     ]
