@@ -38,7 +38,7 @@ import networkx as nx
 from graph.algorithms.paths import k_best_paths, strongest_first
 from graph.collector import collector_off, collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
-from graph.i18n import _
+from graph.i18n import N_, _
 from graph.merging import MergeRecord, merge_clash
 from graph.model import (
     ACTOR_KINDS,
@@ -351,6 +351,8 @@ _REFERRALS_BY = {
 }
 
 
+#: What a failed read of the referrals says.
+_READING_REFERRALS = N_("cannot read the referrals")
 #: What :func:`graph.referral_lifecycle.received_records` reads of the referrals the centres
 #: of a JSON list received.
 _RECEIVED = (
@@ -1867,14 +1869,7 @@ class EmbeddedStore(Store):
         """Referrals by one of the fixed filters: on ``connection`` (a write's own, whose
         caller holds the write lock), or else on the reading connection, which waits for no
         write. Raises StoreError if they cannot be read."""
-        if connection is None:
-            rows = self._read_rows(_REFERRALS_BY[by], params, _("cannot read the referrals"))
-        else:
-            self._check_open()
-            try:
-                rows = connection.execute(_REFERRALS_BY[by], params).fetchall()
-            except sqlite3.Error as error:
-                raise self._failure(error, _("cannot read the referrals")) from error
+        rows = self._read_rows(_REFERRALS_BY[by], params, _(_READING_REFERRALS), connection)
         return [_referral_of(row) for row in rows]
 
     def referral_ids_by_request(
@@ -1908,13 +1903,19 @@ class EmbeddedStore(Store):
         return self._select_referrals("either", (centre, centre))
 
     def _read_rows(
-        self, statement: str, params: tuple[str, ...], doing: str
+        self,
+        statement: str,
+        params: tuple[str, ...],
+        doing: str,
+        connection: sqlite3.Connection | None = None,
     ) -> list[tuple[Any, ...]]:
-        """The rows of ``statement`` on the reading connection, which waits for no write.
-        Raises StoreUnavailable or StoreError (saying ``doing`` and why) if they cannot be
-        read."""
+        """The rows of ``statement``: on ``connection`` (a write's own, whose caller holds
+        the write lock), or else on the reading connection, which waits for no write. Raises
+        StoreUnavailable or StoreError (saying ``doing`` and why) if they cannot be read."""
         self._check_open()
         try:
+            if connection is not None:
+                return connection.execute(statement, params).fetchall()
             with self._reader_lock:
                 self._check_open()
                 return self._reader.execute(statement, params).fetchall()
@@ -1923,14 +1924,14 @@ class EmbeddedStore(Store):
 
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
         wanted = list(dict.fromkeys(centres))
-        rows = self._read_rows(_RECEIVED, (json.dumps(wanted),), _("cannot read the referrals"))
+        rows = self._read_rows(_RECEIVED, (json.dumps(wanted),), _(_READING_REFERRALS))
         return received_records(wanted, rows)
 
     def completed_with(self, centre: str) -> dict[str, int]:
         rows = self._read_rows(
             _COMPLETED_WITH,
             (centre, ReferralStatus.COMPLETED.value),
-            _("cannot read the referrals"),
+            _(_READING_REFERRALS),
         )
         return {other: count for other, count in rows}
 
@@ -1999,18 +2000,18 @@ class EmbeddedStore(Store):
         with self._read_lock:
             return dict(self._aliases)
 
-    def _read_merges(self, sql: str, params: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
-        """Rows of the merges table selected by ``sql`` (see :meth:`_read_rows`)."""
-        return self._read_rows(sql, params, _("cannot read the merges"))
-
     def merges(self) -> list[MergeRecord]:
-        rows = self._read_merges(
-            f"SELECT {_MERGE_COLUMNS} FROM merges ORDER BY at, id"  # noqa: S608
+        rows = self._read_rows(
+            f"SELECT {_MERGE_COLUMNS} FROM merges ORDER BY at, id",  # noqa: S608
+            (),
+            _("cannot read the merges"),
         )
         return [_record_of_merge(row) for row in rows]
 
     def merge_snapshot(self, merge_id: str) -> str | None:
-        rows = self._read_merges("SELECT snapshot FROM merges WHERE id = ?", (merge_id,))
+        rows = self._read_rows(
+            "SELECT snapshot FROM merges WHERE id = ?", (merge_id,), _("cannot read the merges")
+        )
         return str(rows[0][0]) if rows else None
 
     # -- provenance --------------------------------------------------------------------
