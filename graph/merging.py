@@ -43,6 +43,8 @@ __all__ = [
     "combined_provenance",
     "later_blocking",
     "merge_clash",
+    "moved_tie",
+    "tie_changed",
     "new_merge_id",
     "plan_merge",
     "plan_unmerge",
@@ -107,6 +109,17 @@ def merge_clash(record: MergeRecord, other_id: str, kept: str, merged: str) -> s
         kept=kept,
         merge=record.merge,
         keep=record.keep,
+    )
+
+
+def tie_changed(tie: Relation, node: str) -> str:
+    """The sentence of a merge (or its undoing) that found ``tie`` of ``node`` other than it
+    was read: another write changed it meanwhile."""
+    return _(
+        "the tie {record} of {node!r} was changed by another write meanwhile: nothing was "
+        "merged or undone; try again",
+        record=relation_of_key(tie.key),
+        node=node,
     )
 
 
@@ -333,20 +346,24 @@ def combined_provenance(kept: Iterable[Assertion], merged: Iterable[Assertion]) 
     return [found[name] for name in sorted(found)]
 
 
-def _renamed(relation: Relation, merge: str, keep: str) -> Relation:
-    """``relation`` with its end ``merge`` replaced by ``keep``."""
-    source = keep if relation.source == merge else relation.source
-    target = keep if relation.target == merge else relation.target
-    return relation._replace(source=source, target=target)
+def moved_tie(tie: Relation, merge: str, keep: str) -> Relation:
+    """``tie`` of node ``merge`` as the same tie of node ``keep``: ``keep`` at the end where
+    ``merge`` was."""
+    source = keep if tie.source == merge else tie.source
+    target = keep if tie.target == merge else tie.target
+    return tie._replace(source=source, target=target)
 
 
 @dataclass(frozen=True)
 class MergePlan:
-    """What a merge writes, in one transaction: the relations of the kept node (moved or
-    combined) with their exact assertions, the records to delete (the merged node's ties
-    and the node), the referrals moved to the kept node, and the snapshot."""
+    """What a merge writes, in one transaction: the merged node's ties that move to the
+    kept node as they are (``moved``, each as it is now), the kept node's ties combined
+    with one of them (``relations``) with their exact assertions, the records to delete
+    (the merged node's other ties, and the node), the referrals moved to the kept node, and
+    the snapshot."""
 
     record: MergeRecord
+    moved: tuple[Relation, ...]
     relations: tuple[Relation, ...]
     provenance: tuple[tuple[str, Assertion], ...]
     deleted: tuple[str, ...]
@@ -362,29 +379,31 @@ def plan_merge(
     provenance: Mapping[str, list[Assertion]],
     referrals: Sequence[Referral],
 ) -> MergePlan:
-    """The plan of ``record``'s merge, given the merged node, every tie of it and of the
-    kept node (whole history), the assertions of the merged node and of those ties (by
-    record), and the referrals that name the merged node."""
+    """The plan of ``record``'s merge, given the merged node, every tie of it and the kept
+    node's ties to the same other ends (whole history; more do no harm), the assertions of
+    the merged node and of those ties (by record), and the referrals that name the merged
+    node."""
     keep, merge = record.keep, record.merge
     kept_by_key = {r.key: r for r in kept_ties}
     written: dict[tuple[str, str, str], Relation] = {}
     asserted: dict[tuple[str, str, str], list[Assertion]] = {}
     combined: list[Relation] = []
+    moving: list[Relation] = []
     for tie in sorted(merged_ties, key=lambda r: r.key):
-        moved = _renamed(tie, merge, keep)
+        moved = moved_tie(tie, merge, keep)
         if moved.source == moved.target:
             continue  # a tie between the two would be a loop
-        mine = provenance.get(relation_of_key(tie.key), [])
         there = kept_by_key.get(moved.key)
         if there is None:
             written[moved.key] = moved
-            asserted[moved.key] = list(mine)
+            moving.append(tie)
             continue
         combined.append(there)
         values = moved if moved.strength > there.strength else there
         written[moved.key] = values._replace(source=moved.source, target=moved.target)
         asserted[moved.key] = combined_provenance(
-            provenance.get(relation_of_key(there.key), []), mine
+            provenance.get(relation_of_key(there.key), []),
+            provenance.get(relation_of_key(tie.key), []),
         )
     kept_records = {merge} | {relation_of_key(t.key) for t in (*merged_ties, *combined)}
     snapshot_provenance = {
@@ -400,13 +419,18 @@ def plan_merge(
         provenance=snapshot_provenance,
         referrals=tuple(sorted(r.id for r in referrals)),
     )
+    moved_keys = {tie.key for tie in moving}
     return MergePlan(
         record=record,
-        relations=snapshot.written,
+        moved=tuple(moving),
+        relations=tuple(written[key] for key in sorted(asserted)),
         provenance=tuple(
-            (relation_of_key(key), a) for key in sorted(written) for a in asserted[key]
+            (relation_of_key(key), a) for key in sorted(asserted) for a in asserted[key]
         ),
-        deleted=(*(relation_of_key(t.key) for t in snapshot.ties), merge),
+        deleted=(
+            *(relation_of_key(t.key) for t in snapshot.ties if t.key not in moved_keys),
+            merge,
+        ),
         referrals=tuple(replace(r, enterprise=keep) for r in referrals),
         snapshot=snapshot,
     )
@@ -414,13 +438,17 @@ def plan_merge(
 
 @dataclass(frozen=True)
 class UnmergePlan:
-    """What undoing a merge writes, in one transaction: delete the relations it wrote, make
-    the merged node again and every snapshotted tie (the merged node's and the kept node's
-    combined ones) with their exact assertions, and move the referrals back."""
+    """What undoing a merge writes, in one transaction: delete the relations it wrote
+    (``deleted``), make the merged node again, move back to it the ties the merge moved that
+    are as it left them (``moved``, ties of the kept node as they are now), write every
+    other snapshotted tie (the merged node's and the kept node's combined ones) with its
+    exact assertions (``relations``; ``provenance`` holds the node's too), and move the
+    referrals back."""
 
     record: MergeRecord
     deleted: tuple[str, ...]
     node: Node
+    moved: tuple[Relation, ...]
     relations: tuple[Relation, ...]
     provenance: tuple[tuple[str, Assertion], ...]
     referrals: tuple[Referral, ...]
@@ -445,28 +473,58 @@ def later_blocking(
 def plan_unmerge(
     record: MergeRecord,
     snapshot: MergeSnapshot,
-    existing: Iterable[str],
+    current: Sequence[Relation],
+    current_provenance: Mapping[str, list[Assertion]],
     referrals: Sequence[Referral],
 ) -> UnmergePlan:
-    """The plan that undoes ``record``'s merge from its ``snapshot``: ``existing`` holds the
-    relation records the merge wrote that are still in the store, and ``referrals`` the
-    referrals of the snapshot as they are now (those that still name the kept node move
-    back)."""
-    there = set(existing)
-    ties = {r.key: r for r in (*snapshot.ties, *snapshot.combined)}
+    """The plan that undoes ``record``'s merge from its ``snapshot``, given the kept node's
+    ties now to the other ends of the relations the merge wrote (``current``; more do no
+    harm) and their assertions by record, and the referrals of the snapshot as they are now
+    (those that still name the kept node move back). A tie the merge moved that is as the
+    merge left it, values and assertions, moves back as it is; every other relation the
+    merge wrote is deleted (one gone since is passed over), and the snapshot's ties it stood
+    for are written again."""
+    keep, merge = snapshot.keep, snapshot.merge
+    now = {tie.key: tie for tie in current}
+    combined = {tie.key for tie in snapshot.combined}
+    written = {tie.key: tie for tie in snapshot.written}
+    moved: list[Relation] = []
+    back: set[tuple[str, str, str]] = set()
+    for tie in snapshot.ties:
+        key = moved_tie(tie, merge, keep).key
+        there = now.get(key)
+        if (
+            key in combined
+            or there is None
+            or there != written.get(key)
+            or current_provenance.get(relation_of_key(key), [])
+            != snapshot.provenance.get(relation_of_key(tie.key), [])
+        ):
+            continue
+        moved.append(there)
+        back.add(tie.key)
+    ties = {r.key: r for r in (*snapshot.ties, *snapshot.combined) if r.key not in back}
     moved_back = tuple(
-        replace(r, enterprise=snapshot.merge)
+        replace(r, enterprise=merge)
         for r in referrals
-        if r.id in snapshot.referrals and r.enterprise == snapshot.keep
+        if r.id in snapshot.referrals and r.enterprise == keep
     )
+    stays = {
+        relation_of_key(moved_tie(key_tie, merge, keep).key)
+        for key_tie in snapshot.ties
+        if key_tie.key in back
+    }
+    restored = {relation_of_key(key) for key in ties} | {merge}
     return UnmergePlan(
         record=record,
-        deleted=tuple(name for name in sorted(snapshot.written_records()) if name in there),
+        deleted=tuple(name for name in sorted(snapshot.written_records()) if name not in stays),
         node=snapshot.node,
+        moved=tuple(moved),
         relations=tuple(ties[key] for key in sorted(ties)),
         provenance=tuple(
             (name, assertion)
             for name in sorted(snapshot.provenance)
+            if name in restored
             for assertion in snapshot.provenance[name]
         ),
         referrals=moved_back,

@@ -15,7 +15,7 @@ hold no spaces, so the name is unambiguous). Pure functions, no I/O.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +30,7 @@ __all__ = [
     "Attribution",
     "ContributorSummary",
     "check_contributor",
+    "check_unrecorded",
     "ended_node",
     "ended_relation",
     "is_relation_record",
@@ -41,6 +42,7 @@ __all__ = [
     "relation_key_of",
     "relation_record",
     "relation_values",
+    "restored_assertions",
     "values_from_text",
     "values_text",
 ]
@@ -123,8 +125,11 @@ def node_record(node_id: str) -> str:
 
 
 def relation_record(source: str, kind: RelationType | str, target: str) -> str:
-    """The record name of a relation: ``"source TYPE target"``."""
-    return f"{source} {RelationType(kind).value} {target}"
+    """The record name of a relation: ``"source TYPE target"``. Raises ValueError for a
+    ``kind`` that is no relation type."""
+    if not isinstance(kind, RelationType):  # (a member needs no look-up: merges name many)
+        kind = RelationType(kind)
+    return f"{source} {kind.value} {target}"
 
 
 def is_relation_record(record: str) -> bool:
@@ -137,6 +142,33 @@ def relation_key_of(record: str) -> tuple[str, RelationType, str]:
     names none."""
     source, kind, target = record.split(" ")
     return source, RelationType(kind), target
+
+
+def check_unrecorded(by: Attribution) -> None:
+    """Raise ValueError when the unit of work ``by`` records its writes: relations that are
+    restored or moved as they were must not be asserted by the unit too."""
+    if by.record:
+        raise ValueError("relations are restored or moved only in a unit that records nothing")
+
+
+def restored_assertions(
+    by: Attribution,
+    relations: Sequence[Relation],
+    provenance: Iterable[tuple[str, Assertion]],
+) -> dict[str, list[Assertion]]:
+    """The assertions of each of ``relations`` (by record) that a unit of work ``by``
+    restores with them (see :meth:`graph.store.ports.GraphWriter.restore_relations`).
+
+    Raises ValueError when ``by`` records its writes (restored relations assert only what
+    they are given), or for an assertion of a record that is none of ``relations``."""
+    check_unrecorded(by)
+    found: dict[str, list[Assertion]] = {relation_record(*r.key): [] for r in relations}
+    for record, assertion in provenance:
+        assertions = found.get(record)
+        if assertions is None:
+            raise ValueError(f"an assertion of {record!r}, which is not restored here")
+        assertions.append(assertion)
+    return found
 
 
 def node_values(node: Node) -> dict[str, Any]:

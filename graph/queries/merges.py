@@ -24,10 +24,9 @@ from graph.merging import (
     new_merge_id,
     plan_merge,
     plan_unmerge,
-    relation_of_key,
 )
 from graph.model import Node, NodeKind
-from graph.provenance import DEFAULT_CONTRIBUTOR, Attribution
+from graph.provenance import DEFAULT_CONTRIBUTOR, Attribution, is_relation_record
 from graph.queries.matches import match_record
 from graph.store.ports import GraphStore, Store
 from graph.valid_time import now_stamp
@@ -177,15 +176,18 @@ def merge_nodes(
         score=merge_score(kept, merged),
     )
     merged_ties, provenance = store.ties_with_provenance(merge)
-    kept_ties, kept_provenance = store.ties_with_provenance(keep)
+    # of the kept node's ties, only those that may become one with a moved tie
+    others = {end for tie in merged_ties for end in (tie.source, tie.target)} - {merge}
+    kept_ties, kept_provenance = store.ties_with_provenance(keep, others)
     provenance.update(kept_provenance)
     provenance.update(store.provenance([merge]))
     referrals = [r for r in store.list_referrals() if r.enterprise == merge]
     plan = plan_merge(record, merged, merged_ties, kept_ties, provenance, referrals)
     with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, record.at, record=False)) as tx:
+        if plan.moved:
+            tx.move_ties(merge, keep, plan.moved)
         if plan.relations:
-            tx.upsert_relations(plan.relations)
-            tx.restore_provenance(plan.provenance)
+            tx.restore_relations(plan.relations, plan.provenance)
         if plan.referrals:
             tx.upsert_referrals(plan.referrals)
         tx.delete_records(plan.deleted)
@@ -228,28 +230,26 @@ def unmerge(store: Store, merge_id: str) -> MergeRecord:
                 id=merge_id,
             )
         )
-    written = sorted(snapshot.written_records())
-    existing = _existing_relations(store, snapshot.keep, written)
     referrals = [r for r in store.list_referrals() if r.id in set(snapshot.referrals)]
-    plan = plan_unmerge(record, snapshot, existing, referrals)
+    keep = snapshot.keep
+    others = {end for tie in snapshot.written for end in (tie.source, tie.target)} - {keep}
+    current, current_provenance = store.ties_with_provenance(keep, others)
+    plan = plan_unmerge(record, snapshot, current, current_provenance, referrals)
     at = now_stamp()
     with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, at, record=False)) as tx:
         if plan.deleted:
             tx.delete_records(plan.deleted)
         tx.upsert_nodes([plan.node])
+        node_provenance = [(r, a) for r, a in plan.provenance if not is_relation_record(r)]
+        if node_provenance:
+            tx.restore_provenance(node_provenance)
+        if plan.moved:
+            tx.move_ties(keep, snapshot.merge, plan.moved)
         if plan.relations:
-            tx.upsert_relations(plan.relations)
-        if plan.provenance:
-            tx.restore_provenance(plan.provenance)
+            tx.restore_relations(
+                plan.relations, [(r, a) for r, a in plan.provenance if is_relation_record(r)]
+            )
         if plan.referrals:
             tx.upsert_referrals(plan.referrals)
         tx.undo_merge(record.id, at)
     return replace(record, undone_at=at)
-
-
-def _existing_relations(store: GraphStore, keep: str, records: list[str]) -> set[str]:
-    """The relation records among ``records`` (each a tie of ``keep``) in the store now."""
-    wanted = set(records)
-    return {
-        name for relation in store.ties(keep) if (name := relation_of_key(relation.key)) in wanted
-    }

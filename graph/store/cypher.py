@@ -53,9 +53,9 @@ __all__ = [
     "upsert_relations",
     "upsert_relations_by_element",
     "update_relations_by_element",
-    "create_relations_by_element",
-    "RESTORE_NODES_BY_ELEMENT",
-    "restore_relations_by_element",
+    "move_ties",
+    "put_relations",
+    "put_relations_by_element",
     "NODE_ELEMENTS",
     "NODE_KINDS",
     "GET_NODES",
@@ -440,18 +440,6 @@ def upsert_relations_by_element(
     )
 
 
-def create_relations_by_element(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
-    """Create relations of ``kind`` from ``$rows`` of ``{i, a, b, source, target, props}``,
-    the ends found by element id (see :func:`_by_element`), each with exactly the properties
-    ``props`` (its values, and its owner and assertions when it has any): only for an end
-    that did not exist before this load. One row: ``written``, the ``i`` of the rows that
-    found both ends."""
-    return (
-        _by_element(source, target) + f"CREATE (a)-[r:{rel_type(kind)}]->(b) SET r = row.props "
-        "RETURN collect(row.i) AS written"
-    )
-
-
 def update_relations_by_element(
     kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
 ) -> str:
@@ -521,14 +509,16 @@ CLIENTS = (
 )
 
 
-def ties_with_provenance(kind: NodeKind) -> str:
-    """Every relation touching the node ``$id`` of ``kind``, over the whole history, with
-    its owner and assertions; one row when the node exists: ``ties``, a list of [source,
-    type, target, strength, since, until, owner, assertions] (one row, so that a node with
-    thousands of ties is one Bolt record)."""
+def ties_with_provenance(kind: NodeKind, among: bool = False) -> str:
+    """Every relation touching the node ``$id`` of ``kind``, over the whole history (with
+    ``among``, only those whose other end's id is in the list ``$others``), with its owner
+    and assertions; one row when the node exists: ``ties``, a list of [source, type, target,
+    strength, since, until, owner, assertions] (one row, so that a node with thousands of
+    ties is one Bolt record)."""
+    where = "WHERE m.id IN $others " if among else ""
     return (
         f"MATCH (n:{label(kind)} {{id: $id}}) "
-        f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) "
+        f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) {where}"
         f"| [startNode(r).id, type(r), endNode(r).id, {_RELATION_PROVENANCE}]] AS ties"
     )
 
@@ -777,15 +767,6 @@ WRITE_RELATIONS = (
     "FOREACH (p IN row.assertions | SET r[p[0]] = p[1])"
 )
 
-#: Write ``$rows`` of ``{element, id, key, value}``: the assertion ``key`` of the node of
-#: element id ``element`` (if it is still node ``id``) becomes ``value``. One row: ``ids``,
-#: those found.
-RESTORE_NODES_BY_ELEMENT = (
-    "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
-    "WITH row, n WHERE properties(n).id = row.id "
-    "SET n[row.key] = row.value RETURN collect(row.id) AS ids"
-)
-
 #: Write ``$rows`` of ``{id, key, value}``: the assertion ``key`` of node ``id`` becomes
 #: ``value``. One row: ``ids``, those found.
 RESTORE_NODES = (
@@ -795,14 +776,48 @@ RESTORE_NODES = (
 )
 
 
-def restore_relations_by_element(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
-    """:func:`restore_relations` for ``$rows`` of ``{i, a, b, source, target, key, value}``, the
-    ends found by element id (see :func:`_by_element`); one row: ``found``, the ``i`` of
-    those found."""
+def move_ties(kind: NodeKind, relation: RelationType, outgoing: bool) -> str:
+    """Move the ties of ``relation`` of node ``$old_end`` (of ``kind``) from it
+    (``outgoing``) or to it, with the other ends whose ids are in ``$others``, to node
+    ``$new_end`` (of ``kind``): each made again there with every property of the old one
+    (its values, its owner and its assertions), the old one deleted; one that ``$new_end``
+    has already is left. One row: ``moved``, a [other end's id, strength, since, until]
+    for each tie moved."""
+    tie = rel_type(relation)
+    old, there, new = (
+        (f"(m)-[old:{tie}]->(o)", f"(k)-[:{tie}]->(o)", f"(k)-[new:{tie}]->(o)")
+        if outgoing
+        else (f"(o)-[old:{tie}]->(m)", f"(o)-[:{tie}]->(k)", f"(o)-[new:{tie}]->(k)")
+    )
     return (
-        _by_element(source, target)
-        + f"CALL (a, b) {{ MATCH (a)-[r:{rel_type(kind)}]->(b) RETURN r }} "
-        "SET r[row.key] = row.value RETURN collect(row.i) AS found"
+        f"MATCH (m:{label(kind)} {{id: $old_end}}) MATCH (k:{label(kind)} {{id: $new_end}}) "
+        f"MATCH {old} WHERE o.id IN $others AND NOT EXISTS {{ {there} }} "
+        f"CREATE {new} SET new = properties(old) "
+        "WITH o, old, new DELETE old "
+        "RETURN collect([o.id, new.strength, new.since, new.until]) AS moved"
+    )
+
+
+def put_relations_by_element(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """Make each relation of ``kind`` of ``$rows`` of ``{i, a, b, source, target, props}`` (the
+    ends found by element id, see :func:`_by_element`) have exactly the properties
+    ``props`` (its values and its assertions, no owner): merged by its ends, so one already
+    there is overwritten rather than doubled. One row: ``written``, the ``i`` of the rows
+    that found both ends."""
+    return (
+        _by_element(source, target) + f"MERGE (a)-[r:{rel_type(kind)}]->(b) SET r = row.props "
+        "RETURN collect(row.i) AS written"
+    )
+
+
+def put_relations(kind: RelationType, source: NodeKind, target: NodeKind) -> str:
+    """:func:`put_relations_by_element` finding the ends by their ids."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{label(source)} {{id: row.source}}) "
+        f"MATCH (b:{label(target)} {{id: row.target}}) "
+        f"MERGE (a)-[r:{rel_type(kind)}]->(b) SET r = row.props "
+        "RETURN collect(row.i) AS written"
     )
 
 

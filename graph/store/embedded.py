@@ -26,7 +26,7 @@ import json
 import sqlite3
 import threading
 from bisect import bisect_left, bisect_right, insort
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
@@ -39,7 +39,7 @@ from graph.algorithms.paths import k_best_paths, strongest_first
 from graph.collector import collector_off, collector_paused
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.i18n import N_, _
-from graph.merging import MergeRecord, merge_clash
+from graph.merging import MergeRecord, merge_clash, moved_tie, tie_changed
 from graph.model import (
     ACTOR_KINDS,
     INTRODUCTION_TIE_TYPES,
@@ -59,6 +59,7 @@ from graph.provenance import (
     Assertion,
     Attribution,
     ContributorSummary,
+    check_unrecorded,
     ended_node,
     ended_relation,
     is_relation_record,
@@ -66,6 +67,8 @@ from graph.provenance import (
     node_from_values,
     relation_from_values,
     relation_key_of,
+    relation_record,
+    restored_assertions,
     values_from_text,
     values_text,
 )
@@ -569,6 +572,57 @@ def _assertions_of(connection: sqlite3.Connection, record: str) -> list[Assertio
     return sorted((_assertion_of(row)[1] for row in rows), key=lambda a: a.contributor)
 
 
+#: How many records one statement of :func:`_assertions_of_records` asks for.
+_RECORDS_PER_STATEMENT = 300
+
+
+def _assertions_of_records(
+    connection: sqlite3.Connection, records: Iterable[str]
+) -> dict[str, list[Assertion]]:
+    """:func:`_assertions_of` for many records at once, a few hundred to a statement: the
+    assertions of each of ``records`` that has any, in contributor order. Raises as it
+    does."""
+    wanted = list(dict.fromkeys(records))
+    rows: list[Sequence[str | None]] = []
+    for start in range(0, len(wanted), _RECORDS_PER_STATEMENT):
+        part = wanted[start : start + _RECORDS_PER_STATEMENT]
+        marks = ", ".join("?" * len(part))
+        rows += connection.execute(
+            "SELECT record, contributor, recorded_at, last_seen, retracted_at, vals "  # noqa: S608
+            f"FROM provenance WHERE record IN ({marks})",
+            part,
+        ).fetchall()
+        relations = [relation_key_of(r) for r in part if is_relation_record(r)]
+        if relations:
+            triples = ", ".join(["(?, ?, ?)"] * len(relations))
+            rows += connection.execute(
+                f"WITH wanted(s, t, g) AS (VALUES {triples}) "  # noqa: S608
+                f"SELECT {_RELATION_RECORD_SQL.format(row='r')}, w.contributor, w.at, w.at, "
+                f"NULL, {_RELATION_VALUES_SQL.format(row='r')} FROM wanted "
+                "JOIN relations AS r ON r.source = wanted.s AND r.type = wanted.t "
+                "AND r.target = wanted.g JOIN writes AS w ON w.id = r.asserted",
+                [value for key in relations for value in (key[0], key[1].value, key[2])],
+            ).fetchall()
+        nodes = [r for r in part if not is_relation_record(r)]
+        if nodes:
+            rows += connection.execute(
+                f"SELECT n.id, w.contributor, w.at, w.at, NULL, "  # noqa: S608
+                f"{_NODE_VALUES_SQL.format(row='n')} FROM nodes AS n "
+                f"JOIN writes AS w ON w.id = n.asserted "
+                f"WHERE n.id IN ({', '.join('?' * len(nodes))})",
+                nodes,
+            ).fetchall()
+    found: dict[str, list[Assertion]] = defaultdict(list)
+    for row in rows:
+        record, assertion = _assertion_of(row)
+        found[record].append(assertion)
+    return {
+        record: sorted(found[record], key=lambda a: a.contributor)
+        for record in wanted
+        if record in found
+    }
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
     """Bring a file written by an earlier rsn up to this one, in one transaction: relations
     get their ``until``, nodes and relations their ``asserted``, and the records of a file
@@ -849,6 +903,43 @@ class _Writer:
                     settled_node.id,
                 ),
             )
+
+    def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
+        """See :meth:`GraphWriter.move_ties`: each row changes its end, its assertion kept in
+        the row (if any) goes to the provenance table first (the spill trigger), and the
+        tie's assertions there take its new record; nothing is read back."""
+        check_unrecorded(self._by)
+        moves: list[tuple[Relation, Relation]] = []
+        for tie in ties:
+            new = moved_tie(tie, old_end, new_end)
+            if self._relation(tie.key) != tie or self._relation(new.key) is not None:
+                raise Conflict(tie_changed(tie, old_end))
+            moves.append((tie, new))
+        self.touched_graph = True
+        self.touched_provenance = True
+        connection = self._connection
+        connection.executemany(
+            "UPDATE relations SET source = ?, target = ?, asserted = NULL "
+            "WHERE source = ? AND type = ? AND target = ?",
+            [(n.source, n.target, tie.source, tie.type.value, tie.target) for tie, n in moves],
+        )
+        connection.executemany(
+            "UPDATE provenance SET record = ? WHERE record = ?",
+            [(relation_record(*new.key), relation_record(*tie.key)) for tie, new in moves],
+        )
+        for tie, new in moves:
+            self.relations.pop(tie.key, None)
+            self.deleted_relations.add(tie.key)
+            self.deleted_relations.discard(new.key)
+            self.relations[new.key] = new
+
+    def restore_relations(
+        self, relations: Sequence[Relation], provenance: Sequence[tuple[str, Assertion]]
+    ) -> None:
+        """See :meth:`GraphWriter.restore_relations`: the upsert, then the assertions."""
+        restored_assertions(self._by, relations, provenance)
+        self.upsert_relations(relations)
+        self.restore_provenance(provenance)
 
     def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
         """See :meth:`GraphWriter.restore_provenance`."""
@@ -2025,18 +2116,14 @@ class EmbeddedStore(Store):
         return [_assertion_of(row) for row in rows]
 
     def provenance(self, records: Iterable[str]) -> dict[str, list[Assertion]]:
-        found: dict[str, list[Assertion]] = {}
+        """See :meth:`GraphStore.provenance`: a few hundred records to a statement."""
         self._check_open()
         try:
             with self._reader_lock:
                 self._check_open()
-                for record in dict.fromkeys(records):
-                    assertions = _assertions_of(self._reader, record)
-                    if assertions:
-                        found[record] = assertions
+                return _assertions_of_records(self._reader, records)
         except (sqlite3.Error, ValueError) as error:
             raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
-        return found
 
     def iter_provenance(self) -> Iterator[tuple[str, Assertion]]:
         yield from self._read_provenance(_ALL_PROVENANCE)

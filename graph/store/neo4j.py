@@ -20,13 +20,13 @@ import heapq
 import json
 import threading
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, RoutingControl
@@ -35,7 +35,7 @@ from neo4j import exceptions as neo4j_errors
 from graph.algorithms.paths import SLACK
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.i18n import _
-from graph.merging import MergeRecord, merge_clash
+from graph.merging import MergeRecord, merge_clash, tie_changed
 from graph.model import (
     ACTOR_KINDS,
     DEFAULT_MAX_HOPS,
@@ -54,6 +54,7 @@ from graph.provenance import (
     Assertion,
     Attribution,
     ContributorSummary,
+    check_unrecorded,
     ended_node,
     ended_relation,
     is_relation_record,
@@ -62,7 +63,9 @@ from graph.provenance import (
     node_values,
     relation_from_values,
     relation_key_of,
+    relation_record,
     relation_values,
+    restored_assertions,
     values_from_text,
     values_text,
 )
@@ -985,6 +988,92 @@ class _Writer:
                 run(cypher.WRITE_RELATIONS, {"rows": changes})
         return retracted
 
+    def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
+        """See :meth:`GraphWriter.move_ties`: in the server, one statement per type and
+        direction, each tie made again at ``new_end`` with the old one's properties
+        (assertions and owner as they are stored), none sent back and forth; what moved is
+        checked against ``ties``."""
+        self.flush()
+        check_unrecorded(self._by)
+        if not ties:
+            return
+        kind = self._lookup([old_end, new_end]).get(old_end)
+        groups: dict[tuple[RelationType, bool], dict[str, Relation]] = defaultdict(dict)
+        for tie in ties:
+            outgoing = tie.source == old_end
+            groups[tie.type, outgoing][tie.target if outgoing else tie.source] = tie
+        for (relation, outgoing), planned in groups.items():
+            if kind is None:
+                raise Conflict(tie_changed(next(iter(planned.values())), old_end))
+            (found,) = self._run(
+                cypher.move_ties(kind, relation, outgoing),
+                {"old_end": old_end, "new_end": new_end, "others": list(planned)},
+            )
+            moved = {other: (float(s), since, until) for other, s, since, until in found["moved"]}
+            for other, tie in planned.items():
+                if moved.get(other) != (tie.strength, tie.since, tie.until):
+                    raise Conflict(tie_changed(tie, old_end))
+
+    def restore_relations(
+        self, relations: Sequence[Relation], provenance: Sequence[tuple[str, Assertion]]
+    ) -> None:
+        """See :meth:`GraphWriter.restore_relations`: one statement per type and kinds of
+        ends, each relation merged by its ends and given exactly its values and assertions
+        (as :meth:`restore_provenance` keeps them, with their own values), rather than an
+        upsert, then each assertion found again."""
+        self.flush()
+        asserted = restored_assertions(self._by, relations, provenance)
+        known = self._lookup(end for r in relations for end in (r.source, r.target))
+        elements = self._elements
+        groups: dict[_Kinds, list[dict[str, Any]]] = defaultdict(list)
+        for relation in relations:
+            for end in (relation.source, relation.target):
+                if end not in known:
+                    raise NotFound(
+                        _("relation {key}: no node with id {id!r}", key=relation.key, id=end)
+                    )
+            props: dict[str, Any] = {
+                "strength": relation.strength,
+                "since": relation.since,
+                "until": relation.until,
+            }
+            for assertion in asserted[relation_record(*relation.key)]:
+                props[cypher.provenance_key(assertion.contributor)] = _explicit(assertion)
+            group = groups[relation.type, known[relation.source], known[relation.target]]
+            group.append(
+                {
+                    "i": len(group),
+                    "a": elements[relation.source],
+                    "b": elements[relation.target],
+                    "source": relation.source,
+                    "target": relation.target,
+                    "props": props,
+                }
+            )
+        for kinds, rows in groups.items():
+            for start in range(0, len(rows), LOOKUP_BATCH):
+                part = rows[start : start + LOOKUP_BATCH]
+                (found,) = self._run(cypher.put_relations_by_element(*kinds), {"rows": part})
+                written = set(found["written"])
+                left = [row for row in part if row["i"] not in written]
+                if left:  # an end's element id no longer holds it: by id
+                    (found,) = self._run(cypher.put_relations(*kinds), {"rows": left})
+                    written = set(found["written"])
+                    for row in left:
+                        if row["i"] not in written:
+                            self._no_end(Relation(row["source"], kinds[0], row["target"]))
+
+    def _no_end(self, relation: Relation) -> NoReturn:
+        """Raise NotFound naming the end of ``relation`` that is not in the store (looked up
+        again: the one known may have been deleted since)."""
+        ends = (relation.source, relation.target)
+        for end in ends:
+            self._kinds.pop(end, None)
+            self._elements.pop(end, None)
+        known = self._lookup(ends)
+        missing = next((end for end in ends if end not in known), relation.source)
+        raise NotFound(_("relation {key}: no node with id {id!r}", key=relation.key, id=missing))
+
     def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
         """See :meth:`GraphWriter.restore_provenance` (each is kept with its own values).
         Raises NotFound naming a record that is not in the store, and ValueError for a
@@ -1039,7 +1128,10 @@ class _Writer:
         self.flush()
         wanted = list(dict.fromkeys(records))
         nodes = [record for record in wanted if not is_relation_record(record)]
-        relations = self._relations_by_kinds(r for r in wanted if is_relation_record(r))
+        gone = set(nodes)  # their relationships go with them (a detaching delete)
+        relations = self._relations_by_kinds(
+            r for r in wanted if is_relation_record(r) and gone.isdisjoint(relation_key_of(r)[::2])
+        )
         for kinds, pairs in relations.items():
             rows = [{"source": source, "target": target} for source, target in pairs]
             self._run(cypher.delete_relations(*kinds), {"rows": rows})
@@ -1391,7 +1483,7 @@ class Neo4jStore(Store):
         return found
 
     def ties_with_provenance(
-        self, node_id: str
+        self, node_id: str, others: Collection[str] | None = None
     ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
         """See :meth:`GraphStore.ties_with_provenance`: one statement, one record."""
         kind = self.node_kinds([node_id]).get(node_id)
@@ -1399,7 +1491,9 @@ class Neo4jStore(Store):
             return [], {}
         ties: dict[str, Relation] = {}
         found: dict[str, list[Assertion]] = {}
-        for record in self._read(cypher.ties_with_provenance(kind), id=node_id):
+        wanted = None if others is None else list(others)
+        statement = cypher.ties_with_provenance(kind, among=wanted is not None)
+        for record in self._read(statement, id=node_id, others=wanted):
             for source, type_name, target, *read in record["ties"]:
                 relation_type = RelationType(type_name)
                 name = f"{source} {type_name} {target}"

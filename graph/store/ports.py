@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, Self
@@ -138,6 +138,31 @@ class GraphWriter(Protocol):
         """Write ``(record, assertion)`` pairs as they are (loading an export), replacing
         the same contributor's assertion of the same record. Raises NotFound for a record
         that is not in the store (nor written earlier in this unit)."""
+
+    def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
+        """Make each of ``ties``, ties of node ``old_end`` as read, the same tie of node
+        ``new_end`` (``new_end`` at the end where ``old_end`` was), with its values and every
+        assertion of it as they are; the tie of ``old_end`` goes. A merge moves the merged
+        node's ties that no tie of the kept node is combined with, and its undoing moves
+        them back (see :mod:`graph.merging`). None may be a tie between the two, nor one
+        that ``new_end`` has already.
+
+        Raises Conflict, naming it, for a tie that is not in the store as given (written or
+        deleted since it was read), or that ``new_end`` has already: the unit fails, nothing
+        moves. Raises ValueError in a unit that records its writes."""
+
+    def restore_relations(
+        self, relations: Sequence[Relation], provenance: Sequence[tuple[str, Assertion]]
+    ) -> None:
+        """Write ``relations`` as a merge's snapshot holds them: each with its values, and
+        with exactly the assertions ``provenance`` gives of it as ``(record, assertion)``
+        pairs (none: it asserts nothing). The same as :meth:`upsert_relations` then
+        :meth:`restore_provenance`, for relations the store does not hold or whose every
+        assertion is given, in one step where a store can do better.
+
+        Raises ValueError in a unit that records its writes (its attribution's ``record``),
+        or for an assertion of a record not among ``relations``; NotFound if an end is not
+        in the store (nor written earlier in this unit)."""
 
     def upsert_referrals(self, referrals: Sequence[Referral]) -> None:
         """Create or replace referrals by id, history included (loading an export).
@@ -499,12 +524,16 @@ class GraphStore(ABC):
         }
 
     def ties_with_provenance(
-        self, node_id: str
+        self, node_id: str, others: Collection[str] | None = None
     ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
-        """Every tie of ``node_id`` over its whole history (as :meth:`ties` without a day)
-        and the assertions of each that has any, by record (as :meth:`provenance`): what a
-        merge reads of each node. Empty for an unknown id."""
+        """Every tie of ``node_id`` over its whole history (as :meth:`ties` without a day),
+        only those with another end among ``others`` when it is given, and the assertions of
+        each that has any, by record (as :meth:`provenance`): what a merge reads of each
+        node. Empty for an unknown id."""
         ties = self.ties(node_id)
+        if others is not None:
+            wanted = set(others)
+            ties = [t for t in ties if (t.target if t.source == node_id else t.source) in wanted]
         return ties, self.provenance(relation_record(*tie.key) for tie in ties)
 
     @abstractmethod

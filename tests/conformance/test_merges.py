@@ -11,8 +11,8 @@ import pytest
 from graph.errors import Conflict, NotFound
 from graph.loaders import load_dataset
 from graph.merging import MergeRecord
-from graph.model import NodeKind, RelationType
-from graph.provenance import Attribution, relation_record
+from graph.model import NodeKind, Relation, RelationType
+from graph.provenance import Assertion, Attribution, relation_record
 from graph.queries.merges import merge_nodes, resolve, resolve_ids, unmerge
 from graph.queries.presence import node_on
 from graph.queries.referrals import Caller, create_referral
@@ -280,3 +280,103 @@ def test_the_store_refuses_a_second_merge_of_one_id_at_write_time(loaded):
     with pytest.raises(Conflict, match="undone already"):
         with store.transaction(Attribution(record=False)) as tx:
             tx.undo_merge(first.id, first.at)
+
+
+def test_restored_relations_have_exactly_their_values_and_assertions(loaded):
+    """What a merge and an unmerge write their ties with: each relation with its values and
+    exactly the assertions given, new or there already; anything wrong changes nothing."""
+    store = loaded
+    new = Relation("C2", RelationType.SUPPORTS, "E3", 0.45, "2020-04-01", None)
+    there = relation_record("C1", RelationType.SUPPORTS, "E1")
+    (old,) = [r for r in store.ties("E1") if relation_record(*r.key) == there]
+    kept = store.provenance([there])[there]
+    changed = old._replace(strength=0.9, until="2024-03-31")
+    tokyo = Assertion(
+        "tokyo",
+        "2019-01-01T00:00:00+00:00",
+        "2020-01-01T00:00:00+00:00",
+        None,
+        {"strength": 0.4, "since": "2020-04-01", "until": None},
+    )
+    bank = Assertion(
+        "bank",
+        "2021-05-01T00:00:00+00:00",
+        "2022-05-01T00:00:00+00:00",
+        "2023-01-01T00:00:00+00:00",
+        {"strength": 0.45, "since": "2020-04-01", "until": None},
+    )
+    newer = Assertion(
+        "bank",
+        "2021-05-01T00:00:00+00:00",
+        "2024-03-31T00:00:00+00:00",
+        None,
+        {"strength": 0.9, "since": "2015-04-01", "until": "2024-03-31"},
+    )
+    added = relation_record(*new.key)
+    quiet = Attribution(record=False)
+    with store.transaction(quiet) as tx:
+        tx.restore_relations(
+            [new, changed],
+            [(added, tokyo), (added, bank), *((there, a) for a in kept), (there, newer)],
+        )
+    relations = {r.key: r for r in store.iter_relations()}
+    assert relations[new.key] == new
+    assert relations[changed.key] == changed
+    found = store.provenance([added, there])
+    assert found[added] == [bank, tokyo]
+    assert found[there] == sorted([*kept, newer], key=lambda a: a.contributor)
+    before = _state(store)
+    with pytest.raises(ValueError):
+        with store.transaction(Attribution("tokyo")) as tx:
+            tx.restore_relations([new], [])
+    with pytest.raises(ValueError):
+        with store.transaction(quiet) as tx:
+            tx.restore_relations([new], [(there, newer)])
+    with pytest.raises(NotFound, match="E404"):
+        with store.transaction(quiet) as tx:
+            tx.restore_relations([changed._replace(strength=0.1), new._replace(target="E404")], [])
+    assert _state(store) == before
+
+
+def test_a_moved_tie_written_after_the_merge_is_as_the_snapshot_after_the_undo(loaded, tmp_path):
+    """The undo moves back the moved ties that are as the merge left them, and writes the
+    others again from the merge's snapshot: a later write to a moved tie goes with it."""
+    store = loaded
+    before = _state(store)
+    record = merge_nodes(store, "E1", "E9")
+    later = write_dataset(
+        tmp_path / "later", {"relations.csv": [["E1", "TRADES_WITH", "E2", "0.95", "", ""]]}
+    )
+    load_dataset(later, store, contributor="tokyo")
+    moved = relation_record("E1", RelationType.TRADES_WITH, "E2")
+    assert {a.contributor for a in store.provenance([moved])[moved]} == {"bank", "tokyo"}
+    unmerge(store, record.id)
+    assert _state(store) == before
+
+
+def test_moving_ties_refuses_ties_that_are_not_as_read(loaded):
+    """What a merge writes checks the ties it moves: one written or gone since it was read,
+    or one the other end has already, fails the unit, and nothing changes."""
+    store = loaded
+    before = _state(store)
+    (lends,) = [t for t in store.ties("E9") if t.type is RelationType.LENDS_TO]
+    (supports,) = [t for t in store.ties("E9") if t.type is RelationType.SUPPORTS]
+    quiet = Attribution(record=False)
+    for stale in (
+        [lends._replace(strength=0.1)],
+        [lends, lends._replace(source="F2")],
+        [supports],  # E1 has that tie already
+    ):
+        with pytest.raises(Conflict, match="E9"):
+            with store.transaction(quiet) as tx:
+                tx.move_ties("E9", "E1", stale)
+        assert _state(store) == before
+    with pytest.raises(ValueError):
+        with store.transaction(Attribution("tokyo")) as tx:
+            tx.move_ties("E9", "E1", [lends])
+    with store.transaction(quiet) as tx:
+        tx.move_ties("E9", "E1", [lends])
+    moved = lends._replace(target="E1")
+    assert moved in store.ties("E1") and lends not in store.ties("E9")
+    old, new = relation_record(*lends.key), relation_record(*moved.key)
+    assert store.provenance([new])[new] == [a for r, a in before["provenance"] if r == old]
