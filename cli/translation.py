@@ -21,6 +21,7 @@ In English all of this leaves Typer's own texts as they are.
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -116,13 +117,29 @@ def _folding_rich_text(**given: Any) -> Any:
     return made
 
 
+#: Typer's own way of making a command's line in a list of commands (kept to call it).
+_typer_command_help = rich_utils._make_command_help
+
+
+def _command_line_help(*, help_text: str, markup_mode: Any) -> Any:
+    """A command's line in its group's list of commands, its first paragraph as one
+    sentence, as the command's own help shows it: Typer keeps the line breaks of the
+    docstring there, which cut a sentence in the middle of the list."""
+    first, *rest = inspect.cleandoc(help_text).split("\n\n")
+    if not first.startswith("\b"):
+        first = first.replace("\n", " ")
+    return _typer_command_help(help_text="\n\n".join([first, *rest]), markup_mode=markup_mode)
+
+
 def speak_typer() -> None:
     """Set Typer's headings and notes, and the usage line's prefix, to the current
-    language (English: Typer's own), and have help texts fold rather than be cut."""
+    language (English: Typer's own), have help texts fold rather than be cut, and each
+    command's line in a list of commands be one sentence."""
     for name, english in _TYPER_TEXTS.items():
         setattr(rich_utils, name, _(english))
     click.Context.formatter_class = _SpeakingFormatter
     rich_utils._make_rich_text = _folding_rich_text
+    rich_utils._make_command_help = _command_line_help
 
 
 def usage_error(error: click_errors.ClickException) -> click_errors.ClickException:
