@@ -21,7 +21,9 @@ from graph.rows import RELATION_COLUMNS, node_columns
 from graph.store.embedded import EmbeddedStore
 from graph.valid_time import day_of
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+#: A day in the near future: a week ahead, so that it is still ahead of the day the rows are
+#: read when a run crosses midnight.
+SOON = (date.today() + timedelta(days=7)).isoformat()
 LOAN = relation_record("F1", RelationType.LENDS_TO, "E1")
 SUPPORT = relation_record("C1", RelationType.SUPPORTS, "E1")
 
@@ -36,7 +38,7 @@ RELATIONS = [
     ["F1", "LENDS_TO", "E1", "0.5", "2015-04-01", ""],
     ["C1", "SUPPORTS", "E1", "0.8", "2016-04-01", ""],
     ["F1", "LENDS_TO", "E2", "0.4", "2012-04-01", "2019-03-31"],
-    ["F1", "GUARANTEES", "E3", "0.6", "2010-04-01", TOMORROW],
+    ["F1", "GUARANTEES", "E3", "0.6", "2010-04-01", SOON],
 ]
 
 
@@ -260,7 +262,7 @@ def test_ended_nodes_and_until_load_and_read_as_of(stores, tmp_path):
     assert "E2" not in {t.target for t in store.as_of("2019-03-31").ties("F1")}
     # a guarantee due to end tomorrow holds today, on a node that ended: in history only
     guarantee = next(t for t in store.ties("E3"))
-    assert guarantee.until == TOMORROW
+    assert guarantee.until == SOON
 
 
 # -- export ----------------------------------------------------------------------------------
@@ -310,7 +312,7 @@ def test_export_carries_until_ended_and_provenance(stores, tmp_path):
     assert f"E2,Sakura Foods,13,I,,,{day_of(e2[4])}" in text
     relations = files["relations.csv"].decode().splitlines()
     assert relations[0] == ",".join(RELATION_COLUMNS)
-    assert f"F1,GUARANTEES,E3,0.6,2010-04-01,{TOMORROW}" in relations
+    assert f"F1,GUARANTEES,E3,0.6,2010-04-01,{SOON}" in relations
 
 
 def test_export_load_export_gives_the_same_bytes(stores, tmp_path):

@@ -40,7 +40,9 @@ from graph.rows import (
 )
 from graph.store.ports import Stats
 
-TOMORROW = (date.today() + timedelta(days=1)).isoformat()
+#: A day in the near future: a week ahead, so that it is still ahead of the day the rows are
+#: read when a run crosses midnight.
+SOON = (date.today() + timedelta(days=7)).isoformat()
 STAMP = "2026-01-05T09:30:00.000001+00:00"
 LATER = "2026-02-01T10:00:00.000000+00:00"
 
@@ -78,7 +80,7 @@ def row(**values: str) -> dict[str, str]:
         ("", "2020-03-31"),
         ("2015-04-01", "2020-03-31"),
         ("2015-04-01", "2015-04-01"),  # the same day: a tie that never held
-        ("2015-04-01", TOMORROW),  # a loan due to be repaid
+        ("2015-04-01", SOON),  # a loan due to be repaid
         ("", "2999-12-31"),
     ],
 )
@@ -114,9 +116,9 @@ def test_until_may_not_come_before_since():
 
 
 def test_a_bad_since_and_a_bad_until_are_both_worded():
-    problems = problems_of(parse_relation, row(since=TOMORROW, until="2020-13-01"))
+    problems = problems_of(parse_relation, row(since=SOON, until="2020-13-01"))
     assert problems == [
-        ("since", f"must not be in the future, got {TOMORROW}"),
+        ("since", f"must not be in the future, got {SOON}"),
         ("until", "must be a date written YYYY-MM-DD, got '2020-13-01'"),
     ]
 
@@ -134,14 +136,14 @@ VALUES = {
     "type": ["TRADES_WITH", "LENDS_TO", "NOPE"],
     "target": ["E2", "F-9", "E1"],
     "strength": ["", "0.5", "1", "0", "1.01", "x"],
-    "since": ["", "2020-01-31", "2020-02-30", "1999-12-31", TOMORROW, "2020-1-1", "2020-01-31 "],
+    "since": ["", "2020-01-31", "2020-02-30", "1999-12-31", SOON, "2020-1-1", "2020-01-31 "],
     "until": [
         "",
         "2020-01-31",
         "2020-02-01",
         "1999-12-30",
         "2020-02-30",
-        TOMORROW,
+        SOON,
         "2999-01-01",
         "20200131",
         "2020-13-01",
@@ -197,14 +199,14 @@ def test_the_bulk_record_check_agrees_with_the_model_on_until(header):
 
 def test_the_bulk_record_check_takes_until_and_refuses_it_before_since():
     check = RelationFields(list(RELATION_COLUMNS))
-    assert check(["F1", "LENDS_TO", "E1", "0.5", "2015-04-01", TOMORROW]) == Relation(
-        "F1", RelationType.LENDS_TO, "E1", 0.5, "2015-04-01", TOMORROW
+    assert check(["F1", "LENDS_TO", "E1", "0.5", "2015-04-01", SOON]) == Relation(
+        "F1", RelationType.LENDS_TO, "E1", 0.5, "2015-04-01", SOON
     )
     assert check(["F1", "LENDS_TO", "E1", "0.5", "2015-04-01", "2015-03-31"]) is None
     assert check(["F1", "LENDS_TO", "E1", "0.5", "", "2015-02-29"]) is None
     # a day already found real is not checked again, but before since is still refused
-    assert check(["F1", "LENDS_TO", "E2", "", "2016-01-01", TOMORROW]) is not None
-    assert check(["F1", "LENDS_TO", "E3", "", "2999-01-01", TOMORROW]) is None
+    assert check(["F1", "LENDS_TO", "E2", "", "2016-01-01", SOON]) is not None
+    assert check(["F1", "LENDS_TO", "E3", "", "2999-01-01", SOON]) is None
 
 
 # -- ended -------------------------------------------------------------------------------
@@ -225,7 +227,7 @@ def test_ended_is_kept_in_the_properties(kind):
     assert "ended" not in parse_node(kind, {**GOOD_NODES[kind], "ended": ""}).props
     assert "ended" not in parse_node(kind, GOOD_NODES[kind]).props
     # a closing already announced
-    assert parse_node(kind, {**GOOD_NODES[kind], "ended": TOMORROW}).props["ended"] == TOMORROW
+    assert parse_node(kind, {**GOOD_NODES[kind], "ended": SOON}).props["ended"] == SOON
 
 
 @pytest.mark.parametrize("kind", list(NodeKind))
