@@ -5,10 +5,10 @@
 Runs bench.loading, bench.introductions, bench.weaknesses (when present), bench.history,
 bench.api, bench.visibility (confidential ties: a centre's key beside an admin's, and the
 audit log's cost), bench.pages (the map, the weakness report page, node pages and the search
-box, over HTTP and in Chromium; embedded store only), bench.load (the load test, with Locust)
-and bench.matching in turn, then reads their JSON results (bench/results/, or
-RSN_BENCH_RESULTS) into one summary, which it also writes as bench/results/summary.json, so
-two runs can be compared. Without NEO4J_URI it
+box, over HTTP and in Chromium; embedded store only), bench.load (the load test, with Locust),
+bench.matching and bench.merges (merging and unmerging through the API) in turn, then reads
+their JSON results (bench/results/, or RSN_BENCH_RESULTS) into one summary, which it also
+writes as bench/results/summary.json, so two runs can be compared. Without NEO4J_URI it
 starts a local Neo4j of its own (tools/neo4j) for the Neo4j figures and stops it at the end.
 ``--smoke`` runs everything on a tiny dataset, in a few minutes, to prove the harness works.
 """
@@ -164,6 +164,19 @@ def summary_rows() -> list[dict[str, Any]]:
         both = matching.get("both_have_a_number")
         if both:
             add("matching precision, both numbered", both["precision"], "", None, "", None, "1.0")
+    merges = _read("merges")
+    for name, result in (merges or {}).get("backends", {}).items():
+        for pair, figures in result["pairs"].items():
+            for operation in ("merge", "unmerge"):
+                add(
+                    f"{operation} {name} {pair} max",
+                    figures[operation]["max_s"],
+                    "s",
+                    None,
+                    "",
+                    None,
+                    "< 1 s",
+                )
     weaknesses = _read("weaknesses")
     for row in (weaknesses or {}).get("summary", []):
         rows.append(row)
@@ -314,6 +327,7 @@ def main(argv: list[str] | None = None) -> int:
             + (["--users", "5", "--seconds", "5", "--ramp", "1"] if args.smoke else []),
         ),
         ("matching", size + ["--duplicates", "0.05"]),
+        ("merges", size + backend + (["--rounds", "2", "--pause", "0.2"] if args.smoke else [])),
     ]
     server = None
     if args.backend != "embedded" and not os.environ.get("NEO4J_URI"):

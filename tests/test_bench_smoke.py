@@ -44,6 +44,8 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
         assert f"density history {backend} 2008-now" in figures
         assert f"introductions {backend} centre key p99" in figures
         assert f"node read {backend} with the audit log p50" in figures
+        assert f"merge {backend} hubs max" in figures
+        assert f"unmerge {backend} duplicate max" in figures
     assert "map page density p50" in figures
     assert "weakness page 13 first request" in figures
     assert "node page (centre) p50" in figures
@@ -57,6 +59,8 @@ def test_every_benchmark_runs_and_prints_one_table(tmp_path, neo4j_server):
     for result in load["backends"].values():
         assert result["errors"] == 0 and result["requests"] > 0
         assert result["routes"]["GET /v1/weaknesses"]["heavy"]
+    merges = json.loads((tmp_path / "results" / "merges.json").read_text())
+    assert all(result["exact"] for result in merges["backends"].values())
     assert "figure" in run.stdout and "load neo4j" in run.stdout
     assert "load test: 5 users" in run.stdout
     _wipe_neo4j(neo4j_server)

@@ -1019,8 +1019,9 @@ class _Writer:
     ) -> None:
         """See :meth:`GraphWriter.restore_relations`: one statement per type and kinds of
         ends, each relation merged by its ends and given exactly its values and assertions
-        (as :meth:`restore_provenance` keeps them, with their own values), rather than an
-        upsert, then each assertion found again."""
+        (each kept with its own values, as :meth:`restore_provenance` keeps them), where an
+        upsert and then a look-up of each relation again for its assertions would take
+        four."""
         self.flush()
         asserted = restored_assertions(self._by, relations, provenance)
         known = self._lookup(end for r in relations for end in (r.source, r.target))
