@@ -1228,6 +1228,9 @@ _ENTERPRISE = label(NodeKind.ENTERPRISE)
 #: Every field of the record of referral ``r``, as one map column ``referral``.
 _REFERRAL_FIELDS = "r {" + ", ".join(f".{name}" for name in REFERRAL_FIELDS) + "} AS referral"
 
+#: A referral's links to its centres and its enterprise (rsn's plugin knows these three types
+#: as links that are no ties, ``GraphChangesExtension.REFERRAL_LINKS``: writing them drops no
+#: hub's kept ties).
 _LINK_REFERRAL = (
     "MERGE (r)-[:FROM_CENTRE]->(f) MERGE (r)-[:TO_CENTRE]->(t) MERGE (r)-[:ABOUT]->(e) "
 )

@@ -142,3 +142,27 @@ def test_a_scope_read_is_kept_until_a_write_changes_nodes_or_relations(stores):
     assert "E7" in changed[0] and changed != first
     assert changed == read(plain) and read(plugin) == changed
     assert plugin._scopes.hits == hits + 3 and plain._scopes.hits == 0
+
+
+def _cached(store: Neo4jStore) -> set[str]:
+    """The ids of the hubs whose ties the plugin keeps now."""
+    return {record["id"] for record in store._read("CALL rsn.cachedHubs() YIELD id RETURN id")}
+
+
+def test_a_write_drops_only_the_hubs_whose_ties_it_touches(stores):
+    """A referral made or moved links a referral to its centres and enterprise, which are no
+    ties: the centres' kept ties stay. A tie written drops its two ends, and no other hub."""
+    plugin, plain = stores
+    plugin.upsert_relations([Relation("C1", RelationType.SUPPORTS, "E3", 0.4)])  # a 3rd tie
+    _paths(plugin, "C1", "E4")
+    _paths(plugin, "E2", "E5")
+    assert {"C1", "H"} <= _cached(plugin)
+    referral, _ = create_referral(plugin, ADMIN, "E4", "C2", "finance", from_centre="C1")
+    assert {"C1", "H"} <= _cached(plugin)
+    move_referral(plugin, ADMIN, referral.id, "accepted")
+    assert {"C1", "H"} <= _cached(plugin)
+    _same(plugin, plain, "a referral made and accepted, the hubs kept")
+    plugin.upsert_relations([Relation("C1", RelationType.SUPPORTS, "E4", 0.45)])
+    kept = _cached(plugin)
+    assert "C1" not in kept and "H" in kept
+    _same(plugin, plain, "a centre's tie made")

@@ -1,7 +1,10 @@
 package rsn.neo4j;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,11 +35,21 @@ final class GraphChanges {
     /** Each tracked database (by id): its sequence, and when each name was last touched. */
     private static final Map<String, Database> DATABASES = new ConcurrentHashMap<>();
 
+    /** How many of the latest touches a database remembers the nodes of. */
+    static final int REMEMBERED = 1024;
+    /** Beyond this many nodes, a touch is remembered as touching every node. */
+    static final int REMEMBERED_NODES = 1000;
+    /** What a touch of every node (or of too many to remember) is remembered as. */
+    private static final long[] ALL = {-1};
+
     private static final class Database {
         /** Tells this tracking apart from an earlier one (before the server restarted). */
         private final String epoch = java.util.UUID.randomUUID().toString();
         private long sequence;
         private final Map<String, Long> touched = new HashMap<>();
+        /** The nodes of the latest touches (sorted, or {@link #ALL}), the last for
+         * {@link #sequence}. */
+        private final ArrayDeque<long[]> recent = new ArrayDeque<>();
     }
 
     private GraphChanges() {}
@@ -81,7 +94,7 @@ final class GraphChanges {
     }
 
     /** A transaction of {@code database} changed what {@code names} name and the nodes
-     * {@code nodes} (null: it may have changed any): their hubs' cached ties go
+     * {@code nodes} (sorted; null: it may have changed any): their hubs' cached ties go
      * ({@link HubCache#drop}). */
     static void touch(String database, Set<String> names, long[] nodes) {
         Database changes = DATABASES.get(database);
@@ -89,17 +102,28 @@ final class GraphChanges {
         synchronized (changes) {
             long now = ++changes.sequence;
             for (String name : names) changes.touched.put(name, now);
+            changes.recent.addLast(nodes == null || nodes.length > REMEMBERED_NODES ? ALL : nodes);
+            if (changes.recent.size() > REMEMBERED) changes.recent.removeFirst();
             HubCache.drop(database, nodes);
         }
     }
 
-    /** Run {@code keep} if no transaction of {@code database} touched anything since the
-     * sequence number {@code since}, under the lock {@link #touch} takes. */
-    static void ifUnchanged(String database, long since, Runnable keep) {
+    /** Run {@code keep} if no transaction of {@code database} touched the node {@code node}
+     * since the sequence number {@code since}, under the lock {@link #touch} takes: a write
+     * elsewhere (a referral made, another hub's tie) does not stop a hub's ties read meanwhile
+     * from being kept. Not run when the touches since are more than it remembers. */
+    static void ifUntouched(String database, long since, long node, Runnable keep) {
         Database changes = DATABASES.get(database);
         if (changes == null) return;
         synchronized (changes) {
-            if (changes.sequence == since) keep.run();
+            long newer = changes.sequence - since;
+            if (newer < 0 || newer > changes.recent.size()) return;
+            Iterator<long[]> latest = changes.recent.descendingIterator();
+            for (long seen = 0; seen < newer; seen++) {
+                long[] nodes = latest.next();
+                if (nodes == ALL || Arrays.binarySearch(nodes, node) >= 0) return;
+            }
+            keep.run();
         }
     }
 

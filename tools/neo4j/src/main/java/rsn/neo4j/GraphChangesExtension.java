@@ -1,5 +1,6 @@
 package rsn.neo4j;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 
@@ -101,24 +102,32 @@ public final class GraphChangesExtension extends ExtensionFactory<GraphChangesEx
      * other properties, the types of relationships created, deleted or given other properties;
      * {@link GraphChanges#ANY} too when a node's {@code founded} or {@code ended} changed (whether
      * it, and its relationships, count on a day) or a change could not be told. Nodes: those
-     * created, deleted or changed, both ends of each relationship created, deleted or changed,
-     * and the neighbours of a node whose dates or labels changed (whether it counts among their
-     * ties on a day).
+     * created, deleted or changed, both ends of each relationship created, deleted or changed
+     * (but a referral's links, {@link #REFERRAL_LINKS}), and the neighbours of a node that was
+     * there before whose dates or labels changed (whether it counts among their ties on a day).
      */
     static Touched touched(TransactionData data) {
         Set<String> names = new HashSet<>();
         Set<Long> nodes = new HashSet<>();
+        // a node made now has no tie but those made now (each touched as such), so what it
+        // is and holds changes no neighbour's ties
+        Set<Long> created = new HashSet<>();
         try {
             for (Node node : data.createdNodes()) {
                 labelsOf(node, names);
                 nodes.add(node.getId());
+                created.add(node.getId());
             }
             for (Node node : data.deletedNodes()) nodes.add(node.getId());
-            for (LabelEntry entry : data.assignedLabels()) labelChanged(entry, data, names, nodes);
+            for (LabelEntry entry : data.assignedLabels()) labelChanged(entry, data, names, nodes, created);
             // the labels of deleted nodes are among the removed ones
-            for (LabelEntry entry : data.removedLabels()) labelChanged(entry, data, names, nodes);
-            for (PropertyEntry<Node> entry : data.assignedNodeProperties()) nodeProperty(entry, data, names, nodes);
-            for (PropertyEntry<Node> entry : data.removedNodeProperties()) nodeProperty(entry, data, names, nodes);
+            for (LabelEntry entry : data.removedLabels()) labelChanged(entry, data, names, nodes, created);
+            for (PropertyEntry<Node> entry : data.assignedNodeProperties()) {
+                nodeProperty(entry, data, names, nodes, created);
+            }
+            for (PropertyEntry<Node> entry : data.removedNodeProperties()) {
+                nodeProperty(entry, data, names, nodes, created);
+            }
             for (Relationship relationship : data.createdRelationships()) relationship(relationship, names, nodes);
             for (Relationship relationship : data.deletedRelationships()) relationship(relationship, names, nodes);
             for (PropertyEntry<Relationship> entry : data.assignedRelationshipProperties()) {
@@ -132,18 +141,21 @@ public final class GraphChangesExtension extends ExtensionFactory<GraphChangesEx
             return new Touched(names, null);
         }
         if (nodes.size() > MAX_NAMED_NODES) return new Touched(names, null);
-        return new Touched(names, nodes.stream().mapToLong(Long::longValue).toArray());
+        long[] sorted = nodes.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(sorted);
+        return new Touched(names, sorted);
     }
 
-    private static void labelChanged(LabelEntry entry, TransactionData data, Set<String> names, Set<Long> nodes) {
+    private static void labelChanged(LabelEntry entry, TransactionData data, Set<String> names, Set<Long> nodes,
+            Set<Long> created) {
         names.add(entry.label().name());
         Node node = entry.node();
         nodes.add(node.getId());
-        if (!data.isDeleted(node)) neighboursOf(node, nodes);
+        if (!data.isDeleted(node) && !created.contains(node.getId())) neighboursOf(node, nodes);
     }
 
     private static void nodeProperty(PropertyEntry<Node> entry, TransactionData data, Set<String> names,
-            Set<Long> nodes) {
+            Set<Long> nodes, Set<Long> created) {
         Node node = entry.entity();
         nodes.add(node.getId());
         if (data.isDeleted(node)) return; // its labels are among the removed ones
@@ -151,12 +163,18 @@ public final class GraphChangesExtension extends ExtensionFactory<GraphChangesEx
         String key = entry.key();
         if (key.equals("founded") || key.equals("ended")) {
             names.add(GraphChanges.ANY);
-            neighboursOf(node, nodes);
+            if (!created.contains(node.getId())) neighboursOf(node, nodes);
         }
     }
 
+    /** The types of a referral's links to its two centres and its enterprise (rsn's Cypher
+     * makes them): no tie of the network, so no hub's ties change with them. */
+    static final Set<String> REFERRAL_LINKS = Set.of("FROM_CENTRE", "TO_CENTRE", "ABOUT");
+
     private static void relationship(Relationship relationship, Set<String> names, Set<Long> nodes) {
-        names.add(relationship.getType().name());
+        String type = relationship.getType().name();
+        names.add(type);
+        if (REFERRAL_LINKS.contains(type)) return;
         nodes.add(relationship.getStartNodeId());
         nodes.add(relationship.getEndNodeId());
     }

@@ -21,9 +21,11 @@ import org.neo4j.storageengine.api.TransactionIdStore;
  * {@link GraphChangesExtension}), a transaction drops only the entries of the nodes it touched
  * (a relationship's two ends, a node changed, and the neighbours of a node whose {@code founded},
  * {@code ended} or labels changed), before its changes can be seen and again after: a referral
- * that completes drops its two centres, and the other hubs stay. An entry is stored only if no
- * transaction touched anything while its ties were read (the check and the store made under the
- * lock the drops take), so a drop never comes before an entry read on the data it replaces.
+ * that completes drops its two centres (their referral tie), a referral made or moved drops none
+ * (its links to its centres and enterprise are no ties), and the other hubs stay. An entry is
+ * stored only if no transaction touched its node while its ties were read (the check and the
+ * store made under the lock the drops take), so a drop never comes before an entry read on the
+ * data it replaces.
  *
  * <p>Otherwise, why it is never stale: every entry holds for one "last closed transaction" id, the stamp.
  * A call looks entries up with the id it sees now: a newer one empties the cache first, an older
@@ -132,6 +134,22 @@ final class HubCache {
         }
     }
 
+    /** The nodes whose ties some cache of {@code database} keeps now, each once. */
+    static long[] cachedNodes(String database) {
+        String prefix = database + "|";
+        java.util.TreeSet<Long> found = new java.util.TreeSet<>();
+        synchronized (CACHES) {
+            for (Map.Entry<String, HubCache> each : CACHES.entrySet()) {
+                if (each.getKey().startsWith(prefix)) found.addAll(each.getValue().nodes());
+            }
+        }
+        return found.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private synchronized java.util.Set<Long> nodes() {
+        return new java.util.HashSet<>(entries.keySet());
+    }
+
     /** How many more ties the caches may keep. */
     static long room() {
         return MAX_TIES - KEPT.get();
@@ -156,7 +174,7 @@ final class HubCache {
      */
     void put(long node, Entry complete, long before, long after) {
         if (tracked) {
-            GraphChanges.ifUnchanged(database, before, () -> keep(node, complete));
+            GraphChanges.ifUntouched(database, before, node, () -> keep(node, complete));
         } else if (before == after) {
             keepAt(node, complete, after);
         }

@@ -1,9 +1,12 @@
 package rsn.neo4j;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.graphdb.NotFoundException;
+import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.internal.GraphDatabaseAPI;
 import org.neo4j.procedure.Context;
 import org.neo4j.procedure.Description;
@@ -22,6 +25,9 @@ import org.neo4j.procedure.Procedure;
  * those types in between (across a restart of the server, never the same); null where changes
  * are not tracked. A client keeps what it read between two equal stamps for as long as the
  * stamp stays.
+ *
+ * <p>{@code rsn.cachedHubs()}: the ids of the nodes whose ties the plugin keeps now for
+ * {@code rsn.kBestPaths} ({@link HubCache}), so that what a write drops can be seen.
  */
 public final class Tracked {
     @Context
@@ -52,6 +58,36 @@ public final class Tracked {
     public Stream<Stamp> changeStamp(@Name("names") List<String> names) {
         String id = String.valueOf(((GraphDatabaseAPI) db).databaseId());
         return Stream.of(new Stamp(GraphChanges.stamp(id, names)));
+    }
+
+    /** The row of a node whose ties are kept. */
+    public static final class Hub {
+        public String id;
+
+        Hub(String id) {
+            this.id = id;
+        }
+    }
+
+    @Context
+    public Transaction tx;
+
+    @Procedure(name = "rsn.cachedHubs", mode = Mode.READ)
+    @Description("rsn.cachedHubs(): the id of each node whose ties rsn's plugin keeps now, for"
+            + " rsn.kBestPaths (a hub), in any of this database's caches: to see what a write"
+            + " drops.")
+    public Stream<Hub> cachedHubs() {
+        String id = String.valueOf(((GraphDatabaseAPI) db).databaseId());
+        List<Hub> found = new ArrayList<>();
+        for (long node : HubCache.cachedNodes(id)) {
+            try {
+                Object key = tx.getNodeById(node).getProperty("id", null);
+                if (key != null) found.add(new Hub(String.valueOf(key)));
+            } catch (NotFoundException gone) {
+                // deleted since it was kept: its entry goes with the write's touch
+            }
+        }
+        return found.stream();
     }
 
     @Procedure(name = "rsn.changesTracked", mode = Mode.READ)
