@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,6 +45,21 @@ def dataset(enterprises: int, seed: int) -> tuple[Path, dict[str, int]]:
         with path.open(encoding="utf-8", newline="") as handle:
             counts[path.name] = sum(1 for _ in csv.reader(handle)) - 1
     return folder, counts
+
+
+def server_data(name: str, backend: str, enterprises: int, seed: int) -> Path:
+    """A fresh data folder ``DATA/<name>-<backend>-<enterprises>-<seed>`` for a benchmark's
+    API server: for the embedded store a copy of the benchmark's store without its keys, for
+    Neo4j (whose graph is in the server) an empty folder for the keys."""
+    data_dir = DATA / f"{name}-{backend}-{enterprises}-{seed}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    if backend == "embedded":
+        shutil.copytree(DATA / f"embedded-{enterprises}-{seed}", data_dir)
+        for stale in data_dir.glob("keys.sqlite*"):
+            stale.unlink()
+    else:
+        data_dir.mkdir(parents=True)
+    return data_dir
 
 
 def percentile(values: list[float], share: float) -> float:

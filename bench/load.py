@@ -42,7 +42,7 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bench.common import DATA, HERE, dataset, percentile, say, write_results
+from bench.common import HERE, dataset, percentile, say, server_data, write_results
 from bench.introductions import open_backend, ready, same_prefecture_pairs
 
 #: The light routes' p99 target, in milliseconds.
@@ -109,15 +109,7 @@ def prepare(backend: str, enterprises: int, seed: int) -> tuple[Path, dict[str, 
     folder, counts = dataset(enterprises, seed)
     with open_backend(backend, enterprises, seed) as store:
         ready(store, folder, counts)
-    data_dir = DATA / f"load-{backend}-{enterprises}-{seed}"
-    shutil.rmtree(data_dir, ignore_errors=True)
-    if backend == "embedded":
-        shutil.copytree(DATA / f"embedded-{enterprises}-{seed}", data_dir)
-        for stale in data_dir.glob("keys.sqlite*"):
-            stale.unlink()
-    else:
-        data_dir.mkdir(parents=True)
-    return folder, counts, data_dir
+    return folder, counts, server_data("load", backend, enterprises, seed)
 
 
 def serve(backend: str, data_dir: Path, port: int, log: Path, workers: int = 1) -> subprocess.Popen:

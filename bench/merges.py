@@ -32,12 +32,12 @@ from typing import Any
 import httpx
 
 from bench.common import (
-    DATA,
     add_keys,
     dataset,
     percentile,
     say,
     serve,
+    server_data,
     wait_healthy,
     write_results,
 )
@@ -100,14 +100,7 @@ def measure(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 f"({len(store.ties(merge)):,} and {len(store.ties(keep)):,} ties)"
             )
         before = {name: state(store, ids) for name, ids in chosen.items()}
-        data_dir = DATA / f"merges-{backend}-{args.enterprises}-{args.seed}"
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if backend == "embedded":
-            shutil.copytree(DATA / f"embedded-{args.enterprises}-{args.seed}", data_dir)
-            for stale in data_dir.glob("keys.sqlite*"):
-                stale.unlink()
-        else:
-            data_dir.mkdir(parents=True)
+        data_dir = server_data("merges", backend, args.enterprises, args.seed)
         stack.callback(shutil.rmtree, data_dir, ignore_errors=True)
         secret = add_keys(data_dir, [KEY_NAME], Role.ADMIN, backend)[KEY_NAME]
         log = data_dir.parent / f"merges-{backend}-server.log"
