@@ -261,6 +261,32 @@ def test_restoring_provenance_writes_assertions_as_they_were(neo4j_store):
             tx.restore_provenance([("E9", rows[0][1])])
 
 
+def test_a_bulk_restore_follows_nodes_made_again_and_names_a_missing_relation(neo4j_store):
+    """A restore in a bulk load finds a node made again since the load wrote it (another
+    node under the same id), and its tie; a relation that is not there is named."""
+    store = neo4j_store
+    ties = [Relation("C1", RelationType.SUPPORTS, end, 0.7) for end in ("E1", "E2")]
+    stamp = Assertion("a", _at("2019-01-01"), _at("2020-01-01"), None, {"strength": 0.7})
+    with store.bulk(by=Attribution(record=False)) as writer:
+        writer.upsert_nodes([_node("C1", C), _node("E1"), _node("E2")])
+        writer.upsert_relations(ties)
+        writer.flush()
+        store._write(
+            "MATCH (e:Enterprise {id: 'E1'}) DETACH DELETE e WITH count(*) AS gone "
+            "MATCH (c:Centre {id: 'C1'}) "
+            "CREATE (c)-[:SUPPORTS {strength: 0.7}]->(:Enterprise {id: 'E1', name: 'again', "
+            "prefecture: '13'})"
+        )
+        rows = [("E1", stamp), ("E2", stamp)] + [(relation_record(*t.key), stamp) for t in ties]
+        writer.restore_provenance(rows)
+    assert [record for record, _assertion in store.iter_provenance()] == sorted(
+        record for record, _assertion in rows
+    )
+    with pytest.raises(NotFound, match="C1 ADVISES E2"):
+        with store.bulk(by=Attribution(record=False)) as writer:
+            writer.restore_provenance([("C1 ADVISES E2", stamp)])
+
+
 def test_every_assertion_comes_out_in_record_order(neo4j_store):
     """Node ids that are prefixes of others ("E1", "E10") and relations of each: the export's
     order is that of the record texts."""
