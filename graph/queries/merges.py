@@ -175,15 +175,17 @@ def merge_nodes(
         reason=(reason or "").strip() or None,
         score=merge_score(kept, merged),
     )
-    merged_ties, provenance = store.ties_with_provenance(merge)
-    # of the kept node's ties, only those that may become one with a moved tie
-    others = {end for tie in merged_ties for end in (tie.source, tie.target)} - {merge}
-    kept_ties, kept_provenance = store.ties_with_provenance(keep, others)
-    provenance.update(kept_provenance)
-    provenance.update(store.provenance([merge]))
-    referrals = [r for r in store.list_referrals() if r.enterprise == merge]
-    plan = plan_merge(record, merged, merged_ties, kept_ties, provenance, referrals)
     with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, record.at, record=False)) as tx:
+        # the ties are read in the unit and held: no other write can change, add or delete
+        # one between the plan and the writes made from it
+        merged_ties, provenance = tx.held_ties(merge)
+        # of the kept node's ties, only those that may become one with a moved tie
+        others = {end for tie in merged_ties for end in (tie.source, tie.target)} - {merge}
+        kept_ties, kept_provenance = tx.held_ties(keep, others)
+        provenance.update(kept_provenance)
+        provenance.update(store.provenance([merge]))
+        referrals = [r for r in store.list_referrals() if r.enterprise == merge]
+        plan = plan_merge(record, merged, merged_ties, kept_ties, provenance, referrals)
         if plan.moved:
             tx.move_ties(merge, keep, plan.moved)
         if plan.relations:
@@ -233,10 +235,11 @@ def unmerge(store: Store, merge_id: str) -> MergeRecord:
     referrals = [r for r in store.list_referrals() if r.id in set(snapshot.referrals)]
     keep = snapshot.keep
     others = {end for tie in snapshot.written for end in (tie.source, tie.target)} - {keep}
-    current, current_provenance = store.ties_with_provenance(keep, others)
-    plan = plan_unmerge(record, snapshot, current, current_provenance, referrals)
     at = now_stamp()
     with store.transaction(Attribution(DEFAULT_CONTRIBUTOR, at, record=False)) as tx:
+        # read in the unit and held, as in merge_nodes
+        current, current_provenance = tx.held_ties(keep, others)
+        plan = plan_unmerge(record, snapshot, current, current_provenance, referrals)
         if plan.deleted:
             tx.delete_records(plan.deleted)
         tx.upsert_nodes([plan.node])

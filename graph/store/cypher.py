@@ -61,6 +61,7 @@ __all__ = [
     "GET_NODES",
     "ties_of",
     "ties_with_provenance",
+    "held_ties",
     "CLIENTS",
     "STATS",
     "STATS_ON",
@@ -520,6 +521,25 @@ def ties_with_provenance(kind: NodeKind, among: bool = False) -> str:
         f"MATCH (n:{label(kind)} {{id: $id}}) "
         f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) {where}"
         f"| [startNode(r).id, type(r), endNode(r).id, {_RELATION_PROVENANCE}]] AS ties"
+    )
+
+
+def held_ties(kind: NodeKind, among: bool = False) -> str:
+    """:func:`ties_with_provenance` in a writing unit, with the node and each of the ties
+    read locked first (see :func:`_lock`) until the unit ends: a tie can be neither made
+    nor deleted at a locked node, nor a locked tie changed, by another writer meanwhile.
+    One row when the node exists: ``ties``, as there."""
+    where = "WHERE m.id IN $others " if among else ""
+    return (
+        f"MATCH (n:{label(kind)} {{id: $id}}) "
+        + _lock("n")
+        + f"WITH n OPTIONAL MATCH (n)-[r:{RELATION_TYPES}]-(m) {where}"
+        + "FOREACH (x IN CASE WHEN r IS NULL THEN [] ELSE [r] END | "
+        + _lock("x")
+        + ") "
+        + f"WITH collect(CASE WHEN r IS NULL THEN null ELSE "
+        f"[startNode(r).id, type(r), endNode(r).id, {_RELATION_PROVENANCE}] END) AS ties "
+        "RETURN ties"
     )
 
 

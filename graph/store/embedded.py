@@ -27,7 +27,7 @@ import sqlite3
 import threading
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from itertools import pairwise
 from pathlib import Path
@@ -82,7 +82,7 @@ from graph.referral_lifecycle import (
     referral_tie_strength,
     request_key_taken,
 )
-from graph.store.ports import Stats, Store, best_found, folded, search_terms
+from graph.store.ports import Stats, Store, best_found, folded, search_terms, ties_towards
 from graph.store.projection import Edge, edge_data, projected_graph
 from graph.store.referral_records import REFERRAL_FIELDS, from_record, to_record
 from graph.store.sqlite_files import is_busy, make_private_file, make_private_folder
@@ -903,6 +903,22 @@ class _Writer:
                     settled_node.id,
                 ),
             )
+
+    def held_ties(
+        self, node_id: str, others: Collection[str] | None = None
+    ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+        """See :meth:`GraphWriter.held_ties`: no other writer commits while a unit is open
+        (it holds the file's write lock, and what others committed before was read when it
+        began), so the ties are the store's; their assertions are read on the unit's own
+        connection. Raises StoreError if they cannot be read."""
+        ties = ties_towards(self._store.ties(node_id), node_id, others)
+        try:
+            found = _assertions_of_records(
+                self._connection, (relation_record(*tie.key) for tie in ties)
+            )
+        except (sqlite3.Error, ValueError) as error:
+            raise StoreError(_("cannot read the provenance: {error}", error=error)) from error
+        return ties, found
 
     def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
         """See :meth:`GraphWriter.move_ties`: each row changes its end, its assertion kept in

@@ -556,6 +556,22 @@ def _seeing(visibility: Visibility | None) -> dict[str, Any] | None:
     }
 
 
+def _ties_read(records: Iterable[Any]) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+    """The ties and their assertions (by record) of the row of
+    :func:`cypher.ties_with_provenance` or :func:`cypher.held_ties`, in key order."""
+    ties: dict[str, Relation] = {}
+    found: dict[str, list[Assertion]] = {}
+    for record in records:
+        for source, type_name, target, *read in record["ties"]:
+            relation_type = RelationType(type_name)
+            name = f"{source} {type_name} {target}"
+            ties[name] = Relation(source, relation_type, target, float(read[0]), read[1], read[2])
+            assertions = _relation_assertions(source, relation_type, target, read)
+            if assertions:
+                found[name] = assertions
+    return sorted(ties.values(), key=lambda r: r.key), found
+
+
 class _InFlight:
     """Write statements run on a few threads, each in its own managed transaction, with a
     bounded number waiting; :meth:`drain` waits for all and raises the first failure."""
@@ -987,6 +1003,19 @@ class _Writer:
             if changes:
                 run(cypher.WRITE_RELATIONS, {"rows": changes})
         return retracted
+
+    def held_ties(
+        self, node_id: str, others: Collection[str] | None = None
+    ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+        """See :meth:`GraphWriter.held_ties`: one statement in the unit, which locks the node
+        and each tie before reading it (:func:`cypher.held_ties`)."""
+        self.flush()
+        kind = self._lookup([node_id]).get(node_id)
+        if kind is None:
+            return [], {}
+        wanted = None if others is None else list(others)
+        statement = cypher.held_ties(kind, among=wanted is not None)
+        return _ties_read(self._run(statement, {"id": node_id, "others": wanted}))
 
     def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
         """See :meth:`GraphWriter.move_ties`: in the server, one statement per type and
@@ -1490,21 +1519,9 @@ class Neo4jStore(Store):
         kind = self.node_kinds([node_id]).get(node_id)
         if kind is None:
             return [], {}
-        ties: dict[str, Relation] = {}
-        found: dict[str, list[Assertion]] = {}
         wanted = None if others is None else list(others)
         statement = cypher.ties_with_provenance(kind, among=wanted is not None)
-        for record in self._read(statement, id=node_id, others=wanted):
-            for source, type_name, target, *read in record["ties"]:
-                relation_type = RelationType(type_name)
-                name = f"{source} {type_name} {target}"
-                ties[name] = Relation(
-                    source, relation_type, target, float(read[0]), read[1], read[2]
-                )
-                assertions = _relation_assertions(source, relation_type, target, read)
-                if assertions:
-                    found[name] = assertions
-        return sorted(ties.values(), key=lambda r: r.key), found
+        return _ties_read(self._read(statement, id=node_id, others=wanted))
 
     def stats(self, day: Day | None = None) -> Stats:
         """Over the whole history, from the count store (the same cost at any size); as of a

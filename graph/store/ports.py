@@ -98,12 +98,24 @@ __all__ = [
     "folded",
     "search_rank",
     "search_terms",
+    "ties_towards",
 ]
 
 #: An actor's life as a history of density reads it: id, kind, group, founded year, ended day.
 ActorLife = tuple[str, NodeKind, str, int | None, str | None]
 #: A tie's life: source, target, since, until.
 TieLife = tuple[str, str, str | None, str | None]
+
+
+def ties_towards(
+    ties: Iterable[Relation], node_id: str, others: Collection[str] | None
+) -> list[Relation]:
+    """The ties of ``ties`` (ties of ``node_id``) whose other end is among ``others``; all of
+    them for None."""
+    if others is None:
+        return list(ties)
+    wanted = set(others)
+    return [t for t in ties if (t.target if t.source == node_id else t.source) in wanted]
 
 
 class GraphWriter(Protocol):
@@ -138,6 +150,15 @@ class GraphWriter(Protocol):
         """Write ``(record, assertion)`` pairs as they are (loading an export), replacing
         the same contributor's assertion of the same record. Raises NotFound for a record
         that is not in the store (nor written earlier in this unit)."""
+
+    def held_ties(
+        self, node_id: str, others: Collection[str] | None = None
+    ) -> tuple[list[Relation], dict[str, list[Assertion]]]:
+        """What :meth:`GraphStore.ties_with_provenance` gives, read in this unit and held
+        until it ends: no other writer can change, add or delete a tie of ``node_id`` (of
+        those with another end among ``others``, when given) or an assertion of one before
+        the unit commits or fails, so a merge plans from what it then writes over. Read it
+        before the unit writes any of those ties. Empty for an unknown id."""
 
     def move_ties(self, old_end: str, new_end: str, ties: Sequence[Relation]) -> None:
         """Make each of ``ties``, ties of node ``old_end`` as read, the same tie of node
@@ -530,10 +551,7 @@ class GraphStore(ABC):
         only those with another end among ``others`` when it is given, and the assertions of
         each that has any, by record (as :meth:`provenance`): what a merge reads of each
         node. Empty for an unknown id."""
-        ties = self.ties(node_id)
-        if others is not None:
-            wanted = set(others)
-            ties = [t for t in ties if (t.target if t.source == node_id else t.source) in wanted]
+        ties = ties_towards(self.ties(node_id), node_id, others)
         return ties, self.provenance(relation_record(*tie.key) for tie in ties)
 
     @abstractmethod

@@ -380,3 +380,19 @@ def test_moving_ties_refuses_ties_that_are_not_as_read(loaded):
     assert moved in store.ties("E1") and lends not in store.ties("E9")
     old, new = relation_record(*lends.key), relation_record(*moved.key)
     assert store.provenance([new])[new] == [a for r, a in before["provenance"] if r == old]
+
+
+def test_the_ties_a_unit_holds_are_those_the_store_reads(loaded):
+    """What a merge plans from is read in its unit: the same ties and assertions as the
+    store's own read, all of them or only towards some other ends; none for an unknown id,
+    and none for a node with no tie."""
+    store = loaded
+    for node_id, others in (("E9", None), ("E1", {"E9", "E2", "C1"}), ("F2", None)):
+        with store.transaction(Attribution(record=False)) as tx:
+            held = tx.held_ties(node_id, others)
+        ties, provenance = store.ties_with_provenance(node_id, others)
+        assert held == (ties, provenance)
+        assert held[0] and set(held[1]) == {relation_record(*t.key) for t in held[0]}
+    with store.transaction(Attribution(record=False)) as tx:
+        assert tx.held_ties("E404") == ([], {})
+        assert tx.held_ties("C2") == ([], {})

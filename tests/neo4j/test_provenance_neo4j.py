@@ -287,6 +287,38 @@ def test_a_bulk_restore_follows_nodes_made_again_and_names_a_missing_relation(ne
             writer.restore_provenance([("C1 ADVISES E2", stamp)])
 
 
+def test_held_ties_wait_for_no_one_but_keep_other_writers_out_until_the_unit_ends(neo4j_store):
+    """A merge's unit holds the ties it read: another writer that changes one of them, or
+    makes a new tie at the node, waits until the unit ends, then writes over what it left."""
+    store = neo4j_store
+    quiet = Attribution(record=False)
+    store.upsert_nodes([_node("C1", C), _node("E1"), _node("E2")], by=quiet)
+    tie = Relation("C1", RelationType.SUPPORTS, "E1", 0.5)
+    store.upsert_relations([tie], by=quiet)
+    done: list[str] = []
+
+    def write(name: str, relation: Relation) -> None:
+        store.upsert_relations([relation], by=Attribution("tokyo"))
+        done.append(name)
+
+    new = Relation("E2", RelationType.TRADES_WITH, "E1", 0.4)
+    for name, relation, written, after in (
+        ("changed", tie._replace(strength=0.9), 0.7, {tie.key: 0.9}),
+        ("new", new, 0.6, {tie.key: 0.6, new.key: 0.4}),
+    ):
+        with store.transaction(quiet) as tx:
+            ties, _provenance = tx.held_ties("E1")
+            assert relation not in ties
+            other = threading.Thread(target=write, args=(name, relation))
+            other.start()
+            other.join(timeout=2)
+            assert name not in done  # it waits for the unit
+            tx.upsert_relations([tie._replace(strength=written)])
+        other.join(timeout=60)
+        assert name in done
+        assert {t.key: t.strength for t in store.ties("E1")} == after
+
+
 def test_every_assertion_comes_out_in_record_order(neo4j_store):
     """Node ids that are prefixes of others ("E1", "E10") and relations of each: the export's
     order is that of the record texts."""
