@@ -332,6 +332,10 @@ public final class BestPaths {
         final PropertySelection nodeDates;
 
         final HubCache cache;
+        /** The cache's clock when the call began: an entry is kept only if nothing touched its
+         * hub since then, as the neighbours' days ({@link #exists}) may have been read before
+         * the hub's ties were. */
+        final long started;
 
         /** What the caller sees of the confidential relationships (null: all of them). */
         final Sight sight;
@@ -356,6 +360,7 @@ public final class BestPaths {
             this.ktx = ktx;
             this.tokens = tokens;
             this.cache = cache;
+            this.started = cache == null ? 0 : cache.clock();
             this.sight = sight;
             this.day = day;
             this.weightKey = weightKey;
@@ -425,7 +430,7 @@ public final class BestPaths {
             Ties ties = scan(node);
             if (ties.total >= HubCache.MIN_TIES) {
                 ties.complete(); // every neighbour checked now, with this call's cursors
-                cache.put(node, ties, before, cache.clock());
+                cache.put(node, ties, started, cache.clock());
             }
             return ties;
         }
@@ -443,7 +448,7 @@ public final class BestPaths {
             }
             Shown shown = shownScan(node);
             if (shown.held() >= HubCache.MIN_TIES) {
-                cache.put(node, shown, before, cache.clock());
+                cache.put(node, shown, started, cache.clock());
             }
             return seen(shown);
         }
@@ -460,7 +465,7 @@ public final class BestPaths {
             if (entry == null) {
                 entry = shownScan(node);
                 if (entry.held() >= HubCache.MIN_TIES) {
-                    cache.put(node, entry, before, cache.clock());
+                    cache.put(node, entry, started, cache.clock());
                 }
             }
             return cache.holds(node, entry) ? entry.held() : 0;

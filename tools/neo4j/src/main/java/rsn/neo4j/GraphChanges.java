@@ -35,7 +35,8 @@ final class GraphChanges {
     /** Each tracked database (by id): its sequence, and when each name was last touched. */
     private static final Map<String, Database> DATABASES = new ConcurrentHashMap<>();
 
-    /** How many of the latest touches a database remembers the nodes of. */
+    /** How many of the latest touches a database remembers the nodes of (a transaction
+     * touches twice, before and after its commit: about half as many transactions). */
     static final int REMEMBERED = 1024;
     /** Beyond this many nodes, a touch is remembered as touching every node. */
     static final int REMEMBERED_NODES = 1000;

@@ -59,6 +59,9 @@ public final class GraphChangesExtension extends ExtensionFactory<GraphChangesEx
             public void stop() {
                 service.unregisterTransactionEventListener(database.databaseName(), listener);
                 GraphChanges.forget(id);
+                // a database may be started again over other files (a restore): nothing
+                // kept of it may outlive this
+                HubCache.drop(id, null);
             }
         };
     }
