@@ -38,12 +38,13 @@ def collector_off() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector for the block, then turn it back on if it
     was on.
 
-    A projection makes a few dictionaries per node and per edge at once, each of which
-    counts towards the collector's next pass, and its full passes walk every object alive (a
-    store's whole graph among them). The dictionaries hold no reference cycles, so reference
-    counting frees them as usual. Unlike :func:`collector_paused`, nothing
-    is frozen: a projection is dropped after use, and a frozen graph that later took part in
-    a cycle would never be freed.
+    A projection makes a few dictionaries per node and per edge at once (a hub's merge, a
+    tuple or two per tie), each of which counts towards the collector's next pass, and its
+    full passes walk every object alive (a store's whole graph among them). The objects hold
+    no reference cycles, so reference counting frees them as usual; a cycle made meanwhile
+    waits for the first pass after the block. Used as a decorator too. Unlike
+    :func:`collector_paused`, nothing is frozen: a projection is dropped after use, and a
+    frozen graph that later took part in a cycle would never be freed.
     """
     was_enabled = gc.isenabled()
     gc.disable()

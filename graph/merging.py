@@ -54,8 +54,12 @@ __all__ = [
 #: The kinds of node that may be merged (each only with its own kind).
 MERGED_KINDS: frozenset[NodeKind] = frozenset({NodeKind.ENTERPRISE, NodeKind.FINANCIER})
 
-#: The version of the snapshot's JSON form.
-SNAPSHOT_VERSION = 1
+#: The version of the snapshot's JSON form: 2 writes each relation and each assertion as a
+#: list of its fields (a hub's snapshot holds thousands of them); 1, with an object for each,
+#: is still read.
+SNAPSHOT_VERSION = 2
+#: The versions :meth:`MergeSnapshot.from_json` reads.
+_READ_VERSIONS = (1, 2)
 
 
 def new_merge_id() -> str:
@@ -126,29 +130,44 @@ def tie_changed(tie: Relation, node: str) -> str:
 # -- the snapshot ----------------------------------------------------------------------
 
 
-def _relation_dict(relation: Relation) -> dict[str, Any]:
-    return relation.as_dict()
+def _assertion_fields(assertion: Assertion) -> list[Any]:
+    return [
+        assertion.contributor,
+        assertion.recorded_at,
+        assertion.last_seen,
+        assertion.retracted_at,
+        assertion.values,
+    ]
 
 
-def _relation_from(data: Mapping[str, Any]) -> Relation:
-    return Relation(
-        str(data["source"]),
-        RelationType(data["type"]),
-        str(data["target"]),
-        float(data["strength"]),
-        data.get("since"),
-        data.get("until"),
-    )
+def _relation_from(data: Any) -> Relation:
+    """The relation of a snapshot's [source, type, target, strength, since, until] (or, in
+    version 1, of an object of those fields)."""
+    if isinstance(data, Mapping):
+        data = [data["source"], data["type"], data["target"], data["strength"]] + [
+            data.get("since"),
+            data.get("until"),
+        ]
+    source, type_name, target, strength, since, until = data
+    # the look-up is the fast way; RelationType() says why a name is none
+    relation_type = _RELATION_TYPES.get(type_name) or RelationType(type_name)
+    return Relation(str(source), relation_type, str(target), float(strength), since, until)
 
 
-def _assertion_from(data: Mapping[str, Any]) -> Assertion:
-    return Assertion(
-        str(data["contributor"]),
-        str(data["recorded_at"]),
-        str(data["last_seen"]),
-        data.get("retracted_at"),
-        dict(data["values"]),
-    )
+#: Each relation type by its value (a hub's snapshot names thousands).
+_RELATION_TYPES: dict[Any, RelationType] = {kind.value: kind for kind in RelationType}
+
+
+def _assertion_from(data: Any) -> Assertion:
+    """The assertion of a snapshot's [contributor, recorded_at, last_seen, retracted_at,
+    values] (or, in version 1, of an object of those fields)."""
+    if isinstance(data, Mapping):
+        data = [data["contributor"], data["recorded_at"], data["last_seen"]] + [
+            data.get("retracted_at"),
+            data["values"],
+        ]
+    contributor, recorded_at, last_seen, retracted_at, values = data
+    return Assertion(str(contributor), str(recorded_at), str(last_seen), retracted_at, dict(values))
 
 
 def relation_of_key(key: tuple[str, str, str]) -> str:
@@ -197,11 +216,12 @@ class MergeSnapshot:
                     "name": self.node.name,
                     "props": self.node.props,
                 },
-                "ties": [_relation_dict(r) for r in self.ties],
-                "combined": [_relation_dict(r) for r in self.combined],
-                "written": [_relation_dict(r) for r in self.written],
+                # a relation is a named tuple, written as the list of its fields
+                "ties": self.ties,
+                "combined": self.combined,
+                "written": self.written,
                 "provenance": {
-                    record: [a.as_dict() for a in assertions]
+                    record: [_assertion_fields(a) for a in assertions]
                     for record, assertions in sorted(self.provenance.items())
                 },
                 "referrals": list(self.referrals),
@@ -215,7 +235,7 @@ class MergeSnapshot:
         """The snapshot of :meth:`to_json`; raises ValueError if ``text`` is not one."""
         try:
             data = json.loads(text)
-            if not isinstance(data, dict) or data.get("version") != SNAPSHOT_VERSION:
+            if not isinstance(data, dict) or data.get("version") not in _READ_VERSIONS:
                 raise ValueError(_("not a merge snapshot of this version"))
             node = data["node"]
             return cls(
@@ -490,30 +510,26 @@ def plan_unmerge(
     written = {tie.key: tie for tie in snapshot.written}
     moved: list[Relation] = []
     back: set[tuple[str, str, str]] = set()
+    stays: set[str] = set()  # the relations moved back, as records of the kept node
     for tie in snapshot.ties:
         key = moved_tie(tie, merge, keep).key
         there = now.get(key)
-        if (
-            key in combined
-            or there is None
-            or there != written.get(key)
-            or current_provenance.get(relation_of_key(key), [])
-            != snapshot.provenance.get(relation_of_key(tie.key), [])
+        if key in combined or there is None or there != written.get(key):
+            continue
+        name = relation_of_key(key)
+        if current_provenance.get(name, []) != snapshot.provenance.get(
+            relation_of_key(tie.key), []
         ):
             continue
         moved.append(there)
         back.add(tie.key)
+        stays.add(name)
     ties = {r.key: r for r in (*snapshot.ties, *snapshot.combined) if r.key not in back}
     moved_back = tuple(
         replace(r, enterprise=merge)
         for r in referrals
         if r.id in snapshot.referrals and r.enterprise == keep
     )
-    stays = {
-        relation_of_key(moved_tie(key_tie, merge, keep).key)
-        for key_tie in snapshot.ties
-        if key_tie.key in back
-    }
     restored = {relation_of_key(key) for key in ties} | {merge}
     return UnmergePlan(
         record=record,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 
+from graph.collector import collector_off
 from graph.errors import Conflict, NotFound, StoreError
 from graph.i18n import _
 from graph.matching import find_candidates
@@ -148,6 +149,7 @@ def _snapshot_of(store: GraphStore, record: MergeRecord) -> MergeSnapshot:
         raise StoreError(_("merge {id}: {error}", id=record.id, error=error)) from error
 
 
+@collector_off()
 def merge_nodes(
     store: Store, keep: str, merge: str, by: str = DEFAULT_CONTRIBUTOR, reason: str | None = None
 ) -> MergeRecord:
@@ -157,6 +159,10 @@ def merge_nodes(
     Raises NotFound for an unknown id and Conflict for two nodes that may not be merged
     (itself, an alias, a kept node of an open merge, two kinds, a kind other than enterprise
     or financier); nothing is written then.
+
+    Runs with the cyclic garbage collector held off (:func:`collector_off`): a hub's merge
+    makes tens of thousands of small objects, and the passes they set off would walk every
+    object the process holds.
     """
     aliases = store.aliases()
     check_not_aliases(keep, merge, aliases)
@@ -197,13 +203,15 @@ def merge_nodes(
     return record
 
 
+@collector_off()
 def unmerge(store: Store, merge_id: str) -> MergeRecord:
     """Undo the merge ``merge_id``: both nodes as they were before it (nodes, ties with
     their values, every assertion, referrals), the alias gone; writes made to the kept node
     since that touch nothing the merge changed stay. Returns the record, marked undone.
 
     Raises NotFound for an unknown merge, and Conflict for one undone already or one that a
-    later open merge built on (undo merges in reverse order: the sentence names it).
+    later open merge built on (undo merges in reverse order: the sentence names it). Runs
+    with the collector held off, as :func:`merge_nodes`.
     """
     merges = store.merges()
     record = next((m for m in merges if m.id == merge_id), None)

@@ -1399,7 +1399,8 @@ CENTRES_WITH_EXPERTISE = (
 # A merge (graph.merging) is a node of its own label, which no question of the graph reads
 # (every one names the kinds' labels, and a merge has no assertion key): ``id``, ``kept``,
 # ``merged``, ``merged_by``, ``at``, ``reason``, ``score``, ``undone_at`` (null while it holds)
-# and ``snapshot`` (its JSON text). While it holds, ``merged`` is an alias of ``kept``.
+# and ``snapshot`` (its JSON text, zlib-compressed; as text in merges made before that). While
+# it holds, ``merged`` is an alias of ``kept``.
 
 #: The label of a merge's node.
 MERGE_LABEL = "RsnMerge"

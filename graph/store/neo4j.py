@@ -19,6 +19,7 @@ import contextvars
 import heapq
 import json
 import threading
+import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -570,6 +571,24 @@ def _ties_read(records: Iterable[Any]) -> tuple[list[Relation], dict[str, list[A
             if assertions:
                 found[name] = assertions
     return sorted(ties.values(), key=lambda r: r.key), found
+
+
+def _packed_snapshot(snapshot: str) -> bytes:
+    """A merge's snapshot as the server keeps it: its JSON text compressed (zlib, level 1).
+    A merge of a large hub snapshots thousands of ties; kept as text, the several megabytes
+    cost the merge's commit and the undo's read more than compressing them does."""
+    return zlib.compress(snapshot.encode("utf-8"), 1)
+
+
+def _unpacked_snapshot(stored: Any) -> str:
+    """The JSON text of a snapshot kept as :func:`_packed_snapshot` made it, or as text (as
+    merges made before it were kept). Raises StoreError for anything else."""
+    if isinstance(stored, str):
+        return stored
+    try:
+        return zlib.decompress(bytes(stored)).decode("utf-8")
+    except (TypeError, ValueError, zlib.error) as error:
+        raise StoreError(_("the merge's snapshot cannot be read: {error}", error=error)) from None
 
 
 class _InFlight:
@@ -1189,7 +1208,7 @@ class _Writer:
             "reason": record.reason,
             "score": record.score,
             "undone_at": record.undone_at,
-            "snapshot": snapshot,
+            "snapshot": _packed_snapshot(snapshot),
         }
         self._run(cypher.RECORD_MERGE, {"props": props})
 
@@ -1965,7 +1984,7 @@ class Neo4jStore(Store):
 
     def merge_snapshot(self, merge_id: str) -> str | None:
         records = self._read(cypher.MERGE_SNAPSHOT, id=merge_id)
-        return str(records[0]["snapshot"]) if records else None
+        return _unpacked_snapshot(records[0]["snapshot"]) if records else None
 
     # -- referrals -----------------------------------------------------------------------
 

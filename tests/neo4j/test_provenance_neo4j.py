@@ -12,9 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import NotFound, StoreUnavailable
+from graph.errors import NotFound, StoreError, StoreUnavailable
+from graph.merging import MergeSnapshot
 from graph.model import Node, NodeKind, Relation, RelationType, Scope
 from graph.provenance import Assertion, Attribution, relation_record
+from graph.queries.merges import merge_nodes, unmerge
 from graph.referral_lifecycle import Referral, ReferralEvent, ReferralStatus, referral_tie_strength
 from graph.store import cypher
 from graph.store.embedded import EmbeddedStore
@@ -317,6 +319,28 @@ def test_held_ties_wait_for_no_one_but_keep_other_writers_out_until_the_unit_end
         other.join(timeout=60)
         assert name in done
         assert {t.key: t.strength for t in store.ties("E1")} == after
+
+
+def test_a_merges_snapshot_is_kept_compressed_and_one_kept_as_text_still_reads(neo4j_store):
+    """The server keeps a merge's snapshot as compressed bytes (a hub's runs to megabytes of
+    text); a merge kept before that, with its snapshot as text, reads and undoes as before."""
+    store = neo4j_store
+    quiet = Attribution(record=False)
+    store.upsert_nodes([_node("C1", C), _node("E1"), _node("E2")], by=quiet)
+    store.upsert_relations([Relation("C1", RelationType.SUPPORTS, "E2", 0.5)], by=quiet)
+    record = merge_nodes(store, "E1", "E2", by="admin")
+    (kept,) = _raw(store, f"MATCH (m:{cypher.MERGE_LABEL}) RETURN m.snapshot AS s")
+    assert isinstance(kept["s"], bytes)
+    text = store.merge_snapshot(record.id)
+    assert text is not None and len(kept["s"]) < len(text.encode())
+    assert MergeSnapshot.from_json(text).merge == "E2"
+    store._write(f"MATCH (m:{cypher.MERGE_LABEL}) SET m.snapshot = $text", text=text)
+    assert store.merge_snapshot(record.id) == text
+    unmerge(store, record.id)
+    assert [t.key for t in store.ties("E2")] == [("C1", RelationType.SUPPORTS, "E2")]
+    store._write(f"MATCH (m:{cypher.MERGE_LABEL}) SET m.snapshot = $junk", junk=b"not zlib")
+    with pytest.raises(StoreError, match="snapshot cannot be read"):
+        store.merge_snapshot(record.id)
 
 
 def test_every_assertion_comes_out_in_record_order(neo4j_store):
