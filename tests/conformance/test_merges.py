@@ -4,15 +4,17 @@ gives the exact store back, also after the store is opened again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from graph.errors import Conflict, NotFound
 from graph.loaders import load_dataset
-from graph.merging import MergeRecord
+from graph.merging import MergeRecord, check_mergeable
 from graph.model import NodeKind, Relation, RelationType
 from graph.provenance import Assertion, Attribution, relation_record
+from graph.queries import merges
 from graph.queries.merges import merge_nodes, resolve, resolve_ids, unmerge
 from graph.queries.presence import node_on
 from graph.queries.referrals import Caller, create_referral
@@ -194,6 +196,30 @@ def test_writes_to_the_kept_node_after_the_merge_stay(loaded, tmp_path):
         "relations"
     ]
     assert after["nodes"] == before["nodes"]
+
+
+def test_a_write_to_the_merged_node_just_before_the_merge_comes_back_with_the_undo(
+    loaded, monkeypatch
+):
+    """The merged node is read again once the merge's unit holds it: a write to it that
+    committed after the merge's first read is what the undo gives back."""
+    store = loaded
+    renamed = {}
+
+    def checked_then_written(*args, **kwargs):
+        found = check_mergeable(*args, **kwargs)
+        node = store.get_node("E9")
+        renamed["node"] = replace(
+            node, name="山田製作所 本社", props={**node.props, "employees": 12}
+        )
+        store.upsert_nodes([renamed["node"]], by=Attribution("bank"))
+        return found
+
+    monkeypatch.setattr(merges, "check_mergeable", checked_then_written)
+    record = merge_nodes(store, "E1", "E9")
+    assert store.get_node("E9") is None
+    unmerge(store, record.id)
+    assert store.get_node("E9") == renamed["node"]
 
 
 def test_merges_survive_a_restart(loaded, open_again):
