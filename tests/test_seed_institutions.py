@@ -64,6 +64,8 @@ def test_one_prefectural_centre_per_prefecture() -> None:
     assert all(i.name.startswith("公益財団法人") for i in listed)
     by_code = {i.prefecture: i.name for i in listed}
     assert by_code["13"] == "公益財団法人東京都中小企業振興公社"
+    # 茨城県中小企業振興公社 became いばらき中小企業グローバル推進機構 in April 2020
+    assert by_code["08"] == "公益財団法人いばらき中小企業グローバル推進機構"
 
 
 def test_banks() -> None:
