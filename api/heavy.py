@@ -107,26 +107,62 @@ def _start_worker(settings: Settings) -> None:
         log.warning("the heavy work process could not open the store yet: %s", error)
         return
     threading.Thread(
-        target=_warm_figures, args=(store,), name="rsn-heavy-warm", daemon=True
+        target=keep_map_figures,
+        args=(store, threading.Event()),
+        name="rsn-heavy-figures",
+        daemon=True,
     ).start()
 
 
-def _warm_figures(store: GraphStore) -> None:
-    """Work out today's map figures once the worker has its store, on a thread of its own,
-    so that the first visitor of the map does not wait for them (they are kept while the
-    graph does not change: see :func:`graph.queries.regional_measures.regional_history`).
-    Only for a store that keeps them; a failure only costs that speed."""
+#: How often the worker looks whether the graph changed (seconds), and how long it must then
+#: stay unchanged before today's map figures are worked out again (a load, or a run of API
+#: writes, is one change, not hundreds).
+FIGURES_POLL_SECONDS = 2.0
+FIGURES_QUIET_SECONDS = 2.0
+
+
+def keep_map_figures(
+    store: GraphStore,
+    stop: threading.Event,
+    poll: float = FIGURES_POLL_SECONDS,
+    quiet: float = FIGURES_QUIET_SECONDS,
+) -> None:
+    """Keep today's map figures worked out, on a thread of the worker, until ``stop`` is
+    set: once the worker has its store, then again whenever other processes committed to
+    the store and then none did for ``quiet`` seconds (the graph brought up to date first,
+    as a job would), and when the day turns. So a visitor of the map rarely waits for its
+    figures (they are kept while the graph does not change: see
+    :func:`graph.queries.regional_measures.regional_history`); one who comes while they are
+    being worked out waits for that work to end. Between changes it only looks at the
+    file's version, which reads nothing. Only for a store that keeps the figures (the
+    embedded one); a failure is logged and only costs that speed. A store that keeps
+    changing is left alone until it settles, and the worker runs at a lower priority."""
     from graph.queries.regional_measures import graph_changes, regional_history
 
     if graph_changes(store) is None:
         return
-    started = time.perf_counter()
-    try:
-        regional_history(store, today())
-    except Exception as error:  # logged: the worker goes on without it
-        log.warning("working out the map's figures ahead failed: %s", error)
-        return
-    log.info("map figures ready in %.3f s", time.perf_counter() - started)
+    look = getattr(store, "file_version", None)
+    done: tuple[object, object] | None = None  # what the figures were last worked out for
+    seen: tuple[object, object] | None = None
+    seen_at = 0.0
+    while True:
+        try:
+            state = (look() if look is not None else graph_changes(store), today())
+            now = time.monotonic()
+            if state != seen:
+                seen, seen_at = state, now
+            if state != done and (done is None or now - seen_at >= quiet):
+                done = state
+                started = time.perf_counter()
+                refresh = getattr(store, "refresh", None)
+                if refresh is not None:
+                    refresh()
+                regional_history(store, today())
+                log.info("map figures ready in %.3f s", time.perf_counter() - started)
+        except Exception as error:  # logged: the worker goes on, and tries at the next change
+            log.warning("working out the map's figures ahead failed: %s", error)
+        if stop.wait(poll):
+            return
 
 
 def _exit_with(sentinel: int) -> None:

@@ -44,6 +44,7 @@ __all__ = [
     "RegionalStep",
     "check_measure",
     "graph_changes",
+    "kept_history",
     "measure_value",
     "regional_counts",
     "regional_history",
@@ -299,6 +300,19 @@ def regional_history(
     finally:
         with _keeping:
             _making.pop(key, None)
+
+
+def kept_history(
+    store: GraphStore, day: Day, first: int | None = None, last: int | None = None
+) -> list[RegionalStep] | None:
+    """The answer :func:`regional_history` keeps for this question on the graph of
+    ``store`` as it is now, without working anything out; None when none is kept."""
+    first, last = history_years(first, last)
+    version = graph_changes(store)
+    if version is None:
+        return None
+    with _keeping:
+        return _kept_answer((id(store), version, first, last, day), store)
 
 
 def _kept_answer(key: tuple[object, ...], store: GraphStore) -> list[RegionalStep] | None:

@@ -1236,6 +1236,20 @@ class EmbeddedStore(Store):
         version: int = self._connection.execute("PRAGMA data_version").fetchone()[0]
         return version
 
+    def file_version(self) -> int:
+        """A number that moves whenever another process commits to the store's file (SQLite's
+        data version, as this store sees it): a cheap look that reads nothing of the graph,
+        to tell when :meth:`refresh` has something to bring. Raises StoreUnavailable if the
+        file stays locked, StoreError if it cannot be read."""
+        with self._write_lock:
+            self._check_open()
+            try:
+                return self._data_version()
+            except sqlite3.Error as error:
+                raise self._failure(
+                    error, _("the store in {folder} cannot be read", folder=self.data_dir)
+                ) from error
+
     def _read_file(self, connection: sqlite3.Connection) -> _Memory:
         """The whole graph from ``connection``'s transaction; raises StoreError if the file
         holds something that is not an rsn store, sqlite3.Error if it cannot be read."""

@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -15,9 +17,14 @@ import pytest
 from pydantic import ValidationError
 
 from api import create_app
-from api.heavy import HeavyConfig, HeavyWork
+from api.heavy import HeavyConfig, HeavyWork, keep_map_figures
 from graph import errors
+from graph.model import Node, NodeKind
+from graph.provenance import Attribution
+from graph.queries.regional_measures import kept_history
 from graph.settings import Settings
+from graph.store.embedded import EmbeddedStore
+from graph.valid_time import today
 from tests.api.conftest import load_with_keys, serve
 
 #: Heavy requests and the answers both ways must give: reports, what-if, density, errors.
@@ -157,3 +164,42 @@ def test_the_number_of_heavy_processes_is_bounded():
     for bad in (-1, 17):
         with pytest.raises(ValidationError):
             HeavyConfig(RSN_HEAVY_PROCESSES=bad)
+
+
+def _tokyo_enterprises(store) -> int | None:
+    """Tokyo's enterprises today in the map's figures the store keeps; None when none."""
+    kept = kept_history(store, today())
+    return None if kept is None else kept[-1].rows["13"].enterprises
+
+
+def _eventually(check, seconds: float = 30.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = check()
+        if found:
+            return found
+        time.sleep(0.02)
+    return check()
+
+
+def test_the_worker_works_the_map_figures_out_again_once_writes_settle(small_store_dir):
+    """The heavy work process works today's map figures out when it starts, and again once
+    another process wrote and then stopped writing, with no request asking: the next
+    visitor of the map finds them ready and current."""
+    server = EmbeddedStore(small_store_dir, watch_seconds=None)
+    worker = EmbeddedStore(small_store_dir, watch_seconds=None)
+    stop = threading.Event()
+    keeper = threading.Thread(target=keep_map_figures, args=(worker, stop, 0.02, 0.2))
+    keeper.start()
+    try:
+        assert _eventually(lambda: _tokyo_enterprises(worker) == 2)
+        new = Node("E9", NodeKind.ENTERPRISE, "江戸前工房", {"prefecture": "13", "industry": "E"})
+        server.upsert_nodes([new], by=Attribution("tokyo"))
+        assert _eventually(lambda: _tokyo_enterprises(worker) == 3)
+        assert worker.get_node("E9") == server.get_node("E9")
+    finally:
+        stop.set()
+        keeper.join(timeout=30)
+        server.close()
+        worker.close()
+    assert not keeper.is_alive()
