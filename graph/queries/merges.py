@@ -187,9 +187,10 @@ def merge_nodes(
         merged_ties, provenance = tx.held_ties(merge)
         # and the merged node itself, read again now that it is held: a write to it that
         # committed since the first read is in the snapshot, so an undo gives it back
-        merged = store.get_nodes([merge]).get(merge)
-        if merged is None:
+        held = store.get_nodes([merge]).get(merge)
+        if held is None:
             raise NotFound(no_node(merge))
+        merged = held
         # of the kept node's ties, only those that may become one with a moved tie
         others = {end for tie in merged_ties for end in (tie.source, tie.target)} - {merge}
         kept_ties, kept_provenance = tx.held_ties(keep, others)

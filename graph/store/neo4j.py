@@ -563,14 +563,40 @@ def _ties_read(records: Iterable[Any]) -> tuple[list[Relation], dict[str, list[A
     ties: dict[str, Relation] = {}
     found: dict[str, list[Assertion]] = {}
     for record in records:
-        for source, type_name, target, *read in record["ties"]:
-            relation_type = RelationType(type_name)
+        for source, type_name, target, strength, since, until, owner, pairs in record["ties"]:
             name = f"{source} {type_name} {target}"
-            ties[name] = Relation(source, relation_type, target, float(read[0]), read[1], read[2])
-            assertions = _relation_assertions(source, relation_type, target, read)
-            if assertions:
-                found[name] = assertions
+            relation = Relation(
+                source, RelationType(type_name), target, float(strength), since, until
+            )
+            ties[name] = relation
+            if pairs:
+                found[name] = (
+                    _explicit_assertions(pairs)
+                    or _Provenance(owner, pairs, relation_values(relation)).sorted()
+                )
     return sorted(ties.values(), key=lambda r: r.key), found
+
+
+def _explicit_assertions(pairs: Sequence[Sequence[Any]]) -> list[Assertion] | None:
+    """The assertions of ``pairs`` ([key, stored]) in contributor order, as
+    :class:`_Provenance` reads them, when each keeps values of its own (as most ties'
+    assertions do after a load with provenance): the quick way for a hub's thousands of
+    ties. None when one is implicit (then the record's values are needed). Raises
+    ValueError for stored values that are not a JSON object."""
+    start = len(cypher.PROVENANCE_PREFIX)
+    assertions = []
+    for key, stored in pairs:
+        if not (isinstance(stored, list) and len(stored) == 4):
+            return None
+        recorded_at, last_seen, retracted_at, text = stored
+        assertions.append(
+            Assertion(
+                key[start:], recorded_at, last_seen, retracted_at or None, values_from_text(text)
+            )
+        )
+    if len(assertions) > 1:
+        assertions.sort(key=lambda assertion: assertion.contributor)
+    return assertions
 
 
 def _packed_snapshot(snapshot: str) -> bytes:
