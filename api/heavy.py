@@ -102,16 +102,9 @@ def _start_worker(settings: Settings) -> None:
             target=_exit_with, args=(parent.sentinel,), name="rsn-heavy-parent", daemon=True
         ).start()
     try:
-        store = _worker_store()
+        _worker_store()
     except RsnError as error:
         log.warning("the heavy work process could not open the store yet: %s", error)
-        return
-    threading.Thread(
-        target=keep_map_figures,
-        args=(store, threading.Event()),
-        name="rsn-heavy-figures",
-        daemon=True,
-    ).start()
 
 
 #: How often the worker looks whether the graph changed (seconds), and how long it must then
@@ -172,9 +165,10 @@ def _exit_with(sentinel: int) -> None:
 
 
 def _worker_store() -> GraphStore:
-    """The worker's store, opened on first use through the composition root. An embedded
-    store watches no file: each job brings it up to date itself. Raises what opening the
-    store raises."""
+    """The worker's store, opened on first use through the composition root (at the
+    worker's start, or by the first job if it could not be opened then), with the thread that
+    keeps the map's figures (:func:`keep_map_figures`). An embedded store watches no file:
+    each job brings it up to date itself. Raises what opening the store raises."""
     global _store
     if _store is None:
         if _settings is None:
@@ -182,6 +176,12 @@ def _worker_store() -> GraphStore:
         services = Services(_settings, watch=False)
         _store = services.store
         mp_util.Finalize(None, services.close, exitpriority=10)
+        threading.Thread(
+            target=keep_map_figures,
+            args=(_store, threading.Event()),
+            name="rsn-heavy-figures",
+            daemon=True,
+        ).start()
     return _store
 
 

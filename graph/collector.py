@@ -4,16 +4,44 @@ opening)."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 __all__ = ["BatchSweeper", "collector_off", "collector_paused"]
 
+# The blocks that hold the collector off, process-wide: several threads may be inside one at
+# once (merges, projections, a store's reread), and they may end in any order. The first to
+# begin turns the collector off, the last to end turns it back on if it was on before the
+# first began; looking whether it is on and turning it off happen under one lock, so no
+# interleaving can leave it off for good.
+_holding = threading.Lock()
+_holders = 0
+_resume = False
+
+
+def _hold() -> None:
+    global _holders, _resume
+    with _holding:
+        if _holders == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _holders += 1
+
+
+def _release() -> None:
+    global _holders
+    with _holding:
+        _holders -= 1
+        if _holders == 0 and _resume:
+            gc.enable()
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the block, then resume it as it was, with
-    what the block made and kept (a loaded graph) moved out of its reach.
+    """Pause Python's cyclic garbage collector for the block, then resume it as it was (once
+    no other block holds it off), with what the block made and kept (a loaded graph) moved
+    out of its reach.
 
     A load makes millions of tuples and dictionaries that live on; each makes the collector
     run, and its full passes walk every object alive, so on a national dataset they cost a
@@ -23,20 +51,18 @@ def collector_paused() -> Iterator[None]:
     that the next reports do not pay for walking the graph; an object frozen there is still
     freed when its last reference goes. ``make bench`` measures loads and reports with it.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    _hold()
     try:
         yield
     finally:
         gc.freeze()
-        if was_enabled:
-            gc.enable()
+        _release()
 
 
 @contextmanager
 def collector_off() -> Iterator[None]:
     """Hold off Python's cyclic garbage collector for the block, then turn it back on if it
-    was on.
+    was on, once no other block (of any thread) holds it off.
 
     A projection makes a few dictionaries per node and per edge at once (a hub's merge, a
     tuple or two per tie), each of which counts towards the collector's next pass, and its
@@ -46,13 +72,11 @@ def collector_off() -> Iterator[None]:
     :func:`collector_paused`, nothing is frozen: a projection is dropped after use, and a
     frozen graph that later took part in a cycle would never be freed.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
+    _hold()
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        _release()
 
 
 class BatchSweeper:

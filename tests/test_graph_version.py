@@ -84,6 +84,28 @@ def test_a_write_catches_up_on_referral_commits_without_a_reread(small_store_dir
         assert [t.strength for t in other.derived_ties("C2")] == [0.875]
 
 
+def test_the_graph_changes_for_another_connections_referrals_only_when_one_completes(
+    small_store_dir,
+):
+    """A referral made or moved but not completed changes no tie: a store that catches up
+    on it keeps its graph (and what was kept of it, such as the map's figures) as it was;
+    one completed is a tie between two centres, so the graph has changed."""
+    with (
+        EmbeddedStore(small_store_dir, watch_seconds=None) as reader,
+        EmbeddedStore(small_store_dir, watch_seconds=None) as writer,
+    ):
+        changes = reader.changes
+        referral, _ = create_referral(
+            writer, SENDER, "E4", "C2", "intellectual_property", "patents", request_key="open"
+        )
+        move_referral(writer, RECEIVER, referral.id, "accepted", reason="r")
+        assert reader.refresh() is False
+        assert reader.changes == changes
+        _complete_a_referral(writer, "done")
+        assert reader.refresh() is False
+        assert reader.changes > changes
+
+
 def test_a_store_written_before_the_graph_version_opens_and_keeps_it(small_store_dir):
     with sqlite3.connect(small_store_dir / STORE_FILE) as connection:
         connection.execute("DROP TABLE meta")

@@ -1406,13 +1406,16 @@ class EmbeddedStore(Store):
 
     def _count_completed_referrals(self) -> None:
         """Recount the referrals completed between each two centres, which introductions
-        take as ties, and forget the sorted ties of every centre whose count changed.
+        take as ties, and forget the sorted ties of every centre whose count changed; the
+        graph counts as changed (:meth:`changes`) only when a count did.
 
         Reads on the writing connection, so the caller holds the write lock: outside a
         transaction that connection sees the latest commit, inside one it sees the file as
         the transaction does. Raises sqlite3.Error."""
         counts = _completed_counts(self._connection)
         with self._read_lock:
+            if counts == self._completed_referrals:
+                return  # the graph is as it was: what was kept of it still holds
             for centre in set(counts) | set(self._completed_referrals):
                 if counts.get(centre) != self._completed_referrals.get(centre):
                     self._sorted_ties.pop(centre, None)

@@ -606,15 +606,17 @@ def _packed_snapshot(snapshot: str) -> bytes:
     return zlib.compress(snapshot.encode("utf-8"), 1)
 
 
-def _unpacked_snapshot(stored: Any) -> str:
-    """The JSON text of a snapshot kept as :func:`_packed_snapshot` made it, or as text (as
-    merges made before it were kept). Raises StoreError for anything else."""
+def _unpacked_snapshot(merge_id: str, stored: Any) -> str:
+    """The JSON text of merge ``merge_id``'s snapshot kept as :func:`_packed_snapshot` made
+    it, or as text (as merges made before it were kept). Raises StoreError, naming the
+    merge, for anything else."""
     if isinstance(stored, str):
         return stored
     try:
         return zlib.decompress(bytes(stored)).decode("utf-8")
     except (TypeError, ValueError, zlib.error) as error:
-        raise StoreError(_("the merge's snapshot cannot be read: {error}", error=error)) from None
+        unreadable = _("the merge's snapshot cannot be read: {error}", error=error)
+        raise StoreError(_("merge {id}: {error}", id=merge_id, error=unreadable)) from None
 
 
 class _InFlight:
@@ -2010,7 +2012,7 @@ class Neo4jStore(Store):
 
     def merge_snapshot(self, merge_id: str) -> str | None:
         records = self._read(cypher.MERGE_SNAPSHOT, id=merge_id)
-        return _unpacked_snapshot(records[0]["snapshot"]) if records else None
+        return _unpacked_snapshot(merge_id, records[0]["snapshot"]) if records else None
 
     # -- referrals -----------------------------------------------------------------------
 

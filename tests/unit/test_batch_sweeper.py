@@ -1,14 +1,16 @@
 """The sweeper frees, between batches of a load made with the collector paused, the reference
-cycles a batch left behind (a driver's results keep their parameters in cycles)."""
+cycles a batch left behind (a driver's results keep their parameters in cycles); and blocks
+that hold the collector off, in several threads at once, always leave it as it was."""
 
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 
 import pytest
 
-from graph.collector import BatchSweeper, collector_paused
+from graph.collector import BatchSweeper, collector_off, collector_paused
 
 
 class _Rows:
@@ -61,3 +63,40 @@ def test_finish_frees_everything_left() -> None:
 def test_full_every_must_be_positive() -> None:
     with pytest.raises(ValueError):
         BatchSweeper(full_every=0)
+
+
+def test_blocks_that_end_in_any_order_leave_the_collector_as_it_was() -> None:
+    """Blocks holding the collector off (of several threads at once) may end in any order:
+    it stays off until the last ends, then it is on again, as it was before the first."""
+    assert gc.isenabled()
+    first, second = collector_off(), collector_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to begin ends first
+    assert not gc.isenabled()  # the second still holds it off
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_off():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
+
+
+def test_threads_that_hold_the_collector_off_at_once_never_leave_it_off() -> None:
+    start = threading.Barrier(8)
+
+    def hold() -> None:
+        start.wait()
+        for _ in range(500):
+            with collector_off():
+                pass
+
+    threads = [threading.Thread(target=hold) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert gc.isenabled()
