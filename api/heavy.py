@@ -140,17 +140,16 @@ def keep_map_figures(
     seen_at = 0.0
     while True:
         try:
-            state = (look() if look is not None else graph_changes(store), today())
+            day = today()
+            state = (look() if look is not None else graph_changes(store), day)
             now = time.monotonic()
             if state != seen:
                 seen, seen_at = state, now
             if state != done and (done is None or now - seen_at >= quiet):
                 done = state
                 started = time.perf_counter()
-                refresh = getattr(store, "refresh", None)
-                if refresh is not None:
-                    refresh()
-                regional_history(store, today())
+                _brought_up_to_date(store)
+                regional_history(store, day)
                 log.info("map figures ready in %.3f s", time.perf_counter() - started)
         except Exception as error:  # logged: the worker goes on, and tries at the next change
             log.warning("working out the map's figures ahead failed: %s", error)
@@ -199,12 +198,19 @@ def _said_ready(done: Future[bool], started: float) -> None:
 def _run(job: Callable[..., _Answer], args: tuple[object, ...], lang: str) -> _Answer:
     """Run ``job`` in a worker, speaking ``lang`` (the request's language), on a store
     brought up to date with every commit made before."""
-    store = _worker_store()
-    refresh = getattr(store, "refresh", None)
-    if refresh is not None:  # the embedded store; a Neo4j server is always current
-        refresh()
+    store = _brought_up_to_date(_worker_store())
     with speaking(lang):
         return job(store, *args)
+
+
+def _brought_up_to_date(store: GraphStore) -> GraphStore:
+    """``store``, holding every commit made to it before the call (the embedded store
+    rereads what other processes wrote; a Neo4j server is always current). Raises what
+    :meth:`EmbeddedStore.refresh` raises."""
+    refresh = getattr(store, "refresh", None)
+    if refresh is not None:
+        refresh()
+    return store
 
 
 # -- in the server -------------------------------------------------------------------------

@@ -278,7 +278,7 @@ def regional_history(
     version = graph_changes(store)
     if version is None:
         return _regional_history(store, day, first, last)
-    key = (id(store), version, first, last, day)
+    key = _question(store, version, first, last, day)
     with _keeping:
         found = _kept_answer(key, store)
         if found is not None:
@@ -312,7 +312,14 @@ def kept_history(
     if version is None:
         return None
     with _keeping:
-        return _kept_answer((id(store), version, first, last, day), store)
+        return _kept_answer(_question(store, version, first, last, day), store)
+
+
+def _question(
+    store: GraphStore, version: object, first: int, last: int, day: Day
+) -> tuple[object, ...]:
+    """What an answer of :func:`regional_history` is kept under."""
+    return (id(store), version, first, last, day)
 
 
 def _kept_answer(key: tuple[object, ...], store: GraphStore) -> list[RegionalStep] | None:

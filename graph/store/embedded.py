@@ -1241,14 +1241,10 @@ class EmbeddedStore(Store):
         data version, as this store sees it): a cheap look that reads nothing of the graph,
         to tell when :meth:`refresh` has something to bring. Raises StoreUnavailable if the
         file stays locked, StoreError if it cannot be read."""
-        with self._write_lock:
-            self._check_open()
-            try:
-                return self._data_version()
-            except sqlite3.Error as error:
-                raise self._failure(
-                    error, _("the store in {folder} cannot be read", folder=self.data_dir)
-                ) from error
+        reading = _("the store in {folder} cannot be read", folder=self.data_dir)
+        with self._write_lock:  # the writing connection's, as refresh compares
+            ((version,),) = self._read_rows("PRAGMA data_version", (), reading, self._connection)
+        return int(version)
 
     def _read_file(self, connection: sqlite3.Connection) -> _Memory:
         """The whole graph from ``connection``'s transaction; raises StoreError if the file

@@ -303,11 +303,17 @@ def _decoded(key: str, stored: Any, values: Mapping[str, Any]) -> tuple[Assertio
         first, last = (_stamp_text(stamp) for stamp in stored)
         return Assertion(contributor, first, last, None, dict(values)), True
     if isinstance(stored, list) and len(stored) == 4:
-        recorded_at, last_seen, retracted_at, text = stored
-        return Assertion(
-            contributor, recorded_at, last_seen, retracted_at or None, values_from_text(text)
-        ), False
+        return _own_values_assertion(contributor, stored), False
     raise ValueError(f"{key} holds no assertion: {stored!r}")
+
+
+def _own_values_assertion(contributor: str, stored: Sequence[Any]) -> Assertion:
+    """The assertion kept as [recorded_at, last_seen, retracted_at or "", values' text]: one
+    with values of its own. Raises ValueError if the text is not a JSON object."""
+    recorded_at, last_seen, retracted_at, text = stored
+    return Assertion(
+        contributor, recorded_at, last_seen, retracted_at or None, values_from_text(text)
+    )
 
 
 class _Provenance:
@@ -588,12 +594,7 @@ def _explicit_assertions(pairs: Sequence[Sequence[Any]]) -> list[Assertion] | No
     for key, stored in pairs:
         if not (isinstance(stored, list) and len(stored) == 4):
             return None
-        recorded_at, last_seen, retracted_at, text = stored
-        assertions.append(
-            Assertion(
-                key[start:], recorded_at, last_seen, retracted_at or None, values_from_text(text)
-            )
-        )
+        assertions.append(_own_values_assertion(key[start:], stored))
     if len(assertions) > 1:
         assertions.sort(key=lambda assertion: assertion.contributor)
     return assertions
