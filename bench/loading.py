@@ -96,13 +96,20 @@ def _bare_networkx(folder: Path) -> dict[str, Any]:
 
 
 def _wipe(settings) -> None:
+    """Delete everything in the database ``settings`` name: the relationships first, then
+    the nodes, in transactions small enough for a 1 GB server's transaction memory (a hub's
+    ties with their provenance, or a few hundred hub merges' snapshots, deleted at once pass
+    it)."""
     from neo4j import GraphDatabase
 
     uri, user, password = settings.require_neo4j()
     with GraphDatabase.driver(uri, auth=(user, password)) as driver, driver.session() as session:
         session.run(
-            "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+            "MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS"
         ).consume()
+        # a merge's record keeps the snapshot of what it changed (a hub's, megabytes)
+        session.run("MATCH (n:RsnMerge) CALL (n) { DELETE n } IN TRANSACTIONS OF 10 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 def _rsn_neo4j(folder: Path, settings) -> dict[str, Any]:
