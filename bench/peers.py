@@ -52,7 +52,7 @@ from neo4j.exceptions import Neo4jError
 
 from bench.common import dataset, percentile, say, write_results
 from bench.introductions import MAX_HOPS, K, answer, holds, open_backend, same_prefecture_pairs
-from graph.algorithms.centrality import betweenness
+from graph.algorithms.centrality import betweenness, chosen_sources, normalised
 from graph.algorithms.cuts import cut_vertices
 from graph.model import ACTOR_KINDS, INTRODUCTION_TIE_TYPES, NodeKind, RelationType, Scope
 from graph.queries.weaknesses import (
@@ -385,14 +385,25 @@ def weaknesses(driver: Driver, args: argparse.Namespace) -> dict[str, Any]:
     with open_backend("neo4j", args.enterprises, args.seed) as store:
         say(f"rsn: projecting prefecture {code} ...")
         started = time.perf_counter()
-        graph = store.as_of(today()).projection(Scope(code))
+        dated = store.as_of(today())
+        graph = dated.projection(Scope(code))
         projection_seconds = time.perf_counter() - started
-    nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
-    sources = _sources(nodes, edges)
-    say(f"rsn: {nodes:,} actors, {edges:,} ties; cut vertices and bridges, betweenness ...")
-    cut_seconds, (cuts, bridges) = _repeat(args.repeats, lambda: cut_vertices(graph))
-    sampled_seconds, (sampled, used) = _repeat(
-        args.repeats, lambda: betweenness(graph, sources, seed=BETWEENNESS_SEED)
+        nodes, edges = graph.number_of_nodes(), graph.number_of_edges()
+        sources = _sources(nodes, edges)
+        say(f"rsn: {nodes:,} actors, {edges:,} ties; cut vertices and bridges, betweenness ...")
+        cut_seconds, (cuts, bridges) = _repeat(args.repeats, lambda: cut_vertices(graph))
+        sampled_seconds, (sampled, used) = _repeat(
+            args.repeats, lambda: betweenness(graph, sources, seed=BETWEENNESS_SEED)
+        )
+        ids = sorted(graph)
+        chosen = chosen_sources(nodes, sources, BETWEENNESS_SEED)
+        wanted = None if len(chosen) == nodes else [ids[i] for i in chosen]
+        say("rsn: the same betweenness summed in Neo4j by rsn's plugin ...")
+        plugin_seconds, summed = _repeat(
+            args.repeats, lambda: dated.scope_betweenness(Scope(code), wanted)
+        )
+    in_database = (
+        None if summed is None else normalised(ids, [summed.totals[i] for i in ids], len(chosen))
     )
 
     say(f"gds: projecting prefecture {code} ...")
@@ -435,6 +446,10 @@ def weaknesses(driver: Driver, args: argparse.Namespace) -> dict[str, Any]:
         "steps": {
             "cut vertices + bridges": {"rsn": cut_seconds, "gds": _add(ap_seconds, bridge_seconds)},
             "betweenness sampled": {"rsn": sampled_seconds, "gds": gds_sampled_seconds},
+            "  in Neo4j (rsn plugin)": {
+                "rsn": None if summed is None else plugin_seconds,
+                "gds": gds_sampled_seconds,
+            },
             "betweenness exact": {"rsn": None, "gds": exact_seconds},
         },
         "gds_steps": {"articulationPoints": ap_seconds, "bridges": bridge_seconds},
@@ -448,6 +463,10 @@ def weaknesses(driver: Driver, args: argparse.Namespace) -> dict[str, Any]:
                 "rsn": len(rsn_bridges),
                 "gds": len(gds_bridges),
                 "equal": rsn_bridges == gds_bridges,
+            },
+            "betweenness in Neo4j": {
+                "plugin": summed is not None,
+                "equal": in_database == sampled,
             },
             f"top {TOP_BROKERS} brokers shared": {
                 "rsn sampled / gds sampled": overlap(sampled, gds_sampled_values),
@@ -538,6 +557,17 @@ def print_weaknesses(found: dict[str, Any], repeats: int, exact_runs: int) -> No
             f"{what.replace('_', ' ')}: rsn {row['rsn']:,}, gds {row['gds']:,}, "
             f"{'equal sets' if row['equal'] else 'DIFFERENT SETS'}"
         )
+    plugin = answers["betweenness in Neo4j"]
+    print(
+        "betweenness summed in Neo4j by rsn's plugin (reading the graph included): "
+        + (
+            "no plugin on this server"
+            if not plugin["plugin"]
+            else "the same floats as in Python"
+            if plugin["equal"]
+            else "DIFFERENT VALUES"
+        )
+    )
     shared = answers[f"top {TOP_BROKERS} brokers shared"]
     print(
         f"betweenness ({found['betweenness_sources']:,} sources, seed {BETWEENNESS_SEED}; GDS "
@@ -603,6 +633,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     unequal = weak is not None and not all(
         weak["answers"][what]["equal"] for what in ("cut_vertices", "bridges")
+    )
+    unequal = unequal or (
+        weak is not None
+        and weak["answers"]["betweenness in Neo4j"]["plugin"]
+        and not weak["answers"]["betweenness in Neo4j"]["equal"]
     )
     return 1 if differing or unequal else 0
 

@@ -15,7 +15,7 @@ import networkx as nx
 
 from graph.algorithms.adjacency import Adjacency, adjacency_of
 
-__all__ = ["betweenness", "burt_constraint"]
+__all__ = ["betweenness", "burt_constraint", "chosen_sources", "normalised"]
 
 
 def betweenness(
@@ -42,20 +42,41 @@ def betweenness(
     index = {node: i for i, node in enumerate(nodes)}
     around = adjacency_of(graph)
     adjacency = [sorted([index[other] for other in around[node]]) for node in nodes]
-    chosen: Sequence[int]
-    if sources is None or sources >= n:
-        chosen = range(n)
-        used = n
-    else:
-        chosen = sorted(random.Random(seed).sample(range(n), sources))
-        used = sources
+    chosen = chosen_sources(n, sources, seed)
     totals = [0.0] * n
     for source in chosen:
         _accumulate(adjacency, source, totals)
+    return normalised(nodes, totals, len(chosen)), len(chosen)
+
+
+def chosen_sources(n: int, sources: int | None, seed: int) -> Sequence[int]:
+    """The sources of :func:`betweenness` on a graph of ``n`` nodes, as positions in the
+    nodes' id order, ascending: all of them when ``sources`` is None or at least ``n``, else
+    ``sources`` of them drawn with ``seed``. Raises ValueError for a negative ``sources``.
+
+    >>> chosen_sources(3, None, 0)
+    range(0, 3)
+    >>> chosen_sources(10, 3, 2008) == chosen_sources(10, 3, 2008)
+    True
+    """
+    if sources is None or sources >= n:
+        return range(n)
+    return sorted(random.Random(seed).sample(range(n), sources))
+
+
+def normalised(nodes: Sequence[str], totals: Sequence[float], used: int) -> dict[str, float]:
+    """The betweenness of each of ``nodes`` (in id order) from the sums of the dependencies
+    of ``used`` sources on it (``totals``, in the same order), as :func:`betweenness` scales
+    them: over the ordered pairs of the other nodes, and by n/used for a sample.
+
+    >>> normalised(["a", "b", "c"], [0.0, 2.0, 0.0], 3)
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    n = len(nodes)
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
     if used < n:
         scale *= n / used
-    return {node: totals[i] * scale for i, node in enumerate(nodes)}, used
+    return {node: totals[i] * scale for i, node in enumerate(nodes)}
 
 
 def _accumulate(adjacency: list[list[int]], source: int, totals: list[float]) -> None:

@@ -43,7 +43,12 @@ from typing import Any
 import networkx as nx
 
 from graph.algorithms.adjacency import adjacency_of
-from graph.algorithms.centrality import betweenness, burt_constraint
+from graph.algorithms.centrality import (
+    betweenness,
+    burt_constraint,
+    chosen_sources,
+    normalised,
+)
 from graph.algorithms.cuts import Cut, cut_vertices
 from graph.algorithms.paths import k_best_paths, ties_of
 from graph.algorithms.reach import (
@@ -400,7 +405,11 @@ def _report(
     computed = (
         _exact_betweenness(store, scope, ctx, edges, cuts, cut_ties) if sources is None else None
     )
-    brokers, used = _brokers(ctx, sources, limit, computed)
+    if computed is None:
+        values, used = _betweenness(store, scope, ctx, edges, sources)
+    else:
+        values, used = computed, len(computed)
+    brokers = _brokers(ctx, values, limit)
 
     used_assets: set[str] = set()
     for relation in ctx.asset_relations:
@@ -710,17 +719,10 @@ def _ranked(value: float) -> float:
     return float(f"{value:.{RANKED_DIGITS}g}")
 
 
-def _brokers(
-    ctx: _Scope, sources: int | None, limit: int, computed: dict[str, float] | None = None
-) -> tuple[list[Broker], int]:
-    """The ``limit`` actors of highest betweenness (above 0), the highest first (then by id),
-    and the sources it used; ``computed`` is the exact betweenness when the store computed
-    it (``sources`` is then None)."""
+def _brokers(ctx: _Scope, values: dict[str, float], limit: int) -> list[Broker]:
+    """The ``limit`` actors of highest betweenness (above 0; ``values``, every actor's), the
+    highest first (then by id)."""
     actors, adjacency, attrs = ctx.actors, ctx.adjacency, ctx.attrs
-    if computed is None:
-        values, used = betweenness(actors, sources, seed=BETWEENNESS_SEED)
-    else:
-        values, used = computed, len(computed)
     ranked = {v: _ranked(value) for v, value in values.items() if _ranked(value) > 0}
     top = sorted(ranked, key=lambda v: (-ranked[v], v))[:limit]
     return [
@@ -733,7 +735,31 @@ def _brokers(
             degree=len(adjacency[v]),
         )
         for v in top
-    ], used
+    ]
+
+
+def _betweenness(
+    store: GraphStore, scope: Scope, ctx: _Scope, edges: int, sources: int | None
+) -> tuple[dict[str, float], int]:
+    """The betweenness of every actor from ``sources`` sampled sources (None: all), as
+    :func:`betweenness` computes it: summed where the graph lives when the store can
+    (:meth:`GraphStore.scope_betweenness`, e.g. a Neo4j server with rsn's plugin) and the
+    sums scaled here, unless what the store summed on is not the graph the report read (its
+    actors or number of ties differ: the graph changed between the two reads); else here.
+    Returns the values and the number of sources used."""
+    nodes = sorted(ctx.adjacency)
+    chosen = chosen_sources(len(nodes), sources, BETWEENNESS_SEED)
+    wanted = None if len(chosen) == len(nodes) else [nodes[i] for i in chosen]
+    summed = store.scope_betweenness(scope, wanted)
+    if (
+        summed is not None
+        and summed.nodes == len(nodes)
+        and summed.edges == edges
+        and summed.totals.keys() == ctx.adjacency.keys()
+    ):
+        totals = summed.totals
+        return normalised(nodes, [totals[node] for node in nodes], len(chosen)), len(chosen)
+    return betweenness(ctx.actors, sources, seed=BETWEENNESS_SEED)
 
 
 def _readable_or_none(value: float | None) -> float | None:

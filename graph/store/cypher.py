@@ -1699,3 +1699,20 @@ GDS_BETWEENNESS = (
 
 #: Drop the projected graph ``$name`` if it exists.
 GDS_DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
+
+#: The name of rsn's procedure that sums Brandes' dependencies on a scope's actor graph.
+BETWEENNESS_PROCEDURE = "rsn.scopeBetweenness"
+
+#: The actor graph of a scope (prefecture ``$prefecture``, or the whole network for null)
+#: as of ``$day`` (the whole history for an empty text), made by rsn's plugin as
+#: :func:`gds_project_scope` makes it, and the sums of the dependencies of ``$sources``
+#: (actor ids in id order; null: every actor) on each actor; one row: ``nodes``, ``edges``,
+#: ``ids`` (every actor, in id order) and ``totals`` (in the same order; null when a source
+#: is no actor of the graph or a path count is past what the plugin counts exactly).
+SCOPE_BETWEENNESS = (
+    f"CALL {BETWEENNESS_PROCEDURE}($labels, $types, $prefecture, $sources, $day) "
+    "YIELD nodes, edges, ids, totals RETURN nodes, edges, ids, totals"
+)
+
+#: The actor labels and the relation types of :data:`SCOPE_BETWEENNESS`.
+ACTOR_LABELS = [kind.value for kind in _ACTOR_KINDS]

@@ -8,7 +8,7 @@ through untouched when the store keeps them; writes are refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import NoReturn
 
@@ -25,6 +25,7 @@ from graph.store.ports import (
     GraphWriter,
     IntroductionSearch,
     ReferralStore,
+    ScopeBetweenness,
     ScopeMetrics,
     Stats,
     Store,
@@ -111,6 +112,11 @@ class DatedStore(Store):
         self, scope: Scope, day: Day | None = None, betweenness: bool = False
     ) -> ScopeMetrics | None:
         return self.store.scope_metrics(scope, self.day, betweenness)
+
+    def scope_betweenness(
+        self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
+    ) -> ScopeBetweenness | None:
+        return self.store.scope_betweenness(scope, sources, self.day)
 
     def best_paths(
         self,

@@ -87,6 +87,7 @@ from graph.store.ports import (
     FIND_LIMIT,
     ActorLife,
     IntroductionSearch,
+    ScopeBetweenness,
     ScopeMetrics,
     Stats,
     Store,
@@ -1730,6 +1731,31 @@ class Neo4jStore(Store):
         if not self._graph_data_science:
             return None
         return self._guard(lambda: self._gds.scope_metrics(scope, day, betweenness))
+
+    def scope_betweenness(
+        self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
+    ) -> ScopeBetweenness | None:
+        """Summed by rsn's plugin (:data:`cypher.BETWEENNESS_PROCEDURE`) where the server has
+        it and the store was not opened with ``procedures=False``; None otherwise."""
+        if not self._has_procedure(cypher.BETWEENNESS_PROCEDURE):
+            return None
+        (record,) = self._guard(
+            lambda: self._read(
+                cypher.SCOPE_BETWEENNESS,
+                labels=cypher.ACTOR_LABELS,
+                types=cypher.COUNTED_TYPES,
+                prefecture=scope.prefecture,
+                sources=None if sources is None else list(sources),
+                day=day or "",
+            )
+        )
+        if record["totals"] is None:
+            return None
+        return ScopeBetweenness(
+            nodes=record["nodes"],
+            edges=record["edges"],
+            totals=dict(zip(record["ids"], record["totals"], strict=True)),
+        )
 
     @property
     def paths_in_database(self) -> bool:

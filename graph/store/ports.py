@@ -90,6 +90,7 @@ __all__ = [
     "GraphWriter",
     "ReferralStore",
     "IntroductionSearch",
+    "ScopeBetweenness",
     "ScopeMetrics",
     "Stats",
     "Store",
@@ -257,6 +258,18 @@ class ScopeMetrics:
 
 
 @dataclass(frozen=True)
+class ScopeBetweenness:
+    """The sums of Brandes' dependencies that a store computed on the actor graph of a scope
+    (:func:`project`) from given sources: how many actors (``nodes``) and ties (``edges``)
+    the graph had, and each actor's sum (``totals``, by id), the same floats as
+    :func:`graph.algorithms.centrality.betweenness` sums before it scales them."""
+
+    nodes: int
+    edges: int
+    totals: dict[str, float]
+
+
+@dataclass(frozen=True)
 class IntroductionSearch:
     """What an introduction needs from a store, read at once: ``ends``, the nodes of the two
     ids asked about that the store holds (an id it does not hold is missing: it may be the
@@ -411,6 +424,18 @@ class GraphStore(ABC):
         graph of ``scope`` as of ``day``, computed where the graph lives; None when this store
         cannot (the caller then computes them from :meth:`scope_graph`). None by default; a
         Neo4j server with Graph Data Science computes them there."""
+        return None
+
+    def scope_betweenness(
+        self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
+    ) -> ScopeBetweenness | None:
+        """The sums of the dependencies of ``sources`` (actor ids in id order; None: every
+        actor) on each actor of the actor graph of ``scope`` as of ``day``, computed where the
+        graph lives, in the order and with the float operations of
+        :func:`graph.algorithms.centrality.betweenness`; None when this store cannot, or
+        when a source is no actor of the graph or a path count is past what the store counts
+        exactly (the caller then computes them itself). None by default; a Neo4j server with
+        rsn's plugin computes them there."""
         return None
 
     def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:
