@@ -1382,19 +1382,6 @@ MOVE_REFERRAL = (
     "RETURN r.id AS id"
 )
 
-#: Centres existing on ``$day`` with a specialist existing then, affiliated then, whose
-#: expertise includes ``$need``: rows ``id``, ``props`` and ``specialists`` (their ids,
-#: sorted), in centre id order.
-CENTRES_WITH_EXPERTISE = (
-    f"MATCH (s:{label(NodeKind.SPECIALIST)})-[a:{rel_type(RelationType.AFFILIATED_WITH)}]->"
-    f"(c:{_CENTRE}) WHERE $need IN s.expertise AND {_holds('a')} AND {_exists('s')} "
-    f"AND {_exists('c')} "
-    "WITH c, s.id AS specialist ORDER BY specialist "
-    "RETURN c.id AS id, properties(c) AS props, collect(specialist) AS specialists "
-    "ORDER BY id"
-)
-
-
 # -- merges ----------------------------------------------------------------------------
 # A merge (graph.merging) is a node of its own label, which no question of the graph reads
 # (every one names the kinds' labels, and a merge has no assertion key): ``id``, ``kept``,
@@ -1548,7 +1535,7 @@ NEWEST_AUDIT_ENTRIES = (
 SCOPE_COLUMNS: dict[NodeKind, tuple[str, ...]] = {
     kind: tuple(
         column
-        for column in (*node_columns(kind, contact=True), "ended")
+        for column in dict.fromkeys((*node_columns(kind, contact=True), "ended"))
         if column not in ("id", "name")
     )
     for kind in NodeKind
@@ -1573,6 +1560,20 @@ def _node_columns(n: str, kind: NodeKind) -> str:
         f"AND NOT k STARTS WITH '{PROVENANCE_PREFIX}' | [k, {n}[k]]]"
     )
     return f"[{n}.id, {n}.name, {values}, {others}]"
+
+
+#: Centres existing on ``$day`` with a specialist existing then, affiliated then, whose
+#: expertise includes ``$need``, in one row, ``centres``: a list of [the centre as
+#: :func:`scope_node_columns` gives a node, its specialists' ids, sorted], in centre id order
+#: (one row of lists, and no assertion, so that the driver reads one message).
+CENTRES_WITH_EXPERTISE = (
+    f"MATCH (s:{label(NodeKind.SPECIALIST)})-[a:{rel_type(RelationType.AFFILIATED_WITH)}]->"
+    f"(c:{_CENTRE}) WHERE $need IN s.expertise AND {_holds('a')} AND {_exists('s')} "
+    f"AND {_exists('c')} "
+    "WITH c, s.id AS specialist ORDER BY specialist "
+    "WITH c, collect(specialist) AS specialists ORDER BY c.id "
+    f"RETURN collect([{_node_columns('c', NodeKind.CENTRE)}, specialists]) AS centres"
+)
 
 
 def scope_node_columns(kind: NodeKind, whole: bool) -> str:

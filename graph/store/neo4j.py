@@ -81,7 +81,7 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.neo4j_gds import GdsMetrics, KeptScopes, relations_of
+from graph.store.neo4j_gds import GdsMetrics, KeptScopes, relations_of, scope_nodes
 from graph.store.neo4j_gds import day_params as _on
 from graph.store.ports import (
     FIND_LIMIT,
@@ -1916,10 +1916,10 @@ class Neo4jStore(Store):
     def centres_with_expertise(
         self, need: str, day: Day | None = None
     ) -> list[tuple[Node, list[str]]]:
-        return [
-            (_node(record["id"], NodeKind.CENTRE.value, record["props"]), record["specialists"])
-            for record in self._read(cypher.CENTRES_WITH_EXPERTISE, need=need, **_on(day))
-        ]
+        (record,) = self._read(cypher.CENTRES_WITH_EXPERTISE, need=need, **_on(day))
+        rows = record["centres"]
+        centres = scope_nodes(NodeKind.CENTRE, (row[0] for row in rows))
+        return [(centre, row[1]) for centre, row in zip(centres, rows, strict=True)]
 
     # -- provenance --------------------------------------------------------------------
 

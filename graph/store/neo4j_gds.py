@@ -23,7 +23,15 @@ from graph.store import cypher
 from graph.store.ports import ScopeMetrics
 from graph.valid_time import Day
 
-__all__ = ["GdsMetrics", "KeptScopes", "Read", "day_params", "read_scope", "relations_of"]
+__all__ = [
+    "GdsMetrics",
+    "KeptScopes",
+    "Read",
+    "day_params",
+    "read_scope",
+    "relations_of",
+    "scope_nodes",
+]
 
 #: Runs one read statement with its parameters (as keywords); the records it returns.
 Read = Callable[..., list[Any]]
@@ -35,7 +43,7 @@ def day_params(day: Day | None) -> dict[str, Any]:
     return {"day": day, "year": None if day is None else int(day[:4])}
 
 
-def _nodes(kind: NodeKind, rows: Iterable[list[Any]]) -> Iterator[Node]:
+def scope_nodes(kind: NodeKind, rows: Iterable[list[Any]]) -> Iterator[Node]:
     """The nodes of ``kind`` from the rows of :func:`cypher.scope_node_columns`: each
     property that has a value, as the store's other reads give it."""
     columns = cypher.SCOPE_COLUMNS[kind]
@@ -91,10 +99,10 @@ def read_scope(
     for kind in NodeKind:
         if whole:
             for rows in _pages(read, cypher.node_columns_page(kind), "nodes", on):
-                nodes.extend(_nodes(kind, rows))
+                nodes.extend(scope_nodes(kind, rows))
             continue
         for record in read(cypher.scope_node_columns(kind, whole), **on):
-            nodes.extend(_nodes(kind, record["nodes"]))
+            nodes.extend(scope_nodes(kind, record["nodes"]))
     relations: list[Relation] = []
     boundary: list[Relation] = []
     if whole:
