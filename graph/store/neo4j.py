@@ -709,6 +709,8 @@ class _Writer:
         self._elements: dict[str, str] = {}
         self._new: set[str] = set()
         self._gathered: dict[_Group, list[dict[str, Any]]] = defaultdict(list)
+        #: whether relation rows were handed to the threads since the last flush
+        self._relations_sent = False
         #: held by a bulk load's statement that may change relationships that exist
         self._changing = threading.Lock()
 
@@ -819,6 +821,7 @@ class _Writer:
         """Hand the gathered rows of ``key`` to the bulk load's threads (bulk only)."""
         assert self._in_flight is not None, "only a bulk load gathers rows"
         rows = self._gathered.pop(key)
+        self._relations_sent = True
         self._in_flight.submit(partial(self._write_relations, key, rows, self._run))
 
     def _write_relations(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
@@ -875,6 +878,7 @@ class _Writer:
         for key in list(self._gathered):
             self._send(key)
         self._in_flight.drain()
+        self._relations_sent = False
 
     # -- records read, changed in Python and written back, in one transaction -------------
 
@@ -1156,8 +1160,11 @@ class _Writer:
     def restore_provenance(self, assertions: Sequence[tuple[str, Assertion]]) -> None:
         """See :meth:`GraphWriter.restore_provenance` (each is kept with its own values).
         Raises NotFound naming a record that is not in the store, and ValueError for a
-        contributor's name that is not one."""
-        self.flush()
+        contributor's name that is not one. In a bulk load the statements run on the load's
+        threads once every relation sent before is written, while the next assertions are
+        read: a record not found is then raised by a later call or at the end of the load."""
+        if self._gathered or self._relations_sent:
+            self.flush()  # the records must be written before their assertions are
         node_rows: list[dict[str, Any]] = []
         relation_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for record, assertion in assertions:
@@ -1170,11 +1177,7 @@ class _Writer:
             else:
                 node_rows.append({"id": record, **row})
         for start in range(0, len(node_rows), LOOKUP_BATCH):
-            part = node_rows[start : start + LOOKUP_BATCH]
-            (found,) = self._run(cypher.RESTORE_NODES, {"rows": part})
-            missing = {row["id"] for row in part} - set(found["ids"])
-            if missing:
-                raise NotFound(_("provenance of {record!r}: no such node", record=min(missing)))
+            self._restoring(self._restore_nodes, node_rows[start : start + LOOKUP_BATCH])
         grouped = self._relations_by_kinds(relation_rows)
         reachable = {
             f"{source} {kind.value} {target}"
@@ -1184,7 +1187,8 @@ class _Writer:
         for record in relation_rows:
             if record not in reachable:
                 raise NotFound(_("provenance of {record!r}: no such relation", record=record))
-        for (kind, source, target), pairs in grouped.items():
+        for kinds, pairs in grouped.items():
+            kind = kinds[0]
             rows = [
                 {"source": s, "target": t, **row}
                 for s, t in pairs
@@ -1192,12 +1196,34 @@ class _Writer:
             ]
             for start in range(0, len(rows), LOOKUP_BATCH):
                 part = rows[start : start + LOOKUP_BATCH]
-                (found,) = self._run(cypher.restore_relations(kind, source, target), {"rows": part})
-                written = {f"{s} {kind.value} {t}" for s, t in found["found"]}
-                for row in part:
-                    name = f"{row['source']} {kind.value} {row['target']}"
-                    if name not in written:
-                        raise NotFound(_("provenance of {record!r}: no such relation", record=name))
+                self._restoring(partial(self._restore_relations, kinds), part)
+
+    def _restoring(
+        self, restore: Callable[[list[dict[str, Any]]], None], rows: list[dict[str, Any]]
+    ) -> None:
+        """``restore(rows)`` on the bulk load's threads, else now."""
+        if self._in_flight is None:
+            restore(rows)
+        else:
+            self._in_flight.submit(partial(restore, rows))
+
+    def _restore_nodes(self, rows: list[dict[str, Any]]) -> None:
+        """Set the assertions of node ``rows``; raises NotFound for a node not there."""
+        (found,) = self._run(cypher.RESTORE_NODES, {"rows": rows})
+        missing = {row["id"] for row in rows} - set(found["ids"])
+        if missing:
+            raise NotFound(_("provenance of {record!r}: no such node", record=min(missing)))
+
+    def _restore_relations(self, kinds: _Kinds, rows: list[dict[str, Any]]) -> None:
+        """Set the assertions of relation ``rows`` of ``kinds``; raises NotFound for a
+        relation not there."""
+        kind, source, target = kinds
+        (found,) = self._run(cypher.restore_relations(kind, source, target), {"rows": rows})
+        written = {f"{s} {kind.value} {t}" for s, t in found["found"]}
+        for row in rows:
+            name = f"{row['source']} {kind.value} {row['target']}"
+            if name not in written:
+                raise NotFound(_("provenance of {record!r}: no such relation", record=name))
 
     # -- merges --------------------------------------------------------------------------
 
