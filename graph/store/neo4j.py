@@ -1201,11 +1201,20 @@ class _Writer:
     def _restoring(
         self, restore: Callable[[list[dict[str, Any]]], None], rows: list[dict[str, Any]]
     ) -> None:
-        """``restore(rows)`` on the bulk load's threads, else now."""
+        """``restore(rows)`` on the bulk load's threads, one statement at a time (two
+        batches may set assertions on the same records, by other contributors, and would
+        deadlock), while the caller reads the next; else now."""
         if self._in_flight is None:
             restore(rows)
         else:
-            self._in_flight.submit(partial(restore, rows))
+            self._in_flight.submit(partial(self._alone, restore, rows))
+
+    def _alone(
+        self, restore: Callable[[list[dict[str, Any]]], None], rows: list[dict[str, Any]]
+    ) -> None:
+        """``restore(rows)`` while no other statement that changes what exists runs."""
+        with self._changing:
+            restore(rows)
 
     def _restore_nodes(self, rows: list[dict[str, Any]]) -> None:
         """Set the assertions of node ``rows``; raises NotFound for a node not there."""
