@@ -76,6 +76,7 @@ public final class Betweenness {
         // the actors, in id order
         List<Node> actors = new ArrayList<>();
         List<String> actorIds = new ArrayList<>();
+        NodeIndex seen = new NodeIndex(); // a node under two of the labels counts once
         for (String name : labels) {
             Label label = Label.label(name);
             try (ResourceIterator<Node> found = prefecture == null
@@ -84,7 +85,9 @@ public final class Betweenness {
                 while (found.hasNext()) {
                     Node node = found.next();
                     Object id = node.getProperty("id", null);
-                    if (id instanceof String text && exists(node, on)) {
+                    if (id instanceof String text && exists(node, on)
+                            && seen.indexOf(node.getId()) < 0) {
+                        seen.add(node.getId());
                         actors.add(node);
                         actorIds.add(text);
                     }
