@@ -1774,15 +1774,13 @@ class Neo4jStore(Store):
         it and the store was not opened with ``procedures=False``; None otherwise."""
         if not self._has_procedure(cypher.BETWEENNESS_PROCEDURE):
             return None
-        (record,) = self._guard(
-            lambda: self._read(
-                cypher.SCOPE_BETWEENNESS,
-                labels=cypher.ACTOR_LABELS,
-                types=cypher.COUNTED_TYPES,
-                prefecture=scope.prefecture,
-                sources=None if sources is None else list(sources),
-                day=day or "",
-            )
+        (record,) = self._read(
+            cypher.SCOPE_BETWEENNESS,
+            labels=cypher.ACTOR_LABELS,
+            types=cypher.COUNTED_TYPES,
+            prefecture=scope.prefecture,
+            sources=None if sources is None else list(sources),
+            day=day or "",
         )
         if record["totals"] is None:
             return None
