@@ -49,7 +49,6 @@ __all__ = [
     "schema_statements",
     "upsert_nodes",
     "REMOVE_PROPERTIES",
-    "create_nodes",
     "upsert_relations",
     "upsert_relations_by_element",
     "update_relations_by_element",
@@ -342,10 +341,13 @@ def upsert_nodes(kind: NodeKind, key: str | None = None) -> str:
     """
     return (
         f"UNWIND $rows AS row MERGE (n:{label(kind)} {{id: row.id}}) "
+        "ON CREATE SET n.`_rsn_created` = true "
+        "WITH row, n, n.`_rsn_created` IS NOT NULL AS created REMOVE n.`_rsn_created` "
         + _lock("n")
-        + f"WITH row, n, {_mine('n', key)} AS mine "
+        + f"WITH row, n, created, {_mine('n', key)} AS mine "
         + _when("mine", "n += row.props" + _renew("n", key))
         + "RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements, "
+        "collect(CASE WHEN created THEN row.id END) AS created, "
         "collect(CASE WHEN mine THEN null ELSE row.id END) AS contested, "
         "collect(CASE WHEN mine THEN [k IN keys(n) WHERE NOT k IN keys(row.props) "
         f"AND k <> '{OWNER}' AND NOT k STARTS WITH '{PROVENANCE_PREFIX}'] ELSE [] END) AS extra"
@@ -357,16 +359,6 @@ REMOVE_PROPERTIES = (
     "UNWIND $rows AS row MATCH (n) WHERE elementId(n) = row.element "
     "FOREACH (k IN row.keys | REMOVE n[k])"
 )
-
-
-def create_nodes(kind: NodeKind) -> str:
-    """Create nodes of ``kind`` from ``$rows`` of ``{id, props}`` (props holding the owner and
-    its assertion, if any), for ids the store did not have; the unique constraint on id
-    refuses one that appeared meanwhile."""
-    return (
-        f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row.props "
-        f"RETURN collect(row.id) AS ids, collect(elementId(n)) AS elements"
-    )
 
 
 _SET_RELATION = "r.strength = row.strength, r.since = row.since, r.until = row.until"
@@ -404,37 +396,26 @@ def upsert_relations(
 
 def _by_element(source: NodeKind, target: NodeKind) -> str:
     """Rows ``row``, ``a``, ``b``: the ends of each of ``$rows`` found by element id (``row.a``,
-    ``row.b``), which is a direct seek rather than an index look-up (``properties(a).id`` keeps
-    the planner from turning the check back into one). An end whose element id no longer
-    holds that node (label and id are checked) matches nothing."""
+    ``row.b``), which is a direct seek rather than an index look-up (``coalesce(a.id, '')``,
+    the same as ``a.id`` for ids are never null, keeps the planner from turning the check
+    back into one, and reads one property where ``properties(a)`` would read them all). An
+    end whose element id no longer holds that node (label and id are checked) matches
+    nothing."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a) WHERE elementId(a) = row.a "
         f"MATCH (b) WHERE elementId(b) = row.b "
-        f"WITH row, a, b WHERE a:{label(source)} AND properties(a).id = row.source "
-        f"AND b:{label(target)} AND properties(b).id = row.target "
+        f"WITH row, a, b WHERE a:{label(source)} AND coalesce(a.id, '') = row.source "
+        f"AND b:{label(target)} AND coalesce(b.id, '') = row.target "
     )
 
 
 def upsert_relations_by_element(
-    kind: RelationType,
-    source: NodeKind,
-    target: NodeKind,
-    create: bool = False,
-    key: str | None = None,
+    kind: RelationType, source: NodeKind, target: NodeKind, key: str | None = None
 ) -> str:
     """:func:`upsert_relations` finding the ends by element id (see :func:`_by_element`).
     ``written`` counts the rows that found both ends, so the caller can send the others by
-    id; ``contested`` as there. With ``create`` the relationship is created without looking
-    for one already there: only for an end that did not exist before this load, which can
-    have no relationship but the load's own."""
-    if create:
-        owned = f", r.{key_property(key)} = $at, r.{OWNER} = $owner" if key is not None else ""
-        return (
-            _by_element(source, target)
-            + f"CREATE (a)-[r:{rel_type(kind)}]->(b) SET {_SET_RELATION}{owned} "
-            "RETURN count(*) AS written, [] AS contested"
-        )
+    id; ``contested`` as there."""
     return (
         _by_element(source, target) + _created(kind, key) + "RETURN count(*) AS written, "
         "collect(CASE WHEN created THEN null ELSE row.i END) AS contested"

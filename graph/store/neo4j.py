@@ -109,13 +109,13 @@ Run = Callable[[str, dict[str, Any]], list[Any]]
 #: Rows per page when streaming a whole label out (export).
 PAGE = 5_000
 
-#: A bulk load's relation rows per statement, and how many statements run at once, each on
-#: its own session (bench/loading.py measures them): relations with a new end, created by
-#: element id, go faster on two sessions than on one, while two sessions that change
-#: relationships that exist deadlock at commit, which locks both ends of every relationship
-#: changed (so those statements run one at a time; an assertion renewed is a change even
-#: when the values are the same); a few thousand rows per statement to ten thousand are
-#: alike, many more are slower.
+#: A bulk load's relation rows per statement, and how many threads run them, each on its own
+#: session (bench/loading.py measures them): the relation statements themselves run one at a
+#: time, for two that merge or change relationships of the same hubs deadlock (a MERGE locks
+#: both ends; a commit locks both ends of every relationship changed, and an assertion
+#: renewed is a change even when the values are the same), and two at once were slower; so
+#: the threads let the loader read on while one statement runs and the next waits ready. A
+#: few thousand rows per statement to ten thousand are alike, many more are slower.
 BULK_BATCH = 10_000
 BULK_WRITERS = 2
 #: Ids per look-up of kinds and element ids.
@@ -211,13 +211,30 @@ def create_schema_rule(driver: Any, database: str, statement: str) -> None:
             raise
 
 
+class _Rows(list):  # type: ignore[type-arg]
+    """A list sent as a statement's parameter, which the driver packs as any list, but which
+    reads as its length: the driver writes every statement it sends, parameters and all, into
+    a debug line it builds even when nothing logs it, and for ten thousand rows that text
+    took longer than packing them."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} items>"
+
+
+def _sent(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` as given to the driver: each list among them as :class:`_Rows`."""
+    return {name: _Rows(value) if type(value) is list else value for name, value in params.items()}
+
+
 def write_unit(driver: Any, database: str, work: Callable[[Run], T]) -> T:
     """What ``work`` returns, given a function that runs statements, all in one managed
     (retried, so ``work`` may run again) write transaction. Driver errors are raised as
     they are."""
 
     def unit(tx: neo4j.ManagedTransaction) -> T:
-        return work(lambda query, params: list(tx.run(query, params)))
+        return work(lambda query, params: list(tx.run(query, _sent(params))))
 
     with driver.session(database=database) as session:
         result: T = session.execute_write(unit)
@@ -459,11 +476,6 @@ def _node_row(node: Node) -> dict[str, Any]:
         "id": node.id,
         "props": {**_CLEARED[node.kind], "id": node.id, "name": node.name, **node.props},
     }
-
-
-def _new_node_row(node: Node) -> dict[str, Any]:
-    """:func:`_node_row` of a node the store does not have yet (no column to clear)."""
-    return {"id": node.id, "props": {"id": node.id, "name": node.name, **node.props}}
 
 
 #: For each kind, a null for each column a node of it may have beside id and name.
@@ -740,27 +752,18 @@ class _Writer:
             # created outright: another process may create the same node between the
             # lookup and this write (two loads at once), and a CREATE would then fail on
             # the id's uniqueness (or, for their ties, make one tie twice).
-        key, params = self._key, self._params
-        by_kind: dict[tuple[NodeKind, bool], list[dict[str, Any]]] = defaultdict(list)
+        by_kind: dict[NodeKind, list[dict[str, Any]]] = defaultdict(list)
         for node in nodes:
             check_kind_unchanged(node, known.get(node.id))
-            new = node.id in self._new
-            if new:
-                row = _new_node_row(node)
-                if key is not None:  # created owned, with its assertion
-                    row["props"][key] = params["at"]
-                    row["props"][cypher.OWNER] = params["owner"]
-            else:
-                row = _node_row(node)
-            by_kind[node.kind, new].append(row)
+            by_kind[node.kind].append(_node_row(node))
         contested: list[str] = []
-        for (kind, new), rows in by_kind.items():
-            statement = cypher.create_nodes(kind) if new else cypher.upsert_nodes(kind, key)
-            for record in self._run(statement, {"rows": rows, **params}):
+        for kind, rows in by_kind.items():
+            statement = cypher.upsert_nodes(kind, self._key)
+            for record in self._run(statement, {"rows": rows, **self._params}):
                 self._elements.update(zip(record["ids"], record["elements"], strict=True))
-                if not new:
-                    self._remove_extra(record, self._run)
-                    contested.extend(record["contested"])
+                self._new.update(record["created"])
+                self._remove_extra(record, self._run)
+                contested.extend(record["contested"])
         for node in nodes:
             self._kinds[node.id] = node.kind
         if contested:
@@ -826,24 +829,22 @@ class _Writer:
 
     def _write_relations(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
         """Rows by element id: those of relations that exist are updated (which locks nothing
-        else), the others merged (or created, for a new end); any whose ends moved (a node
-        deleted and its element id reused) go again by id, with MERGE, so none is lost or
-        doubled; those another contributor owns are settled in Python. Statements that may
-        change relationships that exist run one at a time (see :data:`BULK_WRITERS`)."""
-        if key[3]:
-            self._write_relations_now(key, rows, run)
-            return
+        else), the others merged (for an end this writer created, merged straight away: such
+        a relation can only exist if another load wrote it meanwhile, and the merge finds
+        it); any whose ends moved (a node deleted and its element id reused) go again by id,
+        with MERGE, so none is lost or doubled; those another contributor owns are settled in
+        Python. These statements run one at a time (see :data:`BULK_WRITERS`)."""
         with self._changing:
             self._write_relations_now(key, rows, run)
 
     def _write_relations_now(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
         """:meth:`_write_relations`, without waiting for other statements."""
-        kind, source, target, create = key
+        kind, source, target, new_end = key
         params = self._params
         for number, row in enumerate(rows):
             row["i"] = number
         left = rows
-        if not create:
+        if not new_end:
             (updated,) = run(
                 cypher.update_relations_by_element(kind, source, target, self._key),
                 {"rows": rows, **params},
@@ -852,7 +853,7 @@ class _Writer:
             left = [row for row in rows if row["i"] not in done]
             if not left:
                 return
-        statement = cypher.upsert_relations_by_element(kind, source, target, create, self._key)
+        statement = cypher.upsert_relations_by_element(kind, source, target, self._key)
         (written,) = run(statement, {"rows": left, **params})
         contested = written["contested"]
         if written["written"] != len(left):
@@ -1431,7 +1432,7 @@ class Neo4jStore(Store):
         return self._guard(
             lambda: (
                 self._driver.execute_query(
-                    query, params, routing_=RoutingControl.READ, database_=self.database
+                    query, _sent(params), routing_=RoutingControl.READ, database_=self.database
                 ).records
             )
         )
@@ -1522,7 +1523,7 @@ class Neo4jStore(Store):
             try:
 
                 def run(query: str, params: dict[str, Any]) -> list[Any]:
-                    return self._guard(lambda: list(tx.run(query, params)))
+                    return self._guard(lambda: list(tx.run(query, _sent(params))))
 
                 def atomic(work: Callable[[Run], int]) -> int:
                     return work(run)
@@ -1539,8 +1540,8 @@ class Neo4jStore(Store):
     ) -> Iterator[_Writer]:
         """Each batch in its own managed transaction; a rerun after a failure completes.
         Relation batches are sent while the next are gathered; leaving the block waits for
-        every batch and raises the first failure. A relation with an end that ``known``
-        shows to be new is created without looking for one already there. A retraction is
+        every batch and raises the first failure. A relation with an end the load created is
+        merged without first looking for one to update. A retraction is
         one transaction of its own. Raises ValueError for a contributor's name that is not
         one."""
         by = by or Attribution()

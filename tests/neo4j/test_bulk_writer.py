@@ -1,5 +1,6 @@
-"""The Neo4j bulk writer: relations found by element id, created outright for new nodes, and
-never misplaced when an element id no longer names the node it was read for."""
+"""The Neo4j bulk writer: relations found by element id, merged straight away for nodes the
+load created, and never misplaced when an element id no longer names the node it was read
+for."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ def test_a_load_creates_each_relation_of_new_nodes_once_and_a_second_merges(neo4
         for i in range(50)
         if i != (i * 7 + 3) % 50
     ]
-    for strength in (0.5, 0.75):  # the second load finds every node: MERGE, not CREATE
+    for strength in (0.5, 0.75):  # the second load finds every node and every relation
         known = {n.id: n.kind for n in nodes} if strength == 0.75 else {}
         changed = [r._replace(strength=strength) for r in relations]
         with neo4j_store.bulk(known=known) as writer:
@@ -66,6 +67,29 @@ def test_a_load_creates_each_relation_of_new_nodes_once_and_a_second_merges(neo4
             s=strength,
         ) == len(relations)
     assert _count(neo4j_store, "MATCH (n:Enterprise) RETURN count(n)") == 50
+
+
+def test_the_writer_knows_the_nodes_it_created_and_no_others(neo4j_store):
+    neo4j_store.upsert_nodes(_nodes("E0"))
+    with neo4j_store.bulk() as writer:
+        writer.upsert_nodes(_nodes("E0", "E1", "E2"))
+        assert writer._new == {"E1", "E2"}
+        writer.upsert_nodes(_nodes("E1", "E3"))  # written again: still the load's own
+        assert writer._new == {"E1", "E2", "E3"}
+    assert _count(neo4j_store, "MATCH (n:Enterprise) RETURN count(n)") == 4
+
+
+def test_a_relation_of_a_new_node_made_meanwhile_by_another_is_not_doubled(neo4j_store):
+    """Between a load creating a node and writing its ties, another writer may tie it: the
+    load's relation is merged with that one (settled as the other's), never made twice."""
+    with neo4j_store.bulk() as writer:
+        writer.upsert_nodes(_nodes("E1", "E2"))
+        neo4j_store._write(
+            "MATCH (a:Enterprise {id: 'E1'}), (b:Enterprise {id: 'E2'}) "
+            "CREATE (a)-[:TRADES_WITH {strength: 0.3}]->(b)"
+        )
+        writer.upsert_relations([Relation("E1", RelationType.TRADES_WITH, "E2", 0.5, None)])
+    assert _count(neo4j_store, "MATCH ()-[r:TRADES_WITH]->() RETURN count(r)") == 1
 
 
 def test_a_batch_that_fails_on_its_session_fails_the_bulk_load(neo4j_store):
