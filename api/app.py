@@ -16,7 +16,7 @@ from api.deps import HeavySlots
 from api.docs import install_docs
 from api.errors import install_error_handlers, responses
 from api.guard import Gate, Limits
-from api.heavy import HeavyConfig, HeavyWork
+from api.heavy import HeavyConfig, HeavyWork, warm_reports
 from api.language import Language
 from api.routers import audit as audit_router
 from api.routers import exports as exports_router
@@ -99,6 +99,10 @@ def create_app(
                 threading.Thread(
                     target=_warm_up, args=(store, stopping), name="rsn-warm-up", daemon=True
                 ).start()
+                if config.processes == 0:  # the reports are made on this store
+                    threading.Thread(
+                        target=warm_reports, args=(store,), name="rsn-warm-reports", daemon=True
+                    ).start()
                 yield
             finally:
                 stopping.set()

@@ -181,7 +181,28 @@ def _worker_store() -> GraphStore:
             name="rsn-heavy-figures",
             daemon=True,
         ).start()
+        threading.Thread(
+            target=warm_reports, args=(_store,), name="rsn-heavy-warm", daemon=True
+        ).start()
     return _store
+
+
+#: The start of the line a process logs once it has read ahead for the reports.
+READ_AHEAD = "read ahead for the reports"
+
+
+def warm_reports(store: GraphStore) -> None:
+    """Let ``store`` read ahead what the first reports need (``GraphStore.warm_reports``:
+    on Neo4j the largest prefectures' graphs), on a thread of the process that makes them,
+    which meanwhile already works; a failure is logged and only costs that speed."""
+    started = time.perf_counter()
+    try:
+        read = store.warm_reports()
+    except Exception as error:  # logged: the first reports read what they need themselves
+        log.warning("reading ahead for the reports failed: %s", error)
+        return
+    said = ", ".join(f"{count:,} {name}" for name, count in read.items()) or "nothing to read"
+    log.info("%s in %.1f s: %s", READ_AHEAD, time.perf_counter() - started, said)
 
 
 def _ready() -> bool:

@@ -6,8 +6,8 @@
 The server is ``rsn serve`` in its own process on 127.0.0.1, on the same store as the direct
 calls (the cached embedded store of bench/.data, or the Neo4j that NEO4J_URI names, which must
 hold this dataset or be empty). It is measured in its steady state, once its log says it has
-warmed its store up and its heavy work process is ready (``bench.load.wait_steady``), so that
-no start-up work shares the machine with the requests.
+warmed its store up, read ahead for the reports and its heavy work process is ready
+(``bench.load.wait_steady``), so that no start-up work shares the machine with the requests.
 
 For the same same-prefecture pairs: the latency of ``introduction_paths(k=3, max_hops=4)``
 called in this process and the latency of ``GET /v1/introductions`` one request at a time,

@@ -133,6 +133,7 @@ def serve(backend: str, data_dir: Path, port: int, log: Path, workers: int = 1) 
 WARMED = ("store warmed up", "warming up the store failed")
 WORKER_READY = ("heavy work process ready",)
 FIGURES_READY = ("map figures ready", "working out the map's figures ahead failed")
+REPORTS_READ_AHEAD = ("read ahead for the reports", "reading ahead for the reports failed")
 
 
 def wait_warm(
@@ -158,11 +159,13 @@ def wait_warm(
 
 def wait_steady(log: Path, server: subprocess.Popen, backend: str, times: int = 1) -> float:
     """Wait until the server whose log is ``log`` is in its steady state: its store warmed
-    up (:data:`WARMED`) and, unless ``RSN_HEAVY_PROCESSES`` is 0, its heavy work process
-    ready (:data:`WORKER_READY`) and, on the embedded store, the map's figures worked out
+    up (:data:`WARMED`), what the first reports need read ahead (:data:`REPORTS_READ_AHEAD`)
+    and, unless ``RSN_HEAVY_PROCESSES`` is 0, its heavy work process ready
+    (:data:`WORKER_READY`) and, on the embedded store, the map's figures worked out
     (:data:`FIGURES_READY`), each ``times`` times (once per server process). The seconds
     waited; raises RuntimeError as :func:`wait_warm` does."""
     warm = wait_warm(log, server, WARMED, times=times)
+    warm = max(warm, wait_warm(log, server, REPORTS_READ_AHEAD, times=times))
     if os.environ.get("RSN_HEAVY_PROCESSES", "1").strip() != "0":
         warm = max(warm, wait_warm(log, server, WORKER_READY, times=times))
         if backend == "embedded":

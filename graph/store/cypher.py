@@ -56,6 +56,7 @@ __all__ = [
     "put_relations",
     "put_relations_by_element",
     "NODE_ELEMENTS",
+    "PREFECTURES_BY_SIZE",
     "NODE_KINDS",
     "GET_NODES",
     "ties_of",
@@ -448,6 +449,13 @@ def _union_by_label(body: str) -> str:
     ]
     return "CALL (id) { " + " UNION ALL ".join(parts) + " }"
 
+
+#: The prefectures, those with the most enterprises first (by the prefecture index).
+PREFECTURES_BY_SIZE = (
+    f"MATCH (n:{label(NodeKind.ENTERPRISE)}) WHERE n.prefecture IS NOT NULL "
+    "RETURN n.prefecture AS prefecture, count(*) AS enterprises "
+    "ORDER BY enterprises DESC, prefecture"
+)
 
 #: The kind and element id of each id in ``$ids`` that exists, as three lists in one row.
 NODE_ELEMENTS = (

@@ -118,6 +118,11 @@ PAGE = 5_000
 #: few thousand rows per statement to ten thousand are alike, many more are slower.
 BULK_BATCH = 10_000
 BULK_WRITERS = 2
+#: How many of the largest prefectures a heavy work process reads ahead when it starts
+#: (:meth:`Neo4jStore.warm_reports`): at 100,000 enterprises the eight largest hold 56 % of
+#: the enterprises and take about 4.5 s to read; Tokyo's first report after a start then
+#: takes as long as later ones.
+READ_AHEAD_PREFECTURES = 8
 #: Ids per look-up of kinds and element ids.
 LOOKUP_BATCH = 10_000
 
@@ -1749,6 +1754,21 @@ class Neo4jStore(Store):
         relationships (:func:`graph.store.neo4j_gds.read_scope`); with rsn's plugin, kept
         until a write changes nodes or relations (:class:`graph.store.neo4j_gds.KeptScopes`)."""
         return self._guard(lambda: self._scopes.read(self._read, scope, day))
+
+    def warm_reports(self, day: Day | None = None) -> dict[str, int]:
+        """The graphs of the :data:`READ_AHEAD_PREFECTURES` prefectures with the most
+        enterprises, as of ``day`` (today by default, as reports are asked), read and kept
+        largest first while they take at most half of what
+        :class:`graph.store.neo4j_gds.KeptScopes` keeps: so the first report of a large
+        prefecture after a start does not wait for its read (a small one's is quick anyway).
+        Nothing without rsn's plugin (no scope is kept then)."""
+        if self._scope_stamp() is None:
+            return {}
+        day = today() if day is None else day
+        largest = [record["prefecture"] for record in self._read(cypher.PREFECTURES_BY_SIZE)]
+        wanted = largest[:READ_AHEAD_PREFECTURES]
+        kept = self._guard(lambda: self._scopes.read_ahead(self._read, wanted, day))
+        return {"prefectures": len(kept)}
 
     def _scope_stamp(self) -> str | None:
         """The server's stamp of every node label and relation type (None without rsn's

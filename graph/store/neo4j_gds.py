@@ -167,6 +167,22 @@ class KeptScopes:
         nodes, relations, boundary = found
         return list(nodes), list(relations), list(boundary)
 
+    def read_ahead(self, read: Read, prefectures: Iterable[str], day: Day | None) -> list[str]:
+        """Read and keep the scopes of ``prefectures`` as of ``day``, in that order, while
+        what is kept stays within half the limit (the rest is for the scopes asked about
+        later); the prefectures kept. Nothing when the server's stamp is unknown."""
+        done: list[str] = []
+        for prefecture in prefectures:
+            with self._lock:
+                if self._size >= self._max // 2:
+                    break
+            self.read(read, Scope(prefecture=prefecture), day)
+            with self._lock:
+                if (prefecture, day) not in self._kept:
+                    break  # not kept (no stamp, a write under way, or too big): stop here
+            done.append(prefecture)
+        return done
+
     def _keep(self, key: tuple[str | None, Day | None], stamp: str, found: ScopeRead) -> bool:
         """Keep ``found`` unless it alone is over the limit; whether it was kept."""
         size = len(found[1]) + len(found[2])

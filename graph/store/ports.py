@@ -515,6 +515,14 @@ class GraphStore(ABC):
         any thread that may use the store; raises StoreError if the store fails."""
         return {}
 
+    def warm_reports(self, day: Day | None = None) -> dict[str, int]:
+        """Read ahead, for the reports a process will make, what their first run would
+        otherwise wait for (a store that keeps read scopes: the largest prefectures' graphs
+        as of ``day``); what was read, by name (nothing by default: a store that holds its
+        graph in memory has nothing to read). Safe to call at any time, on any thread that
+        may use the store; raises StoreError if the store fails."""
+        return {}
+
     def projection(
         self, scope: Scope = Scope(), actors_only: bool = True, day: Day | None = None
     ) -> nx.Graph:

@@ -17,7 +17,7 @@ import pytest
 from pydantic import ValidationError
 
 from api import create_app
-from api.heavy import HeavyConfig, HeavyWork, keep_map_figures
+from api.heavy import HeavyConfig, HeavyWork, keep_map_figures, warm_reports
 from graph import errors
 from graph.model import Node, NodeKind
 from graph.provenance import Attribution
@@ -203,3 +203,29 @@ def test_the_worker_works_the_map_figures_out_again_once_writes_settle(small_sto
         server.close()
         worker.close()
     assert not keeper.is_alive()
+
+
+class _ReadingAhead:
+    """A store whose read ahead for the reports gives ``read`` or raises ``error``."""
+
+    def __init__(self, read: dict[str, int] | None = None, error: Exception | None = None):
+        self.read, self.error = read or {}, error
+
+    def warm_reports(self) -> dict[str, int]:
+        if self.error is not None:
+            raise self.error
+        return self.read
+
+
+def test_the_read_ahead_for_the_reports_is_said_in_the_log_and_a_failure_only_warned(caplog):
+    with caplog.at_level("INFO", logger="uvicorn.error"):
+        warm_reports(_ReadingAhead({"prefectures": 8}))
+        warm_reports(_ReadingAhead())
+        warm_reports(_ReadingAhead(error=errors.StoreUnavailable("the server went away")))
+    said = [record.getMessage() for record in caplog.records]
+    assert said[0].startswith("read ahead for the reports in ") and said[0].endswith(
+        ": 8 prefectures"
+    )
+    assert said[1].endswith(": nothing to read")
+    assert said[2] == "reading ahead for the reports failed: the server went away"
+    assert [record.levelname for record in caplog.records] == ["INFO", "INFO", "WARNING"]
