@@ -101,7 +101,10 @@ def create_app(
                 ).start()
                 if config.processes == 0:  # the reports are made on this store
                     threading.Thread(
-                        target=warm_reports, args=(store,), name="rsn-warm-reports", daemon=True
+                        target=warm_reports,
+                        args=(store, stopping),
+                        name="rsn-warm-reports",
+                        daemon=True,
                     ).start()
                 yield
             finally:

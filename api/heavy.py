@@ -191,15 +191,17 @@ def _worker_store() -> GraphStore:
 READ_AHEAD = "read ahead for the reports"
 
 
-def warm_reports(store: GraphStore) -> None:
+def warm_reports(store: GraphStore, stopping: threading.Event | None = None) -> None:
     """Let ``store`` read ahead what the first reports need (``GraphStore.warm_reports``:
     on Neo4j the largest prefectures' graphs), on a thread of the process that makes them,
-    which meanwhile already works; a failure is logged and only costs that speed."""
+    which meanwhile already works; a failure is logged and only costs that speed, and one
+    because the process is ``stopping`` (closing the store) is not worth a word."""
     started = time.perf_counter()
     try:
         read = store.warm_reports()
     except Exception as error:  # logged: the first reports read what they need themselves
-        log.warning("reading ahead for the reports failed: %s", error)
+        if stopping is None or not stopping.is_set():
+            log.warning("reading ahead for the reports failed: %s", error)
         return
     said = ", ".join(f"{count:,} {name}" for name, count in read.items()) or "nothing to read"
     log.info("%s in %.1f s: %s", READ_AHEAD, time.perf_counter() - started, said)

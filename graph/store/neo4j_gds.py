@@ -170,7 +170,8 @@ class KeptScopes:
     def read_ahead(self, read: Read, prefectures: Iterable[str], day: Day | None) -> list[str]:
         """Read and keep the scopes of ``prefectures`` as of ``day``, in that order, while
         what is kept stays within half the limit (the rest is for the scopes asked about
-        later); the prefectures kept. Nothing when the server's stamp is unknown."""
+        later); the prefectures kept. It stops at the first scope not kept (the server's
+        stamp unknown, a write under way, or the scope over the limit alone)."""
         done: list[str] = []
         for prefecture in prefectures:
             with self._lock:

@@ -229,3 +229,8 @@ def test_the_read_ahead_for_the_reports_is_said_in_the_log_and_a_failure_only_wa
     assert said[1].endswith(": nothing to read")
     assert said[2] == "reading ahead for the reports failed: the server went away"
     assert [record.levelname for record in caplog.records] == ["INFO", "INFO", "WARNING"]
+    stopped = threading.Event()
+    stopped.set()  # the store was closed because the process stops: nothing to say
+    with caplog.at_level("INFO", logger="uvicorn.error"):
+        warm_reports(_ReadingAhead(error=errors.StoreUnavailable("closed")), stopped)
+    assert len(caplog.records) == 3
