@@ -10,7 +10,7 @@ route appends who asked, what and which enterprises it concerned to the audit lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from fastapi import Request
 
@@ -38,10 +38,21 @@ def viewer_of(key: ApiKey) -> Viewer:
     )
 
 
-def visibility_for(request: Request, store: Store, key: ApiKey) -> Visibility:
-    """What the caller of ``key`` may see of the confidential ties, as of now. Reads the
-    store (call it off the event loop); raises StoreError if the store fails."""
-    return visibility_of(store, viewer_of(key), confidential_types(request))
+def visibility_for(
+    request: Request,
+    store: Store,
+    key: ApiKey,
+    shown: Collection[RelationType] | None = None,
+) -> Visibility:
+    """What the caller of ``key`` may see of the confidential ties, as of now. With
+    ``shown``, the only types of ties the answer can show, it is said of those types alone:
+    when none of them is confidential the caller sees them all, and nothing is read (a
+    centre's entitled enterprises are two statements). Reads the store (call it off the
+    event loop); raises StoreError if the store fails."""
+    types = confidential_types(request)
+    if shown is not None:
+        types = types & frozenset(shown)
+    return visibility_of(store, viewer_of(key), types)
 
 
 def audit_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:

@@ -48,10 +48,10 @@ Writer = Annotated[ApiKey, Depends(require_roles(Role.ADMIN, Role.CENTRE))]
     summary="Counts of nodes and relations",
     responses=responses(401, 422, 503),
 )
-def stats(store: StoreDep, caller: Reader, day: AsOf) -> StatsPublic:
+def stats(store: StoreDep, caller: Reader, day: AsOf) -> Response:
     """The nodes that exist and the relations that hold on ``as_of``, and the ties derived
     from the referrals completed by then."""
-    return StatsPublic.from_domain(store.as_of(day).stats())
+    return model_json(StatsPublic.from_domain(store.as_of(day).stats()))
 
 
 def _node_ties(

@@ -10,6 +10,7 @@ from api.confidential import visibility_for
 from api.deps import AsOf, Reader, StoreDep, require_roles
 from api.deps import Caller as CallerKey
 from api.errors import responses
+from api.responses import model_json
 from api.schemas.referrals import (
     CandidatePublic,
     CandidatesPublic,
@@ -56,19 +57,21 @@ def candidates(
     day: AsOf,
     enterprise: Annotated[str, Query(pattern=ID_PATTERN, description="The enterprise's id.")],
     need: Annotated[Expertise, Query(description="An expertise word.")],
-) -> CandidatesPublic:
+) -> Response:
     """The centres as of ``as_of`` (their specialists, affiliations and ties that day); the
     referrals they received count as they stand now. Only ties the caller may see give a
     reason (see the README on confidential ties)."""
-    visibility = visibility_for(request, store, key)
+    # the only ties the candidates' reasons walk are the caller's centre's collaborations
+    visibility = visibility_for(request, store, key, shown=queries.CANDIDATE_TIE_TYPES)
     found = queries.candidates(
         store.as_of(day), _caller(key), enterprise, need.value, visibility=visibility
     )
-    return CandidatesPublic(
+    answer = CandidatesPublic(
         enterprise=enterprise,
         need=need,
         candidates=[CandidatePublic.from_domain(candidate) for candidate in found],
     )
+    return model_json(answer)
 
 
 @router.post(
@@ -91,7 +94,6 @@ def create(
     store: StoreDep,
     key: CentreOrAdmin,
     body: ReferralCreate,
-    response: Response,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -101,7 +103,7 @@ def create(
             "(`Idempotent-Replayed: true`).",
         ),
     ] = None,
-) -> ReferralPublic:
+) -> Response:
     """An admin key names the sending centre in ``from_centre`` (required then); a centre
     key sends for its own centre. A second open referral of the same enterprise to the same
     centre for the same need is 409 naming the open one, unless ``allow_duplicate``. The
@@ -117,9 +119,10 @@ def create(
         from_centre=body.from_centre,
         allow_duplicate=body.allow_duplicate,
     )
+    answer = model_json(ReferralPublic.from_domain(referral), status.HTTP_201_CREATED)
     if not created:
-        response.headers["Idempotent-Replayed"] = "true"
-    return ReferralPublic.from_domain(referral)
+        answer.headers["Idempotent-Replayed"] = "true"
+    return answer
 
 
 @router.get(
@@ -135,9 +138,9 @@ def list_referrals(
     centre: Annotated[
         str | None, Query(pattern=ID_PATTERN, description="Admins: whose referrals.")
     ] = None,
-) -> ReferralList:
+) -> Response:
     found = queries.list_referrals(store, _caller(key), box, centre)
-    return ReferralList(referrals=[ReferralPublic.from_domain(r) for r in found])
+    return model_json(ReferralList(referrals=[ReferralPublic.from_domain(r) for r in found]))
 
 
 @router.get(
@@ -146,8 +149,9 @@ def list_referrals(
     summary="One referral (its two centres and admins only)",
     responses=responses(401, 404, 422, 503, r404=NOT_VISIBLE),
 )
-def get_one(store: StoreDep, key: CallerKey, referral_id: ReferralId) -> ReferralPublic:
-    return ReferralPublic.from_domain(queries.get_referral(store, _caller(key), referral_id))
+def get_one(store: StoreDep, key: CallerKey, referral_id: ReferralId) -> Response:
+    found = queries.get_referral(store, _caller(key), referral_id)
+    return model_json(ReferralPublic.from_domain(found))
 
 
 @router.patch(
@@ -164,10 +168,8 @@ def get_one(store: StoreDep, key: CallerKey, referral_id: ReferralId) -> Referra
         r409="A move that is not allowed now (or someone moved it first).",
     ),
 )
-def move(
-    store: StoreDep, key: CallerKey, referral_id: ReferralId, body: ReferralMove
-) -> ReferralPublic:
+def move(store: StoreDep, key: CallerKey, referral_id: ReferralId, body: ReferralMove) -> Response:
     moved = queries.move_referral(
         store, _caller(key), referral_id, body.status.value, body.reason, body.outcome
     )
-    return ReferralPublic.from_domain(moved)
+    return model_json(ReferralPublic.from_domain(moved))

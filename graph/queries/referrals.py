@@ -61,6 +61,7 @@ from graph.store.ports import GraphStore, ReferralStore, Store
 from graph.visibility import Visibility
 
 __all__ = [
+    "CANDIDATE_TIE_TYPES",
     "Caller",
     "Candidate",
     "WEIGHTS",
@@ -72,6 +73,9 @@ __all__ = [
 ]
 
 WEIGHTS = {"expertise": 0.35, "capacity": 0.25, "closeness": 0.25, "record": 0.15}
+#: The only ties of the network the candidates' reasons read: the collaborations of the
+#: caller's centre (so only their visibility matters to the caller's answer).
+CANDIDATE_TIE_TYPES = frozenset({RelationType.COLLABORATES_WITH})
 MAX_NOTE = 2000
 MAX_REQUEST_KEY = 200
 
@@ -204,7 +208,7 @@ def candidates(
     done_with = store.completed_with(caller.centre) if caller.centre else {}
     partners: set[str] = set()
     if caller.centre:
-        ties = store.ties(caller.centre)
+        ties = store.ties(caller.centre, types=CANDIDATE_TIE_TYPES)
         if visibility is not None:
             ties = visible_ties(store, visibility, ties, around=caller.centre)
         partners = {

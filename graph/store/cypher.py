@@ -478,13 +478,17 @@ GET_NODES = (
 )
 
 
-def ties_of(kind: NodeKind) -> str:
-    """Every relation touching the node ``$id`` of ``kind`` that holds on ``$day`` between
-    two nodes existing then; one row when the node exists, ``relations``, a list of
-    [source, type, target, strength, since, until] (one Bolt record for a hub too)."""
+def ties_of(kind: NodeKind, types: frozenset[RelationType] | None = None) -> str:
+    """Every relation touching the node ``$id`` of ``kind`` (of ``types`` only, when given:
+    at least one) that holds on ``$day`` between two nodes existing then; one row when the
+    node exists, ``relations``, a list of [source, type, target, strength, since, until]
+    (one Bolt record for a hub too)."""
+    wanted = RELATION_TYPES
+    if types is not None:
+        wanted = "|".join(rel_type(each) for each in sorted(types, key=lambda t: t.value))
     return (
         f"MATCH (n:{label(kind)} {{id: $id}}) WHERE {_exists('n')} "
-        f"RETURN [(n)-[r:{RELATION_TYPES}]-(m) WHERE {_holds('r')} AND {_exists('m')} "
+        f"RETURN [(n)-[r:{wanted}]-(m) WHERE {_holds('r')} AND {_exists('m')} "
         "| [startNode(r).id, type(r), endNode(r).id, r.strength, r.since, r.until]] "
         "AS relations"
     )

@@ -8,7 +8,7 @@ through untouched when the store keeps them; writes are refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import NoReturn
 
@@ -17,7 +17,7 @@ import networkx as nx
 from graph.errors import StoreError
 from graph.i18n import _
 from graph.merging import MergeRecord
-from graph.model import Node, NodeKind, Relation, Scope, ScoredPath
+from graph.model import Node, NodeKind, Relation, RelationType, Scope, ScoredPath
 from graph.provenance import Assertion, Attribution, ContributorSummary
 from graph.referral_lifecycle import ReceivedRecord, Referral, ReferralStatus
 from graph.store.ports import (
@@ -72,8 +72,13 @@ class DatedStore(Store):
     def get_nodes(self, ids: Iterable[str], day: Day | None = None) -> dict[str, Node]:
         return self.store.get_nodes(ids, self.day)
 
-    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
-        return self.store.ties(node_id, self.day)
+    def ties(
+        self,
+        node_id: str,
+        day: Day | None = None,
+        types: Collection[RelationType] | None = None,
+    ) -> list[Relation]:
+        return self.store.ties(node_id, self.day, types)
 
     def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
         return self.store.derived_ties(node_id, self.day)

@@ -1481,11 +1481,21 @@ class EmbeddedStore(Store):
             return found
         return {node_id: node for node_id, node in found.items() if exists_on(node.props, day)}
 
-    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+    def ties(
+        self,
+        node_id: str,
+        day: Day | None = None,
+        types: Collection[RelationType] | None = None,
+    ) -> list[Relation]:
+        wanted = None if types is None else frozenset(types)
         with self._read_lock:
             if not self._exists(node_id, day):
                 return []
-            found = [r for r in self._edges_of(node_id) if self._holds(r, day)]
+            found = [
+                r
+                for r in self._edges_of(node_id)
+                if (wanted is None or r.type in wanted) and self._holds(r, day)
+            ]
         return sorted(found, key=lambda r: r.key)
 
     def stats(self, day: Day | None = None) -> Stats:

@@ -1586,12 +1586,23 @@ class Neo4jStore(Store):
             found.update(zip(record["ids"], map(NodeKind, record["kinds"]), strict=True))
         return found
 
-    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+    def ties(
+        self,
+        node_id: str,
+        day: Day | None = None,
+        types: Collection[RelationType] | None = None,
+    ) -> list[Relation]:
+        """See :meth:`GraphStore.ties`: one statement after the node's kind, which reads
+        only the relationships of ``types`` (a centre's few collaborations, not its
+        thousands of clients)."""
+        if types is not None and not types:
+            return []
         kind = self.node_kinds([node_id], day).get(node_id)
         if kind is None:
             return []
         found: set[Relation] = set()
-        for record in self._read(cypher.ties_of(kind), id=node_id, **_on(day)):
+        statement = cypher.ties_of(kind, None if types is None else frozenset(types))
+        for record in self._read(statement, id=node_id, **_on(day)):
             found.update(relations_of(record["relations"]))
         return sorted(found, key=lambda r: r.key)
 

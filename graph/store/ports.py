@@ -358,9 +358,15 @@ class GraphStore(ABC):
         return {node_id: node.kind for node_id, node in self.get_nodes(ids, day).items()}
 
     @abstractmethod
-    def ties(self, node_id: str, day: Day | None = None) -> list[Relation]:
+    def ties(
+        self,
+        node_id: str,
+        day: Day | None = None,
+        types: Collection[RelationType] | None = None,
+    ) -> list[Relation]:
         """Every relation that has ``node_id`` as source or target (holding on ``day``,
-        with its other end existing then), sorted by key."""
+        with its other end existing then), sorted by key; with ``types``, only those of
+        these types (none for an empty collection)."""
 
     @abstractmethod
     def derived_ties(self, node_id: str, day: Day | None = None) -> list[Relation]:

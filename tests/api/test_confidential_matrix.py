@@ -345,6 +345,35 @@ def test_candidates_reasons_leave_out_a_tie_of_a_confidential_type(settings, tmp
         assert any("collaborates" in r for r in reasons["C2"])
 
 
+def test_candidates_read_no_entitlement_when_no_tie_they_walk_is_confidential(
+    matrix_api, monkeypatch
+):
+    """The reasons walk only the caller's centre's collaborations: with COLLABORATES_WITH
+    not confidential, a centre's candidates need not read which enterprises it is entitled
+    to (a node's ties do)."""
+    import graph.queries.visibility as visibility
+
+    read: list[str] = []
+    entitled = visibility.entitled_enterprises
+
+    def counted(store, centre):
+        read.append(centre)
+        return entitled(store, centre)
+
+    monkeypatch.setattr(visibility, "entitled_enterprises", counted)
+    params = {"enterprise": "E1", "need": "finance"}
+    with matrix_api.client("C1") as client:
+        answer = client.get("/v1/referrals/candidates", params=params)
+        assert answer.status_code == 200, answer.text
+        (reasons,) = [
+            c["reasons"] for c in answer.json()["candidates"] if c["centre"]["id"] == "C2"
+        ]
+        assert any("collaborates" in r for r in reasons)
+        assert read == []
+        assert client.get("/v1/nodes/E1").status_code == 200
+    assert read == ["C1"]
+
+
 def test_the_audit_log_survives_a_restart(matrix_api):
     _get(matrix_api, "C1", "/v1/nodes/E1")
     before = _audit(matrix_api)

@@ -80,6 +80,24 @@ def test_ties_of_a_node(store, small_dataset):
     assert store.ties("nope") == []
 
 
+def test_ties_of_some_types_only(store, small_dataset):
+    load_dataset(small_dataset, store)
+    every = store.ties("E1")
+    wanted = {RelationType.SUPPORTS, RelationType.TRADES_WITH}
+    some = store.ties("E1", types=wanted)
+    assert some == [t for t in every if t.type in wanted]
+    assert {t.key for t in some} == {("C1", "SUPPORTS", "E1"), ("E1", "TRADES_WITH", "E2")}
+    assert store.ties("E1", types={RelationType.LENDS_TO}) == []
+    assert store.ties("E1", types=set()) == []
+    assert store.ties("nope", types=wanted) == []
+    # as of a day: the types and the day both hold (the trade began on 2019-01-15)
+    dated = store.as_of("2019-01-14").ties("E1", types=wanted)
+    assert {t.key for t in dated} == {
+        t.key for t in some if t.since is None or t.since <= "2019-01-14"
+    }
+    assert ("E1", "TRADES_WITH", "E2") not in {t.key for t in dated}
+
+
 def test_loading_twice_changes_nothing(store, small_dataset):
     load_dataset(small_dataset, store)
     first = snapshot(store)
