@@ -378,10 +378,11 @@ def create_referral(
         request_key=request_key or referral_id,
         fingerprint=fingerprint,
     )
-    sent = store.list_referrals(sender, "outbox")
-    retried = next((r for r in sent if request_key and r.request_key == request_key), None)
-    if retried is None and not allow_duplicate:
-        _refuse_duplicate(sent, enterprise, need)
+    retried = bool(request_key) and bool(
+        store.referral_ids_by_request([(sender, request_key or "")])
+    )
+    if not retried and not allow_duplicate:
+        _refuse_duplicate(store.open_referrals_sent(sender, enterprise, need))
     stored, created = store.create_referral(referral)
     if not created and stored.fingerprint != fingerprint:
         raise Conflict(
@@ -394,24 +395,19 @@ def create_referral(
     return stored, created
 
 
-def _refuse_duplicate(sent: list[Referral], enterprise: str, need: str) -> None:
-    """Raise Conflict naming the oldest open referral of ``sent`` (one centre's outbox) for
-    the same enterprise and need."""
-    open_ones = [
-        r
-        for r in sent
-        if r.enterprise == enterprise and r.need == need and r.status in OPEN_STATUSES
-    ]
+def _refuse_duplicate(open_ones: list[Referral]) -> None:
+    """Raise Conflict naming the first of ``open_ones`` (the open referrals one centre sent
+    about one enterprise for one need, oldest first), if there is one."""
     if open_ones:
-        first = min(open_ones, key=lambda r: (r.created_at, r.id))
+        first = open_ones[0]
         raise Conflict(
             _(
                 "referral {id} of {enterprise} for {need} from {from_centre} to {to_centre} is "
                 "still open ({status}): wait until it closes, or say that another one is "
                 "intended (allow_duplicate)",
                 id=first.id,
-                enterprise=enterprise,
-                need=said(need, expertise_name(need)),
+                enterprise=first.enterprise,
+                need=said(first.need, expertise_name(first.need)),
                 from_centre=first.from_centre,
                 to_centre=first.to_centre,
                 status=said(first.status.value, status_name(first.status)),

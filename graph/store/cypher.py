@@ -1295,6 +1295,14 @@ LIST_REFERRALS = (
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
 )
 
+#: The referrals the centre ``$centre`` sent about ``$enterprise`` for ``$need`` whose status
+#: is one of ``$open``, oldest first.
+OPEN_REFERRALS_SENT = (
+    "MATCH (r:Referral {from_centre: $centre}) "
+    "WHERE r.enterprise = $enterprise AND r.need = $need AND r.status IN $open "
+    f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at, r.id"
+)
+
 #: Every referral, newest first.
 ALL_REFERRALS = (
     f"MATCH (r:Referral) RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"

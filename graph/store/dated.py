@@ -194,6 +194,9 @@ class DatedStore(Store):
     def list_referrals(self, centre: str | None = None, box: str | None = None) -> list[Referral]:
         return self._referrals().list_referrals(centre, box)
 
+    def open_referrals_sent(self, from_centre: str, enterprise: str, need: str) -> list[Referral]:
+        return self._referrals().open_referrals_sent(from_centre, enterprise, need)
+
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
         return self._referrals().received_records(centres)
 

@@ -73,6 +73,7 @@ from graph.provenance import (
     values_text,
 )
 from graph.referral_lifecycle import (
+    OPEN_STATUSES,
     ReceivedRecord,
     Referral,
     ReferralStatus,
@@ -343,6 +344,12 @@ _INSERT_REFERRAL = (
 )
 _SELECT_REFERRALS = f"SELECT {_REFERRAL_COLUMNS} FROM referrals "  # noqa: S608
 #: The filters referrals are read by, each a fixed statement.
+#: The referrals one centre sent about one enterprise for one need, of the statuses of a JSON
+#: list, oldest first.
+_OPEN_SENT = (
+    "WHERE from_centre = ? AND enterprise = ? AND need = ? "
+    "AND status IN (SELECT value FROM json_each(?)) ORDER BY created_at, id"
+)
 _REFERRALS_BY = {
     "id": _SELECT_REFERRALS + "WHERE id = ?",
     "request": _SELECT_REFERRALS + "WHERE from_centre = ? AND request_key = ?",
@@ -351,6 +358,7 @@ _REFERRALS_BY = {
     "outbox": _SELECT_REFERRALS + "WHERE from_centre = ? ORDER BY created_at DESC, id DESC",
     "either": _SELECT_REFERRALS
     + "WHERE to_centre = ? OR from_centre = ? ORDER BY created_at DESC, id DESC",
+    "open_sent": _SELECT_REFERRALS + _OPEN_SENT,
 }
 
 
@@ -2001,6 +2009,10 @@ class EmbeddedStore(Store):
         write. Raises StoreError if they cannot be read."""
         rows = self._read_rows(_REFERRALS_BY[by], params, _(_READING_REFERRALS), connection)
         return [_referral_of(row) for row in rows]
+
+    def open_referrals_sent(self, from_centre: str, enterprise: str, need: str) -> list[Referral]:
+        statuses = json.dumps(sorted(status.value for status in OPEN_STATUSES))
+        return self._select_referrals("open_sent", (from_centre, enterprise, need, statuses))
 
     def referral_ids_by_request(
         self, requests: Iterable[tuple[str, str]]

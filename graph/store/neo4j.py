@@ -71,6 +71,7 @@ from graph.provenance import (
     values_text,
 )
 from graph.referral_lifecycle import (
+    OPEN_STATUSES,
     REFERRAL_TIE_STRENGTHS,
     ReceivedRecord,
     Referral,
@@ -2136,6 +2137,16 @@ class Neo4jStore(Store):
             records = self._read(
                 cypher.LIST_REFERRALS, centre=centre, received=box != "outbox", sent=box != "inbox"
             )
+        return [_referral_of(record["referral"]) for record in records]
+
+    def open_referrals_sent(self, from_centre: str, enterprise: str, need: str) -> list[Referral]:
+        records = self._read(
+            cypher.OPEN_REFERRALS_SENT,
+            centre=from_centre,
+            enterprise=enterprise,
+            need=need,
+            open=sorted(status.value for status in OPEN_STATUSES),
+        )
         return [_referral_of(record["referral"]) for record in records]
 
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:

@@ -662,6 +662,13 @@ class ReferralStore(ABC):
         or either (None); every referral when ``centre`` is None."""
 
     @abstractmethod
+    def open_referrals_sent(self, from_centre: str, enterprise: str, need: str) -> list[Referral]:
+        """The referrals ``from_centre`` sent about ``enterprise`` for ``need`` that are
+        still open (:data:`graph.referral_lifecycle.OPEN_STATUSES`), oldest first (by
+        creation, then id): read by those three, not by reading the centre's whole
+        outbox."""
+
+    @abstractmethod
     def received_records(self, centres: Iterable[str]) -> dict[str, ReceivedRecord]:
         """The record of the referrals each of ``centres`` received (an empty one for a
         centre that received none, or that is not in the store), summed up from a few

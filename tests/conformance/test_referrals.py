@@ -490,6 +490,27 @@ def test_an_open_referral_is_not_sent_twice_unless_intended(network):
     assert _new(network)[1]
 
 
+def test_the_open_referrals_a_centre_sent_about_an_enterprise_for_a_need(network):
+    first, _ = _new(network)
+    second, _ = _new(network, to_centre="C3", allow_duplicate=True)
+    _new(network, need="export")
+    _new(network, enterprise="E4")
+    create_referral(network, OUTSIDER, "E3", "C2", "intellectual_property")
+    sent = network.open_referrals_sent("C1", "E3", "intellectual_property")
+    assert [r.id for r in sent] == [first.id, second.id]  # oldest first
+    assert sent[0] == get_referral(network, ADMIN, first.id)
+    _walk(network, first.id, ["accepted", "in_progress"])
+    assert [r.id for r in network.open_referrals_sent("C1", "E3", "intellectual_property")] == [
+        first.id,
+        second.id,
+    ]
+    _walk(network, first.id, ["completed"])
+    move_referral(network, SENDER, second.id, "cancelled", reason="sent twice")
+    assert network.open_referrals_sent("C1", "E3", "intellectual_property") == []
+    assert [r.need for r in network.open_referrals_sent("C1", "E3", "export")] == ["export"]
+    assert network.open_referrals_sent("C2", "E3", "intellectual_property") == []
+
+
 def test_candidates_that_tie_on_score_go_by_place_then_places_free_then_id(network, tmp_path):
     """E3 is in Ishikawa (Chubu). C9 (Ishikawa, 3 of 5 free), CZ (Ishikawa, 6 of 10 free) and
     C8 (Toyama, 5 of 5 free) score the same: closeness and spare capacity trade off."""
