@@ -378,9 +378,8 @@ def create_referral(
         request_key=request_key or referral_id,
         fingerprint=fingerprint,
     )
-    retried = bool(request_key) and bool(
-        store.referral_ids_by_request([(sender, request_key or "")])
-    )
+    # a retry (its Idempotency-Key already made a referral) is answered with that one below
+    retried = bool(request_key and store.referral_ids_by_request([(sender, request_key)]))
     if not retried and not allow_duplicate:
         _refuse_duplicate(store.open_referrals_sent(sender, enterprise, need))
     stored, created = store.create_referral(referral)
