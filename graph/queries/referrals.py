@@ -378,10 +378,16 @@ def create_referral(
         request_key=request_key or referral_id,
         fingerprint=fingerprint,
     )
-    # a retry (its Idempotency-Key already made a referral) is answered with that one below
-    retried = bool(request_key and store.referral_ids_by_request([(sender, request_key)]))
-    if not retried and not allow_duplicate:
-        _refuse_duplicate(store.open_referrals_sent(sender, enterprise, need))
+    if not allow_duplicate:
+        # read first, so that a retry made meanwhile is among them or found by its key: a
+        # retry (its Idempotency-Key already made a referral) is answered with that one below
+        open_ones = store.open_referrals_sent(sender, enterprise, need)
+        retried = bool(request_key) and (
+            any(r.request_key == request_key for r in open_ones)
+            or bool(store.referral_ids_by_request([(sender, request_key or "")]))
+        )
+        if open_ones and not retried:
+            _refuse_duplicate(open_ones)
     stored, created = store.create_referral(referral)
     if not created and stored.fingerprint != fingerprint:
         raise Conflict(
