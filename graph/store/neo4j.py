@@ -1,9 +1,11 @@
 """The Neo4j adapter: both store ports (graph and referrals) on the official driver.
 
-Reads go through ``execute_query`` routed to readers; writes through managed write
-transactions, so the driver retries transient failures and a cluster (``neo4j://``) routes
-them to its leader. The only explicit transaction is :meth:`Neo4jStore.transaction`, which
-must commit several statements as one. Driver errors become the project's errors.
+Reads are single auto-commit statements routed to readers (:func:`read_records`: one round
+trip, where a managed transaction takes two), retried here on transient failures; writes go
+through managed write transactions, so the driver retries them and a cluster
+(``neo4j://``) routes them to its leader. The only explicit transaction is
+:meth:`Neo4jStore.transaction`, which must commit several statements as one. Driver errors
+become the project's errors.
 
 Provenance is kept on the records themselves, one property per contributor (see
 :mod:`graph.store.cypher`), so two processes writing one record as different contributors
@@ -18,7 +20,9 @@ from __future__ import annotations
 import contextvars
 import heapq
 import json
+import random
 import threading
+import time
 import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
@@ -190,7 +194,7 @@ def open_driver(uri: str, user: str, password: str, translate: Translate, user_a
             uri,
             auth=(user, password),
             connection_timeout=10,
-            max_transaction_retry_time=15,
+            max_transaction_retry_time=RETRY_SECONDS,
             user_agent=user_agent,
             # a referral tie or a property that no row has yet is expected, not news
             notifications_disabled_classifications=[
@@ -232,6 +236,42 @@ class _Rows(list):  # type: ignore[type-arg]
 def _sent(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` as given to the driver: each list among them as :class:`_Rows`."""
     return {name: _Rows(value) if type(value) is list else value for name, value in params.items()}
+
+
+#: How long a statement is tried again after a transient failure (a cluster's leader
+#: changing, a connection lost) before the failure is raised: the driver's retry time too.
+RETRY_SECONDS = 15.0
+
+
+def read_records(
+    driver: Any, database: str, query: str, params: Mapping[str, Any], routing: RoutingControl
+) -> list[neo4j.Record]:
+    """The records of one statement that only reads, run as an auto-commit transaction on a
+    server of ``routing`` (a reader, or the writer where a read must see every commit).
+
+    One round trip: the statement and the pull go together and the server commits on its
+    own, where a managed transaction (``execute_query``, ``execute_read``) adds a round trip
+    to begin or commit. The driver's bookmarks of ``execute_query`` go with it, so in a
+    cluster a read sees what earlier reads of this driver saw. A read may run again, so a
+    transient failure is retried here, with growing pauses, for up to
+    :data:`RETRY_SECONDS`. Driver errors are raised as they are."""
+    mode = neo4j.READ_ACCESS if routing is RoutingControl.READ else neo4j.WRITE_ACCESS
+    sent = _sent(params)
+    deadline = time.monotonic() + RETRY_SECONDS
+    pause = 0.05
+    while True:
+        try:
+            with driver.session(
+                database=database,
+                default_access_mode=mode,
+                bookmark_manager=driver.execute_query_bookmark_manager,
+            ) as session:
+                return list(session.run(query, sent))
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as error:
+            if not error.is_retryable() or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause * random.uniform(0.8, 1.2))
+        pause = min(pause * 2, 2.0)
 
 
 def write_unit(driver: Any, database: str, work: Callable[[Run], T]) -> T:
@@ -1434,13 +1474,9 @@ class Neo4jStore(Store):
             raise self._translate(error) from error
 
     def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
-        """One read statement, routed to a reader."""
+        """One read statement, routed to a reader (see :func:`read_records`)."""
         return self._guard(
-            lambda: (
-                self._driver.execute_query(
-                    query, _sent(params), routing_=RoutingControl.READ, database_=self.database
-                ).records
-            )
+            partial(read_records, self._driver, self.database, query, params, RoutingControl.READ)
         )
 
     def _write(self, query: str, **params: Any) -> list[neo4j.Record]:

@@ -39,7 +39,14 @@ from graph.store.keys import (
     KeyStore,
     Role,
 )
-from graph.store.neo4j import Run, Translate, create_schema_rule, open_driver, write_unit
+from graph.store.neo4j import (
+    Run,
+    Translate,
+    create_schema_rule,
+    open_driver,
+    read_records,
+    write_unit,
+)
 
 __all__ = ["Neo4jKeyStore"]
 
@@ -79,11 +86,7 @@ class Neo4jKeyStore(KeyStore):
         """One statement that only reads, on the writer (see the module: never a follower
         that may not have seen a revocation yet)."""
         return self._guard(
-            lambda: (
-                self._driver.execute_query(
-                    query, params, routing_=RoutingControl.WRITE, database_=self.database
-                ).records
-            )
+            partial(read_records, self._driver, self.database, query, params, RoutingControl.WRITE)
         )
 
     def _unit(self, work: Callable[[Run], T]) -> T:
