@@ -100,7 +100,8 @@ def _interleaved(
     goes first alternates), so that both see the same state of the machine: the route through
     ``plain`` for two pairs in every four, through httpx for the others. Returns (direct, route
     through ``plain``, route through httpx). Raises RuntimeError if, for a warm-up pair, the
-    two give different paths, and HTTPStatusError for a route that fails."""
+    two give different paths or the route through ``plain`` fails, and HTTPStatusError if
+    the route through httpx fails."""
     visibility = analyst_visibility(store)
     answers: dict[str, list[list[str]]] = {}
 

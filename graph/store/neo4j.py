@@ -185,6 +185,11 @@ class Translate:
         return error
 
 
+#: How long a statement is tried again after a transient failure (a cluster's leader
+#: changing, a connection lost) before the failure is raised: the driver's retry time too.
+RETRY_SECONDS = 15.0
+
+
 def open_driver(uri: str, user: str, password: str, translate: Translate, user_agent: str) -> Any:
     """A driver for the Neo4j at ``uri``, checked to answer. Raises StoreUnavailable (through
     ``translate``) when it cannot be reached, refuses the credentials or ``uri`` is not a
@@ -236,11 +241,6 @@ class _Rows(list):  # type: ignore[type-arg]
 def _sent(params: Mapping[str, Any]) -> dict[str, Any]:
     """``params`` as given to the driver: each list among them as :class:`_Rows`."""
     return {name: _Rows(value) if type(value) is list else value for name, value in params.items()}
-
-
-#: How long a statement is tried again after a transient failure (a cluster's leader
-#: changing, a connection lost) before the failure is raised: the driver's retry time too.
-RETRY_SECONDS = 15.0
 
 
 def read_records(
