@@ -22,6 +22,7 @@ from graph.model import Relation, RelationType
 __all__ = [
     "MOVES",
     "OPEN_STATUSES",
+    "OPEN_STATUS_VALUES",
     "REFERRAL_TIE_CAP",
     "REFERRAL_TIE_STRENGTHS",
     "Move",
@@ -58,6 +59,8 @@ class ReferralStatus(StrEnum):
 OPEN_STATUSES = frozenset(
     {ReferralStatus.REQUESTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS}
 )
+#: The values of :data:`OPEN_STATUSES`, sorted: as the stores pass them to a statement.
+OPEN_STATUS_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
 
 
 class Party(StrEnum):

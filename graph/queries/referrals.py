@@ -37,6 +37,7 @@ import json
 import secrets
 import statistics
 from dataclasses import dataclass
+from typing import NoReturn
 
 from graph.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from graph.i18n import _
@@ -382,12 +383,8 @@ def create_referral(
         # read first, so that a retry made meanwhile is among them or found by its key: a
         # retry (its Idempotency-Key already made a referral) is answered with that one below
         open_ones = store.open_referrals_sent(sender, enterprise, need)
-        retried = bool(request_key) and (
-            any(r.request_key == request_key for r in open_ones)
-            or bool(store.referral_ids_by_request([(sender, request_key or "")]))
-        )
-        if open_ones and not retried:
-            _refuse_duplicate(open_ones)
+        if open_ones and not _is_retry(store, sender, request_key, open_ones):
+            _refuse_duplicate(open_ones[0])
     stored, created = store.create_referral(referral)
     if not created and stored.fingerprint != fingerprint:
         raise Conflict(
@@ -400,24 +397,34 @@ def create_referral(
     return stored, created
 
 
-def _refuse_duplicate(open_ones: list[Referral]) -> None:
-    """Raise Conflict naming the first of ``open_ones`` (the open referrals one centre sent
-    about one enterprise for one need, oldest first), if there is one."""
-    if open_ones:
-        first = open_ones[0]
-        raise Conflict(
-            _(
-                "referral {id} of {enterprise} for {need} from {from_centre} to {to_centre} is "
-                "still open ({status}): wait until it closes, or say that another one is "
-                "intended (allow_duplicate)",
-                id=first.id,
-                enterprise=first.enterprise,
-                need=said(first.need, expertise_name(first.need)),
-                from_centre=first.from_centre,
-                to_centre=first.to_centre,
-                status=said(first.status.value, status_name(first.status)),
-            )
+def _is_retry(
+    store: Store, sender: str, request_key: str | None, open_ones: list[Referral]
+) -> bool:
+    """Whether ``request_key`` (an Idempotency-Key) already made a referral of ``sender``:
+    one of ``open_ones``, or else one the store finds by the key."""
+    if not request_key:
+        return False
+    return any(r.request_key == request_key for r in open_ones) or bool(
+        store.referral_ids_by_request([(sender, request_key)])
+    )
+
+
+def _refuse_duplicate(first: Referral) -> NoReturn:
+    """Raise Conflict naming ``first``, the oldest open referral one centre sent about one
+    enterprise for one need."""
+    raise Conflict(
+        _(
+            "referral {id} of {enterprise} for {need} from {from_centre} to {to_centre} is "
+            "still open ({status}): wait until it closes, or say that another one is "
+            "intended (allow_duplicate)",
+            id=first.id,
+            enterprise=first.enterprise,
+            need=said(first.need, expertise_name(first.need)),
+            from_centre=first.from_centre,
+            to_centre=first.to_centre,
+            status=said(first.status.value, status_name(first.status)),
         )
+    )
 
 
 def get_referral(store: ReferralStore, caller: Caller, referral_id: str) -> Referral:

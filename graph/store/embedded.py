@@ -73,7 +73,7 @@ from graph.provenance import (
     values_text,
 )
 from graph.referral_lifecycle import (
-    OPEN_STATUSES,
+    OPEN_STATUS_VALUES,
     ReceivedRecord,
     Referral,
     ReferralStatus,
@@ -343,13 +343,15 @@ _INSERT_REFERRAL = (
     + ", ".join(f"{name} = excluded.{name}" for name in REFERRAL_FIELDS if name != "id")
 )
 _SELECT_REFERRALS = f"SELECT {_REFERRAL_COLUMNS} FROM referrals "  # noqa: S608
-#: The filters referrals are read by, each a fixed statement.
 #: The referrals one centre sent about one enterprise for one need, of the statuses of a JSON
 #: list, oldest first.
 _OPEN_SENT = (
     "WHERE from_centre = ? AND enterprise = ? AND need = ? "
     "AND status IN (SELECT value FROM json_each(?)) ORDER BY created_at, id"
 )
+#: The open statuses as :data:`_OPEN_SENT` takes them.
+_OPEN_STATUSES_JSON = json.dumps(list(OPEN_STATUS_VALUES))
+#: The filters referrals are read by, each a fixed statement.
 _REFERRALS_BY = {
     "id": _SELECT_REFERRALS + "WHERE id = ?",
     "request": _SELECT_REFERRALS + "WHERE from_centre = ? AND request_key = ?",
@@ -2011,8 +2013,9 @@ class EmbeddedStore(Store):
         return [_referral_of(row) for row in rows]
 
     def open_referrals_sent(self, from_centre: str, enterprise: str, need: str) -> list[Referral]:
-        statuses = json.dumps(sorted(status.value for status in OPEN_STATUSES))
-        return self._select_referrals("open_sent", (from_centre, enterprise, need, statuses))
+        return self._select_referrals(
+            "open_sent", (from_centre, enterprise, need, _OPEN_STATUSES_JSON)
+        )
 
     def referral_ids_by_request(
         self, requests: Iterable[tuple[str, str]]

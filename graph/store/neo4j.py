@@ -75,7 +75,7 @@ from graph.provenance import (
     values_text,
 )
 from graph.referral_lifecycle import (
-    OPEN_STATUSES,
+    OPEN_STATUS_VALUES,
     REFERRAL_TIE_STRENGTHS,
     ReceivedRecord,
     Referral,
@@ -2181,7 +2181,7 @@ class Neo4jStore(Store):
             centre=from_centre,
             enterprise=enterprise,
             need=need,
-            open=sorted(status.value for status in OPEN_STATUSES),
+            open=list(OPEN_STATUS_VALUES),
         )
         return [_referral_of(record["referral"]) for record in records]
 
