@@ -26,7 +26,6 @@ import time
 import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -114,14 +113,17 @@ Run = Callable[[str, dict[str, Any]], list[Any]]
 #: Rows per page when streaming a whole label out (export).
 PAGE = 5_000
 
-#: A bulk load's relation rows per statement, and how many threads run them, each on its own
-#: session (bench/loading.py measures them): the relation statements themselves run one at a
-#: time, for two that merge or change relationships of the same hubs deadlock (a MERGE locks
-#: both ends; a commit locks both ends of every relationship changed, and an assertion
-#: renewed is a change even when the values are the same), and two at once were slower; so
-#: the threads let the loader read on while one statement runs and the next waits ready. A
-#: few thousand rows per statement to ten thousand are alike, many more are slower.
-BULK_BATCH = 10_000
+#: A bulk load's rows per statement, and how many threads run the statements, each on its
+#: own session (bench/loading.py measures them). Batches of nodes run side by side. Two
+#: relation statements run side by side only when no node is an end in both (see
+#: :class:`_InFlight` and :data:`LANES`): two that merge relationships of the same node
+#: deadlock (a MERGE locks both ends; a commit locks both ends of every relationship
+#: changed, and an assertion renewed is a change even when the values are the same). A
+#: deadlock that still happens (Neo4j also locks a neighbouring relationship in a short
+#: chain) is retried by the driver. The threads also let the loader read on while
+#: statements run. At 100,000 enterprises 5,000 rows per statement loaded faster than
+#: 10,000, and many more are slower still.
+BULK_BATCH = 5_000
 BULK_WRITERS = 2
 #: How many of the largest prefectures a heavy work process reads ahead when it starts
 #: (:meth:`Neo4jStore.warm_reports`): at 100,000 enterprises the eight largest hold 56 % of
@@ -681,29 +683,87 @@ def _unpacked_snapshot(merge_id: str, stored: Any) -> str:
 
 class _InFlight:
     """Write statements run on a few threads, each in its own managed transaction, with a
-    bounded number waiting; :meth:`drain` waits for all and raises the first failure."""
+    bounded number waiting; :meth:`drain` waits for all and raises the first failure.
+
+    A statement may name the lanes it holds (see :func:`_lane`): two that share a lane never
+    run at once, and of those waiting, a free thread takes the oldest whose lanes are free.
+    So statements of one lane run in the order they were sent, and statements of disjoint
+    lanes (relations whose ends are different nodes) run side by side without waiting on
+    each other's locks in the database. One that holds no lane runs whenever a thread is
+    free. After a failure the statements still waiting are dropped.
+    """
 
     def __init__(self, workers: int):
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rsn-bulk")
-        self._limit = 2 * workers
-        self._pending: deque[Future[None]] = deque()
+        self._changed = threading.Condition()
+        self._waiting: deque[tuple[frozenset[int], Callable[[], None]]] = deque()
+        self._held: set[int] = set()
+        self._running = 0
+        self._failure: BaseException | None = None
+        self._closing = False
+        self._limit = 4 * workers
+        self._threads = [
+            threading.Thread(target=self._serve, name=f"rsn-bulk-{number}", daemon=True)
+            for number in range(workers)
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def submit(self, work: Callable[[], None]) -> None:
-        """Run ``work`` on a thread, in the caller's context (its language, for the
-        messages of failures), first waiting while too many are waiting; raises the failure
-        of a statement waited for."""
-        while len(self._pending) >= self._limit:
-            self._pending.popleft().result()
-        self._pending.append(self._pool.submit(contextvars.copy_context().run, work))
+    def submit(self, work: Callable[[], None], lanes: frozenset[int] = frozenset()) -> None:
+        """Run ``work`` on a thread once ``lanes`` are free, in the caller's context (its
+        language, for the messages of failures), first waiting while too many are waiting;
+        raises the failure of a statement sent earlier, if one failed."""
+        run = partial(contextvars.copy_context().run, work)
+        with self._changed:
+            while len(self._waiting) >= self._limit and self._failure is None:
+                self._changed.wait()
+            if self._failure is not None:
+                raise self._failure
+            self._waiting.append((lanes, run))
+            self._changed.notify_all()
+
+    def _next(self) -> tuple[frozenset[int], Callable[[], None]] | None:
+        """The oldest waiting statement whose lanes are free, taken off the queue (called
+        holding the condition)."""
+        for index, (lanes, work) in enumerate(self._waiting):
+            if self._held.isdisjoint(lanes):
+                del self._waiting[index]
+                return lanes, work
+        return None
+
+    def _serve(self) -> None:
+        """A thread's loop: take the next statement it may run, run it, free its lanes."""
+        while True:
+            with self._changed:
+                while True:
+                    if self._failure is not None:
+                        self._waiting.clear()
+                    taken = self._next()
+                    if taken is not None:
+                        break
+                    if self._closing and not self._waiting:
+                        return
+                    self._changed.wait()
+                lanes, work = taken
+                self._held.update(lanes)
+                self._running += 1
+            try:
+                work()
+            except BaseException as error:  # handed to the thread that waits for it
+                with self._changed:
+                    self._failure = self._failure or error
+            finally:
+                with self._changed:
+                    self._held.difference_update(lanes)
+                    self._running -= 1
+                    self._changed.notify_all()
 
     def drain(self) -> None:
         """Wait for every statement sent; raises the first failure among them."""
-        failure: BaseException | None = None
-        while self._pending:
-            try:
-                self._pending.popleft().result()
-            except BaseException as error:  # every statement is waited for, the first fails
-                failure = failure or error
+        with self._changed:
+            while (self._waiting and self._failure is None) or self._running:
+                self._changed.wait()
+            self._waiting.clear()
+            failure, self._failure = self._failure, None
         if failure is not None:
             raise failure
 
@@ -716,12 +776,28 @@ class _InFlight:
             if not quiet:
                 raise
         finally:
-            self._pool.shutdown(wait=True)
+            with self._changed:
+                self._closing = True
+                self._changed.notify_all()
+            for thread in self._threads:
+                thread.join()
 
 
-#: Relation rows that go in one statement: type, source kind, target kind, and whether an
-#: end is new (created by this load), so the relationship cannot exist yet.
-_Group = tuple[RelationType, NodeKind, NodeKind, bool]
+#: How many lanes a bulk load's relation statements are spread over (see :class:`_InFlight`).
+LANES = 4
+#: Held by a statement that must run alone among those of the load.
+ALL_LANES = frozenset(range(LANES))
+
+
+def _lane(node_id: str) -> int:
+    """The lane of a node: the same for a node throughout a load."""
+    return zlib.crc32(node_id.encode()) % LANES
+
+
+#: Relation rows that go in one statement: type, source kind, target kind, whether an end
+#: is new (created by this load), so the relationship cannot exist yet, and the lanes of
+#: their ends (in a bulk load; else none).
+_Group = tuple[RelationType, NodeKind, NodeKind, bool, frozenset[int]]
 #: Relations of one type between nodes of two kinds, which one statement finds by label.
 _Kinds = tuple[RelationType, NodeKind, NodeKind]
 
@@ -767,10 +843,11 @@ class _Writer:
         self._elements: dict[str, str] = {}
         self._new: set[str] = set()
         self._gathered: dict[_Group, list[dict[str, Any]]] = defaultdict(list)
-        #: whether relation rows were handed to the threads since the last flush
+        #: whether relation rows, or nodes, were handed to the threads since the last flush
         self._relations_sent = False
-        #: held by a bulk load's statement that may change relationships that exist
-        self._changing = threading.Lock()
+        self._nodes_sent = False
+        #: held while a thread notes the element ids of the nodes it wrote
+        self._noting = threading.Lock()
 
     def _lookup(self, ids: Iterable[str]) -> dict[str, NodeKind]:
         """Look up the kind and element id of each of ``ids`` not known yet; returns every
@@ -787,8 +864,11 @@ class _Writer:
         return self._kinds
 
     def upsert_nodes(self, nodes: Sequence[Node]) -> None:
-        """Raises Conflict if an id is stored (or written earlier here) with another kind."""
-        self.flush()
+        """Raises Conflict if an id is stored (or written earlier here) with another kind. In
+        a bulk load the batches of nodes may be written after this returns, several at once
+        (nodes do not lock each other); relations wait for them (see :meth:`flush`)."""
+        if self._gathered or self._relations_sent:
+            self.flush()
         known: Mapping[str, NodeKind]
         if self._known is None:
             known = self._lookup(node.id for node in nodes)
@@ -802,16 +882,30 @@ class _Writer:
         for node in nodes:
             check_kind_unchanged(node, known.get(node.id))
             by_kind[node.kind].append(_node_row(node))
-        contested: list[str] = []
-        for kind, rows in by_kind.items():
-            statement = cypher.upsert_nodes(kind, self._key)
-            for record in self._run(statement, {"rows": rows, **self._params}):
-                self._elements.update(zip(record["ids"], record["elements"], strict=True))
-                self._new.update(record["created"])
-                self._remove_extra(record, self._run)
-                contested.extend(record["contested"])
         for node in nodes:
             self._kinds[node.id] = node.kind
+        for kind, rows in by_kind.items():
+            work = partial(self._write_nodes, kind, rows, nodes)
+            if self._in_flight is None:
+                work()
+            else:
+                self._nodes_sent = True
+                self._in_flight.submit(work)
+
+    def _write_nodes(
+        self, kind: NodeKind, rows: list[dict[str, Any]], nodes: Sequence[Node]
+    ) -> None:
+        """Upsert ``rows`` of nodes of ``kind`` and note their element ids and which are new;
+        those of ``nodes`` that another contributor owns are then settled (in Python, in a
+        transaction of their own). May run on a bulk load's thread."""
+        statement = cypher.upsert_nodes(kind, self._key)
+        contested: list[str] = []
+        for record in self._run(statement, {"rows": rows, **self._params}):
+            with self._noting:
+                self._elements.update(zip(record["ids"], record["elements"], strict=True))
+                self._new.update(record["created"])
+            self._remove_extra(record, self._run)
+            contested.extend(record["contested"])
         if contested:
             wanted = set(contested)
             others = [node for node in nodes if node.id in wanted]
@@ -833,6 +927,8 @@ class _Writer:
     def upsert_relations(self, relations: Sequence[Relation]) -> None:
         """Raises NotFound if an end is not in the store (nor written earlier here); in a bulk
         load the rows may be written after this returns (see :meth:`flush`)."""
+        if self._nodes_sent:  # their ends' element ids come from the nodes' writes
+            self.flush()
         known = self._lookup(end for r in relations for end in (r.source, r.target))
         elements, new = self._elements, self._new
         groups = self._gathered if self._in_flight else defaultdict(list)
@@ -842,11 +938,17 @@ class _Writer:
                     raise NotFound(
                         _("relation {key}: no node with id {id!r}", key=relation.key, id=end)
                     )
+            lanes = (
+                frozenset((_lane(relation.source), _lane(relation.target)))
+                if self._in_flight
+                else frozenset()
+            )
             key = (
                 relation.type,
                 known[relation.source],
                 known[relation.target],
                 relation.source in new or relation.target in new,
+                lanes,
             )
             group = groups[key]
             group.append(
@@ -871,7 +973,7 @@ class _Writer:
         assert self._in_flight is not None, "only a bulk load gathers rows"
         rows = self._gathered.pop(key)
         self._relations_sent = True
-        self._in_flight.submit(partial(self._write_relations, key, rows, self._run))
+        self._in_flight.submit(partial(self._write_relations, key, rows, self._run), key[4])
 
     def _write_relations(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
         """Rows by element id: those of relations that exist are updated (which locks nothing
@@ -879,13 +981,9 @@ class _Writer:
         a relation can only exist if another load wrote it meanwhile, and the merge finds
         it); any whose ends moved (a node deleted and its element id reused) go again by id,
         with MERGE, so none is lost or doubled; those another contributor owns are settled in
-        Python. These statements run one at a time (see :data:`BULK_WRITERS`)."""
-        with self._changing:
-            self._write_relations_now(key, rows, run)
-
-    def _write_relations_now(self, key: _Group, rows: list[dict[str, Any]], run: Run) -> None:
-        """:meth:`_write_relations`, without waiting for other statements."""
-        kind, source, target, new_end = key
+        Python. In a bulk load, statements of rows that share a lane run one at a time (see
+        :data:`BULK_WRITERS`)."""
+        kind, source, target, new_end, _lanes = key
         params = self._params
         for number, row in enumerate(rows):
             row["i"] = number
@@ -919,13 +1017,14 @@ class _Writer:
             self._atomic(partial(self._settle, [], {(kind, source, target): others}))
 
     def flush(self) -> None:
-        """Send every gathered relation row and wait until all are written (bulk only)."""
+        """Send every gathered relation row and wait until every statement sent (of nodes
+        and of relations) is written (bulk only); raises the first failure among them."""
         if self._in_flight is None:
             return
         for key in list(self._gathered):
             self._send(key)
         self._in_flight.drain()
-        self._relations_sent = False
+        self._relations_sent = self._nodes_sent = False
 
     # -- records read, changed in Python and written back, in one transaction -------------
 
@@ -1254,14 +1353,7 @@ class _Writer:
         if self._in_flight is None:
             restore(rows)
         else:
-            self._in_flight.submit(partial(self._alone, restore, rows))
-
-    def _alone(
-        self, restore: Callable[[list[dict[str, Any]]], None], rows: list[dict[str, Any]]
-    ) -> None:
-        """``restore(rows)`` while no other statement that changes what exists runs."""
-        with self._changing:
-            restore(rows)
+            self._in_flight.submit(partial(restore, rows), ALL_LANES)
 
     def _restore_nodes(self, rows: list[dict[str, Any]]) -> None:
         """Set the assertions of node ``rows``; raises NotFound for a node not there."""

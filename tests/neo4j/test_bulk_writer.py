@@ -73,8 +73,10 @@ def test_the_writer_knows_the_nodes_it_created_and_no_others(neo4j_store):
     neo4j_store.upsert_nodes(_nodes("E0"))
     with neo4j_store.bulk() as writer:
         writer.upsert_nodes(_nodes("E0", "E1", "E2"))
+        writer.flush()  # a bulk load's nodes are written on its threads
         assert writer._new == {"E1", "E2"}
         writer.upsert_nodes(_nodes("E1", "E3"))  # written again: still the load's own
+        writer.flush()
         assert writer._new == {"E1", "E2", "E3"}
     assert _count(neo4j_store, "MATCH (n:Enterprise) RETURN count(n)") == 4
 
