@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextvars
 import heapq
 import json
+import logging
 import random
 import threading
 import time
@@ -145,6 +146,23 @@ LONG_PATH_THRESHOLDS = (0.5, 0.4, 0.3, 0.2, 0.0625, 0.0)
 #: same, so starting lower saves a round trip (a centre's questions at 100,000 enterprises:
 #: p99 about half that of starting at 0.25).
 SHORT_PATH_THRESHOLDS_SEEING_LESS = (0.0625, 0.0)
+
+
+class _RoutineRetries(logging.Filter):
+    """Keeps the driver's notice that a transaction will be retried at DEBUG: a deadlock
+    between a bulk load's statements, or a leader change, is routine and mended by the
+    retry, so it does not reach a user's terminal as a warning (a retry that fails in the
+    end still raises)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.WARNING and str(record.msg).startswith(
+            "Transaction failed and will be retried"
+        ):
+            record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
+        return True
+
+
+logging.getLogger("neo4j.session").addFilter(_RoutineRetries())
 
 
 class Translate:

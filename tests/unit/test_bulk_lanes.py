@@ -4,6 +4,7 @@ run side by side, and a failure stops what is still waiting and reaches the load
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -134,3 +135,24 @@ def test_a_node_keeps_its_lane() -> None:
     lanes = {_lane(f"E{number:07d}") for number in range(200)}
     assert lanes == set(range(LANES))  # spread over every lane
     assert all(_lane("C0001") == _lane("C0001") for _ in range(3))
+
+
+def test_the_drivers_notice_of_a_retry_stays_off_the_terminal() -> None:
+    """A deadlock between two statements of a load is retried by the driver, which notes it
+    at WARNING; that notice is kept at DEBUG, other warnings of the driver are not."""
+    seen: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record)
+
+    handler = Keep(level=logging.WARNING)
+    driver_log = logging.getLogger("neo4j")
+    driver_log.addHandler(handler)
+    try:
+        session_log = logging.getLogger("neo4j.session")
+        session_log.warning("Transaction failed and will be retried in %ss (%s)", 1.2, "deadlock")
+        session_log.warning("Failed to read from defunct connection")
+    finally:
+        driver_log.removeHandler(handler)
+    assert [record.getMessage() for record in seen] == ["Failed to read from defunct connection"]
