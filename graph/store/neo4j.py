@@ -1327,7 +1327,7 @@ class _Writer:
         contributor's name that is not one. In a bulk load the statements run on the load's
         threads once every relation sent before is written, while the next assertions are
         read: a record not found is then raised by a later call or at the end of the load."""
-        if self._gathered or self._relations_sent:
+        if self._gathered or self._relations_sent or self._nodes_sent:
             self.flush()  # the records must be written before their assertions are
         node_rows: list[dict[str, Any]] = []
         relation_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -289,6 +289,20 @@ def test_a_bulk_restore_follows_nodes_made_again_and_names_a_missing_relation(ne
             writer.restore_provenance([("C1 ADVISES E2", stamp)])
 
 
+def test_a_bulk_restore_waits_for_the_nodes_written_just_before(neo4j_store):
+    """A load's node batches are written on its threads; assertions restored right after
+    them (no relation between) wait until they are there, so none is refused as missing."""
+    store = neo4j_store
+    stamp = Assertion("a", _at("2019-01-01"), _at("2020-01-01"), None, {"name": "E"})
+    for round_ in range(2):  # new nodes each time: the race is run again
+        nodes = [_node(f"E{round_}-{number}") for number in range(20000)]
+        with store.bulk(by=Attribution(record=False)) as writer:
+            writer.upsert_nodes(nodes[:19990])  # a long statement on one thread,
+            writer.upsert_nodes(nodes[19990:])  # a short one on the other, which is then free
+            writer.restore_provenance([(node.id, stamp) for node in nodes])
+        assert len(list(store.iter_provenance())) == 20000 * (round_ + 1)
+
+
 def test_held_ties_wait_for_no_one_but_keep_other_writers_out_until_the_unit_ends(neo4j_store):
     """A merge's unit holds the ties it read: another writer that changes one of them, or
     makes a new tie at the node, waits until the unit ends, then writes over what it left."""
