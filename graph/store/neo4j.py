@@ -1325,7 +1325,7 @@ class _Writer:
         """See :meth:`GraphWriter.restore_provenance` (each is kept with its own values).
         Raises NotFound naming a record that is not in the store, and ValueError for a
         contributor's name that is not one. In a bulk load the statements run on the load's
-        threads once every relation sent before is written, while the next assertions are
+        threads once every node and relation sent before is written, while the next assertions are
         read: a record not found is then raised by a later call or at the end of the load."""
         if self._gathered or self._relations_sent or self._nodes_sent:
             self.flush()  # the records must be written before their assertions are
