@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.errors import BUSY_RETRY_SECONDS, KEY_REQUIRED, KEY_UNKNOWN
-from api.guard import KEY_SCOPE
+from api.guard import KEY_SCOPE, read_keys
 from graph.errors import Forbidden, InvalidArgument
 from graph.i18n import DEFAULT_LANGUAGE, _, language
 from graph.model import with_article
@@ -35,6 +35,7 @@ __all__ = [
     "StoreDep",
     "attribution",
     "bearer_scheme",
+    "caller_of",
     "check_reader",
     "identify",
     "require_roles",
@@ -93,15 +94,27 @@ def identify(
     raise _unauthorized(_(KEY_REQUIRED))
 
 
+async def caller_of(
+    request: Request, keys: KeyStore, credentials: HTTPAuthorizationCredentials | None
+) -> ApiKey:
+    """:func:`identify`, from the event loop. With the keys in a local file (one indexed
+    SQLite read that waits at most a quarter of a second for a lock, see
+    :mod:`graph.store.keys`) it runs on the loop, so that a request hops to the thread pool
+    once, for its own work; with keys across a network (Neo4j) it runs on a worker thread
+    (:func:`api.guard.read_keys`). A key the gate found already is used as it is."""
+    checked: ApiKey | None = request.scope.get("state", {}).get(KEY_SCOPE)
+    if checked is not None:
+        return checked
+    return await read_keys(keys, identify, request, keys, credentials)
+
+
 async def current_key(
     request: Request,
     keys: Keys,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> ApiKey:
-    """:func:`identify` as a dependency. The key lookup is one indexed SQLite read that waits
-    at most a quarter of a second for a lock (see :mod:`graph.store.keys`), so it runs on the event
-    loop: a request then hops to the thread pool once, for its own work."""
-    return identify(request, keys, credentials)
+    """:func:`caller_of` as a dependency."""
+    return await caller_of(request, keys, credentials)
 
 
 Caller = Annotated[ApiKey, Depends(current_key)]
@@ -127,7 +140,7 @@ def require_roles(*roles: Role) -> KeyCheck:
         request: Request,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     ) -> ApiKey:
-        key = identify(request, request.app.state.keys, credentials)
+        key = await caller_of(request, request.app.state.keys, credentials)
         if key.role not in roles:
             allowed = _(" or ").join(_role_said(role) for role in roles)
             raise HTTPException(

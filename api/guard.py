@@ -6,8 +6,9 @@ look-ups on a request without a body:
 
 - A request to a route that needs a key and that carries a body (``Content-Length`` above 0
   or a chunked body) is answered 401 before one byte of the body is read unless its
-  ``Authorization: Bearer`` key is valid (one indexed read); the key found is kept for the
-  route, which does not read it again.
+  ``Authorization: Bearer`` key is valid (one indexed read, on the event loop only when the
+  keys are a local file: :func:`read_keys`); the key found is kept for the route, which does
+  not read it again.
 - A body past :attr:`Limits.max_body_bytes` is answered 413: at once from ``Content-Length``,
   or as soon as a chunked body passes the limit. A JSON body that is not UTF-8 is a 422.
 - Every answer says ``X-Content-Type-Options: nosniff``; HTML pages also carry a
@@ -20,18 +21,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import KEY_REQUIRED, KEY_UNKNOWN, RETRY_SECONDS, UNAVAILABLE, field_errors
 from graph.errors import StoreError, StoreUnavailable
 from graph.i18n import _
+from graph.store.keys import KeyStore
 
-__all__ = ["CSP", "Gate", "KEY_SCOPE", "Limits", "OPEN_PATHS"]
+__all__ = ["CSP", "Gate", "KEY_SCOPE", "Limits", "OPEN_PATHS", "read_keys"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 #: Where the gate leaves the key it found, in the request's ``state``.
 KEY_SCOPE = "rsn.key"
@@ -116,6 +123,16 @@ def _read_head(scope: Scope) -> _Head:
     return head
 
 
+async def read_keys(keys: KeyStore, read: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """What ``read(*args, **kwargs)``, a read of ``keys``, returns: made on the event loop
+    when the keys say their reads are quick and bounded (:attr:`KeyStore.reads_on_loop`),
+    else on a worker thread, so that a slow answer from a key store across a network holds
+    only the request that asked. Raises what ``read`` raises."""
+    if keys.reads_on_loop:
+        return read(*args, **kwargs)
+    return await run_in_threadpool(read, *args, **kwargs)
+
+
 class Gate:
     """The ASGI middleware described in the module's docstring."""
 
@@ -179,7 +196,7 @@ class Gate:
             return 401, _(KEY_REQUIRED), challenge
         keys = scope["app"].state.keys
         try:
-            key = keys.authenticate(presented.strip())
+            key = await read_keys(keys, keys.authenticate, presented.strip())
         except StoreUnavailable:
             return 503, _(UNAVAILABLE), [(b"retry-after", str(RETRY_SECONDS).encode())]
         except StoreError:

@@ -115,6 +115,11 @@ class KeyStore(ABC):
 
     #: Where the keys live, for messages and ``rsn keys list`` (``keys.sqlite`` or ``neo4j``).
     where: str = ""
+    #: Whether reading a key or a session is quick and bounded enough for the API server to
+    #: do on its event loop (a file on this machine, with a short wait for a lock). A store
+    #: across a network says False: the server then reads it on a worker thread, so that a
+    #: slow answer holds that request alone, never every request the server is serving.
+    reads_on_loop: bool = False
 
     # -- keys ---------------------------------------------------------------------------
 
@@ -366,6 +371,7 @@ class FileKeyStore(KeyStore):
     log was kept are left as they are; the log's table is added when the file is opened."""
 
     where = KEYS_FILE
+    reads_on_loop = True  # one indexed row of a local file, waiting READ_WAIT_SECONDS at most
 
     def __init__(self, data_dir: Path):
         path = Path(data_dir)
