@@ -163,7 +163,17 @@ __all__ = [
     "GDS_BRIDGES",
     "GDS_BETWEENNESS",
     "GDS_DROP",
+    "KEPT_PLAN",
 ]
+
+#: The prefix of a statement that keeps its plan once made (``CYPHER replan=skip``). Neo4j
+#: plans a statement again whenever the counts it was planned with have moved far, and the
+#: referrals and the ties they make move fast in a new or busy deployment: one referral more
+#: could make a dozen statements wait for new plans at the same moment (up to a few tenths
+#: of a second of the server's CPU each), and every request on the server with them. The
+#: statements that take it find each node by a unique id or an index whatever the counts
+#: (the tests check their plans on an empty database), so the first plan stays right.
+KEPT_PLAN = "CYPHER replan=skip "
 
 
 def label(kind: NodeKind) -> str:
@@ -580,7 +590,7 @@ COUNTS_PROCEDURE = "rsn.countsOn"
 #: which every completed referral changes, are counted apart in the same statement. One
 #: row: ``nodes`` by label, ``relationships`` by type and ``derived``.
 COUNTS_ON = (
-    f"CALL {COUNTS_PROCEDURE}($labels, $types, $day) YIELD nodes, relationships "
+    KEPT_PLAN + f"CALL {COUNTS_PROCEDURE}($labels, $types, $day) YIELD nodes, relationships "
     "RETURN nodes, relationships, "
     f"COUNT {{ MATCH (a)-[t:{_ANY_REFERRAL_TIE}]->(b) WHERE {_referral_tie_holds('t')} "
     f"AND {_exists('a')} AND {_exists('b')} }} AS derived"
@@ -601,7 +611,7 @@ SCOPE_NAMES = COUNTED_LABELS + COUNTED_TYPES
 #: ``source``, ``target`` (the smaller id first), ``strength`` and ``since`` (the day the
 #: first of their referrals completed).
 DERIVED_TIES = (
-    f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}}) WHERE {_exists('c')} "
+    KEPT_PLAN + f"MATCH (c:{label(NodeKind.CENTRE)} {{id: $id}}) WHERE {_exists('c')} "
     f"MATCH (c)-[t:{_ANY_REFERRAL_TIE}]-(o) WHERE {_referral_tie_holds('t')} AND {_exists('o')} "
     "RETURN startNode(t).id AS source, endNode(t).id AS target, t.strength AS strength, "
     "t.first AS since"
@@ -1268,7 +1278,7 @@ UPSERT_REFERRALS = (
 
 #: Create ``$row`` unless its ``request_id`` exists; returns the stored one and ``created``.
 CREATE_REFERRAL = (
-    f"MATCH (f:{_CENTRE} {{id: $row.from_centre}}) "
+    KEPT_PLAN + f"MATCH (f:{_CENTRE} {{id: $row.from_centre}}) "
     f"MATCH (t:{_CENTRE} {{id: $row.to_centre}}) "
     f"MATCH (e:{_ENTERPRISE} {{id: $row.enterprise}}) "
     "MERGE (r:Referral {request_id: $row.request_id}) "
@@ -1277,19 +1287,19 @@ CREATE_REFERRAL = (
     "REMOVE r.just_created " + _LINK_REFERRAL + f"RETURN {_REFERRAL_FIELDS}, created"
 )
 
-GET_REFERRAL = f"MATCH (r:Referral {{id: $id}}) RETURN {_REFERRAL_FIELDS}"
+GET_REFERRAL = KEPT_PLAN + f"MATCH (r:Referral {{id: $id}}) RETURN {_REFERRAL_FIELDS}"
 
 #: The id of the referral of each ``request_id`` in ``$requests`` that exists: rows
 #: ``request``, ``id``.
 REFERRALS_BY_REQUEST = (
-    "UNWIND $requests AS request MATCH (r:Referral {request_id: request}) "
+    KEPT_PLAN + "UNWIND $requests AS request MATCH (r:Referral {request_id: request}) "
     "RETURN request, r.id AS id"
 )
 
 #: Referrals ``$centre`` received (when ``$received``) or sent (when ``$sent``), newest
 #: first, found by the indexes on ``to_centre`` and ``from_centre``.
 LIST_REFERRALS = (
-    "CALL () { "
+    KEPT_PLAN + "CALL () { "
     "MATCH (r:Referral {to_centre: $centre}) WHERE $received RETURN r "
     "UNION MATCH (r:Referral {from_centre: $centre}) WHERE $sent RETURN r } "
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at DESC, r.id DESC"
@@ -1298,7 +1308,7 @@ LIST_REFERRALS = (
 #: The referrals the centre ``$centre`` sent about ``$enterprise`` for ``$need`` whose status
 #: is one of ``$open``, oldest first.
 OPEN_REFERRALS_SENT = (
-    "MATCH (r:Referral {from_centre: $centre}) "
+    KEPT_PLAN + "MATCH (r:Referral {from_centre: $centre}) "
     "WHERE r.enterprise = $enterprise AND r.need = $need AND r.status IN $open "
     f"RETURN {_REFERRAL_FIELDS} ORDER BY r.created_at, r.id"
 )
@@ -1311,14 +1321,14 @@ ALL_REFERRALS = (
 #: What :func:`graph.referral_lifecycle.received_records` reads of the referrals each of
 #: ``$centres`` received: rows ``centre``, ``status``, ``created_at``, ``history``.
 RECEIVED_REFERRALS = (
-    "UNWIND $centres AS centre MATCH (r:Referral {to_centre: centre}) "
+    KEPT_PLAN + "UNWIND $centres AS centre MATCH (r:Referral {to_centre: centre}) "
     "RETURN centre, r.status AS status, r.created_at AS created_at, r.history AS history"
 )
 
 #: How many referrals completed between ``$centre`` and each other centre, each way apart:
 #: rows ``other``, ``count`` (an other centre may come twice, once for each way).
 COMPLETED_WITH = (
-    "MATCH (r:Referral {from_centre: $centre}) WHERE r.status = $completed "
+    KEPT_PLAN + "MATCH (r:Referral {from_centre: $centre}) WHERE r.status = $completed "
     "RETURN r.to_centre AS other, count(*) AS count "
     "UNION ALL "
     "MATCH (r:Referral {to_centre: $centre}) WHERE r.status = $completed "
@@ -1333,9 +1343,11 @@ COMPLETED_WITH = (
 #: referrals completed the same day) is left out. None when no referral completed.
 _REFRESH_REFERRAL_TIE = (
     "CALL (a, b) { "
-    "OPTIONAL MATCH (x:Referral {status: $completed}) "
-    "WHERE (x.from_centre = a.id AND x.to_centre = b.id) "
-    "OR (x.from_centre = b.id AND x.to_centre = a.id) "
+    # the referrals between the two, each way, found by the index on the sending centre
+    # (never a scan of every referral: a completion stays as quick when there are millions)
+    "UNWIND [[a.id, b.id], [b.id, a.id]] AS way "
+    "OPTIONAL MATCH (x:Referral {from_centre: way[0], to_centre: way[1]}) "
+    "WHERE x.status = $completed "
     "WITH a, b, x.completed_on AS day ORDER BY day "
     "WITH a, b, collect(day) AS days "
     f"CALL (a, b) {{ OPTIONAL MATCH (a)-[old:{_ANY_REFERRAL_TIE}]->(b) DELETE old }} "
@@ -1358,28 +1370,22 @@ _REFRESH_REFERRAL_TIE = (
 
 #: Refresh the referral ties of ``$pairs`` of centre ids (each sorted).
 REFRESH_REFERRAL_TIES = (
-    "UNWIND $pairs AS pair "
+    KEPT_PLAN + "UNWIND $pairs AS pair "
     f"MATCH (a:{_CENTRE} {{id: pair[0]}}) MATCH (b:{_CENTRE} {{id: pair[1]}}) "
     + _REFRESH_REFERRAL_TIE
 )
 
 #: The guarded move: take the referral's write lock first (the SET), then check that its
 #: status is still ``$expected`` as committed by anyone before us, then write ``$status``,
-#: ``$history`` and ``$completed_on`` (the day it completed, or null); a completion
-#: strengthens the tie between the two centres in the same transaction. No row back means
-#: someone else moved it first.
+#: ``$history`` and ``$completed_on`` (the day it completed, or null). No row back means
+#: someone else moved it first. A completion then refreshes the tie between the two centres
+#: (:data:`REFRESH_REFERRAL_TIES`) in the same transaction: a statement of its own, so that
+#: this one stays small, since Neo4j plans it again whenever the referrals' counts move far.
 MOVE_REFERRAL = (
-    "MATCH (r:Referral {id: $id}) "
+    KEPT_PLAN + "MATCH (r:Referral {id: $id}) "
     "SET r.locked = true REMOVE r.locked "
     "WITH r WHERE r.status = $expected "
     "SET r.status = $status, r.history = $history, r.completed_on = $completed_on "
-    "WITH r "
-    "CALL (r) { "
-    "WITH r WHERE r.status = $completed "
-    f"MATCH (a:{_CENTRE}) WHERE a.id = CASE WHEN r.from_centre < r.to_centre "
-    "THEN r.from_centre ELSE r.to_centre END "
-    f"MATCH (b:{_CENTRE}) WHERE b.id = CASE WHEN r.from_centre < r.to_centre "
-    "THEN r.to_centre ELSE r.from_centre END " + _REFRESH_REFERRAL_TIE + "} "
     "RETURN r.id AS id"
 )
 

@@ -2315,15 +2315,24 @@ class Neo4jStore(Store):
 
     def move_referral(self, moved: Referral, expected: ReferralStatus) -> Referral:
         record = to_record(moved)
-        records = self._write(
-            cypher.MOVE_REFERRAL,
-            id=moved.id,
-            expected=expected.value,
-            status=record["status"],
-            history=record["history"],
-            completed_on=_completed_on(moved),
-            **REFERRAL_TIE_PARAMETERS,
-        )
+        move = {
+            "id": moved.id,
+            "expected": expected.value,
+            "status": record["status"],
+            "history": record["history"],
+            "completed_on": _completed_on(moved),
+        }
+        pair = sorted((moved.from_centre, moved.to_centre))
+
+        def work(run: Run) -> list[neo4j.Record]:
+            """The guarded move and, when it completed the referral, the tie between the
+            two centres refreshed, in one transaction."""
+            records = run(cypher.MOVE_REFERRAL, move)
+            if records and moved.status is ReferralStatus.COMPLETED:
+                run(cypher.REFRESH_REFERRAL_TIES, {"pairs": [pair], **REFERRAL_TIE_PARAMETERS})
+            return records
+
+        records = self._write_unit(work)
         if not records:
             if self.get_referral(moved.id) is None:
                 raise NotFound(_("no referral with id {id!r}", id=moved.id))
