@@ -3,6 +3,7 @@ composition root, :func:`graph.bootstrap.open_services`) and closed there."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -53,6 +54,15 @@ unavailable or heavy work at its bound, with `Retry-After`.
 """
 
 
+def _settle() -> None:
+    """Move everything the server made to start (its modules, the app, what its store read
+    ahead) out of reach of Python's cyclic collector (:func:`gc.freeze`). Those objects live
+    as long as the server, and a full pass of the collector walked them all: a pause of every
+    request of about 90 ms every few seconds under load. Its passes now walk only what the
+    requests make. A frozen object is still freed when its last reference goes."""
+    gc.freeze()
+
+
 def _warm_up(store: GraphStore, stopping: threading.Event) -> None:
     """Let the store read ahead what the first questions need (see ``GraphStore.warm_up``),
     on its own thread while the server already answers; a failure only costs that speed, and
@@ -64,6 +74,7 @@ def _warm_up(store: GraphStore, stopping: threading.Event) -> None:
         if not stopping.is_set():
             log.warning("warming up the store failed (the first questions are slower): %s", error)
         return
+    _settle()
     if read:
         said = ", ".join(f"{count:,} {name}" for name, count in read.items())
         log.info("store warmed up in %.1f s: %s", time.perf_counter() - started, said)
@@ -106,6 +117,7 @@ def create_app(
                         name="rsn-warm-reports",
                         daemon=True,
                     ).start()
+                _settle()
                 yield
             finally:
                 stopping.set()
