@@ -1469,11 +1469,7 @@ class _Writer:
         written = self._run(cypher.UPSERT_REFERRALS, {"rows": rows})
         if written[0]["written"] != len(referrals):
             raise NotFound(_("a referral names a centre or an enterprise that is not in the store"))
-        pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
-        self._run(
-            cypher.REFRESH_REFERRAL_TIES,
-            {"pairs": [list(pair) for pair in pairs], **REFERRAL_TIE_PARAMETERS},
-        )
+        self._run(cypher.REFRESH_REFERRAL_TIES, _ties_to_refresh(referrals))
 
 
 #: The parameters of the statements that recount referral ties: the strength curve, once,
@@ -1482,6 +1478,13 @@ REFERRAL_TIE_PARAMETERS: dict[str, Any] = {
     "strengths": list(REFERRAL_TIE_STRENGTHS),
     "completed": ReferralStatus.COMPLETED.value,
 }
+
+
+def _ties_to_refresh(referrals: Iterable[Referral]) -> dict[str, Any]:
+    """The parameters of :data:`cypher.REFRESH_REFERRAL_TIES` for the pairs of centres of
+    ``referrals``: each pair once, its smaller id first."""
+    pairs = sorted({tuple(sorted((r.from_centre, r.to_centre))) for r in referrals})
+    return {"pairs": [list(pair) for pair in pairs], **REFERRAL_TIE_PARAMETERS}
 
 
 def _request_id(sender: str, request_key: str) -> str:
@@ -2322,14 +2325,13 @@ class Neo4jStore(Store):
             "history": record["history"],
             "completed_on": _completed_on(moved),
         }
-        pair = sorted((moved.from_centre, moved.to_centre))
 
         def work(run: Run) -> list[neo4j.Record]:
             """The guarded move and, when it completed the referral, the tie between the
             two centres refreshed, in one transaction."""
             records = run(cypher.MOVE_REFERRAL, move)
             if records and moved.status is ReferralStatus.COMPLETED:
-                run(cypher.REFRESH_REFERRAL_TIES, {"pairs": [pair], **REFERRAL_TIE_PARAMETERS})
+                run(cypher.REFRESH_REFERRAL_TIES, _ties_to_refresh([moved]))
             return records
 
         records = self._write_unit(work)
