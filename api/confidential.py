@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 
 from fastapi import Request
+from starlette.concurrency import run_in_threadpool
 
 from graph.model import RelationType
 from graph.queries.visibility import visibility_of
@@ -20,7 +21,14 @@ from graph.store import Store
 from graph.store.keys import ApiKey, KeyStore, Role
 from graph.visibility import Viewer, Visibility
 
-__all__ = ["audit_shown", "confidential_types", "viewer_of", "visibility_for"]
+__all__ = [
+    "answered_in_memory",
+    "audit_shown",
+    "confidential_types",
+    "record_shown",
+    "viewer_of",
+    "visibility_for",
+]
 
 
 def confidential_types(request: Request) -> frozenset[RelationType]:
@@ -53,6 +61,26 @@ def visibility_for(
     if shown is not None:
         types = types & frozenset(shown)
     return visibility_of(store, viewer_of(key), types)
+
+
+def answered_in_memory(request: Request, store: Store, key: ApiKey) -> bool:
+    """Whether an answer to ``key`` about the graph can be worked out from memory alone, so
+    on the event loop: the store holds its graph in memory (:attr:`GraphStore.graph_in_memory`)
+    and what ``key`` may see of the confidential ties needs no read of the store's files (a
+    centre's key sees those of its entitled enterprises and those its centre asserted, which
+    are read; an admin's sees them all, an analyst's none)."""
+    return store.graph_in_memory and (
+        key.role is not Role.CENTRE or not confidential_types(request)
+    )
+
+
+async def record_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:
+    """:func:`audit_shown` from the event loop: the append, when there is one, is made on a
+    worker thread (it writes the key store, which may wait on a lock or a server). Raises
+    what :func:`audit_shown` raises."""
+    concerned = sorted(set(enterprises))
+    if concerned:
+        await run_in_threadpool(audit_shown, request, key, concerned)
 
 
 def audit_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:

@@ -27,10 +27,10 @@ from typing import Any, ParamSpec, TypeVar
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import KEY_REQUIRED, KEY_UNKNOWN, RETRY_SECONDS, UNAVAILABLE, field_errors
+from api.threads import run_where
 from graph.errors import StoreError, StoreUnavailable
 from graph.i18n import _
 from graph.store.keys import KeyStore
@@ -128,9 +128,7 @@ async def read_keys(keys: KeyStore, read: Callable[P, T], *args: P.args, **kwarg
     when the keys say their reads are quick and bounded (:attr:`KeyStore.reads_on_loop`),
     else on a worker thread, so that a slow answer from a key store across a network holds
     only the request that asked. Raises what ``read`` raises."""
-    if keys.reads_on_loop:
-        return read(*args, **kwargs)
-    return await run_in_threadpool(read, *args, **kwargs)
+    return await run_where(keys.reads_on_loop, read, *args, **kwargs)
 
 
 class Gate:

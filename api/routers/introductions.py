@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from api.confidential import audit_shown, visibility_for
+from api.confidential import answered_in_memory, record_shown, visibility_for
 from api.deps import AsOf, Reader, StoreDep
 from api.errors import responses
 from api.responses import model_json
@@ -17,6 +17,7 @@ from api.schemas.introductions import (
     IntroductionsPublic,
 )
 from api.schemas.shared import ID_PATTERN
+from api.threads import run_where
 from graph.queries import introductions as queries
 from graph.visibility import shown_enterprises
 
@@ -40,7 +41,7 @@ _ERRORS = responses(
     summary="The best introduction paths from one actor to another",
     responses=_ERRORS,
 )
-def introductions(
+async def introductions(
     request: Request,
     store: StoreDep,
     caller: Reader,
@@ -60,19 +61,21 @@ def introductions(
     ``as_of``: the actors that existed and the ties that held that day, of those the caller
     may see (a confidential tie it may not see does not exist for it; see the README). An
     answer with a confidential tie on a path is recorded in the audit log."""
-    visibility = visibility_for(request, store, caller)
-    found = queries.introduction_paths(
-        store.as_of(day), source, target, k=k, max_hops=max_hops, visibility=visibility
-    )
-    kinds = {node.id: node.kind for path in found for node in path.nodes}
-    walked = [step.relation for path in found for step in path.steps]
-    audit_shown(request, caller, shown_enterprises(visibility, walked, kinds))
-    answer = IntroductionsPublic(
-        source=source,
-        target=target,
-        paths=[IntroductionPathPublic.from_domain(path) for path in found],
-    )
-    return model_json(answer)
+
+    def answer() -> tuple[IntroductionsPublic, set[str]]:
+        visibility = visibility_for(request, store, caller)
+        found = queries.introduction_paths(
+            store.as_of(day), source, target, k=k, max_hops=max_hops, visibility=visibility
+        )
+        kinds = {node.id: node.kind for path in found for node in path.nodes}
+        walked = [step.relation for path in found for step in path.steps]
+        shown = shown_enterprises(visibility, walked, kinds)
+        paths = [IntroductionPathPublic.from_domain(path) for path in found]
+        return IntroductionsPublic(source=source, target=target, paths=paths), shown
+
+    found, shown = await run_where(answered_in_memory(request, store, caller), answer)
+    await record_shown(request, caller, shown)
+    return model_json(found)
 
 
 @router.get(
@@ -81,22 +84,25 @@ def introductions(
     summary="The actors tied to both a and b",
     responses=_ERRORS,
 )
-def introducers(
+async def introducers(
     request: Request, store: StoreDep, caller: Reader, day: AsOf, a: ActorId, b: ActorId
 ) -> Response:
     """Best first, by the product of the strengths of the introducer's ties to a and to b,
     in the graph as of ``as_of``; only ties the caller may see count (see the README). An
     answer with a confidential tie is recorded in the audit log."""
-    visibility = visibility_for(request, store, caller)
-    dated = store.as_of(day)
-    found = queries.introducers(dated, a, b, visibility=visibility)
-    if found:
-        ends = dated.node_kinds({a, b} | {item.node.id for item in found})
-        ties = [tie for item in found for tie in (item.tie_to_a, item.tie_to_b)]
-        audit_shown(request, caller, shown_enterprises(visibility, ties, ends))
-    answer = IntroducersPublic(
-        a=a,
-        b=b,
-        introducers=[IntroducerPublic.from_domain(item) for item in found],
-    )
-    return model_json(answer)
+
+    def answer() -> tuple[IntroducersPublic, set[str]]:
+        visibility = visibility_for(request, store, caller)
+        dated = store.as_of(day)
+        found = queries.introducers(dated, a, b, visibility=visibility)
+        shown: set[str] = set()
+        if found:
+            ends = dated.node_kinds({a, b} | {item.node.id for item in found})
+            ties = [tie for item in found for tie in (item.tie_to_a, item.tie_to_b)]
+            shown = shown_enterprises(visibility, ties, ends)
+        introducers = [IntroducerPublic.from_domain(item) for item in found]
+        return IntroducersPublic(a=a, b=b, introducers=introducers), shown
+
+    found, shown = await run_where(answered_in_memory(request, store, caller), answer)
+    await record_shown(request, caller, shown)
+    return model_json(found)

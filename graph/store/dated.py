@@ -45,6 +45,7 @@ class DatedStore(Store):
         self.store = store
         self.day = day
         self.backend = store.backend
+        self.graph_in_memory = store.graph_in_memory
 
     def _read_only(self) -> NoReturn:
         raise StoreError(_("the graph as of {day} is read-only; write to the store", day=self.day))

@@ -1131,6 +1131,9 @@ class EmbeddedStore(Store):
     """
 
     backend = "embedded"
+    # a read of the graph waits at most for a write of this process to apply what it
+    # committed (a reread from the file is built aside and swapped in at once)
+    graph_in_memory = True
 
     def __init__(
         self,

@@ -293,6 +293,12 @@ class GraphStore(ABC):
     #: "embedded" or "neo4j", as /health reports it.
     backend: str
 
+    #: Whether reads of the graph itself (nodes, ties, introduction searches) are answered
+    #: from this process's memory, waiting on no server, file or other process: a server
+    #: may then make them on its event loop. Provenance, history and referrals, and so what
+    #: a centre's key may see of the confidential ties, may still be read from a file.
+    graph_in_memory: bool = False
+
     # -- writing -----------------------------------------------------------------------
 
     @abstractmethod
