@@ -5,7 +5,9 @@ Every reading route that can show a tie works out the caller's :class:`Visibilit
 (:func:`visibility_for`, a few reads of the store for a centre's key) and computes its
 answer on the graph the caller may see; when the answer shows a confidential tie, the
 route appends who asked, what and which enterprises it concerned to the audit log
-(:func:`audit_shown`), whoever asked, admins too.
+(:func:`audit_shown`), whoever asked, admins too. An async route asks
+:func:`answered_in_memory` whether it may work its answer out on the event loop, and appends
+through :func:`record_shown`, which makes the write on a worker thread.
 """
 
 from __future__ import annotations

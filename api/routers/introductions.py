@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
 
 from api.confidential import answered_in_memory, record_shown, visibility_for
 from api.deps import AsOf, Reader, StoreDep
@@ -19,6 +21,8 @@ from api.schemas.introductions import (
 from api.schemas.shared import ID_PATTERN
 from api.threads import run_where
 from graph.queries import introductions as queries
+from graph.store import Store
+from graph.store.keys import ApiKey
 from graph.visibility import shown_enterprises
 
 router = APIRouter(tags=["introductions"])
@@ -33,6 +37,21 @@ _ERRORS = responses(
     r404="No node has one of these ids, or one did not exist on `as_of`.",
     r422="A bad parameter: out of range, the same actor twice, or not an actor.",
 )
+
+
+async def _answered(
+    request: Request,
+    store: Store,
+    caller: ApiKey,
+    work: Callable[[], tuple[BaseModel, set[str]]],
+) -> Response:
+    """The answer ``work`` gives, as JSON: worked out on the event loop when it needs only
+    the graph in memory (:func:`answered_in_memory`), else on a worker thread; the
+    enterprises whose confidential ties it showed (the second of what ``work`` returns) are
+    recorded in the audit log first. Raises what ``work`` or the audit log raises."""
+    answer, shown = await run_where(answered_in_memory(request, store, caller), work)
+    await record_shown(request, caller, shown)
+    return model_json(answer)
 
 
 @router.get(
@@ -73,9 +92,7 @@ async def introductions(
         paths = [IntroductionPathPublic.from_domain(path) for path in found]
         return IntroductionsPublic(source=source, target=target, paths=paths), shown
 
-    found, shown = await run_where(answered_in_memory(request, store, caller), answer)
-    await record_shown(request, caller, shown)
-    return model_json(found)
+    return await _answered(request, store, caller, answer)
 
 
 @router.get(
@@ -103,6 +120,4 @@ async def introducers(
         introducers = [IntroducerPublic.from_domain(item) for item in found]
         return IntroducersPublic(a=a, b=b, introducers=introducers), shown
 
-    found, shown = await run_where(answered_in_memory(request, store, caller), answer)
-    await record_shown(request, caller, shown)
-    return model_json(found)
+    return await _answered(request, store, caller, answer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Iterator
@@ -65,6 +66,15 @@ def live_api(settings: Settings, small_dataset) -> Iterator[LiveApi]:
     made = load_with_keys(settings, small_dataset)
     with serve(create_app(settings)) as base_url:
         yield LiveApi(base_url, made, settings)
+
+
+def on_event_loop() -> bool:
+    """Whether the calling code runs on an event loop (in the server: not on a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 @contextmanager

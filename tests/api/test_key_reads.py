@@ -6,7 +6,6 @@ only the request that asked; a read on the loop would hold every request the ser
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import httpx
@@ -16,15 +15,7 @@ from api import create_app
 from graph.settings import Backend
 from graph.store.keys import FileKeyStore
 from graph.store.neo4j_keys import Neo4jKeyStore
-from tests.api.conftest import load_with_keys, serve
-
-
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+from tests.api.conftest import load_with_keys, on_event_loop, serve
 
 
 def test_only_a_local_key_file_is_read_on_the_event_loop():
@@ -51,7 +42,7 @@ def test_the_server_reads_keys_where_their_store_says(
         authenticate = keys.authenticate
 
         def spied(presented: str):
-            seen.append((_on_event_loop(), threading.current_thread().name))
+            seen.append((on_event_loop(), threading.current_thread().name))
             return authenticate(presented)
 
         monkeypatch.setattr(keys, "authenticate", spied)

@@ -10,8 +10,6 @@ is always made on a worker thread.
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 import pytest
 
@@ -21,15 +19,7 @@ from graph.settings import Backend
 from graph.store.dated import DatedStore
 from graph.store.embedded import EmbeddedStore
 from graph.store.neo4j import Neo4jStore
-from tests.api.conftest import load_with_keys, serve
-
-
-def _on_event_loop() -> bool:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return False
-    return True
+from tests.api.conftest import load_with_keys, on_event_loop, serve
 
 
 def test_only_the_embedded_store_says_its_graph_is_in_memory(tmp_path):
@@ -59,7 +49,7 @@ def test_the_answer_is_worked_out_on_the_loop_only_from_memory(
     search = getattr(introduction_queries, query)
 
     def spied_search(*args, **kwargs):
-        searched.append(_on_event_loop())
+        searched.append(on_event_loop())
         return search(*args, **kwargs)
 
     monkeypatch.setattr(introduction_queries, query, spied_search)
@@ -68,7 +58,7 @@ def test_the_answer_is_worked_out_on_the_loop_only_from_memory(
         record_audit = keys.record_audit
 
         def spied_audit(*args, **kwargs):
-            audited.append(_on_event_loop())
+            audited.append(on_event_loop())
             return record_audit(*args, **kwargs)
 
         monkeypatch.setattr(keys, "record_audit", spied_audit)
