@@ -76,13 +76,12 @@ def answered_in_memory(request: Request, store: Store, key: ApiKey) -> bool:
     )
 
 
-async def record_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:
+async def record_shown(request: Request, key: ApiKey, enterprises: Collection[str]) -> None:
     """:func:`audit_shown` from the event loop: the append, when there is one, is made on a
     worker thread (it writes the key store, which may wait on a lock or a server). Raises
     what :func:`audit_shown` raises."""
-    concerned = sorted(set(enterprises))
-    if concerned:
-        await run_in_threadpool(audit_shown, request, key, concerned)
+    if enterprises:
+        await run_in_threadpool(audit_shown, request, key, enterprises)
 
 
 def audit_shown(request: Request, key: ApiKey, enterprises: Iterable[str]) -> None:
