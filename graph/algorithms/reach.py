@@ -113,6 +113,26 @@ class Places:
             for other, data in (*grouped.get(place, ()), *grouped.get(None, ()))
         ]
 
+    def neighbours(self, state: State) -> list[State]:
+        """The states one tie away from ``state``, as :meth:`steps` gives them, without the
+        ties (what a search that reads no strength walks)."""
+        node, place = state[0], state[1]
+        grouped = self.nationwide.get(node)
+        if grouped is None:  # a node of ``place``
+            place_of = self.place_of
+            return [
+                (other, place)
+                for other in self.adjacency[node]
+                if place_of.get(other, place) == place
+            ]
+        if place == ANYWHERE:
+            return [
+                (other, ANYWHERE if theirs is None else theirs)
+                for theirs, ties in grouped.items()
+                for other, _ in ties
+            ]
+        return [(other, place) for other, _ in (*grouped.get(place, ()), *grouped.get(None, ()))]
+
 
 class Everywhere:
     """A search of the whole graph, with no places.
@@ -246,26 +266,20 @@ def nearest(
         return sorted(s for s in states if (p := walk.place(s)) == ANYWHERE or pending.get(p))
 
     # the whole graph: as fast as it gets (its states are its nodes)
-    adjacency: Mapping[State, Iterable[State]] | None = None
+    neighbours_of: Callable[[State], Iterable[State]]
     if isinstance(walk, Everywhere):
-        adjacency = cast("Mapping[State, Iterable[State]]", walk.adjacency)
+        neighbours_of = cast("Mapping[State, Iterable[State]]", walk.adjacency).__getitem__
+    else:
+        neighbours_of = walk.neighbours
     frontier = live(found)
     distance = 0
     while frontier:
         distance += 1
         offers: dict[State, tuple[str, State]] = {}
-        for state in frontier:
-            origin = found[state][1]
-            neighbours: Iterable[State]
-            if adjacency is not None:
-                neighbours = adjacency[state]
-            else:
-                neighbours = [other for other, _ in walk.steps(state)]
-            for other in neighbours:
-                if other in found:
-                    continue
-                offer = (origin, state)
-                if other not in offers or offer < offers[other]:
+        # in the order of (source, state), the first offer a state gets is the least
+        for offer in sorted((found[state][1], state) for state in frontier):
+            for other in neighbours_of(offer[1]):
+                if other not in found and other not in offers:
                     offers[other] = offer
         for other, (origin, via) in offers.items():
             found[other] = (distance, origin, via)

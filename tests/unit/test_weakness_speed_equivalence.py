@@ -132,6 +132,27 @@ def plain_best_reach(graph, sources, max_hops, places=None):
     return best
 
 
+def plain_nearest(graph, sources, places=None):
+    """A breadth-first search from every source at once, layer by layer, each state offered
+    by every state of the layer before and the least (source, state) kept; no early stop."""
+    start = (lambda s: s) if places is None else places.start
+    steps = (lambda s: graph.adj[s].items()) if places is None else places.steps
+    found = {start(s): (0, s, None) for s in sources}
+    frontier, distance = sorted(found), 0
+    while frontier:
+        distance += 1
+        offers = {}
+        for state in frontier:
+            for other, _data in steps(state):
+                if other not in found:
+                    offer = (found[state][1], state)
+                    offers[other] = min(offers.get(other, offer), offer)
+        for other, (origin, via) in offers.items():
+            found[other] = (distance, origin, via)
+        frontier = sorted(offers)
+    return found
+
+
 def plain_nearest_ranked(graph, start, rank, enough, max_hops, barred):
     """A breadth-first search, layer by layer, the best (rank, ties, id) kept."""
     best, seen, frontier, distance = None, {start}, [start], 0
@@ -228,6 +249,28 @@ def test_best_reach_equals_the_plain_search_on_the_whole_graph_and_by_place():
         assert found == plain, seed
         near = nearest(graph, sources)
         assert near.found == nearest(graph, sources, wanted=nodes).found, seed
+
+
+def test_nearest_equals_the_plain_search_on_the_whole_graph_and_by_place():
+    for seed, graph in random_graphs():
+        rng = random.Random(seed)
+        nodes = sorted(graph)
+        if not nodes:
+            continue
+        sources = rng.sample(nodes, rng.randint(1, min(4, len(nodes))))
+        assert nearest(graph, sources).found == plain_nearest(graph, sources), seed
+        place_of = {n: rng.choice("ABC") for n in nodes if rng.random() < 0.8}
+        places = Places(graph, place_of, {"A", "B"})
+        for state in [places.start(n) for n in nodes] + [(n, "A") for n in nodes]:
+            if state[0] in place_of and place_of[state[0]] != state[1]:
+                continue  # a node of a place is only ever reached for its own place
+            assert places.neighbours(state) == [s for s, _ in places.steps(state)], seed
+        found = nearest(graph, sources, places).found
+        assert found == plain_nearest(graph, sources, places), seed
+        # with some nodes wanted, it finds for them what the full search finds
+        wanted = rng.sample(nodes, rng.randint(1, len(nodes)))
+        partial = nearest(graph, sources, places, wanted).found
+        assert all(partial.get(places.start(n)) == found.get(places.start(n)) for n in wanted), seed
 
 
 def test_nearest_ranked_reads_the_adjacency_as_the_plain_search_reads_the_graph():
