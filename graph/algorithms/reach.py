@@ -208,7 +208,7 @@ def best_reach(
     best: dict[State, tuple[float, int, str]] = {
         walk.start(s): (1.0, 0, s) for s in sorted(sources)
     }
-    frontier = sorted(best)
+    frontier = list(best)
     for hops in range(1, max_hops + 1):
         changed: set[State] = set()
         # Extend what the frontier held when this layer began: a node improved earlier in
@@ -225,7 +225,9 @@ def best_reach(
                 ):
                     best[other] = (value, hops, origin)
                     changed.add(other)
-        frontier = sorted(changed)
+        # in any order: what a layer finds does not depend on it (each state keeps the best
+        # of what the layer offers it, and extends what it held when the layer began)
+        frontier = list(changed)
         if not frontier:
             break
     return Search(best, walk)
@@ -260,10 +262,12 @@ def nearest(
             if (state := walk.start(node)) not in found:
                 pending[walk.place(state)].add(state)
 
+    # the states to go on from: those of a place with nodes still wanted (in any order, as
+    # each state keeps the least offer it gets, whatever the order they come in)
     def live(states: Iterable[State]) -> list[State]:
         if pending is None:
-            return sorted(states)
-        return sorted(s for s in states if (p := walk.place(s)) == ANYWHERE or pending.get(p))
+            return list(states)
+        return [s for s in states if (p := walk.place(s)) == ANYWHERE or pending.get(p)]
 
     # the whole graph: as fast as it gets (its states are its nodes)
     neighbours_of: Callable[[State], Iterable[State]]
@@ -276,11 +280,13 @@ def nearest(
     while frontier:
         distance += 1
         offers: dict[State, tuple[str, State]] = {}
-        # in the order of (source, state), the first offer a state gets is the least
-        for offer in sorted((found[state][1], state) for state in frontier):
-            for other in neighbours_of(offer[1]):
-                if other not in found and other not in offers:
-                    offers[other] = offer
+        for state in frontier:
+            offer = (found[state][1], state)
+            for other in neighbours_of(state):
+                if other not in found:
+                    known = offers.get(other)
+                    if known is None or offer < known:
+                        offers[other] = offer
         for other, (origin, via) in offers.items():
             found[other] = (distance, origin, via)
             if pending is not None and (place := walk.place(other)) in pending:

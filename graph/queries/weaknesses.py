@@ -441,7 +441,7 @@ def _report(
 
     near_room = nearest_place_first(
         actors,
-        [*unsupported[:limit], *overloaded[:limit]],
+        _with_a_source(connected, rooms, [*unsupported[:limit], *overloaded[:limit]]),
         rooms,
         search_room,
         lambda hit: hit[1],
@@ -760,6 +760,18 @@ def _betweenness(
         totals = summed.totals
         return normalised(nodes, [totals[node] for node in nodes], len(chosen)), len(chosen)
     return betweenness(ctx.actors, sources, seed=BETWEENNESS_SEED)
+
+
+def _with_a_source(
+    connected: list[list[str]], sources: Iterable[str], nodes: list[str]
+) -> list[str]:
+    """``nodes`` that lie in a connected part of the actor graph (``connected``, the nodes of
+    each part) holding one of ``sources``, in their order: the only ones a search from the
+    sources can reach. A search told to stop once it has reached the nodes it wants then
+    stops there, where one node it can never reach would have it walk all it can."""
+    part_of = {node: i for i, members in enumerate(connected) for node in members}
+    holding = {part_of[source] for source in sources}
+    return [node for node in nodes if part_of[node] in holding]
 
 
 def _readable_or_none(value: float | None) -> float | None:

@@ -337,6 +337,34 @@ def test_one_pass_over_the_relations_counts_what_the_actor_graph_says(loaded):
         assert ctx.adjacency == {u: dict(a) for u, a in actors.adjacency()}
 
 
+def test_the_nodes_no_centre_can_reach_are_not_searched_for_and_the_report_stays(
+    loaded, monkeypatch
+):
+    """The search for the nearest centre with room is not given the nodes that lie in a
+    connected part with no such centre; the report is the one it makes when it searches
+    for every node (which then walks all it can reach, in vain)."""
+    store, _graphs = loaded
+    left_out = 0
+    pruned = weaknesses._with_a_source
+
+    def counted(connected, sources, nodes):
+        nonlocal left_out
+        kept = pruned(connected, sources, nodes)
+        left_out += len(nodes) - len(kept)
+        parts = [set(members) for members in connected if not set(sources).isdisjoint(members)]
+        assert kept == [n for n in nodes if any(n in part for part in parts)]
+        return kept
+
+    for prefecture in (None, "13", "17", "47"):
+        monkeypatch.setattr(weaknesses, "_with_a_source", counted)
+        weaknesses._kept.clear()
+        report = weakness_report(store, prefecture, limit=50)
+        monkeypatch.setattr(weaknesses, "_with_a_source", lambda _parts, _sources, nodes: nodes)
+        weaknesses._kept.clear()
+        assert weakness_report(store, prefecture, limit=50) == report, prefecture
+    assert left_out > 0  # some nodes could not be reached: the check is not empty
+
+
 def test_a_report_is_kept_until_the_graph_changes(loaded):
     store, graphs = loaded
     first = weakness_report(store, "13")
