@@ -155,6 +155,8 @@ __all__ = [
     "scope_node_columns",
     "node_columns_page",
     "relation_columns_page",
+    "RELATION_COLUMNS",
+    "RELATION_COLUMNS_PROCEDURE",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
     "HAS_GDS",
@@ -1640,6 +1642,18 @@ SCOPE_RELATIONS_AND_BOUNDARY = (
     "WITH inside, [startNode(r).id, type(r), endNode(r).id, r.strength, r.since, r.until] AS row "
     "RETURN [x IN collect(CASE WHEN inside THEN row END) WHERE x IS NOT NULL] AS relations, "
     "[x IN collect(CASE WHEN NOT inside THEN row END) WHERE x IS NOT NULL] AS boundary"
+)
+
+#: rsn's procedure that reads the whole network's relations with the store's cursors.
+RELATION_COLUMNS_PROCEDURE = "rsn.relationColumns"
+
+#: Every relation of the dataset (types ``$types``) from a node of ``$labels`` that holds on
+#: ``$day`` (the whole history for an empty text) between two nodes existing then, as
+#: :func:`relation_columns_page` gives those of a page (see ``_RELATION_COLUMNS``): read by
+#: rsn's plugin, each record a chunk of at most ``$chunk`` of them, in ``relations``.
+RELATION_COLUMNS = (
+    f"CALL {RELATION_COLUMNS_PROCEDURE}($labels, $types, $day, $chunk) "
+    "YIELD relations RETURN relations"
 )
 
 #: The procedures of Graph Data Science that :mod:`graph.store.neo4j_gds` calls.

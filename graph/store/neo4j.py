@@ -1912,9 +1912,13 @@ class Neo4jStore(Store):
         self, scope: Scope, day: Day | None = None
     ) -> tuple[list[Node], list[Relation], list[Relation]]:
         """In compact columns, and a prefecture's relations and boundary in one pass over its
-        relationships (:func:`graph.store.neo4j_gds.read_scope`); with rsn's plugin, kept
-        until a write changes nodes or relations (:class:`graph.store.neo4j_gds.KeptScopes`)."""
-        return self._guard(lambda: self._scopes.read(self._read, scope, day))
+        relationships (:func:`graph.store.neo4j_gds.read_scope`); with rsn's plugin, the whole
+        network's relations read by it, and every scope kept until a write changes nodes or
+        relations (:class:`graph.store.neo4j_gds.KeptScopes`)."""
+        in_plugin = scope.prefecture is None and self._has_procedure(
+            cypher.RELATION_COLUMNS_PROCEDURE
+        )
+        return self._guard(lambda: self._scopes.read(self._read, scope, day, in_plugin))
 
     def warm_reports(self, day: Day | None = None) -> dict[str, int]:
         """The graphs of the :data:`READ_AHEAD_PREFECTURES` prefectures with the most
