@@ -9,7 +9,9 @@ of ties) is fixed by ids, so both stores give the same answer:
 
 - articulation points, bridges, isolated actors and connected components of the actor graph;
 - unfinanced enterprises (no LENDS_TO, GUARANTEES or INVESTS_IN from any financier, in or
-  outside the scope), unsupported enterprises (no centre SUPPORTS them and no specialist
+  outside the scope), the one that reaches a financier best first (the best path is found
+  where the graph lives when the store can: :meth:`GraphStore.scope_reach`, rsn's plugin on
+  a Neo4j server), unsupported enterprises (no centre SUPPORTS them and no specialist
   ADVISES them) and unused assets (no enterprise UTILIZES them);
 - brokers: the actors with the highest betweenness (exact on small scopes, estimated from a
   seeded sample of sources on large ones) with Burt's constraint beside it; the exact one is
@@ -52,6 +54,7 @@ from graph.algorithms.centrality import (
 from graph.algorithms.cuts import Cut, cut_vertices
 from graph.algorithms.paths import k_best_paths, ties_of
 from graph.algorithms.reach import (
+    Everywhere,
     Places,
     Search,
     State,
@@ -448,7 +451,7 @@ def _report(
         levels,
     )
     financiers = by_kind[NodeKind.FINANCIER]
-    reach = best_reach(actors, financiers, DEFAULT_MAX_HOPS)
+    reach = _best_reach(store, scope, ctx, edges, financiers, unfinanced)
     unfinanced.sort(key=lambda e: (-(reach.get(e) or (-1.0,))[0], e))
 
     def search_reach(
@@ -772,6 +775,29 @@ def _with_a_source(
     part_of = {node: i for i, members in enumerate(connected) for node in members}
     holding = {part_of[source] for source in sources}
     return [node for node in nodes if part_of[node] in holding]
+
+
+def _best_reach(
+    store: GraphStore,
+    scope: Scope,
+    ctx: _Scope,
+    edges: int,
+    financiers: list[str],
+    unfinanced: list[str],
+) -> Search[_Reach]:
+    """The best path within DEFAULT_MAX_HOPS ties from each unfinanced enterprise to any
+    financier, as :func:`best_reach` finds it: found where the graph lives when the store can
+    (:meth:`GraphStore.scope_reach`, e.g. a Neo4j server with rsn's plugin), and then for the
+    unfinanced enterprises only (all the report asks about), unless what the store searched
+    is not the graph the report read (its number of actors or ties differ: the graph changed
+    between the two reads); else here, for every actor."""
+    if not financiers or not unfinanced:  # no path to look for, or no one to ask about
+        return Search({}, Everywhere(ctx.actors))
+    found = store.scope_reach(scope, financiers, DEFAULT_MAX_HOPS, unfinanced)
+    if found is not None and found.nodes == len(ctx.adjacency) and found.edges == edges:
+        reached: dict[State, _Reach] = {node: hit for node, hit in found.reached.items()}
+        return Search(reached, Everywhere(ctx.actors))
+    return best_reach(ctx.actors, financiers, DEFAULT_MAX_HOPS)
 
 
 def _readable_or_none(value: float | None) -> float | None:

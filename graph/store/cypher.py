@@ -157,6 +157,8 @@ __all__ = [
     "relation_columns_page",
     "RELATION_COLUMNS",
     "RELATION_COLUMNS_PROCEDURE",
+    "REACH_PROCEDURE",
+    "SCOPE_REACH",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
     "HAS_GDS",
@@ -1734,6 +1736,19 @@ BETWEENNESS_PROCEDURE = "rsn.scopeBetweenness"
 SCOPE_BETWEENNESS = (
     f"CALL {BETWEENNESS_PROCEDURE}($labels, $types, $prefecture, $sources, $day) "
     "YIELD nodes, edges, ids, totals RETURN nodes, edges, ids, totals"
+)
+
+#: rsn's procedure that finds the best paths to sources on a scope's actor graph.
+REACH_PROCEDURE = "rsn.scopeReach"
+
+#: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it, ``$labels`` and
+#: ``$types``) as of ``$day``, and for each of ``$wanted`` the best path within ``$max_hops``
+#: ties to any of ``$sources``; one row: ``nodes``, ``edges``, and ``scores``, ``hops`` and
+#: ``origins`` in the order of ``$wanted`` (nulls for one no source is within reach of; all
+#: null when a source is no actor of the graph).
+SCOPE_REACH = (
+    f"CALL {REACH_PROCEDURE}($labels, $types, $prefecture, $sources, $max_hops, $wanted, $day) "
+    "YIELD nodes, edges, scores, hops, origins RETURN nodes, edges, scores, hops, origins"
 )
 
 #: The actor labels and the relation types of :data:`SCOPE_BETWEENNESS`.

@@ -27,6 +27,7 @@ from graph.store.ports import (
     ReferralStore,
     ScopeBetweenness,
     ScopeMetrics,
+    ScopeReach,
     Stats,
     Store,
 )
@@ -123,6 +124,16 @@ class DatedStore(Store):
         self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
     ) -> ScopeBetweenness | None:
         return self.store.scope_betweenness(scope, sources, self.day)
+
+    def scope_reach(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        max_hops: int,
+        wanted: Sequence[str],
+        day: Day | None = None,
+    ) -> ScopeReach | None:
+        return self.store.scope_reach(scope, sources, max_hops, wanted, self.day)
 
     def best_paths(
         self,

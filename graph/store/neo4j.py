@@ -94,6 +94,7 @@ from graph.store.ports import (
     IntroductionSearch,
     ScopeBetweenness,
     ScopeMetrics,
+    ScopeReach,
     Stats,
     Store,
     TieLife,
@@ -1975,6 +1976,39 @@ class Neo4jStore(Store):
             edges=record["edges"],
             totals=dict(zip(record["ids"], record["totals"], strict=True)),
         )
+
+    def scope_reach(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        max_hops: int,
+        wanted: Sequence[str],
+        day: Day | None = None,
+    ) -> ScopeReach | None:
+        """Searched by rsn's plugin (:data:`cypher.REACH_PROCEDURE`) where the server has it
+        and the store was not opened with ``procedures=False``; None otherwise."""
+        if not self._has_procedure(cypher.REACH_PROCEDURE):
+            return None
+        (record,) = self._read(
+            cypher.SCOPE_REACH,
+            labels=cypher.ACTOR_LABELS,
+            types=cypher.COUNTED_TYPES,
+            prefecture=scope.prefecture,
+            sources=list(sources),
+            max_hops=max_hops,
+            wanted=list(wanted),
+            day=day or "",
+        )
+        if record["scores"] is None:
+            return None
+        reached = {
+            node: (score, hops, origin)
+            for node, score, hops, origin in zip(
+                wanted, record["scores"], record["hops"], record["origins"], strict=True
+            )
+            if origin is not None
+        }
+        return ScopeReach(nodes=record["nodes"], edges=record["edges"], reached=reached)
 
     @property
     def paths_in_database(self) -> bool:

@@ -91,6 +91,7 @@ __all__ = [
     "ReferralStore",
     "IntroductionSearch",
     "ScopeBetweenness",
+    "ScopeReach",
     "ScopeMetrics",
     "Stats",
     "Store",
@@ -267,6 +268,18 @@ class ScopeBetweenness:
     nodes: int
     edges: int
     totals: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ScopeReach:
+    """The best paths to sources that a store found on the actor graph of a scope
+    (:func:`project`): how many actors (``nodes``) and ties (``edges``) the graph had, and for
+    each actor asked about that a source is within reach of, (score, hops, source) as
+    :func:`graph.algorithms.reach.best_reach` finds them (the same floats)."""
+
+    nodes: int
+    edges: int
+    reached: dict[str, tuple[float, int, str]]
 
 
 @dataclass(frozen=True)
@@ -448,6 +461,21 @@ class GraphStore(ABC):
         when a source is no actor of the graph or a path count is past what the store counts
         exactly (the caller then computes them itself). None by default; a Neo4j server with
         rsn's plugin computes them there."""
+        return None
+
+    def scope_reach(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        max_hops: int,
+        wanted: Sequence[str],
+        day: Day | None = None,
+    ) -> ScopeReach | None:
+        """For each actor of ``wanted``, the best path within ``max_hops`` ties to any of
+        ``sources`` on the actor graph of ``scope`` as of ``day``, found where the graph lives,
+        as :func:`graph.algorithms.reach.best_reach` finds it; None when this store cannot, or
+        when a source is no actor of the graph (the caller then searches itself). None by
+        default; a Neo4j server with rsn's plugin searches there."""
         return None
 
     def actor_history(self, groups: Mapping[str, str]) -> tuple[list[ActorLife], list[TieLife]]:

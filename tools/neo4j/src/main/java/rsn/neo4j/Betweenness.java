@@ -2,16 +2,9 @@ package rsn.neo4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.neo4j.graphdb.Direction;
-import org.neo4j.graphdb.Label;
-import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
-import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
@@ -23,10 +16,7 @@ import org.neo4j.procedure.Procedure;
 
 /**
  * {@code rsn.scopeBetweenness}: the sums of Brandes' dependencies from given sources over the
- * actor graph of a scope, the graph rsn's weakness report works on: the nodes of the given
- * labels whose {@code prefecture} is the scope's (every one for the whole network) existing on
- * the day, and one undirected tie per pair of them joined by a relationship of the given types
- * holding on it (see {@link BestPaths} for how a day is read; no day: the whole history).
+ * actor graph of a scope, the graph rsn's weakness report works on ({@link ActorGraph}).
  *
  * <p>The answer is the sums, not betweenness itself: the caller scales them as it scales its
  * own. Nodes are numbered in the order of their ids and each node's neighbours visited in that
@@ -63,7 +53,6 @@ public final class Betweenness {
             + " graph of a prefecture (null: the whole network) as of the day, and the sums of"
             + " Brandes' dependencies from the sources (null: every actor) in id order, as rsn's"
             + " weakness report computes them.")
-    @SuppressWarnings("deprecation")
     public Stream<Found> scopeBetweenness(
             @Name("labels") List<String> labels,
             @Name("types") List<String> types,
@@ -73,73 +62,12 @@ public final class Betweenness {
         BestPaths.Day on = BestPaths.Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
 
-        // the actors, in id order
-        List<Node> actors = new ArrayList<>();
-        List<String> actorIds = new ArrayList<>();
-        NodeIndex seen = new NodeIndex(); // a node under two of the labels counts once
-        for (String name : labels) {
-            Label label = Label.label(name);
-            try (ResourceIterator<Node> found = prefecture == null
-                    ? tx.findNodes(label)
-                    : tx.findNodes(label, "prefecture", prefecture)) {
-                while (found.hasNext()) {
-                    Node node = found.next();
-                    Object id = node.getProperty("id", null);
-                    if (id instanceof String text && exists(node, on)
-                            && seen.indexOf(node.getId()) < 0) {
-                        seen.add(node.getId());
-                        actors.add(node);
-                        actorIds.add(text);
-                    }
-                }
-            }
-        }
-        Integer[] order = new Integer[actors.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, Comparator.comparing(actorIds::get));
-        int n = order.length;
-        String[] ids = new String[n];
-        Node[] nodes = new Node[n];
-        NodeIndex index = new NodeIndex();
-        for (int i = 0; i < n; i++) {
-            ids[i] = actorIds.get(order[i]);
-            nodes[i] = actors.get(order[i]);
-            index.add(nodes[i].getId());
-        }
-        actors = null;
-        actorIds = null;
-
-        // each actor's neighbours among the actors, in id order, once each (as compressed rows)
-        RelationshipType[] relationshipTypes =
-                types.stream().map(RelationshipType::withName).toArray(RelationshipType[]::new);
-        int[] start = new int[n + 1];
-        int[] around = new int[16];
-        int[] mine = new int[16];
-        int size = 0;
-        for (int i = 0; i < n; i++) {
-            int count = 0;
-            Node node = nodes[i];
-            for (Relationship relationship : node.getRelationships(Direction.BOTH, relationshipTypes)) {
-                Node other = relationship.getOtherNode(node);
-                int number = index.indexOf(other.getId());
-                if (number < 0 || !holds(relationship, on)) continue;
-                if (count == mine.length) mine = Arrays.copyOf(mine, count * 2);
-                mine[count++] = number;
-            }
-            Arrays.sort(mine, 0, count);
-            int distinct = 0;
-            for (int k = 0; k < count; k++) {
-                if (k == 0 || mine[k] != mine[k - 1]) mine[distinct++] = mine[k];
-            }
-            if (size + distinct > around.length) {
-                around = Arrays.copyOf(around, Math.max(around.length * 2, size + distinct));
-            }
-            System.arraycopy(mine, 0, around, size, distinct);
-            size += distinct;
-            start[i + 1] = size;
-            nodes[i] = null; // read: let it go
-        }
-        long edges = size / 2;
+        ActorGraph graph = ActorGraph.read(tx, labels, types, prefecture, on, false);
+        int n = graph.nodes();
+        String[] ids = graph.ids;
+        int[] start = graph.start;
+        int[] around = graph.around;
+        long edges = graph.edges();
 
         int[] chosen;
         if (sources == null) {
@@ -227,24 +155,5 @@ public final class Betweenness {
             }
         }
         return totals;
-    }
-
-    /** Whether {@code node} exists on the day (always without one): founded in its year or
-     * before, not ended on or before it. */
-    private static boolean exists(Node node, BestPaths.Day day) {
-        if (day == null) return true;
-        Object founded = node.getProperty("founded", null);
-        if (founded instanceof Number year && year.doubleValue() > day.year()) return false;
-        Object ended = node.getProperty("ended", null);
-        return !(ended instanceof String text && text.compareTo(day.text()) <= 0);
-    }
-
-    /** Whether {@code relationship} holds on the day (always without one). */
-    private static boolean holds(Relationship relationship, BestPaths.Day day) {
-        if (day == null) return true;
-        Object since = relationship.getProperty("since", null);
-        if (since instanceof String text && text.compareTo(day.text()) > 0) return false;
-        Object until = relationship.getProperty("until", null);
-        return !(until instanceof String text && text.compareTo(day.text()) <= 0);
     }
 }
