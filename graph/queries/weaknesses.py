@@ -22,8 +22,9 @@ of ties) is fixed by ids, so both stores give the same answer:
 
 Every node finding carries a computed ``suggestion`` (a sentence, worded by
 :mod:`graph.queries.wording`) and a ``next_step`` (the same as data): an introduction path to a
-financier, a centre with room that is near, the partner centre whose tie removes a single point
-of failure, enterprises that could use an asset. On the whole network, the centre or financier
+financier, a centre with room that is near (found where the graph lives when the store can:
+:meth:`GraphStore.scope_nearest`), the partner centre whose tie removes a single point of
+failure, enterprises that could use an asset. On the whole network, the centre or financier
 is sought in the finding's prefecture first (nationwide financiers count as of every
 prefecture), then in its regional block, then anywhere, and the suggestion says which. Computed
 numbers are shown rounded (:func:`readable`); every order is decided on the exact ones.
@@ -439,15 +440,13 @@ def _report(
     # on the whole network, the nearest place first: the prefecture, then the regional block
     levels = _place_levels(actors) if scope.prefecture is None else ()
 
-    def search_room(sources: list[str], places: Places | None, wanted: list[str]) -> Search[_Near]:
-        return nearest(actors, sources, places, wanted)
-
-    near_room = nearest_place_first(
-        actors,
+    near_room = _nearest_rooms(
+        store,
+        scope,
+        ctx,
+        edges,
         _with_a_source(connected, rooms, [*unsupported[:limit], *overloaded[:limit]]),
         rooms,
-        search_room,
-        lambda hit: hit[1],
         levels,
     )
     financiers = by_kind[NodeKind.FINANCIER]
@@ -777,6 +776,41 @@ def _with_a_source(
     return [node for node in nodes if part_of[node] in holding]
 
 
+#: What the report knows of the centre with room found for an actor: the ties to it, it,
+#: and the path from the actor to it.
+_Room = tuple[int, str, tuple[str, ...]]
+
+
+def _nearest_rooms(
+    store: GraphStore,
+    scope: Scope,
+    ctx: _Scope,
+    edges: int,
+    wanted: list[str],
+    rooms: list[str],
+    levels: Sequence[Mapping[str, str]],
+) -> dict[str, _Room]:
+    """For each actor of ``wanted`` that ties lead to one from, the nearest centre with room
+    (of ``rooms``), the nearest place first (``levels``: each actor's prefecture, then its
+    block, on the whole network; none in a prefecture), and the path to it: found where the
+    graph lives when the store can (:meth:`GraphStore.scope_nearest`, e.g. a Neo4j server with
+    rsn's plugin), unless what the store searched is not the graph the report read (its
+    number of actors or ties differ); else here (:func:`nearest_place_first`)."""
+    if not rooms or not wanted:
+        return {}
+    blocks = {code: place.block for code, place in PREFECTURE_BY_CODE.items()} if levels else {}
+    found = store.scope_nearest(scope, rooms, wanted, blocks)
+    if found is not None and found.nodes == len(ctx.adjacency) and found.edges == edges:
+        return found.found
+    actors = ctx.actors
+
+    def search(sources: list[str], places: Places | None, todo: list[str]) -> Search[_Near]:
+        return nearest(actors, sources, places, todo)
+
+    answers = nearest_place_first(actors, wanted, rooms, search, lambda hit: hit[1], levels)
+    return {node: (hit[0], hit[1], path_of(tier, node)) for node, (tier, hit) in answers.items()}
+
+
 def _best_reach(
     store: GraphStore,
     scope: Scope,
@@ -960,12 +994,12 @@ def _relation_on(graph: nx.Graph, u: str, v: str) -> Relation:
 def _unsupported_finding(
     ctx: _Scope,
     enterprise: str,
-    near: Mapping[str, tuple[Search[_Near], _Near]],
+    near: Mapping[str, _Room],
     rooms: Sequence[str],
 ) -> Finding:
     """An unsupported enterprise: the nearest centre with room that ties lead to, the nearest
-    place first (``near`` names it, with the search that found it), or else the one with
-    most room in its prefecture or block to contact directly."""
+    place first (``near`` names it, with the path to it), or else the one with most room in
+    its prefecture or block to contact directly."""
     record = ctx.nodes[enterprise]
     found = near.get(enterprise)
     if found is None:
@@ -979,8 +1013,7 @@ def _unsupported_finding(
             wording.unsupported_contact(record, ctx.with_room(centre)),
             NextStep("contact_centre", targets=(centre,)),
         )
-    tier, (distance, centre, _via) = found
-    path = path_of(tier, enterprise)
+    distance, centre, path = found
     via = [ctx.nodes[n] for n in path[1:-1]]
     return ctx.finding(
         enterprise,
@@ -992,7 +1025,7 @@ def _unsupported_finding(
 def _overloaded_finding(
     ctx: _Scope,
     centre: str,
-    near: Mapping[str, tuple[Search[_Near], _Near]],
+    near: Mapping[str, _Room],
     rooms: Sequence[str],
 ) -> Finding:
     """A centre over capacity: the nearest centre with room to share the load with, chosen as
@@ -1007,7 +1040,7 @@ def _overloaded_finding(
     partner: str | None
     path: tuple[str, ...]
     if found is not None:
-        partner, path = found[1][1], path_of(found[0], centre)
+        _distance, partner, path = found
     else:
         partner, path = _best_centre_of(ctx, rooms, record.prefecture), ()
     if partner is None:

@@ -158,6 +158,8 @@ __all__ = [
     "RELATION_COLUMNS",
     "RELATION_COLUMNS_PROCEDURE",
     "REACH_PROCEDURE",
+    "NEAREST_PROCEDURE",
+    "SCOPE_NEAREST",
     "SCOPE_REACH",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
@@ -1749,6 +1751,20 @@ REACH_PROCEDURE = "rsn.scopeReach"
 SCOPE_REACH = (
     f"CALL {REACH_PROCEDURE}($labels, $types, $prefecture, $sources, $max_hops, $wanted, $day) "
     "YIELD nodes, edges, scores, hops, origins RETURN nodes, edges, scores, hops, origins"
+)
+
+#: rsn's procedure that finds the nearest sources on a scope's actor graph, by place.
+NEAREST_PROCEDURE = "rsn.scopeNearest"
+
+#: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it) as of ``$day``, and for
+#: each of ``$wanted`` the nearest of ``$sources``, the nearest place first (``$blocks``, each
+#: prefecture code's regional block; empty: no places); one row: ``nodes``, ``edges``, and
+#: ``distances``, ``origins`` and ``paths`` in the order of ``$wanted`` (nulls for one no
+#: source was found for; all null when a source is no actor of the graph).
+SCOPE_NEAREST = (
+    f"CALL {NEAREST_PROCEDURE}($labels, $types, $prefecture, $sources, $wanted, $blocks, $day) "
+    "YIELD nodes, edges, distances, origins, paths "
+    "RETURN nodes, edges, distances, origins, paths"
 )
 
 #: The actor labels and the relation types of :data:`SCOPE_BETWEENNESS`.

@@ -27,6 +27,7 @@ from graph.store.ports import (
     ReferralStore,
     ScopeBetweenness,
     ScopeMetrics,
+    ScopeNearest,
     ScopeReach,
     Stats,
     Store,
@@ -134,6 +135,16 @@ class DatedStore(Store):
         day: Day | None = None,
     ) -> ScopeReach | None:
         return self.store.scope_reach(scope, sources, max_hops, wanted, self.day)
+
+    def scope_nearest(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        wanted: Sequence[str],
+        blocks: Mapping[str, str],
+        day: Day | None = None,
+    ) -> ScopeNearest | None:
+        return self.store.scope_nearest(scope, sources, wanted, blocks, self.day)
 
     def best_paths(
         self,

@@ -94,6 +94,7 @@ from graph.store.ports import (
     IntroductionSearch,
     ScopeBetweenness,
     ScopeMetrics,
+    ScopeNearest,
     ScopeReach,
     Stats,
     Store,
@@ -2009,6 +2010,39 @@ class Neo4jStore(Store):
             if origin is not None
         }
         return ScopeReach(nodes=record["nodes"], edges=record["edges"], reached=reached)
+
+    def scope_nearest(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        wanted: Sequence[str],
+        blocks: Mapping[str, str],
+        day: Day | None = None,
+    ) -> ScopeNearest | None:
+        """Searched by rsn's plugin (:data:`cypher.NEAREST_PROCEDURE`) where the server has it
+        and the store was not opened with ``procedures=False``; None otherwise."""
+        if not self._has_procedure(cypher.NEAREST_PROCEDURE):
+            return None
+        (record,) = self._read(
+            cypher.SCOPE_NEAREST,
+            labels=cypher.ACTOR_LABELS,
+            types=cypher.COUNTED_TYPES,
+            prefecture=scope.prefecture,
+            sources=list(sources),
+            wanted=list(wanted),
+            blocks=dict(blocks),
+            day=day or "",
+        )
+        if record["distances"] is None:
+            return None
+        found = {
+            node: (distance, origin, tuple(path))
+            for node, distance, origin, path in zip(
+                wanted, record["distances"], record["origins"], record["paths"], strict=True
+            )
+            if origin is not None
+        }
+        return ScopeNearest(nodes=record["nodes"], edges=record["edges"], found=found)
 
     @property
     def paths_in_database(self) -> bool:

@@ -91,6 +91,7 @@ __all__ = [
     "ReferralStore",
     "IntroductionSearch",
     "ScopeBetweenness",
+    "ScopeNearest",
     "ScopeReach",
     "ScopeMetrics",
     "Stats",
@@ -280,6 +281,19 @@ class ScopeReach:
     nodes: int
     edges: int
     reached: dict[str, tuple[float, int, str]]
+
+
+@dataclass(frozen=True)
+class ScopeNearest:
+    """The nearest sources that a store found on the actor graph of a scope (:func:`project`),
+    the nearest place first: how many actors (``nodes``) and ties (``edges``) the graph had,
+    and for each actor asked about that a source was found for, (ties to it, the source, the
+    path from the actor to it), as :func:`graph.algorithms.reach.nearest_place_first` finds
+    them with :func:`graph.algorithms.reach.nearest`."""
+
+    nodes: int
+    edges: int
+    found: dict[str, tuple[int, str, tuple[str, ...]]]
 
 
 @dataclass(frozen=True)
@@ -474,6 +488,23 @@ class GraphStore(ABC):
         """For each actor of ``wanted``, the best path within ``max_hops`` ties to any of
         ``sources`` on the actor graph of ``scope`` as of ``day``, found where the graph lives,
         as :func:`graph.algorithms.reach.best_reach` finds it; None when this store cannot, or
+        when a source is no actor of the graph (the caller then searches itself). None by
+        default; a Neo4j server with rsn's plugin searches there."""
+        return None
+
+    def scope_nearest(
+        self,
+        scope: Scope,
+        sources: Sequence[str],
+        wanted: Sequence[str],
+        blocks: Mapping[str, str],
+        day: Day | None = None,
+    ) -> ScopeNearest | None:
+        """For each actor of ``wanted``, the nearest of ``sources`` on the actor graph of
+        ``scope`` as of ``day`` and the path to it, found where the graph lives: a search of
+        the whole graph, then, with ``blocks`` (each prefecture code's regional block; empty:
+        none), by prefecture and by block, as :func:`graph.algorithms.reach.nearest_place_first`
+        finds it with :func:`graph.algorithms.reach.nearest`; None when this store cannot, or
         when a source is no actor of the graph (the caller then searches itself). None by
         default; a Neo4j server with rsn's plugin searches there."""
         return None

@@ -31,12 +31,16 @@ final class ActorGraph {
     final int[] around;
     /** The strength of each tie of {@link #around} (null when not read). */
     final double[] strength;
+    /** Each actor's {@code prefecture} (null when not read; an element is null for an actor
+     * without a text one). */
+    final String[] prefectures;
 
-    private ActorGraph(String[] ids, int[] start, int[] around, double[] strength) {
+    private ActorGraph(String[] ids, int[] start, int[] around, double[] strength, String[] prefectures) {
         this.ids = ids;
         this.start = start;
         this.around = around;
         this.strength = strength;
+        this.prefectures = prefectures;
     }
 
     /** How many actors the graph has. */
@@ -57,9 +61,15 @@ final class ActorGraph {
 
     /** Reads the actor graph of {@code prefecture} (null: the whole network) as of {@code on},
      * with the ties' strengths when {@code strengths}. */
-    @SuppressWarnings("deprecation") // node ids number the nodes of one transaction only
     static ActorGraph read(Transaction tx, List<String> labels, List<String> types, String prefecture,
             BestPaths.Day on, boolean strengths) {
+        return read(tx, labels, types, prefecture, on, strengths, false);
+    }
+
+    /** {@link #read}, with each actor's prefecture when {@code places}. */
+    @SuppressWarnings("deprecation") // node ids number the nodes of one transaction only
+    static ActorGraph read(Transaction tx, List<String> labels, List<String> types, String prefecture,
+            BestPaths.Day on, boolean strengths, boolean places) {
         // the actors, in id order
         List<Node> actors = new ArrayList<>();
         List<String> actorIds = new ArrayList<>();
@@ -88,10 +98,14 @@ final class ActorGraph {
         String[] ids = new String[n];
         Node[] nodes = new Node[n];
         NodeIndex index = new NodeIndex();
+        String[] prefectures = places ? new String[n] : null;
         for (int i = 0; i < n; i++) {
             ids[i] = actorIds.get(order[i]);
             nodes[i] = actors.get(order[i]);
             index.add(nodes[i].getId());
+            if (places && nodes[i].getProperty("prefecture", null) instanceof String code) {
+                prefectures[i] = code;
+            }
         }
         actors = null;
         actorIds = null;
@@ -156,7 +170,7 @@ final class ActorGraph {
             start[i + 1] = size;
             nodes[i] = null; // read: let it go
         }
-        return new ActorGraph(ids, start, around, strength);
+        return new ActorGraph(ids, start, around, strength, prefectures);
     }
 
     /** The {@code strength} of a relationship, as rsn reads it (0 without one). */
