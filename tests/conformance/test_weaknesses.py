@@ -14,6 +14,7 @@ import pytest
 from graph.errors import InvalidArgument, NotFound
 from graph.loaders import load_dataset
 from graph.model import ACTOR_KINDS, FINANCING_TYPES, Node, NodeKind, RelationType
+from graph.queries import weaknesses
 from graph.queries.density import density_table
 from graph.queries.scope import scope_of
 from graph.queries.weaknesses import MAX_LIMIT, weakness_report
@@ -320,7 +321,9 @@ GEOGRAPHY: dict[str, list[list[str]]] = {
 
 
 @pytest.fixture
-def geography(store, tmp_path):
+def geography(store, tmp_path, monkeypatch):
+    # a store that can search the graph where it lives does so, however small the graph
+    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)
     load_dataset(write_dataset(tmp_path / "geography", GEOGRAPHY), store)
     report = weakness_report(store, limit=MAX_LIMIT)
     findings = {

@@ -77,8 +77,14 @@ def test_without_the_plugin_or_with_a_source_that_is_no_actor_nothing_is_found(s
     assert plugin.scope_reach(scope, ["no-such-actor"], DEFAULT_MAX_HOPS, ["e"]) is None
 
 
-def test_the_report_is_the_same_with_and_without_the_plugin(stores):
+def test_the_report_is_the_same_with_and_without_the_plugin(stores, monkeypatch):
     plugin, plain = stores
+    # below this many ties the report searches the graph it holds: the store is not asked
+    small = Counting.searched
+    weaknesses._kept.clear()
+    weakness_report(plugin, None, limit=MAX_LIMIT)
+    assert Counting.searched == small
+    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)  # every graph searched there
     before = Counting.searched
     for prefecture in SCOPES:
         for on in (plugin, plugin.as_of(DAYS[1])):
@@ -107,7 +113,8 @@ class Told(Neo4jStore):
         return ScopeReach(found.nodes, found.edges, {})
 
 
-def test_the_report_uses_the_paths_only_for_the_graph_it_read(stores, neo4j_server):
+def test_the_report_uses_the_paths_only_for_the_graph_it_read(stores, neo4j_server, monkeypatch):
+    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)
     _plugin, plain = stores
     server = (neo4j_server.uri, neo4j_server.user, neo4j_server.password)
     with Changed(*server) as changed, Told(*server) as told:
