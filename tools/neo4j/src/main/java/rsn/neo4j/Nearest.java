@@ -3,10 +3,8 @@ package rsn.neo4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -152,7 +150,7 @@ public final class Nearest {
             long at = state;
             while (at >= 0) {
                 path.add(graph.ids[search.node(at)]);
-                at = search.via.get(at);
+                at = search.via(at);
             }
             return path;
         }
@@ -209,16 +207,18 @@ public final class Nearest {
      * One search ({@code nearest}): of the whole graph ({@code placeOf} null), its states the
      * actors; or by place, its states (actor, place reached for), place 0 for a state of no
      * place. A state is a long: actor * (places + 1) + place, so states compare as (actor,
-     * place name) do.
+     * place name) do. The states reached are numbered in the order reached
+     * ({@link NodeIndex}), with what the search found for each in arrays by number.
      */
     static final class Search {
         final ActorGraph graph;
         final int[] placeOf;
         final boolean[] searched;
         final int width;
-        final Map<Long, Integer> distance = new HashMap<>();
-        final Map<Long, Integer> origin = new HashMap<>();
-        final Map<Long, Long> via = new HashMap<>();
+        private final NodeIndex reached = new NodeIndex();
+        private int[] distance = new int[16];
+        private int[] origin = new int[16];
+        private long[] via = new long[16]; // the state before (-1 for a source)
 
         Search(ActorGraph graph, int[] placeOf, boolean[] searched) {
             this.graph = graph;
@@ -244,32 +244,56 @@ public final class Nearest {
             return placeOf == null || placeOf[node] < 0 ? state(node, 0) : state(node, placeOf[node]);
         }
 
+        /** Whether the search reached {@code state}. */
+        boolean has(long state) {
+            return reached.indexOf(state) >= 0;
+        }
+
+        /** The state before {@code state} on its way to its source; -1 for a source. */
+        long via(long state) {
+            return via[reached.indexOf(state)];
+        }
+
+        /** Records what was found for a state not reached before. */
+        private void put(long state, int steps, int from, long before) {
+            int number = reached.add(state);
+            if (number == distance.length) {
+                distance = Arrays.copyOf(distance, number * 2);
+                origin = Arrays.copyOf(origin, number * 2);
+                via = Arrays.copyOf(via, number * 2);
+            }
+            distance[number] = steps;
+            origin[number] = from;
+            via[number] = before;
+        }
+
         /** What the search found for {@code node}, or null. */
         Hit hit(int node) {
             long at = start(node);
-            Integer steps = distance.get(at);
-            return steps == null ? null : new Hit(steps, origin.get(at), this, at);
+            int number = reached.indexOf(at);
+            return number < 0 ? null : new Hit(distance[number], origin[number], this, at);
         }
 
-        /** The states one tie away from {@code at}. */
-        void steps(long at, List<Long> into) {
+        /** Calls {@code into} with each state one tie away from {@code at}. */
+        private void steps(long at, java.util.function.LongConsumer into) {
             int node = node(at);
             int place = place(at);
             int[] start = graph.start;
             int[] around = graph.around;
+            boolean ofAPlace = placeOf != null && (placeOf[node] >= 0 || place != 0);
             for (int e = start[node]; e < start[node + 1]; e++) {
                 int other = around[e];
                 if (placeOf == null) {
-                    into.add(state(other, 0));
+                    into.accept(state(other, 0));
                     continue;
                 }
                 int theirs = placeOf[other];
-                if (placeOf[node] >= 0 || place != 0) { // a state of a place: its nodes and those of none
-                    if (theirs < 0 || theirs == place) into.add(state(other, place));
+                if (ofAPlace) { // a state of a place: its nodes and those of none
+                    if (theirs < 0 || theirs == place) into.accept(state(other, place));
                 } else if (theirs < 0) { // from no place to no place
-                    into.add(state(other, 0));
+                    into.accept(state(other, 0));
                 } else if (searched[theirs]) { // from no place into a place searched
-                    into.add(state(other, theirs));
+                    into.accept(state(other, theirs));
                 }
             }
         }
@@ -277,60 +301,74 @@ public final class Nearest {
         /** Searches from {@code sources}, until every one of {@code wanted} is reached for its
          * place (or all that can be are). */
         void run(int[] sources, List<Integer> wanted, KernelTransaction ktx) {
-            List<Long> frontier = new ArrayList<>();
+            long[] frontier = new long[Math.max(16, sources.length)];
+            int size = 0;
             for (int s : sources) {
                 long at = start(s);
-                if (distance.put(at, 0) == null) frontier.add(at);
-                origin.put(at, s);
-                via.put(at, -1L);
+                if (has(at)) continue; // a source given twice
+                put(at, 0, s, -1L);
+                frontier[size++] = at;
             }
-            Set<Long> pending = new HashSet<>();
+            NodeIndex pending = new NodeIndex();
             int[] left = new int[width];
             for (int v : wanted) {
                 long at = start(v);
-                if (!distance.containsKey(at) && pending.add(at)) left[place(at)]++;
+                if (has(at) || pending.indexOf(at) >= 0) continue;
+                pending.add(at);
+                left[place(at)]++;
             }
-            frontier = live(frontier, left);
-            List<Long> around = new ArrayList<>();
+            boolean[] done = new boolean[pending.size()]; // by pending number: reached since
+            size = live(frontier, size, left);
             int steps = 0;
-            while (!frontier.isEmpty()) {
+            while (size > 0) {
                 if (ktx != null) ktx.assertOpen();
                 steps++;
-                Map<Long, long[]> offers = new HashMap<>();
-                List<Long> order = new ArrayList<>();
-                for (long at : frontier) {
-                    int from = origin.get(at);
-                    around.clear();
-                    steps(at, around);
-                    for (long other : around) {
-                        if (distance.containsKey(other)) continue;
-                        long[] known = offers.get(other);
-                        if (known == null) {
-                            offers.put(other, new long[] {from, at});
-                            order.add(other);
-                        } else if (from < known[0] || (from == known[0] && at < known[1])) {
-                            known[0] = from;
-                            known[1] = at;
+                // the offers of this layer, numbered in the order first made
+                NodeIndex offered = new NodeIndex();
+                long[][] offers = {new long[16], new long[16], new long[16]}; // state, from, before
+                for (int k = 0; k < size; k++) {
+                    long at = frontier[k];
+                    int from = origin[reached.indexOf(at)];
+                    steps(at, other -> {
+                        if (has(other)) return;
+                        int number = offered.add(other);
+                        if (number == offers[0].length) {
+                            for (int i = 0; i < 3; i++) offers[i] = Arrays.copyOf(offers[i], number * 2);
                         }
+                        if (offers[0][number] == 0) { // the first offer (a state plus 1: never 0)
+                            offers[0][number] = other + 1;
+                            offers[1][number] = from;
+                            offers[2][number] = at;
+                        } else if (from < offers[1][number]
+                                || (from == offers[1][number] && at < offers[2][number])) {
+                            offers[1][number] = from;
+                            offers[2][number] = at;
+                        }
+                    });
+                }
+                int found = offered.size();
+                if (frontier.length < found) frontier = new long[found];
+                for (int number = 0; number < found; number++) {
+                    long other = offers[0][number] - 1;
+                    put(other, steps, (int) offers[1][number], offers[2][number]);
+                    int wantedNumber = pending.indexOf(other);
+                    if (wantedNumber >= 0 && !done[wantedNumber]) {
+                        done[wantedNumber] = true;
+                        left[place(other)]--;
                     }
+                    frontier[number] = other;
                 }
-                for (long other : order) {
-                    long[] offer = offers.get(other);
-                    distance.put(other, steps);
-                    origin.put(other, (int) offer[0]);
-                    via.put(other, offer[1]);
-                    if (pending.remove(other)) left[place(other)]--;
-                }
-                frontier = live(order, left);
+                size = live(frontier, found, left);
             }
         }
 
-        /** The states to go on from: of no place, or of a place with actors still wanted. */
-        private List<Long> live(List<Long> states, int[] left) {
-            List<Long> kept = new ArrayList<>(states.size());
-            for (long at : states) {
-                int place = place(at);
-                if ((placeOf != null && place == 0) || left[place] > 0) kept.add(at);
+        /** Keeps, at the front of {@code states}, those to go on from: of no place, or of a
+         * place with actors still wanted; how many. */
+        private int live(long[] states, int size, int[] left) {
+            int kept = 0;
+            for (int k = 0; k < size; k++) {
+                int place = place(states[k]);
+                if ((placeOf != null && place == 0) || left[place] > 0) states[kept++] = states[k];
             }
             return kept;
         }
