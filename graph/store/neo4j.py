@@ -1955,22 +1955,46 @@ class Neo4jStore(Store):
             return None
         return self._guard(lambda: self._gds.scope_metrics(scope, day, betweenness))
 
+    def _on_actor_graph(
+        self,
+        procedure: str,
+        statement: str,
+        answer: str,
+        scope: Scope,
+        day: Day | None,
+        **params: Any,
+    ) -> neo4j.Record | None:
+        """The one record of ``statement``, which calls rsn's ``procedure`` on the actor graph
+        of ``scope`` as of ``day`` (its labels and types, as :data:`cypher.SCOPE_BETWEENNESS`
+        reads them) with ``params``; None where the store does not use the procedure (the
+        server lacks it, or the store was opened with ``procedures=False``) or when the
+        record's ``answer`` is null (the procedure could not answer)."""
+        if not self._has_procedure(procedure):
+            return None
+        (record,) = self._read(
+            statement,
+            labels=cypher.ACTOR_LABELS,
+            types=cypher.COUNTED_TYPES,
+            prefecture=scope.prefecture,
+            day=day or "",
+            **params,
+        )
+        return None if record[answer] is None else record
+
     def scope_betweenness(
         self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
     ) -> ScopeBetweenness | None:
         """Summed by rsn's plugin (:data:`cypher.BETWEENNESS_PROCEDURE`) where the server has
         it and the store was not opened with ``procedures=False``; None otherwise."""
-        if not self._has_procedure(cypher.BETWEENNESS_PROCEDURE):
-            return None
-        (record,) = self._read(
+        record = self._on_actor_graph(
+            cypher.BETWEENNESS_PROCEDURE,
             cypher.SCOPE_BETWEENNESS,
-            labels=cypher.ACTOR_LABELS,
-            types=cypher.COUNTED_TYPES,
-            prefecture=scope.prefecture,
+            "totals",
+            scope,
+            day,
             sources=None if sources is None else list(sources),
-            day=day or "",
         )
-        if record["totals"] is None:
+        if record is None:
             return None
         return ScopeBetweenness(
             nodes=record["nodes"],
@@ -1988,19 +2012,17 @@ class Neo4jStore(Store):
     ) -> ScopeReach | None:
         """Searched by rsn's plugin (:data:`cypher.REACH_PROCEDURE`) where the server has it
         and the store was not opened with ``procedures=False``; None otherwise."""
-        if not self._has_procedure(cypher.REACH_PROCEDURE):
-            return None
-        (record,) = self._read(
+        record = self._on_actor_graph(
+            cypher.REACH_PROCEDURE,
             cypher.SCOPE_REACH,
-            labels=cypher.ACTOR_LABELS,
-            types=cypher.COUNTED_TYPES,
-            prefecture=scope.prefecture,
+            "scores",
+            scope,
+            day,
             sources=list(sources),
             max_hops=max_hops,
             wanted=list(wanted),
-            day=day or "",
         )
-        if record["scores"] is None:
+        if record is None:
             return None
         reached = {
             node: (score, hops, origin)
@@ -2021,19 +2043,17 @@ class Neo4jStore(Store):
     ) -> ScopeNearest | None:
         """Searched by rsn's plugin (:data:`cypher.NEAREST_PROCEDURE`) where the server has it
         and the store was not opened with ``procedures=False``; None otherwise."""
-        if not self._has_procedure(cypher.NEAREST_PROCEDURE):
-            return None
-        (record,) = self._read(
+        record = self._on_actor_graph(
+            cypher.NEAREST_PROCEDURE,
             cypher.SCOPE_NEAREST,
-            labels=cypher.ACTOR_LABELS,
-            types=cypher.COUNTED_TYPES,
-            prefecture=scope.prefecture,
+            "distances",
+            scope,
+            day,
             sources=list(sources),
             wanted=list(wanted),
             blocks=dict(blocks),
-            day=day or "",
         )
-        if record["distances"] is None:
+        if record is None:
             return None
         found = {
             node: (distance, origin, tuple(path))

@@ -16,10 +16,7 @@ from graph.queries.weaknesses import MAX_LIMIT, weakness_report
 from graph.store.neo4j import Neo4jStore
 from graph.store.ports import ScopeReach
 from graph.store.projection import project
-from tests.conformance.test_introductions import load
-from tests.conformance.test_weaknesses import graphs_with_prefectures
-from tests.conftest import _wipe_neo4j
-from tests.neo4j.test_scope_betweenness import DAYS, SCOPES, _dated
+from tests.neo4j.test_scope_betweenness import DAYS, SCOPES, dated_stores
 
 
 class Counting(Neo4jStore):
@@ -36,12 +33,7 @@ class Counting(Neo4jStore):
 
 @pytest.fixture(scope="module")
 def stores(neo4j_server):
-    _wipe_neo4j(neo4j_server)
-    server = (neo4j_server.uri, neo4j_server.user, neo4j_server.password)
-    with Counting(*server) as plugin, Neo4jStore(*server, procedures=False) as plain:
-        load(plugin, _dated(graphs_with_prefectures(range(60))))
-        yield plugin, plain
-    _wipe_neo4j(neo4j_server)
+    yield from dated_stores(neo4j_server, Counting)
 
 
 @pytest.mark.parametrize("day", DAYS)

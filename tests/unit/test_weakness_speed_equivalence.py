@@ -233,13 +233,18 @@ def test_ties_come_strongest_first_then_by_neighbour_id():
             assert ties(node) == plain, seed
 
 
-def test_best_reach_equals_the_plain_search_on_the_whole_graph_and_by_place():
+def graphs_with_sources():
+    """The non-empty random graphs, each with a generator seeded by the graph's seed, its
+    nodes in id order and one to four of them as sources."""
     for seed, graph in random_graphs():
         rng = random.Random(seed)
         nodes = sorted(graph)
-        if not nodes:
-            continue
-        sources = rng.sample(nodes, rng.randint(1, min(4, len(nodes))))
+        if nodes:
+            yield seed, graph, rng, nodes, rng.sample(nodes, rng.randint(1, min(4, len(nodes))))
+
+
+def test_best_reach_equals_the_plain_search_on_the_whole_graph_and_by_place():
+    for seed, graph, rng, nodes, sources in graphs_with_sources():
         hops = rng.randint(1, 4)
         assert best_reach(graph, sources, hops).found == plain_best_reach(graph, sources, hops)
         place_of = {n: rng.choice("AB") for n in nodes if rng.random() < 0.8}
@@ -252,12 +257,7 @@ def test_best_reach_equals_the_plain_search_on_the_whole_graph_and_by_place():
 
 
 def test_nearest_equals_the_plain_search_on_the_whole_graph_and_by_place():
-    for seed, graph in random_graphs():
-        rng = random.Random(seed)
-        nodes = sorted(graph)
-        if not nodes:
-            continue
-        sources = rng.sample(nodes, rng.randint(1, min(4, len(nodes))))
+    for seed, graph, rng, nodes, sources in graphs_with_sources():
         assert nearest(graph, sources).found == plain_nearest(graph, sources), seed
         place_of = {n: rng.choice("ABC") for n in nodes if rng.random() < 0.8}
         places = Places(graph, place_of, {"A", "B"})

@@ -209,8 +209,9 @@ public final class Counts {
         }
     }
 
-    /** Whether the node under {@code node} exists on the day. */
-    private static boolean exists(NodeCursor node, PropertyCursor properties, PropertySelection dates,
+    /** Whether the node under {@code node} exists on the day ({@code keys}: the property keys
+     * founded and ended first; {@code dates}: those of them some record has). */
+    static boolean exists(NodeCursor node, PropertyCursor properties, PropertySelection dates,
             int[] keys, BestPaths.Day on) {
         node.properties(properties, dates);
         while (properties.next()) {

@@ -87,6 +87,7 @@ public final class RelationColumns {
         private final int[] labelIds;
         private final String[] typeNames; // by relationship type id; null for a type not read
         private final int idKey, strengthKey, sinceKey, untilKey, foundedKey, endedKey;
+        private final int[] dateKeys; // founded and ended, as Counts.exists reads them
         private final PropertySelection nodeDates, targetProperties, rowProperties, idOnly;
         private final NodeCursor node, target;
         private final PropertyCursor properties;
@@ -117,6 +118,7 @@ public final class RelationColumns {
             untilKey = tokens.propertyKey("until");
             foundedKey = tokens.propertyKey("founded");
             endedKey = tokens.propertyKey("ended");
+            dateKeys = new int[] {foundedKey, endedKey};
             nodeDates = PropertySelection.selection(present(foundedKey, endedKey));
             targetProperties = PropertySelection.selection(
                     present(idKey, on == null ? -1 : foundedKey, on == null ? -1 : endedKey));
@@ -161,7 +163,7 @@ public final class RelationColumns {
                 inNode = false;
                 if (!node.next()) break;
                 if ((++seen & 1023) == 0) ktx.assertOpen();
-                if (!labelled() || (on != null && !exists(node))) continue;
+                if (!labelled() || (on != null && !Counts.exists(node, properties, nodeDates, dateKeys, on))) continue;
                 sourceId = idOf(node);
                 node.relationships(relationship, selection);
                 inNode = true;
@@ -215,22 +217,6 @@ public final class RelationColumns {
         private boolean holds(Object since, Object until) {
             if (since instanceof String text && text.compareTo(on.text()) > 0) return false;
             return !(until instanceof String text && text.compareTo(on.text()) <= 0);
-        }
-
-        /** Whether the node under {@code cursor} exists on the day. */
-        private boolean exists(NodeCursor cursor) {
-            cursor.properties(properties, nodeDates);
-            boolean found = true;
-            while (properties.next()) {
-                int key = properties.propertyKey();
-                Value value = properties.propertyValue();
-                if (key == foundedKey && value instanceof NumberValue year) {
-                    if (year.doubleValue() > on.year()) found = false;
-                } else if (key == endedKey && value instanceof TextValue ended) {
-                    if (ended.stringValue().compareTo(on.text()) <= 0) found = false;
-                }
-            }
-            return found;
         }
 
         /** The {@code id} of the node under {@code cursor} (null without a text one). */
