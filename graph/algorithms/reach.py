@@ -116,22 +116,7 @@ class Places:
     def neighbours(self, state: State) -> list[State]:
         """The states one tie away from ``state``, as :meth:`steps` gives them, without the
         ties (what a search that reads no strength walks)."""
-        node, place = state[0], state[1]
-        grouped = self.nationwide.get(node)
-        if grouped is None:  # a node of ``place``
-            place_of = self.place_of
-            return [
-                (other, place)
-                for other in self.adjacency[node]
-                if place_of.get(other, place) == place
-            ]
-        if place == ANYWHERE:
-            return [
-                (other, ANYWHERE if theirs is None else theirs)
-                for theirs, ties in grouped.items()
-                for other, _ in ties
-            ]
-        return [(other, place) for other, _ in (*grouped.get(place, ()), *grouped.get(None, ()))]
+        return [other for other, _ in self.steps(state)]
 
 
 class Everywhere:

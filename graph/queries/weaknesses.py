@@ -90,7 +90,7 @@ from graph.queries.regional_measures import graph_changes
 from graph.queries.scope import scope_of
 from graph.queries.visibility import visible_ties
 from graph.store.dated import DatedStore
-from graph.store.ports import GraphStore
+from graph.store.ports import GraphStore, ScopeBetweenness, ScopeNearest, ScopeReach
 from graph.store.projection import project
 from graph.valid_time import Day
 from graph.visibility import Visibility
@@ -763,13 +763,21 @@ def _betweenness(
     summed = store.scope_betweenness(scope, wanted)
     if (
         summed is not None
-        and summed.nodes == len(nodes)
-        and summed.edges == edges
+        and _same_graph(ctx, edges, summed)
         and summed.totals.keys() == ctx.adjacency.keys()
     ):
         totals = summed.totals
         return normalised(nodes, [totals[node] for node in nodes], len(chosen)), len(chosen)
     return betweenness(ctx.actors, sources, seed=BETWEENNESS_SEED)
+
+
+def _same_graph(
+    ctx: _Scope, edges: int, computed: ScopeBetweenness | ScopeReach | ScopeNearest
+) -> bool:
+    """Whether what a store computed on the scope's actor graph was computed on as many
+    actors and ties as the report read (``edges`` ties): if not, the graph changed between
+    the two reads, and the report does not use it."""
+    return computed.nodes == len(ctx.adjacency) and computed.edges == edges
 
 
 def _with_a_source(
@@ -810,7 +818,7 @@ def _nearest_rooms(
     if edges >= STORE_SEARCH_MIN_TIES:
         blocks = {code: p.block for code, p in PREFECTURE_BY_CODE.items()} if levels else {}
         found = store.scope_nearest(scope, rooms, wanted, blocks)
-        if found is not None and found.nodes == len(ctx.adjacency) and found.edges == edges:
+        if found is not None and _same_graph(ctx, edges, found):
             return found.found
     actors = ctx.actors
 
@@ -840,7 +848,7 @@ def _best_reach(
         return Search({}, Everywhere(ctx.actors))
     if edges >= STORE_SEARCH_MIN_TIES:
         found = store.scope_reach(scope, financiers, DEFAULT_MAX_HOPS, unfinanced)
-        if found is not None and found.nodes == len(ctx.adjacency) and found.edges == edges:
+        if found is not None and _same_graph(ctx, edges, found):
             reached: dict[State, _Reach] = {node: hit for node, hit in found.reached.items()}
             return Search(reached, Everywhere(ctx.actors))
     return best_reach(ctx.actors, financiers, DEFAULT_MAX_HOPS)
