@@ -7,7 +7,8 @@ NetworkX on the projection of the scope (:func:`graph.store.projection.project`)
 algorithms of :mod:`graph.algorithms`; every order that could differ between stores (of nodes,
 of ties) is fixed by ids, so both stores give the same answer:
 
-- articulation points, bridges, isolated actors and connected components of the actor graph;
+- articulation points, bridges, isolated actors and connected components of the actor graph
+  (found where the graph lives when the store can: :meth:`GraphStore.scope_cuts`);
 - unfinanced enterprises (no LENDS_TO, GUARANTEES or INVESTS_IN from any financier, in or
   outside the scope), the one that reaches a financier best first (the best path is found
   where the graph lives when the store can: :meth:`GraphStore.scope_reach`, rsn's plugin on
@@ -90,7 +91,13 @@ from graph.queries.regional_measures import graph_changes
 from graph.queries.scope import scope_of
 from graph.queries.visibility import visible_ties
 from graph.store.dated import DatedStore
-from graph.store.ports import GraphStore, ScopeBetweenness, ScopeNearest, ScopeReach
+from graph.store.ports import (
+    GraphStore,
+    ScopeBetweenness,
+    ScopeCuts,
+    ScopeNearest,
+    ScopeReach,
+)
 from graph.store.projection import project
 from graph.valid_time import Day
 from graph.visibility import Visibility
@@ -403,16 +410,15 @@ def _report(
     for ids in by_kind.values():  # by id, not in the order a store hands the nodes out
         ids.sort()
 
-    connected: list[list[str]] = []
-    cuts, cut_ties = cut_vertices(actors, connected)
-    ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
-    bridges = _bridges(ctx, cut_ties)
-    isolated = sorted(n for n, around in ctx.adjacency.items() if not around)
-    components = _components(ctx, connected)
     # no self-loops: each edge is counted from both ends (and no view of the graph is made:
     # NetworkX's degree and edge views refer back to the graph, which then outlives the
     # report until the collector finds the cycle)
     edges = sum(map(len, ctx.adjacency.values())) // 2
+    cuts, cut_ties, connected = _cuts(store, scope, ctx, edges)
+    ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
+    bridges = _bridges(ctx, cut_ties)
+    isolated = sorted(n for n, around in ctx.adjacency.items() if not around)
+    components = _components(ctx, connected)
     sources = _sampled_sources(actors.number_of_nodes(), edges)
     computed = (
         _exact_betweenness(store, scope, ctx, edges, cuts, cut_ties) if sources is None else None
@@ -681,6 +687,23 @@ def _sampled_sources(nodes: int, edges: int) -> int | None:
     return min(nodes, max(BETWEENNESS_MIN_SAMPLES, BETWEENNESS_VISITS // max(1, 2 * edges)))
 
 
+def _cuts(
+    store: GraphStore, scope: Scope, ctx: _Scope, edges: int
+) -> tuple[dict[str, Cut], list[tuple[str, str, int]], list[list[str]]]:
+    """The cut vertices, bridges and connected parts of the actor graph, as
+    :func:`cut_vertices` finds them: found where the graph lives when the store can
+    (:meth:`GraphStore.scope_cuts`, e.g. a Neo4j server with rsn's plugin) and the graph has
+    STORE_SEARCH_MIN_TIES ties or more, unless what the store searched is not the graph the
+    report read (its number of actors or ties differ); else here."""
+    if edges >= STORE_SEARCH_MIN_TIES:
+        found = store.scope_cuts(scope)
+        if found is not None and _same_graph(ctx, edges, found):
+            return found.cuts, found.bridges, found.components
+    connected: list[list[str]] = []
+    cuts, bridges = cut_vertices(ctx.actors, connected)
+    return cuts, bridges, connected
+
+
 def _bridges(ctx: _Scope, ties: list[tuple[str, str, int]]) -> list[Bridge]:
     """Every bridge as its strongest relation, the one that cuts off most actors first."""
     found = []
@@ -772,7 +795,7 @@ def _betweenness(
 
 
 def _same_graph(
-    ctx: _Scope, edges: int, computed: ScopeBetweenness | ScopeReach | ScopeNearest
+    ctx: _Scope, edges: int, computed: ScopeBetweenness | ScopeCuts | ScopeReach | ScopeNearest
 ) -> bool:
     """Whether what a store computed on the scope's actor graph was computed on as many
     actors and ties as the report read (``edges`` ties): if not, the graph changed between

@@ -161,6 +161,8 @@ __all__ = [
     "NEAREST_PROCEDURE",
     "SCOPE_NEAREST",
     "SCOPE_REACH",
+    "CUTS_PROCEDURE",
+    "SCOPE_CUTS",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
     "HAS_GDS",
@@ -1765,6 +1767,22 @@ SCOPE_NEAREST = (
     f"CALL {NEAREST_PROCEDURE}($labels, $types, $prefecture, $sources, $wanted, $blocks, $day) "
     "YIELD nodes, edges, distances, origins, paths "
     "RETURN nodes, edges, distances, origins, paths"
+)
+
+#: rsn's procedure that finds the connected parts, cut vertices and bridges of a scope's actor
+#: graph.
+CUTS_PROCEDURE = "rsn.scopeCuts"
+
+#: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it) as of ``$day``, and its
+#: connected parts, cut vertices and bridges; one row: ``nodes``, ``edges``, ``order`` (every
+#: actor's id in the search's order, part after part), ``sizes`` (of the parts), ``cuts`` (each
+#: cut vertex's place in ``order``) with its ``ranges`` (the (start, stop) pairs of the subtrees
+#: it alone holds, in its part's order), and ``bridges`` (triples: the places of the two ends,
+#: and the actors on the smaller side).
+SCOPE_CUTS = (
+    f"CALL {CUTS_PROCEDURE}($labels, $types, $prefecture, $day) "
+    "YIELD nodes, edges, order, sizes, cuts, ranges, bridges "
+    "RETURN nodes, edges, order, sizes, cuts, ranges, bridges"
 )
 
 #: The actor labels and the relation types of :data:`SCOPE_BETWEENNESS`.

@@ -26,6 +26,7 @@ from graph.store.ports import (
     IntroductionSearch,
     ReferralStore,
     ScopeBetweenness,
+    ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
     ScopeReach,
@@ -125,6 +126,9 @@ class DatedStore(Store):
         self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
     ) -> ScopeBetweenness | None:
         return self.store.scope_betweenness(scope, sources, self.day)
+
+    def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
+        return self.store.scope_cuts(scope, self.day)
 
     def scope_reach(
         self,

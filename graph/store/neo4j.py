@@ -17,6 +17,7 @@ they had, dated the same way.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import heapq
 import json
@@ -37,6 +38,7 @@ import neo4j
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as neo4j_errors
 
+from graph.algorithms.cuts import Cut
 from graph.algorithms.paths import SLACK
 from graph.errors import Conflict, NotFound, StoreError, StoreUnavailable
 from graph.i18n import _
@@ -93,6 +95,7 @@ from graph.store.ports import (
     ActorLife,
     IntroductionSearch,
     ScopeBetweenness,
+    ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
     ScopeReach,
@@ -2000,6 +2003,38 @@ class Neo4jStore(Store):
             nodes=record["nodes"],
             edges=record["edges"],
             totals=dict(zip(record["ids"], record["totals"], strict=True)),
+        )
+
+    def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
+        """Searched by rsn's plugin (:data:`cypher.CUTS_PROCEDURE`) where the server has it
+        and the store was not opened with ``procedures=False``; None otherwise."""
+        record = self._on_actor_graph(cypher.CUTS_PROCEDURE, cypher.SCOPE_CUTS, "order", scope, day)
+        if record is None:
+            return None
+        order: list[str] = record["order"]
+        components: list[list[str]] = []
+        starts: list[int] = []  # the place in ``order`` where each part begins
+        at = 0
+        for size in record["sizes"]:
+            components.append(order[at : at + size])
+            starts.append(at)
+            at += size
+        cuts: dict[str, Cut] = {}
+        for place, flat in zip(record["cuts"], record["ranges"], strict=True):
+            members = components[bisect.bisect_right(starts, place) - 1]
+            ranges = tuple(zip(flat[::2], flat[1::2], strict=True))
+            cuts[order[place]] = Cut(order[place], members, ranges)
+        flat = record["bridges"]
+        bridges = [
+            (order[u], order[v], side)
+            for u, v, side in zip(flat[::3], flat[1::3], flat[2::3], strict=True)
+        ]
+        return ScopeCuts(
+            nodes=record["nodes"],
+            edges=record["edges"],
+            cuts=cuts,
+            bridges=bridges,
+            components=components,
         )
 
     def scope_reach(

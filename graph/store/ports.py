@@ -24,6 +24,7 @@ from typing import Protocol, Self
 
 import networkx as nx
 
+from graph.algorithms.cuts import Cut
 from graph.merging import MergeRecord
 from graph.model import (
     ACTOR_KINDS,
@@ -92,6 +93,7 @@ __all__ = [
     "IntroductionSearch",
     "ScopeBetweenness",
     "ScopeNearest",
+    "ScopeCuts",
     "ScopeReach",
     "ScopeMetrics",
     "Stats",
@@ -269,6 +271,22 @@ class ScopeBetweenness:
     nodes: int
     edges: int
     totals: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ScopeCuts:
+    """The connected parts, cut vertices and bridges that a store found on the actor graph of a
+    scope (:func:`project`): how many actors (``nodes``) and ties (``edges``) the graph had,
+    and what :func:`graph.algorithms.cuts.cut_vertices` returns for it: every cut vertex as a
+    :class:`Cut` (``cuts``, by node), every bridge as (an end, the other, the actors on its
+    smaller side), and the actors of each connected part (``components``). The search's order
+    may differ from the report's own; the parts, sides and sets it finds do not."""
+
+    nodes: int
+    edges: int
+    cuts: dict[str, Cut]
+    bridges: list[tuple[str, str, int]]
+    components: list[list[str]]
 
 
 @dataclass(frozen=True)
@@ -475,6 +493,14 @@ class GraphStore(ABC):
         when a source is no actor of the graph or a path count is past what the store counts
         exactly (the caller then computes them itself). None by default; a Neo4j server with
         rsn's plugin computes them there."""
+        return None
+
+    def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
+        """The connected parts, cut vertices (with the parts each holds together) and bridges
+        (with the actors each cuts off) of the actor graph of ``scope`` as of ``day``, found
+        where the graph lives, as :func:`graph.algorithms.cuts.cut_vertices` finds them; None
+        when this store cannot (the caller then searches itself). None by default; a Neo4j
+        server with rsn's plugin searches there."""
         return None
 
     def scope_reach(

@@ -60,13 +60,9 @@ final class ActorGraph {
     }
 
     /** Reads the actor graph of {@code prefecture} (null: the whole network) as of {@code on},
-     * with the ties' strengths when {@code strengths}. */
-    static ActorGraph read(Transaction tx, List<String> labels, List<String> types, String prefecture,
-            BestPaths.Day on, boolean strengths) {
-        return read(tx, labels, types, prefecture, on, strengths, false);
-    }
-
-    /** {@link #read}, with each actor's prefecture when {@code places}. */
+     * with the ties' strengths when {@code strengths} and each actor's prefecture when
+     * {@code places}. Its arrays are not changed once read: a graph is shared by the calls
+     * {@link KeptActorGraphs} keeps it for. */
     @SuppressWarnings("deprecation") // node ids number the nodes of one transaction only
     static ActorGraph read(Transaction tx, List<String> labels, List<String> types, String prefecture,
             BestPaths.Day on, boolean strengths, boolean places) {

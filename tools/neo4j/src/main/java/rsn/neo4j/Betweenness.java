@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
@@ -29,6 +30,10 @@ public final class Betweenness {
     /** The transaction of the call: the caller's view of the graph. */
     @Context
     public Transaction tx;
+
+    /** The database, whose changes tell whether a kept actor graph still holds. */
+    @Context
+    public GraphDatabaseService db;
 
     /** The row of the procedure's answer. */
     public static final class Found {
@@ -62,7 +67,7 @@ public final class Betweenness {
         BestPaths.Day on = BestPaths.Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
 
-        ActorGraph graph = ActorGraph.read(tx, labels, types, prefecture, on, false);
+        ActorGraph graph = KeptActorGraphs.of(tx, db, labels, types, prefecture, on, false, false);
         int n = graph.nodes();
         String[] ids = graph.ids;
         int[] start = graph.start;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
@@ -36,6 +37,10 @@ public final class Nearest {
     /** The transaction of the call: the caller's view of the graph. */
     @Context
     public Transaction tx;
+
+    /** The database, whose changes tell whether a kept actor graph still holds. */
+    @Context
+    public GraphDatabaseService db;
 
     /** The row of the procedure's answer. */
     public static final class Found {
@@ -75,7 +80,7 @@ public final class Nearest {
         BestPaths.Day on = BestPaths.Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
         boolean levels = blocks != null && !blocks.isEmpty();
-        ActorGraph graph = ActorGraph.read(tx, labels, types, prefecture, on, false, levels);
+        ActorGraph graph = KeptActorGraphs.of(tx, db, labels, types, prefecture, on, false, levels);
         int[] chosen = new int[sources.size()];
         for (int k = 0; k < chosen.length; k++) {
             chosen[k] = graph.indexOf(sources.get(k));

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.graphdb.Transaction;
 import org.neo4j.kernel.api.KernelTransaction;
 import org.neo4j.kernel.impl.coreapi.InternalTransaction;
@@ -27,6 +28,10 @@ public final class Reach {
     /** The transaction of the call: the caller's view of the graph. */
     @Context
     public Transaction tx;
+
+    /** The database, whose changes tell whether a kept actor graph still holds. */
+    @Context
+    public GraphDatabaseService db;
 
     /** The row of the procedure's answer. */
     public static final class Found {
@@ -64,7 +69,7 @@ public final class Reach {
             @Name(value = "day", defaultValue = "") String day) {
         BestPaths.Day on = BestPaths.Day.of(day);
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        ActorGraph graph = ActorGraph.read(tx, labels, types, prefecture, on, true);
+        ActorGraph graph = KeptActorGraphs.of(tx, db, labels, types, prefecture, on, true, false);
         int n = graph.nodes();
         int[] chosen = new int[sources.size()];
         for (int k = 0; k < chosen.length; k++) {
