@@ -589,20 +589,23 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
     """What the report draws on, and the enterprises of the scope that a financier or a
     centre or specialist of the scope finances or supports.
 
-    One pass over the scope's relations finds what the ties between actors say (financed,
-    supported, each centre's clients: one per pair of actors joined by SUPPORTS, counted for
-    the pair's centre, else for its end that comes later in the actor graph's order) and the
-    relations with an asset at an end."""
-    in_scope, relations, boundary = store.scope_graph_and_boundary(scope)
-    actors = project(in_scope, relations)
+    The scope's graph is read and projected, or taken as the store projects it where that is
+    quicker (:meth:`GraphStore.scope_projection`: the whole network on a Neo4j server with
+    rsn's plugin). One pass over the ties of the actor graph finds what they say (financed,
+    supported, each centre's clients: :func:`_tie_facts`), and one over the other relations
+    those with an asset at an end."""
+    projected = store.scope_projection(scope)
+    if projected is not None:
+        in_scope, actors, relations = projected.nodes, projected.actors, projected.others
+        boundary: list[Relation] = []
+    else:
+        in_scope, relations, boundary = store.scope_graph_and_boundary(scope)
+        actors = project(in_scope, relations)
     nodes = {node.id: node for node in in_scope}
     kind_of = {node.id: node.kind for node in in_scope}
-    asset, enterprise = NodeKind.ASSET, NodeKind.ENTERPRISE
+    asset = NodeKind.ASSET
     asset_relations = []
     asset_ties: dict[str, set[str]] = defaultdict(set)
-    financed: set[str] = set()
-    supported: set[str] = set()
-    supporting: list[tuple[str, str]] = []
     for relation in relations:
         u, v = relation.source, relation.target
         u_kind, v_kind = kind_of.get(u), kind_of.get(v)
@@ -612,26 +615,8 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
             asset_relations.append(relation)
             asset_ties[u].add(v)
             asset_ties[v].add(u)
-            continue
-        kind = relation.type
-        if kind in FINANCING_TYPES:
-            if u_kind is enterprise:
-                financed.add(u)
-            if v_kind is enterprise:
-                financed.add(v)
-        if kind in SUPPORT_TYPES:
-            if u_kind is enterprise:
-                supported.add(u)
-            if v_kind is enterprise:
-                supported.add(v)
-        if kind is RelationType.SUPPORTS:
-            supporting.append((u, v))
-    clients: Counter[str] = Counter()
-    if supporting:
-        position = {node_id: i for i, node_id in enumerate(actors)}
-        pairs = {(u, v) if position[u] < position[v] else (v, u) for u, v in supporting}
-        for u, v in pairs:
-            clients[u if kind_of[u] is NodeKind.CENTRE else v] += 1
+    adjacency = adjacency_of(actors)
+    financed, supported, clients = _tie_facts(adjacency, kind_of)
     for relation in boundary:
         if relation.type is RelationType.SUPPORTS and relation.source in nodes:
             clients[relation.source] += 1
@@ -643,11 +628,62 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
         boundary,
         asset_relations,
         asset_ties,
-        adjacency_of(actors),
+        adjacency,
         dict(actors.nodes(data=True)),
         frozenset(n for n in actors if kind_of[n] is NodeKind.CENTRE),
     )
     return ctx, financed, supported
+
+
+#: What the types of a tie tell :func:`_tie_facts`: bits for a financing type, a support
+#: type, and SUPPORTS.
+_FINANCING, _SUPPORT, _SUPPORTS = 1, 2, 4
+
+
+def _tie_facts(
+    adjacency: Mapping[str, Mapping[str, Mapping[str, Any]]], kind_of: Mapping[str, NodeKind]
+) -> tuple[set[str], set[str], Counter[str]]:
+    """The enterprises of the actor graph (``adjacency``) tied to another actor by a
+    financing relation (financed) or a support relation (supported), and each centre's
+    clients: one per pair of actors joined by SUPPORTS, counted for the pair's centre (for
+    the first of two centres in the graph's order; for the later end of a pair with none).
+    Each tie is looked at from both its ends; what its types say is worked out once per set
+    of types."""
+    said: dict[frozenset[RelationType], int] = {}
+    financed: set[str] = set()
+    supported: set[str] = set()
+    clients: Counter[str] = Counter()
+    enterprise, centre = NodeKind.ENTERPRISE, NodeKind.CENTRE
+    odd: list[tuple[str, str]] = []  # SUPPORTS between two centres, or between none
+    for u, around in adjacency.items():
+        u_kind = kind_of[u]
+        for v, data in around.items():
+            types = data["types"]
+            bits = said.get(types)
+            if bits is None:
+                bits = said[types] = (
+                    (_FINANCING if types & FINANCING_TYPES else 0)
+                    | (_SUPPORT if types & SUPPORT_TYPES else 0)
+                    | (_SUPPORTS if RelationType.SUPPORTS in types else 0)
+                )
+            if not bits:
+                continue
+            if u_kind is enterprise:
+                if bits & _FINANCING:
+                    financed.add(u)
+                if bits & _SUPPORT:
+                    supported.add(u)
+            if bits & _SUPPORTS:
+                v_is_centre = kind_of[v] is centre
+                if u_kind is centre and not v_is_centre:  # the pair's one centre
+                    clients[u] += 1
+                elif u_kind is centre or not v_is_centre:  # two centres, or none
+                    odd.append((u, v))
+    if odd:  # not what rsn's model allows: counted once per pair, by the graph's order
+        position = {node: i for i, node in enumerate(adjacency)}
+        for a, b in {(u, v) if position[u] < position[v] else (v, u) for u, v in odd}:
+            clients[a if kind_of[a] is centre else b] += 1
+    return financed, supported, clients
 
 
 def _exact_betweenness(

@@ -163,6 +163,9 @@ __all__ = [
     "SCOPE_REACH",
     "CUTS_PROCEDURE",
     "SCOPE_CUTS",
+    "TIES_PROCEDURE",
+    "SCOPE_TIES",
+    "ASSET_RELATIONS",
     "SCOPE_RELATIONS_AND_BOUNDARY",
     "GDS_PROCEDURES",
     "HAS_GDS",
@@ -1783,6 +1786,36 @@ SCOPE_CUTS = (
     f"CALL {CUTS_PROCEDURE}($labels, $types, $prefecture, $day) "
     "YIELD nodes, edges, order, sizes, cuts, ranges, bridges "
     "RETURN nodes, edges, order, sizes, cuts, ranges, bridges"
+)
+
+#: rsn's procedure that sends a scope's actor graph, one tie per pair of actors, in byte
+#: columns.
+TIES_PROCEDURE = "rsn.scopeTies"
+
+#: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it, ``$types`` in the order
+#: the type places count) as of ``$day``, in records of about ``$chunk`` ties: ``nodes``,
+#: ``edges``, ``first`` (the place of the record's first actor in id order) and ``ids`` (its
+#: actors), and for each actor its ties to later actors as little-endian columns: ``counts``
+#: (int32 per actor), ``others`` (the other actor's place, int32), ``strengths`` (float64),
+#: ``strongest`` (the strongest relationship's type place, plus 128 when it starts at the
+#: record's actor; a byte) and ``kinds`` (the types of all the tie's relationships, as bits by
+#: place; int32).
+SCOPE_TIES = (
+    f"CALL {TIES_PROCEDURE}($labels, $types, $prefecture, $day, $chunk) "
+    "YIELD nodes, edges, first, ids, counts, others, strengths, strongest, kinds "
+    "RETURN nodes, edges, first, ids, counts, others, strengths, strongest, kinds"
+)
+
+#: The relations of the whole network with an asset at an end, holding on ``$day`` between
+#: two nodes existing then, from a node of one of ``$labels``; one row, ``relations`` (see
+#: ``_RELATION_COLUMNS``).
+ASSET_RELATIONS = (
+    f"MATCH (x:{label(NodeKind.ASSET)})-[r:{RELATION_TYPES}]-() WITH DISTINCT r "
+    "WITH r, startNode(r) AS a, endNode(r) AS b "
+    f"WHERE any(name IN labels(a) WHERE name IN $labels) AND {_holds('r')} "
+    f"AND {_exists('a')} AND {_exists('b')} "
+    "WITH a.id AS source, type(r) AS type, b.id AS target, r.strength AS strength, "
+    "r.since AS since, r.until AS until " + _RELATION_COLUMNS
 )
 
 #: The actor labels and the relation types of :data:`SCOPE_BETWEENNESS`.

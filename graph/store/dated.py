@@ -29,6 +29,7 @@ from graph.store.ports import (
     ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
+    ScopeProjection,
     ScopeReach,
     Stats,
     Store,
@@ -126,6 +127,9 @@ class DatedStore(Store):
         self, scope: Scope, sources: Sequence[str] | None, day: Day | None = None
     ) -> ScopeBetweenness | None:
         return self.store.scope_betweenness(scope, sources, self.day)
+
+    def scope_projection(self, scope: Scope, day: Day | None = None) -> ScopeProjection | None:
+        return self.store.scope_projection(scope, self.day)
 
     def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
         return self.store.scope_cuts(scope, self.day)

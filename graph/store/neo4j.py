@@ -88,7 +88,15 @@ from graph.referral_lifecycle import (
 )
 from graph.rows import node_columns
 from graph.store import cypher
-from graph.store.neo4j_gds import GdsMetrics, KeptScopes, relations_of, scope_nodes
+from graph.store.neo4j_gds import (
+    TIES_CHUNK,
+    GdsMetrics,
+    KeptScopes,
+    read_nodes,
+    relations_of,
+    scope_nodes,
+    ties_graph,
+)
 from graph.store.neo4j_gds import day_params as _on
 from graph.store.ports import (
     FIND_LIMIT,
@@ -98,6 +106,7 @@ from graph.store.ports import (
     ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
+    ScopeProjection,
     ScopeReach,
     Stats,
     Store,
@@ -2004,6 +2013,33 @@ class Neo4jStore(Store):
             edges=record["edges"],
             totals=dict(zip(record["ids"], record["totals"], strict=True)),
         )
+
+    def scope_projection(self, scope: Scope, day: Day | None = None) -> ScopeProjection | None:
+        """For the whole network, where the server has rsn's plugin (:data:`cypher.
+        TIES_PROCEDURE`) and the store was not opened with ``procedures=False``: its nodes
+        page by page, its actor graph in the plugin's byte columns (about 17 bytes a tie, where
+        its relations one by one take several times more to send and to make into Python
+        objects, then to project), and its relations with an asset at an end. None otherwise,
+        or when the actor graph's actors are not the nodes read (the graph changed between the
+        two reads)."""
+        if scope.prefecture is not None or not self._has_procedure(cypher.TIES_PROCEDURE):
+            return None
+        nodes = read_nodes(self._read, scope, day)
+        records = self._read(
+            cypher.SCOPE_TIES,
+            labels=cypher.ACTOR_LABELS,
+            types=cypher.COUNTED_TYPES,
+            prefecture=None,
+            day=day or "",
+            chunk=TIES_CHUNK,
+        )
+        actors = ties_graph(nodes, records, cypher.COUNTED_TYPES)
+        if actors is None:
+            return None
+        others: list[Relation] = []
+        for record in self._read(cypher.ASSET_RELATIONS, labels=cypher.COUNTED_LABELS, **_on(day)):
+            others.extend(relations_of(record["relations"]))
+        return ScopeProjection(nodes=nodes, actors=actors, others=others)
 
     def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
         """Searched by rsn's plugin (:data:`cypher.CUTS_PROCEDURE`) where the server has it

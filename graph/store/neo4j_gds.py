@@ -10,6 +10,8 @@ scope's actor graph computed there (:class:`GdsMetrics`).
 
 from __future__ import annotations
 
+import array
+import sys
 import threading
 import uuid
 from collections import OrderedDict
@@ -17,10 +19,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import neo4j
+import networkx as nx
 
-from graph.model import Node, NodeKind, Relation, RelationType, Scope
+from graph.model import ACTOR_KINDS, Node, NodeKind, Relation, RelationType, Scope
 from graph.store import cypher
 from graph.store.ports import ScopeMetrics
+from graph.store.projection import Edge, projected_graph
 from graph.valid_time import Day
 
 __all__ = [
@@ -28,9 +32,11 @@ __all__ = [
     "KeptScopes",
     "Read",
     "day_params",
+    "read_nodes",
     "read_scope",
     "relations_of",
     "scope_nodes",
+    "ties_graph",
 ]
 
 #: Runs one read statement with its parameters (as keywords); the records it returns.
@@ -83,6 +89,88 @@ def _pages(read: Read, statement: str, column: str, on: dict[str, Any]) -> Itera
         after = record["last"]
 
 
+def read_nodes(read: Read, scope: Scope, day: Day | None = None) -> list[Node]:
+    """The nodes of ``scope`` existing on ``day``, as :func:`read_scope` reads them: the
+    whole network's page by page (:data:`SCOPE_PAGE` nodes at a time)."""
+    whole = scope.prefecture is None
+    on = {"prefecture": scope.prefecture, **day_params(day)}
+    nodes: list[Node] = []
+    for kind in NodeKind:
+        if whole:
+            for rows in _pages(read, cypher.node_columns_page(kind), "nodes", on):
+                nodes.extend(scope_nodes(kind, rows))
+            continue
+        for record in read(cypher.scope_node_columns(kind, whole), **on):
+            nodes.extend(scope_nodes(kind, record["nodes"]))
+    return nodes
+
+
+#: Ties per record of :data:`cypher.SCOPE_TIES` (about 17 bytes each).
+TIES_CHUNK = 500_000
+
+
+def _numbers(kind: str, data: bytes) -> array.array[Any]:
+    """The little-endian numbers of ``data``: ``"i"`` int32, ``"d"`` float64."""
+    numbers = array.array(kind)
+    numbers.frombytes(data)
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers
+
+
+def ties_graph(nodes: list[Node], records: list[Any], types: list[str]) -> nx.Graph | None:
+    """The actor graph of ``nodes`` from the records of :data:`cypher.SCOPE_TIES` (read with
+    ``types``), as :func:`graph.store.projection.project` makes it from the relations: the
+    actors in id order, each tie's data that of its strongest relation with the types of
+    all. None when the records' actors are not those of ``nodes`` (the graph changed between
+    the two reads)."""
+    actors = sorted((node for node in nodes if node.kind in ACTOR_KINDS), key=lambda n: n.id)
+    ids = [node.id for node in actors]
+    if ids != [actor for record in records for actor in record["ids"]]:
+        return None
+    type_of = [RelationType(name) for name in types]
+    sets: dict[int, frozenset[RelationType]] = {}
+
+    def kinds_of(bits: int) -> frozenset[RelationType]:
+        found = sets.get(bits)
+        if found is None:
+            found = sets[bits] = frozenset(t for i, t in enumerate(type_of) if bits >> i & 1)
+        return found
+
+    def edges() -> Iterator[Edge]:
+        for record in records:
+            others = _numbers("i", record["others"])
+            strengths = _numbers("d", record["strengths"])
+            strongest = record["strongest"]
+            kinds = _numbers("i", record["kinds"])
+            at = 0
+            for u, count in zip(record["ids"], _numbers("i", record["counts"]), strict=True):
+                stop = at + count
+                for other, strength, code, bits in zip(
+                    others[at:stop],
+                    strengths[at:stop],
+                    strongest[at:stop],
+                    kinds[at:stop],
+                    strict=True,
+                ):
+                    v = ids[other]
+                    forward = code & 0x80
+                    yield (
+                        u,
+                        v,
+                        {
+                            "strength": strength,
+                            "type": type_of[code & 0x7F],
+                            "source": u if forward else v,
+                            "target": v if forward else u,
+                            "types": kinds_of(bits),
+                        },
+                    )
+                at = stop
+
+    return projected_graph(actors, edges())
+
+
 def read_scope(
     read: Read, scope: Scope, day: Day | None = None, in_plugin: bool = False
 ) -> tuple[list[Node], list[Relation], list[Relation]]:
@@ -97,14 +185,7 @@ def read_scope(
     them in chunks as the driver pulls them. ``read`` runs a read statement."""
     whole = scope.prefecture is None
     on = {"prefecture": scope.prefecture, **day_params(day)}
-    nodes: list[Node] = []
-    for kind in NodeKind:
-        if whole:
-            for rows in _pages(read, cypher.node_columns_page(kind), "nodes", on):
-                nodes.extend(scope_nodes(kind, rows))
-            continue
-        for record in read(cypher.scope_node_columns(kind, whole), **on):
-            nodes.extend(scope_nodes(kind, record["nodes"]))
+    nodes = read_nodes(read, scope, day)
     relations: list[Relation] = []
     boundary: list[Relation] = []
     if whole and in_plugin:

@@ -94,6 +94,7 @@ __all__ = [
     "ScopeBetweenness",
     "ScopeNearest",
     "ScopeCuts",
+    "ScopeProjection",
     "ScopeReach",
     "ScopeMetrics",
     "Stats",
@@ -271,6 +272,20 @@ class ScopeBetweenness:
     nodes: int
     edges: int
     totals: dict[str, float]
+
+
+@dataclass(frozen=True)
+class ScopeProjection:
+    """A scope's graph as the weakness report works on it, read where that is quicker than
+    reading every relation: ``nodes``, the nodes of the scope (assets too), as
+    :meth:`GraphStore.scope_graph` gives them; ``actors``, the actor graph :func:`project`
+    makes of them and of the relations between them (the same edges and edge data; the order
+    of nodes and neighbours may differ); and ``others``, the relations between two nodes of
+    the scope that are not both actors."""
+
+    nodes: list[Node]
+    actors: nx.Graph
+    others: list[Relation]
 
 
 @dataclass(frozen=True)
@@ -493,6 +508,14 @@ class GraphStore(ABC):
         when a source is no actor of the graph or a path count is past what the store counts
         exactly (the caller then computes them itself). None by default; a Neo4j server with
         rsn's plugin computes them there."""
+        return None
+
+    def scope_projection(self, scope: Scope, day: Day | None = None) -> ScopeProjection | None:
+        """The graph of ``scope`` as of ``day`` as the weakness report works on it (see
+        :class:`ScopeProjection`), when this store reads it more quickly so than
+        :meth:`scope_graph_and_boundary` and :func:`project`; None otherwise (the caller then
+        reads and projects the scope itself). None by default; a Neo4j server with rsn's
+        plugin sends the whole network's actor graph in compact columns."""
         return None
 
     def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:

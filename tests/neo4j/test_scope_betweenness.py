@@ -59,14 +59,15 @@ class Counting(Neo4jStore):
         return found
 
 
-def dated_stores(neo4j_server, with_plugin: type[Neo4jStore]):
-    """The dated graphs of 60 seeds loaded into the server, and two stores on it: one of
-    ``with_plugin`` (its procedures used), and one opened without them (plain Cypher); the
-    server wiped before and after."""
+def dated_stores(neo4j_server, with_plugin: type[Neo4jStore], change=None):
+    """The dated graphs of 60 seeds (first changed by ``change``, when given) loaded into the
+    server, and two stores on it: one of ``with_plugin`` (its procedures used), and one
+    opened without them (plain Cypher); the server wiped before and after."""
     _wipe_neo4j(neo4j_server)
     server = (neo4j_server.uri, neo4j_server.user, neo4j_server.password)
+    graphs = graphs_with_prefectures(range(60))
     with with_plugin(*server) as plugin, Neo4jStore(*server, procedures=False) as plain:
-        load(plugin, _dated(graphs_with_prefectures(range(60))))
+        load(plugin, _dated(change(graphs) if change else graphs))
         yield plugin, plain
     _wipe_neo4j(neo4j_server)
 

@@ -31,15 +31,29 @@ final class ActorGraph {
     final int[] around;
     /** The strength of each tie of {@link #around} (null when not read). */
     final double[] strength;
+    /** Read with the strengths: for each tie of {@link #around}, its strongest relationship
+     * (as rsn's projection picks it: the highest strength, then the first type name, source id
+     * and target id) as its type's place in the types asked for, plus {@link #FORWARD} when
+     * it starts at the row's actor; and the types of all its relationships, as bits by the
+     * same places. */
+    final byte[] strongest;
+    final int[] kinds;
     /** Each actor's {@code prefecture} (null when not read; an element is null for an actor
      * without a text one). */
     final String[] prefectures;
 
-    private ActorGraph(String[] ids, int[] start, int[] around, double[] strength, String[] prefectures) {
+    /** The bit of {@link #strongest} that says the strongest relationship starts at the
+     * row's actor. */
+    static final int FORWARD = 0x80;
+
+    private ActorGraph(String[] ids, int[] start, int[] around, double[] strength, byte[] strongest,
+            int[] kinds, String[] prefectures) {
         this.ids = ids;
         this.start = start;
         this.around = around;
         this.strength = strength;
+        this.strongest = strongest;
+        this.kinds = kinds;
         this.prefectures = prefectures;
     }
 
@@ -107,66 +121,141 @@ final class ActorGraph {
         actorIds = null;
 
         // each actor's neighbours among the actors, in id order, once each (compressed rows)
+        if (types.size() > 31) throw new IllegalArgumentException("at most 31 relationship types");
         RelationshipType[] relationshipTypes =
                 types.stream().map(RelationshipType::withName).toArray(RelationshipType[]::new);
+        java.util.Map<String, Integer> place = new java.util.HashMap<>();
+        for (int k = 0; k < types.size(); k++) place.putIfAbsent(types.get(k), k);
+        // each type's rank among the type names, as the projection compares them
+        int[] rank = new int[types.size()];
+        List<String> names = new ArrayList<>(types);
+        names.sort(null);
+        for (int k = 0; k < rank.length; k++) rank[k] = names.indexOf(types.get(k));
         int[] start = new int[n + 1];
         int[] around = new int[16];
         double[] strength = strengths ? new double[16] : null;
-        int[] mine = new int[16];
-        double[] mineStrength = new double[16];
-        long[] sorted = new long[16];
-        double[] kept = new double[16]; // the strongest tie to each neighbour, in their order
+        byte[] strongest = strengths ? new byte[16] : null;
+        int[] kinds = strengths ? new int[16] : null;
+        Rows rows = new Rows();
         int size = 0;
         for (int i = 0; i < n; i++) {
             int count = 0;
             Node node = nodes[i];
+            long self = node.getId();
             for (Relationship relationship : node.getRelationships(Direction.BOTH, relationshipTypes)) {
                 Node other = relationship.getOtherNode(node);
                 int number = index.indexOf(other.getId());
                 if (number < 0 || !holds(relationship, on)) continue;
-                if (count == mine.length) {
-                    mine = Arrays.copyOf(mine, count * 2);
-                    mineStrength = Arrays.copyOf(mineStrength, count * 2);
+                rows.room(count + 1);
+                rows.neighbour[count] = number;
+                if (strengths) {
+                    rows.strength[count] = strengthOf(relationship);
+                    int kind = place.get(relationship.getType().name());
+                    boolean forward = relationship.getStartNodeId() == self;
+                    rows.code[count] = (byte) (kind | (forward ? FORWARD : 0));
                 }
-                mineStrength[count] = strengths ? strengthOf(relationship) : 0.0;
-                mine[count++] = number;
+                count++;
             }
-            int distinct;
-            if (strengths) {
-                // by neighbour, the strongest of each neighbour's relationships kept
-                if (sorted.length < count) sorted = new long[Math.max(count, sorted.length * 2)];
-                for (int k = 0; k < count; k++) sorted[k] = ((long) mine[k] << 32) | k;
-                Arrays.sort(sorted, 0, count);
-                if (kept.length < count) kept = new double[Math.max(count, kept.length * 2)];
-                distinct = 0;
-                for (int k = 0; k < count; k++) {
-                    int neighbour = (int) (sorted[k] >>> 32);
-                    double value = mineStrength[(int) sorted[k]];
-                    if (distinct > 0 && mine[distinct - 1] == neighbour) {
-                        if (value > kept[distinct - 1]) kept[distinct - 1] = value;
-                    } else {
-                        mine[distinct] = neighbour;
-                        kept[distinct++] = value;
-                    }
-                }
-            } else {
-                Arrays.sort(mine, 0, count);
-                distinct = 0;
-                for (int k = 0; k < count; k++) {
-                    if (k == 0 || mine[k] != mine[k - 1]) mine[distinct++] = mine[k];
-                }
-            }
+            int distinct = strengths ? rows.strongestByNeighbour(count, i, rank) : rows.distinct(count);
             if (size + distinct > around.length) {
                 around = Arrays.copyOf(around, Math.max(around.length * 2, size + distinct));
-                if (strengths) strength = Arrays.copyOf(strength, around.length);
+                if (strengths) {
+                    strength = Arrays.copyOf(strength, around.length);
+                    strongest = Arrays.copyOf(strongest, around.length);
+                    kinds = Arrays.copyOf(kinds, around.length);
+                }
             }
-            System.arraycopy(mine, 0, around, size, distinct);
-            if (strengths) System.arraycopy(kept, 0, strength, size, distinct);
+            System.arraycopy(rows.neighbour, 0, around, size, distinct);
+            if (strengths) {
+                System.arraycopy(rows.kept, 0, strength, size, distinct);
+                System.arraycopy(rows.keptCode, 0, strongest, size, distinct);
+                System.arraycopy(rows.keptKinds, 0, kinds, size, distinct);
+            }
             size += distinct;
             start[i + 1] = size;
             nodes[i] = null; // read: let it go
         }
-        return new ActorGraph(ids, start, around, strength, prefectures);
+        return new ActorGraph(ids, start, around, strength, strongest, kinds, prefectures);
+    }
+
+    /** The relationships of one actor as they are read, and its ties once merged. */
+    private static final class Rows {
+        int[] neighbour = new int[16];
+        double[] strength = new double[16];
+        byte[] code = new byte[16];
+        long[] sorted = new long[16];
+        double[] kept = new double[16];
+        byte[] keptCode = new byte[16];
+        int[] keptKinds = new int[16];
+
+        /** Make room for {@code count} relationships. */
+        void room(int count) {
+            if (count <= neighbour.length) return;
+            int size = Math.max(count, neighbour.length * 2);
+            neighbour = Arrays.copyOf(neighbour, size);
+            strength = Arrays.copyOf(strength, size);
+            code = Arrays.copyOf(code, size);
+            sorted = new long[size];
+            kept = new double[size];
+            keptCode = new byte[size];
+            keptKinds = new int[size];
+        }
+
+        /** The first {@code count} neighbours sorted, each once, in {@link #neighbour}; how
+         * many there are. */
+        int distinct(int count) {
+            Arrays.sort(neighbour, 0, count);
+            int distinct = 0;
+            for (int k = 0; k < count; k++) {
+                if (k == 0 || neighbour[k] != neighbour[k - 1]) neighbour[distinct++] = neighbour[k];
+            }
+            return distinct;
+        }
+
+        /** The first {@code count} relationships of actor {@code self} merged by neighbour, in
+         * neighbour order: the strongest of each (its strength, type and direction) kept, and
+         * the types of all; how many neighbours there are. */
+        int strongestByNeighbour(int count, int self, int[] rank) {
+            for (int k = 0; k < count; k++) sorted[k] = ((long) neighbour[k] << 32) | k;
+            Arrays.sort(sorted, 0, count);
+            int distinct = 0;
+            for (int k = 0; k < count; k++) {
+                int other = (int) (sorted[k] >>> 32);
+                int at = (int) sorted[k];
+                double value = strength[at];
+                byte mine = code[at];
+                int bit = 1 << (mine & ~FORWARD & 0xff);
+                if (distinct > 0 && neighbour[distinct - 1] == other) {
+                    int last = distinct - 1;
+                    keptKinds[last] |= bit;
+                    if (stronger(value, mine, kept[last], keptCode[last], self, other, rank)) {
+                        kept[last] = value;
+                        keptCode[last] = mine;
+                    }
+                } else {
+                    neighbour[distinct] = other;
+                    kept[distinct] = value;
+                    keptCode[distinct] = mine;
+                    keptKinds[distinct++] = bit;
+                }
+            }
+            return distinct;
+        }
+
+        /** Whether a relationship (strength, code) between {@code self} and {@code other} comes
+         * before another in rsn's order of the strongest: higher strength, then the first type
+         * name, then the smaller source id, then the smaller target id (actors are numbered in
+         * id order). */
+        private static boolean stronger(double value, byte code, double than, byte thanCode, int self,
+                int other, int[] rank) {
+            if (value != than) return value > than;
+            int kind = rank[code & ~FORWARD & 0xff];
+            int thanKind = rank[thanCode & ~FORWARD & 0xff];
+            if (kind != thanKind) return kind < thanKind;
+            int source = (code & FORWARD) != 0 ? self : other;
+            int thanSource = (thanCode & FORWARD) != 0 ? self : other;
+            return source < thanSource; // the same source and type: the same relationship key
+        }
     }
 
     /** The {@code strength} of a relationship, as rsn reads it (0 without one). */
