@@ -1793,17 +1793,20 @@ SCOPE_CUTS = (
 TIES_PROCEDURE = "rsn.scopeTies"
 
 #: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it, ``$types`` in the order
-#: the type places count) as of ``$day``, in records of about ``$chunk`` ties: ``nodes``,
-#: ``edges``, ``first`` (the place of the record's first actor in id order) and ``ids`` (its
-#: actors), and for each actor its ties to later actors as little-endian columns: ``counts``
-#: (int32 per actor), ``others`` (the other actor's place, int32), ``strengths`` (float64),
-#: ``strongest`` (the strongest relationship's type place, plus 128 when it starts at the
-#: record's actor; a byte) and ``kinds`` (the types of all the tie's relationships, as bits by
-#: place; int32).
+#: the type places count) as of ``$day``, ties numbered by their first end then their other
+#: end, in records of a run of actors each (about ``$chunk`` ties): ``nodes``, ``edges``,
+#: ``first`` (the place of the run's first actor in id order) and ``ids`` (its actors); for
+#: each actor, ``counts`` (its ties, int32) and, tie by tie, ``others`` (the other actor's
+#: place) and ``ties`` (the tie's number), int32 each; and for each tie the run's actors
+#: begin, ``sources`` and ``targets`` (the places of its strongest relation's ends, int32),
+#: ``strengths`` (float64), ``types`` (the strongest's type place, a byte) and ``kinds`` (the
+#: types of all its relations, as bits by place; int32); all little-endian.
 SCOPE_TIES = (
     f"CALL {TIES_PROCEDURE}($labels, $types, $prefecture, $day, $chunk) "
-    "YIELD nodes, edges, first, ids, counts, others, strengths, strongest, kinds "
-    "RETURN nodes, edges, first, ids, counts, others, strengths, strongest, kinds"
+    "YIELD nodes, edges, first, ids, counts, others, ties, sources, targets, strengths, "
+    "types, kinds "
+    "RETURN nodes, edges, first, ids, counts, others, ties, sources, targets, strengths, "
+    "types, kinds"
 )
 
 #: The relations of the whole network with an asset at an end, holding on ``$day`` between

@@ -2017,7 +2017,7 @@ class Neo4jStore(Store):
     def scope_projection(self, scope: Scope, day: Day | None = None) -> ScopeProjection | None:
         """For the whole network, where the server has rsn's plugin (:data:`cypher.
         TIES_PROCEDURE`) and the store was not opened with ``procedures=False``: its nodes
-        page by page, its actor graph in the plugin's byte columns (about 17 bytes a tie, where
+        page by page, its actor graph in the plugin's byte columns (about 40 bytes a tie, where
         its relations one by one take several times more to send and to make into Python
         objects, then to project), and its relations with an asset at an end. None otherwise,
         or when the actor graph's actors are not the nodes read (the graph changed between the

@@ -109,6 +109,6 @@ def test_the_report_is_the_same_with_and_without_it(stores):
         weaknesses._kept.clear()
         mine = weakness_report(on, None, limit=MAX_LIMIT)
         assert mine == weakness_report(other, None, limit=MAX_LIMIT)
-        assert mine.unfinanced_enterprises and mine.overloaded_centres
+        assert mine.unfinanced_enterprises and mine.unsupported_enterprises
         assert any(f.next_step.action == "introduction" for f in mine.unfinanced_enterprises)
     assert Counting.sent - before == len(DAYS)

@@ -337,6 +337,33 @@ def test_one_pass_over_the_relations_counts_what_the_actor_graph_says(loaded):
         assert ctx.adjacency == {u: dict(a) for u, a in actors.adjacency()}
 
 
+def test_supports_between_two_centres_or_none_counts_once_per_pair_by_the_graphs_order():
+    """Ties the model refuses (SUPPORTS between two centres, two enterprises, a financier
+    and a specialist) still count one client per pair: for the centre that comes first in
+    the graph's order, or for the later end of a pair with none; the other ties as usual."""
+    c, e, f, s = NodeKind.CENTRE, NodeKind.ENTERPRISE, NodeKind.FINANCIER, NodeKind.SPECIALIST
+    kind_of = {"c1": c, "c2": c, "e1": e, "e2": e, "e3": e, "f1": f, "s1": s}
+    supports, lends = RelationType.SUPPORTS, RelationType.LENDS_TO
+    ties = [
+        ("c2", "c1", {supports}),
+        ("e2", "e1", {supports}),
+        ("f1", "s1", {supports}),
+        ("c1", "e3", {supports, RelationType.ADVISES}),
+        ("c2", "e3", {supports}),
+        ("f1", "e1", {lends}),
+        ("s1", "e2", {RelationType.ADVISES}),
+    ]
+    graph = nx.Graph()
+    graph.add_nodes_from(["c2", "e2", "f1", "c1", "e1", "s1", "e3"])  # the graph's order
+    for u, v, types in ties:
+        graph.add_edge(u, v, types=frozenset(types))
+    financed, supported, clients = weaknesses._tie_facts(adjacency_of(graph), kind_of)
+    assert financed == {"e1"}
+    assert supported == {"e1", "e2", "e3"}
+    # c2 before c1; e1 after e2; s1 after f1; c1 and c2 each for e3
+    assert +clients == Counter({"c2": 2, "e1": 1, "s1": 1, "c1": 1})
+
+
 def test_the_nodes_no_centre_can_reach_are_not_searched_for_and_the_report_stays(
     loaded, monkeypatch
 ):

@@ -145,7 +145,8 @@ final class ActorGraph {
             for (Relationship relationship : node.getRelationships(Direction.BOTH, relationshipTypes)) {
                 Node other = relationship.getOtherNode(node);
                 int number = index.indexOf(other.getId());
-                if (number < 0 || !holds(relationship, on)) continue;
+                // a node's relationship to itself is no tie (rsn refuses them on input)
+                if (number < 0 || number == i || !holds(relationship, on)) continue;
                 rows.room(count + 1);
                 rows.neighbour[count] = number;
                 if (strengths) {

@@ -22,9 +22,13 @@ import org.neo4j.procedure.Procedure;
  * its relationships, in compact columns: what the report would otherwise make of every
  * relationship of the scope, read one by one.
  *
- * <p>Each record holds a run of actors in id order and, for each, its ties to actors that come
- * after it, as little-endian byte columns (a few bytes a tie, where rows of values take tens).
- * The records are made one after another as the client pulls them.
+ * <p>Ties are numbered in the order of their first end, then of their other end (actors in id
+ * order). Each record holds a run of actors in id order with, for each, every tie it has (the
+ * other actor and the tie's number, so that a client can make each actor's neighbours at once),
+ * and the ties whose first end is in the run (their strongest relationship, so that a client
+ * makes each tie's data once for both ends), as little-endian byte columns: a few bytes a tie,
+ * where rows of values take tens. The records are made one after another as the client pulls
+ * them.
  */
 public final class Ties {
     /** The transaction of the call: the caller's view of the graph. */
@@ -35,7 +39,7 @@ public final class Ties {
     @Context
     public GraphDatabaseService db;
 
-    /** One record of the answer: a run of actors and their ties to later actors. */
+    /** One record of the answer: a run of actors, their ties, and the ties they begin. */
     public static final class Chunk {
         /** How many actors the graph has, and how many ties. */
         public long nodes;
@@ -43,27 +47,36 @@ public final class Ties {
         /** The place of the run's first actor in id order, and the run's actors' ids. */
         public long first;
         public List<String> ids;
-        /** For each actor of the run, how many ties it has to later actors (int32 each); then,
-         * for each of those ties in order: the other actor's place (int32), the strongest
-         * relationship's strength (float64), its type's place in the types asked for plus 128
-         * when it starts at the run's actor (one byte), and the types of all the tie's
-         * relationships as bits by their places (int32). */
+        /** For each actor of the run, how many ties it has (int32 each); then, for each of
+         * them in the order of the other actors, the other actor's place and the tie's number
+         * (int32 each). */
         public byte[] counts;
         public byte[] others;
+        public byte[] ties;
+        /** For each tie whose first end is in the run, in their order: its strongest
+         * relationship's source and target places (int32 each), strength (float64) and type's
+         * place in the types asked for (a byte), and the types of all its relationships as
+         * bits by their places (int32). */
+        public byte[] sources;
+        public byte[] targets;
         public byte[] strengths;
-        public byte[] strongest;
+        public byte[] types;
         public byte[] kinds;
 
         Chunk(long nodes, long edges, long first, List<String> ids, byte[] counts, byte[] others,
-                byte[] strengths, byte[] strongest, byte[] kinds) {
+                byte[] ties, byte[] sources, byte[] targets, byte[] strengths, byte[] types,
+                byte[] kinds) {
             this.nodes = nodes;
             this.edges = edges;
             this.first = first;
             this.ids = ids;
             this.counts = counts;
             this.others = others;
+            this.ties = ties;
+            this.sources = sources;
+            this.targets = targets;
             this.strengths = strengths;
-            this.strongest = strongest;
+            this.types = types;
             this.kinds = kinds;
         }
     }
@@ -82,11 +95,13 @@ public final class Ties {
         BestPaths.Day on = BestPaths.Day.of(day);
         ActorGraph graph = KeptActorGraphs.of(tx, db, labels, types, prefecture, on, true, false);
         int n = graph.nodes();
-        int[] later = new int[n]; // each actor's ties to later actors
+        int[] later = new int[n]; // where each actor's ties to later actors begin
+        int[] number = new int[n + 1]; // the number of each actor's first tie to a later one
         for (int v = 0; v < n; v++) {
             int from = Arrays.binarySearch(graph.around, graph.start[v], graph.start[v + 1], v + 1);
             if (from < 0) from = -from - 1;
             later[v] = from;
+            number[v + 1] = number[v] + graph.start[v + 1] - from;
         }
         // the runs: actors until about chunk ties (and at least one actor)
         List<Integer> bounds = new ArrayList<>();
@@ -94,7 +109,7 @@ public final class Ties {
         long ties = 0;
         long most = Math.max(1, chunk);
         for (int v = 0; v < n; v++) {
-            ties += graph.start[v + 1] - later[v];
+            ties += graph.start[v + 1] - graph.start[v];
             if (ties >= most || v - bounds.get(bounds.size() - 1) + 1 >= most) {
                 bounds.add(v + 1);
                 ties = 0;
@@ -102,30 +117,49 @@ public final class Ties {
         }
         if (bounds.get(bounds.size() - 1) < n || n == 0) bounds.add(n);
         return IntStream.range(0, bounds.size() - 1)
-                .mapToObj(k -> chunkOf(graph, later, bounds.get(k), bounds.get(k + 1)));
+                .mapToObj(k -> chunkOf(graph, later, number, bounds.get(k), bounds.get(k + 1)));
     }
 
     /** The record of the actors {@code from} (included) to {@code to} (excluded). */
-    private static Chunk chunkOf(ActorGraph graph, int[] later, int from, int to) {
-        int ties = 0;
-        for (int v = from; v < to; v++) ties += graph.start[v + 1] - later[v];
+    private static Chunk chunkOf(ActorGraph graph, int[] later, int[] number, int from, int to) {
+        int[] start = graph.start;
+        int[] around = graph.around;
+        int entries = start[to] - start[from];
+        int begun = number[to] - number[from];
         ByteBuffer counts = little(4 * (to - from));
-        ByteBuffer others = little(4 * ties);
-        ByteBuffer strengths = little(8 * ties);
-        byte[] strongest = new byte[ties];
-        ByteBuffer kinds = little(4 * ties);
+        ByteBuffer others = little(4 * entries);
+        ByteBuffer ties = little(4 * entries);
+        ByteBuffer sources = little(4 * begun);
+        ByteBuffer targets = little(4 * begun);
+        ByteBuffer strengths = little(8 * begun);
+        byte[] types = new byte[begun];
+        ByteBuffer kinds = little(4 * begun);
         int at = 0;
         for (int v = from; v < to; v++) {
-            counts.putInt(graph.start[v + 1] - later[v]);
-            for (int k = later[v]; k < graph.start[v + 1]; k++) {
-                others.putInt(graph.around[k]);
+            counts.putInt(start[v + 1] - start[v]);
+            for (int k = start[v]; k < start[v + 1]; k++) {
+                int other = around[k];
+                others.putInt(other);
+                if (k >= later[v]) {
+                    ties.putInt(number[v] + k - later[v]);
+                } else { // the tie begun by the other actor: v among its later neighbours
+                    int place = Arrays.binarySearch(around, later[other], start[other + 1], v);
+                    ties.putInt(number[other] + place - later[other]);
+                }
+            }
+            for (int k = later[v]; k < start[v + 1]; k++) {
+                int code = graph.strongest[k];
+                boolean forward = (code & ActorGraph.FORWARD) != 0;
+                sources.putInt(forward ? v : around[k]);
+                targets.putInt(forward ? around[k] : v);
                 strengths.putDouble(graph.strength[k]);
-                strongest[at++] = graph.strongest[k];
+                types[at++] = (byte) (code & ~ActorGraph.FORWARD);
                 kinds.putInt(graph.kinds[k]);
             }
         }
         return new Chunk(graph.nodes(), graph.edges(), from, Arrays.asList(graph.ids).subList(from, to),
-                counts.array(), others.array(), strengths.array(), strongest, kinds.array());
+                counts.array(), others.array(), ties.array(), sources.array(), targets.array(),
+                strengths.array(), types, kinds.array());
     }
 
     private static ByteBuffer little(int size) {
