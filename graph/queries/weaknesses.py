@@ -15,7 +15,8 @@ of ties) is fixed by ids, so both stores give the same answer:
   a Neo4j server), unsupported enterprises (no centre SUPPORTS them and no specialist
   ADVISES them) and unused assets (no enterprise UTILIZES them);
 - brokers: the actors with the highest betweenness (exact on small scopes, estimated from a
-  seeded sample of sources on large ones) with Burt's constraint beside it; the exact one is
+  seeded sample of sources on large ones) with Burt's constraint beside it (computed where
+  the graph lives when the store can: :meth:`GraphStore.scope_constraint`); the exact one is
   computed where the graph lives when the store can (:meth:`GraphStore.scope_metrics`: a
   Neo4j server with Graph Data Science), and brokers are ordered on its first
   :data:`RANKED_DIGITS` digits, so that both ways give the same brokers;
@@ -95,6 +96,7 @@ from graph.store.dated import DatedStore
 from graph.store.ports import (
     GraphStore,
     ScopeBetweenness,
+    ScopeConstraint,
     ScopeCuts,
     ScopeNearest,
     ScopeReach,
@@ -428,7 +430,7 @@ def _report(
         values, used = _betweenness(store, scope, ctx, edges, sources)
     else:
         values, used = computed, len(computed)
-    brokers = _brokers(ctx, values, limit)
+    brokers = _brokers(store, scope, ctx, edges, values, limit)
 
     used_assets: set[str] = set()
     for relation in ctx.asset_relations:
@@ -794,19 +796,32 @@ def _ranked(value: float) -> float:
     return float(f"{value:.{RANKED_DIGITS}g}")
 
 
-def _brokers(ctx: _Scope, values: dict[str, float], limit: int) -> list[Broker]:
+def _brokers(
+    store: GraphStore, scope: Scope, ctx: _Scope, edges: int, values: dict[str, float], limit: int
+) -> list[Broker]:
     """The ``limit`` actors of highest betweenness (above 0; ``values``, every actor's), the
-    highest first (then by id)."""
+    highest first (then by id), with their constraint: computed where the graph lives when
+    the store can (:meth:`GraphStore.scope_constraint`, e.g. a Neo4j server with rsn's
+    plugin) and the graph has STORE_SEARCH_MIN_TIES ties or more (a broker of the whole
+    network is a hub whose contacts' contacts are millions), unless what the store computed
+    on is not the graph the report read (its number of actors or ties differ); else here."""
     actors, adjacency, attrs = ctx.actors, ctx.adjacency, ctx.attrs
     ranked = {v: _ranked(value) for v, value in values.items() if _ranked(value) > 0}
     top = sorted(ranked, key=lambda v: (-ranked[v], v))[:limit]
+    constraints: Mapping[str, float | None] | None = None
+    if top and edges >= STORE_SEARCH_MIN_TIES:
+        found = store.scope_constraint(scope, top)
+        if found is not None and _same_graph(ctx, edges, found):
+            constraints = found.values
+    if constraints is None:
+        constraints = {v: burt_constraint(actors, v, adjacency) for v in top}
     return [
         Broker(
             id=v,
             kind=attrs[v]["kind"].value,
             name=attrs[v]["name"],
             betweenness=readable(values[v]),
-            constraint=_readable_or_none(burt_constraint(actors, v, adjacency)),
+            constraint=_readable_or_none(constraints[v]),
             degree=len(adjacency[v]),
         )
         for v in top
@@ -837,7 +852,9 @@ def _betweenness(
 
 
 def _same_graph(
-    ctx: _Scope, edges: int, computed: ScopeBetweenness | ScopeCuts | ScopeReach | ScopeNearest
+    ctx: _Scope,
+    edges: int,
+    computed: ScopeBetweenness | ScopeConstraint | ScopeCuts | ScopeReach | ScopeNearest,
 ) -> bool:
     """Whether what a store computed on the scope's actor graph was computed on as many
     actors and ties as the report read (``edges`` ties): if not, the graph changed between

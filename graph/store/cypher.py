@@ -163,6 +163,8 @@ __all__ = [
     "SCOPE_REACH",
     "CUTS_PROCEDURE",
     "SCOPE_CUTS",
+    "CONSTRAINT_PROCEDURE",
+    "SCOPE_CONSTRAINT",
     "TIES_PROCEDURE",
     "SCOPE_TIES",
     "ASSET_RELATIONS",
@@ -1786,6 +1788,17 @@ SCOPE_CUTS = (
     f"CALL {CUTS_PROCEDURE}($labels, $types, $prefecture, $day) "
     "YIELD nodes, edges, order, sizes, cuts, ranges, bridges "
     "RETURN nodes, edges, order, sizes, cuts, ranges, bridges"
+)
+
+#: rsn's procedure that computes Burt's constraint of some actors of a scope's actor graph.
+CONSTRAINT_PROCEDURE = "rsn.scopeConstraint"
+
+#: The actor graph of a scope (as :data:`SCOPE_BETWEENNESS` makes it) as of ``$day``, and
+#: Burt's constraint of each of ``$actors``; one row: ``nodes``, ``edges`` and ``values`` in
+#: the order of ``$actors`` (null for one without ties or that is no actor of the graph).
+SCOPE_CONSTRAINT = (
+    f"CALL {CONSTRAINT_PROCEDURE}($labels, $types, $prefecture, $actors, $day) "
+    "YIELD nodes, edges, values RETURN nodes, edges, values"
 )
 
 #: rsn's procedure that sends a scope's actor graph, one tie per pair of actors, in byte

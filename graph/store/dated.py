@@ -26,6 +26,7 @@ from graph.store.ports import (
     IntroductionSearch,
     ReferralStore,
     ScopeBetweenness,
+    ScopeConstraint,
     ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
@@ -133,6 +134,11 @@ class DatedStore(Store):
 
     def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
         return self.store.scope_cuts(scope, self.day)
+
+    def scope_constraint(
+        self, scope: Scope, actors: Sequence[str], day: Day | None = None
+    ) -> ScopeConstraint | None:
+        return self.store.scope_constraint(scope, actors, self.day)
 
     def scope_reach(
         self,

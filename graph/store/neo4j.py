@@ -103,6 +103,7 @@ from graph.store.ports import (
     ActorLife,
     IntroductionSearch,
     ScopeBetweenness,
+    ScopeConstraint,
     ScopeCuts,
     ScopeMetrics,
     ScopeNearest,
@@ -2072,6 +2073,24 @@ class Neo4jStore(Store):
             bridges=bridges,
             components=components,
         )
+
+    def scope_constraint(
+        self, scope: Scope, actors: Sequence[str], day: Day | None = None
+    ) -> ScopeConstraint | None:
+        """Computed by rsn's plugin (:data:`cypher.CONSTRAINT_PROCEDURE`) where the server
+        has it and the store was not opened with ``procedures=False``; None otherwise."""
+        record = self._on_actor_graph(
+            cypher.CONSTRAINT_PROCEDURE,
+            cypher.SCOPE_CONSTRAINT,
+            "values",
+            scope,
+            day,
+            actors=list(actors),
+        )
+        if record is None:
+            return None
+        values = dict(zip(actors, record["values"], strict=True))
+        return ScopeConstraint(nodes=record["nodes"], edges=record["edges"], values=values)
 
     def scope_reach(
         self,

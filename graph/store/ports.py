@@ -93,6 +93,7 @@ __all__ = [
     "IntroductionSearch",
     "ScopeBetweenness",
     "ScopeNearest",
+    "ScopeConstraint",
     "ScopeCuts",
     "ScopeProjection",
     "ScopeReach",
@@ -286,6 +287,18 @@ class ScopeProjection:
     nodes: list[Node]
     actors: nx.Graph
     others: list[Relation]
+
+
+@dataclass(frozen=True)
+class ScopeConstraint:
+    """Burt's constraint of some actors that a store computed on the actor graph of a scope
+    (:func:`project`): how many actors (``nodes``) and ties (``edges``) the graph had, and
+    each actor's constraint (``values``, by id; None for one without ties), the same floats
+    as :func:`graph.algorithms.centrality.burt_constraint`."""
+
+    nodes: int
+    edges: int
+    values: dict[str, float | None]
 
 
 @dataclass(frozen=True)
@@ -524,6 +537,16 @@ class GraphStore(ABC):
         where the graph lives, as :func:`graph.algorithms.cuts.cut_vertices` finds them; None
         when this store cannot (the caller then searches itself). None by default; a Neo4j
         server with rsn's plugin searches there."""
+        return None
+
+    def scope_constraint(
+        self, scope: Scope, actors: Sequence[str], day: Day | None = None
+    ) -> ScopeConstraint | None:
+        """Burt's constraint of each of ``actors`` on the actor graph of ``scope`` as of
+        ``day``, computed where the graph lives, as
+        :func:`graph.algorithms.centrality.burt_constraint` computes it; None when this store
+        cannot (the caller then computes it itself). None by default; a Neo4j server with
+        rsn's plugin computes it there."""
         return None
 
     def scope_reach(
