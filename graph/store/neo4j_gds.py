@@ -128,9 +128,8 @@ def ties_graph(nodes: list[Node], records: list[Any], types: list[str]) -> nx.Gr
     ``types``), as :func:`graph.store.projection.project` makes it from the relations: the
     actors in id order, each with its neighbours in id order, and each tie's data (one
     dictionary for both its ends) that of its strongest relation with the types of all.
-    Every loop over ties runs in C (``map``, ``zip``, ``dict``): the whole network's
-    millions of ties are made in seconds. None when the records' actors are not those of
-    ``nodes`` (the graph changed between the two reads)."""
+    Every loop over ties runs in C (``map``, ``zip``, ``dict``). None when the records'
+    actors are not those of ``nodes`` (the graph changed between the two reads)."""
     actors = sorted((node for node in nodes if node.kind in ACTOR_KINDS), key=lambda n: n.id)
     ids = [node.id for node in actors]
     if ids != [actor for record in records for actor in record["ids"]]:
@@ -138,12 +137,20 @@ def ties_graph(nodes: list[Node], records: list[Any], types: list[str]) -> nx.Gr
     type_of = [RelationType(name) for name in types]
     place_of = ids.__getitem__
     with collector_off():
+        # the graph's own dictionaries, each actor's made at once, as add_nodes_from and
+        # add_edge would make them: the graph was made here, so no cache of it needs clearing
         graph = nx.Graph()
-        graph.add_nodes_from(
-            (node.id, {"kind": node.kind, "name": node.name, "prefecture": node.prefecture})
-            for node in actors
+        graph._node.update(
+            zip(
+                ids,
+                [
+                    {"kind": node.kind, "name": node.name, "prefecture": node.prefecture}
+                    for node in actors
+                ],
+                strict=True,
+            )
         )
-        neighbours = graph._adj  # each actor's dictionary made at once, as add_edge would
+        neighbours = graph._adj
         data: list[dict[str, Any]] = []  # each tie's, by number
         for record in records:
             kinds = _numbers("i", record["kinds"])
