@@ -139,7 +139,8 @@ BETWEENNESS_MIN_SAMPLES = 16
 BETWEENNESS_SEED = 2008
 
 #: From how many ties of the actor graph the report asks the store to search it where it
-#: lives (:meth:`GraphStore.scope_reach`, :meth:`GraphStore.scope_nearest`): below, searching
+#: lives (:meth:`GraphStore.scope_cuts`, :meth:`GraphStore.scope_constraint`,
+#: :meth:`GraphStore.scope_reach`, :meth:`GraphStore.scope_nearest`): below, searching
 #: the graph the report holds costs less than the store's reading it again (a prefecture such
 #: as Tokyo at 100,000 enterprises: 90,000 ties, 0.1 s less here); above, much more (the whole
 #: network at 1,000,000 enterprises: 6 million ties, 50 s more here).
@@ -806,8 +807,10 @@ def _brokers(
     network is a hub whose contacts' contacts are millions), unless what the store computed
     on is not the graph the report read (its number of actors or ties differ); else here."""
     actors, adjacency, attrs = ctx.actors, ctx.adjacency, ctx.attrs
-    ranked = {v: _ranked(value) for v, value in values.items() if _ranked(value) > 0}
-    top = sorted(ranked, key=lambda v: (-ranked[v], v))[:limit]
+    # each value rounded once, and only those above 0 (rounding keeps a value's sign): most
+    # actors of a large scope lie on no sampled shortest path
+    ranked = {v: _ranked(value) for v, value in values.items() if value > 0}
+    top = heapq.nsmallest(limit, ranked, key=lambda v: (-ranked[v], v))
     constraints: Mapping[str, float | None] | None = None
     if top and edges >= STORE_SEARCH_MIN_TIES:
         found = store.scope_constraint(scope, top)
