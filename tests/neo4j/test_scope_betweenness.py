@@ -77,6 +77,25 @@ def stores(neo4j_server):
     yield from dated_stores(neo4j_server, Counting)
 
 
+def reports_with_and_without(plugin, plain):
+    """The weakness report of every scope of :data:`SCOPES`, of today and of ``DAYS[1]``, by
+    a store using rsn's plugin and by one that does not: (scope, the first, the second)."""
+    for prefecture in SCOPES:
+        for on, other in ((plugin, plain), (plugin.as_of(DAYS[1]), plain.as_of(DAYS[1]))):
+            mine = weakness_report(on, prefecture, limit=MAX_LIMIT)
+            yield prefecture, mine, weakness_report(other, prefecture, limit=MAX_LIMIT)
+
+
+def not_asked_below_the_threshold(plugin, count):
+    """Check that the whole network's report of the test graphs, whose actor graph has fewer
+    ties than STORE_SEARCH_MIN_TIES, leaves ``count()`` (of the store's answers) as it was:
+    the report works on the graph it holds."""
+    before = count()
+    weaknesses._kept.clear()
+    weakness_report(plugin, None, limit=MAX_LIMIT)
+    assert count() == before
+
+
 def _actor_graph(store, prefecture, day):
     nodes, relations = store.scope_graph(Scope(prefecture=prefecture), day)
     return project(nodes, relations)
@@ -119,13 +138,10 @@ def test_the_report_is_the_same_with_and_without_the_plugin(stores, monkeypatch,
     monkeypatch.setattr(weaknesses, "BETWEENNESS_EXACT_MAX", exact_up_to)
     monkeypatch.setattr(weaknesses, "BETWEENNESS_VISITS", 2_000)  # a few sources when sampled
     before = Counting.summed
-    for prefecture in SCOPES:
-        for on in (plugin, plugin.as_of(DAYS[1])):
-            other = plain if on is plugin else plain.as_of(DAYS[1])
-            mine = weakness_report(on, prefecture, limit=MAX_LIMIT)
-            assert mine == weakness_report(other, prefecture, limit=MAX_LIMIT), prefecture
-            assert mine.brokers
-            assert mine.betweenness_exact is (exact_up_to > 5)
+    for prefecture, mine, theirs in reports_with_and_without(plugin, plain):
+        assert mine == theirs, prefecture
+        assert mine.brokers
+        assert mine.betweenness_exact is (exact_up_to > 5)
     assert Counting.summed - before == 2 * len(SCOPES)
 
 

@@ -14,7 +14,13 @@ from graph.queries.weaknesses import MAX_LIMIT, weakness_report
 from graph.store.neo4j import Neo4jStore
 from graph.store.ports import ScopeConstraint
 from graph.store.projection import project
-from tests.neo4j.test_scope_betweenness import DAYS, SCOPES, dated_stores
+from tests.neo4j.test_scope_betweenness import (
+    DAYS,
+    SCOPES,
+    dated_stores,
+    not_asked_below_the_threshold,
+    reports_with_and_without,
+)
 
 
 class Counting(Neo4jStore):
@@ -57,19 +63,12 @@ def test_without_the_plugin_nothing_is_computed(stores):
 
 def test_the_brokers_are_the_same_with_and_without_the_plugin(stores, monkeypatch):
     plugin, plain = stores
-    # below this many ties the report computes on the graph it holds: the store is not asked
-    small = Counting.computed
-    weaknesses._kept.clear()
-    weakness_report(plugin, None, limit=MAX_LIMIT)
-    assert Counting.computed == small
-    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)  # every graph computed there
+    not_asked_below_the_threshold(plugin, lambda: Counting.computed)
+    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)  # every graph asked there
     before = Counting.computed
-    for prefecture in SCOPES:
-        for on in (plugin, plugin.as_of(DAYS[1])):
-            other = plain if on is plugin else plain.as_of(DAYS[1])
-            mine = weakness_report(on, prefecture, limit=MAX_LIMIT)
-            assert mine == weakness_report(other, prefecture, limit=MAX_LIMIT), prefecture
-            assert any(b.constraint is not None for b in mine.brokers)
+    for prefecture, mine, theirs in reports_with_and_without(plugin, plain):
+        assert mine == theirs, prefecture
+        assert any(b.constraint is not None for b in mine.brokers)
     assert Counting.computed - before == 2 * len(SCOPES)
 
 

@@ -19,7 +19,13 @@ from graph.queries.weaknesses import MAX_LIMIT, weakness_report
 from graph.store.neo4j import Neo4jStore
 from graph.store.ports import ScopeNearest
 from graph.store.projection import project
-from tests.neo4j.test_scope_betweenness import DAYS, SCOPES, dated_stores
+from tests.neo4j.test_scope_betweenness import (
+    DAYS,
+    SCOPES,
+    dated_stores,
+    not_asked_below_the_threshold,
+    reports_with_and_without,
+)
 
 BLOCKS = {code: prefecture.block for code, prefecture in PREFECTURE_BY_CODE.items()}
 
@@ -83,20 +89,13 @@ def test_without_the_plugin_or_with_a_source_that_is_no_actor_nothing_is_found(s
 
 def test_the_report_is_the_same_with_and_without_the_plugin(stores, monkeypatch):
     plugin, plain = stores
-    # below this many ties the report searches the graph it holds: the store is not asked
-    small = Counting.searched
-    weaknesses._kept.clear()
-    weakness_report(plugin, None, limit=MAX_LIMIT)
-    assert Counting.searched == small
-    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)  # every graph searched there
+    not_asked_below_the_threshold(plugin, lambda: Counting.searched)
+    monkeypatch.setattr(weaknesses, "STORE_SEARCH_MIN_TIES", 0)  # every graph asked there
     before = Counting.searched
-    for prefecture in SCOPES:
-        for on in (plugin, plugin.as_of(DAYS[1])):
-            other = plain if on is plugin else plain.as_of(DAYS[1])
-            mine = weakness_report(on, prefecture, limit=MAX_LIMIT)
-            assert mine == weakness_report(other, prefecture, limit=MAX_LIMIT), prefecture
-            steps = {f.next_step.action for f in mine.unsupported_enterprises}
-            assert "refer_to_centre" in steps, prefecture
+    for prefecture, mine, theirs in reports_with_and_without(plugin, plain):
+        assert mine == theirs, prefecture
+        steps = {f.next_step.action for f in mine.unsupported_enterprises}
+        assert "refer_to_centre" in steps, prefecture
     assert Counting.searched - before == 2 * len(SCOPES)
 
 
