@@ -279,10 +279,10 @@ class ScopeBetweenness:
 class ScopeProjection:
     """A scope's graph as the weakness report works on it, read where that is quicker than
     reading every relation: ``nodes``, the nodes of the scope (assets too), as
-    :meth:`GraphStore.scope_graph` gives them; ``actors``, the actor graph :func:`project`
-    makes of them and of the relations between them (the same edges and edge data; the order
-    of nodes and neighbours may differ); and ``others``, the relations between two nodes of
-    the scope that are not both actors."""
+    :meth:`GraphStore.scope_graph_and_boundary` gives them; ``actors``, the actor graph
+    :func:`project` makes of them and of the relations between them (the same edges and edge
+    data; the order of nodes and neighbours may differ); and ``others``, the relations
+    between two nodes of the scope that are not both actors."""
 
     nodes: list[Node]
     actors: nx.Graph
