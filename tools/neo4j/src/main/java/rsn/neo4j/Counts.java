@@ -151,6 +151,14 @@ public final class Counts {
         return Stream.of(found(labels, nodes, types, relationships));
     }
 
+    /** Forget the counts kept of {@code database} (its id): it stopped, and may start again
+     * over other files, its changes counted anew. */
+    static void drop(String database) {
+        synchronized (KEPT) {
+            KEPT.keySet().removeIf(key -> key.startsWith(database + "|"));
+        }
+    }
+
     /** The row of the counts, by name (a name given twice counts once). */
     private static Found found(List<String> labels, long[] nodes, List<String> types, long[] relationships) {
         Map<String, Object> byLabel = new LinkedHashMap<>();

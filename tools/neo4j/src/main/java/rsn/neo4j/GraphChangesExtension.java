@@ -62,6 +62,8 @@ public final class GraphChangesExtension extends ExtensionFactory<GraphChangesEx
                 // a database may be started again over other files (a restore): nothing
                 // kept of it may outlive this
                 HubCache.drop(id, null);
+                Counts.drop(id);
+                KeptActorGraphs.drop(id);
             }
         };
     }

@@ -95,6 +95,14 @@ final class KeptActorGraphs {
         return graph;
     }
 
+    /** Forget the graphs kept of {@code database} (its id): it stopped, and may start again
+     * over other files, its changes counted anew. */
+    static void drop(String database) {
+        synchronized (KEPT) {
+            KEPT.keySet().removeIf(key -> key.startsWith(database + "|"));
+        }
+    }
+
     /** Whether a graph read in {@code ktx} may be kept for, or taken from, other calls: its
      * transaction has no changes of its own, and its user reads every node, relationship and
      * property a graph is made of. */
