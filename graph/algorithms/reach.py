@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import networkx as nx
 
-from graph.algorithms.adjacency import Adjacency, adjacency_of
+from graph.algorithms.adjacency import adjacency_of
 
 __all__ = [
     "ANYWHERE",
@@ -66,10 +66,10 @@ class Places:
         self.adjacency = adjacency_of(graph)
         self.place_of = place_of
         self.nationwide: dict[str, dict[str | None, list[tuple[str, TieData]]]] = {}
-        for node, around in self.adjacency.items():
+        for node in self.adjacency:  # each node's ties read only for those of no place
             if node not in place_of:
                 grouped: dict[str | None, list[tuple[str, TieData]]] = defaultdict(list)
-                for other, data in around.items():
+                for other, data in self.adjacency[node].items():
                     theirs = place_of.get(other)
                     if theirs is None or theirs in searched:
                         grouped[theirs].append((other, data))
@@ -369,15 +369,16 @@ def nearest_ranked(
     enough: int,
     max_hops: int,
     barred: Container[str] = frozenset(),
-    adjacency: Adjacency | None = None,
+    adjacency: Mapping[str, Iterable[str]] | None = None,
 ) -> str | None:
     """The node ``rank`` ranks best (lowest) among those reached from ``start`` through nodes
     not ``barred``, then the fewest ties away, then the smallest id; None when no node
     reached has a rank (``rank`` gives None for a node that is passed through, never
     chosen). The search stops after the first layer where the best rank so far is at most
     ``enough``, or ``max_hops`` ties out: past that, the best found is taken. A caller
-    searching from many starts passes ``adjacency``, :func:`adjacency_of` the graph, read
-    once. Raises KeyError for a ``start`` not in ``graph``.
+    searching from many starts passes ``adjacency``, each node's neighbours read once
+    (:func:`adjacency_of` the graph, or :func:`graph.algorithms.adjacency.neighbours_of` it).
+    Raises KeyError for a ``start`` not in ``graph``.
 
     >>> graph = nx.path_graph(["s", "a", "b", "c"])
     >>> rank = {"a": 2, "c": 0}.get

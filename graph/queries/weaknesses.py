@@ -42,12 +42,20 @@ import weakref
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from itertools import compress, pairwise
+from operator import and_, not_, xor
 from typing import Any
 
 import networkx as nx
 
-from graph.algorithms.adjacency import adjacency_of
+from graph.algorithms.adjacency import (
+    adjacency_of,
+    degree,
+    isolated,
+    neighbours_of,
+    tie_count,
+    tie_data,
+)
 from graph.algorithms.centrality import (
     betweenness,
     burt_constraint,
@@ -99,6 +107,7 @@ from graph.store.ports import (
     ScopeCuts,
     ScopeNearest,
     ScopeReach,
+    TieColumns,
 )
 from graph.store.projection import project
 from graph.valid_time import Day
@@ -272,11 +281,16 @@ class _Scope:
     asset_ties: dict[str, set[str]]  # the nodes each node of the scope shares one with
     # the actor graph's own dictionaries, read once (graph.algorithms.adjacency): each
     # actor's neighbours with the data of each tie, and each actor's data
-    adjacency: dict[str, dict[str, dict[str, Any]]]
+    adjacency: Mapping[str, dict[str, dict[str, Any]]]
     attrs: dict[str, dict[str, Any]]
     centres: frozenset[str]  # the centres of the actor graph
     # each centre's nearness to a place (graph.japan.nearness), by place, as first needed
     centre_ranks: dict[str | None, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def neighbours(self) -> Mapping[str, Iterable[str]]:
+        """Each actor's neighbours, for a search that reads no tie's data."""
+        return neighbours_of(self.adjacency)
 
     def finding(self, node_id: str, suggestion: str, step: NextStep, **details: Any) -> Finding:
         """The finding of ``node_id`` with its suggestion and next step."""
@@ -302,7 +316,7 @@ class _Scope:
 
     def degree(self, node_id: str) -> int:
         """The nodes of the scope tied to ``node_id``, actors and assets."""
-        return len(self.adjacency[node_id]) + len(self.asset_ties.get(node_id, ()))
+        return degree(self.adjacency, node_id) + len(self.asset_ties.get(node_id, ()))
 
 
 def weakness_report(
@@ -413,14 +427,13 @@ def _report(
     for ids in by_kind.values():  # by id, not in the order a store hands the nodes out
         ids.sort()
 
-    # no self-loops: each edge is counted from both ends (and no view of the graph is made:
-    # NetworkX's degree and edge views refer back to the graph, which then outlives the
-    # report until the collector finds the cycle)
-    edges = sum(map(len, ctx.adjacency.values())) // 2
+    # (no view of the graph is made: NetworkX's degree and edge views refer back to the
+    # graph, which then outlives the report until the collector finds the cycle)
+    edges = tie_count(ctx.adjacency)
     cuts, cut_ties, connected = _cuts(store, scope, ctx, edges)
     ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
     bridges = _bridges(ctx, cut_ties)
-    isolated = sorted(n for n, around in ctx.adjacency.items() if not around)
+    lonely = sorted(isolated(ctx.adjacency))
     components = _components(ctx, connected)
     sources = _sampled_sources(actors.number_of_nodes(), edges)
     computed = (
@@ -492,7 +505,7 @@ def _report(
         counts={
             "articulation_points": len(cuts),
             "bridges": len(bridges),
-            "isolated": len(isolated),
+            "isolated": len(lonely),
             "unfinanced_enterprises": len(unfinanced),
             "unsupported_enterprises": len(unsupported),
             "unused_assets": len(unused),
@@ -501,7 +514,7 @@ def _report(
         },
         articulation_points=[_cut_finding(ctx, cuts[v]) for v in ranked_cuts[:limit]],
         bridges=bridges[:limit],
-        isolated=[_isolated_finding(ctx, v, rooms) for v in isolated[:limit]],
+        isolated=[_isolated_finding(ctx, v, rooms) for v in lonely[:limit]],
         unfinanced_enterprises=_unfinanced_findings(ctx, seen_unfinanced[:limit], reach_near),
         unsupported_enterprises=[
             _unsupported_finding(ctx, e, near_room, rooms) for e in unsupported[:limit]
@@ -542,7 +555,7 @@ def _as_seen(
     for findings in lists.values():
         for finding in findings:
             for u, v in pairwise(finding.next_step.path):
-                walked[(u, v)] = _relation_on(ctx.actors, u, v)
+                walked[(u, v)] = _relation_on(ctx.adjacency, u, v)
     bridges = {
         (b.source, b.target): Relation(b.source, RelationType(b.type), b.target, b.strength)
         for b in report.bridges
@@ -619,7 +632,10 @@ def _context(store: GraphStore, scope: Scope) -> tuple[_Scope, set[str], set[str
             asset_ties[u].add(v)
             asset_ties[v].add(u)
     adjacency = adjacency_of(actors)
-    financed, supported, clients = _tie_facts(adjacency, kind_of)
+    if projected is not None and projected.ties is not None:
+        financed, supported, clients = _column_tie_facts(projected.ties, kind_of)
+    else:
+        financed, supported, clients = _tie_facts(adjacency, kind_of)
     for relation in boundary:
         if relation.type is RelationType.SUPPORTS and relation.source in nodes:
             clients[relation.source] += 1
@@ -664,11 +680,7 @@ def _tie_facts(
             types = data["types"]
             bits = said.get(types)
             if bits is None:
-                bits = said[types] = (
-                    (_FINANCING if types & FINANCING_TYPES else 0)
-                    | (_SUPPORT if types & SUPPORT_TYPES else 0)
-                    | (_SUPPORTS if RelationType.SUPPORTS in types else 0)
-                )
+                bits = said[types] = _said(types)
             if not bits:
                 continue
             if u_kind is enterprise:
@@ -686,6 +698,58 @@ def _tie_facts(
         position = {node: i for i, node in enumerate(adjacency)}
         for a, b in {(u, v) if position[u] < position[v] else (v, u) for u, v in odd}:
             clients[a if kind_of[a] is centre else b] += 1
+    return financed, supported, clients
+
+
+def _said(types: frozenset[RelationType]) -> int:
+    """What a tie of ``types`` tells :func:`_tie_facts`, as its bits."""
+    return (
+        (_FINANCING if types & FINANCING_TYPES else 0)
+        | (_SUPPORT if types & SUPPORT_TYPES else 0)
+        | (_SUPPORTS if RelationType.SUPPORTS in types else 0)
+    )
+
+
+def _column_tie_facts(
+    ties: TieColumns, kind_of: Mapping[str, NodeKind]
+) -> tuple[set[str], set[str], Counter[str]]:
+    """What :func:`_tie_facts` finds on the actor graph whose ties are ``ties``, the graph's
+    order being that of ``ties.actors``: each tie read once, from its columns, and every
+    loop over ties run in C (``map``, ``compress``, ``Counter``); only the SUPPORTS ties the
+    model refuses, if any, are looked at one by one."""
+    actors = ties.actors
+    kinds = [kind_of[actor] for actor in actors]
+    is_enterprise = bytes(kind is NodeKind.ENTERPRISE for kind in kinds)
+    is_centre = bytes(kind is NodeKind.CENTRE for kind in kinds)
+    said = {
+        mask: _said(frozenset(t for i, t in enumerate(ties.types) if mask >> i & 1))
+        for mask in set(ties.masks)
+    }
+
+    def ends(bit: int) -> tuple[list[int], list[int]]:
+        telling = {mask: int(bits & bit != 0) for mask, bits in said.items()}
+        chosen = bytes(map(telling.__getitem__, ties.masks))
+        return list(compress(ties.sources, chosen)), list(compress(ties.targets, chosen))
+
+    def enterprises(*numbers: list[int]) -> set[str]:
+        found = {
+            n for some in numbers for n in compress(some, map(is_enterprise.__getitem__, some))
+        }
+        return {actors[n] for n in found}
+
+    financed = enterprises(*ends(_FINANCING))
+    supported = enterprises(*ends(_SUPPORT))
+    sources, targets = ends(_SUPPORTS)
+    source_is_centre = bytes(map(is_centre.__getitem__, sources))
+    target_is_centre = bytes(map(is_centre.__getitem__, targets))
+    one_centre = bytes(map(xor, source_is_centre, target_is_centre))
+    counted = Counter(compress(sources, map(and_, source_is_centre, one_centre)))
+    counted.update(compress(targets, map(and_, target_is_centre, one_centre)))
+    if one_centre.count(0):  # not what rsn's model allows: the pair's first end in order
+        for a, b in compress(zip(sources, targets, strict=True), map(not_, one_centre)):
+            first, second = min(a, b), max(a, b)
+            counted[first if is_centre[first] else second] += 1
+    clients: Counter[str] = Counter({actors[n]: count for n, count in counted.items()})
     return financed, supported, clients
 
 
@@ -747,7 +811,7 @@ def _bridges(ctx: _Scope, ties: list[tuple[str, str, int]]) -> list[Bridge]:
     """Every bridge as its strongest relation, the one that cuts off most actors first."""
     found = []
     for u, v, cut_off in ties:
-        data = ctx.adjacency[u][v]
+        data = tie_data(ctx.adjacency, u, v)
         found.append(
             Bridge(
                 source=data["source"],
@@ -819,7 +883,7 @@ def _brokers(
             name=attrs[v]["name"],
             betweenness=readable(values[v]),
             constraint=_readable_or_none(constraints[v]),
-            degree=len(adjacency[v]),
+            degree=degree(adjacency, v),
         )
         for v in top
     ]
@@ -1024,7 +1088,7 @@ def _partner_centre(ctx: _Scope, start: str, barred: set[str]) -> str:
         }
     enough = SAME_PREFECTURE if home in PREFECTURE_BY_CODE else ELSEWHERE
     found = nearest_ranked(
-        ctx.actors, start, ranks.get, enough, DEFAULT_MAX_HOPS, barred, ctx.adjacency
+        ctx.actors, start, ranks.get, enough, DEFAULT_MAX_HOPS, barred, ctx.neighbours
     )
     if found is None:
         raise AssertionError("the part holds a centre")
@@ -1060,7 +1124,7 @@ def _unfinanced_findings(
             (nodes, _score), *_others = k_best_paths(
                 ties, enterprise, hit[1][2], 1, DEFAULT_MAX_HOPS
             )
-            relations = [_relation_on(ctx.actors, u, v) for u, v in pairwise(nodes)]
+            relations = [_relation_on(ctx.adjacency, u, v) for u, v in pairwise(nodes)]
             paths[enterprise] = ScoredPath.of(nodes, relations)
     described = zip(paths, describe(ctx.store, list(paths.values()), ctx.nodes), strict=True)
     introductions = dict(described)
@@ -1084,9 +1148,10 @@ def _unfinanced_findings(
     return findings
 
 
-def _relation_on(graph: nx.Graph, u: str, v: str) -> Relation:
-    """The relation that counts between two neighbours of a projection (the strongest)."""
-    data = graph.adj[u][v]
+def _relation_on(adjacency: Mapping[str, dict[str, dict[str, Any]]], u: str, v: str) -> Relation:
+    """The relation that counts between two neighbours of a projection (the strongest), from
+    the projection's adjacency (:func:`adjacency_of`)."""
+    data = tie_data(adjacency, u, v)
     return Relation(data["source"], data["type"], data["target"], data["strength"])
 
 

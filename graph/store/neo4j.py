@@ -28,6 +28,7 @@ import time
 import zlib
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -2025,22 +2026,30 @@ class Neo4jStore(Store):
         two reads)."""
         if scope.prefecture is not None or not self._has_procedure(cypher.TIES_PROCEDURE):
             return None
-        nodes = read_nodes(self._read, scope, day)
-        records = self._read(
-            cypher.SCOPE_TIES,
-            labels=cypher.ACTOR_LABELS,
-            types=cypher.COUNTED_TYPES,
-            prefecture=None,
-            day=day or "",
-            chunk=TIES_CHUNK,
-        )
-        actors = ties_graph(nodes, records, cypher.COUNTED_TYPES)
-        if actors is None:
+        # the plugin reads (or finds kept) and sends the actor graph while the nodes are read:
+        # the server works on both at once, and this process waits on the two sockets (in the
+        # caller's context: its language, for the message of a failure)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="rsn-ties") as pool:
+            sent = pool.submit(
+                contextvars.copy_context().run,
+                self._read,
+                cypher.SCOPE_TIES,
+                labels=cypher.ACTOR_LABELS,
+                types=cypher.COUNTED_TYPES,
+                prefecture=None,
+                day=day or "",
+                chunk=TIES_CHUNK,
+            )
+            nodes = read_nodes(self._read, scope, day)
+            records = sent.result()
+        graph = ties_graph(nodes, records, cypher.COUNTED_TYPES)
+        if graph is None:
             return None
         others: list[Relation] = []
         for record in self._read(cypher.ASSET_RELATIONS, labels=cypher.COUNTED_LABELS, **_on(day)):
             others.extend(relations_of(record["relations"]))
-        return ScopeProjection(nodes=nodes, actors=actors, others=others)
+        actors, ties = graph
+        return ScopeProjection(nodes=nodes, actors=actors, others=others, ties=ties)
 
     def scope_cuts(self, scope: Scope, day: Day | None = None) -> ScopeCuts | None:
         """Searched by rsn's plugin (:data:`cypher.CUTS_PROCEDURE`) where the server has it

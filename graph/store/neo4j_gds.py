@@ -16,16 +16,15 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
 from typing import Any
 
 import neo4j
 import networkx as nx
 
-from graph.collector import collector_off
+from graph.algorithms.adjacency import ColumnAdjacency, column_graph
 from graph.model import ACTOR_KINDS, Node, NodeKind, Relation, RelationType, Scope
 from graph.store import cypher
-from graph.store.ports import ScopeMetrics
+from graph.store.ports import ScopeMetrics, TieColumns
 from graph.valid_time import Day
 
 __all__ = [
@@ -110,77 +109,80 @@ def read_nodes(read: Read, scope: Scope, day: Day | None = None) -> list[Node]:
 TIES_CHUNK = 500_000
 
 
-def _numbers(kind: str, data: bytes) -> array.array[Any]:
-    """The little-endian numbers of ``data``: ``"i"`` int32, ``"d"`` float64."""
-    numbers = array.array(kind)
-    numbers.frombytes(data)
-    if sys.byteorder != "little":
-        numbers.byteswap()
-    return numbers
+def _extend(numbers: array.array[Any], data: bytes) -> None:
+    """Appends to ``numbers`` (bytes, int32 or float64) the little-endian numbers of
+    ``data``."""
+    if sys.byteorder == "little":
+        numbers.frombytes(data)
+        return
+    more = array.array(numbers.typecode)
+    more.frombytes(data)
+    more.byteswap()
+    numbers.extend(more)
 
 
-#: The keys of an edge's data, in the order :func:`ties_graph` makes its values.
-_EDGE_KEYS = ("strength", "type", "source", "target", "types")
+#: The columns of a record of :data:`cypher.SCOPE_TIES` that :func:`ties_graph` reads, with
+#: the type of their numbers: int32, float64, or a byte (a type's place in the types asked for).
+_TIE_COLUMNS = {
+    "counts": "i",
+    "others": "i",
+    "ties": "i",
+    "sources": "i",
+    "targets": "i",
+    "strengths": "d",
+    "types": "B",
+    "kinds": "i",
+}
 
 
-def ties_graph(nodes: list[Node], records: list[Any], types: list[str]) -> nx.Graph | None:
+def ties_graph(
+    nodes: list[Node], records: list[Any], types: list[str]
+) -> tuple[nx.Graph, TieColumns] | None:
     """The actor graph of ``nodes`` from the records of :data:`cypher.SCOPE_TIES` (read with
     ``types``), as :func:`graph.store.projection.project` makes it from the relations: the
     actors in id order, each with its neighbours in id order, and each tie's data (one
-    dictionary for both its ends) that of its strongest relation with the types of all.
-    Every loop over ties runs in C (``map``, ``zip``, ``dict``). None when the records'
-    actors are not those of ``nodes`` (the graph changed between the two reads)."""
+    dictionary for both its ends) that of its strongest relation with the types of all;
+    with the ties as columns. The graph keeps the plugin's columns
+    (:func:`graph.algorithms.adjacency.column_graph`): an actor's neighbours and a tie's data
+    are made when first asked, so the report makes those of the part of the graph it walks,
+    not those of millions of ties. None when the records' actors are not those of ``nodes``
+    (the graph changed between the two reads)."""
     actors = sorted((node for node in nodes if node.kind in ACTOR_KINDS), key=lambda n: n.id)
     ids = [node.id for node in actors]
     if ids != [actor for record in records for actor in record["ids"]]:
         return None
     type_of = [RelationType(name) for name in types]
-    place_of = ids.__getitem__
-    with collector_off():
-        # the graph's own dictionaries, each actor's made at once, as add_nodes_from and
-        # add_edge would make them: the graph was made here, so no cache of it needs clearing
-        graph = nx.Graph()
-        graph._node.update(
-            zip(
-                ids,
-                [
-                    {"kind": node.kind, "name": node.name, "prefecture": node.prefecture}
-                    for node in actors
-                ],
-                strict=True,
-            )
-        )
-        neighbours = graph._adj
-        data: list[dict[str, Any]] = []  # each tie's, by number
-        for record in records:
-            kinds = _numbers("i", record["kinds"])
-            sets = {
-                bits: frozenset(t for i, t in enumerate(type_of) if bits >> i & 1)
-                for bits in set(kinds)
+    columns = {name: array.array(code) for name, code in _TIE_COLUMNS.items()}
+    for record in records:
+        for name, numbers in columns.items():
+            _extend(numbers, record[name])
+    strengths, named, sources, targets, kinds = (
+        columns[name] for name in ("strengths", "types", "sources", "targets", "kinds")
+    )
+    sets = {
+        bits: frozenset(t for i, t in enumerate(type_of) if bits >> i & 1) for bits in set(kinds)
+    }
+    made: dict[int, dict[str, Any]] = {}
+
+    def data(tie: int) -> dict[str, Any]:
+        found = made.get(tie)
+        if found is None:
+            found = made[tie] = {
+                "strength": strengths[tie],
+                "type": type_of[named[tie]],
+                "source": ids[sources[tie]],
+                "target": ids[targets[tie]],
+                "types": sets[kinds[tie]],
             }
-            values = zip(
-                _numbers("d", record["strengths"]),
-                map(type_of.__getitem__, record["types"]),
-                map(place_of, _numbers("i", record["sources"])),
-                map(place_of, _numbers("i", record["targets"])),
-                map(sets.__getitem__, kinds),
-                strict=True,
-            )
-            data.extend(map(dict, map(zip, repeat(_EDGE_KEYS), values)))
-            others = _numbers("i", record["others"])
-            ties = _numbers("i", record["ties"])
-            at = 0
-            for actor, count in zip(record["ids"], _numbers("i", record["counts"]), strict=True):
-                stop = at + count
-                neighbours[actor] = dict(
-                    zip(
-                        map(place_of, others[at:stop]),
-                        map(data.__getitem__, ties[at:stop]),
-                        strict=True,
-                    )
-                )
-                at = stop
-    return graph
+        return found
+
+    adjacency = ColumnAdjacency(ids, columns["counts"], columns["others"], columns["ties"], data)
+    attrs = {
+        node.id: {"kind": node.kind, "name": node.name, "prefecture": node.prefecture}
+        for node in actors
+    }
+    ties = TieColumns(ids, sources, targets, kinds, type_of)
+    return column_graph(attrs, adjacency), ties
 
 
 def read_scope(

@@ -100,6 +100,7 @@ __all__ = [
     "ScopeMetrics",
     "Stats",
     "Store",
+    "TieColumns",
     "TieLife",
     "best_found",
     "folded",
@@ -287,6 +288,23 @@ class ScopeProjection:
     nodes: list[Node]
     actors: nx.Graph
     others: list[Relation]
+    #: the actor graph's ties as columns, when the store sent it so (what the report reads
+    #: of every tie, without walking the graph)
+    ties: TieColumns | None = None
+
+
+@dataclass(frozen=True)
+class TieColumns:
+    """The ties of an actor graph as columns, one entry per tie (a pair of actors): its two
+    ends (``sources``, ``targets``: places in ``actors``, the ends of its strongest
+    relation) and the types of all the relations between them (``masks``: bit ``i`` set for
+    ``types[i]``)."""
+
+    actors: Sequence[str]
+    sources: Sequence[int]
+    targets: Sequence[int]
+    masks: Sequence[int]
+    types: Sequence[RelationType]
 
 
 @dataclass(frozen=True)
