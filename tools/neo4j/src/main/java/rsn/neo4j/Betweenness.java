@@ -1,8 +1,16 @@
 package rsn.neo4j;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.GraphDatabaseService;
@@ -97,28 +105,125 @@ public final class Betweenness {
         return Stream.of(new Found(n, edges, Arrays.asList(ids), values));
     }
 
+    /** How many threads sum the passes of a call at most (one pass per source at a time):
+     * {@code -Drsn.betweenness.threads}, by default the processors the server has. */
+    static final int THREADS = Math.max(1, Integer.getInteger("rsn.betweenness.threads",
+            Runtime.getRuntime().availableProcessors()));
+
     /**
      * The sums of the dependencies of {@code sources} on every node of the graph whose node
      * {@code v} has the neighbours {@code around[start[v] .. start[v + 1])}: one pass of
-     * Brandes' algorithm per source, in the order given, with rsn's float operations in their
-     * order. Raises ArithmeticException for a path count past a long's range; stops with the
-     * transaction's error when the transaction is ended (a timeout, a terminated query).
+     * Brandes' algorithm per source, with rsn's float operations in their order. Passes run
+     * on up to {@link #THREADS} threads at once; each node's dependencies are added to its sum
+     * in the order of the sources, as one thread adds them, so the sums are the same floats
+     * however many threads ran. Raises ArithmeticException for a path count past a long's
+     * range; stops with the transaction's error when the transaction is ended (a timeout, a
+     * terminated query).
      */
     static double[] sums(int[] start, int[] around, int[] sources, KernelTransaction ktx) {
+        return sums(start, around, sources, ktx, THREADS);
+    }
+
+    static double[] sums(int[] start, int[] around, int[] sources, KernelTransaction ktx, int threads) {
         int n = start.length - 1;
         double[] totals = new double[n];
-        long[] sigma = new long[n];
-        int far = n; // farther than any node can be
-        int[] distance = new int[n];
-        Arrays.fill(distance, far);
-        // a node's predecessors are some of its neighbours: kept in a copy of its row
-        int[] before = new int[around.length];
-        int[] befores = new int[n];
-        double[] delta = new double[n];
-        int[] order = new int[n];
-        int reached = 0;
-        for (int source : sources) {
+        int workers = Math.min(threads, sources.length);
+        if (workers <= 1) {
+            Pass pass = new Pass(start, around);
+            for (int source : sources) {
+                if (ktx != null) ktx.assertOpen();
+                pass.run(source).addTo(totals);
+            }
+            return totals;
+        }
+        ArrayBlockingQueue<Pass> passes = new ArrayBlockingQueue<>(workers);
+        for (int k = 0; k < workers; k++) passes.add(new Pass(start, around));
+        ExecutorService pool = Executors.newFixedThreadPool(workers, task -> {
+            Thread thread = new Thread(task, "rsn-betweenness");
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            ArrayDeque<Future<Dependencies>> pending = new ArrayDeque<>();
+            int next = 0;
+            for (int k = 0; k < sources.length; k++) {
+                // a few passes ahead of the sums, so that few are held at once
+                for (; next < sources.length && next < k + 2 * workers; next++) {
+                    int source = sources[next];
+                    pending.add(pool.submit(() -> {
+                        Pass pass = passes.take();
+                        try {
+                            return pass.run(source);
+                        } finally {
+                            passes.add(pass);
+                        }
+                    }));
+                }
+                finished(pending.poll(), ktx).addTo(totals);
+            }
+            return totals;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** What a pass computed, once it has; the transaction's error when it is ended meanwhile,
+     * and what the pass raised. */
+    private static Dependencies finished(Future<Dependencies> pass, KernelTransaction ktx) {
+        while (true) {
             if (ktx != null) ktx.assertOpen();
+            try {
+                return pass.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException notYet) {
+                // ask the transaction again
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while summing betweenness", interrupted);
+            } catch (ExecutionException failed) {
+                if (failed.getCause() instanceof RuntimeException raised) throw raised;
+                throw new IllegalStateException(failed.getCause());
+            }
+        }
+    }
+
+    /** The dependencies of one source on the nodes it reaches (but itself), in the order
+     * they are added. */
+    record Dependencies(int[] nodes, double[] values) {
+        void addTo(double[] totals) {
+            for (int k = 0; k < nodes.length; k++) totals[nodes[k]] += values[k];
+        }
+    }
+
+    /** One thread's arrays for Brandes' passes over one graph, one source at a time. */
+    static final class Pass {
+        private final int[] start;
+        private final int[] around;
+        private final long[] sigma;
+        private final int far;
+        private final int[] distance;
+        // a node's predecessors are some of its neighbours: kept in a copy of its row
+        private final int[] before;
+        private final int[] befores;
+        private final double[] delta;
+        private final int[] order;
+        private int reached = 0;
+
+        Pass(int[] start, int[] around) {
+            int n = start.length - 1;
+            this.start = start;
+            this.around = around;
+            sigma = new long[n];
+            far = n; // farther than any node can be
+            distance = new int[n];
+            Arrays.fill(distance, far);
+            before = new int[around.length];
+            befores = new int[n];
+            delta = new double[n];
+            order = new int[n];
+        }
+
+        /** The dependencies of {@code source} on every node it reaches. */
+        Dependencies run(int source) {
             for (int k = 0; k < reached; k++) {
                 int v = order[k];
                 distance[v] = far;
@@ -149,6 +254,8 @@ public final class Betweenness {
                     }
                 }
             }
+            int[] nodes = new int[reached - 1];
+            double[] values = new double[reached - 1];
             for (int k = reached - 1; k >= 1; k--) { // every node reached but the source
                 int node = order[k];
                 double share = (1.0 + delta[node]) / (double) sigma[node];
@@ -156,9 +263,10 @@ public final class Betweenness {
                     int other = before[p];
                     delta[other] += (double) sigma[other] * share;
                 }
-                totals[node] += delta[node];
+                nodes[reached - 1 - k] = node;
+                values[reached - 1 - k] = delta[node];
             }
+            return new Dependencies(nodes, values);
         }
-        return totals;
     }
 }
