@@ -8,10 +8,23 @@ import java.util.List;
 import org.neo4j.graphdb.Direction;
 import org.neo4j.graphdb.Label;
 import org.neo4j.graphdb.Node;
-import org.neo4j.graphdb.Relationship;
-import org.neo4j.graphdb.RelationshipType;
 import org.neo4j.graphdb.ResourceIterator;
 import org.neo4j.graphdb.Transaction;
+import org.neo4j.internal.kernel.api.CursorFactory;
+import org.neo4j.internal.kernel.api.NodeCursor;
+import org.neo4j.internal.kernel.api.PropertyCursor;
+import org.neo4j.internal.kernel.api.Read;
+import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
+import org.neo4j.internal.kernel.api.TokenRead;
+import org.neo4j.io.pagecache.context.CursorContext;
+import org.neo4j.kernel.api.KernelTransaction;
+import org.neo4j.kernel.impl.coreapi.InternalTransaction;
+import org.neo4j.memory.MemoryTracker;
+import org.neo4j.storageengine.api.PropertySelection;
+import org.neo4j.storageengine.api.RelationshipSelection;
+import org.neo4j.values.storable.NumberValue;
+import org.neo4j.values.storable.TextValue;
+import org.neo4j.values.storable.Value;
 
 /**
  * The actor graph of a scope, as rsn's weakness report makes it: the nodes of the given labels
@@ -106,31 +119,46 @@ final class ActorGraph {
         Arrays.sort(order, Comparator.comparing(actorIds::get));
         int n = order.length;
         String[] ids = new String[n];
-        Node[] nodes = new Node[n];
+        long[] references = new long[n];
         NodeIndex index = new NodeIndex();
         String[] prefectures = places ? new String[n] : null;
         for (int i = 0; i < n; i++) {
             ids[i] = actorIds.get(order[i]);
-            nodes[i] = actors.get(order[i]);
-            index.add(nodes[i].getId());
-            if (places && nodes[i].getProperty("prefecture", null) instanceof String code) {
+            Node actor = actors.get(order[i]);
+            references[i] = actor.getId();
+            index.add(references[i]);
+            if (places && actor.getProperty("prefecture", null) instanceof String code) {
                 prefectures[i] = code;
             }
         }
         actors = null;
         actorIds = null;
 
-        // each actor's neighbours among the actors, in id order, once each (compressed rows)
+        // each actor's neighbours among the actors, in id order, once each (compressed rows),
+        // read with the store's cursors: each relationship's type, ends and the properties
+        // it needs, by their tokens
         if (types.size() > 31) throw new IllegalArgumentException("at most 31 relationship types");
-        RelationshipType[] relationshipTypes =
-                types.stream().map(RelationshipType::withName).toArray(RelationshipType[]::new);
-        java.util.Map<String, Integer> place = new java.util.HashMap<>();
-        for (int k = 0; k < types.size(); k++) place.putIfAbsent(types.get(k), k);
+        KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
+        Read read = ktx.dataRead();
+        TokenRead tokens = ktx.tokenRead();
+        // each type's place among the types asked for (the first, for a name given twice), by
+        // the type's token; -1 for a token of no type asked for
+        int[] typeIds = types.stream().mapToInt(tokens::relationshipType).toArray();
+        int[] place = new int[Math.max(0, Arrays.stream(typeIds).max().orElse(-1) + 1)];
+        Arrays.fill(place, -1);
+        for (int k = typeIds.length - 1; k >= 0; k--) if (typeIds[k] >= 0) place[typeIds[k]] = k;
+        int[] present = Arrays.stream(typeIds).filter(id -> id >= 0).distinct().toArray();
         // each type's rank among the type names, as the projection compares them
         int[] rank = new int[types.size()];
         List<String> names = new ArrayList<>(types);
         names.sort(null);
         for (int k = 0; k < rank.length; k++) rank[k] = names.indexOf(types.get(k));
+        int strengthKey = tokens.propertyKey("strength");
+        int sinceKey = on == null ? -1 : tokens.propertyKey("since");
+        int untilKey = on == null ? -1 : tokens.propertyKey("until");
+        int[] keys = Arrays.stream(new int[] {strengths ? strengthKey : -1, sinceKey, untilKey})
+                .filter(key -> key >= 0).toArray();
+        PropertySelection wanted = keys.length == 0 ? null : PropertySelection.selection(keys);
         int[] start = new int[n + 1];
         int[] around = new int[16];
         double[] strength = strengths ? new double[16] : null;
@@ -138,43 +166,71 @@ final class ActorGraph {
         int[] kinds = strengths ? new int[16] : null;
         Rows rows = new Rows();
         int size = 0;
-        for (int i = 0; i < n; i++) {
-            int count = 0;
-            Node node = nodes[i];
-            long self = node.getId();
-            for (Relationship relationship : node.getRelationships(Direction.BOTH, relationshipTypes)) {
-                Node other = relationship.getOtherNode(node);
-                int number = index.indexOf(other.getId());
-                // a node's relationship to itself is no tie (rsn refuses them on input)
-                if (number < 0 || number == i || !holds(relationship, on)) continue;
-                rows.room(count + 1);
-                rows.neighbour[count] = number;
-                if (strengths) {
-                    rows.strength[count] = strengthOf(relationship);
-                    int kind = place.get(relationship.getType().name());
-                    boolean forward = relationship.getStartNodeId() == self;
-                    rows.code[count] = (byte) (kind | (forward ? FORWARD : 0));
+        CursorFactory cursors = ktx.cursors();
+        CursorContext context = ktx.cursorContext();
+        MemoryTracker memory = ktx.memoryTracker();
+        try (NodeCursor node = cursors.allocateNodeCursor(context, memory);
+                RelationshipTraversalCursor relationship =
+                        cursors.allocateRelationshipTraversalCursor(context, memory);
+                PropertyCursor properties = cursors.allocatePropertyCursor(context, memory)) {
+            RelationshipSelection selection = present.length == 0
+                    ? null : RelationshipSelection.selection(present, Direction.BOTH);
+            for (int i = 0; i < n; i++) {
+                int count = 0;
+                long self = references[i];
+                if ((i & 1023) == 0) ktx.assertOpen();
+                read.singleNode(self, node);
+                if (selection != null && node.next()) {
+                    node.relationships(relationship, selection);
+                    while (relationship.next()) {
+                        int number = index.indexOf(relationship.otherNodeReference());
+                        // a node's relationship to itself is no tie (rsn refuses them on input)
+                        if (number < 0 || number == i) continue;
+                        double value = 0.0;
+                        if (wanted != null) {
+                            String since = null, until = null;
+                            relationship.properties(properties, wanted);
+                            while (properties.next()) {
+                                int key = properties.propertyKey();
+                                Value found = properties.propertyValue();
+                                if (key == strengthKey) {
+                                    value = found instanceof NumberValue amount ? amount.doubleValue() : 0.0;
+                                } else if (key == sinceKey) {
+                                    since = found instanceof TextValue text ? text.stringValue() : null;
+                                } else if (key == untilKey) {
+                                    until = found instanceof TextValue text ? text.stringValue() : null;
+                                }
+                            }
+                            if (on != null && !holds(since, until, on)) continue;
+                        }
+                        rows.room(count + 1);
+                        rows.neighbour[count] = number;
+                        if (strengths) {
+                            rows.strength[count] = value;
+                            boolean forward = relationship.sourceNodeReference() == self;
+                            rows.code[count] = (byte) (place[relationship.type()] | (forward ? FORWARD : 0));
+                        }
+                        count++;
+                    }
                 }
-                count++;
-            }
-            int distinct = strengths ? rows.strongestByNeighbour(count, i, rank) : rows.distinct(count);
-            if (size + distinct > around.length) {
-                around = Arrays.copyOf(around, Math.max(around.length * 2, size + distinct));
-                if (strengths) {
-                    strength = Arrays.copyOf(strength, around.length);
-                    strongest = Arrays.copyOf(strongest, around.length);
-                    kinds = Arrays.copyOf(kinds, around.length);
+                int distinct = strengths ? rows.strongestByNeighbour(count, i, rank) : rows.distinct(count);
+                if (size + distinct > around.length) {
+                    around = Arrays.copyOf(around, Math.max(around.length * 2, size + distinct));
+                    if (strengths) {
+                        strength = Arrays.copyOf(strength, around.length);
+                        strongest = Arrays.copyOf(strongest, around.length);
+                        kinds = Arrays.copyOf(kinds, around.length);
+                    }
                 }
+                System.arraycopy(rows.neighbour, 0, around, size, distinct);
+                if (strengths) {
+                    System.arraycopy(rows.kept, 0, strength, size, distinct);
+                    System.arraycopy(rows.keptCode, 0, strongest, size, distinct);
+                    System.arraycopy(rows.keptKinds, 0, kinds, size, distinct);
+                }
+                size += distinct;
+                start[i + 1] = size;
             }
-            System.arraycopy(rows.neighbour, 0, around, size, distinct);
-            if (strengths) {
-                System.arraycopy(rows.kept, 0, strength, size, distinct);
-                System.arraycopy(rows.keptCode, 0, strongest, size, distinct);
-                System.arraycopy(rows.keptKinds, 0, kinds, size, distinct);
-            }
-            size += distinct;
-            start[i + 1] = size;
-            nodes[i] = null; // read: let it go
         }
         return new ActorGraph(ids, start, around, strength, strongest, kinds, prefectures);
     }
@@ -259,11 +315,6 @@ final class ActorGraph {
         }
     }
 
-    /** The {@code strength} of a relationship, as rsn reads it (0 without one). */
-    private static double strengthOf(Relationship relationship) {
-        return relationship.getProperty("strength", null) instanceof Number value ? value.doubleValue() : 0.0;
-    }
-
     /** Whether {@code node} exists on the day (always without one): founded in its year or
      * before, not ended on or before it. */
     static boolean exists(Node node, BestPaths.Day day) {
@@ -274,12 +325,10 @@ final class ActorGraph {
         return !(ended instanceof String text && text.compareTo(day.text()) <= 0);
     }
 
-    /** Whether {@code relationship} holds on the day (always without one). */
-    static boolean holds(Relationship relationship, BestPaths.Day day) {
-        if (day == null) return true;
-        Object since = relationship.getProperty("since", null);
-        if (since instanceof String text && text.compareTo(day.text()) > 0) return false;
-        Object until = relationship.getProperty("until", null);
-        return !(until instanceof String text && text.compareTo(day.text()) <= 0);
+    /** Whether a relationship dated {@code since} to {@code until} (its text values, null
+     * for none) holds on the day: begun on or before it, not ended on or before it. */
+    static boolean holds(String since, String until, BestPaths.Day day) {
+        if (since != null && since.compareTo(day.text()) > 0) return false;
+        return !(until != null && until.compareTo(day.text()) <= 0);
     }
 }
