@@ -14,6 +14,8 @@ import org.neo4j.internal.kernel.api.CursorFactory;
 import org.neo4j.internal.kernel.api.NodeCursor;
 import org.neo4j.internal.kernel.api.PropertyCursor;
 import org.neo4j.internal.kernel.api.Read;
+import org.neo4j.internal.kernel.api.RelationshipDataAccessor;
+import org.neo4j.internal.kernel.api.RelationshipScanCursor;
 import org.neo4j.internal.kernel.api.RelationshipTraversalCursor;
 import org.neo4j.internal.kernel.api.TokenRead;
 import org.neo4j.io.pagecache.context.CursorContext;
@@ -139,7 +141,6 @@ final class ActorGraph {
         // it needs, by their tokens
         if (types.size() > 31) throw new IllegalArgumentException("at most 31 relationship types");
         KernelTransaction ktx = ((InternalTransaction) tx).kernelTransaction();
-        Read read = ktx.dataRead();
         TokenRead tokens = ktx.tokenRead();
         // each type's place among the types asked for (the first, for a name given twice), by
         // the type's token; -1 for a token of no type asked for
@@ -158,7 +159,8 @@ final class ActorGraph {
         int untilKey = on == null ? -1 : tokens.propertyKey("until");
         int[] keys = Arrays.stream(new int[] {strengths ? strengthKey : -1, sinceKey, untilKey})
                 .filter(key -> key >= 0).toArray();
-        PropertySelection wanted = keys.length == 0 ? null : PropertySelection.selection(keys);
+        Ties ties = new Ties(ktx, index, place, strengthKey, sinceKey, untilKey, keys, on, strengths);
+        RowReader reader = prefecture == null ? ties.scanned(n) : ties.traversed(references, present);
         int[] start = new int[n + 1];
         int[] around = new int[16];
         double[] strength = strengths ? new double[16] : null;
@@ -166,53 +168,10 @@ final class ActorGraph {
         int[] kinds = strengths ? new int[16] : null;
         Rows rows = new Rows();
         int size = 0;
-        CursorFactory cursors = ktx.cursors();
-        CursorContext context = ktx.cursorContext();
-        MemoryTracker memory = ktx.memoryTracker();
-        try (NodeCursor node = cursors.allocateNodeCursor(context, memory);
-                RelationshipTraversalCursor relationship =
-                        cursors.allocateRelationshipTraversalCursor(context, memory);
-                PropertyCursor properties = cursors.allocatePropertyCursor(context, memory)) {
-            RelationshipSelection selection = present.length == 0
-                    ? null : RelationshipSelection.selection(present, Direction.BOTH);
+        try (reader) {
             for (int i = 0; i < n; i++) {
-                int count = 0;
-                long self = references[i];
                 if ((i & 1023) == 0) ktx.assertOpen();
-                read.singleNode(self, node);
-                if (selection != null && node.next()) {
-                    node.relationships(relationship, selection);
-                    while (relationship.next()) {
-                        int number = index.indexOf(relationship.otherNodeReference());
-                        // a node's relationship to itself is no tie (rsn refuses them on input)
-                        if (number < 0 || number == i) continue;
-                        double value = 0.0;
-                        if (wanted != null) {
-                            String since = null, until = null;
-                            relationship.properties(properties, wanted);
-                            while (properties.next()) {
-                                int key = properties.propertyKey();
-                                Value found = properties.propertyValue();
-                                if (key == strengthKey) {
-                                    value = found instanceof NumberValue amount ? amount.doubleValue() : 0.0;
-                                } else if (key == sinceKey) {
-                                    since = found instanceof TextValue text ? text.stringValue() : null;
-                                } else if (key == untilKey) {
-                                    until = found instanceof TextValue text ? text.stringValue() : null;
-                                }
-                            }
-                            if (on != null && !holds(since, until, on)) continue;
-                        }
-                        rows.room(count + 1);
-                        rows.neighbour[count] = number;
-                        if (strengths) {
-                            rows.strength[count] = value;
-                            boolean forward = relationship.sourceNodeReference() == self;
-                            rows.code[count] = (byte) (place[relationship.type()] | (forward ? FORWARD : 0));
-                        }
-                        count++;
-                    }
-                }
+                int count = reader.fill(i, rows);
                 int distinct = strengths ? rows.strongestByNeighbour(count, i, rank) : rows.distinct(count);
                 if (size + distinct > around.length) {
                     around = Arrays.copyOf(around, Math.max(around.length * 2, size + distinct));
@@ -233,6 +192,198 @@ final class ActorGraph {
             }
         }
         return new ActorGraph(ids, start, around, strength, strongest, kinds, prefectures);
+    }
+
+    /** Puts the relationships of actor {@code i} (each as its other end's number and, with
+     * strengths, its strength and code) into {@code rows}; how many there are. */
+    private interface RowReader extends AutoCloseable {
+        int fill(int i, Rows rows);
+
+        @Override
+        void close();
+    }
+
+    /** How an actor graph's relationships are read with the store's cursors: those of the
+     * types asked for between two actors, holding on the day, with the properties needed. */
+    private static final class Ties {
+        private final KernelTransaction ktx;
+        private final Read read;
+        private final CursorFactory cursors;
+        private final CursorContext context;
+        private final MemoryTracker memory;
+        private final NodeIndex index;
+        private final int[] place;
+        private final int strengthKey, sinceKey, untilKey;
+        private final PropertySelection wanted;
+        private final BestPaths.Day on;
+        private final boolean strengths;
+        /** The strength of the relationship read last by {@link #holds}. */
+        private double value;
+
+        Ties(KernelTransaction ktx, NodeIndex index, int[] place, int strengthKey, int sinceKey,
+                int untilKey, int[] keys, BestPaths.Day on, boolean strengths) {
+            this.ktx = ktx;
+            this.read = ktx.dataRead();
+            this.cursors = ktx.cursors();
+            this.context = ktx.cursorContext();
+            this.memory = ktx.memoryTracker();
+            this.index = index;
+            this.place = place;
+            this.strengthKey = strengthKey;
+            this.sinceKey = sinceKey;
+            this.untilKey = untilKey;
+            this.wanted = keys.length == 0 ? null : PropertySelection.selection(keys);
+            this.on = on;
+            this.strengths = strengths;
+        }
+
+        /** Reads the properties of the relationship under {@code relationship}: whether it
+         * holds on the day, its strength in {@link #value} (0 without one). */
+        private boolean holds(RelationshipDataAccessor relationship,
+                PropertyCursor properties) {
+            value = 0.0;
+            if (wanted == null) return true;
+            String since = null, until = null;
+            relationship.properties(properties, wanted);
+            while (properties.next()) {
+                int key = properties.propertyKey();
+                Value found = properties.propertyValue();
+                if (key == strengthKey) {
+                    value = found instanceof NumberValue amount ? amount.doubleValue() : 0.0;
+                } else if (key == sinceKey) {
+                    since = found instanceof TextValue text ? text.stringValue() : null;
+                } else if (key == untilKey) {
+                    until = found instanceof TextValue text ? text.stringValue() : null;
+                }
+            }
+            return on == null || ActorGraph.holds(since, until, on);
+        }
+
+        /** The type's place among the types asked for, or -1. */
+        private int placeOf(int type) {
+            return type < place.length ? place[type] : -1;
+        }
+
+        /** Each actor's relationships followed from it (a prefecture's few actors among the
+         * store's many): each relationship is read from both its ends. */
+        RowReader traversed(long[] references, int[] present) {
+            NodeCursor node = cursors.allocateNodeCursor(context, memory);
+            RelationshipTraversalCursor relationship = cursors.allocateRelationshipTraversalCursor(context, memory);
+            PropertyCursor properties = cursors.allocatePropertyCursor(context, memory);
+            RelationshipSelection selection = present.length == 0
+                    ? null : RelationshipSelection.selection(present, Direction.BOTH);
+            return new RowReader() {
+                @Override
+                public int fill(int i, Rows rows) {
+                    int count = 0;
+                    long self = references[i];
+                    read.singleNode(self, node);
+                    if (selection == null || !node.next()) return 0;
+                    node.relationships(relationship, selection);
+                    while (relationship.next()) {
+                        int number = index.indexOf(relationship.otherNodeReference());
+                        // a node's relationship to itself is no tie (rsn refuses them on input)
+                        if (number < 0 || number == i || !holds(relationship, properties)) continue;
+                        rows.room(count + 1);
+                        rows.neighbour[count] = number;
+                        if (strengths) {
+                            rows.strength[count] = value;
+                            boolean forward = relationship.sourceNodeReference() == self;
+                            rows.code[count] = (byte) (placeOf(relationship.type()) | (forward ? FORWARD : 0));
+                        }
+                        count++;
+                    }
+                    return count;
+                }
+
+                @Override
+                public void close() {
+                    node.close();
+                    relationship.close();
+                    properties.close();
+                }
+            };
+        }
+
+        /** Every relationship of the store read once, in the store's order (the whole
+         * network: most relationships are between actors), and put in each end's row. */
+        RowReader scanned(int n) {
+            int[] sources = new int[16];
+            int[] targets = new int[16];
+            double[] values = strengths ? new double[16] : null;
+            byte[] codes = strengths ? new byte[16] : null;
+            int m = 0;
+            long seen = 0;
+            try (RelationshipScanCursor relationship = cursors.allocateRelationshipScanCursor(context, memory);
+                    PropertyCursor properties = cursors.allocatePropertyCursor(context, memory)) {
+                read.allRelationshipsScan(relationship);
+                while (relationship.next()) {
+                    if ((++seen & 0xffff) == 0) ktx.assertOpen();
+                    int kind = placeOf(relationship.type());
+                    if (kind < 0) continue;
+                    int source = index.indexOf(relationship.sourceNodeReference());
+                    if (source < 0) continue;
+                    int target = index.indexOf(relationship.targetNodeReference());
+                    // a node's relationship to itself is no tie (rsn refuses them on input)
+                    if (target < 0 || target == source || !holds(relationship, properties)) continue;
+                    if (m == sources.length) {
+                        sources = Arrays.copyOf(sources, m * 2);
+                        targets = Arrays.copyOf(targets, m * 2);
+                        if (strengths) {
+                            values = Arrays.copyOf(values, m * 2);
+                            codes = Arrays.copyOf(codes, m * 2);
+                        }
+                    }
+                    sources[m] = source;
+                    targets[m] = target;
+                    if (strengths) {
+                        values[m] = value;
+                        codes[m] = (byte) kind;
+                    }
+                    m++;
+                }
+            }
+            // each end's row: its relationships in the store's order
+            int[] rowStart = new int[n + 1];
+            for (int e = 0; e < m; e++) {
+                rowStart[sources[e] + 1]++;
+                rowStart[targets[e] + 1]++;
+            }
+            for (int i = 0; i < n; i++) rowStart[i + 1] += rowStart[i];
+            int[] fill = Arrays.copyOf(rowStart, n);
+            int[] neighbour = new int[2 * m];
+            double[] strength = strengths ? new double[2 * m] : null;
+            byte[] code = strengths ? new byte[2 * m] : null;
+            for (int e = 0; e < m; e++) {
+                int at = fill[sources[e]]++;
+                neighbour[at] = targets[e];
+                int back = fill[targets[e]]++;
+                neighbour[back] = sources[e];
+                if (strengths) {
+                    strength[at] = values[e];
+                    strength[back] = values[e];
+                    code[at] = (byte) (codes[e] | FORWARD);
+                    code[back] = codes[e];
+                }
+            }
+            return new RowReader() {
+                @Override
+                public int fill(int i, Rows rows) {
+                    int from = rowStart[i];
+                    int count = rowStart[i + 1] - from;
+                    rows.room(count);
+                    System.arraycopy(neighbour, from, rows.neighbour, 0, count);
+                    if (strengths) {
+                        System.arraycopy(strength, from, rows.strength, 0, count);
+                        System.arraycopy(code, from, rows.code, 0, count);
+                    }
+                    return count;
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
     }
 
     /** The relationships of one actor as they are read, and its ties once merged. */
