@@ -29,6 +29,7 @@ __all__ = [
     "degree",
     "isolated",
     "neighbours_of",
+    "strengths",
     "tie_count",
     "tie_data",
 ]
@@ -42,7 +43,8 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
     ``ids``, the nodes in the graph's order; ``counts``, how many ties each has;
     ``others`` and ``ties``, for each node in turn, each neighbour's number (its place in
     ``ids``) and the number of the tie to it; ``data``, a tie's data from its number (the
-    same dictionary each time it is asked for one tie). A node's dictionary is made the
+    same dictionary each time it is asked for one tie); and, when given, each tie's
+    ``strength`` by number (what :func:`strengths` reads). A node's dictionary is made the
     first time it is asked for, neighbours in the columns' order, and kept; iterating the
     mapping gives the nodes without making any. Read only, like the dictionaries of
     :func:`adjacency_of`. Raises KeyError for a node that is not in it.
@@ -60,6 +62,7 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         others: Sequence[int],
         ties: Sequence[int],
         data: Callable[[int], dict[str, Any]],
+        strength: Sequence[float] | None = None,
     ):
         self.ids = list(ids)
         self._number = dict(zip(self.ids, range(len(self.ids)), strict=True))
@@ -70,6 +73,7 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         self._others = others
         self._ties = ties
         self._data = data
+        self._strength = strength
         self._made: dict[str, dict[str, dict[str, Any]]] = {}
 
     def __getitem__(self, node: str) -> dict[str, dict[str, Any]]:
@@ -120,6 +124,22 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         number = self._number[node]
         start, stop = self._start[number], self._start[number + 1]
         return list(map(self.ids.__getitem__, self._others[start:stop]))
+
+    def strengths(self, node: str) -> list[tuple[str, float]]:
+        """Each neighbour of ``node`` with the strength of the tie to it, read from the
+        columns (from the ties' data when no strengths were given; see :func:`strengths`).
+        Raises KeyError for a node not in it."""
+        if self._strength is None:
+            return [(other, data.get("strength", 1.0)) for other, data in self[node].items()]
+        number = self._number[node]
+        start, stop = self._start[number], self._start[number + 1]
+        return list(
+            zip(
+                map(self.ids.__getitem__, self._others[start:stop]),
+                map(self._strength.__getitem__, self._ties[start:stop]),
+                strict=True,
+            )
+        )
 
     def degree(self, node: str) -> int:
         """How many ties ``node`` has, read from the columns."""
@@ -253,3 +273,17 @@ def neighbours_of(adjacency: Adjacency) -> Mapping[str, Iterable[str]]:
     if isinstance(adjacency, ColumnAdjacency):
         return _Neighbours(adjacency)
     return adjacency
+
+
+def strengths(adjacency: Adjacency, node: str) -> list[tuple[str, float]]:
+    """Each neighbour of ``node`` in ``adjacency`` with its tie's ``strength`` (1 for a tie
+    without one, as NetworkX counts a tie without a weight), in the adjacency's order (read
+    from the columns, without making ``node``'s dictionary, when the adjacency is kept as
+    columns with strengths). Raises KeyError for a node not in it.
+
+    >>> strengths({"a": {"b": {"strength": 0.5}}, "b": {"a": {"strength": 0.5}}}, "a")
+    [('b', 0.5)]
+    """
+    if isinstance(adjacency, ColumnAdjacency):
+        return adjacency.strengths(node)
+    return [(other, data.get("strength", 1.0)) for other, data in adjacency[node].items()]

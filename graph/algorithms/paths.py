@@ -40,7 +40,7 @@ from itertools import count
 
 import networkx as nx
 
-from graph.algorithms.adjacency import adjacency_of
+from graph.algorithms.adjacency import adjacency_of, strengths
 
 __all__ = ["SLACK", "Ties", "k_best_paths", "strongest_first", "ties_of"]
 
@@ -79,7 +79,7 @@ def ties_of(graph: nx.Graph) -> Ties:
             # sorted by (-strength, neighbour), the key of strongest_first, without calling
             # it for each tie; negating a float twice gives it back exactly
             keyed = sorted(
-                [(-data["strength"], other) for other, data in adjacency[node_id].items()]
+                [(-strength, other) for other, strength in strengths(adjacency, node_id)]
             )
             found = cache[node_id] = [(-minus, other) for minus, other in keyed]
         return found

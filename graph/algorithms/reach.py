@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar, cast
 
 import networkx as nx
 
-from graph.algorithms.adjacency import adjacency_of
+from graph.algorithms.adjacency import adjacency_of, strengths
 
 __all__ = [
     "ANYWHERE",
@@ -41,8 +41,8 @@ State = tuple[str, str] | str
 #: The place a node of no place is reached for from a source of no place.
 ANYWHERE = ""
 
-#: A tie's data, as NetworkX keeps it (a search reads ``strength``).
-TieData = dict[str, Any]
+#: A step of a search: the state one tie away, and the tie's strength.
+Step = tuple[State, float]
 
 #: What a search records for each state it reaches.
 Found = TypeVar("Found", bound=tuple[Any, ...])
@@ -65,14 +65,14 @@ class Places:
         self.graph = graph
         self.adjacency = adjacency_of(graph)
         self.place_of = place_of
-        self.nationwide: dict[str, dict[str | None, list[tuple[str, TieData]]]] = {}
+        self.nationwide: dict[str, dict[str | None, list[tuple[str, float]]]] = {}
         for node in self.adjacency:  # each node's ties read only for those of no place
             if node not in place_of:
-                grouped: dict[str | None, list[tuple[str, TieData]]] = defaultdict(list)
-                for other, data in self.adjacency[node].items():
+                grouped: dict[str | None, list[tuple[str, float]]] = defaultdict(list)
+                for other, strength in strengths(self.adjacency, node):
                     theirs = place_of.get(other)
                     if theirs is None or theirs in searched:
-                        grouped[theirs].append((other, data))
+                        grouped[theirs].append((other, strength))
                 self.nationwide[node] = grouped
 
     def start(self, source: str) -> State:
@@ -89,28 +89,28 @@ class Places:
         """The place a state was reached for."""
         return state[1]
 
-    def steps(self, state: State) -> list[tuple[State, TieData]]:
-        """The states one tie away from ``state``, with the tie: through its place's nodes and
-        those of no place; from a node of no place reached ANYWHERE, into any place
-        searched."""
+    def steps(self, state: State) -> list[Step]:
+        """The states one tie away from ``state``, with the tie's strength: through its
+        place's nodes and those of no place; from a node of no place reached ANYWHERE, into
+        any place searched."""
         node, place = state[0], state[1]
         grouped = self.nationwide.get(node)
         if grouped is None:  # a node of ``place``
             place_of = self.place_of
             return [
-                ((other, place), data)
-                for other, data in self.adjacency[node].items()
+                ((other, place), strength)
+                for other, strength in strengths(self.adjacency, node)
                 if place_of.get(other, place) == place
             ]
         if place == ANYWHERE:
             return [
-                ((other, ANYWHERE if theirs is None else theirs), data)
+                ((other, ANYWHERE if theirs is None else theirs), strength)
                 for theirs, ties in grouped.items()
-                for other, data in ties
+                for other, strength in ties
             ]
         return [
-            ((other, place), data)
-            for other, data in (*grouped.get(place, ()), *grouped.get(None, ()))
+            ((other, place), strength)
+            for other, strength in (*grouped.get(place, ()), *grouped.get(None, ()))
         ]
 
     def neighbours(self, state: State) -> list[State]:
@@ -135,10 +135,10 @@ class Everywhere:
         """The state a search from ``source`` starts at: the node itself."""
         return source
 
-    def steps(self, state: State) -> Iterable[tuple[State, TieData]]:
-        """The nodes one tie away, with the tie."""
+    def steps(self, state: State) -> Iterable[Step]:
+        """The nodes one tie away, with the tie's strength."""
         assert isinstance(state, str)
-        found: Iterable[tuple[State, TieData]] = self.adjacency[state].items()
+        found: Iterable[Step] = strengths(self.adjacency, state)
         return found
 
     @staticmethod
@@ -199,8 +199,8 @@ def best_reach(
         # Extend what the frontier held when this layer began: a node improved earlier in
         # the same layer has a walk of ``hops`` ties, which must not be extended in it.
         for state, (score, _, origin) in [(state, best[state]) for state in frontier]:
-            for other, data in walk.steps(state):
-                value = score * data["strength"]
+            for other, strength in walk.steps(state):
+                value = score * strength
                 known = best.get(other)
                 # better: a higher score, then fewer hops, then the smaller source id
                 if (

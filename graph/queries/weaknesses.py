@@ -53,6 +53,7 @@ from graph.algorithms.adjacency import (
     degree,
     isolated,
     neighbours_of,
+    strengths,
     tie_count,
     tie_data,
 )
@@ -1052,6 +1053,7 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
     others = {m for i, part in enumerate(parts) if i != hub_index for m in part}
     partner = _partner_centre(ctx, node, others)
     anchors = []
+    weights: dict[str, float] | None = None  # the node's ties' strengths, as first needed
     for i, part in enumerate(parts):
         if i == hub_index:
             continue
@@ -1059,9 +1061,10 @@ def _cut_finding(ctx: _Scope, cut: Cut) -> Finding:
         if held:
             anchors.append(min(held))
         else:
-            around = adjacency[node]
-            tied = [m for m in part if m in around]
-            anchors.append(min(tied, key=lambda m: (-around[m]["strength"], m)))
+            if weights is None:
+                weights = dict(strengths(adjacency, node))
+            tied = [m for m in part if m in weights]
+            anchors.append(min(tied, key=lambda m: (-weights[m], m)))
     ties = [(_TIE_TO[kinds[a]["kind"]], ctx.nodes[a]) for a in anchors]
     return ctx.finding(
         node,

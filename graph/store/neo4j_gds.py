@@ -176,7 +176,9 @@ def ties_graph(
             }
         return found
 
-    adjacency = ColumnAdjacency(ids, columns["counts"], columns["others"], columns["ties"], data)
+    adjacency = ColumnAdjacency(
+        ids, columns["counts"], columns["others"], columns["ties"], data, strengths
+    )
     attrs = {
         node.id: {"kind": node.kind, "name": node.name, "prefecture": node.prefecture}
         for node in actors

@@ -21,6 +21,7 @@ from graph.algorithms.adjacency import (
     degree,
     isolated,
     neighbours_of,
+    strengths,
     tie_count,
     tie_data,
 )
@@ -60,7 +61,9 @@ def as_columns(graph: nx.Graph) -> tuple[nx.Graph, TieColumns]:
                 data.append(graph.adj[node][other])
             others.append(number[other])
             ties.append(tie_of[pair])
-    adjacency = ColumnAdjacency(ids, counts, others, ties, data.__getitem__)
+    adjacency = ColumnAdjacency(
+        ids, counts, others, ties, data.__getitem__, [d.get("strength", 1.0) for d in data]
+    )
     columns = column_graph({node: graph.nodes[node] for node in ids}, adjacency)
     ends = [sorted(pair) for pair, _tie in sorted(tie_of.items(), key=lambda item: item[1])]
     sources = [number[d.get("source", a)] for d, (a, _b) in zip(data, ends, strict=True)]
@@ -96,6 +99,7 @@ def test_the_columns_hold_the_graphs_neighbours_and_make_them_when_asked():
             assert tie_data(adjacency, u, v) == tie_data(plain, u, v) == graph.adj[u][v]
         for node in graph:
             assert list(neighbours_of(adjacency)[node]) == sorted(graph.adj[node])
+            assert strengths(adjacency, node) == sorted(strengths(plain, node))
             for other in list(graph)[:5]:
                 if other not in graph.adj[node]:
                     with pytest.raises(KeyError):

@@ -114,14 +114,15 @@ def plain_best_reach(graph, sources, max_hops, places=None):
     """The layered search of best_reach, comparing whole candidates."""
     walk = places
     start = (lambda s: s) if walk is None else walk.start
-    steps = (lambda s: graph.adj[s].items()) if walk is None else walk.steps
+    plain = lambda s: [(o, data["strength"]) for o, data in graph.adj[s].items()]  # noqa: E731
+    steps = plain if walk is None else walk.steps
     best = {start(s): (1.0, 0, s) for s in sorted(sources)}
     frontier = sorted(best)
     for hops in range(1, max_hops + 1):
         changed = set()
         for state, (score, _, origin) in [(state, best[state]) for state in frontier]:
-            for other, data in steps(state):
-                candidate = (score * data["strength"], hops, origin)
+            for other, strength in steps(state):
+                candidate = (score * strength, hops, origin)
                 known = best.get(other)
                 if known is None or (-candidate[0], hops, origin) < (-known[0], *known[1:]):
                     best[other] = candidate
