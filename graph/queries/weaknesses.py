@@ -4,8 +4,12 @@ The meaning is the README's (see its section on weaknesses, what-if and density)
 is a prefecture's **actor graph** (the actors whose prefecture is the code, and every relation
 between two of them) or, without a prefecture, the whole network's. The report runs in
 NetworkX on the projection of the scope (:func:`graph.store.projection.project`), with the
-algorithms of :mod:`graph.algorithms`; every order that could differ between stores (of nodes,
-of ties) is fixed by ids, so both stores give the same answer:
+algorithms of :mod:`graph.algorithms`; where the store sends the projection itself
+(:meth:`GraphStore.scope_projection`: the whole network on a Neo4j server with rsn's
+plugin), its ties stay in the store's columns and a node's neighbours are made only when a
+finding walks them (:class:`graph.algorithms.adjacency.ColumnAdjacency`). Every order that
+could differ between stores (of nodes, of ties) is fixed by ids, so both stores give the
+same answer:
 
 - articulation points, bridges, isolated actors and connected components of the actor graph
   (found where the graph lives when the store can: :meth:`GraphStore.scope_cuts`);
@@ -428,8 +432,8 @@ def _report(
     for ids in by_kind.values():  # by id, not in the order a store hands the nodes out
         ids.sort()
 
-    # (no view of the graph is made: NetworkX's degree and edge views refer back to the
-    # graph, which then outlives the report until the collector finds the cycle)
+    # counted on the adjacency, not on a view of the graph: NetworkX's degree and edge views
+    # refer back to the graph, which then outlives the report until the collector finds it
     edges = tie_count(ctx.adjacency)
     cuts, cut_ties, connected = _cuts(store, scope, ctx, edges)
     ranked_cuts = sorted(cuts, key=lambda v: (-cuts[v].cut_off, v))
