@@ -76,11 +76,16 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         self._strength = strength
         self._made: dict[str, dict[str, dict[str, Any]]] = {}
 
+    def _row(self, node: str) -> tuple[int, int]:
+        """Where ``node``'s neighbours are in the columns (start, stop). Raises KeyError for
+        a node not in it."""
+        number = self._number[node]
+        return self._start[number], self._start[number + 1]
+
     def __getitem__(self, node: str) -> dict[str, dict[str, Any]]:
         made = self._made.get(node)
         if made is None:
-            number = self._number[node]
-            start, stop = self._start[number], self._start[number + 1]
+            start, stop = self._row(node)
             made = self._made[node] = dict(
                 zip(
                     map(self.ids.__getitem__, self._others[start:stop]),
@@ -108,9 +113,9 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         made = self._made.get(node)
         if made is not None:
             return made[other]
-        number, theirs = self._number[node], self._number[other]
+        start, stop = self._row(node)
         try:
-            at = self._others.index(theirs, self._start[number], self._start[number + 1])
+            at = self._others.index(self._number[other], start, stop)
         except ValueError:
             raise KeyError(other) from None
         return self._data(self._ties[at])
@@ -121,8 +126,7 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         made = self._made.get(node)
         if made is not None:
             return list(made)
-        number = self._number[node]
-        start, stop = self._start[number], self._start[number + 1]
+        start, stop = self._row(node)
         return list(map(self.ids.__getitem__, self._others[start:stop]))
 
     def strengths(self, node: str) -> list[tuple[str, float]]:
@@ -130,9 +134,8 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
         columns (from the ties' data when no strengths were given; see :func:`strengths`).
         Raises KeyError for a node not in it."""
         if self._strength is None:
-            return [(other, data.get("strength", 1.0)) for other, data in self[node].items()]
-        number = self._number[node]
-        start, stop = self._start[number], self._start[number + 1]
+            return _strengths_of(self[node])
+        start, stop = self._row(node)
         return list(
             zip(
                 map(self.ids.__getitem__, self._others[start:stop]),
@@ -143,8 +146,8 @@ class ColumnAdjacency(Mapping[str, dict[str, dict[str, Any]]]):
 
     def degree(self, node: str) -> int:
         """How many ties ``node`` has, read from the columns."""
-        number = self._number[node]
-        return self._start[number + 1] - self._start[number]
+        start, stop = self._row(node)
+        return stop - start
 
     def ties(self) -> int:
         """How many ties the graph has (each counted once)."""
@@ -286,4 +289,9 @@ def strengths(adjacency: Adjacency, node: str) -> list[tuple[str, float]]:
     """
     if isinstance(adjacency, ColumnAdjacency):
         return adjacency.strengths(node)
-    return [(other, data.get("strength", 1.0)) for other, data in adjacency[node].items()]
+    return _strengths_of(adjacency[node])
+
+
+def _strengths_of(around: Mapping[str, dict[str, Any]]) -> list[tuple[str, float]]:
+    """Each neighbour in a node's dictionary with its tie's ``strength`` (1 without one)."""
+    return [(other, data.get("strength", 1.0)) for other, data in around.items()]

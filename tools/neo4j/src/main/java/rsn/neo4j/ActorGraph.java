@@ -157,9 +157,7 @@ final class ActorGraph {
         int strengthKey = tokens.propertyKey("strength");
         int sinceKey = on == null ? -1 : tokens.propertyKey("since");
         int untilKey = on == null ? -1 : tokens.propertyKey("until");
-        int[] keys = Arrays.stream(new int[] {strengths ? strengthKey : -1, sinceKey, untilKey})
-                .filter(key -> key >= 0).toArray();
-        Ties ties = new Ties(ktx, index, place, strengthKey, sinceKey, untilKey, keys, on, strengths);
+        Ties ties = new Ties(ktx, index, place, strengthKey, sinceKey, untilKey, on, strengths);
         RowReader reader = prefecture == null ? ties.scanned(n) : ties.traversed(references, present);
         int[] start = new int[n + 1];
         int[] around = new int[16];
@@ -221,7 +219,7 @@ final class ActorGraph {
         private double value;
 
         Ties(KernelTransaction ktx, NodeIndex index, int[] place, int strengthKey, int sinceKey,
-                int untilKey, int[] keys, BestPaths.Day on, boolean strengths) {
+                int untilKey, BestPaths.Day on, boolean strengths) {
             this.ktx = ktx;
             this.read = ktx.dataRead();
             this.cursors = ktx.cursors();
@@ -232,6 +230,10 @@ final class ActorGraph {
             this.strengthKey = strengthKey;
             this.sinceKey = sinceKey;
             this.untilKey = untilKey;
+            // the properties a relationship is read for: its strength when asked, its dates
+            // for a day (the keys no record has are left out)
+            int[] keys = Arrays.stream(new int[] {strengths ? strengthKey : -1, sinceKey, untilKey})
+                    .filter(key -> key >= 0).toArray();
             this.wanted = keys.length == 0 ? null : PropertySelection.selection(keys);
             this.on = on;
             this.strengths = strengths;
